@@ -1,0 +1,298 @@
+"""The API v2 client: one method per route.
+
+Usage::
+
+    import patreon
+
+    api = patreon.API(access_token)
+    campaign = api.get_campaigns(10).data()[0]
+    for member in api.paginate(api.get_campaigns_by_id_members, campaign.id(), page_size=1000,
+                               includes=['user'], fields={'member': ['full_name']}):
+        print(member.attribute('full_name'))
+"""
+import datetime
+import logging
+import threading
+
+import requests
+import six
+from six.moves.urllib.parse import quote
+
+from .exceptions import OAuthError
+from .jsonapi.parser import JSONAPIParser
+from .jsonapi.url_util import build_url, encode_query
+from .pagination import cursor_from_link, follow_path, iterate_pages
+from .responses import ErrorDocument, api_result
+from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryPolicy, Transport
+from .utils import user_agent_string
+from .version_compatibility.utc_timezone import isoformat_utc
+
+logger = logging.getLogger(__name__)
+
+API_ROOT = '/api/oauth2/v2/'
+_DEFAULT_CURSOR_PATH = 'links.next'
+_FALLBACK_CURSOR_PATH = 'meta.pagination.cursors.next'
+
+
+class API(object):
+    """A client of Patreon's API v2 for one access token.
+
+    Each route method returns a :class:`~patreon.jsonapi.parser.JSONAPIParser`
+    or, when Patreon answers with ``errors``, that errors document (a dict);
+    with ``raise_errors=True`` it raises instead.  One object is safe to share
+    across threads.
+
+    Usage::
+
+        api = patreon.API(access_token, raise_errors=True)
+        user = api.get_identity(includes=['memberships'], fields={'user': ['full_name']}).data()
+
+    :param access_token: the OAuth access token.
+    :param session: a :class:`requests.Session` to send through; one is made by default.
+    :param timeout: seconds (or ``(connect, read)``) for each request.
+    :param base_url: where Patreon is; point it at a :class:`patreon.sandbox.Sandbox` in tests.
+    :param raise_errors: raise :class:`~patreon.exceptions.APIError` subclasses
+        instead of returning errors documents.
+    :param max_retries: retries of ``GET``/``DELETE`` on 429, 5xx and connection
+        errors; ``0`` disables them.
+    :param max_retry_wait: the longest ``Retry-After`` (seconds) worth waiting for.
+    :param oauth_client: an :class:`patreon.OAuth`; with ``refresh_token``, a
+        401 refreshes the tokens once and retries the request.
+    :param refresh_token: the refresh token that goes with ``access_token``.
+    :param on_token_refresh: called with the new token dict after a refresh,
+        so the application can store the new single-use refresh token.
+    """
+
+    def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
+                 raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
+                 refresh_token=None, on_token_refresh=None):
+        self.access_token = access_token
+        self.raise_errors = raise_errors
+        self.refresh_token = refresh_token
+        self.oauth_client = oauth_client
+        self.on_token_refresh = on_token_refresh
+        self.transport = Transport(base_url, session=session, timeout=timeout,
+                                   retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait))
+        self._refresh_lock = threading.Lock()
+        self._failed_refresh_token = None
+
+    def __repr__(self):
+        return '<patreon.API base_url={!r}>'.format(self.transport.base_url)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        """Close the connections of the session this client made."""
+        self.transport.close()
+
+    # Routes of 0.5.1
+
+    def get_identity(self, includes=None, fields=None):
+        """``GET identity``: the user the token belongs to."""
+        return self._get_resource('identity', includes, fields)
+
+    def get_campaigns(self, page_size, cursor=None, includes=None, fields=None):
+        """``GET campaigns``: the campaigns of the token's user."""
+        return self._get_collection('campaigns', page_size, cursor, includes, fields)
+
+    def get_campaigns_by_id(self, resource_id, includes=None, fields=None):
+        """``GET campaigns/{id}``."""
+        return self._get_resource(_path('campaigns', resource_id), includes, fields)
+
+    def get_campaigns_by_id_members(self, resource_id, page_size, cursor=None, includes=None, fields=None):
+        """``GET campaigns/{id}/members``: one page of a campaign's members."""
+        return self._get_collection(_path('campaigns', resource_id, 'members'), page_size, cursor,
+                                    includes, fields)
+
+    def get_members_by_id(self, resource_id, includes=None, fields=None):
+        """``GET members/{id}``."""
+        return self._get_resource(_path('members', resource_id), includes, fields)
+
+    def get_webhooks(self, page_size, cursor=None, includes=None, fields=None):
+        """``GET webhooks``: the webhooks of the token's client."""
+        return self._get_collection('webhooks', page_size, cursor, includes, fields)
+
+    def get_webhooks_by_id(self, resource_id, includes=None, fields=None):
+        """``GET webhooks/{id}``."""
+        return self._get_resource(_path('webhooks', resource_id), includes, fields)
+
+    # Routes beyond 0.5.1
+
+    def get_campaigns_by_id_posts(self, resource_id, page_size, cursor=None, includes=None, fields=None):
+        """``GET campaigns/{id}/posts``: one page of a campaign's posts."""
+        return self._get_collection(_path('campaigns', resource_id, 'posts'), page_size, cursor,
+                                    includes, fields)
+
+    def get_posts_by_id(self, resource_id, includes=None, fields=None):
+        """``GET posts/{id}``."""
+        return self._get_resource(_path('posts', resource_id), includes, fields)
+
+    def create_webhook(self, campaign_id, uri, triggers):
+        """``POST webhooks``: the answer holds the new webhook's ``secret``.
+
+        Usage::
+
+            hook = api.create_webhook(campaign_id, 'https://example.org/hooks/patreon',
+                                      [patreon.webhooks.MEMBERS_PLEDGE_CREATE]).data()
+            store(hook.id(), hook.attribute('secret'))
+        """
+        return self._send_document('POST', 'webhooks', {'data': {
+            'type': 'webhook',
+            'attributes': {'triggers': _as_list(triggers), 'uri': uri},
+            'relationships': {'campaign': {'data': {'type': 'campaign', 'id': six.text_type(campaign_id)}}},
+        }})
+
+    def update_webhook(self, webhook_id, uri=None, triggers=None, paused=None):
+        """``PATCH webhooks/{id}``, sending only what is given.
+
+        ``paused=False`` is sent: it makes Patreon replay the events it queued.
+        """
+        attributes = {}
+        if uri is not None:
+            attributes['uri'] = uri
+        if triggers is not None:
+            attributes['triggers'] = _as_list(triggers)
+        if paused is not None:
+            attributes['paused'] = bool(paused)
+        return self._send_document('PATCH', _path('webhooks', webhook_id), {'data': {
+            'id': six.text_type(webhook_id), 'type': 'webhook', 'attributes': attributes}})
+
+    def delete_webhook(self, webhook_id):
+        """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204."""
+        return self._call('DELETE', _path('webhooks', webhook_id))
+
+    # Pagination
+
+    def paginate(self, method, *args, **kwargs):
+        """Yield every resource of every page of a list route.
+
+        Each resource resolves its relationships within its own page; only
+        one page is held at a time.  Errors always raise here.
+
+        Usage::
+
+            for member in api.paginate(api.get_campaigns_by_id_members, campaign_id,
+                                       page_size=1000, includes=['user']):
+                print(member.relationship('user').id())
+
+        :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`.
+        :raises patreon.exceptions.PaginationError: when a cursor repeats.
+        """
+        for page in self.paginate_pages(method, *args, **kwargs):
+            data = page.data()
+            for resource in data if isinstance(data, list) else [data]:
+                yield resource
+
+    def paginate_pages(self, method, *args, **kwargs):
+        """Yield every page (a :class:`~patreon.jsonapi.parser.JSONAPIParser`) of a list route.
+
+        Each page's ``meta.pagination.total`` tells how many resources there are in all.
+        """
+        first_cursor = kwargs.pop('cursor', None)
+
+        def fetch_page(cursor):
+            page = method(*args, **kwargs) if cursor is None else method(*args, cursor=cursor, **kwargs)
+            if isinstance(page, ErrorDocument):
+                raise page.error
+            if not isinstance(page, JSONAPIParser):
+                raise TypeError('{!r} did not return a JSON:API document'.format(method))
+            return page
+
+        return iterate_pages(fetch_page, first_cursor)
+
+    @staticmethod
+    def extract_cursor(jsonapi_document, cursor_path=_DEFAULT_CURSOR_PATH):
+        """The ``page[cursor]`` of the link at ``cursor_path``, or ``None`` on the last page.
+
+        With the default path, a document without ``links.next`` gives
+        ``meta.pagination.cursors.next``, where Patreon now puts the cursor.
+
+        :param jsonapi_document: a :class:`~patreon.jsonapi.parser.JSONAPIParser` or a dict.
+        """
+        document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
+            else jsonapi_document
+        link = follow_path(document, cursor_path)
+        if link is None and cursor_path == _DEFAULT_CURSOR_PATH:
+            cursor = follow_path(document, _FALLBACK_CURSOR_PATH)
+            return cursor if isinstance(cursor, six.string_types) and cursor else None
+        if not link:
+            return None
+        if not isinstance(link, six.string_types):
+            raise Exception('Provided cursor path did not result in a link')
+        return cursor_from_link(link)
+
+    # Shared request helpers: every route above is one of these.
+
+    def _get_resource(self, path, includes, fields):
+        return self._call('GET', build_url(path, includes=includes, fields=fields))
+
+    def _get_collection(self, path, page_size, cursor, includes, fields):
+        query = [('page[count]', page_size)]
+        if cursor:
+            query.append(('page[cursor]', _cursor_text(cursor)))
+        return self._get_resource(path + '?' + encode_query(query), includes, fields)
+
+    def _send_document(self, method, path, document):
+        return self._call(method, path, json=document)
+
+    def _call(self, method, path, **kwargs):
+        token = self.access_token
+        response = self.transport.request(method, API_ROOT + path, headers=self._headers(token), **kwargs)
+        if response.status_code == 401 and self._refresh_after_401(token):
+            response = self.transport.request(method, API_ROOT + path,
+                                              headers=self._headers(self.access_token), **kwargs)
+        return api_result(response, self.raise_errors, secrets=(self.access_token, self.refresh_token))
+
+    @staticmethod
+    def _headers(token):
+        return {'Authorization': 'Bearer {}'.format(token), 'User-Agent': user_agent_string()}
+
+    def _refresh_after_401(self, failed_token):
+        """Refresh the tokens once for all threads that saw ``failed_token`` rejected.
+
+        Returns whether a request should be tried again with the current token.
+        """
+        if self.oauth_client is None or not self.refresh_token:
+            return False
+        with self._refresh_lock:
+            if self.access_token != failed_token:
+                return True  # another thread refreshed while this one waited
+            refresh_token = self.refresh_token
+            if refresh_token == self._failed_refresh_token:
+                return False  # it was refused already; asking again only adds 4xx answers
+            try:
+                tokens = self.oauth_client.refresh_token(refresh_token)
+            except requests.RequestException as exc:
+                logger.warning('token refresh failed: %s', type(exc).__name__)
+                return False  # the network failed, not the refresh token: a later 401 may try again
+            except OAuthError as exc:
+                tokens = {'error': exc.error}
+            if not isinstance(tokens, dict) or tokens.get('error') or not tokens.get('access_token'):
+                logger.warning('token refresh refused: %s', tokens.get('error') if isinstance(tokens, dict) else tokens)
+                self._failed_refresh_token = refresh_token
+                return False
+            self.access_token = tokens['access_token']
+            self.refresh_token = tokens.get('refresh_token') or refresh_token
+            logger.info('access token refreshed')
+            if self.on_token_refresh is not None:
+                self.on_token_refresh(tokens)
+            return True
+
+
+def _path(*segments):
+    # Ids are quoted so that an id can never reach another route.
+    return '/'.join(quote(six.text_type(segment).encode('utf-8'), safe='') for segment in segments)
+
+
+def _cursor_text(cursor):
+    if isinstance(cursor, datetime.datetime):
+        return isoformat_utc(cursor)
+    return cursor
+
+
+def _as_list(names):
+    return [names] if isinstance(names, six.string_types) else list(names)

@@ -1,0 +1,145 @@
+"""Exceptions raised by the client.
+
+One small, flat tree. Every exception derives from :class:`PatreonError`;
+answers of the API with an error status become an :class:`APIError`, chosen
+by status code; those that are not JSON become :class:`InvalidResponse`,
+which is also a :class:`ValueError` (what 0.5.1's callers caught)::
+
+    try:
+        api.get_identity()
+    except patreon.exceptions.Unauthorized:
+        ...  # the token expired or lacks a scope
+    except patreon.exceptions.RateLimited as exc:
+        time.sleep(exc.retry_after)
+
+Messages say what happened; they never contain a token or a secret.
+"""
+
+
+class PatreonError(Exception):
+    """Base class of every error raised by this package."""
+
+
+class APIError(PatreonError):
+    """The API answered with an error.
+
+    :ivar status_code: the HTTP status, an ``int``.
+    :ivar errors: the JSON:API ``errors`` list of the answer (may be empty).
+    :ivar request_id: Patreon's ``x-patreon-uuid`` header, or ``None``.
+    :ivar response: the :class:`requests.Response`.
+    """
+
+    def __init__(self, status_code, errors=None, request_id=None, response=None):
+        self.status_code = status_code
+        self.errors = list(errors or [])
+        self.request_id = request_id
+        self.response = response
+        super(APIError, self).__init__(self._describe())
+
+    def _describe(self):
+        first = self.errors[0] if self.errors and isinstance(self.errors[0], dict) else {}
+        title = first.get('title') or first.get('code_name') or _REASONS.get(self.status_code, 'Error')
+        message = '{} {}'.format(self.status_code, title)
+        detail = first.get('detail')
+        if detail and detail != title:
+            message += ': {}'.format(detail)
+        if self.request_id:
+            message += ' (request id {})'.format(self.request_id)
+        return message
+
+
+class Unauthorized(APIError):
+    """401: the token is missing, invalid, expired, or lacks a scope."""
+
+
+class Forbidden(APIError):
+    """403: the token may not see this resource."""
+
+
+class NotFound(APIError):
+    """404: no such resource."""
+
+
+class RateLimited(APIError):
+    """429: too many requests.
+
+    :ivar retry_after: seconds to wait before trying again (a ``float``), from
+        the ``Retry-After`` header or the body's ``retry_after_seconds``;
+        ``None`` when Patreon said neither.
+    """
+
+    def __init__(self, status_code, errors=None, request_id=None, response=None, retry_after=None):
+        self.retry_after = retry_after
+        super(RateLimited, self).__init__(status_code, errors, request_id, response)
+
+    def _describe(self):
+        message = super(RateLimited, self)._describe()
+        if self.retry_after is not None:
+            message += '; retry after {:g} s'.format(self.retry_after)
+        return message
+
+
+class ServerError(APIError):
+    """5xx: Patreon failed; trying again later may work."""
+
+
+class InvalidResponse(PatreonError, ValueError):
+    """The answer is not the JSON it should be (an HTML error page, a cut body).
+
+    :ivar status_code: the HTTP status of the answer.
+    :ivar response: the :class:`requests.Response`.
+    """
+
+    def __init__(self, message, status_code=None, response=None):
+        self.status_code = status_code
+        self.response = response
+        super(InvalidResponse, self).__init__(message)
+
+
+class OAuthError(PatreonError):
+    """The token endpoint refused (``{"error": "invalid_grant"}`` and the like).
+
+    :ivar error: the OAuth error code, e.g. ``'invalid_grant'``.
+    :ivar error_description: Patreon's explanation, or ``None``.
+    :ivar status_code: the HTTP status.
+    :ivar response: the :class:`requests.Response`.
+    """
+
+    def __init__(self, error, error_description=None, status_code=None, response=None):
+        self.error = error
+        self.error_description = error_description
+        self.status_code = status_code
+        self.response = response
+        message = 'OAuth token request failed ({}): {}'.format(status_code, error)
+        if error_description:
+            message += ': {}'.format(error_description)
+        super(OAuthError, self).__init__(message)
+
+
+class InvalidWebhook(PatreonError, ValueError):
+    """A webhook delivery that cannot be used (missing header, body not JSON:API)."""
+
+
+class InvalidSignature(InvalidWebhook):
+    """A webhook delivery whose ``X-Patreon-Signature`` does not match its body."""
+
+
+class PaginationError(PatreonError):
+    """Pagination cannot go on without losing or repeating resources."""
+
+
+_REASONS = {
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
+    405: 'Method Not Allowed', 406: 'Not Acceptable', 410: 'Gone',
+    429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
+    503: 'Service Unavailable', 504: 'Gateway Timeout',
+}
+
+_ERRORS_BY_STATUS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 429: RateLimited}
+
+
+def error_class_for_status(status_code):
+    """Return the :class:`APIError` subclass that stands for ``status_code``."""
+    if status_code >= 500:
+        return ServerError
+    return _ERRORS_BY_STATUS.get(status_code, APIError)

@@ -1,0 +1,1 @@
+"""JSON:API helpers: the response parser and the query string builder."""

@@ -1,0 +1,181 @@
+"""Walk a JSON:API document: resources, their attributes and relationships.
+
+Usage::
+
+    doc = JSONAPIParser(json.loads(body))
+    for member in doc.data():
+        user = member.relationship('user')          # resolved through `included`
+        print(member.attribute('full_name'), user and user.id())
+
+Lookups by type and id go through an index built once per document, so
+walking a page costs time proportional to its size.  The parser never raises
+on a malformed document: what is missing or malformed reads as ``None``
+(``{}`` for ``attributes()``/``relationships()``).
+"""
+import six
+
+__all__ = ['JSONAPIParser', 'JSONAPIResource', 'JSONAPIRelationshipInfo', 'JSONAPIRelatedResource']
+
+
+def _as_dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+class JSONAPIParser(object):
+    """A JSON:API document, as the API returns it.
+
+    :ivar json_data: the very dict given.
+    """
+
+    def __init__(self, json_data):
+        self.json_data = json_data
+        self._index = None
+
+    def data(self):
+        """The primary data: a :class:`JSONAPIResource`, a list of them, or ``None``."""
+        return _wrap(_as_dict(self.json_data).get('data'), self)
+
+    def find_resource_by_type_and_id(self, type, id):
+        """Return the resource of this ``type`` and ``id`` in ``data`` or ``included``, or ``None``."""
+        found = self._lookup(type, id)
+        return None if found is None else JSONAPIResource(found, self)
+
+    def _lookup(self, resource_type, resource_id):
+        index = self._index
+        if index is None:
+            index = self._index = self._build_index()
+        try:
+            found = index.get((resource_type, resource_id))
+        except TypeError:  # an unhashable id from a malformed reference
+            return None
+        if found is None and not isinstance(resource_id, six.string_types) and resource_id is not None:
+            found = index.get((resource_type, six.text_type(resource_id)))
+        return found
+
+    def _build_index(self):
+        document = _as_dict(self.json_data)
+        primary = document.get('data')
+        resources = primary if isinstance(primary, list) else [primary]
+        included = document.get('included')
+        if isinstance(included, list):
+            resources = resources + included
+        index = {}
+        # Reversed, so that the first of two resources with one key wins, as a scan would find it.
+        for resource in reversed(resources):
+            if isinstance(resource, dict):
+                try:
+                    index[(resource.get('type'), resource.get('id'))] = resource
+                except TypeError:
+                    pass
+        return index
+
+
+class JSONAPIResource(object):
+    """One resource object of a document.
+
+    :ivar json_data: the resource's dict (``type``, ``id``, ``attributes``, ``relationships``).
+    :ivar document: the :class:`JSONAPIParser` it belongs to, used to resolve relationships.
+    """
+
+    __slots__ = ('json_data', 'document')
+
+    def __init__(self, json_data, document):
+        self.json_data = json_data
+        self.document = document
+
+    def __repr__(self):
+        return '<JSONAPIResource {}:{}>'.format(self.type(), self.id())
+
+    def id(self):
+        return _as_dict(self.json_data).get('id')
+
+    def type(self):
+        return _as_dict(self.json_data).get('type')
+
+    def attributes(self):
+        """All attributes returned (only those asked for with ``fields``); ``{}`` when none."""
+        return _as_dict(_as_dict(self.json_data).get('attributes'))
+
+    def attribute(self, name):
+        """One attribute's value, or ``None`` when it was not returned."""
+        return self.attributes().get(name)
+
+    def relationships(self):
+        return _as_dict(_as_dict(self.json_data).get('relationships'))
+
+    def relationship(self, name):
+        """The related resource, a list of them (to-many), or ``None``.
+
+        ``None`` also for ``{"data": null}``, a relationship with only
+        ``links``, and a related resource missing from the document.
+        """
+        return _resolve(_as_dict(self.relationships().get(name)).get('data'), self.document)
+
+    def relationship_info(self, name):
+        """The :class:`JSONAPIRelationshipInfo` of relationship ``name``, or ``None``."""
+        info = self.relationships().get(name)
+        return None if info is None else JSONAPIRelationshipInfo(info, self.document)
+
+
+class JSONAPIRelationshipInfo(object):
+    """A relationship object (``{"data": ..., "links": ...}``) of a resource."""
+
+    __slots__ = ('json_data', 'document')
+
+    def __init__(self, json_data, document):
+        self.json_data = json_data
+        self.document = document
+
+    def resource(self):
+        """Resolve the reference(s) through the document; see :meth:`JSONAPIResource.relationship`."""
+        return _resolve(_as_dict(self.json_data).get('data'), self.document)
+
+    def resource_reference(self):
+        """The :class:`JSONAPIRelatedResource` (or a list of them); ``None`` for null or links only."""
+        data = _as_dict(self.json_data).get('data')
+        if isinstance(data, list):
+            return [JSONAPIRelatedResource(item, self.document) for item in data]
+        if isinstance(data, dict):
+            return JSONAPIRelatedResource(data, self.document)
+        return None
+
+
+class JSONAPIRelatedResource(object):
+    """A resource identifier (``{"type": ..., "id": ...}``) inside a relationship."""
+
+    __slots__ = ('json_data', 'document')
+
+    def __init__(self, json_data, document):
+        self.json_data = json_data
+        self.document = document
+
+    def type(self):
+        return _as_dict(self.json_data).get('type')
+
+    def id(self):
+        return _as_dict(self.json_data).get('id')
+
+    def resource(self):
+        """The full resource from the document, or ``None`` when it was not included."""
+        return _resolve(self.json_data, self.document)
+
+
+def _wrap(data, document):
+    if isinstance(data, list):
+        return [JSONAPIResource(item, document) for item in data]
+    if data is None:
+        return None
+    return JSONAPIResource(data, document)
+
+
+def _resolve(reference, document):
+    if isinstance(reference, list):
+        return [_resolve_one(item, document) for item in reference]
+    return _resolve_one(reference, document)
+
+
+def _resolve_one(reference, document):
+    if not isinstance(reference, dict) or not isinstance(document, JSONAPIParser):
+        return None
+    found = document._lookup(reference.get('type'), reference.get('id'))
+    return None if found is None else JSONAPIResource(found, document)

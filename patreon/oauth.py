@@ -1,0 +1,113 @@
+"""OAuth: the authorization URL, code exchange and token refresh.
+
+Usage (a "Log in with Patreon" view)::
+
+    oauth = patreon.OAuth(client_id, client_secret)
+    state = patreon.oauth.make_state()            # keep it in the user's session
+    redirect(oauth.get_authorization_url(redirect_uri, scopes=['identity'], state=state))
+    # ... in the callback:
+    if not patreon.oauth.check_state(session['state'], request.args.get('state')):
+        abort(403)
+    tokens = oauth.get_tokens(request.args['code'], redirect_uri)
+"""
+import base64
+import hmac
+import os
+
+import six
+
+from .jsonapi.url_util import encode_query
+from .responses import oauth_result
+from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Transport
+from .utils import user_agent_string
+
+AUTHORIZE_PATH = '/oauth2/authorize'
+TOKEN_PATH = '/api/oauth2/token'
+
+
+class OAuth(object):
+    """The OAuth client of one Patreon app (client id and secret).
+
+    Token answers are the dict Patreon sent (``access_token``,
+    ``refresh_token``, ``expires_in``, ``scope``, ...) plus ``expires_at`` in
+    epoch seconds; a refusal is Patreon's error dict (``{"error":
+    "invalid_grant"}``), or an :class:`~patreon.exceptions.OAuthError` with
+    ``raise_errors=True``.  Token requests are never retried: codes and
+    refresh tokens are single use.
+
+    Usage::
+
+        oauth = patreon.OAuth(client_id, client_secret)
+        tokens = oauth.get_tokens(code, 'https://example.org/oauth/redirect')
+        api = patreon.API(tokens['access_token'])
+
+    :param session: a :class:`requests.Session` to send through; one is made by default.
+    :param timeout: seconds (or ``(connect, read)``) for each request.
+    :param base_url: where Patreon is (a sandbox's ``url`` in tests).
+    :param raise_errors: raise :class:`~patreon.exceptions.OAuthError` on refusals.
+    """
+
+    def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
+                 base_url=DEFAULT_BASE_URL, raise_errors=False):
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.raise_errors = raise_errors
+        self.transport = Transport(base_url, session=session, timeout=timeout)
+
+    def __repr__(self):
+        return '<patreon.OAuth client_id={!r} base_url={!r}>'.format(self.client_id, self.transport.base_url)
+
+    def get_authorization_url(self, redirect_uri, scopes=None, state=None):
+        """The URL to send the person to, to approve this app.
+
+        :param scopes: scope names (a list, or one space-separated string).
+        :param state: an unguessable value from :func:`make_state`, checked in the callback.
+        """
+        query = [('response_type', 'code'), ('client_id', self.client_id), ('redirect_uri', redirect_uri)]
+        if scopes is not None:
+            query.append(('scope', scopes if isinstance(scopes, six.string_types) else ' '.join(scopes)))
+        if state is not None:
+            query.append(('state', state))
+        return self.transport.url(AUTHORIZE_PATH) + '?' + encode_query(query)
+
+    def get_tokens(self, code, redirect_uri):
+        """Exchange the authorization ``code`` the callback received for tokens."""
+        return self._token_request({'grant_type': 'authorization_code', 'code': code,
+                                    'redirect_uri': redirect_uri})
+
+    def refresh_token(self, refresh_token, redirect_uri=None):
+        """Trade ``refresh_token`` for new tokens; keep the new refresh token, the old one stops working.
+
+        ``redirect_uri`` is accepted for 0.5.1's callers and not sent.
+        """
+        return self._token_request({'grant_type': 'refresh_token', 'refresh_token': refresh_token})
+
+    def _token_request(self, params):
+        # A form body, as Patreon documents: in a query string the secret would land in logs.
+        form = [('grant_type', params.pop('grant_type'))] + sorted(params.items()) + [
+            ('client_id', self.client_id), ('client_secret', self.client_secret)]
+        response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), headers={
+            'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': user_agent_string()})
+        return oauth_result(response, self.raise_errors,
+                            secrets=(self.client_secret, params.get('code'), params.get('refresh_token')))
+
+
+def make_state():
+    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request."""
+    return base64.urlsafe_b64encode(os.urandom(24)).decode('ascii').rstrip('=')
+
+
+def check_state(expected, received):
+    """Whether the ``state`` the callback ``received`` is the one sent, compared in constant time.
+
+    ``False`` when either is missing or empty.
+    """
+    if not isinstance(expected, (six.text_type, bytes)) or not isinstance(received, (six.text_type, bytes)):
+        return False
+    if not expected or not received:
+        return False
+    return hmac.compare_digest(_utf8(expected), _utf8(received))
+
+
+def _utf8(text):
+    return text.encode('utf-8') if isinstance(text, six.text_type) else text

@@ -1,0 +1,17 @@
+"""Field names of the ``deliverable`` resource (JSON:API type ``deliverable``): a benefit owed to one member.
+
+Usage: ``fields = {'deliverable': [deliverable.Attributes.delivery_status, deliverable.Attributes.due_at]}``
+"""
+
+
+class Attributes(object):
+    completed_at = 'completed_at'
+    delivery_status = 'delivery_status'
+    due_at = 'due_at'
+
+
+class Relationships(object):
+    campaign = 'campaign'
+    benefit = 'benefit'
+    member = 'member'
+    user = 'user'

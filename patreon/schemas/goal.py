@@ -1,0 +1,17 @@
+"""Field names of the ``goal`` resource (JSON:API type ``goal``), deprecated by Patreon: campaigns list none.
+
+Usage: ``fields = {'goal': [goal.Attributes.title, goal.Attributes.amount_cents]}``
+"""
+
+
+class Attributes(object):
+    amount_cents = 'amount_cents'
+    title = 'title'
+    description = 'description'
+    created_at = 'created_at'
+    reached_at = 'reached_at'
+    completed_percentage = 'completed_percentage'
+
+
+class Relationships(object):
+    campaign = 'campaign'

@@ -1,0 +1,21 @@
+"""Field names of the ``pledge-event`` resource (JSON:API type ``pledge-event``): one pledge history entry.
+
+Usage: ``fields = {'pledge-event': [pledge_event.Attributes.type, pledge_event.Attributes.date]}``
+"""
+
+
+class Attributes(object):
+    amount_cents = 'amount_cents'
+    currency_code = 'currency_code'
+    date = 'date'
+    payment_status = 'payment_status'
+    pledge_payment_status = 'pledge_payment_status'
+    tier_id = 'tier_id'
+    tier_title = 'tier_title'
+    type = 'type'
+
+
+class Relationships(object):
+    campaign = 'campaign'
+    patron = 'patron'
+    tier = 'tier'

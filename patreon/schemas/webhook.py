@@ -1,0 +1,18 @@
+"""Field names of the ``webhook`` resource (JSON:API type ``webhook``): where Patreon posts events.
+
+Usage: ``api.get_webhooks(10, fields={'webhook': [webhook.Attributes.uri, webhook.Attributes.triggers]})``
+"""
+
+
+class Attributes(object):
+    triggers = 'triggers'
+    uri = 'uri'
+    paused = 'paused'
+    last_attempted_at = 'last_attempted_at'
+    num_consecutive_times_failed = 'num_consecutive_times_failed'
+    secret = 'secret'
+
+
+class Relationships(object):
+    client = 'client'
+    campaign = 'campaign'

@@ -1,0 +1,188 @@
+"""The HTTP layer: one keep-alive session per client, a timeout, retries.
+
+:class:`Transport` is what :class:`patreon.API` and :class:`patreon.OAuth`
+send their requests through.  It owns the only retry loop of the package,
+which reads what urllib3's ``Retry`` cannot: the ``retry_after_seconds`` that
+Patreon puts in the body of a 429.  One loop also serves a session injected by
+the caller, on which mounting our own adapter would change their settings.
+"""
+import email.utils
+import logging
+import random
+import threading
+import time
+
+import requests
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = 'https://www.patreon.com'
+#: Seconds to wait for a connection and then for each read; finite, so a call never hangs forever.
+DEFAULT_TIMEOUT = 30.0
+
+RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
+# Only idempotent methods: a retried POST could spend a single-use code or create a webhook twice.
+RETRY_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
+RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)
+
+
+class RetryPolicy(object):
+    """When to try a request again, and how long to wait first.
+
+    :param max_retries: attempts after the first; ``0`` disables retries.
+    :param max_retry_wait: the longest wait (seconds) a 429 may ask for; a
+        longer one is given up at once, with the 429.
+    :param backoff_factor: exponential backoff base, in seconds.
+    """
+
+    def __init__(self, max_retries=3, max_retry_wait=60.0, backoff_factor=0.5, backoff_max=20.0):
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.backoff_factor = backoff_factor
+        self.backoff_max = backoff_max
+
+    def backoff(self, attempt):
+        """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``."""
+        base = min(self.backoff_max, self.backoff_factor * (2 ** attempt))
+        return base / 2.0 + random.uniform(0, base / 2.0)
+
+    def wait_after_error(self, method, attempt):
+        """Seconds to wait before retrying after a connection error, or ``None`` to give up."""
+        if method not in RETRY_METHODS or attempt >= self.max_retries:
+            return None
+        return self.backoff(attempt)
+
+    def wait_after_response(self, method, response, attempt):
+        """Seconds to wait before retrying after ``response``, or ``None`` to return it."""
+        if response.status_code not in RETRY_STATUSES or method not in RETRY_METHODS:
+            return None
+        if attempt >= self.max_retries:
+            return None
+        asked = retry_after_seconds(response)
+        if asked is None:
+            return self.backoff(attempt)
+        if asked > self.max_retry_wait:
+            logger.warning('%s asks to wait %.0f s, longer than the %.0f s allowed: giving up',
+                           response.status_code, asked, self.max_retry_wait)
+            return None
+        return asked
+
+
+def retry_after_seconds(response):
+    """How long the server asked to wait, in seconds, or ``None``.
+
+    From the ``Retry-After`` header (seconds or an HTTP date), else from
+    Patreon's ``errors[].retry_after_seconds`` in a JSON body.
+    """
+    header = response.headers.get('Retry-After')
+    if header:
+        header = header.strip()
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            parsed = email.utils.parsedate_tz(header)
+            if parsed is not None:
+                return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    errors = body.get('errors') if isinstance(body, dict) else None
+    for error in errors if isinstance(errors, list) else []:
+        seconds = error.get('retry_after_seconds') if isinstance(error, dict) else None
+        if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+            return max(0.0, float(seconds))
+    return None
+
+
+class Transport(object):
+    """Sends requests below ``base_url`` through one :class:`requests.Session`.
+
+    Usage::
+
+        transport = Transport('https://www.patreon.com', timeout=10)
+        response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
+
+    :param base_url: scheme and host every path hangs off.
+    :param session: a :class:`requests.Session` of the caller's; by default
+        one is created on first use, and reused (keep-alive).
+    :param timeout: seconds, or a ``(connect, read)`` tuple, for every request.
+    :param retry: a :class:`RetryPolicy`; ``None`` never retries.
+    """
+
+    def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None):
+        self.base_url = base_url.rstrip('/')
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy(max_retries=0)
+        self._session = session
+        self._owns_session = session is None
+        self._session_lock = threading.Lock()
+        self.sleep = time.sleep
+
+    @property
+    def session(self):
+        """The :class:`requests.Session`, created on first use."""
+        if self._session is None:
+            with self._session_lock:
+                if self._session is None:
+                    self._session = requests.Session()
+        return self._session
+
+    def url(self, path):
+        """The absolute URL of ``path`` (which starts with ``/``)."""
+        return self.base_url + path
+
+    def request(self, method, path, **kwargs):
+        """Send one request (retrying as the policy allows) and return the :class:`requests.Response`.
+
+        Connection errors that outlast the retries propagate as ``requests``
+        raised them (``requests.ConnectionError``, ``requests.Timeout``).
+        """
+        url = self.url(path)
+        attempt = 0
+        while True:
+            started = time.time()
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                _check_complete(method, response)
+            except RETRY_EXCEPTIONS as exc:
+                wait = self.retry.wait_after_error(method, attempt)
+                if wait is None:
+                    raise
+                logger.info('%s %s failed (%s); retry %d in %.2f s',
+                            method, _path_only(path), type(exc).__name__, attempt + 1, wait)
+            else:
+                logger.debug('%s %s -> %s in %.3f s (request id %s)', method, _path_only(path),
+                             response.status_code, time.time() - started,
+                             response.headers.get('x-patreon-uuid'))
+                wait = self.retry.wait_after_response(method, response, attempt)
+                if wait is None:
+                    return response
+                logger.info('%s %s -> %s; retry %d in %.2f s',
+                            method, _path_only(path), response.status_code, attempt + 1, wait)
+                response.close()
+            self.sleep(wait)
+            attempt += 1
+
+    def close(self):
+        """Close the session's connections (only a session this transport created)."""
+        if self._owns_session and self._session is not None:
+            self._session.close()
+
+
+def _check_complete(method, response):
+    """Refuse a body shorter than its ``Content-Length``, as newer urllib3 does and older does not."""
+    if method == 'HEAD' or response.status_code in (204, 304):
+        return
+    promised = response.headers.get('Content-Length')
+    if promised and promised.isdigit() and 'Content-Encoding' not in response.headers:
+        received = len(response.content)
+        if received < int(promised):
+            response.close()
+            raise requests.exceptions.ChunkedEncodingError(
+                'the body was cut short: {} of {} bytes'.format(received, promised))
+
+
+def _path_only(path):
+    # Log the route, not the query string: it can be long and carries user-chosen cursors.
+    return path.split('?', 1)[0]

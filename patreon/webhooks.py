@@ -1,0 +1,118 @@
+"""Receive Patreon's webhook deliveries: check the signature, read the event.
+
+Usage (a Flask view)::
+
+    from patreon import webhooks
+
+    @app.route('/hooks/patreon', methods=['POST'])
+    def patreon_hook():
+        try:
+            event = webhooks.parse_webhook(request.get_data(),
+                                           request.headers.get('X-Patreon-Signature'),
+                                           request.headers.get('X-Patreon-Event'),
+                                           WEBHOOK_SECRET)
+        except webhooks.InvalidSignature:
+            abort(403)
+        if event.trigger == webhooks.MEMBERS_PLEDGE_CREATE:
+            welcome(event.document.data())
+        return '', 204
+"""
+import collections
+import hashlib
+import hmac
+import json
+
+import six
+
+from .exceptions import InvalidSignature, InvalidWebhook
+from .jsonapi.parser import JSONAPIParser
+
+__all__ = ['verify_signature', 'parse_webhook', 'WebhookEvent', 'InvalidSignature', 'InvalidWebhook',
+           'ALL_TRIGGERS', 'MEMBERS_CREATE', 'MEMBERS_UPDATE', 'MEMBERS_DELETE', 'MEMBERS_PLEDGE_CREATE',
+           'MEMBERS_PLEDGE_UPDATE', 'MEMBERS_PLEDGE_DELETE', 'POSTS_PUBLISH', 'POSTS_UPDATE', 'POSTS_DELETE']
+
+MEMBERS_CREATE = 'members:create'
+MEMBERS_UPDATE = 'members:update'
+MEMBERS_DELETE = 'members:delete'
+MEMBERS_PLEDGE_CREATE = 'members:pledge:create'
+MEMBERS_PLEDGE_UPDATE = 'members:pledge:update'
+MEMBERS_PLEDGE_DELETE = 'members:pledge:delete'
+POSTS_PUBLISH = 'posts:publish'
+POSTS_UPDATE = 'posts:update'
+POSTS_DELETE = 'posts:delete'
+ALL_TRIGGERS = (MEMBERS_CREATE, MEMBERS_UPDATE, MEMBERS_DELETE, MEMBERS_PLEDGE_CREATE, MEMBERS_PLEDGE_UPDATE,
+                MEMBERS_PLEDGE_DELETE, POSTS_PUBLISH, POSTS_UPDATE, POSTS_DELETE)
+
+_HEX_DIGITS = frozenset('0123456789abcdef')
+
+#: A verified delivery: ``trigger`` (e.g. ``'members:pledge:create'``) and its ``document``
+#: (a :class:`~patreon.jsonapi.parser.JSONAPIParser`; ``document.data()`` is the member or post).
+WebhookEvent = collections.namedtuple('WebhookEvent', ['trigger', 'document'])
+
+
+def verify_signature(body, signature, secret):
+    """Whether ``signature`` is the hex HMAC-MD5 of the raw ``body`` keyed with ``secret``.
+
+    Compared case-insensitively and in constant time.  Never raises:
+    ``False`` for a missing, empty or malformed signature or secret.
+
+    :param body: the request body exactly as received (``bytes``; ``str`` is UTF-8 encoded).
+    :param signature: the ``X-Patreon-Signature`` header.
+    :param secret: the webhook's secret, or a list of secrets (during a rotation any one may match).
+    """
+    body = _as_bytes(body)
+    signature = _as_text(signature)
+    if body is None or not signature or len(signature) != 32:
+        return False
+    signature = signature.lower()
+    if not _HEX_DIGITS.issuperset(signature):
+        return False
+    signature = signature.encode('ascii')
+    secrets = secret if isinstance(secret, (list, tuple, set, frozenset)) else [secret]
+    matched = False
+    for candidate in secrets:
+        key = _as_bytes(candidate)
+        if not key:
+            continue
+        expected = hmac.new(key, body, hashlib.md5).hexdigest().encode('ascii')
+        # Every secret is tried, so the time taken does not tell which one matched.
+        matched = hmac.compare_digest(expected, signature) or matched
+    return matched
+
+
+def parse_webhook(body, signature, event, secret):
+    """Verify a delivery and return its :class:`WebhookEvent`.
+
+    :param body: the raw request body (verify the bytes received, never re-serialised JSON).
+    :param signature: the ``X-Patreon-Signature`` header.
+    :param event: the ``X-Patreon-Event`` header (the trigger).
+    :param secret: the webhook's secret, or a list of them.
+    :raises patreon.exceptions.InvalidSignature: the signature does not match.
+    :raises patreon.exceptions.InvalidWebhook: no event header, or a body that is not a JSON:API document.
+    """
+    if not verify_signature(body, signature, secret):
+        raise InvalidSignature('the X-Patreon-Signature of this delivery does not match its body')
+    trigger = _as_text(event)
+    if not trigger:
+        raise InvalidWebhook('the delivery has no X-Patreon-Event header')
+    try:
+        document = json.loads(_as_bytes(body).decode('utf-8'))
+    except ValueError:
+        raise InvalidWebhook('the body of this {} delivery is not JSON'.format(trigger))
+    if not isinstance(document, dict) or not isinstance(document.get('data'), dict):
+        raise InvalidWebhook('the body of this {} delivery is not a JSON:API document'.format(trigger))
+    return WebhookEvent(trigger, JSONAPIParser(document))
+
+
+def _as_bytes(value):
+    if isinstance(value, six.text_type):
+        return value.encode('utf-8')
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    return None
+
+
+def _as_text(value):
+    if isinstance(value, bytes):
+        value = value.decode('latin-1')
+    return value.strip() if isinstance(value, six.text_type) else None

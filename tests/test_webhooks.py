@@ -1,0 +1,106 @@
+"""patreon.webhooks: signatures (Patreon's test vectors and the signed fixture) and parse_webhook."""
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from patreon import webhooks
+from patreon.exceptions import InvalidSignature, InvalidWebhook, PatreonError
+
+from helpers import fixture_bytes, load_fixture
+
+BODY = fixture_bytes('webhook_members_pledge_create.body')
+HEADERS = load_fixture('webhook_members_pledge_create.headers.json')
+SECRET = HEADERS['secret_used_for_signature']
+SIGNATURE = HEADERS['X-Patreon-Signature']
+
+
+@pytest.mark.parametrize('body, signature', [
+    (b'testing', 'a964f51f0ae9c643aca91bfbc66f6d78'),
+    (b'{"data":{"type":"post"}}', '607ab2394f5c0de6f35b1aabecd0c851'),
+])
+def test_documented_vectors(body, signature):
+    assert webhooks.verify_signature(body, signature, 'secret')
+    assert webhooks.verify_signature(body.decode('utf-8'), signature, u'secret')  # str bodies are UTF-8 encoded
+
+
+def test_signed_fixture_verifies_over_the_raw_bytes():
+    assert webhooks.verify_signature(BODY, SIGNATURE, SECRET)
+    reserialised = json.dumps(json.loads(BODY.decode('utf-8')), indent=1).encode('utf-8')
+    assert not webhooks.verify_signature(reserialised, SIGNATURE, SECRET)
+
+
+def test_case_insensitive_hex_and_surrounding_space():
+    assert webhooks.verify_signature(BODY, SIGNATURE.upper(), SECRET)
+    assert webhooks.verify_signature(BODY, ' %s\n' % SIGNATURE, SECRET)
+
+
+def test_any_secret_of_a_rotation_matches():
+    assert webhooks.verify_signature(BODY, SIGNATURE, ['old-secret', SECRET])
+    assert webhooks.verify_signature(BODY, SIGNATURE, (SECRET, 'new'))
+    assert not webhooks.verify_signature(BODY, SIGNATURE, ['old-secret', 'new'])
+    assert not webhooks.verify_signature(BODY, SIGNATURE, [])
+
+
+def test_unicode_body_and_secret():
+    body = u'{"data":{"attributes":{"full_name":"Zo\u00eb \U0001F3B8"}}}'
+    secret = u'g\u00e9heim'
+    signature = hmac.new(secret.encode('utf-8'), body.encode('utf-8'), hashlib.md5).hexdigest()
+    assert webhooks.verify_signature(body, signature, secret)
+    assert webhooks.verify_signature(body.encode('utf-8'), signature.encode('ascii'), secret)
+
+
+@pytest.mark.parametrize('signature', [None, '', '   ', 'abc', SIGNATURE[:-1], SIGNATURE + '0',
+                                       'g' * 32, u'\u00e9' * 32, 12345, SIGNATURE[::-1]])
+def test_bad_signatures_are_false_never_an_exception(signature):
+    assert webhooks.verify_signature(BODY, signature, SECRET) is False
+
+
+@pytest.mark.parametrize('body, secret', [(None, SECRET), (12, SECRET), (BODY, None), (BODY, ''), (BODY, 5),
+                                          (BODY, [None, ''])])
+def test_bad_bodies_and_secrets_are_false(body, secret):
+    assert webhooks.verify_signature(body, SIGNATURE, secret) is False
+
+
+def test_parse_webhook_returns_trigger_and_document():
+    event = webhooks.parse_webhook(BODY, SIGNATURE, HEADERS['X-Patreon-Event'], SECRET)
+    assert event.trigger == webhooks.MEMBERS_PLEDGE_CREATE
+    member = event.document.data()
+    assert member.type() == 'member' and member.attribute('full_name') == 'Member 0'
+    assert member.relationship('campaign').attribute('creation_name') == 'field recordings'
+    assert [t.attribute('title') for t in member.relationship('currently_entitled_tiers')] == ['Patron']
+    trigger, document = event  # a plain tuple too
+    assert document is event.document
+
+
+def test_parse_webhook_refuses_a_bad_signature_without_echoing_the_secret():
+    with pytest.raises(InvalidSignature) as raised:
+        webhooks.parse_webhook(BODY, '0' * 32, 'members:pledge:create', SECRET)
+    assert isinstance(raised.value, PatreonError) and isinstance(raised.value, ValueError)
+    assert SECRET not in str(raised.value) and SECRET not in repr(raised.value)
+
+
+def signed(body, secret='s'):
+    return hmac.new(secret.encode('utf-8'), body, hashlib.md5).hexdigest()
+
+
+@pytest.mark.parametrize('body', [b'not json', b'[]', b'{"data": null}', b'{"data": []}', b'\xff\xfe'])
+def test_parse_webhook_refuses_signed_bodies_that_are_no_document(body):
+    with pytest.raises(InvalidWebhook) as raised:
+        webhooks.parse_webhook(body, signed(body), 'members:create', 's')
+    assert 'members:create' in str(raised.value)
+
+
+@pytest.mark.parametrize('event', [None, '', b''])
+def test_parse_webhook_needs_the_event_header(event):
+    body = b'{"data": {"type": "member", "id": "1"}}'
+    with pytest.raises(InvalidWebhook):
+        webhooks.parse_webhook(body, signed(body), event, 's')
+
+
+def test_nine_triggers():
+    assert len(set(webhooks.ALL_TRIGGERS)) == 9
+    assert set(webhooks.ALL_TRIGGERS) == set([
+        'members:create', 'members:update', 'members:delete', 'members:pledge:create',
+        'members:pledge:update', 'members:pledge:delete', 'posts:publish', 'posts:update', 'posts:delete'])
