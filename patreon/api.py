@@ -184,7 +184,7 @@ class API(object):
         """
         for page in self.paginate_pages(method, *args, **kwargs):
             data = page.data()
-            for resource in data if isinstance(data, list) else [data]:
+            for resource in data if isinstance(data, list) else [data] if data is not None else []:
                 yield resource
 
     def paginate_pages(self, method, *args, **kwargs):

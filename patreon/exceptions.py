@@ -14,10 +14,21 @@ which is also a :class:`ValueError` (what 0.5.1's callers caught)::
 
 Messages say what happened; they never contain a token or a secret.
 """
+from __future__ import unicode_literals
+
+import six
 
 
 class PatreonError(Exception):
     """Base class of every error raised by this package."""
+
+    if six.PY2:  # pragma: no cover - Python 2 prints exceptions through str(), which must be bytes there
+        def __unicode__(self):
+            message = self.args[0] if self.args else ''
+            return message if isinstance(message, six.text_type) else bytes(message).decode('utf-8', 'replace')
+
+        def __str__(self):
+            return self.__unicode__().encode('utf-8')
 
 
 class APIError(PatreonError):

@@ -17,8 +17,12 @@ def follow_path(document, dotted_path):
 
 def cursor_from_link(link):
     """The first ``page[cursor]`` value in the query string of ``link``, or ``None``."""
+    if six.PY2 and isinstance(link, six.text_type):
+        link = link.encode('utf-8')  # Python 2 unquotes text to Latin-1; bytes decode to UTF-8 below
     values = parse_qs(urlsplit(link).query).get('page[cursor]')
-    return values[0] if values else None
+    if not values:
+        return None
+    return values[0].decode('utf-8', 'replace') if isinstance(values[0], bytes) else values[0]
 
 
 def next_cursor(document):

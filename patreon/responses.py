@@ -1,4 +1,6 @@
 """Turn HTTP answers into what the clients return: documents, dicts or exceptions."""
+from __future__ import unicode_literals
+
 import re
 import time
 
@@ -66,7 +68,7 @@ def api_result(response, raise_errors=False, secrets=()):
     :class:`ErrorDocument` for a body with ``errors`` (raised as an
     :class:`~patreon.exceptions.APIError` with ``raise_errors``).
     """
-    if response.status_code == 204 or (response.ok and not response.content):
+    if response.status_code == 204:
         return None
     body = decode_json(response, secrets)
     if not isinstance(body, dict):
@@ -78,8 +80,7 @@ def api_result(response, raise_errors=False, secrets=()):
         error = api_error(response, body)
         if raise_errors:
             raise error
-        if body.get('errors'):
-            return ErrorDocument(body, error)
+        return ErrorDocument(body, error)
     return JSONAPIParser(body)
 
 
@@ -109,12 +110,13 @@ def _text(value):
 
 
 def _excerpt(response, secrets):
-    text = response.content[:EXCERPT_LENGTH * 4].decode('utf-8', 'replace')
-    text = ' '.join(text.split())
-    text = _SECRET_VALUES.sub(r'\1***', text)
+    # Secrets are masked in the whole body before it is cut, so no cut can leave part of one.
+    text = response.content.decode('utf-8', 'replace')
     for secret in secrets:
         if secret:
             text = text.replace(secret, '***')
+    text = _SECRET_VALUES.sub(r'\1***', text)
+    text = ' '.join(text[:EXCERPT_LENGTH * 4].split())
     if not text:
         return '(empty body)'
     if len(text) > EXCERPT_LENGTH:

@@ -1,6 +1,4 @@
 """Small helpers shared by the clients."""
-import platform
-
 from .version import __version__
 
 _user_agent = []
@@ -16,6 +14,7 @@ def user_agent_string():
         'Patreon-Python, version 0.6.0, platform Linux-6.1-x86_64-with-glibc2.36'
     """
     if not _user_agent:
+        import platform  # here, not at module level: it costs a millisecond of `import patreon`
         _user_agent.append('Patreon-Python, version {}, platform {}'.format(
             __version__, platform.platform()))
     return _user_agent[0]

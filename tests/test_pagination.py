@@ -150,3 +150,10 @@ def test_follow_path_and_cursor_from_link():
     assert cursor_from_link('https://x/y?page%5Bcursor%5D=abc&page%5Bcursor%5D=def') == 'abc'
     assert cursor_from_link('https://x/y?include=user') is None
     assert json.dumps(cursor_from_link(u'https://x/y?page%5Bcursor%5D=%E2%9C%93')) == '"\\u2713"'
+
+
+@responses.activate
+def test_a_page_with_null_data_yields_nothing():
+    responses.add(responses.GET, 'https://www.patreon.com/api/oauth2/v2/identity', json={'data': None})
+    api = patreon.API('token')
+    assert list(api.paginate(api.get_identity)) == []
