@@ -1,16 +1,94 @@
-"""Helpers shared by the test modules."""
+"""Shared helpers of the contract tests: the sample documents, the HTTP mock, and readers of sent requests.
+
+Usage::
+
+    from helpers import API_URL, http_fixture, load_fixture  # noqa: F401 (the fixture `http`)
+
+    def test_identity(http):
+        http.add(responses.GET, API_URL + 'identity', json=load_fixture('identity_with_memberships.json'))
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
 import io
 import json
 import os
 
+import pytest
+import requests
+import responses
+from six.moves.urllib.parse import parse_qsl
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIXTURES = os.path.join(REPO_ROOT, '..', 'shared', 'fixtures')
+# CI runs in a fresh clone with shared/ beside it, so the path is relative to the repository.
+FIXTURES_DIR = os.path.join(REPO_ROOT, '..', 'shared', 'fixtures')
+FIXTURES = FIXTURES_DIR  # the name the first version of this module used
+
+BASE_URL = 'https://www.patreon.com'
+API_URL = BASE_URL + '/api/oauth2/v2/'
+TOKEN_URL = BASE_URL + '/api/oauth2/token'
+AUTHORIZE_URL = BASE_URL + '/oauth2/authorize'
+
+# Long and distinctive, so that finding it in a message or URL cannot be a coincidence.
+ACCESS_TOKEN = 'at_Ks9dTb3xQz7LmN2pVw4rYh6JcF8gUe1a'
+REFRESH_TOKEN = 'rt_Pq2wEr5tYu8iOp1aSd4fGh7jKl0zXc3v'
+CLIENT_ID = 'client_id_Vb6nM9qW2eR5'
+CLIENT_SECRET = 'cs_Lk3jH6gF9dS2aP5oI8uY1tR4eW7qZ0x'
+
+
+def fixture_path(name):
+    """The absolute path of the sample document ``name`` in ``../shared/fixtures``."""
+    return os.path.join(FIXTURES_DIR, name)
 
 
 def fixture_bytes(name):
-    with io.open(os.path.join(FIXTURES, name), 'rb') as handle:
+    """The raw bytes of the sample document ``name``."""
+    with io.open(fixture_path(name), 'rb') as handle:
         return handle.read()
 
 
 def load_fixture(name):
-    return json.loads(fixture_bytes(name).decode('utf-8'))
+    """The sample document ``name``: parsed JSON for ``*.json``, bytes otherwise (a fresh copy each call)."""
+    content = fixture_bytes(name)
+    if name.endswith('.json'):
+        return json.loads(content.decode('utf-8'))
+    return content
+
+
+@pytest.fixture(name='http')
+def http_fixture():
+    """The fixture ``http``: a :class:`responses.RequestsMock` active for one test; every response registered must
+    be used. Import it into a test module to use it there."""
+    with responses.RequestsMock() as mock:
+        yield mock
+
+
+def body_text(request):
+    """The body of a sent request as text."""
+    body = request.body
+    if isinstance(body, bytes):
+        return body.decode('utf-8')
+    return body
+
+
+def json_body(request):
+    """The JSON body of a sent request, parsed."""
+    return json.loads(body_text(request))
+
+
+def form_pairs(request):
+    """The ``(name, value)`` pairs of a sent form-urlencoded body, in order."""
+    return parse_qsl(body_text(request), keep_blank_values=True, strict_parsing=True)
+
+
+def fetch(status, body=b'', headers=None, content_type='application/json'):
+    """A real :class:`requests.Response` with this status, body and headers, served by ``responses``.
+
+    :param body: bytes or text; a dict or list is sent as JSON.
+    """
+    url = 'https://www.patreon.com/api/oauth2/v2/test'
+    with responses.RequestsMock() as mock:
+        if isinstance(body, (dict, list)):
+            mock.add(responses.GET, url, json=body, status=status, headers=headers)
+        else:
+            mock.add(responses.GET, url, body=body, status=status, headers=headers, content_type=content_type)
+        return requests.get(url)
