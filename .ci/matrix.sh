@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on every supported interpreter, each in a virtualenv built from scratch with a regular
+# (non-editable) install of the package, so that what is tested is what `pip install .` gives a user.
+#
+# Usage: bash .ci/matrix.sh [X.Y ...]      (default: every supported version, one after the other)
+# Environment:
+#   MATRIX_BOOTSTRAP_PYTHON  a Python 3 that may receive virtualenv<20.22, used to build the 2.7 virtualenv
+#                            (default: .venv/bin/python, made by `make test`)
+#   MATRIX_DIR               where the virtualenvs go (default: .matrix)
+#   PYTEST_ADDOPTS           extra pytest options, as usual
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MATRIX_DIR=${MATRIX_DIR:-$REPO/.matrix}
+BOOTSTRAP_PYTHON=${MATRIX_BOOTSTRAP_PYTHON:-$REPO/.venv/bin/python}
+SUPPORTED_VERSIONS=(2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13)
+
+if [ "$#" -gt 0 ]; then
+    VERSIONS=("$@")
+else
+    VERSIONS=("${SUPPORTED_VERSIONS[@]}")
+fi
+
+# The runs must not see the caller's Python settings, nor leave bytecode in the source tree (2.7 would write it
+# next to the sources), nor wait for input.
+unset PYTHONPATH PYTHONHOME PYTHONSTARTUP VIRTUAL_ENV
+export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+log() {
+    echo "matrix: $*"
+}
+
+# Prints the path of an interpreter for version $1 (X.Y): the highest pyenv patch release, else pythonX.Y on PATH.
+find_python() {
+    local version=$1 pyenv_root candidate
+    pyenv_root=$(pyenv root 2>/dev/null || echo "${PYENV_ROOT:-$HOME/.pyenv}")
+    local candidates=()
+    if [ -d "$pyenv_root/versions" ]; then
+        while IFS= read -r candidate; do
+            candidates+=("$pyenv_root/versions/$candidate/bin/python$version")
+        done < <(ls "$pyenv_root/versions" | grep -E "^${version//./\\.}\\.[0-9]+$" | sort -t. -k3,3nr)
+    fi
+    if candidate=$(command -v "python$version" 2>/dev/null); then
+        candidates+=("$candidate")
+    fi
+    for candidate in "${candidates[@]+"${candidates[@]}"}"; do
+        # A pyenv shim exists for every version but works only for the active ones: ask the interpreter itself.
+        if [ -x "$candidate" ] && [ "$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$version" ]; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Builds a fresh virtualenv $2 for interpreter $1 of version $3, with a pip that still supports it.
+make_virtualenv() {
+    local python=$1 venv=$2 version=$3
+    rm -rf "$venv"
+    case "$version" in
+        2.7)
+            # The last virtualenv series that can still create 2.7 environments; it brings pip 20.3 along.
+            "$BOOTSTRAP_PYTHON" -m pip install -q 'virtualenv<20.22' &&
+                "$BOOTSTRAP_PYTHON" -m virtualenv -q --no-periodic-update -p "$python" "$venv" &&
+                "$venv/bin/python" -m pip install -q 'pip<21'
+            ;;
+        3.6)
+            "$python" -m venv "$venv" && "$venv/bin/python" -m pip install -q --upgrade 'pip<22'
+            ;;
+        *)
+            "$python" -m venv "$venv" && "$venv/bin/python" -m pip install -q --upgrade pip
+            ;;
+    esac
+}
+
+# Installs the package (non-editable) and the test dependencies into virtualenv $1.
+install_package() {
+    local venv=$1
+    # Recent pip builds in the source tree: a stale build/lib could smuggle deleted modules into the wheel.
+    rm -rf "$REPO/build"
+    "$venv/bin/python" -m pip install -q "$REPO" -r "$REPO/dev-requirements.txt" && rm -rf "$REPO/build"
+}
+
+# Runs the suite with virtualenv $1 from an empty directory, so that only the installed copy can be imported.
+run_suite() {
+    local venv=$1 workdir status
+    workdir=$(mktemp -d)
+    (cd "$workdir" && PATREON_TEST_EXPECT_INSTALLED=1 "$venv/bin/python" -m pytest \
+        -c "$REPO/setup.cfg" --rootdir "$REPO" -q -p no:cacheprovider -m "not soak" "$REPO/tests")
+    status=$?
+    rm -rf "$workdir"
+    return "$status"
+}
+
+mkdir -p "$MATRIX_DIR"
+declare -A RESULT
+ran=0
+failed=0
+for version in "${VERSIONS[@]}"; do
+    if ! python=$(find_python "$version"); then
+        RESULT[$version]="SKIPPED (not found)"
+        log "Python $version: SKIPPED (not found)"
+        continue
+    fi
+    ran=$((ran + 1))
+    venv="$MATRIX_DIR/$version"
+    log "Python $version: $python"
+    if ! make_virtualenv "$python" "$venv" "$version"; then
+        RESULT[$version]="FAILED (virtualenv) $python"
+    elif ! install_package "$venv"; then
+        RESULT[$version]="FAILED (install) $python"
+    else
+        log "Python $version: installed $("$venv/bin/python" -m pip freeze 2>/dev/null | grep -v '^-' | tr '\n' ' ')"
+        if run_suite "$venv"; then
+            RESULT[$version]="PASSED $python"
+        else
+            RESULT[$version]="FAILED (tests) $python"
+        fi
+    fi
+    case "${RESULT[$version]}" in FAILED*) failed=$((failed + 1)) ;; esac
+    log "Python $version: ${RESULT[$version]}"
+done
+
+echo
+log "summary"
+for version in "${VERSIONS[@]}"; do
+    log "Python $version: ${RESULT[$version]}"
+done
+if [ "$ran" -eq 0 ]; then
+    log "no interpreter found: nothing was tested"
+    exit 1
+fi
+if [ "$failed" -gt 0 ]; then
+    log "$failed of $ran interpreters failed"
+    exit 1
+fi
+log "all $ran interpreters found passed"

@@ -1,0 +1,72 @@
+"""The packaging: what setup.py declares, the single version, and which copy of the package the tests import."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import io
+import os
+import re
+import subprocess
+import sys
+import types
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Set to 1 by .ci/matrix.sh, whose virtualenvs hold a regular (non-editable) install of the package.
+EXPECT_INSTALLED_COPY = os.environ.get('PATREON_TEST_EXPECT_INSTALLED') == '1'
+
+
+def declared_setup_arguments(monkeypatch):
+    """Run setup.py against a stand-in ``setuptools`` and return the keywords it passes to ``setup()``.
+
+    A stand-in, because a fresh virtualenv on 3.12+ has no setuptools, and the real one would build.
+    """
+    captured = {}
+    stand_in = types.ModuleType(str('setuptools'))
+    stand_in.setup = lambda **arguments: captured.update(arguments)
+    stand_in.find_packages = lambda *args, **kwargs: []
+    monkeypatch.setitem(sys.modules, str('setuptools'), stand_in)
+    path = os.path.join(REPO_ROOT, 'setup.py')
+    with io.open(path, encoding='utf-8') as source:
+        code = compile(source.read(), path, 'exec')
+    exec(code, {'__name__': '__main__', '__file__': path})
+    return captured
+
+
+def test_setup_declares_the_package_version(monkeypatch):
+    import patreon
+    from patreon import version
+
+    declared = declared_setup_arguments(monkeypatch)
+
+    assert declared['name'] == 'patreon'
+    assert declared['version'] == version.__version__ == patreon.__version__
+
+
+def test_setup_declares_only_requests_and_six_at_run_time(monkeypatch):
+    declared = declared_setup_arguments(monkeypatch)
+
+    names = set(re.match(r'[\w.-]+', requirement).group(0) for requirement in declared['install_requires'])
+    assert names == {'requests', 'six'}
+    assert declared['python_requires'].startswith('>=2.7')
+    assert declared['entry_points'] == {'console_scripts': ['patreon=patreon.cli:main']}
+
+
+def test_import_does_not_load_pkg_resources_or_setuptools(tmpdir):
+    # Run from an empty directory so that only the package installed in this interpreter can be imported.
+    script = 'import patreon, sys; print(sorted(set(["pkg_resources", "setuptools"]) & set(sys.modules)))'
+    output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
+
+    assert output.decode('ascii').strip() == '[]'
+
+
+def test_tests_import_the_copy_under_test():
+    import patreon
+
+    package_dir = os.path.realpath(os.path.dirname(patreon.__file__))
+    source_dir = os.path.realpath(os.path.join(REPO_ROOT, 'patreon'))
+    if EXPECT_INSTALLED_COPY:
+        # `make matrix` must test what `pip install .` put into the virtualenv, not the source tree.
+        assert package_dir != source_dir
+        assert package_dir.startswith(os.path.realpath(sys.prefix) + os.sep)
+    else:
+        # `make test` installs the package in editable mode: the source tree is the copy under test.
+        assert package_dir == source_dir
