@@ -81,6 +81,9 @@ def test_every_block_runs(sandbox, defaults_at_sandbox, capsys):
 
 def check_flask_app(namespace, sandbox):
     """Drive the README's Flask app: login, the sandbox's consent redirect, the callback, the webhook."""
+    import hashlib
+    import hmac
+
     import requests
     from six.moves.urllib.parse import urlsplit
 
@@ -93,15 +96,14 @@ def check_flask_app(namespace, sandbox):
     assert page.status_code == 200 and page.get_data(as_text=True).startswith('Hello, ')
     assert client.get(callback.path + '?' + callback.query).status_code == 403  # state used up
 
-    hook = namespace['api'].create_webhook(sandbox.campaign_id, 'http://127.0.0.1:9/unused',
+    api = patreon.API(sandbox.creator_token, base_url=sandbox.url)
+    hook = api.create_webhook(sandbox.campaign_id, 'http://127.0.0.1:9/unused',
                                            ['members:pledge:create'])
     namespace['webhook_secret'] = hook.data().attribute('secret')
     body = b'{"data": {"type": "member", "id": "1", "attributes": {"full_name": "Ann"}}}'
-    import hashlib
-    import hmac
     signature = hmac.new(namespace['webhook_secret'].encode('utf-8'), body, hashlib.md5).hexdigest()
     headers = {'X-Patreon-Event': 'members:pledge:create', 'X-Patreon-Signature': signature}
     assert client.post('/hooks/patreon', data=body, headers=headers).status_code == 204
     headers['X-Patreon-Signature'] = '0' * 32
     assert client.post('/hooks/patreon', data=body, headers=headers).status_code == 403
-    namespace['api'].delete_webhook(hook.data().id())
+    api.delete_webhook(hook.data().id())
