@@ -26,6 +26,9 @@ help:
 	@echo "make soak    run the long variants (pytest marker 'soak')"
 	@echo "make matrix  run the test suite on Python 2.7 and 3.6-3.13, each in a fresh virtualenv under .matrix/"
 	@echo "make demo    run 'patreon demo' against an embedded sandbox"
+	@echo "make lint    ruff, and mypy's stubtest over the type stubs"
+	@echo "make dist    build the sdist and universal wheel, checked with twine"
+	@echo "make bench   benchmarks side by side with 0.5.1 (writes benchmarks/RESULTS.md)"
 	@echo "make clean   remove virtualenvs, build output and caches"
 
 # --- The development virtualenv ------------------------------------------------------------------------------------
@@ -54,15 +57,6 @@ matrix: $(VENV_STAMP)
 
 demo: $(VENV_STAMP)
 	$(VENV)/bin/patreon demo
-
-# --- Other tasks (benchmarks, lint, distributions) go here ---------------------------------------------------------
-
-# --- Cleaning ------------------------------------------------------------------------------------------------------
-
-clean:
-	rm -rf $(VENV) .matrix build dist *.egg-info .eggs .pytest_cache .hypothesis .coverage .coverage.* htmlcov
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
-	find . -name '*.py[co]' -delete
 
 # --- Lint and distributions (`make lint`, `make dist`) ----------------------------------------------------------------
 # Each in a virtualenv of its own, so that their tools never mix with the test dependencies. The tools are pinned:
@@ -140,3 +134,11 @@ bench: $(BENCH_OURS_STAMP) $(BENCH_BASELINE_STAMP)
 	$(BENCH_OURS)/bin/python -m pip install --quiet --force-reinstall --no-deps .
 	$(BENCH_OURS)/bin/python benchmarks/run.py --ours-python $(BENCH_OURS)/bin/python \
 		--baseline-python $(BENCH_BASELINE)/bin/python $(BENCH_ARGS)
+
+# --- Cleaning ------------------------------------------------------------------------------------------------------
+
+clean:
+	rm -rf $(VENV) .matrix .lint-venv .dist-venv .dist-smoke .bench build dist *.egg-info .eggs \
+		.pytest_cache .hypothesis .mypy_cache .ruff_cache .coverage .coverage.* htmlcov
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name '*.py[co]' -delete

@@ -136,8 +136,10 @@ class API(object):
 
         Usage::
 
+            from patreon import webhooks
+
             hook = api.create_webhook(campaign_id, 'https://example.org/hooks/patreon',
-                                      [patreon.webhooks.MEMBERS_PLEDGE_CREATE]).data()
+                                      [webhooks.MEMBERS_PLEDGE_CREATE]).data()
             store(hook.id(), hook.attribute('secret'))
         """
         return self._send_document('POST', 'webhooks', {'data': {

@@ -2,9 +2,11 @@
 
 Usage::
 
+    from patreon.entitlements import REQUIRED_FIELDS, is_active_patron
+
     member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
-                                   fields={'member': patreon.entitlements.REQUIRED_FIELDS}).data()
-    if patreon.entitlements.is_active_patron(member, tier=GOLD_TIER_ID):
+                                   fields={'member': REQUIRED_FIELDS}).data()
+    if is_active_patron(member, tier=GOLD_TIER_ID):
         ...
 
 The rules, by Patreon's fields:

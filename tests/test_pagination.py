@@ -17,7 +17,8 @@ MEMBERS = re.compile(r'https://www\.patreon\.com/api/oauth2/v2/campaigns/900100/
 
 
 def page(ids, cursor=None, where='meta', total=None):
-    document = {'data': [{'type': 'member', 'id': i, 'relationships': {'user': {'data': {'type': 'user', 'id': 'u' + i}}}}
+    document = {'data': [{'type': 'member', 'id': i,
+                          'relationships': {'user': {'data': {'type': 'user', 'id': 'u' + i}}}}
                          for i in ids],
                 'included': [{'type': 'user', 'id': 'u' + i} for i in ids],
                 'meta': {'pagination': {'total': total}}}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the distributions (`make dist`: sdist, universal wheel, twine check), installs the wheel into a fresh
+# virtualenv per interpreter (Python 2.7 and 3.13 by default) and runs .ci/smoke.py there: what a user gets from
+# `pip install patreon` imports, and talks to a sandbox.
+#
+# Usage: bash .ci/dist-smoke.sh [X.Y ...]
+# Environment:
+#   SMOKE_BOOTSTRAP_PYTHON  a Python 3 that may receive virtualenv<20.22, used to build the 2.7 virtualenv
+#                           (default: .dist-venv/bin/python, made by `make dist`)
+#   SMOKE_DIR               where the virtualenvs go (default: .dist-smoke)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SMOKE_DIR=${SMOKE_DIR:-$REPO/.dist-smoke}
+BOOTSTRAP_PYTHON=${SMOKE_BOOTSTRAP_PYTHON:-$REPO/.dist-venv/bin/python}
+if [ "$#" -gt 0 ]; then VERSIONS=("$@"); else VERSIONS=(2.7 3.13); fi
+
+unset PYTHONPATH PYTHONHOME PYTHONSTARTUP VIRTUAL_ENV
+export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+make -C "$REPO" dist
+
+shopt -s nullglob
+wheels=("$REPO"/dist/patreon-*-py2.py3-none-any.whl)
+if [ "${#wheels[@]}" -ne 1 ]; then
+    echo "dist-smoke: expected one universal wheel in dist/ found ${#wheels[@]}" >&2
+    exit 1
+fi
+WHEEL=${wheels[0]}
+
+# shellcheck source=lib.sh
+source "$REPO/.ci/lib.sh"
+
+for version in "${VERSIONS[@]}"; do
+    python=$(find_python "$version") || { echo "dist-smoke: no Python $version found" >&2; exit 1; }
+    venv="$SMOKE_DIR/$version"
+    echo "dist-smoke: Python $version ($python): installing $(basename "$WHEEL")"
+    make_virtualenv "$python" "$venv" "$version"
+    "$venv/bin/python" -m pip install -q "$WHEEL"
+    # From an empty directory: only the installed copy can be imported.
+    workdir=$(mktemp -d)
+    (cd "$workdir" && "$venv/bin/python" "$REPO/.ci/smoke.py")
+    rm -rf "$workdir"
+done
+echo "dist-smoke: passed on Python ${VERSIONS[*]}"

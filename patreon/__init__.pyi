@@ -1,0 +1,17 @@
+from . import (
+    api as api,
+    exceptions as exceptions,
+    jsonapi as jsonapi,
+    oauth as oauth,
+    pagination as pagination,
+    responses as responses,
+    transport as transport,
+    utils as utils,
+    version as version,
+    version_compatibility as version_compatibility,
+)
+from .api import API as API
+from .oauth import OAuth as OAuth
+from .version import __version__ as __version__
+
+__all__ = ['API', 'OAuth', '__version__']

@@ -1,0 +1,14 @@
+# Type aliases shared by the stubs. Stub-only: nothing of this exists at runtime, so import it only under
+# `if TYPE_CHECKING:` (or in quotes) in your own code.
+from collections.abc import Iterable, Mapping
+from typing import Any
+from typing_extensions import TypeAlias
+
+# Seconds for the whole request, or (connect, read); None waits forever.
+Timeout: TypeAlias = float | tuple[float | None, float | None] | None
+# A JSON object as decoded by the json module.
+JSONObject: TypeAlias = dict[str, Any]
+# Relationship names: a list, or one comma-separated string.
+Includes: TypeAlias = Iterable[str]
+# JSON:API type -> attribute names (a list, or one comma-separated string).
+Fields: TypeAlias = Mapping[str, Iterable[str]]

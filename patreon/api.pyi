@@ -1,0 +1,117 @@
+import datetime
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final
+from typing_extensions import ParamSpec, Self, TypeAlias
+
+import requests
+
+from ._typing import Fields, Includes, JSONObject, Timeout
+from .jsonapi.parser import JSONAPIParser, JSONAPIResource
+from .oauth import OAuth
+from .responses import ErrorDocument
+from .transport import Transport
+
+_P = ParamSpec('_P')
+
+logger: logging.Logger
+
+API_ROOT: Final = '/api/oauth2/v2/'
+
+# What a route gives: the parsed document, or (without raise_errors) the errors document Patreon answered,
+# whose data() raises the matching patreon.exceptions.APIError. Both have data().
+_Result: TypeAlias = JSONAPIParser | ErrorDocument
+_ResourceId: TypeAlias = str | int
+# A cursor of a previous page, or a datetime (sent as UTC ISO 8601).
+_Cursor: TypeAlias = str | datetime.datetime
+
+class API:
+    access_token: str
+    raise_errors: bool
+    refresh_token: str | None
+    oauth_client: OAuth | None
+    on_token_refresh: Callable[[JSONObject], object] | None
+    transport: Transport
+    def __init__(
+        self,
+        access_token: str,
+        session: requests.Session | None = None,
+        timeout: Timeout = 30.0,
+        base_url: str = 'https://www.patreon.com',
+        raise_errors: bool = False,
+        max_retries: int = 3,
+        max_retry_wait: float = 60.0,
+        oauth_client: OAuth | None = None,
+        refresh_token: str | None = None,
+        on_token_refresh: Callable[[JSONObject], object] | None = None,
+    ) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def close(self) -> None: ...
+    def get_identity(self, includes: Includes | None = None, fields: Fields | None = None) -> _Result: ...
+    def get_campaigns(
+        self,
+        page_size: int,
+        cursor: _Cursor | None = None,
+        includes: Includes | None = None,
+        fields: Fields | None = None,
+    ) -> _Result: ...
+    def get_campaigns_by_id(
+        self, resource_id: _ResourceId, includes: Includes | None = None, fields: Fields | None = None
+    ) -> _Result: ...
+    def get_campaigns_by_id_members(
+        self,
+        resource_id: _ResourceId,
+        page_size: int,
+        cursor: _Cursor | None = None,
+        includes: Includes | None = None,
+        fields: Fields | None = None,
+    ) -> _Result: ...
+    def get_members_by_id(
+        self, resource_id: _ResourceId, includes: Includes | None = None, fields: Fields | None = None
+    ) -> _Result: ...
+    def get_webhooks(
+        self,
+        page_size: int,
+        cursor: _Cursor | None = None,
+        includes: Includes | None = None,
+        fields: Fields | None = None,
+    ) -> _Result: ...
+    def get_webhooks_by_id(
+        self, resource_id: _ResourceId, includes: Includes | None = None, fields: Fields | None = None
+    ) -> _Result: ...
+    def get_campaigns_by_id_posts(
+        self,
+        resource_id: _ResourceId,
+        page_size: int,
+        cursor: _Cursor | None = None,
+        includes: Includes | None = None,
+        fields: Fields | None = None,
+    ) -> _Result: ...
+    def get_posts_by_id(
+        self, resource_id: _ResourceId, includes: Includes | None = None, fields: Fields | None = None
+    ) -> _Result: ...
+    def create_webhook(
+        self, campaign_id: _ResourceId, uri: str, triggers: str | list[str] | tuple[str, ...]
+    ) -> _Result: ...
+    def update_webhook(
+        self,
+        webhook_id: _ResourceId,
+        uri: str | None = None,
+        triggers: str | list[str] | tuple[str, ...] | None = None,
+        paused: bool | None = None,
+    ) -> _Result: ...
+    # None when Patreon answers 204, as it does.
+    def delete_webhook(self, webhook_id: _ResourceId) -> _Result | None: ...
+
+    # The arguments are those of `method` (cursor included: the first page to fetch).
+    def paginate(
+        self, method: Callable[_P, _Result], *args: _P.args, **kwargs: _P.kwargs
+    ) -> Iterator[JSONAPIResource]: ...
+    def paginate_pages(
+        self, method: Callable[_P, _Result], *args: _P.args, **kwargs: _P.kwargs
+    ) -> Iterator[JSONAPIParser]: ...
+    @staticmethod
+    def extract_cursor(
+        jsonapi_document: JSONAPIParser | Mapping[str, Any], cursor_path: str = 'links.next'
+    ) -> str | None: ...

@@ -1,0 +1,21 @@
+# What importers of the command line use: main() and its exit statuses. The rest of patreon.cli (argument parsing,
+# output formats, the commands) is the command's own machinery, not API.
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+PROG: Final = 'patreon'
+TOKEN_ENVIRONMENT_VARIABLE: Final = 'PATREON_ACCESS_TOKEN'
+FORMATS: tuple[str, ...]
+
+EXIT_OK: Final = 0
+EXIT_FAILURE: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_UNAUTHORIZED: Final = 3
+EXIT_FORBIDDEN: Final = 4
+EXIT_NOT_FOUND: Final = 5
+EXIT_RATE_LIMITED: Final = 6
+EXIT_NETWORK: Final = 7
+EXIT_SERVER: Final = 8
+EXIT_INTERRUPTED: Final = 130
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int: ...

@@ -1,0 +1,21 @@
+from typing import Final, TypeVar
+
+from .exceptions import PatreonError
+from .jsonapi.parser import JSONAPIRelatedResource, JSONAPIResource
+
+REQUIRED_FIELDS: list[str]
+ACTIVE_PATRON: Final = 'active_patron'
+
+# A tier: its id, or a resource (or reference) whose id() is taken.
+_Tier = TypeVar('_Tier', bound=str | int | JSONAPIResource | JSONAPIRelatedResource)
+
+class MissingFieldError(PatreonError, ValueError): ...
+
+def is_active_patron(
+    member: JSONAPIResource,
+    tier: _Tier | list[_Tier] | tuple[_Tier, ...] | set[_Tier] | None = None,
+    min_amount_cents: int | None = None,
+    allow_free_trial: bool = True,
+    allow_gifted: bool = True,
+) -> bool: ...
+def entitled_tier_ids(member: JSONAPIResource) -> set[str]: ...

@@ -1,0 +1,63 @@
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+
+class PatreonError(Exception): ...
+
+class APIError(PatreonError):
+    status_code: int
+    # The JSON:API error objects as Patreon sent them (normally dicts, but nothing checks that).
+    errors: list[Any]
+    request_id: str | None
+    response: requests.Response | None
+    def __init__(
+        self,
+        status_code: int,
+        errors: Iterable[Any] | None = None,
+        request_id: str | None = None,
+        response: requests.Response | None = None,
+    ) -> None: ...
+
+class Unauthorized(APIError): ...
+class Forbidden(APIError): ...
+class NotFound(APIError): ...
+
+class RateLimited(APIError):
+    retry_after: float | None
+    def __init__(
+        self,
+        status_code: int,
+        errors: Iterable[Any] | None = None,
+        request_id: str | None = None,
+        response: requests.Response | None = None,
+        retry_after: float | None = None,
+    ) -> None: ...
+
+class ServerError(APIError): ...
+
+class InvalidResponse(PatreonError, ValueError):
+    status_code: int | None
+    response: requests.Response | None
+    def __init__(
+        self, message: str, status_code: int | None = None, response: requests.Response | None = None
+    ) -> None: ...
+
+class OAuthError(PatreonError):
+    error: str
+    error_description: str | None
+    status_code: int | None
+    response: requests.Response | None
+    def __init__(
+        self,
+        error: str,
+        error_description: str | None = None,
+        status_code: int | None = None,
+        response: requests.Response | None = None,
+    ) -> None: ...
+
+class InvalidWebhook(PatreonError, ValueError): ...
+class InvalidSignature(InvalidWebhook): ...
+class PaginationError(PatreonError): ...
+
+def error_class_for_status(status_code: int) -> type[APIError]: ...

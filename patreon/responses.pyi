@@ -1,0 +1,28 @@
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, NoReturn
+
+import requests
+
+from ._typing import JSONObject
+from .exceptions import APIError
+from .jsonapi.parser import JSONAPIParser
+
+EXCERPT_LENGTH: Final = 200
+
+class ErrorDocument(dict[str, Any]):
+    error: APIError
+    def __init__(self, body: Mapping[str, Any], error: APIError) -> None: ...
+    # Always raises `error`: code written for a successful answer fails with the API's error.
+    def data(self) -> NoReturn: ...
+
+def decode_json(response: requests.Response, secrets: Iterable[str | None] = ()) -> Any: ...
+def api_error(response: requests.Response, body: Any) -> APIError: ...
+def api_result(
+    response: requests.Response, raise_errors: bool = False, secrets: Iterable[str | None] = ()
+) -> JSONAPIParser | ErrorDocument | None: ...
+def oauth_result(
+    response: requests.Response,
+    raise_errors: bool = False,
+    secrets: Iterable[str | None] = (),
+    now: float | None = None,
+) -> JSONObject: ...

@@ -1,0 +1,12 @@
+from typing import Final
+
+class Attributes:
+    amount_cents: Final = 'amount_cents'
+    title: Final = 'title'
+    description: Final = 'description'
+    created_at: Final = 'created_at'
+    reached_at: Final = 'reached_at'
+    completed_percentage: Final = 'completed_percentage'
+
+class Relationships:
+    campaign: Final = 'campaign'
