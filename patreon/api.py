@@ -86,49 +86,110 @@ class API(object):
         self.close()
 
     def close(self):
-        """Close the connections of the session this client made."""
+        """Close the connections of the session this client made.
+
+        Usage::
+
+            with patreon.API(access_token) as api:  # close() is called on leaving the block
+                user = api.get_identity().data()
+        """
         self.transport.close()
 
     # Routes of 0.5.1
 
     def get_identity(self, includes=None, fields=None):
-        """``GET identity``: the user the token belongs to."""
+        """``GET identity``: the user the token belongs to.
+
+        Usage::
+
+            user = api.get_identity(includes=['memberships'], fields={'user': ['full_name', 'email']}).data()
+            memberships = user.relationship('memberships')
+        """
         return self._get_resource('identity', includes, fields)
 
     def get_campaigns(self, page_size, cursor=None, includes=None, fields=None):
-        """``GET campaigns``: the campaigns of the token's user."""
+        """``GET campaigns``: the campaigns of the token's user.
+
+        Usage::
+
+            page = api.get_campaigns(10, fields={'campaign': ['creation_name', 'patron_count']})
+            campaign_ids = [campaign.id() for campaign in page.data()]
+        """
         return self._get_collection('campaigns', page_size, cursor, includes, fields)
 
     def get_campaigns_by_id(self, resource_id, includes=None, fields=None):
-        """``GET campaigns/{id}``."""
+        """``GET campaigns/{id}``.
+
+        Usage::
+
+            campaign = api.get_campaigns_by_id(campaign_id, includes=['tiers'], fields={'tier': ['title']}).data()
+            tiers = campaign.relationship('tiers')
+        """
         return self._get_resource(_path('campaigns', resource_id), includes, fields)
 
     def get_campaigns_by_id_members(self, resource_id, page_size, cursor=None, includes=None, fields=None):
-        """``GET campaigns/{id}/members``: one page of a campaign's members."""
+        """``GET campaigns/{id}/members``: one page of a campaign's members.
+
+        Usage::
+
+            page = api.get_campaigns_by_id_members(campaign_id, 100, includes=['user'],
+                                                   fields={'member': ['full_name', 'patron_status']})
+            names = [member.attribute('full_name') for member in page.data()]  # all pages: see paginate()
+        """
         return self._get_collection(_path('campaigns', resource_id, 'members'), page_size, cursor,
                                     includes, fields)
 
     def get_members_by_id(self, resource_id, includes=None, fields=None):
-        """``GET members/{id}``."""
+        """``GET members/{id}``.
+
+        Usage::
+
+            doc = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
+                                        fields={'member': ['patron_status', 'currently_entitled_amount_cents']})
+            status = doc.data().attribute('patron_status')
+        """
         return self._get_resource(_path('members', resource_id), includes, fields)
 
     def get_webhooks(self, page_size, cursor=None, includes=None, fields=None):
-        """``GET webhooks``: the webhooks of the token's client."""
+        """``GET webhooks``: the webhooks of the token's client.
+
+        Usage::
+
+            for hook in api.get_webhooks(10, fields={'webhook': ['uri', 'triggers', 'paused']}).data():
+                print(hook.id(), hook.attribute('uri'))
+        """
         return self._get_collection('webhooks', page_size, cursor, includes, fields)
 
     def get_webhooks_by_id(self, resource_id, includes=None, fields=None):
-        """``GET webhooks/{id}``."""
+        """``GET webhooks/{id}``.
+
+        Usage::
+
+            doc = api.get_webhooks_by_id(webhook_id, fields={'webhook': ['paused', 'num_consecutive_times_failed']})
+            failures = doc.data().attribute('num_consecutive_times_failed')
+        """
         return self._get_resource(_path('webhooks', resource_id), includes, fields)
 
     # Routes beyond 0.5.1
 
     def get_campaigns_by_id_posts(self, resource_id, page_size, cursor=None, includes=None, fields=None):
-        """``GET campaigns/{id}/posts``: one page of a campaign's posts."""
+        """``GET campaigns/{id}/posts``: one page of a campaign's posts.
+
+        Usage::
+
+            page = api.get_campaigns_by_id_posts(campaign_id, 20, fields={'post': ['title', 'published_at']})
+            titles = [post.attribute('title') for post in page.data()]
+        """
         return self._get_collection(_path('campaigns', resource_id, 'posts'), page_size, cursor,
                                     includes, fields)
 
     def get_posts_by_id(self, resource_id, includes=None, fields=None):
-        """``GET posts/{id}``."""
+        """``GET posts/{id}``.
+
+        Usage::
+
+            post = api.get_posts_by_id(post_id, fields={'post': ['title', 'url', 'is_public']}).data()
+        """
         return self._get_resource(_path('posts', resource_id), includes, fields)
 
     def create_webhook(self, campaign_id, uri, triggers):
@@ -152,6 +213,11 @@ class API(object):
         """``PATCH webhooks/{id}``, sending only what is given.
 
         ``paused=False`` is sent: it makes Patreon replay the events it queued.
+
+        Usage::
+
+            api.update_webhook(webhook_id, paused=False)  # resume; Patreon sends what it queued
+            api.update_webhook(webhook_id, triggers=[webhooks.MEMBERS_CREATE, webhooks.MEMBERS_DELETE])
         """
         attributes = {}
         if uri is not None:
@@ -164,7 +230,12 @@ class API(object):
             'id': six.text_type(webhook_id), 'type': 'webhook', 'attributes': attributes}})
 
     def delete_webhook(self, webhook_id):
-        """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204."""
+        """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204.
+
+        Usage::
+
+            api.delete_webhook(webhook_id)
+        """
         return self._call('DELETE', _path('webhooks', webhook_id))
 
     # Pagination
@@ -193,6 +264,11 @@ class API(object):
         """Yield every page (a :class:`~patreon.jsonapi.parser.JSONAPIParser`) of a list route.
 
         Each page's ``meta.pagination.total`` tells how many resources there are in all.
+
+        Usage::
+
+            for page in api.paginate_pages(api.get_campaigns_by_id_members, campaign_id, page_size=500):
+                save_members(page.data())
         """
         first_cursor = kwargs.pop('cursor', None)
 
@@ -214,6 +290,13 @@ class API(object):
         ``meta.pagination.cursors.next``, where Patreon now puts the cursor.
 
         :param jsonapi_document: a :class:`~patreon.jsonapi.parser.JSONAPIParser` or a dict.
+
+        Usage::
+
+            page = api.get_campaigns_by_id_members(campaign_id, 100)
+            cursor = api.extract_cursor(page)  # None on the last page
+            if cursor is not None:
+                page = api.get_campaigns_by_id_members(campaign_id, 100, cursor=cursor)
         """
         document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
             else jsonapi_document

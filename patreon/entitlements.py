@@ -37,7 +37,15 @@ ACTIVE_PATRON = 'active_patron'
 
 
 class MissingFieldError(PatreonError, ValueError):
-    """The member resource lacks an attribute the decision needs (it was not asked for)."""
+    """The member resource lacks an attribute the decision needs (it was not asked for).
+
+    Usage::
+
+        try:
+            paying = is_active_patron(member)
+        except MissingFieldError:  # fetch the member again with fields={'member': REQUIRED_FIELDS}
+            paying = None
+    """
 
 
 def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=True, allow_gifted=True):
@@ -52,6 +60,12 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
     :param allow_free_trial: count members in a free trial as paying.
     :param allow_gifted: count members whose membership was gifted as paying.
     :raises MissingFieldError: ``member`` lacks a needed attribute or relationship.
+
+    Usage::
+
+        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
+                                       fields={'member': REQUIRED_FIELDS}).data()
+        can_read = is_active_patron(member, tier=[GOLD_TIER_ID, PLATINUM_TIER_ID], allow_free_trial=False)
     """
     attributes = member.attributes()
     if _required(attributes, 'patron_status') != ACTIVE_PATRON:
@@ -72,7 +86,13 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
 
 
 def entitled_tier_ids(member):
-    """The ids of the tiers ``member`` is currently entitled to (needs the relationship, not the tiers' data)."""
+    """The ids of the tiers ``member`` is currently entitled to (needs the relationship, not the tiers' data).
+
+    Usage::
+
+        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers']).data()
+        entitled_tier_ids(member)  # e.g. {'3', '7'}
+    """
     info = member.relationship_info('currently_entitled_tiers')
     if info is None:
         raise MissingFieldError(

@@ -20,7 +20,15 @@ import six
 
 
 class PatreonError(Exception):
-    """Base class of every error raised by this package."""
+    """Base class of every error raised by this package.
+
+    Usage::
+
+        try:
+            user = api.get_identity().data()
+        except patreon.exceptions.PatreonError as exc:
+            logger.error('Patreon call failed: %s', exc)
+    """
 
     if six.PY2:  # pragma: no cover - Python 2 prints exceptions through str(), which must be bytes there
         def __unicode__(self):
@@ -38,6 +46,13 @@ class APIError(PatreonError):
     :ivar errors: the JSON:API ``errors`` list of the answer (may be empty).
     :ivar request_id: Patreon's ``x-patreon-uuid`` header, or ``None``.
     :ivar response: the :class:`requests.Response`.
+
+    Usage::
+
+        try:
+            member = api.get_members_by_id(member_id).data()
+        except patreon.exceptions.APIError as exc:
+            logger.warning('Patreon answered %s (request id %s)', exc.status_code, exc.request_id)
     """
 
     def __init__(self, status_code, errors=None, request_id=None, response=None):
@@ -60,15 +75,35 @@ class APIError(PatreonError):
 
 
 class Unauthorized(APIError):
-    """401: the token is missing, invalid, expired, or lacks a scope."""
+    """401: the token is missing, invalid, expired, or lacks a scope.
+
+    Usage::
+
+        except patreon.exceptions.Unauthorized:
+            tokens = oauth.refresh_token(refresh_token)  # then call again with tokens['access_token']
+    """
 
 
 class Forbidden(APIError):
-    """403: the token may not see this resource."""
+    """403: the token may not see this resource.
+
+    Usage::
+
+        except patreon.exceptions.Forbidden:
+            abort(403)
+    """
 
 
 class NotFound(APIError):
-    """404: no such resource."""
+    """404: no such resource.
+
+    Usage::
+
+        try:
+            post = api.get_posts_by_id(post_id).data()
+        except patreon.exceptions.NotFound:
+            post = None
+    """
 
 
 class RateLimited(APIError):
@@ -77,6 +112,11 @@ class RateLimited(APIError):
     :ivar retry_after: seconds to wait before trying again (a ``float``), from
         the ``Retry-After`` header or the body's ``retry_after_seconds``;
         ``None`` when Patreon said neither.
+
+    Usage::
+
+        except patreon.exceptions.RateLimited as exc:
+            time.sleep(exc.retry_after if exc.retry_after is not None else 60)
     """
 
     def __init__(self, status_code, errors=None, request_id=None, response=None, retry_after=None):
@@ -91,11 +131,22 @@ class RateLimited(APIError):
 
 
 class ServerError(APIError):
-    """5xx: Patreon failed; trying again later may work."""
+    """5xx: Patreon failed; trying again later may work.
+
+    Usage::
+
+        except patreon.exceptions.ServerError:
+            schedule_retry(delay=300)  # GETs were already retried max_retries times
+    """
 
 
 class InvalidResponse(PatreonError, ValueError):
     """The answer is not the JSON it should be (an HTML error page, a cut body).
+
+    Usage::
+
+        except patreon.exceptions.InvalidResponse as exc:
+            logger.error('unreadable answer (HTTP %s): %s', exc.status_code, exc)
 
     :ivar status_code: the HTTP status of the answer.
     :ivar response: the :class:`requests.Response`.
@@ -114,6 +165,13 @@ class OAuthError(PatreonError):
     :ivar error_description: Patreon's explanation, or ``None``.
     :ivar status_code: the HTTP status.
     :ivar response: the :class:`requests.Response`.
+
+    Usage::
+
+        try:
+            tokens = patreon.OAuth(client_id, client_secret, raise_errors=True).get_tokens(code, redirect_uri)
+        except patreon.exceptions.OAuthError as exc:
+            logger.warning('login refused: %s', exc.error)  # e.g. 'invalid_grant'
     """
 
     def __init__(self, error, error_description=None, status_code=None, response=None):
@@ -128,15 +186,37 @@ class OAuthError(PatreonError):
 
 
 class InvalidWebhook(PatreonError, ValueError):
-    """A webhook delivery that cannot be used (missing header, body not JSON:API)."""
+    """A webhook delivery that cannot be used (missing header, body not JSON:API).
+
+    Usage::
+
+        try:
+            event = webhooks.parse_webhook(body, signature, event_header, secret)
+        except webhooks.InvalidWebhook:  # InvalidSignature included
+            abort(400)
+    """
 
 
 class InvalidSignature(InvalidWebhook):
-    """A webhook delivery whose ``X-Patreon-Signature`` does not match its body."""
+    """A webhook delivery whose ``X-Patreon-Signature`` does not match its body.
+
+    Usage::
+
+        except webhooks.InvalidSignature:
+            abort(403)
+    """
 
 
 class PaginationError(PatreonError):
-    """Pagination cannot go on without losing or repeating resources."""
+    """Pagination cannot go on without losing or repeating resources.
+
+    Usage::
+
+        try:
+            members = list(api.paginate(api.get_campaigns_by_id_members, campaign_id, page_size=500))
+        except patreon.exceptions.PaginationError:
+            members = None  # the server repeated a cursor
+    """
 
 
 _REASONS = {
@@ -150,7 +230,13 @@ _ERRORS_BY_STATUS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 429: Rate
 
 
 def error_class_for_status(status_code):
-    """Return the :class:`APIError` subclass that stands for ``status_code``."""
+    """Return the :class:`APIError` subclass that stands for ``status_code``.
+
+    Usage::
+
+        error_class_for_status(404)  # NotFound
+        error_class_for_status(503)  # ServerError
+    """
     if status_code >= 500:
         return ServerError
     return _ERRORS_BY_STATUS.get(status_code, APIError)

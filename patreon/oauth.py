@@ -62,6 +62,11 @@ class OAuth(object):
 
         :param scopes: scope names (a list, or one space-separated string).
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
+
+        Usage::
+
+            url = oauth.get_authorization_url('https://example.org/oauth/redirect',
+                                              scopes=['identity', 'campaigns'], state=state)
         """
         query = [('response_type', 'code'), ('client_id', self.client_id), ('redirect_uri', redirect_uri)]
         if scopes is not None:
@@ -71,7 +76,13 @@ class OAuth(object):
         return self.transport.url(AUTHORIZE_PATH) + '?' + encode_query(query)
 
     def get_tokens(self, code, redirect_uri):
-        """Exchange the authorization ``code`` the callback received for tokens."""
+        """Exchange the authorization ``code`` the callback received for tokens.
+
+        Usage::
+
+            tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
+            api = patreon.API(tokens['access_token'], oauth_client=oauth, refresh_token=tokens['refresh_token'])
+        """
         return self._token_request({'grant_type': 'authorization_code', 'code': code,
                                     'redirect_uri': redirect_uri})
 
@@ -79,6 +90,11 @@ class OAuth(object):
         """Trade ``refresh_token`` for new tokens; keep the new refresh token, the old one stops working.
 
         ``redirect_uri`` is accepted for 0.5.1's callers and not sent.
+
+        Usage::
+
+            tokens = oauth.refresh_token(stored['refresh_token'])
+            store(tokens['access_token'], tokens['refresh_token'], tokens['expires_at'])
         """
         return self._token_request({'grant_type': 'refresh_token', 'refresh_token': refresh_token})
 
@@ -93,7 +109,13 @@ class OAuth(object):
 
 
 def make_state():
-    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request."""
+    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request.
+
+    Usage::
+
+        session['oauth_state'] = make_state()
+        url = oauth.get_authorization_url(redirect_uri, scopes=['identity'], state=session['oauth_state'])
+    """
     return base64.urlsafe_b64encode(os.urandom(24)).decode('ascii').rstrip('=')
 
 
@@ -101,6 +123,11 @@ def check_state(expected, received):
     """Whether the ``state`` the callback ``received`` is the one sent, compared in constant time.
 
     ``False`` when either is missing or empty.
+
+    Usage::
+
+        if not check_state(session.pop('oauth_state', None), request.args.get('state')):
+            abort(403)
     """
     if not isinstance(expected, (six.text_type, bytes)) or not isinstance(received, (six.text_type, bytes)):
         return False

@@ -6,7 +6,13 @@ from .exceptions import PaginationError
 
 
 def follow_path(document, dotted_path):
-    """The value at ``dotted_path`` (``'links.next'``) in nested dicts, or ``None`` when any key is missing."""
+    """The value at ``dotted_path`` (``'links.next'``) in nested dicts, or ``None`` when any key is missing.
+
+    Usage::
+
+        follow_path({'meta': {'pagination': {'total': 3}}}, 'meta.pagination.total')  # 3
+        follow_path({'meta': {}}, 'meta.pagination.total')                          # None
+    """
     value = document
     for key in dotted_path.split('.'):
         if not isinstance(value, dict):
@@ -16,7 +22,12 @@ def follow_path(document, dotted_path):
 
 
 def cursor_from_link(link):
-    """The first ``page[cursor]`` value in the query string of ``link``, or ``None``."""
+    """The first ``page[cursor]`` value in the query string of ``link``, or ``None``.
+
+    Usage::
+
+        cursor_from_link('https://www.patreon.com/api/oauth2/v2/campaigns?page%5Bcursor%5D=abc')  # 'abc'
+    """
     if six.PY2 and isinstance(link, six.text_type):
         link = link.encode('utf-8')  # Python 2 unquotes text to Latin-1; bytes decode to UTF-8 below
     values = parse_qs(urlsplit(link).query).get('page[cursor]')
@@ -30,6 +41,11 @@ def next_cursor(document):
 
     Patreon puts it in ``meta.pagination.cursors.next``; some answers carry
     only ``links.next``, a URL that holds it.
+
+    Usage::
+
+        next_cursor({'meta': {'pagination': {'cursors': {'next': 'abc'}}}})  # 'abc'
+        next_cursor({'data': []})                                            # None
     """
     cursor = follow_path(document, 'meta.pagination.cursors.next')
     if isinstance(cursor, six.string_types) and cursor:
@@ -46,6 +62,12 @@ def iterate_pages(fetch_page, first_cursor=None):
     ``fetch_page`` returns a :class:`~patreon.jsonapi.parser.JSONAPIParser`
     or raises.  A cursor seen before raises :class:`PaginationError` naming
     it: a server that loops must not make the caller loop, nor silently stop.
+
+    Usage::
+
+        api = patreon.API(access_token, raise_errors=True)
+        for page in iterate_pages(lambda cursor: api.get_campaigns(10, cursor=cursor)):
+            handle(page.data())
     """
     seen = set([first_cursor]) if first_cursor is not None else set()
     cursor = first_cursor

@@ -35,11 +35,23 @@ class ErrorDocument(dict):
         self.error = error
 
     def data(self):
+        """Raise :attr:`error`: an errors document has no primary data.
+
+        Usage::
+
+            result = api.get_identity()
+            user = result.data()  # a resource, or the APIError raised when result is an ErrorDocument
+        """
         raise self.error
 
 
 def decode_json(response, secrets=()):
-    """The JSON body of ``response``; :class:`InvalidResponse` when it is not JSON."""
+    """The JSON body of ``response``; :class:`InvalidResponse` when it is not JSON.
+
+    Usage::
+
+        body = decode_json(response, secrets=(client_secret,))  # the secret is masked in the error message
+    """
     try:
         return response.json()
     except ValueError:
@@ -50,7 +62,13 @@ def decode_json(response, secrets=()):
 
 
 def api_error(response, body):
-    """The :class:`~patreon.exceptions.APIError` for an error answer and its decoded body."""
+    """The :class:`~patreon.exceptions.APIError` for an error answer and its decoded body.
+
+    Usage::
+
+        error = api_error(response, decode_json(response))  # e.g. a NotFound for a 404
+        raise error
+    """
     errors = body.get('errors') if isinstance(body, dict) else None
     errors = errors if isinstance(errors, list) else []
     error_class = error_class_for_status(response.status_code)
@@ -67,6 +85,11 @@ def api_result(response, raise_errors=False, secrets=()):
     A :class:`JSONAPIParser`; ``None`` for an empty success (204); an
     :class:`ErrorDocument` for a body with ``errors`` (raised as an
     :class:`~patreon.exceptions.APIError` with ``raise_errors``).
+
+    Usage::
+
+        response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
+        user = api_result(response, raise_errors=True).data()
     """
     if response.status_code == 204:
         return None
@@ -88,6 +111,11 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
     """What the token endpoint's ``response`` becomes: the token dict, or Patreon's error dict.
 
     Token answers gain ``expires_at`` (epoch seconds) when they carry ``expires_in``.
+
+    Usage::
+
+        tokens = oauth_result(response, raise_errors=True, now=1700000000)
+        tokens['expires_at']  # 1700000000 + tokens['expires_in']
     """
     body = decode_json(response, secrets)
     if not isinstance(body, dict):

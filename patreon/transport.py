@@ -29,10 +29,16 @@ RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.Chu
 class RetryPolicy(object):
     """When to try a request again, and how long to wait first.
 
+    Usage::
+
+        policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
+        transport = Transport('https://www.patreon.com', retry=policy)
+
     :param max_retries: attempts after the first; ``0`` disables retries.
     :param max_retry_wait: the longest wait (seconds) a 429 may ask for; a
         longer one is given up at once, with the 429.
     :param backoff_factor: exponential backoff base, in seconds.
+    :param backoff_max: the longest backoff, in seconds.
     """
 
     def __init__(self, max_retries=3, max_retry_wait=60.0, backoff_factor=0.5, backoff_max=20.0):
@@ -42,18 +48,34 @@ class RetryPolicy(object):
         self.backoff_max = backoff_max
 
     def backoff(self, attempt):
-        """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``."""
+        """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``.
+
+        Usage::
+
+            RetryPolicy(backoff_factor=0.5).backoff(2)  # between 1.0 and 2.0 seconds
+        """
         base = min(self.backoff_max, self.backoff_factor * (2 ** attempt))
         return base / 2.0 + random.uniform(0, base / 2.0)
 
     def wait_after_error(self, method, attempt):
-        """Seconds to wait before retrying after a connection error, or ``None`` to give up."""
+        """Seconds to wait before retrying after a connection error, or ``None`` to give up.
+
+        Usage::
+
+            policy.wait_after_error('GET', 0)   # a backoff, in seconds
+            policy.wait_after_error('POST', 0)  # None: a POST is never retried
+        """
         if method not in RETRY_METHODS or attempt >= self.max_retries:
             return None
         return self.backoff(attempt)
 
     def wait_after_response(self, method, response, attempt):
-        """Seconds to wait before retrying after ``response``, or ``None`` to return it."""
+        """Seconds to wait before retrying after ``response``, or ``None`` to return it.
+
+        Usage::
+
+            policy.wait_after_response('GET', response, 0)  # 2.0 after a 429 with "Retry-After: 2"
+        """
         if response.status_code not in RETRY_STATUSES or method not in RETRY_METHODS:
             return None
         if attempt >= self.max_retries:
@@ -73,6 +95,10 @@ def retry_after_seconds(response):
 
     From the ``Retry-After`` header (seconds or an HTTP date), else from
     Patreon's ``errors[].retry_after_seconds`` in a JSON body.
+
+    Usage::
+
+        retry_after_seconds(response)  # 2.0 for "Retry-After: 2"; None when the server said nothing
     """
     header = response.headers.get('Retry-After')
     if header:
@@ -121,7 +147,12 @@ class Transport(object):
 
     @property
     def session(self):
-        """The :class:`requests.Session`, created on first use."""
+        """The :class:`requests.Session`, created on first use.
+
+        Usage::
+
+            session = transport.session  # the same session every time: connections are kept alive
+        """
         if self._session is None:
             with self._session_lock:
                 if self._session is None:
@@ -129,7 +160,12 @@ class Transport(object):
         return self._session
 
     def url(self, path):
-        """The absolute URL of ``path`` (which starts with ``/``)."""
+        """The absolute URL of ``path`` (which starts with ``/``).
+
+        Usage::
+
+            Transport('https://www.patreon.com/').url('/oauth2/authorize')  # 'https://www.patreon.com/oauth2/authorize'
+        """
         return self.base_url + path
 
     def request(self, method, path, **kwargs):
@@ -137,6 +173,10 @@ class Transport(object):
 
         Connection errors that outlast the retries propagate as ``requests``
         raised them (``requests.ConnectionError``, ``requests.Timeout``).
+
+        Usage::
+
+            response = transport.request('PATCH', '/api/oauth2/v2/webhooks/7', json=document, headers=headers)
         """
         url = self.url(path)
         attempt = 0
@@ -165,7 +205,12 @@ class Transport(object):
             attempt += 1
 
     def close(self):
-        """Close the session's connections (only a session this transport created)."""
+        """Close the session's connections (only a session this transport created).
+
+        Usage::
+
+            transport.close()  # a session the caller passed in is left open for its owner
+        """
         if self._owns_session and self._session is not None:
             self._session.close()
 

@@ -47,6 +47,11 @@ _HEX_DIGITS = frozenset('0123456789abcdef')
 
 #: A verified delivery: ``trigger`` (e.g. ``'members:pledge:create'``) and its ``document``
 #: (a :class:`~patreon.jsonapi.parser.JSONAPIParser`; ``document.data()`` is the member or post).
+#:
+#: Usage::
+#:
+#:     trigger, document = parse_webhook(body, signature, event_header, secret)
+#:     member_id = document.data().id()  # for the members:* triggers
 WebhookEvent = collections.namedtuple('WebhookEvent', ['trigger', 'document'])
 
 
@@ -59,6 +64,12 @@ def verify_signature(body, signature, secret):
     :param body: the request body exactly as received (``bytes``; ``str`` is UTF-8 encoded).
     :param signature: the ``X-Patreon-Signature`` header.
     :param secret: the webhook's secret, or a list of secrets (during a rotation any one may match).
+
+    Usage::
+
+        if not verify_signature(request.get_data(), request.headers.get('X-Patreon-Signature'),
+                                [NEW_WEBHOOK_SECRET, OLD_WEBHOOK_SECRET]):
+            abort(403)
     """
     body = _as_bytes(body)
     signature = _as_text(signature)
@@ -89,6 +100,12 @@ def parse_webhook(body, signature, event, secret):
     :param secret: the webhook's secret, or a list of them.
     :raises patreon.exceptions.InvalidSignature: the signature does not match.
     :raises patreon.exceptions.InvalidWebhook: no event header, or a body that is not a JSON:API document.
+
+    Usage::
+
+        event = parse_webhook(body, headers['X-Patreon-Signature'], headers['X-Patreon-Event'], WEBHOOK_SECRET)
+        if event.trigger == MEMBERS_PLEDGE_DELETE:
+            revoke_access(event.document.data().id())
     """
     if not verify_signature(body, signature, secret):
         raise InvalidSignature('the X-Patreon-Signature of this delivery does not match its body')

@@ -24,6 +24,11 @@ def _as_dict(value):
 class JSONAPIParser(object):
     """A JSON:API document, as the API returns it.
 
+    Usage::
+
+        doc = JSONAPIParser({'data': {'type': 'user', 'id': '1', 'attributes': {'full_name': 'Ada'}}})
+        doc.data().attribute('full_name')  # 'Ada'
+
     :ivar json_data: the very dict given.
     """
 
@@ -32,11 +37,23 @@ class JSONAPIParser(object):
         self._index = None
 
     def data(self):
-        """The primary data: a :class:`JSONAPIResource`, a list of them, or ``None``."""
+        """The primary data: a :class:`JSONAPIResource`, a list of them, or ``None``.
+
+        Usage::
+
+            campaigns = api.get_campaigns(10).data()  # a list on list routes
+            campaign_ids = [campaign.id() for campaign in campaigns]
+        """
         return _wrap(_as_dict(self.json_data).get('data'), self)
 
     def find_resource_by_type_and_id(self, type, id):
-        """Return the resource of this ``type`` and ``id`` in ``data`` or ``included``, or ``None``."""
+        """Return the resource of this ``type`` and ``id`` in ``data`` or ``included``, or ``None``.
+
+        Usage::
+
+            tier = doc.find_resource_by_type_and_id('tier', '3')
+            title = tier.attribute('title') if tier is not None else None
+        """
         found = self._lookup(type, id)
         return None if found is None else JSONAPIResource(found, self)
 
@@ -73,6 +90,12 @@ class JSONAPIParser(object):
 class JSONAPIResource(object):
     """One resource object of a document.
 
+    Usage::
+
+        user = api.get_identity(fields={'user': ['full_name']}).data()
+        user.type(), user.id()       # ('user', '1')
+        user.attribute('full_name')  # 'Ada Lovelace'
+
     :ivar json_data: the resource's dict (``type``, ``id``, ``attributes``, ``relationships``).
     :ivar document: the :class:`JSONAPIParser` it belongs to, used to resolve relationships.
     """
@@ -87,20 +110,38 @@ class JSONAPIResource(object):
         return '<JSONAPIResource {}:{}>'.format(self.type(), self.id())
 
     def id(self):
+        """The resource's ``id`` (text, as Patreon sends it), or ``None``."""
         return _as_dict(self.json_data).get('id')
 
     def type(self):
+        """The resource's ``type``, e.g. ``'member'``, or ``None``."""
         return _as_dict(self.json_data).get('type')
 
     def attributes(self):
-        """All attributes returned (only those asked for with ``fields``); ``{}`` when none."""
+        """All attributes returned (only those asked for with ``fields``); ``{}`` when none.
+
+        Usage::
+
+            member.attributes()  # {'full_name': 'Ada Lovelace', 'patron_status': 'active_patron'}
+        """
         return _as_dict(_as_dict(self.json_data).get('attributes'))
 
     def attribute(self, name):
-        """One attribute's value, or ``None`` when it was not returned."""
+        """One attribute's value, or ``None`` when it was not returned.
+
+        Usage::
+
+            member.attribute('patron_status')  # 'active_patron'
+        """
         return self.attributes().get(name)
 
     def relationships(self):
+        """The resource's relationship objects by name (raw dicts); ``{}`` when none.
+
+        Usage::
+
+            sorted(member.relationships())  # ['campaign', 'user']
+        """
         return _as_dict(_as_dict(self.json_data).get('relationships'))
 
     def relationship(self, name):
@@ -108,17 +149,36 @@ class JSONAPIResource(object):
 
         ``None`` also for ``{"data": null}``, a relationship with only
         ``links``, and a related resource missing from the document.
+
+        Usage::
+
+            member = api.get_members_by_id(member_id, includes=['user', 'currently_entitled_tiers']).data()
+            user = member.relationship('user')                       # a JSONAPIResource
+            tiers = member.relationship('currently_entitled_tiers')  # a list of them
         """
         return _resolve(_as_dict(self.relationships().get(name)).get('data'), self.document)
 
     def relationship_info(self, name):
-        """The :class:`JSONAPIRelationshipInfo` of relationship ``name``, or ``None``."""
+        """The :class:`JSONAPIRelationshipInfo` of relationship ``name``, or ``None``.
+
+        Usage::
+
+            info = member.relationship_info('currently_entitled_tiers')
+            tier_ids = [ref.id() for ref in info.resource_reference() or []] if info else []
+        """
         info = self.relationships().get(name)
         return None if info is None else JSONAPIRelationshipInfo(info, self.document)
 
 
 class JSONAPIRelationshipInfo(object):
-    """A relationship object (``{"data": ..., "links": ...}``) of a resource."""
+    """A relationship object (``{"data": ..., "links": ...}``) of a resource.
+
+    Usage::
+
+        info = member.relationship_info('user')
+        info.resource_reference().id()  # the user's id, even when the user was not included
+        info.resource()                 # the user resource, or None when it was not included
+    """
 
     __slots__ = ('json_data', 'document')
 
@@ -127,11 +187,22 @@ class JSONAPIRelationshipInfo(object):
         self.document = document
 
     def resource(self):
-        """Resolve the reference(s) through the document; see :meth:`JSONAPIResource.relationship`."""
+        """Resolve the reference(s) through the document; see :meth:`JSONAPIResource.relationship`.
+
+        Usage::
+
+            user = member.relationship_info('user').resource()  # same as member.relationship('user')
+        """
         return _resolve(_as_dict(self.json_data).get('data'), self.document)
 
     def resource_reference(self):
-        """The :class:`JSONAPIRelatedResource` (or a list of them); ``None`` for null or links only."""
+        """The :class:`JSONAPIRelatedResource` (or a list of them); ``None`` for null or links only.
+
+        Usage::
+
+            reference = member.relationship_info('campaign').resource_reference()
+            reference.type(), reference.id()  # ('campaign', '12')
+        """
         data = _as_dict(self.json_data).get('data')
         if isinstance(data, list):
             return [JSONAPIRelatedResource(item, self.document) for item in data]
@@ -141,7 +212,14 @@ class JSONAPIRelationshipInfo(object):
 
 
 class JSONAPIRelatedResource(object):
-    """A resource identifier (``{"type": ..., "id": ...}``) inside a relationship."""
+    """A resource identifier (``{"type": ..., "id": ...}``) inside a relationship.
+
+    Usage::
+
+        reference = member.relationship_info('user').resource_reference()
+        reference.type(), reference.id()  # ('user', '1')
+        reference.resource()              # the included user, or None
+    """
 
     __slots__ = ('json_data', 'document')
 
@@ -150,13 +228,21 @@ class JSONAPIRelatedResource(object):
         self.document = document
 
     def type(self):
+        """The referenced resource's ``type``, or ``None``."""
         return _as_dict(self.json_data).get('type')
 
     def id(self):
+        """The referenced resource's ``id``, or ``None``."""
         return _as_dict(self.json_data).get('id')
 
     def resource(self):
-        """The full resource from the document, or ``None`` when it was not included."""
+        """The full resource from the document, or ``None`` when it was not included.
+
+        Usage::
+
+            user = reference.resource()
+            name = user.attribute('full_name') if user is not None else None
+        """
         return _resolve(self.json_data, self.document)
 
 

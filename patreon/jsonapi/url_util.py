@@ -47,7 +47,13 @@ def build_url(path, includes=None, fields=None):
 
 
 def encode_query(pairs):
-    """Percent-encode ``(name, value)`` pairs in order; brackets and commas included."""
+    """Percent-encode ``(name, value)`` pairs in order; brackets and commas included.
+
+    Usage::
+
+        encode_query([('page[count]', 10), ('include', 'user,campaign')])
+        # 'page%5Bcount%5D=10&include=user%2Ccampaign'
+    """
     return urlencode([(_utf8(name), _utf8(value)) for name, value in pairs])
 
 

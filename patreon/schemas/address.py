@@ -5,6 +5,8 @@ Usage: ``fields = {'address': [address.Attributes.line_1, address.Attributes.cit
 
 
 class Attributes(object):
+    """Attribute names of a ``address`` resource."""
+
     addressee = 'addressee'
     line_1 = 'line_1'
     line_2 = 'line_2'
@@ -17,5 +19,7 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``address`` resource."""
+
     user = 'user'
     campaigns = 'campaigns'

@@ -5,6 +5,8 @@ Usage: ``fields = {'benefit': [benefit.Attributes.title, benefit.Attributes.is_e
 
 
 class Attributes(object):
+    """Attribute names of a ``benefit`` resource."""
+
     title = 'title'
     description = 'description'
     benefit_type = 'benefit_type'
@@ -23,6 +25,8 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``benefit`` resource."""
+
     tiers = 'tiers'
     deliverables = 'deliverables'
     campaign = 'campaign'

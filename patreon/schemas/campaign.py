@@ -5,6 +5,8 @@ Usage: ``api.get_campaigns(10, fields={'campaign': [campaign.Attributes.url, cam
 
 
 class Attributes(object):
+    """Attribute names of a ``campaign`` resource."""
+
     summary = 'summary'
     creation_name = 'creation_name'
     pay_per_name = 'pay_per_name'
@@ -36,6 +38,8 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``campaign`` resource."""
+
     tiers = 'tiers'
     creator = 'creator'
     benefits = 'benefits'

@@ -5,12 +5,16 @@ Usage: ``fields = {'deliverable': [deliverable.Attributes.delivery_status, deliv
 
 
 class Attributes(object):
+    """Attribute names of a ``deliverable`` resource."""
+
     completed_at = 'completed_at'
     delivery_status = 'delivery_status'
     due_at = 'due_at'
 
 
 class Relationships(object):
+    """Relationship names of a ``deliverable`` resource."""
+
     campaign = 'campaign'
     benefit = 'benefit'
     member = 'member'

@@ -5,6 +5,8 @@ Usage: ``fields = {'goal': [goal.Attributes.title, goal.Attributes.amount_cents]
 
 
 class Attributes(object):
+    """Attribute names of a ``goal`` resource."""
+
     amount_cents = 'amount_cents'
     title = 'title'
     description = 'description'
@@ -14,4 +16,6 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``goal`` resource."""
+
     campaign = 'campaign'

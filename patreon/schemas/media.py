@@ -5,6 +5,8 @@ Usage: ``fields = {'media': [media.Attributes.download_url, media.Attributes.ima
 
 
 class Attributes(object):
+    """Attribute names of a ``media`` resource."""
+
     file_name = 'file_name'
     size_bytes = 'size_bytes'
     mimetype = 'mimetype'

@@ -5,6 +5,8 @@ Usage: ``api.get_members_by_id(member_id, fields={'member': [member.Attributes.f
 
 
 class Attributes(object):
+    """Attribute names of a ``member`` resource."""
+
     patron_status = 'patron_status'
     is_follower = 'is_follower'  # deprecated: Patreon always returns false
     full_name = 'full_name'
@@ -24,6 +26,8 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``member`` resource."""
+
     address = 'address'
     campaign = 'campaign'
     currently_entitled_tiers = 'currently_entitled_tiers'

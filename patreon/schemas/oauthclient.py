@@ -5,6 +5,8 @@ Usage: ``api.get_webhooks(10, includes=['client'], fields={'client': [oauthclien
 
 
 class Attributes(object):
+    """Attribute names of a ``client`` resource."""
+
     client_secret = 'client_secret'
     name = 'name'
     description = 'description'
@@ -20,6 +22,8 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``client`` resource."""
+
     user = 'user'
     campaign = 'campaign'
     creator_token = 'creator_token'

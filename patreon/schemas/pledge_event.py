@@ -5,6 +5,8 @@ Usage: ``fields = {'pledge-event': [pledge_event.Attributes.type, pledge_event.A
 
 
 class Attributes(object):
+    """Attribute names of a ``pledge-event`` resource."""
+
     amount_cents = 'amount_cents'
     currency_code = 'currency_code'
     date = 'date'
@@ -16,6 +18,8 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``pledge-event`` resource."""
+
     campaign = 'campaign'
     patron = 'patron'
     tier = 'tier'

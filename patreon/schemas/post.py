@@ -5,6 +5,8 @@ Usage: ``fields = {'post': [post.Attributes.title, post.Attributes.url]}``
 
 
 class Attributes(object):
+    """Attribute names of a ``post`` resource."""
+
     app_id = 'app_id'
     app_status = 'app_status'
     content = 'content'
@@ -19,5 +21,7 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``post`` resource."""
+
     campaign = 'campaign'
     user = 'user'

@@ -5,6 +5,8 @@ Usage: ``fields = {'tier': [tier.Attributes.title, tier.Attributes.amount_cents]
 
 
 class Attributes(object):
+    """Attribute names of a ``tier`` resource."""
+
     amount_cents = 'amount_cents'
     user_limit = 'user_limit'
     remaining = 'remaining'
@@ -24,6 +26,8 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``tier`` resource."""
+
     campaign = 'campaign'
     tier_image = 'tier_image'
     benefits = 'benefits'

@@ -5,6 +5,8 @@ Usage: ``api.get_identity(includes=['memberships'], fields={'user': [user.Attrib
 
 
 class Attributes(object):
+    """Attribute names of a ``user`` resource."""
+
     email = 'email'
     first_name = 'first_name'
     last_name = 'last_name'
@@ -24,5 +26,7 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``user`` resource."""
+
     memberships = 'memberships'
     campaign = 'campaign'

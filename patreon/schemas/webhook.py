@@ -5,6 +5,8 @@ Usage: ``api.get_webhooks(10, fields={'webhook': [webhook.Attributes.uri, webhoo
 
 
 class Attributes(object):
+    """Attribute names of a ``webhook`` resource."""
+
     triggers = 'triggers'
     uri = 'uri'
     paused = 'paused'
@@ -14,5 +16,7 @@ class Attributes(object):
 
 
 class Relationships(object):
+    """Relationship names of a ``webhook`` resource."""
+
     client = 'client'
     campaign = 'campaign'

@@ -29,12 +29,30 @@ class FixedUTC(datetime.tzinfo):
     """
 
     def utcoffset(self, dt):
+        """Return the offset from UTC: always zero.
+
+        Usage::
+
+            FixedUTC().utcoffset(None)  # datetime.timedelta(0)
+        """
         return _ZERO
 
     def dst(self, dt):
+        """Return the daylight saving adjustment: always zero, UTC has none.
+
+        Usage::
+
+            FixedUTC().dst(None)  # datetime.timedelta(0)
+        """
         return _ZERO
 
     def tzname(self, dt):
+        """Return the name of the zone, ``'UTC'``.
+
+        Usage::
+
+            FixedUTC().tzname(None)  # 'UTC'
+        """
         return 'UTC'
 
     def __repr__(self):
