@@ -1,0 +1,7 @@
+"""``python -m patreon``: the ``patreon`` command line (see :mod:`patreon.cli`)."""
+import sys
+
+from patreon.cli import main
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,735 @@
+# -*- coding: utf-8 -*-
+"""The ``patreon`` command line, run through ``main([...])`` against a real sandbox on 127.0.0.1."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import collections
+import csv
+import errno
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+import six
+
+import patreon
+from patreon import cli, exceptions
+from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
+                         EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE, ConsoleWriter, Progress,
+                         display_width, main)
+from patreon.sandbox import Sandbox
+
+BAD_TOKEN = '-not-a-valid-token-0123456789'  # starts like an option, as random tokens may
+
+
+@pytest.fixture(scope='module')
+def sandbox():
+    with Sandbox(members=120, seed=11) as sb:
+        yield sb
+
+
+@pytest.fixture(scope='module')
+def library_api(sandbox):
+    with patreon.API(sandbox.creator_token, base_url=sandbox.url, raise_errors=True) as api:
+        yield api
+
+
+@pytest.fixture(scope='module')
+def members(sandbox, library_api):
+    """The campaign's members as the library reads them: id -> full_name, and the total Patreon announces."""
+    first = library_api.get_campaigns_by_id_members(sandbox.campaign_id, 1)
+    names = dict((member.id(), member.attribute('full_name')) for member in library_api.paginate(
+        library_api.get_campaigns_by_id_members, sandbox.campaign_id, page_size=1000,
+        fields={'member': ['full_name']}))
+    return names, first.json_data['meta']['pagination']['total']
+
+
+def run(capsys, args, environ=None):
+    code = main(list(args), environ={} if environ is None else environ)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def connected(sb, *args):
+    # `--token=VALUE`: a random token may start with '-', which argparse would take for an option
+    return ['--base-url', sb.url, '--token=' + sb.creator_token] + list(args)
+
+
+def jsonl(text):
+    return [json.loads(line, object_pairs_hook=collections.OrderedDict) for line in text.splitlines()]
+
+
+def parse_csv(text):
+    if six.PY2:
+        rows = csv.reader(io.BytesIO(text.encode('utf-8')))
+        return [[cell.decode('utf-8') for cell in row] for row in rows]
+    return list(csv.reader(io.StringIO(text, newline='')))
+
+
+def assert_one_line_error(err, code, expected_code, *fragments):
+    assert code == expected_code
+    assert err.startswith('patreon: error: ')
+    assert err.count('\n') == 1 and err.endswith('\n')
+    assert 'Traceback' not in err
+    for fragment in fragments:
+        assert fragment in err
+
+
+# --- Version, help, usage ------------------------------------------------------------------------------------------
+
+
+def test_version(capsys):
+    code, out, err = run(capsys, ['--version'])
+    assert (code, out, err) == (EXIT_OK, 'patreon {}\n'.format(patreon.__version__), '')
+
+
+def test_help_lists_the_commands_and_exit_statuses(capsys):
+    code, out, _ = run(capsys, ['--help'])
+    assert code == EXIT_OK
+    for command in ('identity', 'campaigns', 'members', 'posts', 'webhooks', 'sandbox', 'demo'):
+        assert command in out
+    assert '3 unauthorized (401)' in ' '.join(out.split())
+
+
+def test_no_command_is_a_usage_error(capsys):
+    code, out, err = run(capsys, [])
+    assert code == EXIT_USAGE and out == ''
+    assert 'patreon' in err and ('command is required' in err or 'too few arguments' in err)
+
+
+def test_webhooks_without_an_action_is_a_usage_error(capsys):
+    code, _, err = run(capsys, ['webhooks'])
+    assert code == EXIT_USAGE
+    assert 'action is required' in err or 'too few arguments' in err
+
+
+@pytest.mark.parametrize('args', [
+    ['members'],
+    ['members', '1', '--page-size', '0'],
+    ['members', '1', '--page-size', 'many'],
+    ['members', '1', '--format', 'xml'],
+    ['identity', '--timeout', '0'],
+    ['identity', '--timeout', 'soon'],
+    ['identity', '--retries', '-1'],
+    ['identity', '--base-url', 'ftp://example.org'],
+    ['webhooks', 'create', '--campaign', '1', '--uri', 'http://127.0.0.1/x', '--trigger', 'members:explode'],
+    ['webhooks', 'update', '1', '--paused', '--unpaused'],
+])
+def test_bad_arguments_are_usage_errors(capsys, args):
+    code, out, err = run(capsys, args)
+    assert code == EXIT_USAGE and out == ''
+    assert 'error' in err and 'Traceback' not in err
+
+
+# --- Reading -------------------------------------------------------------------------------------------------------
+
+
+def test_identity_with_the_token_from_the_environment(capsys, sandbox):
+    code, out, err = run(capsys, ['--base-url', sandbox.url, 'identity'],
+                         environ={'PATREON_ACCESS_TOKEN': sandbox.creator_token})
+    assert (code, err) == (EXIT_OK, '')
+    [user] = jsonl(out)
+    assert list(user) == ['id', 'full_name', 'email', 'url', 'is_creator', 'created']
+    assert user['id'] == sandbox.creator_user_id and user['is_creator'] is True and user['full_name']
+
+
+def test_the_token_from_os_environ_by_default(capsys, sandbox, monkeypatch):
+    monkeypatch.setenv(str('PATREON_ACCESS_TOKEN'), str(sandbox.creator_token))
+    assert main(['--base-url', sandbox.url, 'identity', '--fields', 'full_name']) == EXIT_OK
+    assert jsonl(capsys.readouterr()[0])[0]['id'] == sandbox.creator_user_id
+
+
+def test_connection_options_work_after_the_command_too(capsys, sandbox):
+    code, out, _ = run(capsys, ['identity', '--base-url', sandbox.url, '--token=' + sandbox.creator_token,
+                                '--timeout', '10', '--retries', '0'])
+    assert code == EXIT_OK and jsonl(out)[0]['id'] == sandbox.creator_user_id
+
+
+def test_identity_table_lists_name_value_lines_with_includes(capsys, sandbox):
+    code, out, _ = run(capsys, connected(sandbox, 'identity', '--format', 'table', '--include', 'campaign'))
+    assert code == EXIT_OK
+    lines = dict(line.split(None, 1) for line in out.splitlines())
+    assert lines['id'] == sandbox.creator_user_id
+    assert lines['campaign_id'] == sandbox.campaign_id
+    assert lines['is_creator'] == 'true'
+
+
+def test_campaigns_csv_with_tiers(capsys, sandbox):
+    code, out, _ = run(capsys, connected(sandbox, 'campaigns', '--format', 'csv', '--include', 'tiers,creator'))
+    assert code == EXIT_OK
+    header, row = parse_csv(out)
+    assert header == ['id', 'creation_name', 'vanity', 'patron_count', 'url', 'created_at', 'tier_ids',
+                      'tier_titles', 'creator_id']
+    record = dict(zip(header, row))
+    assert record['id'] == sandbox.campaign_id
+    assert record['tier_ids'].split('; ') == sandbox.tier_ids
+    assert record['creator_id'] == sandbox.creator_user_id
+    assert int(record['patron_count']) > 0
+
+
+def test_members_jsonl_reads_every_page(capsys, sandbox, members):
+    names, total = members
+    code, out, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '25'))
+    assert (code, err) == (EXIT_OK, '')
+    records = jsonl(out)
+    assert len(records) == total == len(names)
+    assert dict((record['id'], record['full_name']) for record in records) == names
+    assert list(records[0]) == ['id', 'full_name', 'email', 'patron_status', 'currently_entitled_amount_cents',
+                                'campaign_lifetime_support_cents']
+
+
+def test_members_csv_round_trips_non_ascii_names(capsys, sandbox, members):
+    names, total = members
+    assert any(ord(character) > 127 for name in names.values() for character in name)
+    code, out, _ = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--format', 'csv',
+                                         '--fields', 'full_name,patron_status'))
+    assert code == EXIT_OK
+    rows = parse_csv(out)
+    assert rows[0] == ['id', 'full_name', 'patron_status']
+    assert len(rows) == total + 1
+    assert dict((row[0], row[1]) for row in rows[1:]) == names
+
+
+def test_members_table_aligns_wide_characters(capsys, sandbox, members):
+    names, total = members
+    code, out, _ = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--format', 'table',
+                                         '--fields', 'full_name,patron_status'))
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert lines[0].split() == ['id', 'full_name', 'patron_status'] and set(lines[1]) == set('- ')
+    assert len(lines) == total + 2
+    status_column = display_width(lines[0][:lines[0].index('patron_status')])
+    for line in lines[2:]:
+        member_id, rest = line.split(' ', 1)
+        name = names[member_id]
+        assert rest.strip().startswith(name)
+        after_name = line.index(name) + len(name)
+        status = line[after_name:].strip()
+        if status:  # members who never pledged have no status
+            assert display_width(line[:line.index(status, after_name)]) == status_column
+
+
+def test_members_include_columns(capsys, sandbox, library_api):
+    code, out, _ = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--fields',
+                                         'full_name,patron_status', '--include',
+                                         'currently_entitled_tiers,user,campaign'))
+    assert code == EXIT_OK
+    records = jsonl(out)
+    assert list(records[0]) == ['id', 'full_name', 'patron_status', 'tier_ids', 'tier_titles', 'user_id',
+                                'campaign_id']
+    tier_titles = dict((tier.id(), tier.attribute('title')) for tier in library_api.get_campaigns(
+        10, includes=['tiers'], fields={'tier': ['title']}).data()[0].relationship('tiers'))
+    active = [record for record in records if record['patron_status'] == 'active_patron']
+    assert active
+    for record in active:
+        assert record['tier_ids'] and record['tier_titles'] == [tier_titles[tier] for tier in record['tier_ids']]
+    for record in records:
+        assert record['user_id'] and record['campaign_id'] == sandbox.campaign_id
+    one = library_api.get_members_by_id(active[0]['id'], includes=['user']).data()
+    assert one.relationship_info('user').resource_reference().id() == active[0]['user_id']
+
+
+def test_members_address_and_pledge_history_use_smaller_pages(capsys, sandbox):
+    sandbox.clear_log()
+    code, out, _ = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--fields', 'patron_status',
+                                         '--include', 'address,pledge_history'))
+    assert code == EXIT_OK
+    records = jsonl(out)
+    assert any(record['address'] for record in records)
+    assert any(record['address'] is None for record in records)
+    histories = [record['pledge_history'] for record in records if record['patron_status'] == 'active_patron']
+    assert histories and all(history and 'pledge_start' in history[0] for history in histories)
+    queries = [request.query for request in sandbox.requests if request.path.endswith('/members')]
+    assert queries and all('page%5Bcount%5D=500' in query for query in queries)
+
+    sandbox.clear_log()
+    assert run(capsys, connected(sandbox, 'members', sandbox.campaign_id))[0] == EXIT_OK
+    queries = [request.query for request in sandbox.requests if request.path.endswith('/members')]
+    assert queries and all('page%5Bcount%5D=1000' in query for query in queries)
+
+
+@pytest.mark.parametrize('option, value, message', [
+    ('--fields', 'full_name,favourite_colour', "unknown member field 'favourite_colour'"),
+    ('--include', 'user,friends', "unknown include for member 'friends'"),
+])
+def test_unknown_fields_and_includes_are_usage_errors(capsys, sandbox, option, value, message):
+    sandbox.clear_log()
+    code, out, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, option, value))
+    assert_one_line_error(err, code, EXIT_USAGE, message)
+    assert out == '' and not sandbox.requests
+
+
+def test_id_in_fields_is_not_repeated(capsys, sandbox):
+    code, out, _ = run(capsys, connected(sandbox, 'identity', '--fields', 'id,full_name'))
+    assert code == EXIT_OK and list(jsonl(out)[0]) == ['id', 'full_name']
+
+
+def test_posts(capsys, sandbox, library_api):
+    posts = library_api.paginate(library_api.get_campaigns_by_id_posts, sandbox.campaign_id, page_size=100)
+    expected = [post.id() for post in posts]
+    code, out, _ = run(capsys, connected(sandbox, 'posts', sandbox.campaign_id, '--page-size', '10',
+                                         '--format', 'csv', '--include', 'user'))
+    assert code == EXIT_OK
+    rows = parse_csv(out)
+    assert rows[0] == ['id', 'title', 'published_at', 'is_public', 'is_paid', 'url', 'user_id']
+    assert [row[0] for row in rows[1:]] == expected and len(expected) > 10
+    assert set(row[3] for row in rows[1:]) == set(['true', 'false'])
+    assert set(row[6] for row in rows[1:]) == set([sandbox.creator_user_id])
+
+
+# --- Progress ------------------------------------------------------------------------------------------------------
+
+
+def test_progress_lines_on_request(capsys, sandbox, members):
+    total = members[1]
+    code, out, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '50',
+                                           '--progress'))
+    assert code == EXIT_OK and len(jsonl(out)) == total
+    expected = ['members: {} of {}'.format(min(done, total), total) for done in range(50, total + 50, 50)]
+    assert err.splitlines() == expected
+
+
+def test_no_progress_when_asked_or_when_stderr_is_not_a_terminal(capsys, sandbox):
+    for extra in (['--no-progress'], []):
+        code, _, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '50') + extra)
+        assert (code, err) == (EXIT_OK, '')
+
+
+def test_terminals_get_a_table_and_a_rewriting_progress_line(capsys, sandbox, members, monkeypatch):
+    monkeypatch.setattr(cli, 'is_terminal', lambda stream: True)
+    code, out, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '100',
+                                           '--fields', 'full_name'))
+    total = members[1]
+    assert code == EXIT_OK
+    assert out.splitlines()[0].split() == ['id', 'full_name']
+    assert err == '\rmembers: 100 of {0}\rmembers: {0} of {0}\n'.format(total)
+
+
+# --- Webhooks ------------------------------------------------------------------------------------------------------
+
+
+def test_webhooks_create_list_update_delete(capsys, sandbox):
+    code, out, _ = run(capsys, connected(sandbox, 'webhooks', 'create', '--campaign', sandbox.campaign_id,
+                                         '--uri', 'http://127.0.0.1:9/hooks', '--trigger', 'members:pledge:create',
+                                         '--trigger', 'posts:publish'))
+    assert code == EXIT_OK
+    [created] = jsonl(out)
+    assert list(created) == ['id', 'uri', 'triggers', 'paused', 'secret']
+    assert created['triggers'] == ['members:pledge:create', 'posts:publish'] and created['secret']
+    hook_id = created['id']
+    try:
+        code, out, _ = run(capsys, connected(sandbox, 'webhooks', 'list', '--include', 'campaign'))
+        listed = dict((record['id'], record) for record in jsonl(out))
+        assert code == EXIT_OK
+        assert listed[hook_id]['uri'] == 'http://127.0.0.1:9/hooks'
+        assert listed[hook_id]['campaign_id'] == sandbox.campaign_id
+        assert 'secret' not in listed[hook_id]
+
+        code, out, _ = run(capsys, connected(sandbox, 'webhooks', 'update', hook_id, '--paused'))
+        assert code == EXIT_OK and jsonl(out)[0]['paused'] is True
+        code, out, _ = run(capsys, connected(sandbox, 'webhooks', 'update', hook_id, '--unpaused', '--uri',
+                                             'http://127.0.0.1:9/other', '--trigger', 'members:create',
+                                             '--format', 'table'))
+        assert code == EXIT_OK
+        updated = dict(line.split(None, 1) for line in out.splitlines())
+        assert updated == {'id': hook_id, 'uri': 'http://127.0.0.1:9/other', 'triggers': 'members:create',
+                           'paused': 'false'}
+
+        code, out, err = run(capsys, connected(sandbox, 'webhooks', 'update', hook_id))
+        assert_one_line_error(err, code, EXIT_USAGE, 'nothing to update')
+    finally:
+        code, out, _ = run(capsys, connected(sandbox, 'webhooks', 'delete', hook_id))
+    assert (code, out) == (EXIT_OK, 'deleted webhook {}\n'.format(hook_id))
+    code, out, _ = run(capsys, connected(sandbox, 'webhooks', 'list'))
+    assert hook_id not in [record['id'] for record in jsonl(out)]
+    code, _, err = run(capsys, connected(sandbox, 'webhooks', 'delete', hook_id))
+    assert_one_line_error(err, code, EXIT_NOT_FOUND, '404')
+
+
+# --- Failures ------------------------------------------------------------------------------------------------------
+
+
+def test_no_token(capsys, sandbox):
+    code, out, err = run(capsys, ['--base-url', sandbox.url, 'identity'])
+    assert_one_line_error(err, code, EXIT_USAGE, 'no access token', 'PATREON_ACCESS_TOKEN')
+    assert out == ''
+
+
+def test_bad_token(capsys, sandbox):
+    code, out, err = run(capsys, ['--base-url', sandbox.url, '--token=' + BAD_TOKEN, 'members', sandbox.campaign_id])
+    assert_one_line_error(err, code, EXIT_UNAUTHORIZED, '401 Unauthorized', "'campaigns.members' scope")
+    assert out == '' and BAD_TOKEN not in err
+
+
+def test_missing_scope(capsys, sandbox):
+    token = sandbox.issue_tokens(scopes=['identity', 'campaigns'])['access_token']
+    assert run(capsys, ['--base-url', sandbox.url, '--token=' + token, 'campaigns'])[0] == EXIT_OK
+    code, out, err = run(capsys, ['--base-url', sandbox.url, '--token=' + token, 'members', sandbox.campaign_id])
+    assert_one_line_error(err, code, EXIT_UNAUTHORIZED, '401', 'campaigns.members')
+    assert out == '' and token not in err
+
+
+def test_unknown_campaign(capsys, sandbox):
+    code, out, err = run(capsys, connected(sandbox, 'members', '999999999'))
+    assert_one_line_error(err, code, EXIT_NOT_FOUND, '404 Not Found')
+    assert sandbox.creator_token not in err
+
+
+def test_campaign_of_another_creator(capsys, sandbox):
+    patron_token = sandbox.issue_tokens(user_id=sandbox.patron_user_id)['access_token']
+    with patreon.API(patron_token, base_url=sandbox.url, raise_errors=True) as api:
+        memberships = api.get_identity(includes=['memberships.campaign']).data().relationship('memberships')
+    others = [member.relationship('campaign').id() for member in memberships
+              if member.relationship('campaign').id() != sandbox.campaign_id]
+    assert others
+    code, _, err = run(capsys, connected(sandbox, 'members', others[0]))
+    assert_one_line_error(err, code, EXIT_FORBIDDEN, '403')
+
+
+def test_other_client_errors(capsys, sandbox):
+    code, _, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '5000'))
+    assert_one_line_error(err, code, EXIT_FAILURE, '400')
+
+
+def test_unreachable_base_url(capsys):
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    port = listener.getsockname()[1]
+    listener.close()  # nothing listens there now: connections are refused
+    base_url = 'http://127.0.0.1:{}'.format(port)
+    code, out, err = run(capsys, ['--base-url', base_url, '--token=' + BAD_TOKEN, '--retries', '0', 'identity'])
+    assert_one_line_error(err, code, EXIT_NETWORK, 'cannot connect to ' + base_url)
+    assert out == '' and BAD_TOKEN not in err
+
+
+def test_timeout(capsys, sandbox):
+    sandbox.inject_fault('identity', 'delay', seconds=2)
+    try:
+        code, _, err = run(capsys, connected(sandbox, 'identity', '--timeout', '0.2', '--retries', '0'))
+    finally:
+        sandbox.clear_faults()
+    assert_one_line_error(err, code, EXIT_NETWORK, 'no answer from {} within 0.2 s'.format(sandbox.url))
+
+
+def test_connection_cut_short(capsys, sandbox):
+    sandbox.inject_fault('identity', 'truncated')
+    try:
+        code, _, err = run(capsys, connected(sandbox, 'identity', '--retries', '0'))
+    finally:
+        sandbox.clear_faults()
+    assert_one_line_error(err, code, EXIT_NETWORK, 'the connection to {} failed'.format(sandbox.url))
+
+
+def test_rate_limited_beyond_what_is_worth_waiting(capsys, sandbox):
+    sandbox.inject_fault('identity', 'rate_limit', retry_after=600)
+    try:
+        code, _, err = run(capsys, connected(sandbox, 'identity'))
+    finally:
+        sandbox.clear_faults()
+    assert_one_line_error(err, code, EXIT_RATE_LIMITED, '429', 'retry after 600 s')
+
+
+def test_server_error_page(capsys, sandbox):
+    sandbox.inject_fault('identity', 'server_error', status=502)
+    try:
+        code, _, err = run(capsys, connected(sandbox, 'identity', '--retries', '0'))
+    finally:
+        sandbox.clear_faults()
+    assert_one_line_error(err, code, EXIT_SERVER, '502', 'not JSON')
+
+
+def test_describe_failure_of_the_remaining_kinds():
+    options = cli.build_parser().parse_args(['members', '1'])
+    assert cli.describe_failure(exceptions.ServerError(503, []), options) == (EXIT_SERVER, '503 Service Unavailable')
+    assert cli.describe_failure(exceptions.PaginationError('cursor repeats'), options) == (
+        EXIT_FAILURE, 'cursor repeats')
+    assert cli.describe_failure(ValueError('a bug'), options) is None
+    assert cli.describe_failure(requests.ConnectionError('proxy said no'), options) == (
+        EXIT_NETWORK, 'cannot connect to https://www.patreon.com (ConnectionError)')
+
+
+def test_a_token_echoed_in_a_message_is_hidden():
+    assert cli._without('bad token abcdefgh123 here', 'abcdefgh123') == 'bad token *** here'
+    assert cli._without('unknown field next', 'x') == 'unknown field next'  # a few characters are no secret
+    assert cli._without('message', None) == 'message'
+
+
+def test_exception_text_of_undecodable_messages():
+    if six.PY2:
+        assert cli.exception_text(Exception(b'caf\xc3\xa9 \xff')) == 'caf\xe9 \ufffd'
+    else:
+        class Unprintable(Exception):
+            def __str__(self):
+                raise UnicodeEncodeError('ascii', '', 0, 1, 'no')
+        assert cli.exception_text(Unprintable('x')).startswith('Unprintable(')
+
+
+def test_ctrl_c_during_a_command(capsys, sandbox, monkeypatch):
+    def interrupted(context):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, 'command_identity', interrupted)
+    code, _, err = run(capsys, connected(sandbox, 'identity'))
+    assert (code, err) == (EXIT_INTERRUPTED, 'patreon: interrupted\n')
+
+
+def test_bugs_keep_their_traceback(capsys, sandbox, monkeypatch):
+    def broken(context):
+        raise RuntimeError('a bug')
+    monkeypatch.setattr(cli, 'command_identity', broken)
+    with pytest.raises(RuntimeError):
+        main(connected(sandbox, 'identity'))
+
+
+class ClosedPipe(object):
+    """A stdout whose reader went away; ``fileno`` is a real descriptor when given."""
+
+    encoding = 'utf-8'
+
+    def __init__(self, fd=None):
+        self.fd = fd
+
+    def write(self, text):
+        raise IOError(errno.EPIPE, 'Broken pipe')
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        if self.fd is None:
+            raise io.UnsupportedOperation('fileno')
+        return self.fd
+
+
+def test_a_closed_pipe_ends_quietly(capsys, sandbox, monkeypatch):
+    read_end, write_end = os.pipe()
+    try:
+        monkeypatch.setattr(sys, 'stdout', ClosedPipe(write_end))
+        assert main(connected(sandbox, 'identity'), environ={}) == EXIT_OK
+        # stdout now points at /dev/null: the pipe has no writer left, so reading it ends at once
+        assert os.read(read_end, 10) == b''
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    monkeypatch.setattr(sys, 'stdout', ClosedPipe())
+    assert main(connected(sandbox, 'identity'), environ={}) == EXIT_OK
+    assert capsys.readouterr()[1] == ''
+
+
+def test_other_os_errors_are_not_taken_for_a_closed_pipe(sandbox, monkeypatch):
+    def disk_full(context):
+        raise IOError(errno.ENOSPC, 'No space left on device')
+    monkeypatch.setattr(cli, 'command_identity', disk_full)
+    with pytest.raises(IOError):
+        main(connected(sandbox, 'identity'))
+
+
+# --- The sandbox and demo commands ---------------------------------------------------------------------------------
+
+
+def test_sandbox_command_serves_until_ctrl_c(capsys, monkeypatch):
+    seen = {}
+
+    def use_then_interrupt():
+        banner = capsys.readouterr()[0]
+        seen['url'] = re.search(r'listening on (\S+)', banner).group(1)
+        token = re.search(r'creator token:\s+(\S+)', banner).group(1)
+        assert re.search(r'campaign id:\s+\d+', banner) and 'OAuth client secret:' in banner
+        assert 'OAuth redirect URI:  http' in banner and 'Ctrl-C' in banner
+        seen['status'] = requests.get(seen['url'] + '/api/oauth2/v2/identity', timeout=10,
+                                      headers={'Authorization': 'Bearer ' + token}).status_code
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, 'wait_for_interrupt', use_then_interrupt)
+    code, _, err = run(capsys, ['sandbox', '--members', '30', '--seed', '5'])
+    assert (code, err, seen['status']) == (EXIT_OK, 'sandbox stopped\n', 200)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(seen['url'] + '/api/oauth2/v2/identity', timeout=10)
+
+
+def test_sandbox_command_on_a_port_in_use(capsys):
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    try:
+        code, out, err = run(capsys, ['sandbox', '--members', '10', '--port', str(port)])
+    finally:
+        listener.close()
+    assert_one_line_error(err, code, EXIT_FAILURE, 'cannot listen on 127.0.0.1:{}: '.format(port))
+    assert out == ''
+
+
+def test_sandbox_banner(sandbox):
+    banner = '\n'.join(cli.sandbox_banner(sandbox))
+    for value in (sandbox.url, sandbox.campaign_id, sandbox.creator_token, sandbox.client_id,
+                  sandbox.client_secret, sandbox.redirect_uri):
+        assert value in banner
+    assert 'patreon --base-url {} members {}'.format(sandbox.url, sandbox.campaign_id) in banner
+
+
+def command_line(tmpdir, *args, **popen_options):
+    environ = dict(os.environ)
+    environ.pop('PATREON_ACCESS_TOKEN', None)
+    return subprocess.Popen([sys.executable, '-m', 'patreon'] + list(args), cwd=str(tmpdir), env=environ,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen_options)
+
+
+def test_sandbox_subprocess_stops_cleanly_on_sigint(tmpdir):
+    process = command_line(tmpdir, 'sandbox', '--members', '20')
+    lines = []
+    while not lines or 'Ctrl-C' not in lines[-1]:
+        line = process.stdout.readline().decode('utf-8')
+        assert line, 'the sandbox ended before printing its banner'
+        lines.append(line)
+    url = re.search(r'listening on (\S+)', lines[0]).group(1)
+    assert requests.get(url + '/api/oauth2/v2/identity', timeout=10).status_code == 401
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate()
+    assert process.returncode == EXIT_OK
+    assert err.decode('utf-8') == 'sandbox stopped\n'
+
+
+def test_members_subprocess_writes_utf8_whatever_the_locale(tmpdir, sandbox, members):
+    names, total = members
+    process = command_line(tmpdir, '--base-url', sandbox.url, '--token=' + sandbox.creator_token, 'members',
+                           sandbox.campaign_id, '--format', 'csv', '--fields', 'full_name')
+    out, err = process.communicate()
+    assert (process.returncode, err) == (EXIT_OK, b'')
+    rows = parse_csv(out.decode('utf-8'))
+    assert dict((row[0], row[1]) for row in rows[1:]) == names and len(rows) == total + 1
+
+
+def test_demo_command(capsys, monkeypatch):
+    code, out, _ = run(capsys, ['demo', '--members', '60', '--seed', '3'])
+    assert code == EXIT_OK and '11/11 steps passed' in out
+    import patreon.demo
+    monkeypatch.setattr(patreon.demo, 'run_demo', lambda members, seed, out: False)
+    assert run(capsys, ['demo'])[0] == EXIT_FAILURE
+
+
+# --- Output building blocks ----------------------------------------------------------------------------------------
+
+
+def test_console_writer_writes_utf8_under_an_ascii_text_layer():
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding='ascii')
+    writer = ConsoleWriter(stream)
+    stream.write('first ')
+    writer.line('Zo\xeb \U0001f3a7')
+    writer.flush()
+    assert raw.getvalue() == 'first Zo\xeb \U0001f3a7\n'.encode('utf-8')
+    assert not writer.isatty()
+
+
+def test_console_writer_flushes_each_line_under_a_line_buffered_layer():
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding='ascii', line_buffering=True)
+    ConsoleWriter(stream).line('caf\xe9')
+    assert raw.getvalue() == 'caf\xe9\n'.encode('utf-8')
+
+
+def test_console_writer_on_a_native_file(tmpdir):
+    path = str(tmpdir.join('out.txt'))
+    with open(path, 'w') as native:  # a Python 2 file takes bytes; a Python 3 one text
+        ConsoleWriter(native).line('Chlo\xe9 \u5c71\u7530')
+    with io.open(path, 'rb') as written:
+        assert written.read() == 'Chlo\xe9 \u5c71\u7530\n'.encode('utf-8')
+
+
+def test_console_writer_in_the_stream_encoding_replaces_what_it_lacks():
+    raw = io.BytesIO()
+    writer = ConsoleWriter(io.TextIOWrapper(raw, encoding='ascii'), encoding=None, errors='replace')
+    assert not writer.can_encode('\u2713') and writer.can_encode('ok')
+    writer.line('\u2713 Zo\xeb')
+    writer.flush()
+    assert raw.getvalue() == b'? Zo?\n'
+
+
+def test_console_writer_text_streams_without_encoding():
+    stream = io.StringIO()
+    ConsoleWriter(stream).line('Zo\xeb')
+    assert stream.getvalue() == 'Zo\xeb\n'
+
+
+def test_is_terminal_of_streams_that_cannot_tell():
+    class Closed(object):
+        def isatty(self):
+            raise ValueError('I/O operation on closed file')
+    assert cli.is_terminal(Closed()) is False
+    assert cli.is_terminal(object()) is False
+
+
+def test_progress_on_a_terminal_rewrites_its_line():
+    stream = io.StringIO()
+    progress = Progress('members', ConsoleWriter(stream), overwrite=True)
+    progress.update(1000, 20000)
+    progress.update(2000, None)
+    progress.finish()
+    progress.finish()
+    assert stream.getvalue() == '\rmembers: 1000 of 20000\rmembers: 2000 of ?\n'
+    quiet = io.StringIO()
+    disabled = Progress('members', ConsoleWriter(quiet), enabled=False)
+    disabled.update(1, 2)
+    disabled.finish()
+    assert quiet.getvalue() == ''
+
+
+def test_cells():
+    assert cli.cell_text(None) == ''
+    assert cli.cell_text(True) == 'true' and cli.cell_text(False) == 'false'
+    assert cli.cell_text(['a', 2, None]) == 'a; 2; '
+    assert cli.cell_text({'discord': None}) == '{"discord":null}'
+    assert cli.cell_text(1500) == '1500'
+    assert cli.json_text({'name': 'Zo\xeb'}) == '{"name":"Zo\xeb"}'
+
+
+def test_display_width():
+    assert display_width('abc') == 3
+    assert display_width('\u5c71\u7530') == 4
+    assert display_width('e\u0301') == 1  # a combining accent takes no column
+    if sys.maxunicode > 0xffff:  # a narrow Python 2 build sees an emoji as two surrogates
+        assert display_width('\U0001f3a7') == 2
+
+
+def test_formats_of_records():
+    records = [collections.OrderedDict([('id', '1'), ('name', 'Zo\xeb, "Z"'), ('tiers', ['A', 'B'])]),
+               collections.OrderedDict([('id', '22'), ('name', '\u5c71\u7530\nline'), ('tiers', [])])]
+    columns = ['id', 'name', 'tiers']
+
+    def written(output_format):
+        stream = io.StringIO()
+        assert cli.write_records(iter(records), columns, output_format, ConsoleWriter(stream)) == 2
+        return stream.getvalue()
+
+    assert parse_csv(written('csv')) == [columns, ['1', 'Zo\xeb, "Z"', 'A; B'], ['22', '\u5c71\u7530\nline', '']]
+    assert [json.loads(line) for line in written('jsonl').splitlines()] == [dict(record) for record in records]
+    assert written('table').splitlines() == [
+        'id  name       tiers',
+        '--  ---------  -----',
+        '1   Zo\xeb, "Z"   A; B',
+        '22  \u5c71\u7530 line',
+    ]
+
+
+def test_empty_lists():
+    for output_format, expected in (('jsonl', ''), ('csv', 'id\n'), ('table', 'id\n--\n')):
+        stream = io.StringIO()
+        assert cli.write_records([], ['id'], output_format, ConsoleWriter(stream)) == 0
+        assert stream.getvalue() == expected
+
+
+def test_a_page_without_pagination_meta():
+    class Page(object):
+        json_data = {'data': {'type': 'user', 'id': '1'}}
+
+        def data(self):
+            return patreon.jsonapi.parser.JSONAPIParser(self.json_data).data()
+    assert cli._page_total(Page()) is None
+    progress = Progress('users', ConsoleWriter(io.StringIO()), enabled=False)
+    assert [resource.id() for resource in cli._resources([Page()], progress)] == ['1']
