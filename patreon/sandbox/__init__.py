@@ -1,0 +1,22 @@
+"""A local, faithful Patreon: API v2, OAuth and webhooks on 127.0.0.1, standard library only.
+
+Test a Patreon integration without a creator account, tokens or a public URL::
+
+    from patreon.sandbox import Sandbox
+
+    with Sandbox(members=2500, seed=7) as sb:
+        sb.url             # 'http://127.0.0.1:54321'
+        sb.creator_token   # a creator access token with every scope
+        sb.pledge(sb.tier_ids[1])  # a new patron: signed webhooks go to registered URIs
+
+See ``Sandbox`` for everything else: OAuth client details, events, faults.
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+from .faults import FAULT_KINDS
+from .resources import ALL_SCOPES
+from .sandbox import Sandbox
+from .server import RequestRecord
+from .webhooks import TRIGGERS, Delivery, sign
+
+__all__ = ['Sandbox', 'Delivery', 'RequestRecord', 'ALL_SCOPES', 'TRIGGERS', 'FAULT_KINDS', 'sign']

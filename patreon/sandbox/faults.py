@@ -1,0 +1,110 @@
+"""Misbehaviour on demand (fault injection) and Patreon-like rate limiting.
+
+Usage::
+
+    faults = FaultInjector(['identity', 'token'])
+    faults.add('identity', 'server_error', count=2, status=503)
+    faults.take('identity').options['status']  # 503, twice; then take() is None again
+
+    limiter = RateLimiter(limit=100, period=2.0)
+    limiter.hit('client-id')  # None while allowed, else the seconds to wait
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import collections
+import math
+import threading
+import time
+
+#: kind -> {option: default}
+FAULT_KINDS = {
+    'rate_limit': {'retry_after': 1, 'header': True},
+    'server_error': {'status': 502},
+    'truncated': {},
+    'reset': {},
+    'delay': {'seconds': 1.0},
+}
+SERVER_ERROR_STATUSES = (500, 502, 503, 504)
+ANY_ROUTE = '*'
+
+
+class Fault(object):
+    """A fault waiting for its next ``remaining`` matching requests."""
+
+    def __init__(self, route, kind, count, options):
+        self.route = route
+        self.kind = kind
+        self.remaining = count
+        self.options = options
+
+    def __repr__(self):
+        return '<Fault %s on %s x%d>' % (self.kind, self.route, self.remaining)
+
+
+class FaultInjector(object):
+    """Faults armed per route pattern (or ``'*'``), consumed in the order they were added."""
+
+    def __init__(self, routes):
+        self.routes = frozenset(routes) | frozenset([ANY_ROUTE])
+        self._faults = []
+        self._lock = threading.Lock()
+
+    def add(self, route, kind, count=1, **options):
+        """Arm ``kind`` for the next ``count`` requests to ``route``; ValueError on nonsense."""
+        if route not in self.routes:
+            raise ValueError('unknown route %r; use one of %s' % (route, ', '.join(sorted(self.routes))))
+        if kind not in FAULT_KINDS:
+            raise ValueError('unknown fault kind %r; use one of %s' % (kind, ', '.join(sorted(FAULT_KINDS))))
+        if count < 1:
+            raise ValueError('count must be at least 1')
+        unknown = set(options) - set(FAULT_KINDS[kind])
+        if unknown:
+            raise ValueError('fault %r takes no option %s' % (kind, ', '.join(sorted(unknown))))
+        merged = dict(FAULT_KINDS[kind], **options)
+        if kind == 'server_error' and merged['status'] not in SERVER_ERROR_STATUSES:
+            raise ValueError('status must be one of %s' % (SERVER_ERROR_STATUSES,))
+        fault = Fault(route, kind, count, merged)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, route):
+        """The fault for this request to ``route`` (None if none), counting it as used."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.route in (route, ANY_ROUTE):
+                    fault.remaining -= 1
+                    if not fault.remaining:
+                        self._faults.remove(fault)
+                    return fault
+        return None
+
+    def clear(self):
+        with self._lock:
+            del self._faults[:]
+
+
+class RateLimiter(object):
+    """A sliding window: at most ``limit`` requests per ``period`` seconds per key.
+
+    ``clock`` is replaceable so tests can stop time.
+    """
+
+    def __init__(self, limit=100, period=2.0, clock=time.time):
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self._hits = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+
+    def hit(self, key):
+        """Count a request for ``key``: None when allowed, else the whole seconds to wait."""
+        now = self.clock()
+        with self._lock:
+            hits = self._hits[key]
+            while hits and hits[0] <= now - self.period:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return max(1, int(math.ceil(hits[0] + self.period - now)))
+            hits.append(now)
+        return None

@@ -1,0 +1,249 @@
+"""The :class:`Sandbox`: a local, faithful Patreon API v2 + OAuth server for tests and demos."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import logging
+import threading
+
+from . import events
+from .data import generate_world
+from .faults import FaultInjector, RateLimiter
+from .oauth import OAuthServer
+from .resources import ALL_SCOPES
+from .routes import ROUTE_NAMES, Application
+from .server import RecordList, SandboxHTTPServer
+from .webhooks import WebhookHub
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REDIRECT_URI = 'http://localhost:8000/oauth/redirect'
+
+
+class Sandbox(object):
+    """A Patreon of your own on ``127.0.0.1``: API v2, OAuth, webhooks, from a seeded world.
+
+    The world (a creator, their campaign, tiers, benefits, posts and ``members``
+    members) is generated from ``seed``: the same seed answers the same bytes.
+    ``rate_limit=True`` applies Patreon's 100 requests per 2 seconds per client;
+    a ``(limit, period)`` pair sets another window. ``epoch`` (a naive UTC
+    datetime) pins the world's dates, which otherwise count from the first day
+    of the current month. Webhook receivers get ``webhook_timeout`` seconds to answer.
+
+    ``/oauth2/authorize`` approves at once as :attr:`patron_user_id`, or as the
+    user named by the sandbox's own extra query parameter ``sandbox_user``.
+
+    Usage::
+
+        from patreon.sandbox import Sandbox
+
+        with Sandbox(members=2500, seed=7) as sb:
+            answer = requests.get(sb.url + '/api/oauth2/v2/identity',
+                                  headers={'Authorization': 'Bearer ' + sb.creator_token})
+            member_id = sb.pledge(sb.tier_ids[1])   # delivers members:* webhooks
+    """
+
+    def __init__(self, members=100, seed=0, host='127.0.0.1', port=0, token_ttl=2678400,
+                 rate_limit=False, ssl_context=None, posts=25, epoch=None, webhook_timeout=5.0):
+        self.host = host
+        self.port = port
+        self.ssl_context = ssl_context
+        self.world = generate_world(seed=seed, members=members, posts=posts, epoch=epoch)
+        self.lock = threading.RLock()
+        self.requests = RecordList()
+        self.deliveries = RecordList()
+        self.faults = FaultInjector(ROUTE_NAMES)
+        self.rate_limiter = None
+        if rate_limit:
+            limit, period = (100, 2.0) if rate_limit is True else rate_limit
+            self.rate_limiter = RateLimiter(limit, period)
+        self.hub = WebhookHub(self.world.now, lambda: self.world.new_id('webhook'), self.deliveries,
+                              timeout=webhook_timeout)
+        self.oauth = OAuthServer(token_ttl)
+        client_id = 'sandbox-%032x' % self.world.rng.getrandbits(128)
+        self.client = self.oauth.register_client('Sandbox App', self.creator_user_id, self.campaign_id,
+                                                 [DEFAULT_REDIRECT_URI], client_id=client_id)
+        self.other_client = self.oauth.register_client(
+            'Sandbox Analytics', self.creator_user_id, self.campaign_id, [DEFAULT_REDIRECT_URI],
+            client_id='sandbox-%032x' % self.world.rng.getrandbits(128))
+        tokens = self.issue_tokens()
+        self.creator_token = tokens['access_token']
+        self.creator_refresh_token = tokens['refresh_token']
+        self.application = Application(self)
+        self._server = None
+        self._thread = None
+
+    def __repr__(self):
+        where = self.url if self._server else 'stopped'
+        return '<Sandbox %s campaign=%s>' % (where, self.campaign_id)
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self):
+        """Listen and serve in a background thread; returns the sandbox."""
+        if self._server is None:
+            self._server = SandboxHTTPServer((self.host, self.port), self.application, self.requests,
+                                             self.ssl_context)
+            self._thread = threading.Thread(target=self._server.serve_forever,
+                                            kwargs={'poll_interval': 0.05}, name='patreon-sandbox')
+            self._thread.daemon = True
+            self._thread.start()
+            logger.info('Patreon sandbox listening on %s', self.url)
+        return self
+
+    def stop(self):
+        """Stop serving, drop open connections and close the listening socket."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+            self._thread.join()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    @property
+    def url(self):
+        """``http://127.0.0.1:<port>`` (``https://`` with an ssl_context), no trailing slash."""
+        if self._server is None:
+            raise RuntimeError('the sandbox is not running: call start() first')
+        host, port = self._server.server_address[:2]
+        return '%s://%s:%d' % ('https' if self.ssl_context else 'http', host, port)
+
+    # -- who is who ------------------------------------------------------------------------
+
+    @property
+    def campaign_id(self):
+        return self.world.main_campaign_id
+
+    @property
+    def creator_user_id(self):
+        return self.world.creator_user_id
+
+    @property
+    def patron_user_id(self):
+        return self.world.patron_user_id
+
+    @property
+    def tier_ids(self):
+        """The campaign's tiers, cheapest first; the first is the free tier."""
+        return list(self.world.campaigns[self.campaign_id].tier_ids)
+
+    @property
+    def client_id(self):
+        return self.client.id
+
+    @property
+    def client_secret(self):
+        return self.client.secret
+
+    @property
+    def redirect_uri(self):
+        return self.client.redirect_uris[0]
+
+    @property
+    def clients(self):
+        """Every registered OAuth client by id (the main one, ``client``, and ``other_client``)."""
+        return dict(self.oauth.clients)
+
+    def register_redirect_uri(self, uri):
+        """Allow ``uri`` as a redirect URI of the main client (e.g. your app's callback)."""
+        if uri not in self.client.redirect_uris:
+            self.client.redirect_uris.append(uri)
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def issue_tokens(self, user_id=None, scopes=None, expires_in=None, client_id=None):
+        """Tokens for any user (the creator by default) with ``scopes`` (all by default).
+
+        Returns the token endpoint's answer: ``access_token``, ``refresh_token``,
+        ``expires_in``, ``scope``, ``token_type``, ``version``.
+        """
+        user_id = user_id or self.creator_user_id
+        if user_id not in self.world.users:
+            raise ValueError('no user %r in the sandbox' % (user_id,))
+        scopes = list(ALL_SCOPES if scopes is None else scopes)
+        unknown = [scope for scope in scopes if scope not in ALL_SCOPES]
+        if unknown:
+            raise ValueError('unknown scope(s): %s' % ', '.join(unknown))
+        client_id = client_id or self.client.id
+        if client_id not in self.oauth.clients:
+            raise ValueError('no OAuth client %r in the sandbox' % (client_id,))
+        return self.oauth.issue(user_id, client_id, scopes, expires_in)
+
+    def expire_access_token(self, token):
+        """Make ``token`` expired now: its next use answers 401."""
+        try:
+            self.oauth.expire(token)
+        except KeyError:
+            raise ValueError('unknown access token')
+
+    # -- events ----------------------------------------------------------------------------
+
+    def _happen(self, event, *args, **kwargs):
+        """Run an event under the world lock, then deliver its webhooks outside it."""
+        with self.lock:
+            record, triggers = event(self.world, *args, **kwargs)
+            base_url = self.url if self._server else 'http://127.0.0.1'
+            body = events.webhook_body(self.world, base_url, record)
+        self.hub.publish(record.campaign_id, [(trigger, body) for trigger in triggers])
+        return record
+
+    def pledge(self, tier_id, user_id=None):
+        """A patron pledges to ``tier_id`` (a new user unless ``user_id``); returns the member id.
+
+        Fires ``members:create`` for a new membership and ``members:pledge:create``.
+        """
+        return self._happen(events.pledge, tier_id, user_id).id
+
+    def update_pledge(self, member_id, tier_id):
+        """An active patron changes tier (``members:pledge:update``, ``members:update``)."""
+        self._happen(events.update_pledge, member_id, tier_id)
+
+    def cancel_pledge(self, member_id):
+        """A patron cancels and becomes a former patron (``members:pledge:delete``)."""
+        self._happen(events.cancel_pledge, member_id)
+
+    def publish_post(self, title, is_public=True, content=None, tier_ids=None):
+        """The creator publishes a post (``posts:publish``); returns the post id."""
+        return self._happen(events.publish_post, self.campaign_id, title, content, is_public,
+                            tier_ids).id
+
+    def update_post(self, post_id, title=None, content=None):
+        """The creator edits a post (``posts:update``)."""
+        self._happen(events.update_post, post_id, title, content)
+
+    def delete_post(self, post_id):
+        """The creator deletes a post (``posts:delete``)."""
+        self._happen(events.delete_post, post_id)
+
+    # -- faults and logs -------------------------------------------------------------------
+
+    def inject_fault(self, route, kind, count=1, **options):
+        """Make the next ``count`` requests to ``route`` misbehave (see ``patreon-sandbox`` docs).
+
+        ``route`` is a route pattern (``'campaigns/{id}/members'``, ``'identity'``,
+        ``'token'``, ``'authorize'``) or ``'*'``; ``kind`` is ``'rate_limit'``
+        (options ``retry_after``, ``header``), ``'server_error'`` (``status``),
+        ``'truncated'``, ``'reset'`` or ``'delay'`` (``seconds``).
+        """
+        self.faults.add(route, kind, count, **options)
+
+    def clear_faults(self):
+        self.faults.clear()
+
+    def clear_log(self):
+        """Forget the requests served and the webhook deliveries made so far."""
+        self.requests.clear()
+        self.deliveries.clear()
+
+    @property
+    def webhook_ssl_context(self):
+        """The ``ssl.SSLContext`` used to deliver to ``https://`` receivers (None: default checks)."""
+        return self.hub.ssl_context
+
+    @webhook_ssl_context.setter
+    def webhook_ssl_context(self, context):
+        self.hub.ssl_context = context

@@ -1,0 +1,162 @@
+"""The HTTP/1.1 server: threads, keep-alive, TLS, the request log, and faults on the wire.
+
+Standard library only (through ``six.moves``). The server is quiet: nothing
+per request goes to stderr or to the logs (query strings may hold secrets).
+
+Usage::
+
+    server = SandboxHTTPServer(('127.0.0.1', 0), application, log=[])
+    threading.Thread(target=server.serve_forever).start()
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import logging
+import socket
+import struct
+import threading
+
+import six
+from six.moves import BaseHTTPServer, socketserver
+
+from .messages import HeaderDict, Request
+
+logger = logging.getLogger(__name__)
+
+
+class RecordList(list):
+    """A list with ``clear()`` on Python 2 too."""
+
+    def clear(self):
+        del self[:]
+
+
+class RequestRecord(object):
+    """One request served: ``status`` is None when the connection was reset on purpose."""
+
+    def __init__(self, method, path, query, status, headers):
+        self.method = method
+        self.path = path
+        self.query = query
+        self.status = status
+        self.headers = headers
+
+    def __repr__(self):
+        # Never the headers: they hold the bearer token.
+        return '<RequestRecord %s %s -> %s>' % (self.method, self.path, self.status)
+
+
+class SandboxRequestHandler(BaseHTTPServer.BaseHTTPRequestHandler):
+    """Turns one HTTP exchange into a :class:`~.messages.Request` for the application."""
+
+    protocol_version = 'HTTP/1.1'
+    server_version = 'PatreonSandbox/1.0'
+
+    def version_string(self):
+        return self.server_version
+
+    def do_GET(self):
+        self._serve()
+
+    do_POST = do_PATCH = do_DELETE = do_PUT = do_GET
+
+    def log_message(self, format, *args):
+        """Quiet: no per-request lines on stderr."""
+
+    def _serve(self):
+        body = self._read_body()
+        path, _, query = six.ensure_text(self.path).partition('?')
+        headers = HeaderDict((six.ensure_text(name), six.ensure_text(value))
+                             for name, value in self.headers.items())
+        request = Request(self.command, path, query, headers, body)
+        response = self.server.application.handle(request)
+        # Logged before answering, so a client that got its answer finds the record.
+        self.server.log.append(RequestRecord(request.method, path, query, response.status, headers))
+        if response.reset:
+            self._reset()
+        else:
+            self._send(response)
+
+    def _read_body(self):
+        if self.headers.get('Transfer-Encoding', '').lower() == 'chunked':
+            return self._read_chunked()
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length else b''
+
+    def _read_chunked(self):
+        chunks = []
+        while True:
+            size = int(self.rfile.readline().split(b';')[0].strip(), 16)
+            if not size:
+                break
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+        while self.rfile.readline().strip():
+            pass  # trailer fields: ignored
+        return b''.join(chunks)
+
+    def _send(self, response):
+        body = response.body
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(six.ensure_str(name), six.ensure_str(value))
+        if response.status != 204:
+            self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        if response.truncate:
+            # Promise the whole body, send half, hang up.
+            self.wfile.write(body[:len(body) // 2])
+            self.close_connection = True
+        else:
+            self.wfile.write(body)
+
+    def _reset(self):
+        """Hang up with a TCP RST (SO_LINGER 0) instead of answering."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(str('ii'), 1, 0))
+        self.connection.close()
+
+
+class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
+    """A threaded HTTP/1.1 server that can drop every open connection when stopped."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, address, application, log, ssl_context=None):
+        self.application = application
+        self.log = log
+        self.ssl_context = ssl_context
+        self._connections = set()
+        self._connections_lock = threading.Lock()
+        BaseHTTPServer.HTTPServer.__init__(self, address, SandboxRequestHandler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind resolves the host name (slow without DNS); the address will do.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is not None:
+            request = self.ssl_context.wrap_socket(request, server_side=True)
+        with self._connections_lock:
+            self._connections.add(request)
+        try:
+            self.RequestHandlerClass(request, client_address, self)
+        finally:
+            with self._connections_lock:
+                self._connections.discard(request)
+            request.close()
+
+    def handle_error(self, request, client_address):
+        logger.debug('sandbox: connection from %s ended with an error', client_address, exc_info=True)
+
+    def close_connections(self):
+        """Shut down every open (keep-alive) connection so their threads end now."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except (socket.error, ValueError):
+                pass
