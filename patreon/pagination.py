@@ -30,7 +30,11 @@ def cursor_from_link(link):
     """
     if six.PY2 and isinstance(link, six.text_type):
         link = link.encode('utf-8')  # Python 2 unquotes text to Latin-1; bytes decode to UTF-8 below
-    values = parse_qs(urlsplit(link).query).get('page[cursor]')
+    try:
+        query = urlsplit(link).query
+    except ValueError:  # not a URL at all, e.g. an unclosed '[' in the host
+        return None
+    values = parse_qs(query).get('page[cursor]')
     if not values:
         return None
     return values[0].decode('utf-8', 'replace') if isinstance(values[0], bytes) else values[0]

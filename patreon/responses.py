@@ -54,7 +54,7 @@ def decode_json(response, secrets=()):
     """
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise InvalidResponse(
             'Patreon answered {} {} with a body that is not JSON: {}'.format(
                 response.status_code, response.reason or '', _excerpt(response, secrets)),
@@ -129,7 +129,10 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
         return body
     expires_in = body.get('expires_in')
     if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
-        body['expires_at'] = int((time.time() if now is None else now) + expires_in)
+        try:
+            body['expires_at'] = int((time.time() if now is None else now) + expires_in)
+        except (OverflowError, ValueError):
+            pass  # infinite, NaN or astronomically far: no date to give, and no reason to fail the login
     return body
 
 

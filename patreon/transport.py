@@ -111,7 +111,7 @@ def retry_after_seconds(response):
                 return max(0.0, email.utils.mktime_tz(parsed) - time.time())
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RuntimeError):  # not JSON, or nested too deep to decode
         return None
     errors = body.get('errors') if isinstance(body, dict) else None
     for error in errors if isinstance(errors, list) else []:

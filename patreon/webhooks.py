@@ -114,7 +114,7 @@ def parse_webhook(body, signature, event, secret):
         raise InvalidWebhook('the delivery has no X-Patreon-Event header')
     try:
         document = json.loads(_as_bytes(body).decode('utf-8'))
-    except ValueError:
+    except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise InvalidWebhook('the body of this {} delivery is not JSON'.format(trigger))
     if not isinstance(document, dict) or not isinstance(document.get('data'), dict):
         raise InvalidWebhook('the body of this {} delivery is not a JSON:API document'.format(trigger))
