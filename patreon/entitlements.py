@@ -26,6 +26,8 @@ entitled amount below ``min_amount_cents`` ``False``
 A free trial or a gift is entitled without having paid; ``is_free_trial`` and
 ``is_gifted`` tell them apart, and the options let a gate refuse them.
 """
+from __future__ import unicode_literals
+
 import six
 
 from .exceptions import PatreonError

@@ -1,4 +1,6 @@
 """Follow cursors from page to page without losing or repeating a page."""
+from __future__ import unicode_literals
+
 import six
 from six.moves.urllib.parse import parse_qs, urlsplit
 

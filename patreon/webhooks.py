@@ -17,6 +17,8 @@ Usage (a Flask view)::
             welcome(event.document.data())
         return '', 204
 """
+from __future__ import unicode_literals
+
 import collections
 import hashlib
 import hmac

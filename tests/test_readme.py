@@ -4,6 +4,7 @@ The blocks share one namespace, as a reader's session would; the names the
 README says stand for "your values" are set from the sandbox, and the clients'
 default ``base_url`` points at it, so the blocks run exactly as printed.
 """
+import __future__
 import io
 import os
 import re
@@ -69,7 +70,10 @@ def test_every_block_runs(sandbox, defaults_at_sandbox, capsys):
                  'redirect_uri': sandbox.redirect_uri}
     for number, block in enumerate(runnable_blocks()):
         try:
-            exec(compile(block, 'README.md block {}'.format(number + 1), 'exec'), namespace)
+            # print() as a function on Python 2 too, as a 2.7 reader's module would have it.
+            code = compile(block, 'README.md block {}'.format(number + 1), 'exec',
+                           __future__.print_function.compiler_flag, True)
+            exec(code, namespace)
         except Exception as exc:  # pragma: no cover - the message says which block failed
             pytest.fail('README block {} raised {!r}:\n{}'.format(number + 1, exc, block))
     printed = capsys.readouterr().out

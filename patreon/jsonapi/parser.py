@@ -12,6 +12,8 @@ walking a page costs time proportional to its size.  The parser never raises
 on a malformed document: what is missing or malformed reads as ``None``
 (``{}`` for ``attributes()``/``relationships()``).
 """
+from __future__ import unicode_literals
+
 import six
 
 __all__ = ['JSONAPIParser', 'JSONAPIResource', 'JSONAPIRelationshipInfo', 'JSONAPIRelatedResource']
@@ -107,7 +109,9 @@ class JSONAPIResource(object):
         self.document = document
 
     def __repr__(self):
-        return '<JSONAPIResource {}:{}>'.format(self.type(), self.id())
+        text = '<JSONAPIResource {}:{}>'.format(self.type(), self.id())
+        # Python 2's repr() must be bytes; escape what ASCII cannot hold.
+        return text.encode('ascii', 'backslashreplace') if six.PY2 else text
 
     def id(self):
         """The resource's ``id`` (text, as Patreon sends it), or ``None``."""

@@ -1,4 +1,6 @@
 """Build the ``include`` and ``fields[...]`` part of an API v2 query string."""
+from __future__ import unicode_literals
+
 import six
 from six.moves.urllib.parse import urlencode
 
