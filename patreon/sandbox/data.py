@@ -62,6 +62,16 @@ OTHER_CREATORS = (
 )
 
 
+def _below(rng, n):
+    """An int in [0, n) from ``rng.random()``, whose stream Python 2 and 3 share (``randint``'s differs)."""
+    return int(rng.random() * n)
+
+
+def _between(rng, low, high):
+    """An int in [low, high], the same on Python 2 and 3 for the same seed."""
+    return low + _below(rng, high - low + 1)
+
+
 def month_start(now=None):
     """The first instant of the current UTC month: the default world epoch.
 
@@ -355,7 +365,7 @@ def _new_post(world, campaign, title, content, published_at, rng):
     paid_tiers = campaign.tier_ids[1:]
     if rng.random() >= 0.4 and paid_tiers:
         post.is_public = False
-        post.tier_ids = paid_tiers[rng.randrange(len(paid_tiers)):]
+        post.tier_ids = paid_tiers[_below(rng, len(paid_tiers)):]
         post.is_paid = rng.random() < 0.2
         for tier_id in post.tier_ids:
             world.tiers[tier_id].post_count += 1
@@ -372,10 +382,10 @@ def _build_main_campaign(world, rng):
                         'and the story behind both.</p>')
     campaign.one_liner = 'Sounds from odd places, every month.'
     campaign.has_rss = True
-    campaign.discord_server_id = '%d' % rng.randint(10 ** 17, 10 ** 18 - 1)
+    campaign.discord_server_id = '%d' % _between(rng, 10 ** 17, 10 ** 18 - 1)
     tiers = [world.tiers[tier_id] for tier_id in campaign.tier_ids]
     for tier in tiers[1:]:
-        tier.discord_role_ids = ['%d' % rng.randint(10 ** 17, 10 ** 18 - 1)]
+        tier.discord_role_ids = ['%d' % _between(rng, 10 ** 17, 10 ** 18 - 1)]
     for title, benefit_type, cheapest in BENEFIT_PLANS:
         benefit = Benefit(world.new_id('benefit'), campaign.id, title, benefit_type, -1800 * DAY)
         world.benefits[benefit.id] = benefit
@@ -510,14 +520,14 @@ def generate_world(seed=0, members=100, posts=25, epoch=None):
     """
     rng = random.Random(seed)
     world = World(rng, epoch or month_start())
-    world.start_ids('campaign', rng.randint(100000, 899999))
-    world.start_ids('user', rng.randint(10 ** 7, 8 * 10 ** 7))
-    world.start_ids('tier', rng.randint(10 ** 6, 8 * 10 ** 6))
-    world.start_ids('benefit', rng.randint(10 ** 6, 8 * 10 ** 6))
-    world.start_ids('post', rng.randint(10 ** 7, 8 * 10 ** 7))
-    world.start_ids('address', rng.randint(10 ** 6, 8 * 10 ** 6))
-    world.start_ids('webhook', rng.randint(1000, 9000))
-    history_base = rng.randint(10 ** 8, 8 * 10 ** 8)
+    world.start_ids('campaign', _between(rng, 100000, 899999))
+    world.start_ids('user', _between(rng, 10 ** 7, 8 * 10 ** 7))
+    world.start_ids('tier', _between(rng, 10 ** 6, 8 * 10 ** 6))
+    world.start_ids('benefit', _between(rng, 10 ** 6, 8 * 10 ** 6))
+    world.start_ids('post', _between(rng, 10 ** 7, 8 * 10 ** 7))
+    world.start_ids('address', _between(rng, 10 ** 6, 8 * 10 ** 6))
+    world.start_ids('webhook', _between(rng, 1000, 9000))
+    history_base = _between(rng, 10 ** 8, 8 * 10 ** 8)
     world.history_base = history_base
     campaign = _build_main_campaign(world, rng)
     _build_members(world, campaign, members, rng)
