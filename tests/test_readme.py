@@ -111,3 +111,32 @@ def check_flask_app(namespace, sandbox):
     headers['X-Patreon-Signature'] = '0' * 32
     assert client.post('/hooks/patreon', data=body, headers=headers).status_code == 403
     api.delete_webhook(hook.data().id())
+
+
+def command_lines():
+    """The ``patreon ...`` lines of the README's command line section."""
+    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
+        text = handle.read()
+    section = text.split('## The command line', 1)[1].split('\n## ', 1)[0]
+    block = re.search(r'```sh\n(.*?)```', section, re.S).group(1)
+    return [line.split('#', 1)[0].split('>', 1)[0].split() for line in block.splitlines()
+            if line.startswith('patreon ')]
+
+
+def test_every_command_of_the_cli_section_runs(sandbox, capsys):
+    from patreon import cli
+
+    lines = command_lines()
+    assert len(lines) >= 6
+    for words in lines:
+        if words[1] == 'sandbox':
+            continue  # serves in the foreground until Ctrl-C: test_cli.py runs it
+        argv = [sandbox.campaign_id if word == 'CAMPAIGN_ID' else word for word in words[1:]]
+        if words[1] == 'demo':  # its own sandbox; smaller than the default, which test_demo.py runs
+            argv += ['--members', '200']
+        else:
+            argv += ['--base-url', sandbox.url]
+        status = cli.main(argv,
+                          environ={'PATREON_ACCESS_TOKEN': sandbox.creator_token})
+        assert status == 0, (words, capsys.readouterr())
+    assert 'full_name' in capsys.readouterr().out  # the members CSV's header
