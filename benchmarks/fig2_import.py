@@ -1,0 +1,105 @@
+"""Figure 2: what ``import patreon`` adds on top of ``import requests, six``, ours vs 0.5.1.
+
+Each run is a fresh interpreter that imports ``requests`` and ``six`` first
+(every client pays for them: they are the floor), then ``patreon``, and
+reports both intervals.  Runs of the two sides alternate, so that a busy
+moment of the machine falls on both.  One extra run with ``-X importtime``
+names the modules that ``import patreon`` loads, to explain the figure.
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import json
+
+import benchlib
+from results import milliseconds, ratio
+
+GOAL_SECONDS = 0.005
+RUNS, WARMUP = 40, 3
+QUICK_RUNS, QUICK_WARMUP = 2, 1
+TOP_MODULES = 6
+
+IMPORT_CODE = '''
+import json, timeit
+clock = timeit.default_timer
+started = clock()
+import requests, six
+floor = clock()
+import patreon
+done = clock()
+print(json.dumps({"floor": floor - started, "patreon": done - floor, "file": patreon.__file__}))
+'''
+
+
+def import_once(python):
+    """``{'floor': s, 'patreon': s}`` from one fresh interpreter."""
+    return json.loads(benchlib.run_python_code(python, IMPORT_CODE).strip().splitlines()[-1])
+
+
+def imported_modules(python):
+    """``[(module, self seconds, cumulative seconds)]`` that ``import patreon`` loads after ``requests`` and ``six``."""
+    stderr = benchlib.run_python_code_stderr(python, 'import requests, six; import patreon', ['-X', 'importtime'])
+    entries = []
+    for line in stderr.splitlines():
+        if not line.startswith('import time:') or 'self [us]' in line:
+            continue
+        self_us, cumulative_us, name = [part.strip() for part in line[len('import time:'):].split('|')]
+        entries.append((name, int(self_us) / 1e6, int(cumulative_us) / 1e6))
+    # The lines of one import end with its own top-level line; patreon's follow the last of requests' and six's.
+    starts = [index for index, entry in enumerate(entries) if entry[0] in ('requests', 'six')]
+    return entries[max(starts) + 1:] if starts else entries
+
+
+def _check_imported(python, side, imported_file):
+    identity = benchlib.run_child(python, 'benchlib.py', ['identity'])
+    benchlib.check_identity(identity, side)
+    if not imported_file.startswith(identity['path']):
+        raise benchlib.ChildFailed('the {} side timed the import of {}'.format(side, imported_file))
+
+
+def measure(config):
+    """Alternate fresh interpreters of each side; return figure 2's table."""
+    runs, warmup = (QUICK_RUNS, QUICK_WARMUP) if config.quick else (RUNS, WARMUP)
+    samples = dict((side, {'floor': [], 'patreon': []}) for side in config.sides)
+    for round_number in range(warmup + runs):
+        for side in config.sides:
+            timing = import_once(config.pythons[side])
+            if round_number == 0 and config.check_identity:
+                _check_imported(config.pythons[side], side, timing['file'])
+            if round_number >= warmup:
+                samples[side]['floor'].append(timing['floor'])
+                samples[side]['patreon'].append(timing['patreon'])
+    stats = dict((side, dict((name, benchlib.summarize(values)) for name, values in samples[side].items()))
+                 for side in config.sides)
+    ours_modules = imported_modules(config.pythons['ours'])
+    return tabulate(stats, ours_modules, runs, warmup)
+
+
+def tabulate(stats, ours_modules, runs, warmup):
+    ours = stats['ours']['patreon']['median']
+    rows = [['ours', milliseconds(stats['ours']['floor']), milliseconds(stats['ours']['patreon']), '1.00']]
+    if 'baseline' in stats:
+        baseline = stats['baseline']['patreon']['median']
+        rows.append(['0.5.1', milliseconds(stats['baseline']['floor']), milliseconds(stats['baseline']['patreon']),
+                     ratio(baseline / ours)])
+    slowest = sorted((entry for entry in ours_modules if not entry[0].strip().startswith('patreon')),
+                     key=lambda entry: -entry[1])[:TOP_MODULES]
+    own = sum(entry[1] for entry in ours_modules if entry[0].strip().startswith('patreon'))
+    total = sum(entry[2] for entry in ours_modules if entry[0] == 'patreon')
+    notes = [
+        'Each run is a fresh interpreter: `import requests, six` (floor: every client pays it), then '
+        '`import patreon`, timed inside the process; {} runs per side after {} warm-up runs, the two sides '
+        'alternating. Times in ms: median (min–max).'.format(runs, warmup),
+        'With `-X importtime`, ours loads {} modules after `requests` and `six` ({:.2f} ms cumulative), '
+        '{:.2f} ms of it in `patreon.*` itself; the costliest others (self time): {}.'.format(
+            len(ours_modules), total * 1e3, own * 1e3,
+            ', '.join('`{}` {:.2f} ms'.format(name.strip(), self_time * 1e3) for name, self_time, _ in slowest)
+            or 'none'),
+    ]
+    met = ours <= GOAL_SECONDS
+    goal = {'goal': '`import patreon` adds at most {:.0f} ms to `import requests, six`'.format(GOAL_SECONDS * 1e3),
+            'value': '{:.2f} ms'.format(ours * 1e3), 'met': met}
+    return {
+        'number': 2, 'title': '`import patreon` on top of `import requests, six`',
+        'columns': ['package', 'floor: import requests, six', 'import patreon', '÷ ours'],
+        'rows': rows, 'notes': notes, 'goals': [goal], 'raw': {'stats': stats, 'modules': ours_modules},
+    }
