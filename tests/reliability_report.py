@@ -97,6 +97,12 @@ atexit.register(_dump)
 
 # Rendering -------------------------------------------------------------------------------------------------------
 
+#: The totals of the summary table: (label, figure names starting with).
+SUMMARY = (('faults injected', 'faults injected'), ('inputs tried (fuzz)', 'inputs tried'),
+           ('members checked', 'members checked'), ('members lost or repeated', 'members lost or repeated'),
+           ('texts searched for secrets', 'texts searched'))
+
+
 def render(data):
     """Markdown tables of the figures: one per suite, one column per interpreter."""
     interpreters = sorted(data, key=_version_key, reverse=True)
@@ -107,7 +113,13 @@ def render(data):
             rows.setdefault(suite, collections.OrderedDict()).setdefault((target, figure), {})[interpreter] = \
                 data[interpreter][key]['count']
     when = max([entry['when'] for figures in data.values() for entry in figures.values()] or ['never'])
-    lines = ['Last run: {} (interpreters: {}).'.format(when, ', '.join(interpreters)), '']
+    lines = ['Last run: {} (interpreters: {}).'.format(when, ', '.join(interpreters)), '',
+             '| in all | ' + ' | '.join(interpreters) + ' |', '|---|' + '---:|' * len(interpreters)]
+    for label, prefix in SUMMARY:
+        totals = [sum(entry['count'] for key, entry in data[i].items() if key.split('\t')[2].startswith(prefix))
+                  for i in interpreters]
+        lines.append('| {} | {} |'.format(label, ' | '.join('{:,}'.format(total) for total in totals)))
+    lines.append('')
     for suite in sorted(rows):
         lines.append('**{}**'.format(suite))
         lines.append('')
