@@ -116,14 +116,17 @@ class Sandbox(object):
 
     @property
     def campaign_id(self):
+        """The id of the creator's campaign, e.g. ``api.get_campaigns_by_id_members(sb.campaign_id, 100)``."""
         return self.world.main_campaign_id
 
     @property
     def creator_user_id(self):
+        """The id of the user ``creator_token`` belongs to (what ``get_identity()`` returns for it)."""
         return self.world.creator_user_id
 
     @property
     def patron_user_id(self):
+        """The id of an active, paying patron: the user who approves ``/oauth2/authorize`` by default."""
         return self.world.patron_user_id
 
     @property
@@ -133,14 +136,17 @@ class Sandbox(object):
 
     @property
     def client_id(self):
+        """The registered OAuth client's id: ``patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)``."""
         return self.client.id
 
     @property
     def client_secret(self):
+        """The registered OAuth client's secret."""
         return self.client.secret
 
     @property
     def redirect_uri(self):
+        """The redirect URI registered for the client; ``/oauth2/authorize`` redirects there with the code."""
         return self.client.redirect_uris[0]
 
     @property
@@ -232,6 +238,7 @@ class Sandbox(object):
         self.faults.add(route, kind, count, **options)
 
     def clear_faults(self):
+        """Forget every fault injected and not yet served: ``sb.clear_faults()`` between tests."""
         self.faults.clear()
 
     def clear_log(self):

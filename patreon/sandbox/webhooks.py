@@ -73,6 +73,7 @@ class Delivery(object):
 
     @property
     def ok(self):
+        """Whether the receiver took the delivery (a 2xx answer): ``[d for d in sb.deliveries if d.ok]``."""
         return self.error is None
 
     def __repr__(self):
