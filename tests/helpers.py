@@ -88,7 +88,7 @@ def fetch(status, body=b'', headers=None, content_type='application/json'):
     url = 'https://www.patreon.com/api/oauth2/v2/test'
     with responses.RequestsMock() as mock:
         if isinstance(body, (dict, list)):
-            mock.add(responses.GET, url, json=body, status=status, headers=headers)
+            mock.add(responses.GET, url, json=body, status=status, headers=headers or {})
         else:
-            mock.add(responses.GET, url, body=body, status=status, headers=headers, content_type=content_type)
+            mock.add(responses.GET, url, body=body, status=status, headers=headers or {}, content_type=content_type)
         return requests.get(url)
