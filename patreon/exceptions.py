@@ -158,6 +158,21 @@ class InvalidResponse(PatreonError, ValueError):
         super(InvalidResponse, self).__init__(message)
 
 
+class InvalidServerResponse(ServerError, InvalidResponse):
+    """A 5xx whose body is not JSON (a proxy's HTML page): a :class:`ServerError` and an :class:`InvalidResponse`.
+
+    So that ``except ServerError`` sees every failure of Patreon's side, whatever page a proxy put in front::
+
+        except patreon.exceptions.ServerError as exc:
+            retry_later(exc.status_code)  # 502 Bad Gateway pages land here too
+    """
+
+    def __init__(self, message, status_code=None, response=None):
+        InvalidResponse.__init__(self, message, status_code, response)
+        self.errors = []
+        self.request_id = response.headers.get('x-patreon-uuid') if response is not None else None
+
+
 class OAuthError(PatreonError):
     """The token endpoint refused (``{"error": "invalid_grant"}`` and the like).
 

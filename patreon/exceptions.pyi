@@ -43,6 +43,13 @@ class InvalidResponse(PatreonError, ValueError):
         self, message: str, status_code: int | None = None, response: requests.Response | None = None
     ) -> None: ...
 
+class InvalidServerResponse(ServerError, InvalidResponse):
+    status_code: int
+    response: requests.Response
+    def __init__(
+        self, message: str, status_code: int | None = None, response: requests.Response | None = None
+    ) -> None: ...
+
 class OAuthError(PatreonError):
     error: str
     error_description: str | None

@@ -6,7 +6,7 @@ import time
 
 import six
 
-from .exceptions import InvalidResponse, OAuthError, RateLimited, error_class_for_status
+from .exceptions import InvalidResponse, InvalidServerResponse, OAuthError, RateLimited, error_class_for_status
 from .jsonapi.parser import JSONAPIParser
 from .transport import retry_after_seconds
 
@@ -55,7 +55,8 @@ def decode_json(response, secrets=()):
     try:
         return response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
-        raise InvalidResponse(
+        error_class = InvalidServerResponse if response.status_code >= 500 else InvalidResponse
+        raise error_class(
             'Patreon answered {} {} with a body that is not JSON: {}'.format(
                 response.status_code, response.reason or '', _excerpt(response, secrets)),
             status_code=response.status_code, response=response)

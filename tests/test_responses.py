@@ -5,8 +5,8 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import pytest
 
 from helpers import ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN, fetch, fixture_bytes, load_fixture
-from patreon.exceptions import (APIError, InvalidResponse, NotFound, OAuthError, RateLimited, ServerError,
-                                Unauthorized)
+from patreon.exceptions import (APIError, InvalidResponse, InvalidServerResponse, NotFound, OAuthError, RateLimited,
+                                ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.responses import EXCERPT_LENGTH, ErrorDocument, api_error, api_result, decode_json, oauth_result
 
@@ -242,3 +242,21 @@ def test_oauth_result_not_json_or_not_an_object():
     with pytest.raises(InvalidResponse) as info:
         oauth_result(fetch(200, ['x']))
     assert '200' in str(info.value)
+
+
+def test_a_5xx_page_that_is_not_json_is_a_server_error_too():
+    # `except ServerError` must see a proxy's 502 page as well as Patreon's own 5xx documents.
+    with pytest.raises(InvalidServerResponse) as info:
+        decode_json(fetch(502, b'<html>Bad gateway</html>', headers={'x-patreon-uuid': 'req-9'},
+                          content_type='text/html'))
+    error = info.value
+    assert isinstance(error, ServerError) and isinstance(error, APIError)
+    assert isinstance(error, InvalidResponse) and isinstance(error, ValueError)
+    assert error.status_code == 502 and error.request_id == 'req-9' and error.errors == []
+    assert '502' in str(error) and 'Bad gateway' in str(error)
+
+
+def test_a_4xx_page_that_is_not_json_is_only_an_invalid_response():
+    with pytest.raises(InvalidResponse) as info:
+        decode_json(fetch(403, b'<html>Checking your browser</html>', content_type='text/html'))
+    assert not isinstance(info.value, APIError) and info.value.status_code == 403
