@@ -18,7 +18,7 @@ import requests
 import six
 from six.moves.urllib.parse import quote
 
-from .exceptions import OAuthError
+from .exceptions import OAuthError, PatreonError
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import build_url, encode_query
 from .pagination import cursor_from_link, follow_path, iterate_pages
@@ -330,7 +330,7 @@ class API(object):
         if response.status_code == 401 and self._refresh_after_401(token):
             response = self.transport.request(method, API_ROOT + path,
                                               headers=self._headers(self.access_token), **kwargs)
-        return api_result(response, self.raise_errors, secrets=(self.access_token, self.refresh_token))
+        return api_result(response, self.raise_errors, secrets=(token, self.access_token, self.refresh_token))
 
     @staticmethod
     def _headers(token):
@@ -351,13 +351,14 @@ class API(object):
                 return False  # it was refused already; asking again only adds 4xx answers
             try:
                 tokens = self.oauth_client.refresh_token(refresh_token)
-            except requests.RequestException as exc:
-                logger.warning('token refresh failed: %s', type(exc).__name__)
-                return False  # the network failed, not the refresh token: a later 401 may try again
             except OAuthError as exc:
                 tokens = {'error': exc.error}
+            except (requests.RequestException, PatreonError) as exc:
+                # The network or the answer failed, not the refresh token: a later 401 may try again.
+                logger.warning('token refresh failed: %s', type(exc).__name__)
+                return False
             if not isinstance(tokens, dict) or tokens.get('error') or not tokens.get('access_token'):
-                logger.warning('token refresh refused: %s', tokens.get('error') if isinstance(tokens, dict) else tokens)
+                logger.warning('token refresh refused: %s', tokens.get('error') if isinstance(tokens, dict) else '')
                 self._failed_refresh_token = refresh_token
                 return False
             self.access_token = tokens['access_token']

@@ -215,3 +215,18 @@ def test_posts_routes(sandbox):
     assert posts and all(p.attribute('title') for p in posts)
     one = api.get_posts_by_id(posts[0].id(), includes=['campaign']).data()
     assert one.relationship('campaign').id() == sandbox.campaign_id
+
+
+def test_a_refresh_answered_with_an_html_page_surfaces_the_401_and_may_be_tried_again(sandbox):
+    tokens = sandbox.issue_tokens()
+    stored = []
+    api = patreon.API(tokens['access_token'], base_url=sandbox.url,
+                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
+                      refresh_token=tokens['refresh_token'], on_token_refresh=stored.append)
+    sandbox.expire_access_token(tokens['access_token'])
+    sandbox.inject_fault('token', 'server_error', count=1, status=503)
+    answer = api.get_identity()
+    assert answer['errors'][0]['status'] == '401' and stored == []
+    # The page said nothing of the refresh token, so the next 401 refreshes for real.
+    assert api.get_identity().data().id() == sandbox.creator_user_id
+    assert len(stored) == 1
