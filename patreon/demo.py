@@ -260,7 +260,9 @@ class Journey(object):
             ', '.join(PATRON_SCOPES), len(self.state))
 
     def follow_redirect(self):
-        response = requests.get(self.authorization_url, allow_redirects=False, timeout=HTTP_TIMEOUT)
+        # The person's browser, not the app: it has a session (and cookies) of its own.
+        with requests.Session() as browser:
+            response = browser.get(self.authorization_url, allow_redirects=False, timeout=HTTP_TIMEOUT)
         location = response.headers.get('Location', '')
         check(response.status_code in (302, 303), 'the sandbox answered {} instead of a redirect'.format(
             response.status_code))

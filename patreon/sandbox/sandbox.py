@@ -36,8 +36,8 @@ class Sandbox(object):
         from patreon.sandbox import Sandbox
 
         with Sandbox(members=2500, seed=7) as sb:
-            answer = requests.get(sb.url + '/api/oauth2/v2/identity',
-                                  headers={'Authorization': 'Bearer ' + sb.creator_token})
+            api = patreon.API(sb.creator_token, base_url=sb.url)
+            campaign = api.get_campaigns_by_id(sb.campaign_id).data()
             member_id = sb.pledge(sb.tier_ids[1])   # delivers members:* webhooks
     """
 
