@@ -36,6 +36,18 @@ def count_token_requests(sandbox):
     return len([r for r in sandbox.requests if r.path == '/api/oauth2/token'])
 
 
+def expired_refreshing_api(sandbox, refresh_token=None, **kwargs):
+    """A client whose access token has just expired, able to refresh; returns it and the list of stored tokens."""
+    tokens = sandbox.issue_tokens()
+    stored = []
+    api = patreon.API(tokens['access_token'], base_url=sandbox.url,
+                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
+                      refresh_token=refresh_token or tokens['refresh_token'], on_token_refresh=stored.append,
+                      **kwargs)
+    sandbox.expire_access_token(tokens['access_token'])
+    return api, tokens, stored
+
+
 def test_one_connection_serves_many_requests(sandbox, caplog):
     api = creator_api(sandbox)
     with caplog.at_level(logging.DEBUG, logger='urllib3.connectionpool'):
@@ -153,12 +165,7 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(sandbox):
 
 
 def test_an_expired_token_is_refreshed_once_and_the_request_retried(sandbox):
-    tokens = sandbox.issue_tokens()
-    stored = []
-    api = patreon.API(tokens['access_token'], base_url=sandbox.url,
-                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
-                      refresh_token=tokens['refresh_token'], on_token_refresh=stored.append)
-    sandbox.expire_access_token(tokens['access_token'])
+    api, tokens, stored = expired_refreshing_api(sandbox)
     before = count_token_requests(sandbox)
     assert api.get_identity().data().id() == sandbox.creator_user_id
     assert count_token_requests(sandbox) - before == 1
@@ -169,12 +176,7 @@ def test_an_expired_token_is_refreshed_once_and_the_request_retried(sandbox):
 
 
 def test_a_failed_refresh_surfaces_the_401_and_never_loops(sandbox):
-    tokens = sandbox.issue_tokens()
-    stored = []
-    api = patreon.API(tokens['access_token'], base_url=sandbox.url, raise_errors=True,
-                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
-                      refresh_token='not-a-refresh-token', on_token_refresh=stored.append)
-    sandbox.expire_access_token(tokens['access_token'])
+    api, tokens, stored = expired_refreshing_api(sandbox, refresh_token='not-a-refresh-token', raise_errors=True)
     before = count_token_requests(sandbox)
     for _ in range(3):
         with pytest.raises(Unauthorized):
@@ -218,12 +220,7 @@ def test_posts_routes(sandbox):
 
 
 def test_a_refresh_answered_with_an_html_page_surfaces_the_401_and_may_be_tried_again(sandbox):
-    tokens = sandbox.issue_tokens()
-    stored = []
-    api = patreon.API(tokens['access_token'], base_url=sandbox.url,
-                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
-                      refresh_token=tokens['refresh_token'], on_token_refresh=stored.append)
-    sandbox.expire_access_token(tokens['access_token'])
+    api, tokens, stored = expired_refreshing_api(sandbox)
     sandbox.inject_fault('token', 'server_error', count=1, status=503)
     answer = api.get_identity()
     assert answer['errors'][0]['status'] == '401' and stored == []
