@@ -9,9 +9,11 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import datetime
 import io
 import json
 import os
+import socket
 
 import pytest
 import requests
@@ -92,3 +94,40 @@ def fetch(status, body=b'', headers=None, content_type='application/json'):
         else:
             mock.add(responses.GET, url, body=body, status=status, headers=headers or {}, content_type=content_type)
         return requests.get(url)
+
+
+def closed_port():
+    """A loopback port where nobody listens (connection refused): bound by the OS, then released."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.bind(('127.0.0.1', 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+class RecordingSession(requests.Session):
+    """A caller's session: records what the client asks of it."""
+
+    def __init__(self):
+        super(RecordingSession, self).__init__()
+        self.requests = []
+
+    def request(self, method, url, **kwargs):
+        self.requests.append((method, url, kwargs))
+        return super(RecordingSession, self).request(method, url, **kwargs)
+
+
+class FixedOffset(datetime.tzinfo):
+    """A fixed UTC offset (Python 2.7 has no datetime.timezone)."""
+
+    def __init__(self, hours):
+        self.offset = datetime.timedelta(hours=hours)
+
+    def utcoffset(self, dt):
+        return self.offset
+
+    def dst(self, dt):
+        return datetime.timedelta(0)
+
+    def tzname(self, dt):
+        return 'UTC{:+d}'.format(int(self.offset.total_seconds() // 3600))

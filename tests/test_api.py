@@ -11,7 +11,7 @@ import responses
 
 import patreon
 from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, fixture_bytes,
-                     http_fixture, json_body, load_fixture)  # noqa: F401 (the fixture `http`)
+                     FixedOffset, RecordingSession, http_fixture, json_body, load_fixture)  # noqa: F401 (`http`)
 from patreon.api import API
 from patreon.exceptions import (APIError, Forbidden, InvalidResponse, NotFound, PatreonError, RateLimited,
                                 ServerError, Unauthorized)
@@ -21,22 +21,6 @@ from patreon.utils import user_agent_string
 
 MEMBERS_12 = 'campaigns/12/members'
 CURSOR_LINK = 'https://www.patreon.com/api/oauth2/v2/campaigns/900100/members?page%5Bcount%5D=3'
-
-
-class FixedOffset(datetime.tzinfo):
-    """A fixed UTC offset (Python 2.7 has no datetime.timezone)."""
-
-    def __init__(self, hours):
-        self.offset = datetime.timedelta(hours=hours)
-
-    def utcoffset(self, dt):
-        return self.offset
-
-    def dst(self, dt):
-        return datetime.timedelta(0)
-
-    def tzname(self, dt):
-        return 'UTC{:+d}'.format(int(self.offset.total_seconds() // 3600))
 
 
 def serve(http, path, body=None, status=200, method=responses.GET, **kwargs):
@@ -538,18 +522,6 @@ def test_extract_cursor_loop_of_the_readme(http):
 
 
 # Keywords: base_url, timeout, session; repr
-
-class RecordingSession(requests.Session):
-    """A caller's session: records what the client asks of it."""
-
-    def __init__(self):
-        super(RecordingSession, self).__init__()
-        self.requests = []
-
-    def request(self, method, url, **kwargs):
-        self.requests.append((method, url, kwargs))
-        return super(RecordingSession, self).request(method, url, **kwargs)
-
 
 def test_a_callers_session_is_used_with_the_timeout(http):
     serve(http, 'identity')

@@ -11,7 +11,6 @@ list.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import socket
 
 import pytest
 import requests
@@ -21,6 +20,7 @@ import patreon
 from patreon.exceptions import InvalidResponse, PatreonError, RateLimited, ServerError
 from patreon.sandbox import Sandbox
 
+from helpers import closed_port
 from reliability_report import examples, tally
 
 MEMBERS = 'campaigns/{id}/members'
@@ -231,15 +231,6 @@ def test_a_cut_token_answer_is_not_retried_and_says_nothing_of_the_tokens(sb):
     assert len(served(sb, '/token')) == 1
     assert sb.creator_refresh_token not in repr(caught.value) + str(caught.value)
     assert sb.client_secret not in repr(caught.value) + str(caught.value)
-
-
-def closed_port():
-    """A loopback port nobody listens on: bound by the OS, then released."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    probe.bind(('127.0.0.1', 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
 
 
 def test_a_refused_connection_is_retried_then_raised():

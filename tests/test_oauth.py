@@ -7,13 +7,12 @@ import re
 import time
 
 import pytest
-import requests
 import responses
 from six.moves.urllib.parse import quote
 
 import patreon
 from helpers import (AUTHORIZE_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, fixture_bytes, form_pairs,
-                     http_fixture, load_fixture)  # noqa: F401 (the fixture `http`)
+                     RecordingSession, http_fixture, load_fixture)  # noqa: F401 (the fixture `http`)
 from patreon.exceptions import InvalidResponse, OAuthError
 from patreon.oauth import OAuth, check_state, make_state
 from patreon.utils import user_agent_string
@@ -179,18 +178,6 @@ def test_token_requests_are_not_retried(http):
 
 
 # Transport keywords
-
-class RecordingSession(requests.Session):
-    """A caller's session: records what the client asks of it."""
-
-    def __init__(self):
-        super(RecordingSession, self).__init__()
-        self.requests = []
-
-    def request(self, method, url, **kwargs):
-        self.requests.append((method, url, kwargs))
-        return super(RecordingSession, self).request(method, url, **kwargs)
-
 
 def test_base_url_session_and_timeout(http):
     http.add(responses.POST, 'http://127.0.0.1:8765/api/oauth2/token', json=load_fixture('token_response.json'))

@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import io
 import json
 import os
-import socket
 import ssl
 import threading
 
@@ -173,12 +172,3 @@ class Receiver(object):
     def __exit__(self, *exc_info):
         self.server.shutdown()
         self.server.server_close()
-
-
-def closed_port():
-    """A loopback port where nobody listens (connection refused)."""
-    probe = socket.socket()
-    probe.bind(('127.0.0.1', 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port

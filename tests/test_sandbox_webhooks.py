@@ -10,7 +10,8 @@ import ssl
 import pytest
 
 from patreon.sandbox import TRIGGERS, Sandbox, sign
-from test_sandbox_support import (Receiver, SandboxClient, closed_port, error_of, load_fixture,
+from helpers import closed_port
+from test_sandbox_support import (Receiver, SandboxClient, error_of, load_fixture,
                                   server_tls_context, webhook_document, write_tls_files)
 
 

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import socket
 import ssl
 
 import pytest
@@ -33,6 +32,7 @@ from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
 from patreon.oauth import check_state, make_state
 from patreon.sandbox import Sandbox
 
+from helpers import closed_port
 from reliability_report import tally
 
 try:
@@ -276,14 +276,6 @@ def provoke_local_errors(secrets):
             errors.append(raised(oauth.refresh_token, BOGUS_REFRESH_TOKEN))
             mock.remove(responses.POST, 'http://patreon.test/api/oauth2/token')
     return errors
-
-
-def closed_port():
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    probe.bind(('127.0.0.1', 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
 
 
 def exception_types_of_the_package():

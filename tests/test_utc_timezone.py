@@ -7,23 +7,9 @@ import pytest
 from patreon.version_compatibility.utc_timezone import (
     FixedUTC, has_timezone_support, isoformat_utc, utc_timezone)
 
+from helpers import FixedOffset
+
 ZERO = datetime.timedelta(0)
-
-
-class FixedOffset(datetime.tzinfo):
-    """A fixed-offset zone for the tests (Python 2.7 has no datetime.timezone)."""
-
-    def __init__(self, hours):
-        self.offset = datetime.timedelta(hours=hours)
-
-    def utcoffset(self, dt):
-        return self.offset
-
-    def dst(self, dt):
-        return ZERO
-
-    def tzname(self, dt):
-        return 'TEST'
 
 
 class NoOffset(datetime.tzinfo):

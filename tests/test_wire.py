@@ -1,6 +1,5 @@
 """The client over real HTTP, against the local sandbox: keep-alive, retries, timeouts, OAuth, refresh, webhooks."""
 import logging
-import socket
 
 import pytest
 import requests
@@ -11,6 +10,8 @@ from patreon import webhooks
 from patreon.exceptions import NotFound, OAuthError, RateLimited, Unauthorized
 from patreon.oauth import check_state, make_state
 from patreon.sandbox import Sandbox
+
+from helpers import closed_port
 
 
 @pytest.fixture(scope='module')
@@ -111,11 +112,7 @@ def test_a_slow_server_hits_the_timeout(sandbox):
 
 
 def test_a_refused_connection_raises_after_retries():
-    probe = socket.socket()
-    probe.bind(('127.0.0.1', 0))
-    port = probe.getsockname()[1]
-    probe.close()  # nothing listens there now
-    api = patreon.API('token', base_url='http://127.0.0.1:{}'.format(port), max_retries=2)
+    api = patreon.API('token', base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=2)
     waits = []
     api.transport.sleep = waits.append
     with pytest.raises(requests.ConnectionError):
