@@ -30,6 +30,17 @@ def package_files():
     return found
 
 
+def test_files():
+    """Paths of every file the test suite needs (its modules and tests/fixtures): the sdist runs its own tests."""
+    found = set()
+    for directory, subdirectories, files in os.walk(os.path.join(REPO, 'tests')):
+        subdirectories[:] = [name for name in subdirectories if name not in ('__pycache__', '.pytest_cache')]
+        for name in files:
+            if not name.endswith(('.pyc', '.pyo')):
+                found.add(os.path.relpath(os.path.join(directory, name), REPO).replace(os.sep, '/'))
+    return found
+
+
 def check(dist_dir):
     """Return the list of problems found in ``dist_dir`` (empty when all is well)."""
     version = read_version()
@@ -62,7 +73,7 @@ def check(dist_dir):
     with tarfile.open(os.path.join(dist_dir, sdist_name)) as sdist:
         prefix = 'patreon-{}/'.format(version)
         in_sdist = set(member.name[len(prefix):] for member in sdist.getmembers() if member.name.startswith(prefix))
-    for name in sorted((expected | {'setup.py', 'pyproject.toml', 'LICENSE'}) - in_sdist):
+    for name in sorted((expected | test_files() | {'setup.py', 'setup.cfg', 'pyproject.toml', 'LICENSE'}) - in_sdist):
         problems.append('{} lacks {}'.format(sdist_name, name))
     return problems
 
@@ -74,7 +85,7 @@ def main(argv):
         print('check_dist: ' + problem)
     if problems:
         return 1
-    print('check_dist: {} and its sdist carry the package, py.typed and the stubs'.format(
+    print('check_dist: {} and its sdist carry the package, py.typed and the stubs; the sdist its tests'.format(
         'patreon-{}-py2.py3-none-any.whl'.format(read_version())))
     return 0
 

@@ -21,8 +21,8 @@ import responses
 from six.moves.urllib.parse import parse_qsl
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# CI runs in a fresh clone with shared/ beside it, so the path is relative to the repository.
-FIXTURES_DIR = os.path.join(REPO_ROOT, '..', 'shared', 'fixtures')
+# Sample documents live beside the tests: a clone (or the sdist) alone runs the suite.
+FIXTURES_DIR = os.path.join(REPO_ROOT, 'tests', 'fixtures')
 FIXTURES = FIXTURES_DIR  # the name the first version of this module used
 
 BASE_URL = 'https://www.patreon.com'
@@ -38,7 +38,7 @@ CLIENT_SECRET = 'cs_Lk3jH6gF9dS2aP5oI8uY1tR4eW7qZ0x'
 
 
 def fixture_path(name):
-    """The absolute path of the sample document ``name`` in ``../shared/fixtures``."""
+    """The absolute path of the sample document ``name`` in ``tests/fixtures``."""
     return os.path.join(FIXTURES_DIR, name)
 
 

@@ -70,3 +70,28 @@ def test_tests_import_the_copy_under_test():
     else:
         # `make test` installs the package in editable mode: the source tree is the copy under test.
         assert package_dir == source_dir
+
+
+def test_nothing_in_the_repository_reads_a_path_beside_it():
+    # A clone alone must run everything: no file may reach for a folder next to the repository.
+    beside = re.compile(r"""\.\.[/\\]shared|['"]\.\.['"]\s*,\s*['"]shared['"]""")
+    offenders = []
+    for top in ('patreon', 'tests', 'benchmarks', 'examples', '.ci'):
+        for directory, subdirectories, files in os.walk(os.path.join(REPO_ROOT, top)):
+            subdirectories[:] = [name for name in subdirectories if name not in ('__pycache__', 'fixtures')]
+            for name in files:
+                if name.endswith(('.py', '.sh', '.pyi')) or name == 'run':
+                    path = os.path.join(directory, name)
+                    with io.open(path, encoding='utf-8') as handle:
+                        if beside.search(handle.read()) and name != 'test_packaging.py':
+                            offenders.append(os.path.relpath(path, REPO_ROOT))
+    for name in ('Makefile', 'setup.py', 'setup.cfg', 'MANIFEST.in'):
+        with io.open(os.path.join(REPO_ROOT, name), encoding='utf-8') as handle:
+            if beside.search(handle.read()):
+                offenders.append(name)
+    assert offenders == []
+
+
+def test_the_sample_documents_live_in_the_repository():
+    fixtures = os.path.join(REPO_ROOT, 'tests', 'fixtures')
+    assert 'identity_with_memberships.json' in os.listdir(fixtures)

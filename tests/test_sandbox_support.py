@@ -10,7 +10,6 @@ Usage::
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import io
-import json
 import os
 import ssl
 import threading
@@ -18,11 +17,9 @@ import threading
 import requests
 from six.moves import BaseHTTPServer, socketserver
 
+from helpers import load_fixture  # noqa: F401 (the sandbox tests import it from here)
 from patreon.sandbox.messages import HeaderDict
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# CI runs in a fresh clone with shared/ beside it.
-FIXTURES_DIR = os.path.join(REPO_ROOT, '..', 'shared', 'fixtures')
 
 # A self-signed test-only certificate for 127.0.0.1 (valid until 2126): not a secret, never used elsewhere.
 TEST_CERT = """-----BEGIN CERTIFICATE-----
@@ -43,12 +40,6 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgDv10BVfpiU6oZqFs
 JokPhoD71t9t5WBbEeFg+z803R88IEQDmDEsBlK6EoYVMcKs1tGQCBse
 -----END PRIVATE KEY-----
 """
-
-
-def load_fixture(name):
-    with io.open(os.path.join(FIXTURES_DIR, name), 'rb') as handle:
-        raw = handle.read()
-    return json.loads(raw.decode('utf-8')) if name.endswith('.json') else raw
 
 
 def write_tls_files(directory):
