@@ -2,19 +2,37 @@
 
 What crosses a real socket (keep-alive, timeouts, resets) is in test_wire.py.
 """
-import email.utils
 import json
 import time
 
 import pytest
 import requests
 import responses
+import six
+from hypothesis import given, settings, strategies as st
 
-from patreon.transport import DEFAULT_TIMEOUT, RetryPolicy, Transport, retry_after_seconds
+from patreon.transport import DEFAULT_TIMEOUT, MAX_RETRY_AFTER, RetryPolicy, Transport, retry_after_seconds
 
 BASE = 'http://patreon.test'
 URL = BASE + '/api/oauth2/v2/identity'
 THROTTLED = {'errors': [{'code_name': 'RequestThrottled', 'status': '429', 'retry_after_seconds': 7}]}
+
+# Retry-After values no client should act on: negative, not finite, beyond a day, garbage, several, non-ASCII
+# digits that float() takes, dates that do not exist or are years away.
+HOSTILE_RETRY_AFTER = [
+    '-5', '-0.5', '1e400', '1e3', 'inf', '-inf', 'Infinity', 'nan', 'NaN', '99999999999', '9' * 5000, '0x10', '+3',
+    '1_0', '3 s', '1, 2', '2, 2', '', ' ', 'soon', '\xb2', u'\u0663', u'\uff13', u'\u00e9t\u00e9',
+    'Fri, 31 Dec 9999 23:59:59 GMT', 'Sun, 06 Nov 99999 08:49:37 GMT', 'Mon, 31 Feb 2100 08:49:37 GMT',
+    'Sun, 06 Nov 1994 25:61:61 GMT', 'Sun, 06 Nov 1994 08:49:37 +9999999999', 'Sun, 06 Nov 1994 08:49:37',
+    'Wed, 21 Oct 2015 07:28:00 GMT, Thu, 22 Oct 2015 07:28:00 GMT',
+]
+HOSTILE_RETRY_AFTER_BODIES = [
+    b'{"errors": [{"retry_after_seconds": ' + value + b'}]}'
+    for value in [b'true', b'false', b'null', b'"7"', b'NaN', b'Infinity', b'-Infinity', b'-3', b'1e400', b'1e300',
+                  b'1' + b'0' * 400, b'86401', b'[7]', b'{"seconds": 7}', b'"\\u0663"']
+] + [b'{"errors": {"retry_after_seconds": 7}}', b'{"errors": [[{"retry_after_seconds": 7}]]}',
+     b'{"retry_after_seconds": 7}', b'{"errors": [{"meta": {"retry_after_seconds": 7}}]}',
+     b'[' * 100000 + b']' * 100000]
 
 
 def transport(max_retries=3, max_retry_wait=60.0):
@@ -30,6 +48,7 @@ def response_with(status, headers=None, body=b''):
     r.status_code = status
     r.headers.update(headers or {})
     r._content = body
+    r._content_consumed = True  # as requests leaves a response it read whole
     return r
 
 
@@ -37,12 +56,16 @@ class TestRetryAfter(object):
     def test_header_in_seconds(self):
         assert retry_after_seconds(response_with(429, {'Retry-After': '3'})) == 3.0
 
-    def test_header_as_http_date(self):
-        when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    @pytest.mark.parametrize('form', ['%a, %d %b %Y %H:%M:%S GMT', '%A, %d-%b-%y %H:%M:%S GMT', '%a %b %d %H:%M:%S %Y'],
+                             ids=['IMF-fixdate', 'RFC 850', 'asctime'])
+    def test_header_as_http_date_in_each_of_its_forms(self, form):
+        when = time.strftime(form, time.gmtime(time.time() + 30))
         assert 25 <= retry_after_seconds(response_with(429, {'Retry-After': when})) <= 31
 
-    def test_header_in_the_past_means_no_wait(self):
-        assert retry_after_seconds(response_with(429, {'Retry-After': '-5'})) == 0.0
+    @pytest.mark.parametrize('when', ['Thu, 01 Jan 1970 00:00:00 GMT', 'Sun, 06 Nov 1994 08:49:37 GMT',
+                                      'Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994'])
+    def test_a_date_in_the_past_means_no_wait(self, when):
+        assert retry_after_seconds(response_with(429, {'Retry-After': when})) == 0.0
 
     def test_body_retry_after_seconds_when_no_header(self):
         assert retry_after_seconds(response_with(429, body=json.dumps(THROTTLED).encode())) == 7.0
@@ -51,11 +74,38 @@ class TestRetryAfter(object):
         r = response_with(429, {'Retry-After': '2'}, json.dumps(THROTTLED).encode())
         assert retry_after_seconds(r) == 2.0
 
+    def test_the_longest_wait_taken_is_a_day(self):
+        assert MAX_RETRY_AFTER == 86400
+        assert retry_after_seconds(response_with(429, {'Retry-After': '86400'})) == 86400.0
+        assert retry_after_seconds(response_with(429, {'Retry-After': '86401'})) is None
+
     @pytest.mark.parametrize('body', [b'', b'<html>busy</html>', b'[1]', b'{"errors": "no"}',
                                       b'{"errors": [{"retry_after_seconds": "soon"}]}',
                                       b'{"errors": [{"retry_after_seconds": true}]}', b'{"errors": [3]}'])
     def test_nothing_usable_gives_none(self, body):
         assert retry_after_seconds(response_with(429, {'Retry-After': 'whenever'}, body)) is None
+
+    @pytest.mark.parametrize('header', HOSTILE_RETRY_AFTER)
+    def test_an_absurd_retry_after_header_is_ignored(self, header):
+        # Ignored: the body's value applies, as if the header had not been sent.
+        r = response_with(429, {'Retry-After': header}, json.dumps(THROTTLED).encode())
+        assert retry_after_seconds(r) == 7.0
+        assert retry_after_seconds(response_with(429, {'Retry-After': header})) is None
+
+    @pytest.mark.parametrize('body', HOSTILE_RETRY_AFTER_BODIES)
+    def test_an_absurd_retry_after_seconds_is_ignored(self, body):
+        assert retry_after_seconds(response_with(429, body=body)) is None
+
+    def test_the_first_sane_retry_after_seconds_counts(self):
+        body = b'{"errors": [{"retry_after_seconds": -1}, {"retry_after_seconds": NaN}, {"retry_after_seconds": 4}]}'
+        assert retry_after_seconds(response_with(429, body=body)) == 4.0
+
+    @pytest.mark.parametrize('header', HOSTILE_RETRY_AFTER)
+    def test_an_absurd_wait_falls_back_to_the_backoff(self, header):
+        policy = RetryPolicy(backoff_factor=1.0)
+        for attempt in range(3):
+            wait = policy.wait_after_response('GET', response_with(429, {'Retry-After': header}), attempt)
+            assert 2 ** attempt / 2.0 <= wait <= 2 ** attempt
 
 
 class TestBackoff(object):
@@ -65,6 +115,29 @@ class TestBackoff(object):
             waits = set(policy.backoff(attempt) for _ in range(50))
             assert all(full / 2 <= w <= full for w in waits)
             assert len(waits) > 1  # jittered, so that clients do not retry in lockstep
+
+    def test_a_late_attempt_does_not_overflow(self):
+        # 0.5 * 2 ** 1100 does not fit a float: OverflowError, without the cap on the exponent.
+        policy = RetryPolicy(max_retries=5000, backoff_max=3.0)
+        assert 1.5 <= policy.backoff(1100) <= 3.0
+        assert 1.5 <= policy.wait_after_error('GET', 4999) <= 3.0
+
+
+class TestRetrySettingsAreChecked(object):
+    @pytest.mark.parametrize('settings', [
+        {'max_retries': -1}, {'max_retries': 1.5}, {'max_retries': None}, {'max_retries': True},
+        {'max_retry_wait': -1}, {'max_retry_wait': float('nan')}, {'backoff_factor': float('nan')},
+        {'backoff_factor': float('inf')}, {'backoff_max': -1}, {'backoff_max': 1e300}, {'backoff_factor': '0.5'},
+    ])
+    def test_a_retry_policy_that_could_sleep_nan_or_forever_is_a_value_error(self, settings):
+        with pytest.raises(ValueError):
+            RetryPolicy(**settings)
+
+    def test_max_retry_wait_may_be_infinite(self):
+        # Waiting whatever the server asks is a choice: no answer may ask for more than a day anyway.
+        policy = RetryPolicy(max_retry_wait=float('inf'))
+        assert policy.wait_after_response('GET', response_with(429, {'Retry-After': '86400'}), 0) == 86400.0
+        assert policy.wait_after_response('GET', response_with(429, {'Retry-After': '1e400'}), 0) <= 0.5
 
 
 @responses.activate
@@ -223,3 +296,29 @@ def test_a_callers_session_gets_the_timeout_and_absolute_url():
     session = FakeSession([response_with(200, body=b'{}')])
     Transport(BASE, session=session, timeout=(2, 5)).request('GET', '/api/x?y=1', headers={'A': 'b'})
     assert session.calls == [('GET', BASE + '/api/x?y=1', {'timeout': (2, 5), 'headers': {'A': 'b'}})]
+
+
+# Any header, any body: a wait is a sane number of seconds or nothing ------------------------------------------------
+
+header_texts = st.one_of(st.text(), st.binary().map(lambda raw: raw.decode('latin-1')),
+                         st.floats().map(repr), st.integers().map(str), st.sampled_from(HOSTILE_RETRY_AFTER))
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=10)
+
+
+def assert_sane_wait(seconds):
+    assert seconds is None or (isinstance(seconds, float) and 0.0 <= seconds <= MAX_RETRY_AFTER)
+
+
+@settings(max_examples=300, deadline=None)
+@given(header=header_texts, value=json_values)
+def test_any_retry_after_is_a_sane_wait_or_none(header, value):
+    if six.PY2 and isinstance(header, six.text_type):
+        header = header.encode('latin-1', 'replace')  # Python 2's requests keeps header values as bytes
+    body = json.dumps({'errors': [{'retry_after_seconds': value}]}).encode('utf-8')
+    response = response_with(429, {'Retry-After': header}, body)
+    assert_sane_wait(retry_after_seconds(response))
+    wait = RetryPolicy().wait_after_response('GET', response, 0)
+    assert wait is None or 0.0 <= wait <= 60.0
