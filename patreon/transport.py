@@ -8,7 +8,9 @@ the caller, on which mounting our own adapter would change their settings.
 
 Everything read from an answer is untrusted: a ``Retry-After`` or
 ``retry_after_seconds`` that is not a sane number of seconds is ignored (the
-backoff applies).
+backoff applies), a ``Content-Length`` that is not one decimal number is an
+error, and a body shorter than its ``Content-Length`` is a cut body, whatever
+its ``Content-Encoding``.
 """
 import calendar
 import datetime
@@ -34,7 +36,9 @@ MAX_SECONDS = 86400.0
 RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
 # Only idempotent methods: a retried POST could spend a single-use code or create a webhook twice.
 RETRY_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
-RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)
+# A gzip stream that does not decode is a body cut short (or garbled on the way) like any other.
+RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError)
 
 
 class RetryPolicy(object):
@@ -260,7 +264,9 @@ class Transport(object):
         """Send one request (retrying as the policy allows) and return the :class:`requests.Response`.
 
         Connection errors that outlast the retries propagate as ``requests``
-        raised them (``requests.ConnectionError``, ``requests.Timeout``).
+        raised them (``requests.ConnectionError``, ``requests.Timeout``); a
+        ``Content-Length`` that is not one number raises
+        ``requests.exceptions.InvalidHeader``.
 
         Usage::
 
@@ -280,9 +286,10 @@ class Transport(object):
                 logger.info('%s %s failed (%s); retry %d in %.2f s',
                             method, _path_only(path), type(exc).__name__, attempt + 1, wait)
             else:
-                logger.debug('%s %s -> %s in %.3f s (request id %s)', method, _path_only(path),
-                             response.status_code, time.time() - started,
-                             response.headers.get('x-patreon-uuid'))
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug('%s %s -> %s in %.3f s (request id %s)', method, _path_only(path),
+                                 response.status_code, time.time() - started,
+                                 _printable(response.headers.get('x-patreon-uuid')))
                 wait = self.retry.wait_after_response(method, response, attempt)
                 if wait is None:
                     return response
@@ -304,16 +311,64 @@ class Transport(object):
 
 
 def _check_complete(method, response):
-    """Refuse a body shorter than its ``Content-Length``, as newer urllib3 does and older does not."""
+    """Refuse a ``Content-Length`` that is not one number, and a body shorter than it (on the wire, so gzip too).
+
+    urllib3 2 refuses a short body itself, urllib3 1.26 does not; neither
+    checks the length of a compressed body; both read whatever number
+    ``int()`` takes (``"+10"``, ``"1_0"``, Arabic digits) or none at all.
+    """
     if method == 'HEAD' or response.status_code in (204, 304):
         return
-    promised = response.headers.get('Content-Length')
-    if promised and promised.isdigit() and 'Content-Encoding' not in response.headers:
-        received = len(response.content)
-        if received < int(promised):
-            response.close()
-            raise requests.exceptions.ChunkedEncodingError(
-                'the body was cut short: {} of {} bytes'.format(received, promised))
+    header = response.headers.get('Content-Length')
+    if header is None or 'chunked' in response.headers.get('Transfer-Encoding', '').lower():
+        return  # delimited by chunks, whose end urllib3 checks, or by the end of the connection
+    promised = _content_length(header)
+    if promised is None:
+        response.close()
+        raise requests.exceptions.InvalidHeader(
+            'the answer\'s Content-Length is not one number of bytes: {}'.format(_printable(header)))
+    received = _bytes_received(response)
+    if received is not None and received < promised:
+        response.close()
+        raise requests.exceptions.ChunkedEncodingError(
+            'the body was cut short: {} of {} bytes'.format(received, _printable(header.split(',')[0].strip())))
+
+
+_DIGITS = re.compile(r'[0-9]+\Z')
+_LARGER_THAN_ANY_BODY = 10 ** 18
+
+
+def _content_length(header):
+    """The length a ``Content-Length`` header promises, or ``None`` when it is not one number (``"10, 10"`` is)."""
+    values = set(value.strip(' \t') for value in header.split(','))
+    value = values.pop() if len(values) == 1 else ''
+    if not _DIGITS.match(value):
+        return None
+    value = value.lstrip('0') or '0'
+    return int(value) if len(value) < 19 else _LARGER_THAN_ANY_BODY  # int() of 5,000 digits raises on 3.11
+
+
+def _bytes_received(response):
+    """Bytes of body that came over the wire (before decoding), or ``None`` when that cannot be known."""
+    tell = getattr(response.raw, 'tell', None)
+    if tell is not None:
+        try:
+            return int(tell())
+        except (AttributeError, TypeError, ValueError, IOError, OSError):
+            pass  # a file-like of another adapter that cannot tell
+    if response.headers.get('Content-Encoding', 'identity').strip().lower() == 'identity':
+        return len(response.content)
+    return None
+
+
+def _printable(value, limit=64):
+    # A header quoted in a message or log line: printable ASCII, and short.
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode('latin-1')
+    text = ''.join(character if ' ' <= character <= '~' else '?' for character in value[:limit])
+    return text + ('...' if len(value) > limit else '')
 
 
 def _path_only(path):
