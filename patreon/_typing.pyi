@@ -4,8 +4,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from typing_extensions import TypeAlias
 
-# Seconds for the whole request, or (connect, read); None waits forever.
-Timeout: TypeAlias = float | tuple[float | None, float | None] | None
+# Seconds to connect and for each read, or (connect, read); finite, above 0 (checked when the client is made).
+Timeout: TypeAlias = float | tuple[float, float]
 # A JSON object as decoded by the json module.
 JSONObject: TypeAlias = dict[str, Any]
 # Relationship names: a list, or one comma-separated string.

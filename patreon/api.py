@@ -23,7 +23,7 @@ from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import build_url, encode_query
 from .pagination import cursor_from_link, follow_path, iterate_pages
 from .responses import ErrorDocument, api_result
-from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryPolicy, Transport
+from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
 from .version_compatibility.utc_timezone import isoformat_utc
 
@@ -61,18 +61,21 @@ class API(object):
     :param refresh_token: the refresh token that goes with ``access_token``.
     :param on_token_refresh: called with the new token dict after a refresh,
         so the application can store the new single-use refresh token.
+    :param total_timeout: seconds one attempt of a request may take in all
+        (connect, headers and body), however slowly the server sends it.
     """
 
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
-                 refresh_token=None, on_token_refresh=None):
+                 refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT):
         self.access_token = access_token
         self.raise_errors = raise_errors
         self.refresh_token = refresh_token
         self.oauth_client = oauth_client
         self.on_token_refresh = on_token_refresh
         self.transport = Transport(base_url, session=session, timeout=timeout,
-                                   retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait))
+                                   retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
+                                   total_timeout=total_timeout)
         self._refresh_lock = threading.Lock()
         self._failed_refresh_token = None
 

@@ -57,7 +57,7 @@ import six
 from . import exceptions, webhooks
 from .api import API
 from .schemas import schema_for_type
-from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
+from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_SECONDS
 from .version import __version__
 
 PROG = 'patreon'
@@ -802,8 +802,8 @@ def _positive_float(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError("not a number: '{}'".format(text))
-    if not value > 0:
-        raise argparse.ArgumentTypeError('must be more than 0')
+    if not 0 < value <= MAX_SECONDS:  # also refuses inf and nan, which float() takes
+        raise argparse.ArgumentTypeError('must be more than 0 and at most {:g}'.format(MAX_SECONDS))
     return value
 
 
@@ -894,6 +894,8 @@ def _describe_api_error(exc, options):
 
 def _describe_network_error(exc, options):
     where = options.base_url
+    if isinstance(exc, exceptions.TotalTimeout):
+        return 'no complete answer from {} within {:g} s'.format(where, exc.total_timeout)
     if isinstance(exc, requests.Timeout):
         return 'no answer from {} within {:g} s'.format(where, options.timeout)
     if isinstance(exc, requests.ConnectionError):

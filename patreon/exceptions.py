@@ -16,6 +16,7 @@ Messages say what happened; they never contain a token or a secret.
 """
 from __future__ import unicode_literals
 
+import requests
 import six
 
 
@@ -220,6 +221,32 @@ class InvalidSignature(InvalidWebhook):
         except webhooks.InvalidSignature:
             abort(403)
     """
+
+
+class TotalTimeout(requests.exceptions.Timeout):
+    """One attempt of a request outlasted ``total_timeout`` (connect, headers and body together).
+
+    The server was too slow as a whole, a byte at a time perhaps, though each
+    read came within ``timeout``.  A :class:`requests.Timeout`, like requests'
+    own ``ReadTimeout``, and like it never retried.  It carries no request
+    (whose headers hold the token), only what the message says.
+
+    :ivar total_timeout: the bound that was reached, in seconds.
+
+    Usage::
+
+        try:
+            user = patreon.API(access_token, timeout=10, total_timeout=60).get_identity().data()
+        except requests.Timeout as exc:  # TotalTimeout, or a single read longer than timeout
+            logger.warning('Patreon is too slow: %s', exc)
+    """
+
+    def __init__(self, message, total_timeout=None):
+        self.total_timeout = total_timeout
+        super(TotalTimeout, self).__init__(message)
+
+    def __reduce__(self):
+        return type(self), (self.args[0] if self.args else '', self.total_timeout)
 
 
 class PaginationError(PatreonError):

@@ -18,7 +18,7 @@ import six
 
 from .jsonapi.url_util import encode_query
 from .responses import oauth_result
-from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Transport
+from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .utils import user_agent_string
 
 AUTHORIZE_PATH = '/oauth2/authorize'
@@ -45,14 +45,15 @@ class OAuth(object):
     :param timeout: seconds (or ``(connect, read)``) for each request.
     :param base_url: where Patreon is (a sandbox's ``url`` in tests).
     :param raise_errors: raise :class:`~patreon.exceptions.OAuthError` on refusals.
+    :param total_timeout: seconds one token request may take in all (connect, headers and body).
     """
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
-                 base_url=DEFAULT_BASE_URL, raise_errors=False):
+                 base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT):
         self.client_id = client_id
         self.client_secret = client_secret
         self.raise_errors = raise_errors
-        self.transport = Transport(base_url, session=session, timeout=timeout)
+        self.transport = Transport(base_url, session=session, timeout=timeout, total_timeout=total_timeout)
 
     def __repr__(self):
         return '<patreon.OAuth client_id={!r} base_url={!r}>'.format(self.client_id, self.transport.base_url)

@@ -22,6 +22,7 @@ class OAuth:
         timeout: Timeout = 30.0,
         base_url: str = 'https://www.patreon.com',
         raise_errors: bool = False,
+        total_timeout: float = 120.0,
     ) -> None: ...
     # `scopes`: scope names, or one space-separated string.
     def get_authorization_url(

@@ -1,4 +1,4 @@
-"""The HTTP layer: one keep-alive session per client, a timeout, retries.
+"""The HTTP layer: one keep-alive session per client, timeouts, retries.
 
 :class:`Transport` is what :class:`patreon.API` and :class:`patreon.OAuth`
 send their requests through.  It owns the only retry loop of the package,
@@ -12,22 +12,32 @@ backoff applies), a ``Content-Length`` that is not one decimal number is an
 error, and a body shorter than its ``Content-Length`` is a cut body, whatever
 its ``Content-Encoding``.
 """
+import _socket
 import calendar
 import datetime
 import logging
+import os
 import random
 import re
+import socket
+import sys
 import threading
 import time
+import types
 
 import requests
 import six
+from six.moves import _thread
+
+from .exceptions import TotalTimeout
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = 'https://www.patreon.com'
 #: Seconds to wait for a connection and then for each read; finite, so that no single read waits forever.
 DEFAULT_TIMEOUT = 30.0
+#: Seconds one attempt (connect, send, headers and body) may take in all, however the server trickles its answer.
+DEFAULT_TOTAL_TIMEOUT = 120.0
 #: The longest wait (seconds) an answer may ask for; a longer ``Retry-After`` is taken for garbage and ignored.
 MAX_RETRY_AFTER = 86400.0
 #: The largest timeout or backoff (seconds) a client accepts: a day, far below what sockets and sleeps can hold.
@@ -218,19 +228,29 @@ class Transport(object):
 
     Usage::
 
-        transport = Transport('https://www.patreon.com', timeout=10)
+        transport = Transport('https://www.patreon.com', timeout=10, total_timeout=60)
         response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
 
     :param base_url: scheme and host every path hangs off.
     :param session: a :class:`requests.Session` of the caller's; by default
         one is created on first use, and reused (keep-alive).
-    :param timeout: seconds, or a ``(connect, read)`` tuple, for every request.
+    :param timeout: seconds, or a ``(connect, read)`` tuple: the longest wait
+        for a connection, and for each read of the answer.
     :param retry: a :class:`RetryPolicy`; ``None`` never retries.
+    :param total_timeout: seconds one attempt may take in all (connect, send,
+        headers and body), however slowly the server trickles its answer;
+        past it the attempt ends with :class:`~patreon.exceptions.TotalTimeout`
+        (a :class:`requests.Timeout`), which is not retried.
+    :raises ValueError: ``timeout`` or ``total_timeout`` is not a number of
+        seconds above 0 and at most :data:`MAX_SECONDS` (``None``, ``inf``,
+        ``nan``, ``0``, ``"30"``).
     """
 
-    def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None):
+    def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None,
+                 total_timeout=DEFAULT_TOTAL_TIMEOUT):
         self.base_url = base_url.rstrip('/')
-        self.timeout = timeout
+        self.timeout = _timeout(timeout)
+        self.total_timeout = _seconds('total_timeout', total_timeout, limit=MAX_SECONDS)
         self.retry = retry or RetryPolicy(max_retries=0)
         self._session = session
         self._owns_session = session is None
@@ -264,9 +284,10 @@ class Transport(object):
         """Send one request (retrying as the policy allows) and return the :class:`requests.Response`.
 
         Connection errors that outlast the retries propagate as ``requests``
-        raised them (``requests.ConnectionError``, ``requests.Timeout``); a
-        ``Content-Length`` that is not one number raises
-        ``requests.exceptions.InvalidHeader``.
+        raised them (``requests.ConnectionError``, ``requests.Timeout``); an
+        attempt that outlasts ``total_timeout`` raises
+        :class:`~patreon.exceptions.TotalTimeout` at once; a ``Content-Length``
+        that is not one number raises ``requests.exceptions.InvalidHeader``.
 
         Usage::
 
@@ -277,8 +298,7 @@ class Transport(object):
         while True:
             started = time.time()
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-                _check_complete(method, response)
+                response = self._attempt(method, url, path, kwargs)
             except RETRY_EXCEPTIONS as exc:
                 wait = self.retry.wait_after_error(method, attempt)
                 if wait is None:
@@ -299,6 +319,30 @@ class Transport(object):
             self.sleep(wait)
             attempt += 1
 
+    def _attempt(self, method, url, path, kwargs):
+        """One try, bounded by ``total_timeout``: the whole response, its body read and checked."""
+        fired = False
+        watch = _watchdog().watch(self.total_timeout, sys._getframe())
+        try:
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                _check_complete(method, response)
+            finally:
+                fired = watch.release()
+        except Exception as exc:
+            if fired:  # the watchdog cut the connection: whatever broke, the deadline did it
+                six.raise_from(self._too_slow(method, path), exc)
+            raise
+        if fired:  # the answer came whole, but too late (or as the watchdog shut the socket: not to be trusted)
+            response.close()
+            raise self._too_slow(method, path)
+        return response
+
+    def _too_slow(self, method, path):
+        return TotalTimeout('{} {}: no complete answer within total_timeout={:g} s (connect, headers and body '
+                            'together)'.format(method, _path_only(path), self.total_timeout),
+                            total_timeout=self.total_timeout)
+
     def close(self):
         """Close the session's connections (only a session this transport created).
 
@@ -309,6 +353,164 @@ class Transport(object):
         if self._owns_session and self._session is not None:
             self._session.close()
 
+
+def _timeout(value):
+    """``timeout`` as given, once checked: seconds, or a ``(connect, read)`` tuple of them."""
+    if isinstance(value, tuple) and len(value) == 2:
+        _seconds('the connect timeout', value[0], limit=MAX_SECONDS)
+        _seconds('the read timeout', value[1], limit=MAX_SECONDS)
+        return value
+    if isinstance(value, (tuple, list)):
+        raise ValueError('timeout must be seconds or a (connect, read) tuple, not {!r}'.format(value))
+    return _seconds('timeout', value, limit=MAX_SECONDS)
+
+
+# --- The bound on a whole attempt -----------------------------------------------------------------------------------
+
+_clock = getattr(time, 'monotonic', time.time)  # Python 2 has no monotonic clock
+
+
+class _Watch(object):
+    """One attempt under watch: its deadline, its thread, and its frame (where the search for its socket stops)."""
+
+    __slots__ = ('deadline', 'thread', 'frame', 'fired', '_dog')
+
+    def __init__(self, dog, deadline, frame):
+        self._dog = dog
+        self.deadline = deadline
+        self.thread = _thread.get_ident()
+        self.frame = frame
+        self.fired = False
+
+    def release(self):
+        """Stop watching; whether the deadline passed first (then the attempt's socket may have been shut)."""
+        return self._dog.release(self)
+
+
+class _Watchdog(object):
+    """Ends attempts that outlive their deadline, for the whole process, from one daemon thread.
+
+    requests has no hook between connecting and reading the headers, and a
+    caller's session keeps its own adapters: so the watchdog finds the socket
+    an overdue attempt is blocked on in the stack of the attempt's thread,
+    below the attempt's own frame, and shuts it down.  The blocked read
+    returns at once, the attempt fails, and urllib3 drops the connection; no
+    thread or socket is left behind.  Per attempt, the cost is a lock and a
+    set; the thread sleeps until the earliest deadline.
+    """
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._watches = set()
+        self._wake_at = None
+        thread = threading.Thread(target=self._run, name='patreon-total-timeout')
+        thread.daemon = True
+        thread.start()
+
+    def watch(self, seconds, frame):
+        watch = _Watch(self, _clock() + seconds, frame)
+        with self._lock:
+            self._watches.add(watch)
+            if self._wake_at is None or watch.deadline < self._wake_at:
+                self._wake_at = watch.deadline
+                self._changed.notify()
+        return watch
+
+    def release(self, watch):
+        with self._lock:
+            self._watches.discard(watch)
+            watch.frame = None
+        return watch.fired
+
+    def _run(self):
+        with self._lock:
+            while True:
+                now = _clock()
+                for watch in [watch for watch in self._watches if watch.deadline <= now]:
+                    self._watches.discard(watch)
+                    watch.fired = True
+                    try:
+                        _interrupt(watch)
+                    except Exception:  # pragma: no cover - the thread must outlive any surprise
+                        logger.debug('could not interrupt an overdue attempt', exc_info=True)
+                self._wake_at = min(watch.deadline for watch in self._watches) if self._watches else None
+                self._changed.wait(None if self._wake_at is None else self._wake_at - now)
+
+
+_WATCHDOG = []
+_WATCHDOG_LOCK = threading.Lock()
+
+
+def _watchdog():
+    """The process's watchdog, started on first use (and again in a child after ``fork()``, where it is gone)."""
+    if not _WATCHDOG or _WATCHDOG[0].pid != os.getpid():
+        with _WATCHDOG_LOCK:
+            if not _WATCHDOG or _WATCHDOG[0].pid != os.getpid():
+                _WATCHDOG[:] = [_Watchdog()]
+    return _WATCHDOG[0]
+
+
+def _interrupt(watch):
+    """Shut down every socket held in the frames of ``watch``'s thread below its attempt's frame."""
+    frame = sys._current_frames().get(watch.thread)
+    sockets = []
+    while frame is not None and frame is not watch.frame:
+        for value in list(frame.f_locals.values()):
+            sock = _raw_socket(value, 2)
+            if sock is not None:
+                sockets.append(sock)
+        frame = frame.f_back
+    if frame is None:
+        return  # the attempt is no longer on that stack: its sockets are not found, and others are not touched
+    for sock in sockets:
+        try:
+            # The base class's shutdown: an SSLSocket's own would also unwrap TLS, from the wrong thread.
+            _socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except (socket.error, OSError, ValueError):
+            pass  # already closed or not connected
+
+
+def _raw_socket(value, hops):
+    """The OS socket ``value`` is, or holds in ``sock``/``_sock``/``socket`` (an HTTP connection, a socket file)."""
+    if issubclass(type(value), _socket.socket):
+        return value
+    if hops == 0 or issubclass(type(value), (type, types.ModuleType)):  # isinstance() could read __class__
+        return None
+    for name in ('sock', '_sock', 'socket'):
+        inner = _plain_attribute(value, name)
+        if inner is not None:
+            found = _raw_socket(inner, hops - 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _plain_attribute(value, name):
+    """``value.name`` when stored in the instance (its ``__dict__`` or a slot), else ``None``.
+
+    Never a property or ``__getattr__``: the watchdog holds its lock, and must run nobody's code.
+    """
+    try:
+        attributes = object.__getattribute__(value, '__dict__')
+    except Exception:  # no __dict__ (or an old-style instance of Python 2): its slots may still hold it
+        attributes = None
+    if isinstance(attributes, dict) and name in attributes:
+        return attributes[name]
+    for klass in type(value).__mro__:
+        slot = vars(klass).get(name)
+        if slot is not None:
+            if isinstance(slot, types.MemberDescriptorType):  # a __slots__ entry, as in Python 2's socket files
+                try:
+                    return slot.__get__(value, type(value))
+                except AttributeError:  # the slot is empty
+                    return None
+            return None
+    return None
+
+
+# --- Is the body whole? ----------------------------------------------------------------------------------------------
 
 def _check_complete(method, response):
     """Refuse a ``Content-Length`` that is not one number, and a body shorter than it (on the wire, so gzip too).

@@ -10,6 +10,9 @@ logger: logging.Logger
 
 DEFAULT_BASE_URL: Final = 'https://www.patreon.com'
 DEFAULT_TIMEOUT: Final = 30.0
+DEFAULT_TOTAL_TIMEOUT: Final = 120.0
+MAX_RETRY_AFTER: Final = 86400.0
+MAX_SECONDS: Final = 86400.0
 RETRY_STATUSES: frozenset[int]
 RETRY_METHODS: frozenset[str]
 RETRY_EXCEPTIONS: tuple[type[requests.RequestException], ...]
@@ -31,6 +34,7 @@ def retry_after_seconds(response: requests.Response) -> float | None: ...
 class Transport:
     base_url: str
     timeout: Timeout
+    total_timeout: float
     retry: RetryPolicy
     # Replaceable, e.g. by a test that records the waits instead of sleeping.
     sleep: Callable[[float], object]
@@ -40,6 +44,7 @@ class Transport:
         session: requests.Session | None = None,
         timeout: Timeout = 30.0,
         retry: RetryPolicy | None = None,
+        total_timeout: float = 120.0,
     ) -> None: ...
     @property
     def session(self) -> requests.Session: ...

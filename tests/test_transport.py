@@ -11,8 +11,11 @@ import responses
 import six
 from hypothesis import given, settings, strategies as st
 
-from patreon.transport import (DEFAULT_TIMEOUT, MAX_RETRY_AFTER, RETRY_EXCEPTIONS, RetryPolicy, Transport,
-                               retry_after_seconds)
+import patreon
+
+from patreon.exceptions import TotalTimeout
+from patreon.transport import (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS,
+                               RetryPolicy, Transport, retry_after_seconds)
 
 BASE = 'http://patreon.test'
 URL = BASE + '/api/oauth2/v2/identity'
@@ -124,7 +127,37 @@ class TestBackoff(object):
         assert 1.5 <= policy.wait_after_error('GET', 4999) <= 3.0
 
 
-class TestRetrySettingsAreChecked(object):
+class TestSettingsAreChecked(object):
+    @pytest.mark.parametrize('timeout', [0, -1, float('inf'), float('nan'), MAX_SECONDS + 1, 10 ** 400, None, '30',
+                                         True, [2, 5], (2,), (2, 5, 7), (0, 5), (2, None), (float('inf'), 5)])
+    def test_a_timeout_that_is_not_seconds_is_a_value_error(self, timeout):
+        with pytest.raises(ValueError) as raised:
+            Transport(BASE, timeout=timeout)
+        assert 'timeout' in str(raised.value)
+
+    @pytest.mark.parametrize('total_timeout', [0, -1, float('inf'), float('nan'), MAX_SECONDS + 1, None, '120',
+                                               False, (60, 60)])
+    def test_a_total_timeout_that_is_not_seconds_is_a_value_error(self, total_timeout):
+        with pytest.raises(ValueError) as raised:
+            Transport(BASE, total_timeout=total_timeout)
+        assert 'total_timeout must be a number of seconds' in str(raised.value)
+
+    @pytest.mark.parametrize('make', [
+        lambda **kwargs: patreon.API('token', **kwargs),
+        lambda **kwargs: patreon.OAuth('client id', 'client secret', **kwargs),
+    ], ids=['API', 'OAuth'])
+    def test_api_and_oauth_take_and_check_both(self, make):
+        assert make().transport.total_timeout == DEFAULT_TOTAL_TIMEOUT == 120.0
+        client = make(timeout=(3, 7), total_timeout=45)
+        assert (client.transport.timeout, client.transport.total_timeout) == ((3, 7), 45)
+        for bad in [{'timeout': float('inf')}, {'total_timeout': float('nan')}, {'total_timeout': 0}]:
+            with pytest.raises(ValueError):
+                make(**bad)
+
+    def test_sane_values_are_kept_as_given(self):
+        assert Transport(BASE, timeout=2, total_timeout=0.25).timeout == 2
+        assert Transport(BASE, timeout=(0.5, MAX_SECONDS)).timeout == (0.5, MAX_SECONDS)
+
     @pytest.mark.parametrize('settings', [
         {'max_retries': -1}, {'max_retries': 1.5}, {'max_retries': None}, {'max_retries': True},
         {'max_retry_wait': -1}, {'max_retry_wait': float('nan')}, {'backoff_factor': float('nan')},
@@ -299,6 +332,16 @@ def test_a_callers_session_gets_the_timeout_and_absolute_url():
     assert session.calls == [('GET', BASE + '/api/x?y=1', {'timeout': (2, 5), 'headers': {'A': 'b'}})]
 
 
+def test_a_callers_session_is_given_no_other_argument():
+    # Nothing of ours goes to a session the caller passed in: not stream=, not an adapter, not hooks.
+    session = requests.Session()
+    adapters = dict(session.adapters)
+    calls = []
+    session.request = lambda method, url, **kwargs: calls.append(kwargs) or response_with(200, body=b'{}')
+    Transport(BASE, session=session, timeout=4).request('GET', '/x')
+    assert calls == [{'timeout': 4}] and session.adapters == adapters and session.hooks == {'response': []}
+
+
 # Content-Length: one number, or the answer is refused --------------------------------------------------------------
 
 @pytest.mark.parametrize('header', ['abc', '-1', '+10', '1_0', ' ', '', '10, 12', '0x10', '1e3', '10 10', '\xb2',
@@ -362,6 +405,16 @@ def test_a_gzip_stream_that_does_not_decode_is_retried_like_a_cut_body():
     session = FakeSession([requests.exceptions.ContentDecodingError('incorrect header check')])
     with pytest.raises(requests.exceptions.ContentDecodingError):
         Transport(BASE, session=session, retry=RetryPolicy(max_retries=3)).request('POST', '/x')
+
+
+def test_total_timeout_is_a_requests_timeout_that_pickles():
+    import pickle
+
+    error = TotalTimeout('GET /x: no complete answer within total_timeout=2 s', total_timeout=2.0)
+    assert isinstance(error, requests.Timeout) and not isinstance(error, requests.ConnectionError)
+    assert not isinstance(error, RETRY_EXCEPTIONS)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.total_timeout) == (str(error), 2.0)
 
 
 # Any header, any body: a wait is a sane number of seconds or nothing ------------------------------------------------
