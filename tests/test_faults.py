@@ -1,5 +1,9 @@
 """Faults against the sandbox: 429 storms, 5xx bursts, HTML and cut bodies, resets, refused and slow servers.
 
+Hostile servers (a scripted loopback server, tests/loopback.py): answers
+trickled a byte at a time, compressed bodies cut short, absurd
+``Retry-After`` and ``Content-Length`` values.
+
 Waits are recorded, never slept: ``api.transport.sleep`` is replaced by a
 recorder, so a test can assert that the client waited exactly what the
 server asked, and still runs in milliseconds.  Durations are never asserted.
@@ -12,15 +16,22 @@ list.
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 
+import json
+import threading
+import zlib
+
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import patreon
-from patreon.exceptions import InvalidResponse, PatreonError, RateLimited, ServerError
+from patreon import cli
+from patreon.cli import EXIT_NETWORK, EXIT_RATE_LIMITED, main
+from patreon.exceptions import InvalidResponse, PatreonError, RateLimited, ServerError, TotalTimeout
 from patreon.sandbox import Sandbox
 
 from helpers import closed_port
+from loopback import THREAD_NAME, ScriptedServer, answer, cut, gzipped, json_answer, response_head, trickle
 from reliability_report import examples, tally
 
 MEMBERS = 'campaigns/{id}/members'
@@ -273,6 +284,212 @@ def test_a_server_slower_than_usual_but_within_the_timeout_answers(sb):
 
     assert api.get_identity().data().id() == sb.creator_user_id
     assert api.waits == []
+
+
+# Hostile servers: answers trickled a byte at a time -------------------------------------------------------------------
+
+IDENTITY = json.dumps({'data': {'type': 'user', 'id': '7', 'attributes': {'full_name': 'A. Patron'}}}).encode()
+TOKENS = json.dumps({'access_token': 'new-access', 'refresh_token': 'new-refresh', 'expires_in': 2678400,
+                     'token_type': 'Bearer', 'scope': 'identity'}).encode()
+# Every read comes well within timeout=1 (a byte every 0.2 s); the answer as a whole never does.
+TRICKLES = {
+    'headers': lambda: trickle(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: '),
+    'body': lambda: trickle(response_head(200, [('Content-Type', 'application/json'), ('Content-Length', '100000')])
+                            + b'{"data": ', piece=b' '),
+}
+SESSIONS = {'ours': lambda: None, 'theirs': requests.Session}
+
+
+def scripted_api(server, **kwargs):
+    """An API on a scripted server whose waits are recorded in ``api.waits`` instead of slept."""
+    api = patreon.API('a-token-of-no-account', base_url=server.url, **kwargs)
+    api.waits = []
+    api.transport.sleep = api.waits.append
+    return api
+
+
+def client_threads():
+    return set(thread for thread in threading.enumerate() if thread.name != THREAD_NAME)
+
+
+@pytest.mark.parametrize('session', sorted(SESSIONS))
+@pytest.mark.parametrize('phase', sorted(TRICKLES))
+def test_an_answer_trickled_a_byte_at_a_time_raises_total_timeout(phase, session):
+    with ScriptedServer([TRICKLES[phase]()]) as server:
+        api = scripted_api(server, timeout=1, max_retries=3, total_timeout=1.5, session=SESSIONS[session]())
+        tally('faults', 'single faults', 'faults injected (trickle)')
+
+        with pytest.raises(requests.Timeout) as caught:
+            api.get_identity()
+
+        assert isinstance(caught.value, TotalTimeout)
+        assert 'total_timeout=1.5 s' in str(caught.value) and caught.value.total_timeout == 1.5
+        assert server.hung_up.wait(30), 'the client never closed the connection'
+        assert len(server.requests) == 1 and api.waits == []  # not retried, as a read timeout is not
+
+
+def test_a_trickled_token_answer_raises_total_timeout():
+    with ScriptedServer([TRICKLES['body']()]) as server:
+        oauth = patreon.OAuth('client-id', 'client-secret', base_url=server.url, timeout=1, total_timeout=1.5)
+        tally('faults', 'single faults', 'faults injected (trickle)')
+
+        with pytest.raises(TotalTimeout):
+            oauth.refresh_token('a-refresh-token')
+        assert server.hung_up.wait(30)
+
+
+def test_attempts_cut_at_the_deadline_leave_no_thread_behind():
+    # A worker thread per request, abandoned at the deadline, would leave one thread per call here.
+    before = client_threads()
+    for phase in ['headers', 'body', 'headers']:
+        with ScriptedServer([TRICKLES[phase]()]) as server:
+            with pytest.raises(TotalTimeout):
+                scripted_api(server, timeout=1, max_retries=0, total_timeout=1).get_identity()
+            assert server.hung_up.wait(30)
+        tally('faults', 'single faults', 'faults injected (trickle)')
+    new = client_threads() - before
+    assert len(new) <= 1 and all(thread.daemon for thread in new)  # at most the one watchdog of the process
+
+
+def test_a_server_within_total_timeout_answers():
+    with ScriptedServer([json_answer(200, IDENTITY)]) as server:
+        api = scripted_api(server, timeout=5, total_timeout=30)
+        for _ in range(3):
+            assert api.get_identity().data().id() == '7'
+        assert len(server.requests) == 3 and api.waits == []
+
+
+# Hostile servers: bodies cut short, whatever their encoding --------------------------------------------------------
+
+ENCODINGS = {'identity': lambda data: data, 'gzip': gzipped, 'deflate': zlib.compress}
+
+
+def encoded_answer(encoding, data, sent=None):
+    """A script: ``data`` encoded, with the encoded length promised and only ``sent`` bytes of it sent."""
+    body = ENCODINGS[encoding](data)
+    headers = () if encoding == 'identity' else (('Content-Encoding', encoding),)
+    return cut(200, body, len(body) if sent is None else sent, *headers)
+
+
+def half(encoding, data):
+    return len(ENCODINGS[encoding](data)) // 2
+
+
+@pytest.mark.parametrize('encoding', sorted(ENCODINGS))
+def test_a_body_cut_short_is_retried_whatever_its_encoding(encoding):
+    data = IDENTITY * 1  # the gzip of a short document is short: cut it within the deflate stream itself
+    scripts = [encoded_answer(encoding, data, half(encoding, data)),
+               encoded_answer(encoding, data, len(ENCODINGS[encoding](data)) - 3),  # only the gzip trailer missing
+               encoded_answer(encoding, data)]
+    with ScriptedServer(scripts) as server:
+        api = scripted_api(server, max_retries=2)
+        tally('faults', 'single faults', 'faults injected (truncated, {})'.format(encoding), 2)
+
+        assert api.get_identity().data().id() == '7'
+        assert len(server.requests) == 3 and len(api.waits) == 2
+        assert_backoff(api.waits)
+
+
+@pytest.mark.parametrize('encoding', sorted(ENCODINGS))
+def test_a_body_cut_short_outlasting_the_retries_is_a_requests_error(encoding):
+    with ScriptedServer([encoded_answer(encoding, IDENTITY, half(encoding, IDENTITY))]) as server:
+        api = scripted_api(server, max_retries=1)
+
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            api.get_identity()
+        assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize('encoding', sorted(ENCODINGS))
+def test_a_token_answer_cut_short_is_not_retried_whatever_its_encoding(encoding):
+    with ScriptedServer([encoded_answer(encoding, TOKENS, half(encoding, TOKENS))]) as server:
+        oauth = patreon.OAuth('client-id', 'client-secret', base_url=server.url)
+
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            oauth.refresh_token('a-refresh-token')
+        assert len(server.requests) == 1
+
+
+def test_a_gzip_body_that_does_not_decode_is_retried():
+    garbled = cut(200, b'this is not gzip at all', 23, ('Content-Encoding', 'gzip'))
+    with ScriptedServer([garbled, encoded_answer('gzip', IDENTITY)]) as server:
+        api = scripted_api(server, max_retries=1)
+
+        assert api.get_identity().data().id() == '7'
+        assert len(server.requests) == 2 and len(api.waits) == 1
+
+
+# Hostile servers: absurd Content-Length and Retry-After ------------------------------------------------------------
+
+@pytest.mark.parametrize('lengths', [['abc'], ['-1'], ['+25'], ['2_5'], ['\xb2'], ['25, 26'], ['25', '26']],
+                         ids=repr)
+def test_a_content_length_that_is_not_one_number_is_a_typed_error(lengths):
+    headers = [('Content-Type', 'application/json')] + [('Content-Length', value) for value in lengths]
+    with ScriptedServer([answer(200, IDENTITY[:25], *headers)]) as server:
+        with pytest.raises(requests.exceptions.InvalidHeader):
+            scripted_api(server, max_retries=2).get_identity()
+        assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize('lengths', [['{0}, {0}'], ['{0}', '{0}']], ids=['one header', 'two headers'])
+def test_one_length_said_twice_is_that_length(lengths):
+    headers = [('Content-Length', value.format(len(IDENTITY))) for value in lengths]
+    with ScriptedServer([answer(200, IDENTITY, *headers)]) as server:
+        assert scripted_api(server).get_identity().data().id() == '7'
+
+
+def test_a_content_length_larger_than_any_body_is_a_cut_body():
+    huge = answer(200, IDENTITY, ('Content-Length', '9' * 30))
+    with ScriptedServer([huge, json_answer(200, IDENTITY)]) as server:
+        api = scripted_api(server, max_retries=1)
+        assert api.get_identity().data().id() == '7'
+        assert len(server.requests) == 2
+
+
+THROTTLED_BODY = b'{"errors": [{"code_name": "RequestThrottled", "status": "429", "retry_after_seconds": %s}]}'
+HOSTILE_WAITS = [('inf', b'Infinity'), ('nan', b'NaN'), ('-5', b'-5'), ('1e400', b'1e400'),
+                 ('99999999999', b'1' + b'0' * 400), ('Fri, 31 Dec 9999 23:59:59 GMT', b'true'),
+                 ('\xb2', b'"7"'), ('1, 2', b'[7]')]
+
+
+@pytest.mark.parametrize('header, seconds', HOSTILE_WAITS, ids=[header for header, _ in HOSTILE_WAITS])
+def test_an_absurd_retry_after_falls_back_to_the_backoff_and_is_reported_as_unknown(header, seconds):
+    throttled = json_answer(429, THROTTLED_BODY % seconds, ('Retry-After', header))
+    with ScriptedServer([throttled, throttled, json_answer(200, IDENTITY)]) as server:
+        api = scripted_api(server, max_retries=2)
+        assert api.get_identity().data().id() == '7'
+        assert len(api.waits) == 2
+        assert_backoff(api.waits)  # neither inf, nan, 0 nor a negative wait
+
+    with ScriptedServer([throttled]) as server:
+        with pytest.raises(RateLimited) as caught:
+            scripted_api(server, max_retries=1, raise_errors=True).get_identity()
+        assert caught.value.retry_after is None
+        assert 'retry after' not in str(caught.value)
+
+
+@pytest.mark.parametrize('header, seconds', HOSTILE_WAITS[:4], ids=[header for header, _ in HOSTILE_WAITS[:4]])
+def test_the_command_line_reports_an_absurd_retry_after_without_a_traceback(capsys, header, seconds):
+    throttled = json_answer(429, THROTTLED_BODY % seconds, ('Retry-After', header))
+    with ScriptedServer([throttled]) as server:
+        code = main(['--base-url', server.url, '--token=a-token-of-no-account', '--retries', '0', 'identity'],
+                    environ={})
+    out, err = capsys.readouterr()
+    assert code == EXIT_RATE_LIMITED and out == ''
+    assert err.startswith('patreon: error: 429') and err.count('\n') == 1
+    assert 'Traceback' not in err and 'inf' not in err and 'nan' not in err
+
+
+def test_the_command_line_reports_total_timeout_without_a_traceback(capsys, monkeypatch):
+    # The command line keeps the default of 120 s: its client is made with a shorter one here.
+    monkeypatch.setattr(cli, 'API', lambda *args, **kwargs: patreon.API(*args, total_timeout=1.5, **kwargs))
+    with ScriptedServer([TRICKLES['headers']()]) as server:
+        code = main(['--base-url', server.url, '--token=a-token-of-no-account', '--timeout', '1', 'identity'],
+                    environ={})
+        assert server.hung_up.wait(30)
+    out, err = capsys.readouterr()
+    assert code == EXIT_NETWORK and out == '' and 'Traceback' not in err
+    assert err == 'patreon: error: no complete answer from {} within 1.5 s\n'.format(server.url)
 
 
 # paginate under random fault schedules ----------------------------------------------------------------------------
