@@ -425,6 +425,12 @@ class _Watchdog(object):
         return watch.fired
 
     def _run(self):
+        try:
+            self._watch_forever()
+        except BaseException:  # pragma: no cover - at exit, Python 2 empties modules under daemon threads
+            return
+
+    def _watch_forever(self):
         with self._lock:
             while True:
                 now = _clock()
@@ -466,7 +472,7 @@ def _interrupt(watch):
         return  # the attempt is no longer on that stack: its sockets are not found, and others are not touched
     for sock in sockets:
         try:
-            # The base class's shutdown: an SSLSocket's own would also unwrap TLS, from the wrong thread.
+            # The base class's shutdown: an SSLSocket's own also drops its TLS state under the reading thread.
             _socket.socket.shutdown(sock, socket.SHUT_RDWR)
         except (socket.error, OSError, ValueError):
             pass  # already closed or not connected

@@ -3,6 +3,8 @@
 What crosses a real socket (keep-alive, timeouts, resets) is in test_wire.py.
 """
 import json
+import socket
+import sys
 import time
 
 import pytest
@@ -12,7 +14,7 @@ import six
 from hypothesis import given, settings, strategies as st
 
 import patreon
-
+import patreon.transport as transport_module
 from patreon.exceptions import TotalTimeout
 from patreon.transport import (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS,
                                RetryPolicy, Transport, retry_after_seconds)
@@ -340,6 +342,61 @@ def test_a_callers_session_is_given_no_other_argument():
     session.request = lambda method, url, **kwargs: calls.append(kwargs) or response_with(200, body=b'{}')
     Transport(BASE, session=session, timeout=4).request('GET', '/x')
     assert calls == [{'timeout': 4}] and session.adapters == adapters and session.hooks == {'response': []}
+
+
+class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
+    """``_interrupt`` shuts the sockets found below the attempt's frame, in the attempt's thread, and no other."""
+
+    def attempt(self, sockets, frame_of_the_attempt, stranger=None):
+        watch = transport_module._Watch(None, 0.0, frame_of_the_attempt(sys._getframe()))
+        self.blocked_read(watch, sockets, stranger)
+
+    def blocked_read(self, watch, sockets, stranger):
+        # What a blocked read looks like from the watchdog: a socket, in a socket file, in a connection.
+        connection = Connection(transport_module.socket.SocketIO(sockets[0], 'rb') if six.PY3 else sockets[0])
+        transport_module._interrupt(watch)
+        return connection, stranger
+
+    def test_a_socket_below_the_attempt_is_shut_down(self):
+        ours, peer = socket.socketpair()
+        try:
+            self.attempt([ours], lambda frame: frame)
+            assert peer.recv(1) == b''  # shut down: the peer reads the end of the stream
+        finally:
+            ours.close()
+            peer.close()
+
+    def test_nothing_is_touched_when_the_attempt_is_not_on_the_stack(self):
+        ours, peer = socket.socketpair()
+        try:
+            self.attempt([ours], lambda frame: object())  # the attempt's frame is gone: another call is running
+            ours.sendall(b'x')
+            assert peer.recv(1) == b'x'
+        finally:
+            ours.close()
+            peer.close()
+
+    def test_no_property_or_getattr_of_a_stranger_runs(self):
+        class Booby(object):
+            @property
+            def sock(self):
+                raise AssertionError('a property ran in the watchdog')
+
+            def __getattr__(self, name):
+                raise AssertionError('__getattr__ ran in the watchdog')
+
+        ours, peer = socket.socketpair()
+        try:
+            self.attempt([ours], lambda frame: frame, stranger=Booby())
+            assert peer.recv(1) == b''
+        finally:
+            ours.close()
+            peer.close()
+
+
+class Connection(object):
+    def __init__(self, sock):
+        self.sock = sock
 
 
 # Content-Length: one number, or the answer is refused --------------------------------------------------------------
