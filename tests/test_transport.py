@@ -14,7 +14,7 @@ import six
 from hypothesis import given, settings, strategies as st
 
 import patreon
-import patreon.transport as transport_module
+import patreon.deadline as deadline_module
 from patreon.exceptions import TotalTimeout
 from patreon.transport import (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS,
                                RetryPolicy, Transport, retry_after_seconds)
@@ -348,13 +348,13 @@ class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
     """``_interrupt`` shuts the sockets found below the attempt's frame, in the attempt's thread, and no other."""
 
     def attempt(self, sockets, frame_of_the_attempt, stranger=None):
-        watch = transport_module._Watch(None, 0.0, frame_of_the_attempt(sys._getframe()))
+        watch = deadline_module._Watch(None, 0.0, frame_of_the_attempt(sys._getframe()))
         self.blocked_read(watch, sockets, stranger)
 
     def blocked_read(self, watch, sockets, stranger):
         # What a blocked read looks like from the watchdog: a socket, in a socket file, in a connection.
-        connection = Connection(transport_module.socket.SocketIO(sockets[0], 'rb') if six.PY3 else sockets[0])
-        transport_module._interrupt(watch)
+        connection = Connection(deadline_module.socket.SocketIO(sockets[0], 'rb') if six.PY3 else sockets[0])
+        deadline_module._interrupt(watch)
         return connection, stranger
 
     def test_a_socket_below_the_attempt_is_shut_down(self):

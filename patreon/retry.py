@@ -1,0 +1,213 @@
+"""When to try a request again, and how long to wait first: the retry policy as data.
+
+:class:`RetryPolicy` decides; :class:`~patreon.transport.Transport` runs the
+loop.  Everything it reads from an answer is untrusted: a ``Retry-After`` or
+``retry_after_seconds`` that is not a sane number of seconds is ignored, and
+the backoff applies.
+
+Usage::
+
+    policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
+    policy.wait_after_response('GET', response, attempt=0)  # seconds to wait, or None to return the answer
+"""
+import calendar
+import datetime
+import logging
+import random
+import re
+import time
+
+import requests
+import six
+
+logger = logging.getLogger(__name__)
+
+#: The longest wait (seconds) an answer may ask for; a longer ``Retry-After`` is taken for garbage and ignored.
+MAX_RETRY_AFTER = 86400.0
+#: The largest timeout or backoff (seconds) a client accepts: a day, far below what sockets and sleeps can hold.
+MAX_SECONDS = 86400.0
+
+RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
+# Only idempotent methods: a retried POST could spend a single-use code or create a webhook twice.
+RETRY_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
+# A gzip stream that does not decode is a body cut short (or garbled on the way) like any other.
+RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError)
+
+
+class RetryPolicy(object):
+    """When to try a request again, and how long to wait first.
+
+    Usage::
+
+        policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
+        transport = Transport('https://www.patreon.com', retry=policy)
+
+    :param max_retries: attempts after the first; ``0`` disables retries.
+    :param max_retry_wait: the longest wait (seconds) a 429 may ask for; a
+        longer one is given up at once, with the 429.
+    :param backoff_factor: exponential backoff base, in seconds.
+    :param backoff_max: the longest backoff, in seconds.
+    :raises ValueError: ``max_retries`` is not a whole number >= 0, or a wait
+        is not a number of seconds from 0 to :data:`MAX_SECONDS` (``max_retry_wait``
+        may be larger, even infinite: no answer may ask for more than :data:`MAX_RETRY_AFTER`).
+    """
+
+    def __init__(self, max_retries=3, max_retry_wait=60.0, backoff_factor=0.5, backoff_max=20.0):
+        if isinstance(max_retries, bool) or not isinstance(max_retries, six.integer_types) or max_retries < 0:
+            raise ValueError('max_retries must be a whole number >= 0, not {!r}'.format(max_retries))
+        self.max_retries = max_retries
+        self.max_retry_wait = check_seconds('max_retry_wait', max_retry_wait, zero=True)
+        self.backoff_factor = check_seconds('backoff_factor', backoff_factor, zero=True, limit=MAX_SECONDS)
+        self.backoff_max = check_seconds('backoff_max', backoff_max, zero=True, limit=MAX_SECONDS)
+
+    def backoff(self, attempt):
+        """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``.
+
+        Usage::
+
+            RetryPolicy(backoff_factor=0.5).backoff(2)  # between 1.0 and 2.0 seconds
+        """
+        # The exponent is capped: 2 ** 1100 does not fit a float, and 2 ** 64 is already beyond any backoff_max.
+        base = min(self.backoff_max, self.backoff_factor * float(2 ** min(attempt, 64)))
+        return base / 2.0 + random.uniform(0, base / 2.0)
+
+    def wait_after_error(self, method, attempt):
+        """Seconds to wait before retrying after a connection error, or ``None`` to give up.
+
+        Usage::
+
+            policy.wait_after_error('GET', 0)   # a backoff, in seconds
+            policy.wait_after_error('POST', 0)  # None: a POST is never retried
+        """
+        if method not in RETRY_METHODS or attempt >= self.max_retries:
+            return None
+        return self.backoff(attempt)
+
+    def wait_after_response(self, method, response, attempt):
+        """Seconds to wait before retrying after ``response``, or ``None`` to return it.
+
+        Usage::
+
+            policy.wait_after_response('GET', response, 0)  # 2.0 after a 429 with "Retry-After: 2"
+        """
+        if response.status_code not in RETRY_STATUSES or method not in RETRY_METHODS:
+            return None
+        if attempt >= self.max_retries:
+            return None
+        asked = retry_after_seconds(response)
+        if asked is None:
+            return self.backoff(attempt)
+        if asked > self.max_retry_wait:
+            logger.warning('%s asks to wait %.0f s, longer than the %.0f s allowed: giving up',
+                           response.status_code, asked, self.max_retry_wait)
+            return None
+        return asked
+
+
+def retry_after_seconds(response):
+    """How long the server asked to wait, in seconds (a finite ``float``), or ``None``.
+
+    From the ``Retry-After`` header (whole seconds or an HTTP date), else
+    from Patreon's ``errors[].retry_after_seconds`` in a JSON body.  A value
+    that is not a sane wait is ignored, as if the server had said nothing:
+    negative or not a number (``-5``, ``"soon"``, ``NaN``, ``true``), longer
+    than :data:`MAX_RETRY_AFTER` (``1e400``, ``inf``, a date next year),
+    several values in one header, a date that does not exist.  A date in the
+    past asks for no wait (``0.0``).
+
+    Usage::
+
+        retry_after_seconds(response)  # 2.0 for "Retry-After: 2"; None when the server said nothing usable
+    """
+    seconds = _retry_after_header(response.headers.get('Retry-After'))
+    if seconds is not None:
+        return seconds
+    try:
+        body = response.json()
+    except (ValueError, RuntimeError):  # not JSON, or nested too deep to decode
+        return None
+    errors = body.get('errors') if isinstance(body, dict) else None
+    for error in errors if isinstance(errors, list) else []:
+        seconds = _wait(error.get('retry_after_seconds') if isinstance(error, dict) else None)
+        if seconds is not None:
+            return seconds
+    return None
+
+
+# ASCII digits only: float() also takes fullwidth digits, "1_0", "inf" and "nan".
+_DELAY_SECONDS = re.compile(r'[0-9]{1,9}(?:\.[0-9]{1,6})?\Z')
+_DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)'
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+_MONTH = '(' + '|'.join(_MONTHS) + ')'
+_TIME = '([0-9]{2}):([0-9]{2}):([0-9]{2})'
+# The three forms of an HTTP date (RFC 9110, 5.6.7): (pattern, numbers of the groups of day, month, year, hour).
+_HTTP_DATES = (
+    (re.compile('^' + _DAY + ', ([0-9]{2}) ' + _MONTH + ' ([0-9]{4}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
+    (re.compile('^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ([0-9]{2})-' + _MONTH +
+                '-([0-9]{2}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
+    (re.compile('^' + _DAY + ' ' + _MONTH + ' ([0-9 ][0-9]) ' + _TIME + ' ([0-9]{4})\\Z'), (2, 1, 6, 3)),
+)
+
+
+def _retry_after_header(value):
+    """The seconds a ``Retry-After`` header asks for, or ``None`` when it is absent or not a sane wait."""
+    if not value:
+        return None
+    value = value.strip(' \t')
+    if _DELAY_SECONDS.match(value):
+        return _wait(float(value))
+    when = _http_date(value)
+    return None if when is None else _wait(max(0.0, when - time.time()))
+
+
+def _http_date(text):
+    """Epoch seconds of an HTTP date in any of its three forms, or ``None`` for anything else."""
+    for pattern, (day, month, year, hour) in _HTTP_DATES:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        groups = match.groups()
+        year_number = int(groups[year - 1])
+        if len(groups[year - 1]) == 2:  # RFC 850's two-digit year: the nearest one not 50 years ahead
+            year_number += 2000
+            if year_number > time.gmtime().tm_year + 50:
+                year_number -= 100
+        fields = (year_number, _MONTHS.index(groups[month - 1]) + 1, int(groups[day - 1]),
+                  int(groups[hour - 1]), int(groups[hour]), int(groups[hour + 1]))
+        try:
+            datetime.datetime(*fields)  # refuses 31 Feb, 25:00 and year 0
+        except ValueError:
+            return None
+        return float(calendar.timegm(fields))
+    return None
+
+
+def _wait(value):
+    """``value`` as a float of seconds if it is a sane wait (a number, 0 to :data:`MAX_RETRY_AFTER`), else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, six.integer_types + (float,)):
+        return None
+    if not 0 <= value <= MAX_RETRY_AFTER:  # False for NaN too; an int too big for a float compares fine
+        return None
+    return float(value)
+
+
+def check_seconds(name, value, zero=False, limit=None):
+    """``value`` if it is a number of seconds above 0 (or ``zero``) and at most ``limit``; else ValueError.
+
+    Checks the settings given in seconds: the clients' timeouts and the policy's waits.
+    ``limit=None`` takes any size, infinity included; a limit keeps sockets and sleeps from overflowing.
+
+    Usage::
+
+        check_seconds('timeout', 30)                               # 30
+        check_seconds('timeout', float('inf'), limit=MAX_SECONDS)  # ValueError
+    """
+    if isinstance(value, bool) or not isinstance(value, six.integer_types + (float,)):
+        raise ValueError('{} must be a number of seconds, not {!r}'.format(name, value))
+    low_ok = value >= 0 if zero else value > 0
+    if not (low_ok and (limit is None or value <= limit)):  # NaN fails both comparisons
+        raise ValueError('{} must be a number of seconds {} {}, not {!r}'.format(
+            name, '>= 0' if zero else 'above 0', 'and at most {:g}'.format(limit) if limit else '(inf allowed)',
+            value))
+    return value

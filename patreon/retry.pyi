@@ -1,0 +1,27 @@
+import logging
+from typing import Final
+
+import requests
+
+logger: logging.Logger
+
+MAX_RETRY_AFTER: Final = 86400.0
+MAX_SECONDS: Final = 86400.0
+RETRY_STATUSES: frozenset[int]
+RETRY_METHODS: frozenset[str]
+RETRY_EXCEPTIONS: tuple[type[requests.RequestException], ...]
+
+class RetryPolicy:
+    max_retries: int
+    max_retry_wait: float
+    backoff_factor: float
+    backoff_max: float
+    def __init__(
+        self, max_retries: int = 3, max_retry_wait: float = 60.0, backoff_factor: float = 0.5, backoff_max: float = 20.0
+    ) -> None: ...
+    def backoff(self, attempt: int) -> float: ...
+    def wait_after_error(self, method: str, attempt: int) -> float | None: ...
+    def wait_after_response(self, method: str, response: requests.Response, attempt: int) -> float | None: ...
+
+def retry_after_seconds(response: requests.Response) -> float | None: ...
+def check_seconds(name: str, value: float, zero: bool = False, limit: float | None = None) -> float: ...
