@@ -206,10 +206,15 @@ def _where(cursor):
 
 
 def _key(resource):
+    """The ``(type, id)`` of a resource object, or ``None`` when it has no usable one."""
     if not isinstance(resource, dict):
         return None
     key = (resource.get('type'), resource.get('id'))
-    if key[0] is None or key[1] is None or isinstance(key[0], (dict, list)) or isinstance(key[1], (dict, list)):
+    if key[0] is None or key[1] is None:
+        return None
+    try:
+        hash(key)
+    except TypeError:  # an object or a list where a string belongs
         return None
     return key
 
