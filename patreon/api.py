@@ -11,6 +11,7 @@ Usage::
         print(member.attribute('full_name'))
 """
 import datetime
+import inspect
 import logging
 import threading
 
@@ -18,10 +19,10 @@ import requests
 import six
 from six.moves.urllib.parse import quote
 
-from .exceptions import OAuthError, PatreonError
+from .exceptions import OAuthError, PaginationError, PatreonError
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import build_url, encode_query
-from .pagination import cursor_from_link, follow_path, iterate_pages
+from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .responses import ErrorDocument, api_result
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
@@ -244,10 +245,13 @@ class API(object):
     # Pagination
 
     def paginate(self, method, *args, **kwargs):
-        """Yield every resource of every page of a list route.
+        """Yield every resource of every page of a list route, each once, or raise.
 
         Each resource resolves its relationships within its own page; only
-        one page is held at a time.  Errors always raise here.
+        one page is held at a time.  Errors always raise here, whatever
+        ``raise_errors`` says.  A resource that a page repeats from the page
+        before is not yielded again; the walk ends on the page whose next
+        cursor is null, or raises (see :mod:`patreon.pagination`).
 
         Usage::
 
@@ -255,8 +259,13 @@ class API(object):
                                        page_size=1000, includes=['user']):
                 print(member.relationship('user').id())
 
-        :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`.
-        :raises patreon.exceptions.PaginationError: when a cursor repeats.
+        :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
+            the other arguments are its own (``cursor=`` names the first page).
+        :raises patreon.exceptions.PaginationError: a next pointer that cannot be
+            followed, a cursor that repeats, or
+            :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new.
+        :raises patreon.exceptions.InvalidResponse: a page that is not a page of resources.
+        :raises patreon.exceptions.APIError: a page answered with an error.
         """
         for page in self.paginate_pages(method, *args, **kwargs):
             data = page.data()
@@ -264,9 +273,11 @@ class API(object):
                 yield resource
 
     def paginate_pages(self, method, *args, **kwargs):
-        """Yield every page (a :class:`~patreon.jsonapi.parser.JSONAPIParser`) of a list route.
+        """Yield every page (a :class:`~patreon.jsonapi.parser.JSONAPIParser`) of a list route, checked whole.
 
-        Each page's ``meta.pagination.total`` tells how many resources there are in all.
+        Each page's ``meta.pagination.total`` tells how many resources there
+        are in all.  A page that repeats resources of the page before comes
+        without them in its ``data``.  Raises as :meth:`paginate` does.
 
         Usage::
 
@@ -280,19 +291,28 @@ class API(object):
             if isinstance(page, ErrorDocument):
                 raise page.error
             if not isinstance(page, JSONAPIParser):
-                raise TypeError('{!r} did not return a JSON:API document'.format(method))
+                raise PaginationError('{} returned {}, not a page of the API'.format(
+                    getattr(method, '__name__', 'the method'), type(page).__name__))
             return page
 
-        return iterate_pages(fetch_page, first_cursor)
+        return iterate_pages(fetch_page, first_cursor, list_route=_takes_cursor(method) or None)
 
     @staticmethod
     def extract_cursor(jsonapi_document, cursor_path=_DEFAULT_CURSOR_PATH):
         """The ``page[cursor]`` of the link at ``cursor_path``, or ``None`` on the last page.
 
-        With the default path, a document without ``links.next`` gives
-        ``meta.pagination.cursors.next``, where Patreon now puts the cursor.
+        As in 0.5.1: ``None`` when the value at the path is null or missing,
+        or when the link has no ``page[cursor]``; ``Exception('Provided cursor
+        path did not result in a link')`` when it is a truthy value that is
+        not a string.  With the default path, a document whose ``links.next``
+        gives no cursor gives ``meta.pagination.cursors.next``, where Patreon
+        now puts the cursor.  :meth:`paginate` is stricter: it raises where
+        this returns ``None`` for a link without a cursor.
 
         :param jsonapi_document: a :class:`~patreon.jsonapi.parser.JSONAPIParser` or a dict.
+        :raises patreon.exceptions.PaginationError: a link that cannot be parsed
+            or whose cursor is not UTF-8 text; with the default path, a
+            ``meta.pagination.cursors.next`` that is neither null nor a non-empty string.
 
         Usage::
 
@@ -304,14 +324,14 @@ class API(object):
         document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
             else jsonapi_document
         link = follow_path(document, cursor_path)
-        if link is None and cursor_path == _DEFAULT_CURSOR_PATH:
-            cursor = follow_path(document, _FALLBACK_CURSOR_PATH)
-            return cursor if isinstance(cursor, six.string_types) and cursor else None
-        if not link:
-            return None
-        if not isinstance(link, six.string_types):
+        if link and not isinstance(link, six.string_types):
             raise Exception('Provided cursor path did not result in a link')
-        return cursor_from_link(link)
+        cursor = cursor_from_link(link) if link else None
+        if cursor is None and cursor_path == _DEFAULT_CURSOR_PATH:
+            fallback = follow_path(document, _FALLBACK_CURSOR_PATH)
+            if fallback is not None:
+                cursor = checked_cursor(fallback, _FALLBACK_CURSOR_PATH)
+        return cursor
 
     # Shared request helpers: every route above is one of these.
 
@@ -381,6 +401,16 @@ def _cursor_text(cursor):
     if isinstance(cursor, datetime.datetime):
         return isoformat_utc(cursor)
     return cursor
+
+
+def _takes_cursor(method):
+    """Whether ``method`` has a ``cursor`` parameter, as every list route does (False when it cannot be told)."""
+    try:
+        if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
+            return 'cursor' in inspect.getargspec(method).args
+        return 'cursor' in inspect.signature(method).parameters
+    except (TypeError, ValueError):  # a callable object or builtin without a readable signature
+        return False
 
 
 def _as_list(names):

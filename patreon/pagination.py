@@ -1,10 +1,45 @@
-"""Follow cursors from page to page without losing or repeating a page."""
+"""Follow cursors from page to page: every resource once, or a :class:`PaginationError`.
+
+A walk ends on the page whose next pointer is null or absent, or raises; it
+never stops short and never runs forever:
+
+- the next pointer is ``meta.pagination.cursors.next`` (a non-empty string,
+  where Patreon documents it) or the ``page[cursor]`` in the URL of
+  ``links.next``.  One that cannot be followed (a number, ``""``, a URL
+  without a cursor or that cannot be parsed) raises, as do two pointers that
+  name different cursors: the client cannot tell which one is right.
+- a cursor seen before raises, naming it.
+- a page that brings no resource the page before did not (the API answered a
+  new cursor with the page it had already sent, or an empty page with a next
+  cursor) is a stalled page; :data:`MAX_STALLED_PAGES` of them in a row raise,
+  naming the cursor.  Resources a page repeats from the page before are left
+  out of it, so no resource comes out twice in a row.
+- a page that is not a page of resources raises
+  :class:`~patreon.exceptions.InvalidResponse`.
+
+Memory stays bounded by a page: a walk keeps the ``(type, id)`` keys of the
+page before and a 20-byte digest of each cursor it followed.
+
+Usage::
+
+    pages = iterate_pages(lambda cursor: api.get_campaigns_by_id_members(campaign_id, 500, cursor=cursor))
+    for page in pages:
+        save(page.data())
+"""
 from __future__ import unicode_literals
 
-import six
-from six.moves.urllib.parse import parse_qs, urlsplit
+import hashlib
 
-from .exceptions import PaginationError
+import six
+from six.moves.urllib.parse import parse_qs, unquote, urlsplit
+
+from .exceptions import InvalidResponse, PaginationError
+from .jsonapi.parser import JSONAPIParser
+
+#: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up.
+MAX_STALLED_PAGES = 3
+#: The longest text of an untrusted value quoted in a message.
+_QUOTED_LENGTH = 80
 
 
 def follow_path(document, dotted_path):
@@ -24,66 +59,259 @@ def follow_path(document, dotted_path):
 
 
 def cursor_from_link(link):
-    """The first ``page[cursor]`` value in the query string of ``link``, or ``None``.
+    """The first ``page[cursor]`` value in the query string of the URL ``link``, or ``None`` when it has none.
+
+    :raises PaginationError: when ``link`` cannot be parsed as a URL, or its
+        cursor is not UTF-8 text (sending it back would send another cursor).
 
     Usage::
 
         cursor_from_link('https://www.patreon.com/api/oauth2/v2/campaigns?page%5Bcursor%5D=abc')  # 'abc'
+        cursor_from_link('https://www.patreon.com/api/oauth2/v2/campaigns')                      # None
     """
-    if six.PY2 and isinstance(link, six.text_type):
-        link = link.encode('utf-8')  # Python 2 unquotes text to Latin-1; bytes decode to UTF-8 below
-    try:
-        query = urlsplit(link).query
-    except ValueError:  # not a URL at all, e.g. an unclosed '[' in the host
-        return None
-    values = parse_qs(query).get('page[cursor]')
-    if not values:
-        return None
-    return values[0].decode('utf-8', 'replace') if isinstance(values[0], bytes) else values[0]
+    readings = _link_cursors(link)
+    return readings[0] if readings else None
 
 
 def next_cursor(document):
     """The cursor of the page after ``document`` (a dict), or ``None`` on the last page.
 
-    Patreon puts it in ``meta.pagination.cursors.next``; some answers carry
-    only ``links.next``, a URL that holds it.
+    Patreon puts it in ``meta.pagination.cursors.next``; ``links.next`` holds
+    a URL with the same cursor.  Both null or absent: the last page.  One of
+    them null or absent: the other one.  Both there: they must name the same
+    cursor.
+
+    :raises PaginationError: when a pointer is there but cannot be followed
+        (not a non-empty string, a URL without ``page[cursor]`` or that cannot
+        be parsed), or when the two pointers disagree.
 
     Usage::
 
         next_cursor({'meta': {'pagination': {'cursors': {'next': 'abc'}}}})  # 'abc'
         next_cursor({'data': []})                                            # None
+        next_cursor({'meta': {'pagination': {'cursors': {'next': 5}}}})      # raises PaginationError
     """
-    cursor = follow_path(document, 'meta.pagination.cursors.next')
-    if isinstance(cursor, six.string_types) and cursor:
-        return cursor
-    link = follow_path(document, 'links.next')
-    if isinstance(link, six.string_types) and link:
-        return cursor_from_link(link)
-    return None
+    meta = _pointer(document, ('meta', 'pagination', 'cursors', 'next'))
+    link = _pointer(document, ('links', 'next'))
+    from_meta = None if meta is None else checked_cursor(meta, 'meta.pagination.cursors.next')
+    if link is None:
+        return from_meta
+    if isinstance(link, dict) and 'href' in link:  # a JSON:API 1.1 link object
+        link = link['href']
+    if not isinstance(link, six.string_types) or not link:
+        raise PaginationError('links.next is {}, not the URL of the next page; stopping rather than '
+                              'ending early'.format(_shape(link)))
+    readings = _link_cursors(link)
+    if not readings:
+        raise PaginationError('links.next has no page[cursor] to follow ({}); stopping rather than '
+                              'ending early'.format(_quoted(link)))
+    if from_meta is None:
+        return checked_cursor(readings[0], 'the page[cursor] of links.next')
+    if from_meta not in readings:
+        raise PaginationError('meta.pagination.cursors.next ({}) and links.next ({}) point to different '
+                              'pages; stopping rather than guessing'.format(_quoted(from_meta), _quoted(link)))
+    return from_meta
 
 
-def iterate_pages(fetch_page, first_cursor=None):
-    """Yield every page, calling ``fetch_page(cursor)`` until no next cursor is left.
+def iterate_pages(fetch_page, first_cursor=None, list_route=None):
+    """Yield every page, calling ``fetch_page(cursor)`` until the last; each page is checked before it is yielded.
 
     ``fetch_page`` returns a :class:`~patreon.jsonapi.parser.JSONAPIParser`
-    or raises.  A cursor seen before raises :class:`PaginationError` naming
-    it: a server that loops must not make the caller loop, nor silently stop.
+    or raises.  A page that repeats resources of the page before is yielded
+    without them (a new parser over a copy of the document whose ``data``
+    leaves them out; ``included`` and ``meta`` are kept).
+
+    :param first_cursor: the cursor of the first page (``None``: the start).
+    :param list_route: ``True`` when every page must hold a list of
+        resources; ``None`` lets the first page decide (a single resource
+        then may not point to a next page).
+    :raises PaginationError: a cursor seen before, a next pointer that cannot
+        be followed, or :data:`MAX_STALLED_PAGES` pages in a row with nothing new.
+    :raises InvalidResponse: a page that is not a JSON:API page of resources.
 
     Usage::
 
         api = patreon.API(access_token, raise_errors=True)
-        for page in iterate_pages(lambda cursor: api.get_campaigns(10, cursor=cursor)):
+        for page in iterate_pages(lambda cursor: api.get_campaigns(10, cursor=cursor), list_route=True):
             handle(page.data())
     """
-    seen = set([first_cursor]) if first_cursor is not None else set()
+    seen = set([_digest(first_cursor)]) if isinstance(first_cursor, six.string_types) and first_cursor else set()
     cursor = first_cursor
+    previous_keys = frozenset()
+    stalled = 0
     while True:
         page = fetch_page(cursor)
-        yield page
-        cursor = next_cursor(page.json_data)
-        if cursor is None:
+        resources = _primary_data(page, list_route, cursor)
+        following = next_cursor(page.json_data)
+        if resources is None:  # a single resource, or null
+            if following is not None:
+                raise PaginationError('a page holding a single resource points to a next page ({}); a list '
+                                      'route answers with a list'.format(_quoted(following)))
+            yield page
             return
-        if cursor in seen:
-            raise PaginationError('the API returned the cursor {!r} a second time; stopping rather '
-                                  'than repeating pages'.format(cursor))
-        seen.add(cursor)
+        list_route = True
+        keys, fresh = _fresh(resources, previous_keys, cursor)
+        if following is not None:
+            stalled = 0 if fresh else stalled + 1
+            if stalled >= MAX_STALLED_PAGES:
+                raise PaginationError(
+                    'the API answered {} pages in a row with nothing new, the last one for cursor {} (next: '
+                    '{}); stopping rather than looping'.format(stalled, _quoted(cursor), _quoted(following)))
+            digest = _digest(following)
+            if digest in seen:
+                raise PaginationError('the API returned the cursor {} a second time; stopping rather '
+                                      'than repeating pages'.format(_quoted(following)))
+            seen.add(digest)
+        yield page if len(fresh) == len(resources) else _without(page, fresh)
+        if following is None:
+            return
+        previous_keys = keys
+        cursor = following
+
+
+def _primary_data(page, list_route, cursor):
+    """The list of resource objects of ``page``, or ``None`` when it holds one resource (or null)."""
+    document = page.json_data
+    where = _where(cursor)
+    if not isinstance(document, dict):
+        raise InvalidResponse('{} is {}, not a JSON:API document'.format(where, _shape(document)))
+    if document.get('errors'):
+        raise InvalidResponse('{} carries errors, not resources'.format(where))
+    if 'data' not in document:
+        raise InvalidResponse('{} has no data: not a page of resources'.format(where))
+    data = document['data']
+    if isinstance(data, list):
+        return data
+    if list_route:
+        raise InvalidResponse('{} holds {} where a list of resources belongs'.format(where, _shape(data)))
+    return None
+
+
+def _fresh(resources, previous_keys, cursor):
+    """The ``(type, id)`` keys of ``resources`` and those of them neither on the page before nor earlier on this one."""
+    keys = set()
+    fresh = []
+    for resource in resources:
+        key = _key(resource)
+        if key is None:
+            raise InvalidResponse('{} holds a resource without type and id'.format(_where(cursor)))
+        if key not in keys and key not in previous_keys:
+            fresh.append(resource)
+        keys.add(key)
+    return frozenset(keys), fresh
+
+
+def _where(cursor):
+    return 'the first page' if cursor is None else 'the page for cursor {}'.format(_quoted(cursor))
+
+
+def _key(resource):
+    """The ``(type, id)`` of a resource object, or ``None`` when it has no usable one."""
+    if not isinstance(resource, dict):
+        return None
+    key = (resource.get('type'), resource.get('id'))
+    if key[0] is None or key[1] is None:
+        return None
+    try:
+        hash(key)
+    except TypeError:  # an object or a list where a string belongs
+        return None
+    return key
+
+
+def _without(page, fresh):
+    document = dict(page.json_data)
+    document['data'] = fresh
+    return JSONAPIParser(document)
+
+
+def _pointer(document, keys):
+    """The value at ``keys``, ``None`` when absent or null; PaginationError when an object on the way is not one."""
+    value = document
+    for depth, key in enumerate(keys):
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise PaginationError('{} is {}, not an object; cannot tell whether a next page exists'.format(
+                '.'.join(keys[:depth]) or 'the page', _shape(value)))
+        value = value.get(key)
+    return value
+
+
+def checked_cursor(value, where):
+    """``value`` if it is a cursor: a non-empty string that can be sent back as UTF-8.
+
+    :param where: where the value was read, named in the error (``'meta.pagination.cursors.next'``).
+    :raises PaginationError: for anything else (a number, ``""``, an object, a list, a boolean).
+
+    Usage::
+
+        checked_cursor('abc', 'meta.pagination.cursors.next')  # 'abc'
+        checked_cursor(5, 'meta.pagination.cursors.next')      # raises PaginationError
+    """
+    if not isinstance(value, six.string_types) or not value:
+        raise PaginationError('{} is {}, not a cursor; stopping rather than ending early'.format(
+            where, _shape(value)))
+    try:
+        value.encode('utf-8') if isinstance(value, six.text_type) else value.decode('utf-8')
+    except UnicodeError:
+        raise PaginationError('{} ({}) is not text that can be sent back'.format(where, _quoted(value)))
+    return value
+
+
+def _link_cursors(link):
+    """The readings of the first ``page[cursor]`` of ``link``: as a form reads it (``+`` is a space), then as a URL.
+
+    Empty when the link has none; PaginationError when it cannot be read.
+    """
+    name, ampersand, equals = 'page[cursor]', '&', '='
+    if six.PY2:  # Python 2 unquotes text to Latin-1: work on UTF-8 bytes, decoded at the end
+        link = link.encode('utf-8') if isinstance(link, six.text_type) else link
+        name, ampersand, equals = name.encode('ascii'), b'&', b'='
+    try:
+        query = urlsplit(link).query
+        values = parse_qs(query) if six.PY2 else parse_qs(query, errors='strict')
+        readings = values.get(name, [])[:1]
+        unquote_strictly = unquote if six.PY2 else (lambda text: unquote(text, errors='strict'))
+        readings.extend([unquote_strictly(value) for key, _, value in (
+            part.partition(equals) for part in query.split(ampersand)) if value and unquote(key) == name][:1])
+        readings = [_text(value) for value in readings]
+    except (ValueError, UnicodeError):  # ValueError: not a URL at all, e.g. an unclosed '[' in the host
+        raise PaginationError('links.next ({}) is not a URL whose page[cursor] can be read'.format(_quoted(link)))
+    return [checked_cursor(value, 'the page[cursor] of links.next') for value in readings]
+
+
+def _text(value):
+    return value.decode('utf-8') if isinstance(value, bytes) else value
+
+
+def _digest(cursor):
+    return hashlib.sha1(cursor.encode('utf-8') if isinstance(cursor, six.text_type) else cursor).digest()
+
+
+def _shape(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean ({})'.format('true' if value else 'false')
+    if isinstance(value, (six.integer_types, float)):
+        return 'a number ({})'.format(value)
+    if isinstance(value, six.string_types):
+        return 'an empty string' if not value else 'a string ({})'.format(_quoted(value))
+    if isinstance(value, dict):
+        return 'an object'
+    if isinstance(value, list):
+        return 'a list'
+    return 'a {}'.format(type(value).__name__)
+
+
+def _quoted(value):
+    """A short printable quotation of an untrusted value for a message."""
+    if isinstance(value, bytes):
+        text = value.decode('utf-8', 'replace')
+    else:
+        text = value if isinstance(value, six.text_type) else '%r' % (value,)
+    if len(text) > _QUOTED_LENGTH:
+        text = text[:_QUOTED_LENGTH] + '...'
+    quoted = repr(text)
+    return quoted[1:] if six.PY2 and quoted.startswith('u') else quoted

@@ -428,7 +428,6 @@ def test_extract_cursor_prefers_links_next_over_meta():
     {},
     {'meta': {}},
     {'meta': {'pagination': {'cursors': {}}}},
-    {'meta': {'pagination': {'cursors': {'next': ''}}}},
     {'meta': {'pagination': 'text'}},
     {'links': 'text'},
     {'links': {'next': None}},

@@ -8,7 +8,9 @@ target                                         may raise
 =============================================  =====================================================
 ``JSONAPIParser`` / ``JSONAPIResource`` ...    nothing: what is missing or malformed reads as ``None``
 ``build_url``                                  nothing, for text (or lists of text) includes and fields
-``API.extract_cursor``                         ``Exception('Provided cursor path did not result in a link')``
+``API.extract_cursor``                         ``Exception('Provided cursor path did not result in a link')``;
+                                               ``PaginationError`` (a link that cannot be read, a meta
+                                               cursor that is neither null nor a non-empty string)
 ``webhooks.verify_signature``                  nothing: it returns a ``bool``
 ``webhooks.parse_webhook``                     ``InvalidSignature``; ``InvalidWebhook`` (signed, unusable body)
 ``OAuth`` token answers                        ``InvalidResponse`` (not a JSON object); ``OAuthError``
@@ -39,7 +41,7 @@ from six.moves.urllib.parse import parse_qsl, urlencode
 from patreon import webhooks
 from patreon.api import API
 from patreon.exceptions import (APIError, InvalidResponse, InvalidSignature, InvalidWebhook, OAuthError,
-                                error_class_for_status)
+                                PaginationError, error_class_for_status)
 from patreon.jsonapi.parser import (JSONAPIParser, JSONAPIRelatedResource, JSONAPIRelationshipInfo,
                                     JSONAPIResource)
 from patreon.jsonapi.url_util import build_url
@@ -297,7 +299,9 @@ def next_link(cursor):
 def call_extract_cursor(document, path):
     try:
         cursor = API.extract_cursor(document, path)
-    except Exception as exc:  # only one exact Exception is documented
+    except PaginationError as exc:
+        return exc
+    except Exception as exc:  # beside PaginationError, only one exact Exception is documented
         assert type(exc) is Exception and exc.args == (CURSOR_PATH_ERROR,), repr(exc)
         return exc
     assert cursor is None or isinstance(cursor, six.string_types)
@@ -327,8 +331,13 @@ def test_extract_cursor_finds_the_cursor_of_links_next(cursor, meta_cursor, wrap
 def test_extract_cursor_falls_back_to_meta_cursor_without_links_next(meta_cursor):
     count('API.extract_cursor')
     document = {'meta': {'pagination': {'cursors': {'next': meta_cursor}}}}
-    expected = meta_cursor if isinstance(meta_cursor, six.string_types) and meta_cursor else None
-    assert call_extract_cursor(document, 'links.next') == expected
+    found = call_extract_cursor(document, 'links.next')
+    if meta_cursor is None:
+        assert found is None
+    elif isinstance(meta_cursor, six.string_types) and meta_cursor:
+        assert found == meta_cursor
+    else:  # "", a number, a list...: a pointer that cannot be followed is an error, not the last page
+        assert isinstance(found, PaginationError)
 
 
 # webhooks.verify_signature and parse_webhook ------------------------------------------------------------------------

@@ -127,8 +127,26 @@ def test_nonsense_faults_are_refused(sb, args, options):
         sb.inject_fault(*args, **options)
 
 
+def test_a_stall_answers_the_page_asked_for_with_a_new_cursor_back_to_it(sb, api):
+    first = api.get(members_path(sb), params={'page[count]': 4}).json()
+    cursor = first['meta']['pagination']['cursors']['next']
+    sb.inject_fault('campaigns/{id}/members', 'stall', count=2)
+    sb.inject_fault('identity', 'stall')  # not a list: answered as usual
+    assert api.get('identity').status_code == 200
+    stalled, cursors = [], [cursor]
+    for _ in range(3):
+        page = api.get(members_path(sb), params={'page[count]': 4, 'page[cursor]': cursors[-1]}).json()
+        stalled.append([member['id'] for member in page['data']])
+        cursors.append(page['meta']['pagination']['cursors']['next'])
+        assert page['links']['next'].endswith('page%5Bcursor%5D=' + cursors[-1])
+    assert stalled[0] == stalled[1] == stalled[2] != [member['id'] for member in first['data']]
+    assert len(set(cursors)) == 4  # a new cursor each time, the last one (no fault left) past the page
+    after = api.get(members_path(sb), params={'page[count]': 4, 'page[cursor]': cursors[-1]}).json()
+    assert not set(member['id'] for member in after['data']) & set(stalled[0])
+
+
 def test_the_fault_kinds_are_the_documented_ones():
-    assert set(FAULT_KINDS) == set(['rate_limit', 'server_error', 'truncated', 'reset', 'delay'])
+    assert set(FAULT_KINDS) == set(['rate_limit', 'server_error', 'truncated', 'reset', 'delay', 'stall'])
     injector = FaultInjector(['identity'])
     fault = injector.add('identity', 'delay', count=2)
     assert 'delay' in repr(fault) and fault.options == {'seconds': 1.0}

@@ -6,6 +6,8 @@ Usage::
     faults.add('identity', 'server_error', count=2, status=503)
     faults.take('identity').options['status']  # 503, twice; then take() is None again
 
+    faults.add('campaigns/{id}/members', 'stall', count=3)  # the same page, with new cursors, 3 times
+
     limiter = RateLimiter(limit=100, period=2.0)
     limiter.hit('client-id')  # None while allowed, else the seconds to wait
 """
@@ -23,6 +25,7 @@ FAULT_KINDS = {
     'truncated': {},
     'reset': {},
     'delay': {'seconds': 1.0},
+    'stall': {},  # a list route answers the page asked for, with a new next cursor that points back at it
 }
 SERVER_ERROR_STATUSES = (500, 502, 503, 504)
 ANY_ROUTE = '*'

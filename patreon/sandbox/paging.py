@@ -2,6 +2,8 @@
 
 A cursor is an opaque token wrapping an offset into the (append-only) index,
 so a page is one list slice. ``page[count]`` limits and bad cursors are 400s.
+A stalled page (the ``stall`` fault) points its next cursor back at itself,
+with a fresh serial so that the cursor is new: the API seen in the field.
 
 Usage::
 
@@ -12,6 +14,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import base64
 import binascii
+import itertools
 import re
 from collections import OrderedDict
 
@@ -20,12 +23,14 @@ from six.moves.urllib.parse import quote, urlencode
 
 from .errors import APIError
 
-_CURSOR_TEXT = re.compile(r'^offset:(\d{1,12})$')
+_CURSOR_TEXT = re.compile(r'^offset:(\d{1,12})(?::\d{1,12})?$')
+_STALL_SERIALS = itertools.count(1)  # next() on a count is atomic: safe across server threads
 
 
-def encode_cursor(offset):
-    """The opaque cursor for ``offset``."""
-    raw = base64.urlsafe_b64encode(('offset:%d' % offset).encode('ascii'))
+def encode_cursor(offset, serial=None):
+    """The opaque cursor for ``offset``; a ``serial`` makes another cursor for the same offset."""
+    text = 'offset:%d' % offset if serial is None else 'offset:%d:%d' % (offset, serial)
+    raw = base64.urlsafe_b64encode(text.encode('ascii'))
     return raw.decode('ascii').rstrip('=')
 
 
@@ -56,16 +61,22 @@ def page_count(request, default, maximum):
 
 
 class Page(object):
-    """One page of ``ids``: the slice plus what ``meta.pagination`` and ``links.next`` need."""
+    """One page of ``ids``: the slice plus what ``meta.pagination`` and ``links.next`` need.
 
-    def __init__(self, ids, offset, count):
+    A ``stall``-ed page's next cursor is a new one for this very page.
+    """
+
+    def __init__(self, ids, offset, count, stall=False):
         self.total = len(ids)
         self.ids = ids[offset:offset + count]
         end = offset + len(self.ids)
-        self.next_cursor = encode_cursor(end) if end < self.total else None
+        if stall:
+            self.next_cursor = encode_cursor(offset, next(_STALL_SERIALS))
+        else:
+            self.next_cursor = encode_cursor(end) if end < self.total else None
 
     @classmethod
-    def from_request(cls, request, ids, default, maximum):
+    def from_request(cls, request, ids, default, maximum, stall=False):
         count = page_count(request, default, maximum)
         cursor = request.param('page[cursor]')
         offset = 0
@@ -76,7 +87,7 @@ class Page(object):
                 raise APIError.bad_request("page[cursor] '%s' is not a valid cursor." % cursor)
             if offset > len(ids):
                 raise APIError.bad_request("page[cursor] '%s' is past the end of the list." % cursor)
-        return cls(ids, offset, count)
+        return cls(ids, offset, count, stall)
 
     def meta(self):
         cursors = OrderedDict([('next', self.next_cursor)])

@@ -108,6 +108,7 @@ class Application(object):
         route, resource_id = match_route(request.path)
         fault = self.sandbox.faults.take(route.pattern if route else None)
         response = self._faulty(fault) if fault else None
+        request.stall = bool(fault and fault.kind == 'stall')
         if response is None:
             try:
                 response = self._dispatch(request, route, resource_id)
@@ -191,7 +192,7 @@ class Application(object):
         return self.world.campaigns[record.campaign_id].creator_id
 
     def _page_document(self, request, renderer, records_by_id, ids, maximum):
-        page = Page.from_request(request, ids, DEFAULT_PAGE, maximum)
+        page = Page.from_request(request, ids, DEFAULT_PAGE, maximum, stall=getattr(request, 'stall', False))
         records = [records_by_id[record_id] for record_id in page.ids]
         url = self.sandbox.url + request.path
         return renderer.document(records, many=True, meta=page.meta(), links=page.links(url, request))

@@ -233,7 +233,9 @@ class Sandbox(object):
         ``route`` is a route pattern (``'campaigns/{id}/members'``, ``'identity'``,
         ``'token'``, ``'authorize'``) or ``'*'``; ``kind`` is ``'rate_limit'``
         (options ``retry_after``, ``header``), ``'server_error'`` (``status``),
-        ``'truncated'``, ``'reset'`` or ``'delay'`` (``seconds``).
+        ``'truncated'``, ``'reset'``, ``'delay'`` (``seconds``) or ``'stall'`` (a list route answers
+        the page asked for with a new next cursor that points back at that page, as Patreon has been
+        seen to do; other routes answer normally).
         """
         self.faults.add(route, kind, count, **options)
 
