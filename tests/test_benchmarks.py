@@ -25,7 +25,7 @@ if sys.version_info >= (3, 6):
     from six.moves.urllib.parse import urlencode
 
     from patreon import API
-    from patreon.jsonapi.parser import JSONAPIParser
+    from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
     from patreon.jsonapi.url_util import build_url
     from patreon.sandbox import Sandbox
 
@@ -90,22 +90,78 @@ if sys.version_info >= (3, 6):
         assert set(('address', address) for address in address_ids if address) <= included
         assert any(tiers) and None in address_ids and any(address_ids)
 
+    def test_lean_pages_hold_three_member_attributes_two_user_attributes_one_tier_and_null_addresses():
+        page = member_pages.lean_members_page(30)
+
+        assert member_pages.lean_members_page_text(30, seed=1) == member_pages.lean_members_page_text(30, seed=1)
+        assert len(page['data']) == 30
+        for member in page['data']:
+            assert tuple(sorted(member['attributes'])) == tuple(sorted(member_pages.LEAN_MEMBER_ATTRIBUTES))
+            assert member['relationships']['address'] == {'data': None}
+            assert len(member['relationships']['currently_entitled_tiers']['data']) == 1
+        included = dict(((resource['type'], resource['id']), resource) for resource in page['included'])
+        assert sorted(resource_type for resource_type, _ in included) == ['tier'] * 5 + ['user'] * 30
+        assert all(len(resource['attributes']) == 2 for resource in page['included'])
+        users, tiers, addresses = member_pages.expected_walk(page)
+        assert set(('user', user) for user in users) | set(('tier', t) for ids in tiers for t in ids) <= set(included)
+        assert len(set(t for ids in tiers for t in ids)) > 1 and addresses == [None] * 30
+        assert len(member_pages.lean_members_page_text(30)) < len(member_pages.members_page_text(30)) / 2
+
     @pytest.mark.parametrize('null_addresses', [True, False])
     def test_the_timed_walk_resolves_every_members_user_tiers_and_address(null_addresses):
         document = json.loads(member_pages.members_page_text(40, null_addresses=null_addresses))
 
         assert fig1_walk.resolved(JSONAPIParser, document) == member_pages.expected_walk(document)
+        assert fig1_walk.check_walk(JSONAPIParser, 'full', document)
         fig1_walk.walk(JSONAPIParser, document)  # the timed version of the same calls
 
-    def test_the_walk_figure_measures_both_shapes_for_ours_and_one_for_the_baseline():
+    def test_the_timed_lean_walk_also_reads_each_members_three_attributes():
+        document = json.loads(member_pages.lean_members_page_text(40))
+        expected = member_pages.expected_lean_walk(document)
+        calls = []
+
+        class Recording(JSONAPIResource):
+            __slots__ = ()
+
+            def attribute(self, name):
+                calls.append(name)
+                return JSONAPIResource.attribute(self, name)
+
+        class RecordingParser(JSONAPIParser):
+            def data(self):
+                return [Recording(member.json_data, self) for member in JSONAPIParser.data(self)]
+
+        class Forgetful(Recording):
+            __slots__ = ()
+
+            def attribute(self, name):
+                return None if name == 'patron_status' else Recording.attribute(self, name)
+
+        class ForgetfulParser(JSONAPIParser):
+            def data(self):
+                return [Forgetful(member.json_data, self) for member in JSONAPIParser.data(self)]
+
+        assert fig1_walk.lean_resolved(JSONAPIParser, document) == expected
+        assert expected[3][0] == tuple(document['data'][0]['attributes'][name]
+                                       for name in member_pages.LEAN_MEMBER_ATTRIBUTES)
+        assert fig1_walk.check_walk(JSONAPIParser, 'lean', document)
+        assert not fig1_walk.check_walk(ForgetfulParser, 'lean', document)
+        del calls[:]
+        fig1_walk.lean_walk(RecordingParser, document)  # the timed version of the same calls
+        assert calls == list(member_pages.LEAN_MEMBER_ATTRIBUTES) * 40
+
+    def test_the_walk_figure_measures_three_pages_for_ours_and_one_for_the_baseline():
         ours = fig1_walk.child('ours', [15], quick=True)
         baseline = fig1_walk.child('baseline', [15], quick=True)
 
-        assert sorted(row['null_addresses'] for row in ours['rows']) == [False, True]
-        assert [row['null_addresses'] for row in baseline['rows']] == [False]
+        assert sorted((row['page'], row['null_addresses']) for row in ours['rows']) == \
+            [('full', False), ('full', True), ('lean', True)]
+        assert [(row['page'], row['null_addresses']) for row in baseline['rows']] == [('full', False)]
         assert all(row['loads']['runs'] == row['walk']['runs'] == 3 for row in ours['rows'] + baseline['rows'])
+        lean, = [row for row in ours['rows'] if row['page'] == 'lean']
+        assert lean['bytes'] == len(member_pages.lean_members_page_text(15).encode('utf-8'))
         table = fig1_walk.tabulate({'ours': ours, 'baseline': baseline}, [15])
-        assert [row[0] for row in table['rows']] == ['15', '15 (null addresses)']
+        assert [row[0] for row in table['rows']] == ['15', '15 (null addresses)', '15 (lean, null addresses)']
 
     def test_budget_warms_up_then_runs_between_the_minimum_and_the_maximum():
         assert list(benchlib.Budget(warmup=2, min_runs=3, max_runs=3, seconds=0).runs()) == \
@@ -181,19 +237,35 @@ if sys.version_info >= (3, 6):
         assert 'ours 1500 ms, the floor 500 ms' in goal['why'] and '`api.py:1(paginate)` 500.0 ms own' in goal['why']
 
     def test_a_missed_walk_goal_is_reported_with_its_profile():
-        def row(size, null_addresses, loads, walk, profile=None):
+        def row(page, size, null_addresses, loads, walk, profile=None):
             stats = dict((name, {'median': value, 'min': value, 'max': value, 'runs': 3})
                          for name, value in (('loads', loads), ('walk', walk)))
-            return dict(stats, size=size, null_addresses=null_addresses, bytes=1000, **(
+            return dict(stats, page=page, size=size, null_addresses=null_addresses, bytes=1000, **(
                 {'profile': profile} if profile else {}))
         profile = [{'function': 'parser.py:9(_lookup)', 'calls': 3000, 'own': 0.002, 'cumulative': 0.003}]
-        ours = {'rows': [row(1000, False, 0.010, 0.020, profile), row(1000, True, 0.010, 0.020)]}
+        lean_profile = [{'function': 'parser.py:7(attribute)', 'calls': 3000, 'own': 0.001, 'cumulative': 0.001}]
+        ours = {'rows': [row('full', 1000, False, 0.010, 0.020, profile), row('full', 1000, True, 0.010, 0.020),
+                         row('lean', 1000, True, 0.004, 0.006, lean_profile)]}
 
         figure = fig1_walk.tabulate({'ours': ours}, [1000])
 
-        goal, = figure['goals']
-        assert not goal['met'] and goal['value'] == '2.00'
-        assert '`parser.py:9(_lookup)` 2.0 ms own, 3.0 ms with callees, 3,000 calls' in goal['why']
+        full, lean = figure['goals']
+        assert not full['met'] and full['value'] == '2.00'
+        assert '`parser.py:9(_lookup)` 2.0 ms own, 3.0 ms with callees, 3,000 calls' in full['why']
+        assert not lean['met'] and lean['value'] == '1.50' and 'lean page of 1,000 members' in lean['goal']
+        assert '`parser.py:7(attribute)` 1.0 ms own' in lean['why']
+        assert figure['rows'][-1][0] == '1,000 (lean, null addresses)' and figure['rows'][-1][4] == '1.50'
+
+    def test_a_met_lean_walk_goal_is_reported_met():
+        def row(page, null_addresses, walk):
+            stats = dict((name, {'median': value, 'min': value, 'max': value, 'runs': 3})
+                         for name, value in (('loads', 0.004), ('walk', walk)))
+            return dict(stats, page=page, size=1000, null_addresses=null_addresses, bytes=1000)
+        ours = {'rows': [row('full', False, 0.001), row('full', True, 0.001), row('lean', True, 0.004)]}
+
+        goals = fig1_walk.tabulate({'ours': ours}, [1000])['goals']
+
+        assert [(goal['met'], goal['value'], goal['why']) for goal in goals] == [(True, '0.25', ''), (True, '1.00', '')]
 
     def test_different_requests_are_told_apart():
         with pytest.raises(AssertionError):

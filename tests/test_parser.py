@@ -1,6 +1,8 @@
 """patreon.jsonapi.parser: every method of every class, null and links-only relationships, O(1) lookups."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import collections
+
 import pytest
 
 from helpers import load_fixture
@@ -357,3 +359,183 @@ def test_resource_built_directly_on_non_dict():
     assert resource.relationships() == {}
     assert resource.relationship('user') is None
     assert resource.relationship_info('user') is None
+
+
+# The fast path (well-formed documents) and the careful one (anything else) give the same answers. Each case below
+# is a shape where reading the document as well-formed would answer differently, pinned to the careful answer.
+
+@pytest.mark.parametrize('json_data', [None, [], ['type', 'id'], 'member', 7, 1.5, True])
+def test_resource_whose_json_data_is_not_a_dict_reads_as_empty(json_data):
+    doc = JSONAPIParser({'data': [json_data], 'included': [{'type': 'user', 'id': '1'}]})
+    resource = doc.data()[0]
+
+    assert resource.json_data is json_data
+    assert (resource.id(), resource.type()) == (None, None)
+    assert resource.attributes() == {} and resource.relationships() == {}
+    assert resource.attribute('full_name') is None
+    assert resource.relationship('user') is None
+    assert resource.relationship_info('user') is None
+
+
+@pytest.mark.parametrize('attributes', [None, [], ['full_name'], 'full_name', 3, False, {}])
+def test_attributes_that_are_not_a_dict_read_as_none(attributes):
+    resource = JSONAPIParser({'data': {'type': 'user', 'id': '1', 'attributes': attributes}}).data()
+
+    assert resource.attributes() == {}
+    assert resource.attribute('full_name') is None
+    assert resource.attribute('0') is None
+
+
+def test_an_unhashable_attribute_name_raises_type_error_whatever_the_attributes():
+    # As with a dict's get: the name is the caller's mistake, not the document's.
+    for attributes in ({'full_name': 'Ada'}, None, ['x']):
+        resource = JSONAPIResource({'type': 'user', 'id': '1', 'attributes': attributes}, None)
+        with pytest.raises(TypeError):
+            resource.attribute(['full_name'])
+        with pytest.raises(TypeError):
+            resource.relationship({'name': 'user'})
+
+
+def test_attribute_and_id_of_a_dict_subclass_read_as_of_a_dict():
+    ordered = collections.OrderedDict([('type', 'user'), ('id', '1'),
+                                       ('attributes', collections.OrderedDict([('full_name', 'Ada')]))])
+    resource = JSONAPIParser({'data': ordered}).data()
+
+    assert (resource.type(), resource.id(), resource.attribute('full_name')) == ('user', '1', 'Ada')
+
+
+def test_a_resource_missing_type_or_id_is_indexed_under_none():
+    doc = JSONAPIParser({
+        'data': {'type': 'member', 'id': 'm', 'relationships': {
+            'no_type': {'data': {'id': '1'}}, 'no_id': {'data': {'type': 'user'}},
+            'typed': {'data': {'type': 'user', 'id': '1'}}}},
+        'included': [{'id': '1', 'attributes': {'n': 'untyped'}}, {'type': 'user', 'attributes': {'n': 'no id'}}]})
+    member = doc.data()
+
+    assert member.relationship('no_type').json_data is doc.json_data['included'][0]
+    assert member.relationship('no_id').json_data is doc.json_data['included'][1]
+    assert member.relationship('typed') is None
+    assert doc.find_resource_by_type_and_id(None, '1').attribute('n') == 'untyped'
+
+
+def test_numeric_ids_match_as_the_index_compares_them():
+    doc = JSONAPIParser({
+        'data': {'type': 'member', 'id': 'm', 'relationships': {
+            'int_for_text': {'data': {'type': 'tier', 'id': 1}},       # no tier 1: its text '1' is tried next
+            'text_for_int': {'data': {'type': 'tier', 'id': '2'}},     # text is never tried as a number
+            'int_for_int': {'data': {'type': 'tier', 'id': 2}},
+            'float_for_int': {'data': {'type': 'tier', 'id': 2.0}},    # 2.0 == 2, as dict keys
+            'float_for_text': {'data': {'type': 'tier', 'id': 1.0}},   # its text is '1.0', not '1'
+            'bool_for_int': {'data': {'type': 'tier', 'id': True}},    # True == 1: not found as 1, then 'True'
+            'many': {'data': [{'type': 'tier', 'id': 1}, {'type': 'tier', 'id': '2'}, {'type': 'tier', 'id': 2}]}}},
+        'included': [{'type': 'tier', 'id': '1'}, {'type': 'tier', 'id': 2}]})
+    member = doc.data()
+    text_one, int_two = doc.json_data['included']
+
+    assert member.relationship('int_for_text').json_data is text_one
+    assert member.relationship('text_for_int') is None
+    assert member.relationship('int_for_int').json_data is int_two
+    assert member.relationship('float_for_int').json_data is int_two
+    assert member.relationship('float_for_text') is None
+    assert member.relationship('bool_for_int') is None
+    assert [r and r.json_data for r in member.relationship('many')] == [text_one, None, int_two]
+    assert member.relationship_info('int_for_text').resource_reference().resource().json_data is text_one
+
+
+def test_to_many_data_with_items_that_are_not_references_resolves_them_to_none():
+    doc = JSONAPIParser({
+        'data': {'type': 'member', 'id': 'm', 'relationships': {'tiers': {'data': [
+            None, 'x', 3, [], {}, {'type': 'tier'}, {'type': 'tier', 'id': ['2']}, {'type': ['tier'], 'id': '2'},
+            {'type': 'tier', 'id': '2'}, {'type': 'tier', 'id': '2'}]}}},
+        'included': [{'type': 'tier', 'id': '2'}]})
+    member = doc.data()
+    tier = doc.json_data['included'][0]
+
+    tiers = member.relationship('tiers')
+    assert isinstance(tiers, list) and len(tiers) == 10
+    assert tiers[:8] == [None] * 8
+    assert tiers[8].json_data is tier and tiers[9].json_data is tier and tiers[8] is not tiers[9]
+    assert all(isinstance(t, JSONAPIResource) and t.document is doc for t in tiers[8:])
+    assert [r and r.json_data for r in member.relationship_info('tiers').resource()] == [None] * 8 + [tier, tier]
+
+
+@pytest.mark.parametrize('data', ['text', 3, 2.5, True, False, {'type': 'user', 'id': '9'}])
+def test_relationship_data_that_names_nothing_resolves_to_none(data):
+    doc = JSONAPIParser({'data': {'type': 'member', 'id': 'm', 'relationships': {'user': {'data': data}}},
+                         'included': [{'type': 'user', 'id': '1'}]})
+
+    assert doc.data().relationship('user') is None
+    assert doc.data().relationship_info('user').resource() is None
+
+
+@pytest.mark.parametrize('relationships', [None, [], 'user', 4, {'user': None}, {'user': 'x'}, {'user': []},
+                                           {'user': {}}, {'user': {'links': {}}}, {'user': {'data': None}}])
+def test_relationships_that_hold_no_reference_resolve_to_none(relationships):
+    doc = JSONAPIParser({'data': {'type': 'member', 'id': 'm', 'relationships': relationships},
+                         'included': [{'type': 'user', 'id': '1'}]})
+
+    assert doc.data().relationship('user') is None
+
+
+def test_duplicate_resources_first_wins_through_relationships_too():
+    first = {'type': 'user', 'id': '1', 'attributes': {'n': 'first'}}
+    doc = JSONAPIParser({
+        'data': [{'type': 'member', 'id': 'm', 'relationships': {
+            'user': {'data': {'type': 'user', 'id': '1'}},
+            'users': {'data': [{'type': 'user', 'id': '1'}, {'type': 'user', 'id': 1}]}}}, first],
+        'included': [{'type': 'user', 'id': '1', 'attributes': {'n': 'second'}},
+                     {'type': 'user', 'id': 1, 'attributes': {'n': 'third, numeric'}},
+                     {'type': 'user', 'id': 1, 'attributes': {'n': 'fourth, numeric'}}]})
+    member = doc.data()[0]
+
+    assert member.relationship('user').json_data is first
+    assert [u.attribute('n') for u in member.relationship('users')] == ['first', 'third, numeric']
+
+
+def test_a_resource_with_an_unhashable_id_is_skipped_and_the_others_indexed():
+    doc = JSONAPIParser({
+        'data': {'type': 'member', 'id': 'm', 'relationships': {
+            'user': {'data': {'type': 'user', 'id': '1'}}, 'tier': {'data': {'type': 'tier', 'id': '2'}}}},
+        'included': [{'type': 'user', 'id': {'x': 1}}, {'type': 'user', 'id': '1'}, {'type': ['tier'], 'id': '2'},
+                     {'type': 'tier', 'id': '2'}]})
+    member = doc.data()
+
+    assert member.relationship('user').json_data is doc.json_data['included'][1]
+    assert member.relationship('tier').json_data is doc.json_data['included'][3]
+
+
+@pytest.mark.parametrize('document', [None, 'not a parser', {'data': {'type': 'user', 'id': '1'}}])
+def test_a_resource_outside_a_parser_resolves_nothing_but_keeps_the_shape(document):
+    resource = JSONAPIResource({'type': 'member', 'id': 'm', 'relationships': {
+        'user': {'data': {'type': 'user', 'id': '1'}}, 'tiers': {'data': [{'type': 'user', 'id': '1'}, 'x']},
+        'empty': {'data': []}, 'address': {'data': None}}}, document)
+
+    assert resource.relationship('user') is None
+    assert resource.relationship('tiers') == [None, None]
+    assert resource.relationship('empty') == []
+    assert resource.relationship('address') is None
+    assert resource.relationship_info('tiers').resource() == [None, None]
+
+
+def test_resolved_resources_are_new_objects_of_the_document_each_time(page_doc):
+    member = page_doc.data()[0]
+    first, second = member.relationship('user'), member.relationship('user')
+
+    assert first is not second and first.json_data is second.json_data
+    assert type(first) is JSONAPIResource and first.document is page_doc
+    tiers = member.relationship('currently_entitled_tiers')
+    assert tiers is not member.relationship('currently_entitled_tiers')
+    tiers.append('mine')  # a caller's list is its own
+    assert 'mine' not in member.relationship('currently_entitled_tiers')
+
+
+def test_the_document_is_read_when_asked_not_when_wrapped():
+    # Each accessor reads json_data at the time of the call: a resource reflects changes to its dict.
+    raw = {'type': 'user', 'id': '1', 'attributes': {'full_name': 'Ada'}}
+    resource = JSONAPIParser({'data': raw}).data()
+    assert resource.attribute('full_name') == 'Ada'
+
+    raw['attributes'] = {'full_name': 'Grace'}
+    assert resource.attribute('full_name') == 'Grace'
+    resource.json_data = None
+    assert resource.attribute('full_name') is None and resource.id() is None

@@ -11,6 +11,11 @@ Lookups by type and id go through an index built once per document, so
 walking a page costs time proportional to its size.  The parser never raises
 on a malformed document: what is missing or malformed reads as ``None``
 (``{}`` for ``attributes()``/``relationships()``).
+
+Speed: every accessor first reads the document as well-formed (dicts where
+JSON:API puts objects) with ``dict.get``, which raises ``TypeError`` on
+anything that is not a dict; only then does it take the careful path that
+reads what is malformed as missing.  Both paths give the same answers.
 """
 from __future__ import unicode_literals
 
@@ -21,6 +26,13 @@ __all__ = ['JSONAPIParser', 'JSONAPIResource', 'JSONAPIRelationshipInfo', 'JSONA
 
 def _as_dict(value):
     return value if isinstance(value, dict) else {}
+
+
+#: ``dict.get`` unbound: ``_get(value, key)`` raises ``TypeError`` unless ``value`` is a dict, so that one
+#: call both checks the shape and reads it (the fast path of every accessor).
+_get = dict.get
+#: Makes a bare instance, its slots filled in by hand: cheaper than a call to ``__init__`` for every reference.
+_new_resource = object.__new__
 
 
 class JSONAPIParser(object):
@@ -46,7 +58,11 @@ class JSONAPIParser(object):
             campaigns = api.get_campaigns(10).data()  # a list on list routes
             campaign_ids = [campaign.id() for campaign in campaigns]
         """
-        return _wrap(_as_dict(self.json_data).get('data'), self)
+        try:
+            data = _get(self.json_data, 'data')
+        except TypeError:  # not a dict: no primary data
+            return None
+        return _wrap(data, self)
 
     def find_resource_by_type_and_id(self, type, id):
         """Return the resource of this ``type`` and ``id`` in ``data`` or ``included``, or ``None``.
@@ -64,27 +80,39 @@ class JSONAPIParser(object):
         if index is None:
             index = self._index = self._build_index()
         try:
-            found = index.get((resource_type, resource_id))
-        except TypeError:  # an unhashable id from a malformed reference
+            by_id = index.get(resource_type)
+            if by_id is None:
+                return None
+            found = by_id.get(resource_id)
+        except TypeError:  # an unhashable type or id from a malformed reference
             return None
-        if found is None and not isinstance(resource_id, six.string_types) and resource_id is not None:
-            found = index.get((resource_type, six.text_type(resource_id)))
+        if found is None and resource_id is not None and not isinstance(resource_id, six.string_types):
+            found = by_id.get(six.text_type(resource_id))  # a number for a text id
         return found
 
     def _build_index(self):
+        """``{type: {id: resource dict}}`` of ``data`` and ``included``; the first of two with one type and id."""
         document = _as_dict(self.json_data)
         primary = document.get('data')
         resources = primary if isinstance(primary, list) else [primary]
         included = document.get('included')
         if isinstance(included, list):
             resources = resources + included
+        # By type, then id: a lookup then hashes the reference's own strings and builds no key tuple.
         index = {}
         # Reversed, so that the first of two resources with one key wins, as a scan would find it.
         for resource in reversed(resources):
             if isinstance(resource, dict):
+                resource_type = _get(resource, 'type')
                 try:
-                    index[(resource.get('type'), resource.get('id'))] = resource
-                except TypeError:
+                    by_id = index[resource_type]
+                except KeyError:
+                    by_id = index[resource_type] = {}
+                except TypeError:  # an unhashable type: no reference can name it
+                    continue
+                try:
+                    by_id[_get(resource, 'id')] = resource
+                except TypeError:  # an unhashable id, likewise
                     pass
         return index
 
@@ -115,11 +143,17 @@ class JSONAPIResource(object):
 
     def id(self):
         """The resource's ``id`` (text, as Patreon sends it), or ``None``."""
-        return _as_dict(self.json_data).get('id')
+        try:
+            return _get(self.json_data, 'id')
+        except TypeError:  # not a dict
+            return None
 
     def type(self):
         """The resource's ``type``, e.g. ``'member'``, or ``None``."""
-        return _as_dict(self.json_data).get('type')
+        try:
+            return _get(self.json_data, 'type')
+        except TypeError:  # not a dict
+            return None
 
     def attributes(self):
         """All attributes returned (only those asked for with ``fields``); ``{}`` when none.
@@ -137,7 +171,10 @@ class JSONAPIResource(object):
 
             member.attribute('patron_status')  # 'active_patron'
         """
-        return self.attributes().get(name)
+        try:
+            return _get(_get(self.json_data, 'attributes'), name)
+        except TypeError:  # no attributes dict (or an unhashable name, which raises again here)
+            return self.attributes().get(name)
 
     def relationships(self):
         """The resource's relationship objects by name (raw dicts); ``{}`` when none.
@@ -160,7 +197,26 @@ class JSONAPIResource(object):
             user = member.relationship('user')                       # a JSONAPIResource
             tiers = member.relationship('currently_entitled_tiers')  # a list of them
         """
-        return _resolve(_as_dict(self.relationships().get(name)).get('data'), self.document)
+        try:
+            info = _get(_get(self.json_data, 'relationships'), name)
+            if info is None:
+                return None
+            data = _get(info, 'data')
+        except TypeError:  # something is not a dict: read it the careful way
+            return _resolve(_as_dict(self.relationships().get(name)).get('data'), self.document)
+        if data is None:
+            return None
+        # What _resolve does, inlined for the shapes of a well-formed document: this runs for every member.
+        document = self.document
+        if isinstance(document, JSONAPIParser):
+            index = document._index
+            if index is None:
+                index = document._index = document._build_index()
+            if isinstance(data, dict):
+                return _find(index, data, document)
+            if isinstance(data, list):
+                return _find_all(index, data, document)
+        return _resolve(data, document)
 
     def relationship_info(self, name):
         """The :class:`JSONAPIRelationshipInfo` of relationship ``name``, or ``None``.
@@ -259,13 +315,45 @@ def _wrap(data, document):
 
 
 def _resolve(reference, document):
-    if isinstance(reference, list):
-        return [_resolve_one(item, document) for item in reference]
-    return _resolve_one(reference, document)
-
-
-def _resolve_one(reference, document):
-    if not isinstance(reference, dict) or not isinstance(document, JSONAPIParser):
+    """The resource(s) ``reference`` (a relationship's ``data``) names in ``document``, as ``relationship()`` says."""
+    is_list = isinstance(reference, list)
+    if not is_list and not isinstance(reference, dict):
         return None
-    found = document._lookup(reference.get('type'), reference.get('id'))
-    return None if found is None else JSONAPIResource(found, document)
+    if not isinstance(document, JSONAPIParser):
+        return [None] * len(reference) if is_list else None
+    index = document._index
+    if index is None:
+        index = document._index = document._build_index()
+    return _find_all(index, reference, document) if is_list else _find(index, reference, document)
+
+
+def _find_all(index, references, document):
+    resources = []
+    for reference in references:  # a loop, not a comprehension: to-many lists are short, and this is cheaper
+        resources.append(_find(index, reference, document))
+    return resources
+
+
+def _find(index, reference, document):
+    """The :class:`JSONAPIResource` that ``reference`` names in ``index``, or ``None``.
+
+    What :meth:`JSONAPIParser._lookup` finds, inlined: this runs for every reference of a walk.
+    """
+    try:
+        by_id = index.get(_get(reference, 'type'))
+        if by_id is None:
+            return None
+        resource_id = _get(reference, 'id')
+        found = by_id.get(resource_id)
+    except TypeError:  # not a dict, or an unhashable type or id
+        return None
+    if found is None:
+        if resource_id is None or isinstance(resource_id, six.string_types):
+            return None
+        found = by_id.get(six.text_type(resource_id))  # a number for a text id
+        if found is None:
+            return None
+    resource = _new_resource(JSONAPIResource)  # JSONAPIResource(found, document) without the call to __init__
+    resource.json_data = found
+    resource.document = document
+    return resource
