@@ -163,7 +163,9 @@ class ServerError(APIError):
 
 
 class InvalidResponse(PatreonError, ValueError):
-    """The answer is not the JSON it should be (an HTML error page, a cut body).
+    """The answer is not what was due: not JSON (an HTML page, a cut body), or no JSON:API document, or no tokens.
+
+    For an error status it comes as that status's :class:`APIError` too (see :class:`InvalidErrorResponse`).
 
     Usage::
 
@@ -171,7 +173,7 @@ class InvalidResponse(PatreonError, ValueError):
             logger.error('unreadable answer (HTTP %s): %s', exc.status_code, exc)
 
     :ivar status_code: the HTTP status of the answer.
-    :ivar response: the :class:`requests.Response`.
+    :ivar response: the :class:`requests.Response` (``None`` once pickled).
     """
 
     def __init__(self, message, status_code=None, response=None):
@@ -266,7 +268,7 @@ class OAuthError(PatreonError):
     :ivar error: the OAuth error code, e.g. ``'invalid_grant'``.
     :ivar error_description: Patreon's explanation, or ``None``.
     :ivar status_code: the HTTP status.
-    :ivar response: the :class:`requests.Response`.
+    :ivar response: the :class:`requests.Response` (``None`` once pickled).
 
     Usage::
 
