@@ -38,8 +38,9 @@ _CREDENTIAL_PAIR = re.compile(
     r'(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
 _CREDENTIAL_NAME = re.compile(r'\A' + _CREDENTIAL_KEY + r'\Z', re.IGNORECASE)
 _BEARER = re.compile(r'(?P<key>(?<![\w-])(?:bearer|basic)\s+)(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
-# In a token answer the fresh tokens are unknown, and may come in a shape no key precedes (an HTML table).
-_TOKEN_LIKE = re.compile(r'(?<![A-Za-z0-9_.~+/=-])[A-Za-z0-9_.~+/=-]{24,}')
+# In a token answer the fresh tokens are unknown, and may come in a shape no key precedes (an HTML table):
+# a run of 24 token characters or more, with letters and digits (error codes and URLs in messages stay readable).
+_TOKEN_LIKE = re.compile(r'(?<![A-Za-z0-9_~+=-])(?=[A-Za-z_~+=-]*[0-9])(?=[0-9_~+=-]*[A-Za-z])[A-Za-z0-9_~+=-]{24,}')
 _QUOTE_ENTITIES = re.compile(r'&(?:quot|#34|#x22|apos|#39|#x27);', re.IGNORECASE)
 _DOUBLE_QUOTE_ENTITIES = ('&quot;', '&#34;', '&#x22;')
 # What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
@@ -238,20 +239,29 @@ class _Mask(object):
     Known secrets (the request's tokens, client secret, code) are replaced
     wherever they appear, URL-encoded too; values after a key naming a
     credential, and after ``Bearer``, whatever their quoting; with
-    ``token_like``, any run of 24 or more token characters.
+    ``token_like``, any run of 24 or more token characters mixing letters
+    and digits.
     """
 
     def __init__(self, secrets=(), token_like=False):
-        values = set()
-        for secret in secrets:
-            if isinstance(secret, bytes):
-                secret = secret.decode('utf-8', 'replace')
-            if isinstance(secret, six.text_type) and len(secret.strip()) >= MIN_SECRET_LENGTH:
-                encoded = secret.encode('utf-8')
-                values.update([secret, secret.strip(), _to_text(quote(encoded, safe='')),
-                               _to_text(quote_plus(encoded, safe=''))])
-        self.values = sorted(values, key=len, reverse=True)  # a secret inside a longer one is masked with it
+        self.secrets = tuple(secrets)
         self.token_like = token_like
+        self._values = None
+
+    @property
+    def values(self):
+        # Worked out on first use: answers that are documents never need it.
+        if self._values is None:
+            values = set()
+            for secret in self.secrets:
+                if isinstance(secret, bytes):
+                    secret = secret.decode('utf-8', 'replace')
+                if isinstance(secret, six.text_type) and len(secret.strip()) >= MIN_SECRET_LENGTH:
+                    encoded = secret.encode('utf-8')
+                    values.update([secret, secret.strip(), _to_text(quote(encoded, safe='')),
+                                   _to_text(quote_plus(encoded, safe=''))])
+            self._values = sorted(values, key=len, reverse=True)  # a secret inside a longer one goes with it
+        return self._values
 
     @classmethod
     def of(cls, secrets, token_like=False):

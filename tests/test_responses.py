@@ -529,3 +529,15 @@ def test_a_401_html_page_over_http_is_unauthorized_in_both_modes():
             with pytest.raises(Unauthorized) as info:
                 API('access-token-0123456789', base_url=server.url, raise_errors=raise_errors).get_identity()
             assert isinstance(info.value, InvalidResponse) and 'Session expired' in str(info.value)
+
+
+def test_masking_leaves_an_ordinary_refusal_readable():
+    # Only credentials go: error codes, URIs, dates and words of the message stay.
+    body = {'error': 'invalid_client_credentials_given',
+            'error_description': 'redirect_uri https://example.org/oauth/redirect does not match (2024-01-01)'}
+
+    with pytest.raises(OAuthError) as info:
+        oauth_result(fetch(400, body), raise_errors=True, secrets=(CLIENT_SECRET, REFRESH_TOKEN, 'short'))
+
+    assert (info.value.error, info.value.error_description) == (body['error'], body['error_description'])
+    assert oauth_result(fetch(400, body), secrets=(CLIENT_SECRET,)) == body
