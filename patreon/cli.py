@@ -24,11 +24,13 @@ Exit status:
 1      another API error (e.g. 400), or pagination that cannot go on
 2      usage error: bad arguments, no access token
 3      401 Unauthorized: the token is invalid or expired, or lacks the command's scope
+       (whatever the body: an HTML page too)
 4      403 Forbidden: the token may not see that resource
 5      404 Not Found
 6      429 Too Many Requests, still after the retries
 7      network error: cannot connect, timed out, connection cut
-8      Patreon failed: a 5xx answer, or a body that is not JSON
+8      Patreon failed: a 5xx answer, or a successful answer that is not the document
+       due (not JSON, no ``data``, no resource where one was asked for)
 130    interrupted (Ctrl-C)
 =====  ==========================================================================
 
@@ -56,6 +58,7 @@ import six
 
 from . import exceptions, webhooks
 from .api import API
+from .jsonapi.parser import JSONAPIResource
 from .schemas import schema_for_type
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_SECONDS
 from .version import __version__
@@ -502,7 +505,7 @@ class Context(object):
 def command_identity(context):
     """``patreon identity``: the user the token belongs to."""
     selection = USER_VIEW.select(context.options.fields, context.options.include)
-    user = context.api.get_identity(includes=selection.includes, fields=selection.fields).data()
+    user = _one_resource(context.api.get_identity(includes=selection.includes, fields=selection.fields), 'user')
     write_record(selection.record(user), context.output_format, context.stdout)
 
 
@@ -529,7 +532,7 @@ def command_webhooks_list(context):
 def command_webhooks_create(context):
     """``patreon webhooks create``: prints the new webhook, with the secret its deliveries are signed with."""
     options = context.options
-    webhook = context.api.create_webhook(options.campaign, options.uri, options.triggers).data()
+    webhook = _one_resource(context.api.create_webhook(options.campaign, options.uri, options.triggers), 'webhook')
     _write_webhook(context, webhook, ['uri', 'triggers', 'paused', 'secret'])
 
 
@@ -538,8 +541,8 @@ def command_webhooks_update(context):
     options = context.options
     if options.uri is None and options.triggers is None and options.paused is None:
         raise UsageError('nothing to update: give --uri, --trigger, --paused or --unpaused')
-    webhook = context.api.update_webhook(options.webhook_id, uri=options.uri, triggers=options.triggers,
-                                         paused=options.paused).data()
+    webhook = _one_resource(context.api.update_webhook(options.webhook_id, uri=options.uri,
+                                                       triggers=options.triggers, paused=options.paused), 'webhook')
     _write_webhook(context, webhook, ['uri', 'triggers', 'paused'])
 
 
@@ -612,6 +615,19 @@ def wait_for_interrupt():
         time.sleep(3600)
 
 
+def _one_resource(document, what):
+    """The one resource of ``document``; :class:`~patreon.exceptions.InvalidResponse` (exit 8) when it has none.
+
+    A document whose ``data`` is ``null`` or a list is no answer to a question about one resource.
+    """
+    resource = None if document is None else document.data()
+    if not isinstance(resource, JSONAPIResource):
+        raise exceptions.InvalidResponse('Patreon answered without the {} ({})'.format(
+            what, 'no document' if document is None else 'its data is {}'.format(
+                'a list' if isinstance(resource, list) else 'null')))
+    return resource
+
+
 def _list_every_page(context, label, view, method_name, *args):
     options = context.options
     selection = view.select(options.fields, options.include)  # before the token: usage errors come first
@@ -667,7 +683,7 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog=PROG, description="Patreon's API v2 from the command line, and a local Patreon sandbox.",
         epilog='Exit status: 0 success, 1 other API error, 2 usage, 3 unauthorized (401), 4 forbidden (403), '
-               '5 not found (404), 6 rate limited (429), 7 network error, 8 Patreon failed (5xx, not JSON), '
+               '5 not found (404), 6 rate limited (429), 7 network error, 8 Patreon failed (5xx, or not a document), '
                '130 interrupted.')
     parser.add_argument('--version', action=_PrintVersion)
     _add_connection_options(parser, top_level=True)
@@ -865,7 +881,7 @@ def describe_failure(exc, options):
     """``(exit status, one-line message)`` for an expected failure, ``None`` for anything else."""
     if isinstance(exc, CommandFailed):
         return exc.exit_status, exception_text(exc)
-    if isinstance(exc, exceptions.APIError):
+    if isinstance(exc, exceptions.APIError):  # before InvalidResponse: a 401 HTML page is both, and a 401 first
         return _describe_api_error(exc, options)
     if isinstance(exc, exceptions.InvalidResponse):
         return EXIT_SERVER, exception_text(exc)

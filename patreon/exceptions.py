@@ -1,9 +1,13 @@
 """Exceptions raised by the client.
 
-One small, flat tree. Every exception derives from :class:`PatreonError`;
-answers of the API with an error status become an :class:`APIError`, chosen
-by status code; those that are not JSON become :class:`InvalidResponse`,
-which is also a :class:`ValueError` (what 0.5.1's callers caught)::
+One small, flat tree. Every exception derives from :class:`PatreonError`.
+Every answer of the API with a status of 400 or more is an :class:`APIError`,
+whatever its body, its class chosen by the status; an answer that is not the
+JSON it should be is an :class:`InvalidResponse`, which is also a
+:class:`ValueError` (what 0.5.1's callers caught).  An error status with a
+body that is not a JSON object is both (a 401 HTML page is an
+:class:`InvalidUnauthorizedResponse`: an :class:`Unauthorized` and an
+:class:`InvalidResponse`)::
 
     try:
         api.get_identity()
@@ -12,7 +16,9 @@ which is also a :class:`ValueError` (what 0.5.1's callers caught)::
     except patreon.exceptions.RateLimited as exc:
         time.sleep(exc.retry_after)
 
-Messages say what happened; they never contain a token or a secret.
+Messages say what happened; they never contain a token or a secret.  Every
+exception pickles with the same class, message and attributes, but without
+its ``response`` (``None`` once unpickled: its request carries the token).
 """
 from __future__ import unicode_literals
 
@@ -39,6 +45,18 @@ class PatreonError(Exception):
         def __str__(self):
             return self.__unicode__().encode('utf-8')
 
+    def __reduce__(self):
+        # Rebuilt from its message and attributes: __init__ called with the message alone changed the message.
+        # The response stays behind: its request carries the token, and the client secret in its form body.
+        state = dict(self.__dict__)
+        for name in _NOT_PICKLED:
+            if name in state:
+                state[name] = None
+        for name, value in list(state.items()):
+            if isinstance(value, BaseException) and not isinstance(value, PatreonError):
+                state[name] = _detached(value)
+        return _rebuild, (type(self), self.args), state
+
 
 class APIError(PatreonError):
     """The API answered with an error.
@@ -46,7 +64,9 @@ class APIError(PatreonError):
     :ivar status_code: the HTTP status, an ``int``.
     :ivar errors: the JSON:API ``errors`` list of the answer (may be empty).
     :ivar request_id: Patreon's ``x-patreon-uuid`` header, or ``None``.
-    :ivar response: the :class:`requests.Response`.
+    :ivar patreon_sha: the ``x-patreon-sha`` header (the server's build), or ``None``.
+    :ivar cf_ray: the ``cf-ray`` header (Cloudflare's id of the request), or ``None``.
+    :ivar response: the :class:`requests.Response` (``None`` once pickled: its request holds the token).
 
     Usage::
 
@@ -61,6 +81,8 @@ class APIError(PatreonError):
         self.errors = list(errors or [])
         self.request_id = request_id
         self.response = response
+        self.patreon_sha = _header(response, 'x-patreon-sha')
+        self.cf_ray = _header(response, 'cf-ray')
         super(APIError, self).__init__(self._describe())
 
     def _describe(self):
@@ -142,7 +164,9 @@ class ServerError(APIError):
 
 
 class InvalidResponse(PatreonError, ValueError):
-    """The answer is not the JSON it should be (an HTML error page, a cut body).
+    """The answer is not what was due: not JSON (an HTML page, a cut body), or no JSON:API document, or no tokens.
+
+    For an error status it comes as that status's :class:`APIError` too (see :class:`InvalidErrorResponse`).
 
     Usage::
 
@@ -150,7 +174,7 @@ class InvalidResponse(PatreonError, ValueError):
             logger.error('unreadable answer (HTTP %s): %s', exc.status_code, exc)
 
     :ivar status_code: the HTTP status of the answer.
-    :ivar response: the :class:`requests.Response`.
+    :ivar response: the :class:`requests.Response` (``None`` once pickled).
     """
 
     def __init__(self, message, status_code=None, response=None):
@@ -159,7 +183,77 @@ class InvalidResponse(PatreonError, ValueError):
         super(InvalidResponse, self).__init__(message)
 
 
-class InvalidServerResponse(ServerError, InvalidResponse):
+class InvalidErrorResponse(APIError, InvalidResponse):
+    """An error status (400 or more) with a body that is not a JSON object: an :class:`APIError` and invalid.
+
+    The status decides the class: a 401 page is an :class:`InvalidUnauthorizedResponse`, caught by
+    ``except Unauthorized`` as by ``except InvalidResponse`` (or ``ValueError``); this class itself stands
+    for the statuses without a class of their own (400, 405, 409, ...).  :attr:`errors` is empty.
+
+    Usage::
+
+        try:
+            api.get_identity()
+        except patreon.exceptions.Unauthorized:
+            refresh()  # an expired token, even when the 401 came as an HTML page
+        except patreon.exceptions.InvalidErrorResponse as exc:
+            logger.error('HTTP %s with an unreadable body: %s', exc.status_code, exc)
+    """
+
+    def __init__(self, message, status_code=None, response=None):
+        InvalidResponse.__init__(self, message, status_code, response)
+        self.errors = []
+        self.request_id = _header(response, 'x-patreon-uuid')
+        self.patreon_sha = _header(response, 'x-patreon-sha')
+        self.cf_ray = _header(response, 'cf-ray')
+
+
+class InvalidUnauthorizedResponse(Unauthorized, InvalidErrorResponse):
+    """A 401 whose body is not JSON (an expired token has been answered with an HTML page).
+
+    Usage::
+
+        except patreon.exceptions.Unauthorized:  # this one included
+            tokens = oauth.refresh_token(refresh_token)
+    """
+
+
+class InvalidForbiddenResponse(Forbidden, InvalidErrorResponse):
+    """A 403 whose body is not JSON (an edge's block page): a :class:`Forbidden` and an :class:`InvalidResponse`.
+
+    Usage::
+
+        except patreon.exceptions.Forbidden:  # this one included
+            abort(403)
+    """
+
+
+class InvalidNotFoundResponse(NotFound, InvalidErrorResponse):
+    """A 404 whose body is not JSON: a :class:`NotFound` and an :class:`InvalidResponse`.
+
+    Usage::
+
+        except patreon.exceptions.NotFound:  # this one included
+            post = None
+    """
+
+
+class InvalidRateLimitedResponse(RateLimited, InvalidErrorResponse):
+    """A 429 whose body is not JSON: a :class:`RateLimited` (with ``retry_after`` from the header) and an
+    :class:`InvalidResponse`.
+
+    Usage::
+
+        except patreon.exceptions.RateLimited as exc:  # this one included
+            time.sleep(exc.retry_after if exc.retry_after is not None else 60)
+    """
+
+    def __init__(self, message, status_code=None, response=None, retry_after=None):
+        InvalidErrorResponse.__init__(self, message, status_code, response)
+        self.retry_after = retry_after
+
+
+class InvalidServerResponse(ServerError, InvalidErrorResponse):
     """A 5xx whose body is not JSON (a proxy's HTML page): a :class:`ServerError` and an :class:`InvalidResponse`.
 
     So that ``except ServerError`` sees every failure of Patreon's side, whatever page a proxy put in front::
@@ -168,11 +262,6 @@ class InvalidServerResponse(ServerError, InvalidResponse):
             retry_later(exc.status_code)  # 502 Bad Gateway pages land here too
     """
 
-    def __init__(self, message, status_code=None, response=None):
-        InvalidResponse.__init__(self, message, status_code, response)
-        self.errors = []
-        self.request_id = response.headers.get('x-patreon-uuid') if response is not None else None
-
 
 class OAuthError(PatreonError):
     """The token endpoint refused (``{"error": "invalid_grant"}`` and the like).
@@ -180,7 +269,7 @@ class OAuthError(PatreonError):
     :ivar error: the OAuth error code, e.g. ``'invalid_grant'``.
     :ivar error_description: Patreon's explanation, or ``None``.
     :ivar status_code: the HTTP status.
-    :ivar response: the :class:`requests.Response`.
+    :ivar response: the :class:`requests.Response` (``None`` once pickled).
 
     Usage::
 
@@ -269,16 +358,56 @@ _REASONS = {
 }
 
 _ERRORS_BY_STATUS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 429: RateLimited}
+_INVALID_ERRORS_BY_STATUS = {401: InvalidUnauthorizedResponse, 403: InvalidForbiddenResponse,
+                             404: InvalidNotFoundResponse, 429: InvalidRateLimitedResponse}
+# Attributes a pickle leaves out: a requests.Response pickles its request, Authorization header and form body included.
+_NOT_PICKLED = ('response', 'request')
 
 
-def error_class_for_status(status_code):
+def error_class_for_status(status_code, invalid_body=False):
     """Return the :class:`APIError` subclass that stands for ``status_code``.
+
+    With ``invalid_body=True``, the class for an answer whose body is not a
+    JSON object: the same, and also an :class:`InvalidResponse`.
 
     Usage::
 
-        error_class_for_status(404)  # NotFound
-        error_class_for_status(503)  # ServerError
+        error_class_for_status(404)                     # NotFound
+        error_class_for_status(503)                     # ServerError
+        error_class_for_status(401, invalid_body=True)  # InvalidUnauthorizedResponse
     """
+    if invalid_body:
+        if status_code >= 500:
+            return InvalidServerResponse
+        return _INVALID_ERRORS_BY_STATUS.get(status_code, InvalidErrorResponse)
     if status_code >= 500:
         return ServerError
     return _ERRORS_BY_STATUS.get(status_code, APIError)
+
+
+def _header(response, name):
+    headers = getattr(response, 'headers', None)
+    value = headers.get(name) if headers is not None and hasattr(headers, 'get') else None
+    return value if isinstance(value, six.string_types) else None
+
+
+def _rebuild(cls, args):
+    """An exception of ``cls`` with ``args``, without running its ``__init__`` (the state follows)."""
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def _detached(error):
+    """A copy of a foreign exception (e.g. a ``requests`` one, whose request holds the token) without its request."""
+    try:
+        return type(error)(*[_text(arg) for arg in error.args])
+    except Exception:  # a signature that takes no plain message
+        return PatreonError('{}: {}'.format(type(error).__name__, _text(error)))
+
+
+def _text(value):
+    try:
+        return six.text_type(value)
+    except UnicodeError:  # Python 2: bytes that are not ASCII
+        return bytes(value).decode('utf-8', 'replace')

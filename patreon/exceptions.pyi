@@ -3,13 +3,17 @@ from typing import Any
 
 import requests
 
-class PatreonError(Exception): ...
+class PatreonError(Exception):
+    # Pickles with its class, message and attributes; its response is left behind (None once unpickled).
+    def __reduce__(self) -> tuple[Any, ...]: ...
 
 class APIError(PatreonError):
     status_code: int
     # The JSON:API error objects as Patreon sent them (normally dicts, but nothing checks that).
     errors: list[Any]
     request_id: str | None
+    patreon_sha: str | None
+    cf_ray: str | None
     response: requests.Response | None
     def __init__(
         self,
@@ -43,12 +47,27 @@ class InvalidResponse(PatreonError, ValueError):
         self, message: str, status_code: int | None = None, response: requests.Response | None = None
     ) -> None: ...
 
-class InvalidServerResponse(ServerError, InvalidResponse):
+# An error status whose body is not a JSON object: the status's APIError, and an InvalidResponse.
+class InvalidErrorResponse(APIError, InvalidResponse):
     status_code: int
-    response: requests.Response
     def __init__(
         self, message: str, status_code: int | None = None, response: requests.Response | None = None
     ) -> None: ...
+
+class InvalidUnauthorizedResponse(Unauthorized, InvalidErrorResponse): ...
+class InvalidForbiddenResponse(Forbidden, InvalidErrorResponse): ...
+class InvalidNotFoundResponse(NotFound, InvalidErrorResponse): ...
+
+class InvalidRateLimitedResponse(RateLimited, InvalidErrorResponse):
+    def __init__(
+        self,
+        message: str,
+        status_code: int | None = None,
+        response: requests.Response | None = None,
+        retry_after: float | None = None,
+    ) -> None: ...
+
+class InvalidServerResponse(ServerError, InvalidErrorResponse): ...
 
 class OAuthError(PatreonError):
     error: str
@@ -72,4 +91,4 @@ class TotalTimeout(requests.exceptions.Timeout):
 
 class PaginationError(PatreonError): ...
 
-def error_class_for_status(status_code: int) -> type[APIError]: ...
+def error_class_for_status(status_code: int, invalid_body: bool = False) -> type[APIError]: ...

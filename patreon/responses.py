@@ -1,19 +1,50 @@
-"""Turn HTTP answers into what the clients return: documents, dicts or exceptions."""
+"""Turn HTTP answers into what the clients return: documents, dicts or exceptions.
+
+The status decides first: an answer of 400 or more is an error whatever its
+body; a 2xx answer is data only when it is what was due (a JSON:API document,
+a token answer with a usable ``access_token``); anything else raises a typed
+error.  Every message, and every error dict handed back, is built from the
+answer with the credentials of the request masked.
+"""
 from __future__ import unicode_literals
 
+import logging
 import re
 import time
 
 import six
+from six.moves.urllib.parse import quote, quote_plus
 
-from .exceptions import InvalidResponse, InvalidServerResponse, OAuthError, RateLimited, error_class_for_status
+from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, OAuthError, RateLimited,
+                         error_class_for_status)
 from .jsonapi.parser import JSONAPIParser
 from .transport import retry_after_seconds
 
+logger = logging.getLogger(__name__)
+
 EXCERPT_LENGTH = 200
-# Values of these keys are credentials; a cut token answer must not leak them into a message.
-_SECRET_VALUES = re.compile(
-    r'("(?:access_token|refresh_token|client_secret|secret|code|id_token)"\s*:\s*")[^"]*')
+#: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.
+MIN_SECRET_LENGTH = 8
+#: The longest ``expires_in`` (seconds) taken at its word; Patreon gives 31 days.
+MAX_EXPIRES_IN = 366 * 24 * 3600
+MASK = '***'
+
+# The value after a key that names a credential (access_token, refresh_token, client_secret, webhook_secret,
+# password...), in any shape an answer may take: "key": "value", 'key': 'value', key=value&..., key: value.
+_CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd)'
+_QUOTE = r'(?:\\?["\'`])'
+_CREDENTIAL_PAIR = re.compile(
+    r'(?P<key>(?<![\w-])' + _QUOTE + '?' + _CREDENTIAL_KEY + _QUOTE + r'?\s*(?:=>|[:=>])\s*' + _QUOTE + '?)'
+    r'(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
+_CREDENTIAL_NAME = re.compile(r'\A' + _CREDENTIAL_KEY + r'\Z', re.IGNORECASE)
+_BEARER = re.compile(r'(?P<key>(?<![\w-])(?:bearer|basic)\s+)(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
+# In a token answer the fresh tokens are unknown, and may come in a shape no key precedes (an HTML table):
+# a run of 24 token characters or more, with letters and digits (error codes and URLs in messages stay readable).
+_TOKEN_LIKE = re.compile(r'(?<![A-Za-z0-9_~+=-])(?=[A-Za-z_~+=-]*[0-9])(?=[0-9_~+=-]*[A-Za-z])[A-Za-z0-9_~+=-]{24,}')
+_QUOTE_ENTITIES = re.compile(r'&(?:quot|#34|#x22|apos|#39|#x27);', re.IGNORECASE)
+_DOUBLE_QUOTE_ENTITIES = ('&quot;', '&#34;', '&#x22;')
+# What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
+_USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
 
 
 class ErrorDocument(dict):
@@ -21,7 +52,10 @@ class ErrorDocument(dict):
 
     It is the body's dict (``resp.get('errors')`` works as before), and
     :meth:`data` raises the matching :class:`~patreon.exceptions.APIError`
-    instead of failing with ``AttributeError``::
+    instead of failing with ``AttributeError``.  When the body had no
+    ``errors`` list (a load balancer's ``{"message": "Service Unavailable"}``),
+    one describing the status is added: ``'errors' in resp`` holds for every
+    error answer.  Credentials the answer echoed are masked::
 
         >>> api.get_identity().data()
         Traceback (most recent call last):
@@ -46,32 +80,44 @@ class ErrorDocument(dict):
 
 
 def decode_json(response, secrets=()):
-    """The JSON body of ``response``; :class:`InvalidResponse` when it is not JSON.
+    """The JSON body of ``response``; a typed error when it is not JSON.
+
+    For a status of 400 or more the error is the status's
+    :class:`~patreon.exceptions.APIError` that is also an
+    :class:`~patreon.exceptions.InvalidResponse` (a 401 page is an
+    :class:`~patreon.exceptions.InvalidUnauthorizedResponse`); otherwise an
+    :class:`~patreon.exceptions.InvalidResponse`.  Its message names the
+    status and quotes the start of the body, ``secrets`` masked.
 
     Usage::
 
-        body = decode_json(response, secrets=(client_secret,))  # the secret is masked in the error message
+        body = decode_json(response, secrets=(access_token,))  # the token is masked in the error message
     """
+    mask = _Mask.of(secrets)
     try:
         return response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
-        error_class = InvalidServerResponse if response.status_code >= 500 else InvalidResponse
-        raise error_class(
-            'Patreon answered {} {} with a body that is not JSON: {}'.format(
-                response.status_code, response.reason or '', _excerpt(response, secrets)),
-            status_code=response.status_code, response=response)
+        message = 'Patreon answered {} {} with a body that is not JSON: {}'.format(
+            response.status_code, response.reason or '', _excerpt(response, mask))
+        if response.status_code >= 400:
+            raise _invalid_error(response, message)
+        raise InvalidResponse(message, status_code=response.status_code, response=response)
 
 
-def api_error(response, body):
+def api_error(response, body, secrets=()):
     """The :class:`~patreon.exceptions.APIError` for an error answer and its decoded body.
+
+    The class comes from the status; ``errors`` is the body's list (empty
+    when it has none), with ``secrets`` masked in its text.
 
     Usage::
 
         error = api_error(response, decode_json(response))  # e.g. a NotFound for a 404
         raise error
     """
+    mask = _Mask.of(secrets)
     errors = body.get('errors') if isinstance(body, dict) else None
-    errors = errors if isinstance(errors, list) else []
+    errors = mask.data(errors) if isinstance(errors, list) else []
     error_class = error_class_for_status(response.status_code)
     kwargs = {}
     if error_class is RateLimited:
@@ -83,71 +129,220 @@ def api_error(response, body):
 def api_result(response, raise_errors=False, secrets=()):
     """What an ``API`` route returns for ``response``.
 
-    A :class:`JSONAPIParser`; ``None`` for an empty success (204); an
-    :class:`ErrorDocument` for a body with ``errors`` (raised as an
-    :class:`~patreon.exceptions.APIError` with ``raise_errors``).
+    - 204: ``None``.
+    - 400 or more, whatever the body: an :class:`ErrorDocument` (by default)
+      or the :class:`~patreon.exceptions.APIError` raised (``raise_errors``).
+      A body that is not a JSON object raises in both modes (the contract of
+      0.5.1's callers: a ``ValueError``), with a class that is both the
+      status's and :class:`~patreon.exceptions.InvalidResponse`.
+    - 2xx with a truthy ``errors``: as an error answer.
+    - 2xx with a JSON:API document (``data`` an object, a list or ``null``):
+      a :class:`JSONAPIParser`.
+    - Anything else (not JSON, no ``data``, a list, a string, an empty body,
+      a status that is neither 2xx nor an error):
+      :class:`~patreon.exceptions.InvalidResponse`, never an empty result.
+
+    ``secrets`` (the tokens the request carried) are masked in every message
+    and in the :class:`ErrorDocument`.
 
     Usage::
 
         response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
         user = api_result(response, raise_errors=True).data()
     """
-    if response.status_code == 204:
+    status = response.status_code
+    if status == 204:
         return None
-    body = decode_json(response, secrets)
-    if not isinstance(body, dict):
-        raise InvalidResponse(
-            'Patreon answered {} with JSON that is not a JSON:API document: {}'.format(
-                response.status_code, _excerpt(response, secrets)),
-            status_code=response.status_code, response=response)
-    if body.get('errors') or (raise_errors and response.status_code >= 400):
-        error = api_error(response, body)
+    mask = _Mask.of(secrets)
+    body = decode_json(response, mask)
+    if status >= 400 and not isinstance(body, dict):
+        raise _invalid_error(response, _not_a_document(response, mask))
+    if status >= 400 or (isinstance(body, dict) and body.get('errors')):
+        error = api_error(response, body, mask)
         if raise_errors:
             raise error
-        return ErrorDocument(body, error)
+        return ErrorDocument(_error_document(body, status, mask), error)
+    if not 200 <= status < 300:
+        raise InvalidResponse('Patreon answered {} {}, which is neither a document nor an error'.format(
+            status, response.reason or ''), status_code=status, response=response)
+    if not isinstance(body, dict) or 'data' not in body or not isinstance(body['data'], (dict, list, type(None))):
+        raise InvalidResponse(_not_a_document(response, mask), status_code=status, response=response)
     return JSONAPIParser(body)
 
 
 def oauth_result(response, raise_errors=False, secrets=(), now=None):
     """What the token endpoint's ``response`` becomes: the token dict, or Patreon's error dict.
 
-    Token answers gain ``expires_at`` (epoch seconds) when they carry ``expires_in``.
+    - A refusal (a truthy ``error``, or a status that is not 2xx): Patreon's
+      error dict, with ``error`` set to ``'http_<status>'`` when the body
+      had none, so that ``'error' in tokens`` holds; or an
+      :class:`~patreon.exceptions.OAuthError` with ``raise_errors``.
+    - A 2xx answer whose ``access_token`` (or ``refresh_token``, when
+      present) is not a usable token (missing, empty, not a string, spaces
+      or control characters): :class:`~patreon.exceptions.InvalidResponse`
+      in both modes; it is no tokens.
+    - A body that is not a JSON object:
+      :class:`~patreon.exceptions.InvalidResponse` (for a 5xx, an
+      :class:`~patreon.exceptions.InvalidServerResponse`).
+
+    Token answers gain ``expires_at`` (int, epoch seconds) when ``expires_in``
+    is a number of seconds above 0 and at most :data:`MAX_EXPIRES_IN`;
+    any other value (negative, NaN, infinite, huge, a bool, a string) gives
+    no ``expires_at``, and no error.  Credentials (``secrets``, and any value
+    shaped like a token) are masked in every message and error dict.
 
     Usage::
 
         tokens = oauth_result(response, raise_errors=True, now=1700000000)
         tokens['expires_at']  # 1700000000 + tokens['expires_in']
     """
-    body = decode_json(response, secrets)
+    status = response.status_code
+    mask = _Mask.of(secrets, token_like=True)
+    not_json_class = InvalidServerResponse if status >= 500 else InvalidResponse
+    try:
+        body = response.json()
+    except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
+        raise not_json_class('The token endpoint answered {} {} with a body that is not JSON: {}'.format(
+            status, response.reason or '', _excerpt(response, mask)), status_code=status, response=response)
     if not isinstance(body, dict):
-        raise InvalidResponse(
-            'The token endpoint answered {} with JSON that is not an object'.format(response.status_code),
-            status_code=response.status_code, response=response)
-    if body.get('error') or response.status_code >= 400:
+        raise not_json_class('The token endpoint answered {} with JSON that is not an object'.format(status),
+                             status_code=status, response=response)
+    if body.get('error') or not 200 <= status < 300:
+        error = mask.text(_text(body['error'])) if body.get('error') else 'http_{}'.format(status)
+        description = body.get('error_description')
+        description = None if description is None else mask.text(_text(description))
         if raise_errors:
-            raise OAuthError(_text(body.get('error')) or 'http_{}'.format(response.status_code),
-                             _text(body.get('error_description')), response.status_code, response)
-        return body
-    expires_in = body.get('expires_in')
-    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool):
-        try:
-            body['expires_at'] = int((time.time() if now is None else now) + expires_in)
-        except (OverflowError, ValueError):
-            pass  # infinite, NaN or astronomically far: no date to give, and no reason to fail the login
+            raise OAuthError(error, description, status, response)
+        refusal = mask.data(body)
+        if not refusal.get('error'):
+            refusal['error'] = error
+        return refusal
+    for name in ('access_token', 'refresh_token'):
+        value = body.get(name)
+        if (value is not None or name == 'access_token') and not _usable_token(value):
+            # The value is never quoted: it may be a credential, whole or in part.
+            raise InvalidResponse('The token endpoint answered {} without a usable {} ({})'.format(
+                status, name, 'missing' if value is None else 'a {} that cannot be a token'.format(
+                    type(value).__name__)), status_code=status, response=response)
+    expires_at = _expires_at(body.get('expires_in'), now)
+    if expires_at is not None:
+        body['expires_at'] = expires_at
+    elif 'expires_in' in body:
+        logger.warning('the token answer has an unusable expires_in (%s): no expires_at',
+                       type(body['expires_in']).__name__)
     return body
+
+
+class _Mask(object):
+    """Hides credentials in text and data built from an answer.
+
+    Known secrets (the request's tokens, client secret, code) are replaced
+    wherever they appear, URL-encoded too; values after a key naming a
+    credential, and after ``Bearer``, whatever their quoting; with
+    ``token_like``, any run of 24 or more token characters mixing letters
+    and digits.
+    """
+
+    def __init__(self, secrets=(), token_like=False):
+        self.secrets = tuple(secrets)
+        self.token_like = token_like
+        self._values = None
+
+    @property
+    def values(self):
+        # Worked out on first use: answers that are documents never need it.
+        if self._values is None:
+            values = set()
+            for secret in self.secrets:
+                if isinstance(secret, bytes):
+                    secret = secret.decode('utf-8', 'replace')
+                if isinstance(secret, six.text_type) and len(secret.strip()) >= MIN_SECRET_LENGTH:
+                    encoded = secret.encode('utf-8')
+                    values.update([secret, secret.strip(), _to_text(quote(encoded, safe='')),
+                                   _to_text(quote_plus(encoded, safe=''))])
+            self._values = sorted(values, key=len, reverse=True)  # a secret inside a longer one goes with it
+        return self._values
+
+    @classmethod
+    def of(cls, secrets, token_like=False):
+        if isinstance(secrets, cls):
+            return secrets
+        return cls(secrets, token_like)
+
+    def text(self, text):
+        for value in self.values:
+            text = text.replace(value, MASK)
+        # An HTML page shows JSON with its quotes escaped: unescaped, its pairs are found like any other.
+        text = _QUOTE_ENTITIES.sub(lambda match: '"' if match.group(0).lower() in _DOUBLE_QUOTE_ENTITIES else "'",
+                                   text)
+        text = _BEARER.sub(r'\g<key>' + MASK, text)
+        text = _CREDENTIAL_PAIR.sub(r'\g<key>' + MASK, text)
+        if self.token_like:
+            text = _TOKEN_LIKE.sub(MASK, text)
+        return text
+
+    def data(self, value, key=None):
+        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole)."""
+        if isinstance(value, dict):
+            return dict((self.data(name), self.data(item, name)) for name, item in value.items())
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        if isinstance(value, six.string_types):
+            if value and isinstance(key, six.string_types) and _CREDENTIAL_NAME.match(key):
+                return MASK
+            return self.text(value)
+        return value
+
+
+def _invalid_error(response, message):
+    """The error for a status of 400 or more whose body is not a JSON object: the status's class, and invalid."""
+    error_class = error_class_for_status(response.status_code, invalid_body=True)
+    if issubclass(error_class, RateLimited):
+        return error_class(message, response.status_code, response, retry_after=retry_after_seconds(response))
+    return error_class(message, response.status_code, response)
+
+
+def _not_a_document(response, mask):
+    return 'Patreon answered {} with JSON that is not a JSON:API document: {}'.format(
+        response.status_code, _excerpt(response, mask))
+
+
+def _error_document(body, status, mask):
+    """The errors document of an error answer: its body, masked, with an ``errors`` list that says the status."""
+    document = mask.data(body)
+    errors = document.get('errors')
+    if not (isinstance(errors, list) and errors):
+        reason = _REASONS.get(status, 'Error')
+        document['errors'] = [{
+            'status': six.text_type(status), 'title': reason,
+            'detail': 'Patreon answered {} {} without a JSON:API errors list'.format(status, reason)}]
+    return document
+
+
+def _expires_at(expires_in, now):
+    # bool is an int, and NaN fails every comparison: both end here without a date.
+    if isinstance(expires_in, bool) or not isinstance(expires_in, six.integer_types + (float,)):
+        return None
+    if not 0 < expires_in <= MAX_EXPIRES_IN:
+        return None
+    return int((time.time() if now is None else now) + expires_in)
+
+
+def _usable_token(value):
+    return isinstance(value, six.string_types) and _USABLE_TOKEN.match(value) is not None
 
 
 def _text(value):
     return None if value is None else six.text_type(value)
 
 
-def _excerpt(response, secrets):
+def _to_text(value):
+    return value.decode('ascii') if isinstance(value, bytes) else value
+
+
+def _excerpt(response, mask):
     # Secrets are masked in the whole body before it is cut, so no cut can leave part of one.
-    text = response.content.decode('utf-8', 'replace')
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, '***')
-    text = _SECRET_VALUES.sub(r'\1***', text)
+    text = mask.text(response.content.decode('utf-8', 'replace'))
     text = ' '.join(text[:EXCERPT_LENGTH * 4].split())
     if not text:
         return '(empty body)'

@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, Final, NoReturn
 
@@ -7,7 +8,12 @@ from ._typing import JSONObject
 from .exceptions import APIError
 from .jsonapi.parser import JSONAPIParser
 
+logger: logging.Logger
+
 EXCERPT_LENGTH: Final = 200
+MIN_SECRET_LENGTH: Final = 8
+MAX_EXPIRES_IN: Final = 31622400
+MASK: Final = "***"
 
 class ErrorDocument(dict[str, Any]):
     error: APIError
@@ -16,7 +22,7 @@ class ErrorDocument(dict[str, Any]):
     def data(self) -> NoReturn: ...
 
 def decode_json(response: requests.Response, secrets: Iterable[str | None] = ()) -> Any: ...
-def api_error(response: requests.Response, body: Any) -> APIError: ...
+def api_error(response: requests.Response, body: Any, secrets: Iterable[str | None] = ()) -> APIError: ...
 def api_result(
     response: requests.Response, raise_errors: bool = False, secrets: Iterable[str | None] = ()
 ) -> JSONAPIParser | ErrorDocument | None: ...

@@ -101,7 +101,8 @@ def parse_webhook(body, signature, event, secret):
     :param event: the ``X-Patreon-Event`` header (the trigger).
     :param secret: the webhook's secret, or a list of them.
     :raises patreon.exceptions.InvalidSignature: the signature does not match.
-    :raises patreon.exceptions.InvalidWebhook: no event header, or a body that is not a JSON:API document.
+    :raises patreon.exceptions.InvalidWebhook: no event header, or a body that is not a JSON:API document
+        whose ``data`` is a resource (an object with a ``type`` and an ``id``).
 
     Usage::
 
@@ -118,9 +119,16 @@ def parse_webhook(body, signature, event, secret):
         document = json.loads(_as_bytes(body).decode('utf-8'))
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise InvalidWebhook('the body of this {} delivery is not JSON'.format(trigger))
-    if not isinstance(document, dict) or not isinstance(document.get('data'), dict):
-        raise InvalidWebhook('the body of this {} delivery is not a JSON:API document'.format(trigger))
+    data = document.get('data') if isinstance(document, dict) else None
+    # A resource has a type and an id: without them the handler would act on no one (revoke_access(None)).
+    if not isinstance(data, dict) or not _is_name(data.get('type')) or not _is_name(data.get('id')):
+        raise InvalidWebhook('the body of this {} delivery is not a JSON:API document with a resource'.format(
+            trigger))
     return WebhookEvent(trigger, JSONAPIParser(document))
+
+
+def _is_name(value):
+    return isinstance(value, six.string_types) and bool(value)
 
 
 def _as_bytes(value):

@@ -227,13 +227,15 @@ def test_falsy_errors_key_gives_a_document(http):
     assert result.data().id() == '1'
 
 
-def test_error_status_without_errors_key_gives_a_document_by_default(http):
+def test_error_status_without_errors_key_is_an_errors_document_by_default(http):
+    # The status decides: a 404 whose body has no `errors` is no empty result.
     serve(http, 'members/x', {'data': None}, status=404)
 
     result = API(ACCESS_TOKEN).get_members_by_id('x')
 
-    assert isinstance(result, JSONAPIParser)
-    assert result.data() is None
+    assert isinstance(result, ErrorDocument) and result['errors'][0]['status'] == '404'
+    with pytest.raises(NotFound):
+        result.data()
 
 
 @pytest.mark.parametrize('status, body, cls', [

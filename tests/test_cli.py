@@ -25,6 +25,8 @@ from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NE
                          display_width, main)
 from patreon.sandbox import Sandbox
 
+from canned import CannedServer
+
 BAD_TOKEN = '-not-a-valid-token-0123456789'  # starts like an option, as random tokens may
 
 
@@ -442,6 +444,58 @@ def test_server_error_page(capsys, sandbox):
     finally:
         sandbox.clear_faults()
     assert_one_line_error(err, code, EXIT_SERVER, '502', 'not JSON')
+
+
+HTML = {'Content-Type': 'text/html; charset=utf-8'}
+JSON_API = {'Content-Type': 'application/vnd.api+json'}
+
+
+@pytest.mark.parametrize('body', [b'<html><body><h1>Your session has expired</h1></body></html>', b''])
+def test_an_expired_token_answered_with_an_html_page_is_an_authorization_failure(capsys, body):
+    # Seen in the field: a 401 as an HTML page. It is an expired token (exit 3), not Patreon failing (exit 8).
+    with CannedServer([(401, HTML, body)]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN, 'identity'])
+    assert_one_line_error(err, code, EXIT_UNAUTHORIZED, '401', "with the 'identity' scope?")
+    assert out == '' and BAD_TOKEN not in err
+
+
+@pytest.mark.parametrize('status, expected', [(403, EXIT_FORBIDDEN), (404, EXIT_NOT_FOUND), (429, EXIT_RATE_LIMITED),
+                                              (400, EXIT_FAILURE), (503, EXIT_SERVER)])
+def test_an_error_page_that_is_not_json_exits_with_its_status(capsys, status, expected):
+    with CannedServer([(status, HTML, b'<html>Nope</html>')]) as server:
+        code, _, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN, '--retries', '0', 'identity'])
+    assert_one_line_error(err, code, expected, str(status))
+
+
+@pytest.mark.parametrize('status, body, expected', [
+    (503, b'{"message": "Service Unavailable"}', EXIT_SERVER),  # a load balancer's JSON, without errors
+    (500, b'{}', EXIT_SERVER),
+    (429, b'{"errors": []}', EXIT_RATE_LIMITED),
+    (401, b'{"errors": []}', EXIT_UNAUTHORIZED),
+])
+def test_an_error_status_without_errors_is_an_error_of_its_status(capsys, status, body, expected):
+    with CannedServer([(status, JSON_API, body)]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN, '--retries', '0',
+                                      'campaigns'])
+    assert_one_line_error(err, code, expected, str(status))
+    assert out == ''
+
+
+@pytest.mark.parametrize('body', [b'{"data": null}', b'{"data": []}', b'{"meta": {}}', b'[]', b''])
+def test_an_answer_without_the_resource_asked_for_is_patreon_failing(capsys, body):
+    # No traceback, and no empty record: exit 8 with one line.
+    with CannedServer([(200, JSON_API, body)]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN, 'identity'])
+    assert_one_line_error(err, code, EXIT_SERVER)
+    assert out == ''
+
+
+def test_a_page_without_data_is_patreon_failing_not_the_last_page(capsys):
+    with CannedServer([(200, JSON_API, b'{"meta": {"pagination": {"total": 300}}}')]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN, 'members', '1',
+                                      '--format', 'csv'])
+    assert_one_line_error(err, code, EXIT_SERVER, 'JSON:API document')
+    assert out.count('\n') <= 1  # at most the CSV header: no member was made up
 
 
 def test_describe_failure_of_the_remaining_kinds():

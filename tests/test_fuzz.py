@@ -13,10 +13,11 @@ target                                         may raise
                                                cursor that is neither null nor a non-empty string)
 ``webhooks.verify_signature``                  nothing: it returns a ``bool``
 ``webhooks.parse_webhook``                     ``InvalidSignature``; ``InvalidWebhook`` (signed, unusable body)
-``OAuth`` token answers                        ``InvalidResponse`` (not a JSON object); ``OAuthError``
-                                               only with ``raise_errors=True``
-``API`` answers                                ``InvalidResponse`` (not a JSON object); ``APIError``
-                                               subclasses only with ``raise_errors=True``
+``OAuth`` token answers                        ``InvalidResponse`` (not a JSON object, or a 2xx without a
+                                               usable token); ``OAuthError`` only with ``raise_errors=True``
+``API`` answers                                ``InvalidResponse`` (not a JSON object: for 400 or more, the
+                                               status's ``APIError`` too; a 2xx without ``data``);
+                                               ``APIError`` subclasses only with ``raise_errors=True``
 =============================================  =====================================================
 
 Each property is checked against an oracle written here, independently of
@@ -29,7 +30,6 @@ import hashlib
 import hmac
 import json
 import re
-import time
 
 import pytest
 import requests
@@ -423,7 +423,9 @@ def expected_webhook_document(body):
         document = json.loads(_bytes_or_none(body).decode('utf-8'))
     except (ValueError, RuntimeError):  # RuntimeError: RecursionError on Python 3, its base on 2
         return None
-    if not isinstance(document, dict) or not isinstance(document.get('data'), dict):
+    data = document.get('data') if isinstance(document, dict) else None
+    if not isinstance(data, dict) or not all(isinstance(data.get(name), six.string_types) and data.get(name)
+                                             for name in ('type', 'id')):
         return None
     return document
 
@@ -501,13 +503,26 @@ def is_json_object(body):
         return False
 
 
+def is_usable_token(value):
+    """A bearer token can go in a header: printable ASCII, no space, not empty."""
+    return isinstance(value, six.string_types) and bool(value) and all(33 <= ord(c) <= 126 for c in value)
+
+
+def is_a_token_answer(sent):
+    return (is_usable_token(sent.get('access_token')) and
+            (sent.get('refresh_token') is None or is_usable_token(sent['refresh_token'])))
+
+
 def check_oauth_answer(status, body, content_type, raise_errors):
     oauth = OAuth('client-id', 'client-secret', base_url=BASE, raise_errors=raise_errors)
     with answer(status, body, content_type):
         try:
             tokens = oauth.refresh_token('refresh-token')
         except InvalidResponse as exc:
-            assert not is_json_object(body) and exc.status_code == status
+            assert exc.status_code == status
+            assert (not is_json_object(body) or
+                    (status < 400 and not json.loads(body.decode('utf-8')).get('error') and
+                     not is_a_token_answer(json.loads(body.decode('utf-8')))))
             return
         except OAuthError as exc:
             sent = json.loads(body.decode('utf-8'))
@@ -515,20 +530,36 @@ def check_oauth_answer(status, body, content_type, raise_errors):
             return
     sent = json.loads(body.decode('utf-8'))
     assert isinstance(sent, dict) and (not raise_errors or (status < 400 and not sent.get('error')))
+    if status >= 400 or sent.get('error'):
+        # Patreon's error dict, with an error that names the status when it had none
+        expected_error = sent['error'] if sent.get('error') else 'http_{}'.format(status)
+        sent.pop('error', None)
+        assert_same_or_masked(tokens.pop('error'), expected_error)
+        assert_same_or_masked(tokens, sent)
+        return
+    assert is_a_token_answer(sent)
     expires_in = sent.get('expires_in')
-    if (status < 400 and not sent.get('error') and isinstance(expires_in, (int, float)) and
-            not isinstance(expires_in, bool) and has_a_date(expires_in)):
+    if (isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and
+            0 < expires_in <= 366 * 24 * 3600):
         assert isinstance(tokens.pop('expires_at'), six.integer_types)
-    assert 'expires_at' not in tokens  # infinite, NaN or astronomical expires_in: no date, and no failure
+    assert 'expires_at' not in tokens  # negative, NaN, infinite or astronomical expires_in: no date, no failure
     assert canonical(tokens) == canonical(sent)  # NaN is not equal to itself; its JSON is
 
 
-def has_a_date(expires_in):
-    try:
-        int(time.time() + expires_in)
-    except (OverflowError, ValueError):
-        return False
-    return True
+def assert_same_or_masked(got, sent):
+    """``got`` is ``sent``, but for text where a credential may have been masked (it then shows ``***``)."""
+    if isinstance(sent, dict):
+        assert isinstance(got, dict) and set(got) == set(sent)
+        for key in sent:
+            assert_same_or_masked(got[key], sent[key])
+    elif isinstance(sent, list):
+        assert isinstance(got, list) and len(got) == len(sent)
+        for got_item, sent_item in zip(got, sent):
+            assert_same_or_masked(got_item, sent_item)
+    elif isinstance(sent, six.string_types) and got != sent:
+        assert '***' in got
+    else:
+        assert canonical(got) == canonical(sent)
 
 
 def canonical(value):
@@ -549,6 +580,12 @@ def test_oauth_answers_that_are_not_json(status, body, content_type, raise_error
 @example(200, {'access_token': 'a', 'expires_in': 10 ** 400}, False)
 @example(200, {'access_token': 'a', 'expires_in': float('nan')}, False)
 @example(400, {'error': 'invalid_grant', 'error_description': 'caf\u00e9 \U0001f600'}, True)
+@example(200, {'access_token': 'a', 'expires_in': -3600}, False)
+@example(200, {'access_token': 'a', 'expires_in': 1e300}, False)
+@example(200, {'access_token': 'a b', 'refresh_token': 'r'}, False)
+@example(200, {'access_token': 'a', 'refresh_token': 7}, False)
+@example(200, {'scope': 'identity'}, False)
+@example(503, {'message': 'Service Unavailable'}, False)
 def test_oauth_answers_of_arbitrary_json(status, value, raise_errors):
     count('OAuth answers (arbitrary JSON)')
     check_oauth_answer(status, json.dumps(value).encode('utf-8'), 'application/json', raise_errors)
@@ -561,13 +598,25 @@ api_bodies = (not_json | json_values.map(lambda v: json.dumps(v).encode('utf-8')
                   lambda v: json.dumps(v).encode('utf-8')))
 
 
+def is_a_document(sent):
+    return isinstance(sent, dict) and 'data' in sent and (sent['data'] is None or
+                                                          isinstance(sent['data'], (dict, list)))
+
+
 def check_api_answer(status, body, raise_errors):
     api = API('access-token', base_url=BASE, raise_errors=raise_errors, max_retries=0)
     with answer(status, body, 'application/vnd.api+json'):
         try:
             result = api.get_identity()
         except InvalidResponse as exc:
-            assert not is_json_object(body) and exc.status_code == status
+            assert exc.status_code == status
+            if status >= 400:  # the status first: the class of the status, and invalid
+                assert not is_json_object(body)
+                assert type(exc) is error_class_for_status(status, invalid_body=True)
+                assert isinstance(exc, error_class_for_status(status))
+            else:
+                assert not isinstance(exc, APIError)
+                assert not is_json_object(body) or not is_a_document(json.loads(body.decode('utf-8')))
             return
         except APIError as exc:
             sent = json.loads(body.decode('utf-8'))
@@ -575,18 +624,30 @@ def check_api_answer(status, body, raise_errors):
             assert type(exc) is error_class_for_status(status) and exc.status_code == status
             return
     sent = json.loads(body.decode('utf-8'))
-    if sent.get('errors'):
-        assert isinstance(result, ErrorDocument) and result == sent and not raise_errors
+    if status >= 400 or sent.get('errors'):
+        assert isinstance(result, ErrorDocument) and not raise_errors
         assert type(result.error) is error_class_for_status(status)
+        if isinstance(sent.get('errors'), list) and sent['errors']:
+            assert_same_or_masked(result, sent)
+        else:  # an errors list that says the status, beside the body's own keys
+            assert result['errors'][0]['status'] == str(status)
+            assert_same_or_masked(dict((k, v) for k, v in result.items() if k != 'errors'),
+                                  dict((k, v) for k, v in sent.items() if k != 'errors'))
         with pytest.raises(APIError):
             result.data()
     else:
+        assert is_a_document(sent)
         assert isinstance(result, JSONAPIParser) and result.json_data == sent
 
 
 @fuzz(FULL)
 @given(st.sampled_from(STATUSES), api_bodies, st.booleans())
 @example(401, json.dumps({'errors': [{'detail': 'caf\u00e9 \U0001f600'}]}).encode('utf-8'), False)
+@example(503, b'{"message": "Service Unavailable"}', False)
+@example(429, b'{"errors": []}', True)
+@example(401, b'<html>Session expired</html>', False)
+@example(200, b'{}', False)
+@example(200, b'"a string"', True)
 def test_api_answers_of_arbitrary_bodies(status, body, raise_errors):
     count('API answers')
     check_api_answer(status, body, raise_errors)

@@ -2,11 +2,18 @@
 """patreon.responses: how an HTTP answer becomes a document, an errors dict, a token dict or an exception."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import pytest
+import json
 
+import pytest
+import six
+
+from canned import CannedServer
 from helpers import ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN, fetch, fixture_bytes, load_fixture
-from patreon.exceptions import (APIError, InvalidResponse, InvalidServerResponse, NotFound, OAuthError, RateLimited,
-                                ServerError, Unauthorized)
+from patreon.exceptions import (APIError, InvalidErrorResponse, InvalidForbiddenResponse, InvalidNotFoundResponse,
+                                InvalidRateLimitedResponse, InvalidResponse, InvalidServerResponse,
+                                InvalidUnauthorizedResponse, NotFound, OAuthError, RateLimited, ServerError,
+                                Unauthorized, error_class_for_status)
+from patreon.api import API
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.responses import EXCERPT_LENGTH, ErrorDocument, api_error, api_result, decode_json, oauth_result
 
@@ -149,12 +156,16 @@ def test_api_result_falsy_errors_is_a_document():
     assert isinstance(api_result(fetch(200, {'data': [], 'errors': []})), JSONAPIParser)
 
 
-def test_api_result_error_status_without_errors_is_a_document_by_default():
-    # 0.5.1 wrapped any body without `errors`, whatever the status.
+def test_api_result_error_status_without_errors_is_an_errors_document():
+    # 0.5.1 wrapped any body without `errors` in a parser whose data() was None: a 404 read as "nothing there".
     result = api_result(fetch(404, {'data': None}))
 
-    assert isinstance(result, JSONAPIParser)
-    assert result.data() is None
+    assert isinstance(result, ErrorDocument)
+    assert result['data'] is None
+    assert result['errors'] == [{'status': '404', 'title': 'Not Found',
+                                 'detail': 'Patreon answered 404 Not Found without a JSON:API errors list'}]
+    with pytest.raises(NotFound):
+        result.data()
 
 
 def test_api_result_raise_errors():
@@ -221,7 +232,17 @@ def test_oauth_result_error_dict_is_returned_as_is():
 
     assert oauth_result(fetch(400, body)) == {'error': 'invalid_grant'}
     assert oauth_result(fetch(200, body)) == {'error': 'invalid_grant'}
-    assert oauth_result(fetch(401, {'message': 'no'})) == {'message': 'no'}
+
+
+@pytest.mark.parametrize('status, body', [(401, {'message': 'no'}), (503, {}), (429, {'error': ''}),
+                                          (500, {'error': None, 'scope': 'identity'})])
+def test_oauth_result_error_status_without_error_says_the_status(status, body):
+    # `if 'error' in tokens` is how callers (and the README) tell a refusal; a 503 {} must not read as tokens.
+    result = oauth_result(fetch(status, body))
+
+    assert result['error'] == 'http_{}'.format(status)
+    assert dict((k, v) for k, v in result.items() if k != 'error') == \
+        dict((k, v) for k, v in body.items() if k != 'error')
 
 
 def test_oauth_result_raise_errors():
@@ -256,7 +277,267 @@ def test_a_5xx_page_that_is_not_json_is_a_server_error_too():
     assert '502' in str(error) and 'Bad gateway' in str(error)
 
 
-def test_a_4xx_page_that_is_not_json_is_only_an_invalid_response():
+def test_a_2xx_body_that_is_not_json_is_only_an_invalid_response():
     with pytest.raises(InvalidResponse) as info:
-        decode_json(fetch(403, b'<html>Checking your browser</html>', content_type='text/html'))
-    assert not isinstance(info.value, APIError) and info.value.status_code == 403
+        decode_json(fetch(200, b'<html>Down for maintenance</html>', content_type='text/html'))
+    assert not isinstance(info.value, APIError) and info.value.status_code == 200
+
+
+# The status decides: every answer of 400 or more is an error, whatever its body -----------------------------------
+
+ERROR_STATUSES = [400, 401, 403, 404, 409, 429, 500, 502, 503, 504]
+# JSON objects an error answer has come with, none of them with a usable errors list.
+ERROR_OBJECTS_WITHOUT_ERRORS = [{}, {'errors': []}, {'errors': None}, {'errors': 'oops'}, {'errors': {}},
+                                {'message': 'Service Unavailable'}, {'data': None}, {'data': []}]
+
+
+@pytest.mark.parametrize('status', ERROR_STATUSES)
+@pytest.mark.parametrize('body', ERROR_OBJECTS_WITHOUT_ERRORS)
+def test_an_error_status_without_errors_is_an_errors_document_that_says_the_status(status, body):
+    result = api_result(fetch(status, body, headers={'x-patreon-uuid': 'req-1'}))
+
+    assert isinstance(result, ErrorDocument) and 'errors' in result and result.get('errors')
+    assert result['errors'][0]['status'] == str(status)
+    assert result['errors'][0]['title'] and str(status) in result['errors'][0]['detail']
+    for key, value in body.items():  # the body's own keys stay
+        if key != 'errors':
+            assert result[key] == value
+    assert type(result.error) is error_class_for_status(status)
+    assert result.error.status_code == status and result.error.request_id == 'req-1'
+    assert not isinstance(result.error, InvalidResponse)
+    with pytest.raises(error_class_for_status(status)):
+        result.data()
+
+
+@pytest.mark.parametrize('status', ERROR_STATUSES)
+@pytest.mark.parametrize('body', ERROR_OBJECTS_WITHOUT_ERRORS)
+def test_an_error_status_without_errors_raises_the_status_class(status, body):
+    with pytest.raises(APIError) as info:
+        api_result(fetch(status, body), raise_errors=True)
+
+    assert type(info.value) is error_class_for_status(status)
+    assert info.value.status_code == status and info.value.errors == []
+    assert str(info.value).startswith('{} '.format(status))
+
+
+def test_an_errors_list_that_is_there_is_kept_as_sent():
+    body = load_fixture('error_401.json')
+
+    result = api_result(fetch(401, dict(body, meta={'a': 1})))
+
+    assert result == dict(body, meta={'a': 1})
+
+
+NOT_A_JSON_OBJECT = [
+    (b'<html><title>Session expired</title></html>', 'text/html'),
+    (b'', 'text/html'),
+    (b'   \n', 'application/json'),
+    (b'Service Unavailable', 'text/plain'),
+    (b'{"errors": [{"status": "401"', 'application/json'),  # cut
+    (b'[]', 'application/json'),
+    (b'["errors"]', 'application/json'),
+    (b'"Unauthorized"', 'application/json'),
+    (b'401', 'application/json'),
+    (b'null', 'application/json'),
+]
+
+
+@pytest.mark.parametrize('status', ERROR_STATUSES)
+@pytest.mark.parametrize('body, content_type', NOT_A_JSON_OBJECT)
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_an_error_status_with_a_body_that_is_not_a_json_object_is_the_status_class_and_invalid(
+        status, body, content_type, raise_errors):
+    # Raised in both modes: 0.5.1's callers met a ValueError there (the contract); now it also says the status.
+    with pytest.raises(InvalidResponse) as info:
+        api_result(fetch(status, body, content_type=content_type, headers={'x-patreon-uuid': 'req-2'}),
+                   raise_errors=raise_errors)
+
+    error = info.value
+    assert type(error) is error_class_for_status(status, invalid_body=True)
+    assert isinstance(error, error_class_for_status(status)) and isinstance(error, APIError)
+    assert isinstance(error, ValueError)
+    assert error.status_code == status and error.errors == [] and error.request_id == 'req-2'
+    assert str(status) in str(error)
+
+
+def test_a_401_html_page_is_caught_by_except_unauthorized_and_by_except_value_error():
+    response = fetch(401, b'<html><body>Your session has expired</body></html>', content_type='text/html')
+
+    for handler in (Unauthorized, InvalidResponse, ValueError, InvalidUnauthorizedResponse, InvalidErrorResponse):
+        try:
+            api_result(response)
+        except handler as exc:
+            assert 'Your session has expired' in str(exc)
+        else:  # pragma: no cover - the failure of this test
+            raise AssertionError('{} did not catch it'.format(handler.__name__))
+
+
+@pytest.mark.parametrize('status, cls', [
+    (400, InvalidErrorResponse), (401, InvalidUnauthorizedResponse), (403, InvalidForbiddenResponse),
+    (404, InvalidNotFoundResponse), (429, InvalidRateLimitedResponse), (500, InvalidServerResponse),
+    (503, InvalidServerResponse), (418, InvalidErrorResponse),
+])
+def test_the_classes_of_error_statuses_with_bodies_that_are_not_json(status, cls):
+    assert error_class_for_status(status, invalid_body=True) is cls
+    with pytest.raises(cls):
+        decode_json(fetch(status, b'<html></html>', content_type='text/html'))
+
+
+def test_a_429_page_that_is_not_json_keeps_its_retry_after():
+    with pytest.raises(RateLimited) as info:
+        api_result(fetch(429, b'<html>Slow down</html>', content_type='text/html', headers={'Retry-After': '7'}))
+
+    assert info.value.retry_after == 7.0 and isinstance(info.value, InvalidResponse)
+
+
+def test_error_headers_worth_keeping():
+    headers = {'x-patreon-uuid': 'uuid-3', 'x-patreon-sha': 'abc123', 'cf-ray': '8a1b2c3d4e5f-AMS'}
+
+    json_error = api_result(fetch(503, {}, headers=headers)).error
+    with pytest.raises(InvalidServerResponse) as info:
+        api_result(fetch(502, b'<html></html>', content_type='text/html', headers=headers))
+
+    for error in (json_error, info.value):
+        assert (error.request_id, error.patreon_sha, error.cf_ray) == ('uuid-3', 'abc123', '8a1b2c3d4e5f-AMS')
+    assert APIError(500).patreon_sha is None and APIError(500).cf_ray is None
+
+
+# A 2xx answer is data only when it is a JSON:API document -----------------------------------------------------------
+
+@pytest.mark.parametrize('body, content_type', [
+    (b'{}', 'application/json'),
+    (b'{"meta": {"pagination": {"total": 300}}}', 'application/json'),
+    (b'{"errors": []}', 'application/json'),
+    (b'{"data": "member"}', 'application/json'),
+    (b'{"data": 1}', 'application/json'),
+    (b'{"data": true}', 'application/json'),
+    (b'[]', 'application/json'),
+    (b'[{"type": "member", "id": "1"}]', 'application/json'),
+    (b'"ok"', 'application/json'),
+    (b'3', 'application/json'),
+    (b'null', 'application/json'),
+    (b'', 'application/json'),       # an empty 200: a document was due (fail closed, as since the contract suite)
+    (b'  \r\n', 'application/json'),
+    (b'<html>Down for maintenance</html>', 'text/html'),  # maintenance pages have come with status 200
+])
+@pytest.mark.parametrize('status', [200, 201])
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_a_2xx_answer_that_is_not_a_document_is_an_invalid_response(body, content_type, status, raise_errors):
+    with pytest.raises(InvalidResponse) as info:
+        api_result(fetch(status, body, content_type=content_type), raise_errors=raise_errors)
+
+    assert type(info.value) is InvalidResponse and info.value.status_code == status
+    assert str(status) in str(info.value)
+
+
+@pytest.mark.parametrize('body', [{'data': None}, {'data': []}, {'data': {'type': 'member', 'id': '1'}}])
+def test_a_2xx_document_with_data_null_a_list_or_a_resource_is_data(body):
+    assert api_result(fetch(200, body)).json_data == body
+
+
+def test_a_status_neither_success_nor_error_is_an_invalid_response():
+    with pytest.raises(InvalidResponse) as info:
+        api_result(fetch(300, {'data': []}))
+
+    assert info.value.status_code == 300 and not isinstance(info.value, APIError)
+
+
+# Token answers: a 2xx is tokens only with a usable access token; expires_in is untrusted ---------------------------
+
+@pytest.mark.parametrize('body', [
+    {}, {'scope': 'identity'}, {'access_token': None}, {'access_token': ''}, {'access_token': 123},
+    {'access_token': True}, {'access_token': ['tok']}, {'access_token': {'value': 'tok'}},
+    {'access_token': 'tok en'}, {'access_token': 'token\n'}, {'access_token': 'tok\x00en'},
+    {'access_token': 'jet\u00f3n'}, {'access_token': 'ok_token', 'refresh_token': 123},
+    {'access_token': 'ok_token', 'refresh_token': ''}, {'access_token': 'ok_token', 'refresh_token': 'refresh value'},
+    {'access_token': '', 'error': ''},
+])
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_a_2xx_token_answer_without_a_usable_token_is_an_invalid_response(body, raise_errors):
+    with pytest.raises(InvalidResponse) as info:
+        oauth_result(fetch(200, body), raise_errors=raise_errors)
+
+    message = str(info.value)
+    assert 'usable' in message and info.value.status_code == 200 and not isinstance(info.value, OAuthError)
+    for value in body.values():
+        if isinstance(value, six.string_types) and len(value) > 2:
+            assert value not in message  # never quoted: it may be a credential
+
+
+def test_a_token_answer_without_a_refresh_token_is_tokens():
+    assert oauth_result(fetch(200, {'access_token': 'tok', 'refresh_token': None}), now=0) == \
+        {'access_token': 'tok', 'refresh_token': None}
+
+
+@pytest.mark.parametrize('expires_in', [
+    -1, -3600, 0, 0.0, -0.5, float('nan'), float('inf'), float('-inf'), 10 ** 400, -10 ** 400, 1e300, 10 ** 12,
+    366 * 24 * 3600 + 1, True, False, '3600', '', None, [], {}, [3600]])
+def test_an_absurd_expires_in_gives_no_expires_at_and_no_error(expires_in):
+    body = {'access_token': 'tok', 'expires_in': expires_in}
+
+    for raise_errors in (False, True):
+        result = oauth_result(fetch(200, body), raise_errors=raise_errors, now=1700000000)
+        assert 'expires_at' not in result
+        assert result['access_token'] == 'tok'
+
+
+@pytest.mark.parametrize('expires_in, expires_at', [
+    (1, 1700000001), (3600, 1700003600), (2678400, 1702678400), (1.75, 1700000001), (366 * 24 * 3600, 1731622400)])
+def test_a_sensible_expires_in_gives_expires_at(expires_in, expires_at):
+    result = oauth_result(fetch(200, {'access_token': 'tok', 'expires_in': expires_in}), now=1700000000)
+
+    assert result['expires_at'] == expires_at and isinstance(result['expires_at'], six.integer_types)
+
+
+@pytest.mark.parametrize('body, content_type', [(b'<html>Bad gateway</html>', 'text/html'),
+                                                (b'[]', 'application/json')])
+def test_a_5xx_token_answer_that_is_not_an_object_is_a_server_error(body, content_type):
+    with pytest.raises(InvalidServerResponse):
+        oauth_result(fetch(502, body, content_type=content_type))
+
+
+# Over real HTTP: what the issue saw ---------------------------------------------------------------------------------
+
+def members_page(first_id, count, next_cursor):
+    page = {'data': [{'type': 'member', 'id': str(first_id + n)} for n in range(count)],
+            'meta': {'pagination': {'total': 300}}}
+    if next_cursor:
+        page['meta']['pagination']['cursors'] = {'next': next_cursor}
+    return json.dumps(page).encode('utf-8')
+
+
+@pytest.mark.parametrize('raise_errors', [False, True])
+@pytest.mark.parametrize('status, body', [(503, b'{"message": "Service Unavailable"}'), (500, b'{}'),
+                                          (429, b'{"errors": []}')])
+def test_paginate_raises_on_an_error_status_without_errors_rather_than_stop_short(raise_errors, status, body):
+    json_api = {'Content-Type': 'application/vnd.api+json'}
+    answers = [(200, json_api, members_page(0, 100, 'c2'))] + [(status, json_api, body)] * 2
+    with CannedServer(answers) as server:
+        api = API('access-token-0123456789', base_url=server.url, raise_errors=raise_errors, max_retries=1)
+        api.transport.sleep = lambda seconds: None
+        seen = []
+        with pytest.raises(error_class_for_status(status)):
+            for member in api.paginate(api.get_campaigns_by_id_members, 'c', page_size=100):
+                seen.append(member)
+    assert len(seen) == 100  # the first page, then the error: never "100 members, done"
+
+
+def test_a_401_html_page_over_http_is_unauthorized_in_both_modes():
+    page = b'<!DOCTYPE html><html><head><title>Login</title></head><body>Session expired</body></html>'
+    with CannedServer([(401, {'Content-Type': 'text/html'}, page)]) as server:
+        for raise_errors in (False, True):
+            with pytest.raises(Unauthorized) as info:
+                API('access-token-0123456789', base_url=server.url, raise_errors=raise_errors).get_identity()
+            assert isinstance(info.value, InvalidResponse) and 'Session expired' in str(info.value)
+
+
+def test_masking_leaves_an_ordinary_refusal_readable():
+    # Only credentials go: error codes, URIs, dates and words of the message stay.
+    body = {'error': 'invalid_client_credentials_given',
+            'error_description': 'redirect_uri https://example.org/oauth/redirect does not match (2024-01-01)'}
+
+    with pytest.raises(OAuthError) as info:
+        oauth_result(fetch(400, body), raise_errors=True, secrets=(CLIENT_SECRET, REFRESH_TOKEN, 'short'))
+
+    assert (info.value.error, info.value.error_description) == (body['error'], body['error_description'])
+    assert oauth_result(fetch(400, body), secrets=(CLIENT_SECRET,)) == body

@@ -16,22 +16,25 @@ import io
 import json
 import logging
 import os
+import pickle
 import re
 import ssl
 
 import pytest
 import requests
 import responses
+import six
 from six.moves.urllib.parse import parse_qs, urlsplit
 
 import patreon
-from patreon import entitlements, webhooks
+from patreon import entitlements, exceptions, webhooks
 from patreon.exceptions import (APIError, Forbidden, InvalidResponse, InvalidSignature, InvalidWebhook, NotFound,
                                 OAuthError, PaginationError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
 from patreon.oauth import check_state, make_state
 from patreon.sandbox import Sandbox
 
+from canned import CannedServer as Canned
 from helpers import closed_port
 from reliability_report import tally
 
@@ -46,6 +49,7 @@ BOGUS_TOKEN = 'bogus_access_TOKEN_9f8e7d6c5b4a39281706'
 BOGUS_REFRESH_TOKEN = 'bogus_refresh_TOKEN_1a2b3c4d5e6f70819'
 WRONG_CLIENT_SECRET = 'wrong_client_SECRET_0a9b8c7d6e5f4a3b2c1d'
 WEBHOOK_SECRET = 'webhook_SECRET_5f4e3d2c1b0a99887766'
+PROTOCOLS = range(pickle.HIGHEST_PROTOCOL + 1)
 
 
 # Where secrets are looked for ------------------------------------------------------------------------------------
@@ -116,6 +120,14 @@ def assert_no_secret_in_urls(sandbox, secrets):
 def assert_no_secret_in_exception(exc, secrets):
     for text in (str(exc), repr(exc), repr(exc.args)):
         assert secrets.found_in(text) == [], '{} leaks a secret'.format(type(exc).__name__)
+    if isinstance(exc, PatreonError):
+        for text in (repr(getattr(exc, 'errors', None)), repr(getattr(exc, 'error_description', None))):
+            assert secrets.found_in(text) == [], '{} leaks a secret in an attribute'.format(type(exc).__name__)
+        for protocol in PROTOCOLS:
+            data = pickle.dumps(exc, protocol)
+            assert [secret for secret in secrets.values if secret.encode('utf-8') in data] == [], \
+                '{} leaks a secret in its pickle (protocol {})'.format(type(exc).__name__, protocol)
+        tally('secrets', 'pickled exceptions', 'pickles searched', len(PROTOCOLS))
     tally('secrets', 'exception messages and reprs', 'exceptions searched')
 
 
@@ -258,6 +270,14 @@ def provoke_local_errors(secrets):
         raised(entitlements.is_active_patron, JSONAPIResource({'type': 'member', 'id': '1'}, None)),
         raised(api.get_identity),
     ]
+    # Error statuses with a page that is not JSON: the status's class, and invalid.
+    with responses.RequestsMock() as mock:
+        for status in (400, 401, 403, 404, 429):
+            mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
+                     body='<html>Denied: Bearer {}</html>'.format(BOGUS_TOKEN), content_type='text/html')
+            errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
+                                             max_retries=0).get_identity))
+            mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
     # Answers no sandbox sends: a JSON 5xx, and token answers cut or garbled around the tokens.
     access, refresh = 'new_access_TOKEN_' + 'a' * 40, 'new_refresh_TOKEN_' + 'b' * 40
     secrets.add(access, refresh)
@@ -279,7 +299,6 @@ def provoke_local_errors(secrets):
 
 
 def exception_types_of_the_package():
-    from patreon import exceptions
     types = set(value for value in vars(exceptions).values()
                 if isinstance(value, type) and issubclass(value, PatreonError) and value is not PatreonError)
     return types | set([entitlements.MissingFieldError])
@@ -304,6 +323,240 @@ def test_no_exception_of_any_type_holds_a_secret(sb, secrets, caplog):
         assert not any(token in str(error) for error in errors)
     assert_no_secret_in_logs(caplog, secrets)
     assert_no_secret_in_urls(sb, secrets)
+
+
+# Credentials an answer echoes, and fresh tokens in garbled answers: masked in every message -------------------------
+
+# Shaped like real ones (mixed case and digits), unknown to the client: only their shape can hide them.
+FRESH_ACCESS = 'Zq8vTx2LmN4pRs6Uw9Yb1Dc3Fg5Hj7Kk0AeBiCoDuEy'
+FRESH_REFRESH = 'Rf3Gh5Jk7Lm9Np1Qr2St4Uv6Wx8Yz0AbCdEfGhIjKl'
+
+
+def canned_api(server, **kwargs):
+    api = patreon.API(BOGUS_TOKEN, base_url=server.url, max_retries=0, refresh_token=BOGUS_REFRESH_TOKEN, **kwargs)
+    api.transport.sleep = lambda seconds: None
+    return api
+
+
+def canned_oauth(server, **kwargs):
+    return patreon.OAuth('client-id', WRONG_CLIENT_SECRET, base_url=server.url, **kwargs)
+
+
+def json_answer(status, body, **headers):
+    headers.setdefault('Content-Type', 'application/vnd.api+json')
+    return status, headers, json.dumps(body).encode('utf-8')
+
+
+def texts_of(value):
+    """Every text a caller may log: str and repr of the value, and of its errors and arguments."""
+    texts = [six.text_type(value), repr(value)]
+    for name in ('errors', 'args', 'error', 'error_description'):
+        texts.append(repr(getattr(value, name, None)))
+    return texts
+
+
+def assert_hidden(value, *credentials):
+    for text in texts_of(value):
+        for credential in credentials:
+            assert credential not in text
+            assert credential[:12] not in text  # nor its beginning
+
+
+ECHOES = [
+    'The token {token} has expired',
+    'Authorization: Bearer {token}',
+    'refresh_token={refresh} is not valid for client_secret={secret}',
+    "{{'access_token': '{token}'}}",
+    '{{"refresh_token" :  "{refresh}"}}',
+]
+
+
+@pytest.mark.parametrize('echo', ECHOES)
+@pytest.mark.parametrize('where', ['detail', 'title', 'code_name'])
+def test_an_api_error_that_echoes_a_credential_masks_it(echo, where):
+    text = echo.format(token=BOGUS_TOKEN, refresh=BOGUS_REFRESH_TOKEN, secret=WRONG_CLIENT_SECRET)
+    body = {'errors': [{where: text, 'status': '401', 'source': {'parameter': text}}]}
+    with Canned([json_answer(401, body)]) as server:
+        document = canned_api(server).get_identity()
+        with pytest.raises(Unauthorized) as info:
+            canned_api(server, raise_errors=True).get_identity()
+    for value in (info.value, document, document.error):
+        assert_hidden(value, BOGUS_TOKEN, BOGUS_REFRESH_TOKEN, WRONG_CLIENT_SECRET)
+    assert '***' in str(document['errors'][0][where])
+    with pytest.raises(Unauthorized):
+        document.data()
+
+
+@pytest.mark.parametrize('echo', ECHOES + ['invalid code {code}', 'client_secret {secret} does not match'])
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_an_oauth_error_that_echoes_a_credential_masks_it(echo, raise_errors):
+    code = 'auth_CODE_5a6b7c8d9e0f1a2b'
+    text = echo.format(token=FRESH_ACCESS, refresh=BOGUS_REFRESH_TOKEN, secret=WRONG_CLIENT_SECRET, code=code)
+    body = {'error': 'invalid_grant', 'error_description': text, 'hint': text}
+    with Canned([json_answer(400, body, **{'Content-Type': 'application/json'})]) as server:
+        oauth = canned_oauth(server, raise_errors=raise_errors)
+        results = []
+        for call, args in ((oauth.refresh_token, (BOGUS_REFRESH_TOKEN,)), (oauth.get_tokens, (code, 'http://r'))):
+            try:
+                results.append(call(*args))
+            except OAuthError as exc:
+                results.append(exc)
+    for result in results:
+        assert_hidden(result, FRESH_ACCESS, BOGUS_REFRESH_TOKEN, WRONG_CLIENT_SECRET)
+        if isinstance(result, OAuthError):
+            assert result.error == 'invalid_grant' and '***' in result.error_description
+        else:
+            assert result['error'] == 'invalid_grant' and '***' in result['error_description']
+    assert code not in ' '.join(texts_of(results[1]))
+
+
+GARBLED_TOKEN_ANSWERS = [
+    ('form-encoded', 'access_token={a}&refresh_token={r}&expires_in=2678400&token_type=Bearer'),
+    ('single-quoted', "{{'access_token': '{a}', 'refresh_token': '{r}', 'expires_in': 2678400}}"),
+    ('odd spacing', '{{ "access_token"\t :\n  "{a}" ,"refresh_token"  :"{r}", "scope": "identity"'),
+    ('escaped JSON in a string', '"{{\\"access_token\\": \\"{a}\\", \\"refresh_token\\": \\"{r}\\"}}"x'),
+    ('HTML with escaped quotes',
+     '<html><body><pre>{{&quot;access_token&quot;: &quot;{a}&quot;, &quot;refresh_token&quot;: '
+     '&quot;{r}&quot;}}</pre></body></html>'),
+    ('HTML table', '<html><table><tr><td>access_token</td><td>{a}</td></tr>'
+                   '<tr><td>refresh_token</td><td>{r}</td></tr></table></html>'),
+    ('HTML form', '<form><input type="hidden" name="access_token" value="{a}">'
+                  '<input name="refresh_token" value="{r}"></form>'),
+    ('XML', '<token><access_token>{a}</access_token><refresh_token>{r}</refresh_token></token>'),
+    ('YAML', 'access_token: {a}\nrefresh_token: {r}\nexpires_in: 2678400\n'),
+    ('plain text', 'Your new tokens are {a} and {r}.'),
+    ('cut JSON', '{{"access_token": "{a}", "refresh_token": "{r}"'),
+    ('cut inside a token', '{{"token_type": "Bearer", "access_token": "{a_half}'),
+]
+
+
+@pytest.mark.parametrize('shape, template', GARBLED_TOKEN_ANSWERS, ids=[shape for shape, _ in GARBLED_TOKEN_ANSWERS])
+@pytest.mark.parametrize('status', [200, 502])
+def test_a_garbled_token_answer_masks_the_fresh_tokens_in_any_shape(shape, template, status):
+    body = template.format(a=FRESH_ACCESS, r=FRESH_REFRESH, a_half=FRESH_ACCESS[:30])
+    with Canned([(status, {'Content-Type': 'text/html'}, body.encode('utf-8'))]) as server:
+        for raise_errors in (False, True):
+            with pytest.raises(InvalidResponse) as info:
+                canned_oauth(server, raise_errors=raise_errors).refresh_token(BOGUS_REFRESH_TOKEN)
+            assert_hidden(info.value, FRESH_ACCESS, FRESH_REFRESH, FRESH_ACCESS[:30], WRONG_CLIENT_SECRET)
+            assert str(status) in str(info.value)
+            assert isinstance(info.value, ServerError) == (status >= 500)
+
+
+def test_a_token_answer_without_an_access_token_never_quotes_the_refresh_token():
+    body = {'refresh_token': FRESH_REFRESH, 'expires_in': 3600}
+    with Canned([json_answer(200, body, **{'Content-Type': 'application/json'})]) as server:
+        with pytest.raises(InvalidResponse) as info:
+            canned_oauth(server).refresh_token(BOGUS_REFRESH_TOKEN)
+    assert 'access_token' in str(info.value)
+    assert_hidden(info.value, FRESH_REFRESH)
+
+
+# Pickles: no credential inside, and the same error once unpickled --------------------------------------------------
+
+PUBLIC_ATTRIBUTES = ('status_code', 'errors', 'request_id', 'patreon_sha', 'cf_ray', 'error', 'error_description',
+                     'retry_after')
+ERROR_HEADERS = {'x-patreon-uuid': 'uuid-77', 'x-patreon-sha': 'sha-77', 'cf-ray': 'ray-77-AMS'}
+
+
+def api_errors_over_http():
+    """An error of every class an API call raises, each with the real response of a request with the token."""
+    html = dict(ERROR_HEADERS, **{'Content-Type': 'text/html'})
+    answers = [
+        json_answer(401, {'errors': [{'title': 'Unauthorized', 'detail': 'expired'}]}, **ERROR_HEADERS),
+        json_answer(403, {'errors': [{'title': 'Forbidden'}]}), json_answer(404, {}),
+        json_answer(429, {'errors': [{'retry_after_seconds': 7}]}, **{'Retry-After': '7'}),
+        json_answer(400, {'errors': [{'code_name': 'ParameterInvalid'}]}),
+        json_answer(503, {'message': 'Service Unavailable'}),
+        (401, html, b'<html>Session expired</html>'), (403, html, b'<html>Blocked</html>'),
+        (404, html, b''), (429, dict(html, **{'Retry-After': '9'}), b'<html>Slow down</html>'),
+        (400, html, b'<html>Bad</html>'), (502, html, b'<html>Bad gateway</html>'),
+        json_answer(200, ['not', 'a', 'document']), json_answer(200, {'meta': {}}),
+    ]
+    errors = []
+    with Canned(answers) as server:
+        api = canned_api(server, raise_errors=True)
+        for _ in answers:
+            errors.append(raised(api.get_identity))
+    return errors
+
+
+def oauth_errors_over_http():
+    answers = [json_answer(400, {'error': 'invalid_grant', 'error_description': 'expired'}),
+               json_answer(503, {}),
+               (200, {'Content-Type': 'text/html'}, b'<html>Maintenance</html>'),
+               (503, {'Content-Type': 'text/html'}, b'<html>Unavailable</html>'),
+               json_answer(200, {'refresh_token': FRESH_REFRESH})]
+    with Canned(answers) as server:
+        oauth = canned_oauth(server, raise_errors=True)
+        return [raised(oauth.refresh_token, BOGUS_REFRESH_TOKEN) for _ in answers]
+
+
+def test_a_pickled_error_carries_no_credential_and_reads_the_same_once_unpickled():
+    errors = api_errors_over_http() + oauth_errors_over_http()
+    credentials = [BOGUS_TOKEN, BOGUS_REFRESH_TOKEN, WRONG_CLIENT_SECRET]
+    kinds = set()
+    for error in errors:
+        kinds.add(type(error))
+        sent = error.response.request
+        # The credentials were within reach: in the request's header, or its form body.
+        assert ('Bearer ' + BOGUS_TOKEN == sent.headers.get('Authorization') or
+                WRONG_CLIENT_SECRET in (sent.body or ''))
+        for protocol in PROTOCOLS:
+            data = pickle.dumps(error, protocol)
+            for credential in credentials:
+                assert credential.encode('ascii') not in data, (type(error).__name__, protocol)
+            copy = pickle.loads(data)
+            assert type(copy) is type(error)
+            assert six.text_type(copy) == six.text_type(error) and copy.args == error.args
+            for name in PUBLIC_ATTRIBUTES:
+                assert getattr(copy, name, 'absent') == getattr(error, name, 'absent'), name
+            assert copy.response is None
+    assert kinds == set([Unauthorized, Forbidden, NotFound, RateLimited, APIError, ServerError, OAuthError,
+                         InvalidResponse, exceptions.InvalidErrorResponse, exceptions.InvalidUnauthorizedResponse,
+                         exceptions.InvalidForbiddenResponse, exceptions.InvalidNotFoundResponse,
+                         exceptions.InvalidRateLimitedResponse, exceptions.InvalidServerResponse])
+    assert errors[0].request_id == 'uuid-77' and errors[0].patreon_sha == 'sha-77' and errors[0].cf_ray == 'ray-77-AMS'
+    tally('secrets', 'pickled exceptions', 'pickles compared', len(errors) * len(PROTOCOLS))
+
+
+def test_an_errors_document_pickles_without_credentials():
+    body = {'errors': [{'title': 'Unauthorized', 'detail': 'token {} expired'.format(BOGUS_TOKEN)}]}
+    with Canned([json_answer(401, body)]) as server:
+        document = canned_api(server).get_identity()
+    for protocol in PROTOCOLS:
+        data = pickle.dumps(document, protocol)
+        assert BOGUS_TOKEN.encode('ascii') not in data
+        copy = pickle.loads(data)
+        assert copy == document and isinstance(copy.error, Unauthorized) and str(copy.error) == str(document.error)
+        with pytest.raises(Unauthorized):
+            copy.data()
+
+
+def test_a_foreign_error_kept_on_an_exception_is_pickled_without_its_request():
+    # E.g. the failure of a refresh kept beside the 401: a requests exception holds its request, token included.
+    with Canned([json_answer(401, {'errors': [{'title': 'Unauthorized'}]})]) as server:
+        error = raised(canned_api(server, raise_errors=True).get_identity)
+    error.cause_of_failure = requests.ConnectionError('connection refused', request=error.response.request)
+    for protocol in PROTOCOLS:
+        data = pickle.dumps(error, protocol)
+        assert BOGUS_TOKEN.encode('ascii') not in data
+        copy = pickle.loads(data)
+        assert isinstance(copy.cause_of_failure, requests.ConnectionError)
+        assert str(copy.cause_of_failure) == 'connection refused' and copy.cause_of_failure.request is None
+
+
+@pytest.mark.parametrize('error', [
+    Unauthorized(401, [{'title': 'Unauthorized'}], 'req-1'), RateLimited(429, [], 'req-2', retry_after=3.5),
+    ServerError(503), APIError(418), OAuthError('invalid_grant', 'expired', 400), OAuthError('http_503'),
+    InvalidResponse('not JSON', 200), PaginationError('the cursor repeats'), InvalidSignature('no match'),
+    InvalidWebhook('no event'), entitlements.MissingFieldError('currently_entitled_tiers'),
+])
+def test_every_exception_built_by_hand_reads_the_same_once_unpickled(error):
+    for protocol in PROTOCOLS:
+        copy = pickle.loads(pickle.dumps(error, protocol))
+        assert type(copy) is type(error) and six.text_type(copy) == six.text_type(error)
+        assert copy.__dict__ == error.__dict__
 
 
 # OAuth state, signatures: constant time --------------------------------------------------------------------------

@@ -85,7 +85,10 @@ def signed(body, secret='s'):
     return hmac.new(secret.encode('utf-8'), body, hashlib.md5).hexdigest()
 
 
-@pytest.mark.parametrize('body', [b'not json', b'[]', b'{"data": null}', b'{"data": []}', b'\xff\xfe'])
+@pytest.mark.parametrize('body', [b'not json', b'[]', b'{"data": null}', b'{"data": []}', b'\xff\xfe',
+                                  # a resource without its type or id: the handler would act on no one
+                                  b'{"data": {}}', b'{"data": {"type": "member"}}', b'{"data": {"id": "1"}}',
+                                  b'{"data": {"type": "member", "id": 1}}', b'{"data": {"type": "", "id": "1"}}'])
 def test_parse_webhook_refuses_signed_bodies_that_are_no_document(body):
     with pytest.raises(InvalidWebhook) as raised:
         webhooks.parse_webhook(body, signed(body), 'members:create', 's')
