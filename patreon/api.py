@@ -16,9 +16,10 @@ import threading
 
 import requests
 import six
-from six.moves.urllib.parse import quote
+from six.moves.urllib.parse import quote, urlsplit
 
-from .exceptions import OAuthError, PatreonError
+from .credentials import clean_credential, clean_resource_id
+from .exceptions import InvalidResponse, OAuthError, PatreonError
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import build_url, encode_query
 from .pagination import cursor_from_link, follow_path, iterate_pages
@@ -61,6 +62,13 @@ class API(object):
     :param refresh_token: the refresh token that goes with ``access_token``.
     :param on_token_refresh: called with the new token dict after a refresh,
         so the application can store the new single-use refresh token.
+
+    ``access_token``, ``refresh_token`` (here and when set later) are stripped
+    of surrounding whitespace; an empty one, or one with a control or
+    non-ASCII character, raises :class:`~patreon.exceptions.InvalidCredential`
+    (a ``ValueError``) whose message never quotes it.  Redirects are never
+    followed: a 3xx answer raises :class:`~patreon.exceptions.InvalidResponse`,
+    as following it could carry the token elsewhere.
     """
 
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
@@ -75,6 +83,24 @@ class API(object):
                                    retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait))
         self._refresh_lock = threading.Lock()
         self._failed_refresh_token = None
+
+    @property
+    def access_token(self):
+        """The access token sent as ``Authorization: Bearer``; setting it checks it as the constructor does."""
+        return self._access_token
+
+    @access_token.setter
+    def access_token(self, token):
+        self._access_token = clean_credential(token, 'access_token')
+
+    @property
+    def refresh_token(self):
+        """The refresh token a 401 spends (``None``: no refresh); setting it checks it as the constructor does."""
+        return self._refresh_token
+
+    @refresh_token.setter
+    def refresh_token(self, token):
+        self._refresh_token = None if token is None else clean_credential(token, 'refresh_token')
 
     def __repr__(self):
         return '<patreon.API base_url={!r}>'.format(self.transport.base_url)
@@ -206,7 +232,8 @@ class API(object):
         return self._send_document('POST', 'webhooks', {'data': {
             'type': 'webhook',
             'attributes': {'triggers': _as_list(triggers), 'uri': uri},
-            'relationships': {'campaign': {'data': {'type': 'campaign', 'id': six.text_type(campaign_id)}}},
+            'relationships': {'campaign': {'data': {
+                'type': 'campaign', 'id': clean_resource_id(campaign_id, 'the campaign relationship')}}},
         }})
 
     def update_webhook(self, webhook_id, uri=None, triggers=None, paused=None):
@@ -227,7 +254,7 @@ class API(object):
         if paused is not None:
             attributes['paused'] = bool(paused)
         return self._send_document('PATCH', _path('webhooks', webhook_id), {'data': {
-            'id': six.text_type(webhook_id), 'type': 'webhook', 'attributes': attributes}})
+            'id': clean_resource_id(webhook_id, 'webhooks/{id}'), 'type': 'webhook', 'attributes': attributes}})
 
     def delete_webhook(self, webhook_id):
         """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204.
@@ -326,11 +353,25 @@ class API(object):
 
     def _call(self, method, path, **kwargs):
         token = self.access_token
-        response = self.transport.request(method, API_ROOT + path, headers=self._headers(token), **kwargs)
+        response = self._send(method, path, token, kwargs)
         if response.status_code == 401 and self._refresh_after_401(token):
-            response = self.transport.request(method, API_ROOT + path,
-                                              headers=self._headers(self.access_token), **kwargs)
+            response = self._send(method, path, self.access_token, kwargs)
         return api_result(response, self.raise_errors, secrets=(token, self.access_token, self.refresh_token))
+
+    def _send(self, method, path, token, kwargs):
+        # Never redirected: requests would carry the token to a same-host Location, and a redirect is no answer.
+        response = self.transport.request(method, API_ROOT + path, headers=self._headers(token),
+                                          allow_redirects=False, **kwargs)
+        if 300 <= response.status_code < 400:
+            response.close()
+            location = urlsplit(response.headers.get('Location') or '')
+            raise InvalidResponse(
+                'Patreon answered {} {} to {} {}, a redirect{}; the client never follows one, as it could carry the '
+                'access token elsewhere'.format(
+                    response.status_code, response.reason or '', method, path.split('?', 1)[0],
+                    ' to {}://{}'.format(location.scheme, location.hostname) if location.hostname else ''),
+                status_code=response.status_code, response=response)
+        return response
 
     @staticmethod
     def _headers(token):
@@ -357,6 +398,10 @@ class API(object):
                 # The network or the answer failed, not the refresh token: a later 401 may try again.
                 logger.warning('token refresh failed: %s', type(exc).__name__)
                 return False
+            try:
+                tokens = dict(tokens, access_token=clean_credential(tokens['access_token'], 'access_token'))
+            except (TypeError, ValueError, KeyError):  # not a dict, no access token, or one that cannot be sent
+                tokens = {}
             if not isinstance(tokens, dict) or tokens.get('error') or not tokens.get('access_token'):
                 logger.warning('token refresh refused: %s', tokens.get('error') if isinstance(tokens, dict) else '')
                 self._failed_refresh_token = refresh_token
@@ -370,8 +415,9 @@ class API(object):
 
 
 def _path(*segments):
-    # Ids are quoted so that an id can never reach another route.
-    return '/'.join(quote(six.text_type(segment).encode('utf-8'), safe='') for segment in segments)
+    # Ids are stripped, checked and quoted, so that an id can never reach another route.
+    where = '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments))
+    return '/'.join(quote(clean_resource_id(segment, where).encode('utf-8'), safe='') for segment in segments)
 
 
 def _cursor_text(cursor):

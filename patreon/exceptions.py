@@ -255,3 +255,36 @@ def error_class_for_status(status_code):
     if status_code >= 500:
         return ServerError
     return _ERRORS_BY_STATUS.get(status_code, APIError)
+
+
+class InvalidArgument(PatreonError, ValueError):
+    """An argument cannot be sent as given (an id with a control character, an empty id).
+
+    Usage::
+
+        try:
+            api.get_members_by_id(member_id)
+        except patreon.exceptions.InvalidArgument as exc:  # also a ValueError
+            abort(400, str(exc))
+    """
+
+
+class InvalidCredential(InvalidArgument):
+    """A token, secret or code that cannot be sent: empty, not text, or with a control or non-ASCII character.
+
+    Surrounding whitespace (a newline read with the token from a file) is stripped, not refused. The message
+    names the argument and never quotes its value.
+
+    Usage::
+
+        try:
+            api = patreon.API(open('token.txt').read())  # the trailing newline is stripped
+        except patreon.exceptions.InvalidCredential as exc:
+            sys.exit(str(exc))  # e.g. "access_token contains a control character"
+    """
+
+
+#: The error of the automatic token refresh that failed before this error surfaced, else ``None``
+#: (see "Token refresh" in the README): an ``OAuthError`` whose ``error`` is ``'invalid_grant'`` means
+#: the user must sign in again; anything else is a passing failure.
+PatreonError.refresh_error = None

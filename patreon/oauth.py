@@ -16,8 +16,10 @@ import os
 
 import six
 
+from .credentials import clean_credential
+from .exceptions import InvalidCredential, InvalidResponse, OAuthError
 from .jsonapi.url_util import encode_query
-from .responses import oauth_result
+from .responses import ErrorDocument, oauth_result
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Transport
 from .utils import user_agent_string
 
@@ -31,9 +33,20 @@ class OAuth(object):
     Token answers are the dict Patreon sent (``access_token``,
     ``refresh_token``, ``expires_in``, ``scope``, ...) plus ``expires_at`` in
     epoch seconds; a refusal is Patreon's error dict (``{"error":
-    "invalid_grant"}``), or an :class:`~patreon.exceptions.OAuthError` with
+    "invalid_grant"}``, whose ``.error`` attribute is the
+    :class:`~patreon.exceptions.OAuthError` with the HTTP status), or that
+    :class:`~patreon.exceptions.OAuthError` raised with
     ``raise_errors=True``.  Token requests are never retried: codes and
-    refresh tokens are single use.
+    refresh tokens are single use.  Nor are they redirected: a 3xx answer
+    raises :class:`~patreon.exceptions.OAuthError` (``error`` is
+    ``'unexpected_redirect'``) in both modes, as following it would post the
+    secret to wherever the ``Location`` points.  A success answer whose
+    ``access_token`` is missing or cannot be sent raises
+    :class:`~patreon.exceptions.InvalidResponse`.
+
+    The client id, secret, code and refresh token are stripped of surrounding
+    whitespace; one that is empty or holds a control or non-ASCII character
+    raises :class:`~patreon.exceptions.InvalidCredential` (a ``ValueError``).
 
     Usage::
 
@@ -49,8 +62,8 @@ class OAuth(object):
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
                  base_url=DEFAULT_BASE_URL, raise_errors=False):
-        self.client_id = client_id
-        self.client_secret = client_secret
+        self.client_id = clean_credential(client_id, 'client_id')
+        self.client_secret = clean_credential(client_secret, 'client_secret')
         self.raise_errors = raise_errors
         self.transport = Transport(base_url, session=session, timeout=timeout)
 
@@ -83,7 +96,7 @@ class OAuth(object):
             tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
             api = patreon.API(tokens['access_token'], oauth_client=oauth, refresh_token=tokens['refresh_token'])
         """
-        return self._token_request({'grant_type': 'authorization_code', 'code': code,
+        return self._token_request({'grant_type': 'authorization_code', 'code': clean_credential(code, 'code'),
                                     'redirect_uri': redirect_uri})
 
     def refresh_token(self, refresh_token, redirect_uri=None):
@@ -96,16 +109,50 @@ class OAuth(object):
             tokens = oauth.refresh_token(stored['refresh_token'])
             store(tokens['access_token'], tokens['refresh_token'], tokens['expires_at'])
         """
-        return self._token_request({'grant_type': 'refresh_token', 'refresh_token': refresh_token})
+        return self._token_request({'grant_type': 'refresh_token',
+                                    'refresh_token': clean_credential(refresh_token, 'refresh_token')})
 
     def _token_request(self, params):
         # A form body, as Patreon documents: in a query string the secret would land in logs.
         form = [('grant_type', params.pop('grant_type'))] + sorted(params.items()) + [
             ('client_id', self.client_id), ('client_secret', self.client_secret)]
-        response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), headers={
-            'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': user_agent_string()})
-        return oauth_result(response, self.raise_errors,
-                            secrets=(self.client_secret, params.get('code'), params.get('refresh_token')))
+        # Never redirected: requests would post the secret and the code or refresh token again, to the Location.
+        response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), allow_redirects=False,
+                                          headers={'Content-Type': 'application/x-www-form-urlencoded',
+                                                   'User-Agent': user_agent_string()})
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise OAuthError('unexpected_redirect', 'the token endpoint answered {} {}; token requests are never '
+                             'redirected'.format(response.status_code, response.reason or 'Redirect'),
+                             response.status_code, response)
+        try:
+            tokens = oauth_result(response, True, (self.client_secret, params.get('code'), params.get('refresh_token')))
+        except OAuthError as error:
+            if self.raise_errors:
+                raise
+            # Patreon's error dict, as 0.5.1 returned it, whose .error (the OAuthError) keeps the status.
+            return ErrorDocument(_error_body(response, error), error)
+        _clean_token_answer(tokens, response)
+        return tokens
+
+
+def _error_body(response, error):
+    try:
+        body = response.json()
+    except (ValueError, RuntimeError):
+        body = None
+    return body if isinstance(body, dict) else {'error': error.error}
+
+
+def _clean_token_answer(tokens, response):
+    """Strip the tokens of a success answer in place; InvalidResponse when they cannot be sent (fail closed)."""
+    try:
+        tokens['access_token'] = clean_credential(tokens.get('access_token'), 'access_token')
+        if tokens.get('refresh_token'):  # none, or empty: the caller keeps the one it has
+            tokens['refresh_token'] = clean_credential(tokens['refresh_token'], 'refresh_token')
+    except InvalidCredential as exc:
+        raise InvalidResponse('The token endpoint answered {} with tokens that cannot be used: {}'.format(
+            response.status_code, exc), status_code=response.status_code, response=response)
 
 
 def make_state():

@@ -498,7 +498,10 @@ def check_oauth_answer(status, body, content_type, raise_errors):
         try:
             tokens = oauth.refresh_token('refresh-token')
         except InvalidResponse as exc:
-            assert not is_json_object(body) and exc.status_code == status
+            # Not JSON, or a success whose tokens cannot be sent (fail closed).
+            sent = json.loads(body.decode('utf-8')) if is_json_object(body) else None
+            assert sent is None or (status < 400 and not sent.get('error') and kept_tokens(sent) is None)
+            assert exc.status_code == status
             return
         except OAuthError as exc:
             sent = json.loads(body.decode('utf-8'))
@@ -506,12 +509,26 @@ def check_oauth_answer(status, body, content_type, raise_errors):
             return
     sent = json.loads(body.decode('utf-8'))
     assert isinstance(sent, dict) and (not raise_errors or (status < 400 and not sent.get('error')))
+    if status < 400 and not sent.get('error'):
+        sent.update(kept_tokens(sent))  # stripped of surrounding whitespace
     expires_in = sent.get('expires_in')
     if (status < 400 and not sent.get('error') and isinstance(expires_in, (int, float)) and
             not isinstance(expires_in, bool) and has_a_date(expires_in)):
         assert isinstance(tokens.pop('expires_at'), six.integer_types)
     assert 'expires_at' not in tokens  # infinite, NaN or astronomical expires_in: no date, and no failure
     assert canonical(tokens) == canonical(sent)  # NaN is not equal to itself; its JSON is
+
+
+def kept_tokens(sent):
+    """The tokens of a success answer as the client keeps them (stripped), or None when they cannot be sent."""
+    def clean(value):
+        value = value.strip() if isinstance(value, six.text_type) else ''
+        return value if value and all(' ' <= character <= '~' for character in value) else None
+
+    kept = {'access_token': clean(sent.get('access_token'))}
+    if sent.get('refresh_token'):
+        kept['refresh_token'] = clean(sent['refresh_token'])
+    return None if None in kept.values() else kept
 
 
 def has_a_date(expires_in):

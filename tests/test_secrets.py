@@ -257,6 +257,8 @@ def provoke_local_errors(secrets):
         raised(list, api.paginate(lambda cursor=None: looping)),
         raised(entitlements.is_active_patron, JSONAPIResource({'type': 'member', 'id': '1'}, None)),
         raised(api.get_identity),
+        raised(patreon.API, BOGUS_TOKEN + '\r\nX-Injected: ' + BOGUS_TOKEN),  # InvalidCredential
+        raised(api.get_members_by_id, '1\x00'),  # InvalidArgument
     ]
     # Answers no sandbox sends: a JSON 5xx, and token answers cut or garbled around the tokens.
     access, refresh = 'new_access_TOKEN_' + 'a' * 40, 'new_refresh_TOKEN_' + 'b' * 40
