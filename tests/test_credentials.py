@@ -164,7 +164,7 @@ def test_ids_are_stripped_in_the_path_and_in_the_body(http):
     assert json_body(http.calls[2].request)['data']['relationships']['campaign']['data']['id'] == '12'
 
 
-@pytest.mark.parametrize('value', [None, '', '  \n', '12\x0034', '12\n34', '1\x852'])
+@pytest.mark.parametrize('value', [None, '', '  \n', '12\x0034', '12\n34', '1\x852', b'12\xff'])
 @pytest.mark.parametrize('call, route', [
     (lambda api, value: api.get_members_by_id(value), 'members/{id}'),
     (lambda api, value: api.get_campaigns_by_id_members(value, 10), 'campaigns/{id}/members'),

@@ -162,6 +162,29 @@ def test_a_callback_whose_call_refreshes_again_gets_both_refreshes_in_order(sb):
     assert api.access_token == second != first
 
 
+def test_a_refresh_queued_behind_a_callback_that_raised_is_delivered_by_the_next_call(sb):
+    delivered = []
+
+    def callback(tokens):
+        delivered.append(tokens['access_token'])
+        if len(delivered) == 1:
+            assert api.get_identity().data().id() == sb.creator_user_id
+            sb.expire_access_token(tokens['access_token'])
+            api.get_identity()  # refreshes again: its callback waits for this one to end
+            raise RuntimeError('the database is down')
+
+    api, _ = refreshing_api(sb, on_token_refresh=callback)
+
+    with pytest.raises(RuntimeError):
+        in_a_thread(lambda: api.get_identity())
+    assert len(delivered) == 1
+
+    assert api.get_identity().data().id() == sb.creator_user_id
+    assert delivered[1:] == [api.access_token]  # once, in order, by the next call
+    api.get_identity()
+    assert len(delivered) == 2
+
+
 def test_an_exception_in_the_callback_propagates_and_the_client_keeps_the_new_tokens(sb):
     calls = []
 
