@@ -58,6 +58,7 @@ import six
 
 from . import exceptions, webhooks
 from .api import API
+from .credentials import clean_credential
 from .jsonapi.parser import JSONAPIResource
 from .schemas import schema_for_type
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_SECONDS
@@ -479,12 +480,24 @@ class Context(object):
     @property
     def api(self):
         if self._api is None:
-            self.token = self.options.token or _text(self.environ.get(TOKEN_ENVIRONMENT_VARIABLE))
-            if not self.token:
-                raise UsageError('no access token: pass --token or set {}'.format(TOKEN_ENVIRONMENT_VARIABLE))
+            self.token = self._access_token()
             self._api = API(self.token, base_url=self.options.base_url, timeout=self.options.timeout,
                             raise_errors=True, max_retries=self.options.retries)
         return self._api
+
+    def _access_token(self):
+        # Stripped (a token pasted from a file ends with a newline) and checked: a usage error names where it came
+        # from, never the value.
+        if self.options.token:
+            value, source = self.options.token, '--token'
+        else:
+            value, source = self.environ.get(TOKEN_ENVIRONMENT_VARIABLE), '$' + TOKEN_ENVIRONMENT_VARIABLE
+        if not value:
+            raise UsageError('no access token: pass --token or set {}'.format(TOKEN_ENVIRONMENT_VARIABLE))
+        try:
+            return clean_credential(value, 'the access token in ' + source)
+        except exceptions.InvalidCredential as exc:
+            raise UsageError(exception_text(exc))
 
     @property
     def output_format(self):
@@ -948,7 +961,8 @@ def _is_broken_pipe(exc):
 
 def _text(value):
     if isinstance(value, bytes):
-        return value.decode(sys.getfilesystemencoding() or 'utf-8')
+        # Bytes that do not decode (Python 2) become U+FFFD: the command reports them, with no traceback.
+        return value.decode(sys.getfilesystemencoding() or 'utf-8', 'replace')
     return value
 
 

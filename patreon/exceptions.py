@@ -35,7 +35,14 @@ class PatreonError(Exception):
             user = api.get_identity().data()
         except patreon.exceptions.PatreonError as exc:
             logger.error('Patreon call failed: %s', exc)
+
+    :ivar refresh_error: the error of the automatic token refresh that failed
+        before this error surfaced, else ``None`` (see "Token refresh" in the
+        README): an ``OAuthError`` whose ``error`` is ``'invalid_grant'`` means
+        the user must sign in again; anything else is a passing failure.
     """
+
+    refresh_error = None
 
     if six.PY2:  # pragma: no cover - Python 2 prints exceptions through str(), which must be bytes there
         def __unicode__(self):
@@ -347,6 +354,33 @@ class PaginationError(PatreonError):
             members = list(api.paginate(api.get_campaigns_by_id_members, campaign_id, page_size=500))
         except patreon.exceptions.PaginationError:
             members = None  # the server repeated a cursor
+    """
+
+
+class InvalidArgument(PatreonError, ValueError):
+    """An argument cannot be sent as given (an id with a control character, an empty id).
+
+    Usage::
+
+        try:
+            api.get_members_by_id(member_id)
+        except patreon.exceptions.InvalidArgument as exc:  # also a ValueError
+            abort(400, str(exc))
+    """
+
+
+class InvalidCredential(InvalidArgument):
+    """A token, secret or code that cannot be sent: empty, not text, or with a control or non-ASCII character.
+
+    Surrounding whitespace (a newline read with the token from a file) is stripped, not refused. The message
+    names the argument and never quotes its value.
+
+    Usage::
+
+        try:
+            api = patreon.API(open('token.txt').read())  # the trailing newline is stripped
+        except patreon.exceptions.InvalidCredential as exc:
+            sys.exit(str(exc))  # e.g. "access_token contains a control character"
     """
 
 

@@ -16,8 +16,10 @@ import os
 
 import six
 
+from .credentials import clean_credential
+from .exceptions import OAuthError
 from .jsonapi.url_util import encode_query
-from .responses import oauth_result
+from .responses import ErrorDocument, oauth_result
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .utils import user_agent_string
 
@@ -31,9 +33,20 @@ class OAuth(object):
     Token answers are the dict Patreon sent (``access_token``,
     ``refresh_token``, ``expires_in``, ``scope``, ...) plus ``expires_at`` in
     epoch seconds; a refusal is Patreon's error dict (``{"error":
-    "invalid_grant"}``), or an :class:`~patreon.exceptions.OAuthError` with
+    "invalid_grant"}``, whose ``.error`` attribute is the
+    :class:`~patreon.exceptions.OAuthError` with the HTTP status), or that
+    :class:`~patreon.exceptions.OAuthError` raised with
     ``raise_errors=True``.  Token requests are never retried: codes and
-    refresh tokens are single use.
+    refresh tokens are single use.  Nor are they redirected: a 3xx answer
+    raises :class:`~patreon.exceptions.OAuthError` (``error`` is
+    ``'unexpected_redirect'``) in both modes, as following it would post the
+    secret to wherever the ``Location`` points.  A success answer whose
+    ``access_token`` is missing or cannot be sent raises
+    :class:`~patreon.exceptions.InvalidResponse`.
+
+    The client id, secret, code and refresh token are stripped of surrounding
+    whitespace; one that is empty or holds a control or non-ASCII character
+    raises :class:`~patreon.exceptions.InvalidCredential` (a ``ValueError``).
 
     Usage::
 
@@ -50,8 +63,8 @@ class OAuth(object):
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
                  base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT):
-        self.client_id = client_id
-        self.client_secret = client_secret
+        self.client_id = clean_credential(client_id, 'client_id')
+        self.client_secret = clean_credential(client_secret, 'client_secret')
         self.raise_errors = raise_errors
         self.transport = Transport(base_url, session=session, timeout=timeout, total_timeout=total_timeout)
 
@@ -84,7 +97,7 @@ class OAuth(object):
             tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
             api = patreon.API(tokens['access_token'], oauth_client=oauth, refresh_token=tokens['refresh_token'])
         """
-        return self._token_request({'grant_type': 'authorization_code', 'code': code,
+        return self._token_request({'grant_type': 'authorization_code', 'code': clean_credential(code, 'code'),
                                     'redirect_uri': redirect_uri})
 
     def refresh_token(self, refresh_token, redirect_uri=None):
@@ -97,16 +110,30 @@ class OAuth(object):
             tokens = oauth.refresh_token(stored['refresh_token'])
             store(tokens['access_token'], tokens['refresh_token'], tokens['expires_at'])
         """
-        return self._token_request({'grant_type': 'refresh_token', 'refresh_token': refresh_token})
+        return self._token_request({'grant_type': 'refresh_token',
+                                    'refresh_token': clean_credential(refresh_token, 'refresh_token')})
 
     def _token_request(self, params):
         # A form body, as Patreon documents: in a query string the secret would land in logs.
         form = [('grant_type', params.pop('grant_type'))] + sorted(params.items()) + [
             ('client_id', self.client_id), ('client_secret', self.client_secret)]
-        response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), headers={
-            'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': user_agent_string()})
-        return oauth_result(response, self.raise_errors,
-                            secrets=(self.client_secret, params.get('code'), params.get('refresh_token')))
+        # Never redirected: requests would post the secret and the code or refresh token again, to the Location.
+        response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), allow_redirects=False,
+                                          headers={'Content-Type': 'application/x-www-form-urlencoded',
+                                                   'User-Agent': user_agent_string()})
+        if 300 <= response.status_code < 400:
+            response.close()
+            raise OAuthError('unexpected_redirect', 'the token endpoint answered {} {}; token requests are never '
+                             'redirected'.format(response.status_code, response.reason or 'Redirect'),
+                             response.status_code, response)
+        secrets = (self.client_secret, params.get('code'), params.get('refresh_token'))
+        try:
+            return oauth_result(response, True, secrets)
+        except OAuthError as error:
+            if self.raise_errors:
+                raise
+            # Patreon's error dict (masked), as 0.5.1 returned it, whose .error (the OAuthError) keeps the status.
+            return ErrorDocument(oauth_result(response, False, secrets), error)
 
 
 def make_state():

@@ -13,7 +13,7 @@ import patreon
 from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, fixture_bytes,
                      FixedOffset, RecordingSession, http_fixture, json_body, load_fixture)  # noqa: F401 (`http`)
 from patreon.api import API
-from patreon.exceptions import (APIError, Forbidden, InvalidResponse, NotFound, PatreonError, RateLimited,
+from patreon.exceptions import (APIError, Forbidden, InvalidResponse, NotFound, OAuthError, PatreonError, RateLimited,
                                 ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.responses import ErrorDocument
@@ -815,15 +815,30 @@ class FakeOAuth(object):
         return self.answer
 
 
-@pytest.mark.parametrize('answer', [None, 'text', {}, {'access_token': ''}, {'error': 'server_error'}])
-def test_unusable_refresh_answer_is_a_failed_refresh(http, answer):
+@pytest.mark.parametrize('answer', [None, 'text', {}, {'access_token': ''}, {'access_token': 'a\nb'}])
+def test_unusable_refresh_answer_is_a_passing_failure(http, answer):
     serve(http, 'identity', load_fixture('error_401.json'), status=401)
     oauth = FakeOAuth(answer)
     api = API('expired_token', oauth_client=oauth, refresh_token=REFRESH_TOKEN)
 
+    first = api.get_identity()
     assert 'errors' in api.get_identity()
+
+    assert isinstance(first.error.refresh_error, InvalidResponse)  # garbled, not a refusal: a later 401 asks again
+    assert oauth.calls == [REFRESH_TOKEN, REFRESH_TOKEN]
+    assert api.access_token == 'expired_token'
+
+
+def test_an_error_dict_of_another_client_is_a_refusal(http):
+    serve(http, 'identity', load_fixture('error_401.json'), status=401)
+    oauth = FakeOAuth({'error': 'server_error'})
+    api = API('expired_token', oauth_client=oauth, refresh_token=REFRESH_TOKEN)
+
+    first = api.get_identity()
     assert 'errors' in api.get_identity()
-    assert oauth.calls == [REFRESH_TOKEN]
+
+    assert isinstance(first.error.refresh_error, OAuthError) and first.error.refresh_error.error == 'server_error'
+    assert oauth.calls == [REFRESH_TOKEN]  # no status to tell a passing failure: the refresh token is not asked again
 
 
 def test_a_token_refreshed_meanwhile_is_reused_without_refreshing(http):

@@ -15,7 +15,7 @@ import pytest
 import six
 
 import patreon
-from patreon.exceptions import Unauthorized
+from patreon.exceptions import OAuthError, Unauthorized
 from patreon.sandbox import Sandbox
 
 from reliability_report import tally
@@ -167,11 +167,12 @@ def test_a_refused_refresh_raced_by_16_threads_is_asked_once_and_surfaces_the_40
     held = HeldRefresh(api, THREADS)
 
     def identity(index):
-        with pytest.raises(Unauthorized):
+        with pytest.raises(Unauthorized) as raised:
             api.get_identity()
-        return True
+        return raised.value.refresh_error
 
-    assert run_together(identity) == [True] * THREADS
+    refresh_errors = run_together(identity)
+    assert all(isinstance(error, OAuthError) and error.error == 'invalid_grant' for error in refresh_errors)
     assert held.unauthorized == THREADS
     assert len(token_requests(sb)) == 1
     assert refreshed == []
@@ -181,6 +182,36 @@ def test_a_refused_refresh_raced_by_16_threads_is_asked_once_and_surfaces_the_40
     tally('concurrency', 'refused refresh raced by 16 threads', 'races run')
     tally('concurrency', 'refused refresh raced by 16 threads', 'token requests (one per race)',
           len(token_requests(sb)))
+
+
+def test_a_401_no_refresh_can_fix_is_refreshed_once_for_16_threads_and_many_calls(sb):
+    sb.clear_faults()
+    sb.clear_log()
+    tokens = sb.issue_tokens(scopes=['identity'])  # no 'campaigns': every campaigns call is a 401
+    refreshed = []
+    oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
+    api = patreon.API(tokens['access_token'], base_url=sb.url, oauth_client=oauth, raise_errors=True,
+                      refresh_token=tokens['refresh_token'], on_token_refresh=refreshed.append)
+    sb.expire_access_token(tokens['access_token'])
+    held = HeldRefresh(api, THREADS)
+    calls_per_thread = 10
+
+    def campaigns(index):
+        reasons = []
+        for _ in range(calls_per_thread):
+            with pytest.raises(Unauthorized) as raised:
+                api.get_campaigns(5)
+            reasons.append(str(raised.value))
+        return reasons
+
+    results = run_together(campaigns)
+
+    assert len(token_requests(sb)) == 1  # one refresh for the expired token; none for the token that lacks a scope
+    assert len(refreshed) == 1 and api.access_token == refreshed[0]['access_token']
+    assert held.unauthorized == THREADS * calls_per_thread + THREADS  # every call, and each first call's retry
+    assert all('right after its refresh' in reason for reasons in results for reason in reasons)
+    tally('concurrency', '401 no refresh can fix, 16 threads', 'calls', THREADS * calls_per_thread)
+    tally('concurrency', '401 no refresh can fix, 16 threads', 'token refreshes (one in all)', len(token_requests(sb)))
 
 
 # Soak (make soak) -------------------------------------------------------------------------------------------------

@@ -562,6 +562,7 @@ def assert_same_or_masked(got, sent):
         assert canonical(got) == canonical(sent)
 
 
+
 def canonical(value):
     return json.dumps(value, sort_keys=True)
 

@@ -78,6 +78,19 @@ def test_get_tokens_error_dict_is_returned_as_is(http):
     assert client().get_tokens(CODE, REDIRECT_URI) == {'error': 'invalid_grant'}
 
 
+@pytest.mark.parametrize('status', [400, 401, 429, 503])
+def test_a_refusal_dict_keeps_the_oauth_error_and_its_status(http, status):
+    http.add(responses.POST, TOKEN_URL, json={'error': 'invalid_grant'}, status=status)
+
+    answer = client().refresh_token(REFRESH_TOKEN)
+
+    assert answer == {'error': 'invalid_grant'} and isinstance(answer, dict)
+    assert isinstance(answer.error, OAuthError)
+    assert (answer.error.error, answer.error.status_code) == ('invalid_grant', status)
+    with pytest.raises(OAuthError):
+        answer.data()
+
+
 def test_get_tokens_raise_errors(http):
     http.add(responses.POST, TOKEN_URL, status=400,
              json={'error': 'invalid_request', 'error_description': 'redirect_uri does not match'})

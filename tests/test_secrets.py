@@ -269,6 +269,8 @@ def provoke_local_errors(secrets):
         raised(list, api.paginate(lambda cursor=None: looping)),
         raised(entitlements.is_active_patron, JSONAPIResource({'type': 'member', 'id': '1'}, None)),
         raised(api.get_identity),
+        raised(patreon.API, BOGUS_TOKEN + '\r\nX-Injected: ' + BOGUS_TOKEN),  # InvalidCredential
+        raised(api.get_members_by_id, '1\x00'),  # InvalidArgument
     ]
     # Error statuses with a page that is not JSON: the status's class, and invalid.
     with responses.RequestsMock() as mock:

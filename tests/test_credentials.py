@@ -1,0 +1,278 @@
+# -*- coding: utf-8 -*-
+"""Tokens, secrets, codes and ids as callers give them: surrounding whitespace stripped, the unsendable refused
+with an error that names the argument and never quotes the value; and the same for tokens a server answers."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import pytest
+import responses
+import six
+
+import patreon
+from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, form_pairs,
+                     http_fixture, json_body, load_fixture)  # noqa: F401 (the fixture `http`)
+from patreon import cli
+from patreon.cli import EXIT_OK, EXIT_USAGE
+from patreon.credentials import clean_credential, clean_resource_id
+from patreon.exceptions import InvalidArgument, InvalidCredential, InvalidResponse, PatreonError, Unauthorized
+from patreon.sandbox import Sandbox
+
+CODE = 'code_Zx8cV5bN2mQ9wE4r'
+SURROUNDINGS = ['{}\n', '{}\r\n', ' {} ', '\t{}\n\n', '\n{}']
+# Each hides a character that cannot go in a header inside a long, distinctive value.
+UNSENDABLE = [
+    ('newline', 'abcdefgh\nijklmnop'),
+    ('carriage return', 'abcdefgh\rX-Injected: 1'),
+    ('nul', 'abcdefgh\x00ijklmnop'),
+    ('tab', 'abcdefgh\tijklmnop'),
+    ('delete', 'abcdefgh\x7fijklmnop'),
+    ('latin-1', 'abcdefgh\u00e9ijklmnop'),
+    ('euro', 'abcdefgh\u20acijklmnop'),
+    ('line separator', 'abcdefgh\u2028ijklmnop'),
+    ('non-ascii bytes', b'abcdefgh\xc3\xa9ijklmnop'),
+]
+EMPTY = ['', '   ', '\r\n', b'']
+NOT_TEXT = [None, 12345, ['a'], 1.5]
+
+
+@pytest.fixture(scope='module')
+def sb():
+    with Sandbox(members=3, seed=17) as sandbox:
+        yield sandbox
+
+
+def assert_names_only(error, name):
+    """The error names the argument and quotes no part of the value (each UNSENDABLE value holds both parts)."""
+    assert isinstance(error, InvalidCredential)
+    assert isinstance(error, ValueError) and isinstance(error, PatreonError)
+    for message in (six.text_type(error), repr(error), str(error)):  # str(): Python 2 prints bytes
+        assert name in message
+        assert 'abcdefgh' not in message and 'ijklmnop' not in message
+
+
+# What the constructors and methods take ---------------------------------------------------------------------------
+
+CREDENTIAL_ARGUMENTS = [
+    ('access_token', lambda value: patreon.API(value)),
+    ('refresh_token', lambda value: patreon.API(ACCESS_TOKEN, refresh_token=value)),
+    ('client_id', lambda value: patreon.OAuth(value, CLIENT_SECRET)),
+    ('client_secret', lambda value: patreon.OAuth(CLIENT_ID, value)),
+    ('code', lambda value: patreon.OAuth(CLIENT_ID, CLIENT_SECRET).get_tokens(value, 'https://app.example.org/cb')),
+    ('refresh_token', lambda value: patreon.OAuth(CLIENT_ID, CLIENT_SECRET).refresh_token(value)),
+]
+
+
+@pytest.mark.parametrize('name, make', CREDENTIAL_ARGUMENTS)
+@pytest.mark.parametrize('kind, value', UNSENDABLE, ids=[kind for kind, _ in UNSENDABLE])
+def test_an_unsendable_credential_is_refused_by_name_before_any_request(http, name, make, kind, value):
+    with pytest.raises(InvalidCredential) as raised:
+        make(value)
+
+    assert_names_only(raised.value, name)
+    assert len(http.calls) == 0
+
+
+@pytest.mark.parametrize('name, make, value', [
+    (name, make, value) for name, make in CREDENTIAL_ARGUMENTS for value in EMPTY + NOT_TEXT
+    if not (value is None and make is CREDENTIAL_ARGUMENTS[1][1])])  # None: API has no refresh token
+def test_an_empty_or_non_text_credential_is_refused(http, name, make, value):
+    with pytest.raises(InvalidCredential) as raised:
+        make(value)
+
+    assert name in six.text_type(raised.value)
+    assert len(http.calls) == 0
+
+
+def test_an_api_without_a_refresh_token_takes_none():
+    assert patreon.API(ACCESS_TOKEN, refresh_token=None).refresh_token is None
+
+
+@pytest.mark.parametrize('surrounding', SURROUNDINGS)
+def test_surrounding_whitespace_is_stripped_from_the_bearer_token(http, surrounding):
+    http.add(responses.GET, API_URL + 'identity', json=load_fixture('identity_with_memberships.json'))
+    api = patreon.API(surrounding.format(ACCESS_TOKEN), refresh_token=surrounding.format(REFRESH_TOKEN))
+
+    api.get_identity()
+
+    assert http.calls[0].request.headers['Authorization'] == 'Bearer ' + ACCESS_TOKEN
+    assert (api.access_token, api.refresh_token) == (ACCESS_TOKEN, REFRESH_TOKEN)
+
+
+def test_ascii_bytes_are_taken_as_text(http):
+    http.add(responses.GET, API_URL + 'identity', json=load_fixture('identity_with_memberships.json'))
+
+    patreon.API(ACCESS_TOKEN.encode('ascii') + b'\n').get_identity()
+
+    assert http.calls[0].request.headers['Authorization'] == 'Bearer ' + ACCESS_TOKEN
+
+
+@pytest.mark.parametrize('surrounding', SURROUNDINGS)
+def test_surrounding_whitespace_is_stripped_from_every_form_value(http, surrounding):
+    http.add(responses.POST, TOKEN_URL, json=load_fixture('token_response.json'))
+    http.add(responses.POST, TOKEN_URL, json=load_fixture('token_response.json'))
+    oauth = patreon.OAuth(surrounding.format(CLIENT_ID), surrounding.format(CLIENT_SECRET))
+
+    oauth.get_tokens(surrounding.format(CODE), 'https://app.example.org/cb')
+    oauth.refresh_token(surrounding.format(REFRESH_TOKEN))
+
+    exchange, refresh = (dict(form_pairs(call.request)) for call in http.calls)
+    assert (exchange['client_id'], exchange['client_secret'], exchange['code']) == (CLIENT_ID, CLIENT_SECRET, CODE)
+    assert refresh['refresh_token'] == REFRESH_TOKEN
+    assert 'client_id={}&'.format(CLIENT_ID) in oauth.get_authorization_url('https://app.example.org/cb')
+
+
+@pytest.mark.parametrize('attribute', ['access_token', 'refresh_token'])
+def test_setting_a_token_later_is_checked_too(attribute):
+    api = patreon.API(ACCESS_TOKEN, refresh_token=REFRESH_TOKEN)
+    before = getattr(api, attribute)
+
+    with pytest.raises(InvalidCredential) as raised:
+        setattr(api, attribute, 'abcdefgh\r\nijklmnop')
+    api.access_token = ' replaced_token\n'
+
+    assert_names_only(raised.value, attribute)
+    assert api.access_token == 'replaced_token'
+    assert attribute == 'access_token' or api.refresh_token == before
+
+
+def test_a_token_with_a_trailing_newline_works_over_the_wire(sb):
+    api = patreon.API(sb.creator_token + '\n', base_url=sb.url, raise_errors=True)
+
+    assert api.get_identity().data().id() == sb.creator_user_id
+
+
+def test_an_unsendable_token_never_reaches_requests_on_this_python(sb):
+    # Before the check: Python 3's requests raised InvalidHeader quoting 'Bearer <token>', Python 2's a ValueError.
+    token = sb.creator_token + '\r\nX-Injected: yes'
+    with pytest.raises(InvalidCredential) as raised:
+        patreon.API(token, base_url=sb.url).get_identity()
+    assert sb.creator_token not in six.text_type(raised.value)
+
+
+# Ids in routes ----------------------------------------------------------------------------------------------------
+
+def test_ids_are_stripped_in_the_path_and_in_the_body(http):
+    http.add(responses.GET, API_URL + 'members/1234', json=load_fixture('member.json'))
+    http.add(responses.PATCH, API_URL + 'webhooks/77', json=load_fixture('webhook_create_response.json'))
+    http.add(responses.POST, API_URL + 'webhooks', json=load_fixture('webhook_create_response.json'), status=201)
+    api = patreon.API(ACCESS_TOKEN)
+
+    api.get_members_by_id(' 1234\n')
+    api.update_webhook('77\r\n', paused=True)
+    api.create_webhook('\t12 ', 'https://app.example.org/hook', ['posts:publish'])
+
+    assert json_body(http.calls[1].request)['data']['id'] == '77'
+    assert json_body(http.calls[2].request)['data']['relationships']['campaign']['data']['id'] == '12'
+
+
+@pytest.mark.parametrize('value', [None, '', '  \n', '12\x0034', '12\n34', '1\x852', b'12\xff'])
+@pytest.mark.parametrize('call, route', [
+    (lambda api, value: api.get_members_by_id(value), 'members/{id}'),
+    (lambda api, value: api.get_campaigns_by_id_members(value, 10), 'campaigns/{id}/members'),
+    (lambda api, value: api.update_webhook(value, paused=True), 'webhooks/{id}'),
+    (lambda api, value: api.delete_webhook(value), 'webhooks/{id}'),
+    (lambda api, value: api.create_webhook(value, 'https://app.example.org/hook', ['posts:publish']), 'campaign'),
+])
+def test_an_id_that_cannot_be_one_is_refused_before_any_request(http, value, call, route):
+    with pytest.raises(InvalidArgument) as raised:
+        call(patreon.API(ACCESS_TOKEN), value)
+
+    assert not isinstance(raised.value, InvalidCredential) and isinstance(raised.value, ValueError)
+    assert route in six.text_type(raised.value)
+    assert len(http.calls) == 0
+
+
+def test_numbers_and_text_ids_are_sent_as_text():
+    assert clean_resource_id(42, 'members/{id}') == '42'
+    assert clean_resource_id('\u00e9t\u00e9', 'members/{id}') == '\u00e9t\u00e9'  # quoted into the path later
+    assert clean_resource_id(b'99 ', 'members/{id}') == '99'
+    assert clean_credential(' x ', 'code') == 'x'
+
+
+# Tokens a server answers ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('raise_errors', [False, True])
+@pytest.mark.parametrize('answer', [
+    {'access_token': 'at_abcdefgh\r\nX-Injected: 1', 'refresh_token': 'rt_ok'},
+    {'access_token': 'at_ok', 'refresh_token': 'rt_abcdefgh\x00'},
+    {'access_token': '', 'refresh_token': 'rt_ok'},
+    {'refresh_token': 'rt_ok'},
+    {'access_token': 12345},
+])
+def test_a_token_answer_that_cannot_be_used_is_refused(http, raise_errors, answer):
+    http.add(responses.POST, TOKEN_URL, json=answer)
+
+    with pytest.raises(InvalidResponse) as raised:
+        patreon.OAuth(CLIENT_ID, CLIENT_SECRET, raise_errors=raise_errors).refresh_token(REFRESH_TOKEN)
+
+    assert 'abcdefgh' not in six.text_type(raised.value)
+
+
+def test_a_token_answer_with_surrounding_whitespace_is_not_taken_for_tokens(http):
+    # What the caller gives is stripped; what an answer gives is Patreon's own token or nothing (fail closed).
+    http.add(responses.POST, TOKEN_URL, json={'access_token': ' at_new\n', 'refresh_token': 'rt_new\r\n'})
+
+    with pytest.raises(InvalidResponse) as raised:
+        patreon.OAuth(CLIENT_ID, CLIENT_SECRET).refresh_token(REFRESH_TOKEN)
+
+    assert 'at_new' not in six.text_type(raised.value) and 'rt_new' not in six.text_type(raised.value)
+
+
+def test_an_automatic_refresh_answered_with_an_unsendable_token_keeps_the_old_one(http):
+    http.add(responses.GET, API_URL + 'identity', json=load_fixture('error_401.json'), status=401)
+    http.add(responses.POST, TOKEN_URL, json={'access_token': 'at_abcdefgh\nijkl', 'refresh_token': 'rt_new'})
+    stored = []
+    api = patreon.API(ACCESS_TOKEN, oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET), raise_errors=True,
+                      refresh_token=REFRESH_TOKEN, on_token_refresh=stored.append)
+
+    with pytest.raises(Unauthorized) as raised:
+        api.get_identity()
+
+    assert isinstance(raised.value.refresh_error, InvalidResponse)
+    assert (api.access_token, api.refresh_token, stored) == (ACCESS_TOKEN, REFRESH_TOKEN, [])
+    assert 'abcdefgh' not in six.text_type(raised.value)
+
+
+# The command line -------------------------------------------------------------------------------------------------
+
+def run(capsys, args, environ):
+    code = cli.main(list(args), environ=environ)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_line_strips_a_token_read_from_a_file(capsys, sb):
+    assert run(capsys, ['identity', '--base-url', sb.url],
+               {'PATREON_ACCESS_TOKEN': sb.creator_token + '\n'})[0] == EXIT_OK
+    assert run(capsys, ['identity', '--base-url', sb.url, '--token= {}\r\n'.format(sb.creator_token)], {})[0] == \
+        EXIT_OK
+
+
+@pytest.mark.parametrize('where', ['environment', 'option'])
+@pytest.mark.parametrize('bad', ['\r\nX-Injected: yes', '\x1b[2J', '\u00e9', '\x00'])
+def test_the_command_line_refuses_an_unsendable_token_in_one_line(capsys, sb, where, bad):
+    token = sb.creator_token[:10] + bad + sb.creator_token[10:]
+    if where == 'environment':
+        args, environ, source = ['identity', '--base-url', sb.url], {'PATREON_ACCESS_TOKEN': token}, \
+            '$PATREON_ACCESS_TOKEN'
+    else:
+        args, environ, source = ['identity', '--base-url', sb.url, '--token=' + token], {}, '--token'
+
+    code, out, err = run(capsys, args, environ)
+
+    assert code == EXIT_USAGE and out == ''
+    assert err.count('\n') == 1 and source in err and 'Traceback' not in err
+    assert sb.creator_token[:10] not in err and sb.creator_token[10:] not in err
+
+
+def test_the_command_line_refuses_a_blank_token(capsys, sb):
+    code, out, err = run(capsys, ['identity', '--base-url', sb.url], {'PATREON_ACCESS_TOKEN': ' \n'})
+
+    assert code == EXIT_USAGE and 'empty' in err and '$PATREON_ACCESS_TOKEN' in err
+
+
+def test_the_command_line_refuses_undecodable_bytes(capsys, sb):
+    # What Python 2 passes: the environment and the arguments as bytes.
+    token = sb.creator_token.encode('ascii') + b'\xff'
+    assert run(capsys, ['identity', '--base-url', sb.url], {'PATREON_ACCESS_TOKEN': token})[0] == EXIT_USAGE
+    assert run(capsys, [b'identity', b'--base-url', sb.url.encode('ascii'), b'--token=' + token], {})[0] == \
+        EXIT_USAGE
