@@ -18,7 +18,7 @@ from six.moves.urllib.parse import quote, quote_plus
 from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, OAuthError, RateLimited,
                          error_class_for_status)
 from .jsonapi.parser import JSONAPIParser
-from .transport import retry_after_seconds
+from .retry import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
