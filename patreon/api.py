@@ -10,22 +10,19 @@ Usage::
                                includes=['user'], fields={'member': ['full_name']}):
         print(member.attribute('full_name'))
 """
-import collections
 import datetime
 import inspect
 import logging
-import re
-import threading
 
-import requests
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
-from .credentials import clean_credential, clean_resource_id
-from .exceptions import InvalidCredential, InvalidResponse, OAuthError, PaginationError, PatreonError
+from .credentials import clean_resource_id
+from .exceptions import InvalidResponse, PaginationError, PatreonError
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import build_url, encode_query
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
+from .refresh import TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
@@ -87,41 +84,47 @@ class API(object):
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
                  refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT):
-        self.access_token = access_token
+        self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh)
         self.raise_errors = raise_errors
-        self.refresh_token = refresh_token
-        self.oauth_client = oauth_client
-        self.on_token_refresh = on_token_refresh
         self.transport = Transport(base_url, session=session, timeout=timeout,
                                    retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
                                    total_timeout=total_timeout)
-        self._refresh_lock = threading.Lock()  # one refresh at a time; held across the token request
-        self._state_lock = threading.Lock()  # held briefly: the tokens and the outcomes of refreshes change together
-        self._refreshes = 0  # refresh attempts finished
-        self._last_failure = None  # the _RefreshFailure of the last attempt, when it failed
-        self._refused = None  # (refresh token, _RefreshFailure) of the refresh token last refused
-        self._fresh_token = None  # the access token of the last refresh, until the API first accepts it
-        self._hopeless_routes = set()  # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes
-        self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
-        self._delivering = False
 
     @property
     def access_token(self):
         """The access token sent as ``Authorization: Bearer``; setting it checks it as the constructor does."""
-        return self._access_token
+        return self._tokens.access_token
 
     @access_token.setter
     def access_token(self, token):
-        self._access_token = clean_credential(token, 'access_token')
+        self._tokens.access_token = token
 
     @property
     def refresh_token(self):
         """The refresh token a 401 spends (``None``: no refresh); setting it checks it as the constructor does."""
-        return self._refresh_token
+        return self._tokens.refresh_token
 
     @refresh_token.setter
     def refresh_token(self, token):
-        self._refresh_token = None if token is None else clean_credential(token, 'refresh_token')
+        self._tokens.refresh_token = token
+
+    @property
+    def oauth_client(self):
+        """The :class:`patreon.OAuth` that refreshes the tokens after a 401, or ``None``."""
+        return self._tokens.oauth_client
+
+    @oauth_client.setter
+    def oauth_client(self, client):
+        self._tokens.oauth_client = client
+
+    @property
+    def on_token_refresh(self):
+        """Called with the new token dict after each refresh (outside every lock), or ``None``."""
+        return self._tokens.on_token_refresh
+
+    @on_token_refresh.setter
+    def on_token_refresh(self, callback):
+        self._tokens.on_token_refresh = callback
 
     def __repr__(self):
         return '<patreon.API base_url={!r}>'.format(self.transport.base_url)
@@ -392,29 +395,30 @@ class API(object):
         return self._call(method, path, json=document)
 
     def _call(self, method, path, **kwargs):
-        if self._callbacks:
-            self._deliver_refreshes()  # left behind by a callback that raised while others waited
-        first_token, refreshes = self._snapshot()
+        tokens = self._tokens
+        if tokens.undelivered:
+            tokens.deliver()  # left behind by a callback that raised while others waited
+        first_token, refreshes = tokens.snapshot()
         token = first_token
         response = self._send(method, path, token, kwargs)
         failure = route = None
         if response.status_code == 401:
-            route = _route(method, path)
-            retry, failure = self._refresh_after_401(token, refreshes, route)
-            self._deliver_refreshes()  # outside the refresh lock: the callback may call this client
+            route = route_of(method, path)
+            retry, failure = tokens.after_401(token, refreshes, route)
+            tokens.deliver()  # outside the refresh lock: the callback may call this client
             if retry:
-                token = self.access_token
+                token = tokens.access_token
                 response = self._send(method, path, token, kwargs)
-        if response.status_code == 401 or token == self._fresh_token:
-            failure = self._judge_fresh_token(token, response.status_code, route or _route(method, path)) or failure
+        if response.status_code == 401 or tokens.is_fresh(token):
+            failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
         try:
-            result = api_result(response, self.raise_errors, secrets=(first_token, token, self.refresh_token))
+            result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token))
         except PatreonError as error:
             if failure is None:
                 raise
-            six.raise_from(_explained(error, failure), failure.error)
+            six.raise_from(explained(error, failure), failure.error)
         if failure is not None and isinstance(result, ErrorDocument):
-            _explained(result.error, failure)
+            explained(result.error, failure)
         return result
 
     def _send(self, method, path, token, kwargs):
@@ -435,156 +439,6 @@ class API(object):
     @staticmethod
     def _headers(token):
         return {'Authorization': 'Bearer {}'.format(token), 'User-Agent': user_agent_string()}
-
-    def _snapshot(self):
-        # The token and the number of refreshes, read together: a 401 tells which refresh came after the request.
-        with self._state_lock:
-            return self.access_token, self._refreshes
-
-    def _refresh_after_401(self, failed_token, refreshes_seen, route):
-        """Refresh the tokens at most once for all the requests that saw ``failed_token`` refused.
-
-        ``refreshes_seen`` is the count of refreshes when the request left, ``route`` what refused it
-        (``'GET campaigns'``). Returns ``(retry, failure)``:
-        whether to send the request again with the current token, and the :class:`_RefreshFailure` that
-        explains the 401 when not.
-        """
-        if self.oauth_client is None or self.refresh_token is None:
-            return False, None
-        with self._refresh_lock:
-            with self._state_lock:
-                if self.access_token != failed_token:
-                    return True, None  # refreshed by another thread while this one waited, or set by the application
-                if failed_token == self._fresh_token or route in self._hopeless_routes:
-                    self._hopeless_routes.add(route)  # scopes survive a refresh: so does this 401
-                    return False, _RefreshFailure.hopeless(route)
-                if self._refreshes != refreshes_seen:
-                    return False, self._last_failure  # a refresh tried since this request left failed: same answer
-                refresh_token = self.refresh_token
-                if self._refused is not None and self._refused[0] == refresh_token:
-                    return False, self._refused[1]  # refused already: asking again only adds 4xx answers
-            tokens, failure = self._ask_for_tokens(refresh_token)
-            with self._state_lock:
-                self._refreshes += 1
-                self._last_failure = failure
-                if failure is None:
-                    self.access_token = self._fresh_token = tokens['access_token']
-                    self.refresh_token = tokens.get('refresh_token') or refresh_token
-                elif failure.refused:
-                    self._refused = (refresh_token, failure)
-            if failure is not None:
-                logger.warning('after a 401, %s', failure.reason)
-                return False, failure
-            logger.info('access token refreshed')
-            if self.on_token_refresh is not None:
-                self._callbacks.append((self.on_token_refresh, tokens))  # under the refresh lock: in refresh order
-            return True, None
-
-    def _ask_for_tokens(self, refresh_token):
-        """``(tokens, None)`` from the token endpoint, or ``(None, _RefreshFailure)``."""
-        try:
-            tokens = self.oauth_client.refresh_token(refresh_token)
-            if isinstance(tokens, ErrorDocument) and isinstance(tokens.error, OAuthError):
-                raise tokens.error  # patreon.OAuth's refusal, with its status
-            if isinstance(tokens, dict) and tokens.get('error'):  # another client's error dict: a refusal
-                raise OAuthError(six.text_type(tokens['error']), None)
-            return _usable_tokens(tokens), None
-        except (requests.RequestException, PatreonError) as exc:
-            return None, _RefreshFailure.of(exc)
-
-    def _judge_fresh_token(self, token, status_code, route):
-        """Learn from an answer to the token of the last refresh; the failure to report when no refresh can help.
-
-        A 401 to a token the API has not accepted yet cannot be an expiry: the route needs a scope the grant lacks,
-        and since a refresh keeps the scopes, a 401 there never refreshes again. A 2xx proves the token: when it
-        expires, it may be refreshed.
-        """
-        if status_code == 401:
-            with self._state_lock:
-                if token == self._fresh_token:
-                    self._hopeless_routes.add(route)
-                hopeless = route in self._hopeless_routes
-            return _RefreshFailure.hopeless(route) if hopeless else None
-        if 200 <= status_code < 300:
-            with self._state_lock:
-                if token == self._fresh_token:
-                    self._fresh_token = None
-        return None
-
-    def _deliver_refreshes(self):
-        """Call ``on_token_refresh`` for every refresh not yet delivered, one at a time, in order.
-
-        A thread that finds another delivering leaves the rest to it, so a callback that calls this client (and
-        meets a 401) never waits for itself. What a callback raises propagates; the next call delivers the rest.
-        """
-        while True:
-            with self._state_lock:
-                if self._delivering or not self._callbacks:
-                    return
-                callback, tokens = self._callbacks.popleft()
-                self._delivering = True
-            try:
-                callback(tokens)
-            finally:
-                with self._state_lock:
-                    self._delivering = False
-
-
-class _RefreshFailure(object):
-    """Why an automatic refresh gave no token that works: ``reason`` (text), and the refresh's ``error``."""
-
-    def __init__(self, reason, error=None, refused=False):
-        self.reason = reason
-        self.error = error
-        self.refused = refused
-
-    @classmethod
-    def hopeless(cls, route):
-        return cls('{} refused an access token right after its refresh, so no refresh can fix its 401 (the token '
-                   'lacks a scope it needs)'.format(route))
-
-    @classmethod
-    def of(cls, error):
-        # A refusal (4xx with an OAuth error) kills the refresh token; a 408, 429, 5xx, network error or garbled
-        # answer is a passing failure of the token endpoint, and a later 401 may refresh again.
-        status = getattr(error, 'status_code', None)
-        if isinstance(error, OAuthError) and (status is None or (400 <= status < 500 and status not in (408, 429))):
-            code = error.error if re.match(r'^[a-z_]{1,40}$', error.error or '') else 'an OAuth error'
-            return cls('the token refresh was refused ({}): the user must authorize the app again'.format(code),
-                       error, refused=True)
-        what = type(error).__name__ + (' {}'.format(status) if status else '')
-        return cls('the token refresh failed ({}); the tokens are kept and a later call refreshes again'.format(what),
-                   error)
-
-
-def _route(method, path):
-    # 'GET campaigns/{id}/members': what a scope is granted for, whatever the ids and the query.
-    segments = path.split('?', 1)[0].split('/')
-    return '{} {}'.format(method, '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments)))
-
-
-def _usable_tokens(tokens):
-    """The token dict of a refresh with its tokens checked; InvalidResponse when it cannot be used (fail closed)."""
-    if not isinstance(tokens, dict):
-        raise InvalidResponse('the token refresh answered {}, not a token dict'.format(type(tokens).__name__))
-    try:
-        checked = {'access_token': clean_credential(tokens.get('access_token'), 'access_token')}
-        if tokens.get('refresh_token'):  # none, or empty: the old one stays
-            checked['refresh_token'] = clean_credential(tokens['refresh_token'], 'refresh_token')
-    except InvalidCredential as exc:
-        raise InvalidResponse('the token refresh answered tokens that cannot be used: {}'.format(exc))
-    return dict(tokens, **checked)
-
-
-def _explained(error, failure):
-    """``error`` (the 401) saying why no refresh fixed it, with the refresh's error as ``refresh_error``."""
-    error.refresh_error = failure.error
-    if failure.error is not None:
-        error.__cause__ = failure.error  # six.raise_from sets it on Python 3 only
-    message = error.args[0] if error.args else ''
-    error.args = (six.text_type('{}; {}').format(message, failure.reason),) + tuple(error.args[1:])
-    return error
-
 
 def _path(*segments):
     # Ids are stripped, checked and quoted, so that an id can never reach another route.

@@ -189,7 +189,7 @@ def test_a_full_journey_leaks_no_secret_to_urls_logs_or_reprs(sb, secrets, caplo
     for client in (api, creator, oauth):
         assert secrets.found_in(repr(client) + str(client)) == []
     names = set(record.name for record in caplog.records)
-    assert 'patreon.transport' in names and 'patreon.api' in names  # the refresh failures were logged
+    assert 'patreon.transport' in names and 'patreon.refresh' in names  # the refresh failures were logged
     assert any(name.startswith('urllib3') for name in names)
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     tally('secrets', 'full journey (code flow, refresh, cut refresh, webhooks)', 'requests served',
