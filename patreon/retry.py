@@ -189,7 +189,7 @@ def _wait(value):
         return None
     if not 0 <= value <= MAX_RETRY_AFTER:  # False for NaN too; an int too big for a float compares fine
         return None
-    return float(value)
+    return float(value) + 0.0  # -0.0 + 0.0 is 0.0: a message reads "retry after 0 s", not "-0 s"
 
 
 def check_seconds(name, value, zero=False, limit=None):

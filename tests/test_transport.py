@@ -515,3 +515,12 @@ def test_any_content_length_is_the_length_or_a_typed_error(header, body):
         assert int(header.split(b',' if six.PY2 else ',')[0]) > len(body)
     else:
         assert response.content == body
+
+
+@pytest.mark.parametrize('body', [b'{"errors": [{"retry_after_seconds": -0.0}]}',
+                                  b'{"errors": [{"retry_after_seconds": -0}]}'])
+def test_a_negative_zero_retry_after_seconds_reads_as_zero(body):
+    seconds = retry_after_seconds(response_with(429, body=body))
+    assert seconds == 0.0 and str(seconds) == '0.0'  # -0.0 == 0.0, but it prints "-0"
+    error = patreon.exceptions.RateLimited(429, retry_after=seconds)
+    assert 'retry after 0 s' in str(error) and '-0' not in str(error)
