@@ -105,7 +105,19 @@ class Transport(object):
         Usage::
 
             response = transport.request('PATCH', '/api/oauth2/v2/webhooks/7', json=document, headers=headers)
+
+        A ``requests`` exception raised here keeps its class and message but
+        no request (``.request`` is ``None``, and so is its response's):
+        the request carried the credentials (``Authorization``, a token
+        form), and an exception is logged, kept and pickled.
         """
+        try:
+            return self._request(method, path, kwargs)
+        except requests.RequestException as exc:
+            _forget_requests(exc)
+            raise
+
+    def _request(self, method, path, kwargs):
         url = self.url(path)
         attempt = 0
         while True:
@@ -165,6 +177,19 @@ class Transport(object):
         """
         if self._owns_session and self._session is not None:
             self._session.close()
+
+def _forget_requests(exc):
+    """Drop the requests (credentials in headers and body) held by ``exc`` and the exceptions chained to it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, requests.RequestException):
+            exc.request = None
+            response = getattr(exc, 'response', None)
+            for answer in ([response] + list(getattr(response, 'history', None) or [])) if response is not None else []:
+                answer.request = None  # a response pickles the request it answered
+        exc = getattr(exc, '__cause__', None) or getattr(exc, '__context__', None)
+
 
 def _timeout(value):
     """``timeout`` as given, once checked: seconds, or a ``(connect, read)`` tuple of them."""

@@ -773,3 +773,58 @@ def test_no_client_module_has_a_way_to_turn_tls_off():
                     offending += ['{}: {}'.format(name, match) for match in TLS_OFF.findall(handle.read())]
     assert checked >= 10
     assert offending == []
+
+
+# Network errors: the request they failed to send held the credentials -------------------------------------------
+
+class SilentListener(object):
+    """A loopback port whose backlog takes connections that nobody answers: every read times out."""
+
+    def __enter__(self):
+        import socket
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(('127.0.0.1', 0))
+        self.listener.listen(8)
+        self.url = 'http://127.0.0.1:{}'.format(self.listener.getsockname()[1])
+        return self
+
+    def __exit__(self, *exc_info):
+        self.listener.close()
+
+
+def network_errors(base_url):
+    """The requests exception of every call that sends a credential, each raised by ``base_url``."""
+    api = patreon.API(BOGUS_TOKEN, base_url=base_url, max_retries=0, timeout=(5, 0.3))
+    oauth = patreon.OAuth('client-id', WRONG_CLIENT_SECRET, base_url=base_url, timeout=(5, 0.3))
+    return [raised(api.get_identity), raised(oauth.refresh_token, BOGUS_REFRESH_TOKEN),
+            raised(oauth.get_tokens, 'an-authorization-CODE-0123456789', 'https://example.test/back')]
+
+
+def test_a_network_error_carries_no_request_with_credentials():
+    with SilentListener() as silent:
+        errors = [(requests.ConnectionError, error) for error in network_errors('http://127.0.0.1:{}'.format(
+            closed_port()))] + [(requests.ReadTimeout, error) for error in network_errors(silent.url)]
+    credentials = [BOGUS_TOKEN, BOGUS_REFRESH_TOKEN, WRONG_CLIENT_SECRET, 'an-authorization-CODE-0123456789']
+    for kind, error in errors:
+        assert type(error) is kind or isinstance(error, kind) and not isinstance(error, exceptions.TotalTimeout)
+        assert error.request is None and error.response is None
+        for text in texts_of(error):
+            for credential in credentials:
+                assert credential not in text and credential[:12] not in text
+        for protocol in PROTOCOLS:
+            data = pickle.dumps(error, protocol)
+            for credential in credentials:
+                assert credential.encode('ascii') not in data, (type(error).__name__, protocol)
+            assert type(pickle.loads(data)) is type(error)  # urllib3's reason pickles without its pool: text differs
+
+
+def test_a_requests_error_raised_with_an_answer_keeps_the_answer_but_not_its_request():
+    # A caller's session whose hook raises requests.HTTPError(response=...): the answer stays, its request does not.
+    session = requests.Session()
+    session.hooks['response'].append(lambda response, *args, **kwargs: response.raise_for_status())
+    with Canned([json_answer(503, {'errors': [{'title': 'Unavailable'}]})]) as server:
+        error = raised(canned_api(server, session=session).get_identity)
+    assert isinstance(error, requests.HTTPError) and error.response.status_code == 503
+    assert error.request is None and error.response.request is None
+    for protocol in PROTOCOLS:
+        assert BOGUS_TOKEN.encode('ascii') not in pickle.dumps(error, protocol)
