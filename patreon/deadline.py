@@ -27,6 +27,8 @@ from six.moves import _thread
 logger = logging.getLogger(__name__)
 
 _clock = getattr(time, 'monotonic', time.time)  # Python 2 has no monotonic clock
+#: Seconds between two interruptions of an attempt that is past its deadline and still running.
+REPEAT = 0.05
 
 
 class _Watch(object):
@@ -52,7 +54,8 @@ class _Watchdog(object):
     requests has no hook between connecting and reading the headers, and a
     caller's session keeps its own adapters: so the watchdog finds the socket
     an overdue attempt is blocked on in the stack of the attempt's thread,
-    below the attempt's own frame, and shuts it down.  The blocked read
+    below the attempt's own frame, and shuts it down; then again every
+    :data:`REPEAT` seconds until the attempt lets go of its watch.  The blocked read
     returns at once, the attempt fails, and urllib3 drops the connection; no
     thread or socket is left behind.  Per attempt, the cost is a lock and a
     set; the thread sleeps until the earliest deadline.
@@ -94,12 +97,14 @@ class _Watchdog(object):
             while True:
                 now = _clock()
                 for watch in [watch for watch in self._watches if watch.deadline <= now]:
-                    self._watches.discard(watch)
                     watch.fired = True
                     try:
                         _interrupt(watch)
                     except Exception:  # pragma: no cover - the thread must outlive any surprise
                         logger.debug('could not interrupt an overdue attempt', exc_info=True)
+                    # Again and again until released: the attempt may have had no socket yet (a slow DNS lookup),
+                    # or open a new one (an adapter's own retries); no connection outlives the deadline long.
+                    watch.deadline = now + REPEAT
                 self._wake_at = min(watch.deadline for watch in self._watches) if self._watches else None
                 self._changed.wait(None if self._wake_at is None else self._wake_at - now)
 

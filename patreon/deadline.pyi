@@ -2,6 +2,7 @@ import logging
 from types import FrameType
 
 logger: logging.Logger
+REPEAT: float
 
 class _Watchdog:
     pid: int

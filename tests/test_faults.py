@@ -612,3 +612,65 @@ def test_the_prediction_of_the_property_test_is_not_trivial():
     assert predict({0: [('rate_limit', 2, {'retry_after': 1})]}, 3) == (None, None, [1.0, 1.0])
     assert predict({0: [('rate_limit', 1, {'retry_after': 120})]}, 3)[:2] == (0, 'rate_limit')
     assert predict({0: [('delay', 1, {}), ('reset', 2, {})]}, 3) == (None, None, [None, None])
+
+
+# The deadline holds after it fires: no socket yet, or a new one opened afterwards --------------------------------
+
+def recorded(script, outcomes):
+    """``script``, whose outcome on each connection ('hung up': the client went away; 'gave up') goes to ``outcomes``."""
+    def run(connection):
+        outcome = script(connection)
+        outcomes.put(outcome)
+        return outcome
+    return run
+
+
+def outcomes_of(server, outcomes):
+    # Every connection the server took has an outcome once its script ends (bounded by the trickle's limit).
+    return sorted(outcomes.get(timeout=60) for _ in server.requests)
+
+
+def test_an_adapter_that_retries_on_a_new_connection_is_still_cut_at_the_deadline():
+    # The caller's adapter retries a failed read on a fresh socket: the deadline must cut those connections too.
+    from six.moves import queue
+    from urllib3.util.retry import Retry
+    outcomes = queue.Queue()
+    session = requests.Session()
+    session.mount('http://', requests.adapters.HTTPAdapter(max_retries=Retry(total=5, read=5, connect=5)))
+    # A status line trickled and never ended: cut short, it is a bad status line, which the adapter retries.
+    with ScriptedServer([recorded(trickle(b'H', piece=b'T', limit=15), outcomes)]) as server:
+        api = scripted_api(server, timeout=5, max_retries=0, total_timeout=0.5, session=session)
+        tally('faults', 'single faults', 'faults injected (trickle)')
+
+        with pytest.raises(TotalTimeout):
+            api.get_identity()
+
+        assert 1 <= len(server.requests) <= 6  # the adapter's own retries, at most
+        assert set(outcomes_of(server, outcomes)) == set(['hung up'])  # the client cut every one, none ran its course
+
+
+def test_an_attempt_with_no_socket_yet_at_the_deadline_is_cut_once_it_opens_one(monkeypatch):
+    # The deadline passes while the name is being resolved: the connection opened afterwards is cut all the same.
+    import socket
+    import time
+    from six.moves import queue
+    outcomes = queue.Queue()
+    resolve = socket.getaddrinfo
+    attempt_thread = threading.current_thread()
+
+    def slow_getaddrinfo(*args, **kwargs):
+        if threading.current_thread() is attempt_thread:
+            time.sleep(1.0)  # a slow DNS answer, longer than total_timeout
+        return resolve(*args, **kwargs)
+
+    with ScriptedServer([recorded(trickle(b'HTTP/1.1 200 OK\r\nX-Slow: ', limit=15), outcomes)]) as server:
+        api = scripted_api(server, timeout=5, max_retries=0, total_timeout=0.5)
+        tally('faults', 'single faults', 'faults injected (trickle)')
+        monkeypatch.setattr(socket, 'getaddrinfo', slow_getaddrinfo)
+
+        with pytest.raises(TotalTimeout):
+            api.get_identity()
+
+        monkeypatch.undo()
+        assert len(server.requests) <= 1
+        assert outcomes_of(server, outcomes) in ([], ['hung up'])
