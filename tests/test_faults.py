@@ -617,7 +617,7 @@ def test_the_prediction_of_the_property_test_is_not_trivial():
 # The deadline holds after it fires: no socket yet, or a new one opened afterwards --------------------------------
 
 def recorded(script, outcomes):
-    """``script``, whose outcome on each connection ('hung up': the client went away; 'gave up') goes to ``outcomes``."""
+    """``script``, whose outcome on each connection ('hung up': the client left; 'gave up') goes to ``outcomes``."""
     def run(connection):
         outcome = script(connection)
         outcomes.put(outcome)
