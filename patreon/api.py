@@ -412,7 +412,8 @@ class API(object):
         if response.status_code == 401 or tokens.wants_answer(token):
             failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
         try:
-            result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token))
+            result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token),
+                                document_expected=method != 'DELETE')  # only a DELETE may answer 204
         except PatreonError as error:
             if failure is None:
                 raise
