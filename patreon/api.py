@@ -409,10 +409,11 @@ class API(object):
             if retry:
                 token = tokens.access_token
                 response = self._send(method, path, token, kwargs)
-        if response.status_code == 401 or tokens.is_fresh(token):
+        if response.status_code == 401 or tokens.wants_answer(token):
             failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
         try:
-            result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token))
+            result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token),
+                                document_expected=method != 'DELETE')  # only a DELETE may answer 204
         except PatreonError as error:
             if failure is None:
                 raise

@@ -35,6 +35,7 @@ from six.moves.urllib.parse import parse_qs, unquote, urlsplit
 
 from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
+from .responses import resource_key
 
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up.
 MAX_STALLED_PAGES = 3
@@ -192,7 +193,7 @@ def _fresh(resources, previous_keys, cursor):
     keys = set()
     fresh = []
     for resource in resources:
-        key = _key(resource)
+        key = resource_key(resource)
         if key is None:
             raise InvalidResponse('{} holds a resource without type and id'.format(_where(cursor)))
         if key not in keys and key not in previous_keys:
@@ -203,20 +204,6 @@ def _fresh(resources, previous_keys, cursor):
 
 def _where(cursor):
     return 'the first page' if cursor is None else 'the page for cursor {}'.format(_quoted(cursor))
-
-
-def _key(resource):
-    """The ``(type, id)`` of a resource object, or ``None`` when it has no usable one."""
-    if not isinstance(resource, dict):
-        return None
-    key = (resource.get('type'), resource.get('id'))
-    if key[0] is None or key[1] is None:
-        return None
-    try:
-        hash(key)
-    except TypeError:  # an object or a list where a string belongs
-        return None
-    return key
 
 
 def _without(page, fresh):

@@ -58,7 +58,9 @@ class TokenRefresh(object):
         self._last_failure = None  # the RefreshFailure of the last attempt, when it failed
         self._refused = None  # (refresh token, RefreshFailure) of the refresh token last refused
         self._fresh_token = None  # the access token of the last refresh, until the API first accepts it
-        self._hopeless_routes = set()  # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes
+        # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes, until a 2xx there shows
+        # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
+        self._hopeless_routes = set()
         self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
         self._delivering = False
 
@@ -88,6 +90,13 @@ class TokenRefresh(object):
     def is_fresh(self, token):
         """Whether ``token`` came from the last refresh and no answer has accepted it yet."""
         return token is not None and token == self._fresh_token
+
+    def wants_answer(self, token):
+        """Whether :meth:`judge` has something to learn from an answer to ``token`` (cheap: no lock).
+
+        True while ``token`` is fresh, and while any route is marked hopeless (a 2xx there clears the mark).
+        """
+        return bool(self._hopeless_routes) or (token is not None and token == self._fresh_token)
 
     def snapshot(self):
         """``(access token, number of refreshes)``, read together: a 401 tells which refresh came after the request."""
@@ -150,7 +159,8 @@ class TokenRefresh(object):
 
         A 401 to a token the API has not accepted yet cannot be an expiry: the route needs a scope the grant lacks,
         and since a refresh keeps the scopes, a 401 there never refreshes again. A 2xx proves the token: when it
-        expires, it may be refreshed.
+        expires, it may be refreshed. A 2xx on a route proves the route too: its mark goes, so that a 401 there
+        when the token expires refreshes it (the first refusal passed; it was no missing scope).
         """
         if status_code == 401:
             with self._state_lock:
@@ -162,6 +172,9 @@ class TokenRefresh(object):
             with self._state_lock:
                 if token == self._fresh_token:
                     self._fresh_token = None
+                if route in self._hopeless_routes:
+                    self._hopeless_routes.discard(route)
+                    logger.info('%s accepted the access token: a 401 there may refresh it again', route)
         return None
 
     def deliver(self):

@@ -100,7 +100,7 @@ def decode_json(response, secrets=()):
         message = 'Patreon answered {} {} with a body that is not JSON: {}'.format(
             response.status_code, response.reason or '', _excerpt(response, mask))
         if response.status_code >= 400:
-            raise _invalid_error(response, message)
+            raise _invalid_error(response, message, mask)
         raise InvalidResponse(message, status_code=response.status_code, response=response)
 
 
@@ -122,24 +122,29 @@ def api_error(response, body, secrets=()):
     kwargs = {}
     if error_class is RateLimited:
         kwargs['retry_after'] = retry_after_seconds(response)
-    return error_class(response.status_code, errors, response.headers.get('x-patreon-uuid'),
-                       response, **kwargs)
+    error = error_class(response.status_code, errors, _echoed(response, 'x-patreon-uuid', mask), response, **kwargs)
+    return _with_masked_headers(error, response, mask)
 
 
-def api_result(response, raise_errors=False, secrets=()):
+def api_result(response, raise_errors=False, secrets=(), document_expected=True):
     """What an ``API`` route returns for ``response``.
 
-    - 204: ``None``.
+    - A 2xx with no body (204): ``None`` when no document is due
+      (``document_expected=False``: a ``DELETE``); else
+      :class:`~patreon.exceptions.InvalidResponse`, never ``None`` where
+      the caller goes on to call ``.data()``.
     - 400 or more, whatever the body: an :class:`ErrorDocument` (by default)
       or the :class:`~patreon.exceptions.APIError` raised (``raise_errors``).
       A body that is not a JSON object raises in both modes (the contract of
       0.5.1's callers: a ``ValueError``), with a class that is both the
       status's and :class:`~patreon.exceptions.InvalidResponse`.
     - 2xx with a truthy ``errors``: as an error answer.
-    - 2xx with a JSON:API document (``data`` an object, a list or ``null``):
+    - 2xx with a JSON:API document (``data`` ``null``, a resource object
+      with a string ``type`` and ``id``, or a list of them):
       a :class:`JSONAPIParser`.
     - Anything else (not JSON, no ``data``, a list, a string, an empty body,
-      a status that is neither 2xx nor an error):
+      ``{"data": {}}``, ``{"data": [1, 2]}``, a status that is neither 2xx
+      nor an error):
       :class:`~patreon.exceptions.InvalidResponse`, never an empty result.
 
     ``secrets`` (the tokens the request carried) are masked in every message
@@ -151,12 +156,15 @@ def api_result(response, raise_errors=False, secrets=()):
         user = api_result(response, raise_errors=True).data()
     """
     status = response.status_code
-    if status == 204:
-        return None
+    if 200 <= status < 300 and not response.content:
+        if not document_expected:
+            return None
+        raise InvalidResponse('Patreon answered {} {} with no body, where a JSON:API document is due'.format(
+            status, response.reason or ''), status_code=status, response=response)
     mask = _Mask.of(secrets)
     body = decode_json(response, mask)
     if status >= 400 and not isinstance(body, dict):
-        raise _invalid_error(response, _not_a_document(response, mask))
+        raise _invalid_error(response, _not_a_document(response, mask), mask)
     if status >= 400 or (isinstance(body, dict) and body.get('errors')):
         error = api_error(response, body, mask)
         if raise_errors:
@@ -165,9 +173,35 @@ def api_result(response, raise_errors=False, secrets=()):
     if not 200 <= status < 300:
         raise InvalidResponse('Patreon answered {} {}, which is neither a document nor an error'.format(
             status, response.reason or ''), status_code=status, response=response)
-    if not isinstance(body, dict) or 'data' not in body or not isinstance(body['data'], (dict, list, type(None))):
+    if not isinstance(body, dict) or 'data' not in body or not _resources_or_null(body['data']):
         raise InvalidResponse(_not_a_document(response, mask), status_code=status, response=response)
     return JSONAPIParser(body)
+
+
+def resource_key(resource):
+    """The ``(type, id)`` of a JSON:API resource object; ``None`` when ``resource`` is not one.
+
+    A resource object is a JSON object whose ``type`` and ``id`` are non-empty
+    strings. Single answers and pages are checked with it.
+
+    Usage::
+
+        resource_key({'type': 'member', 'id': '7'})  # ('member', '7')
+        resource_key({'type': 'member'})             # None
+    """
+    if not isinstance(resource, dict):
+        return None
+    kind, ident = resource.get('type'), resource.get('id')
+    if kind and ident and isinstance(kind, six.string_types) and isinstance(ident, six.string_types):
+        return kind, ident
+    return None
+
+
+def _resources_or_null(data):
+    """Whether ``data`` is primary data: ``null``, a resource object, or a list of them."""
+    if isinstance(data, list):
+        return all(map(resource_key, data))
+    return data is None or resource_key(data) is not None
 
 
 def oauth_result(response, raise_errors=False, secrets=(), now=None):
@@ -294,12 +328,30 @@ class _Mask(object):
         return value
 
 
-def _invalid_error(response, message):
+def _invalid_error(response, message, mask):
     """The error for a status of 400 or more whose body is not a JSON object: the status's class, and invalid."""
     error_class = error_class_for_status(response.status_code, invalid_body=True)
     if issubclass(error_class, RateLimited):
-        return error_class(message, response.status_code, response, retry_after=retry_after_seconds(response))
-    return error_class(message, response.status_code, response)
+        error = error_class(message, response.status_code, response, retry_after=retry_after_seconds(response))
+    else:
+        error = error_class(message, response.status_code, response)
+    return _with_masked_headers(error, response, mask)
+
+
+def _with_masked_headers(error, response, mask):
+    """``error`` whose header attributes hold the answer's headers with the request's credentials masked."""
+    error.request_id = _echoed(response, 'x-patreon-uuid', mask)
+    error.patreon_sha = _echoed(response, 'x-patreon-sha', mask)
+    error.cf_ray = _echoed(response, 'cf-ray', mask)
+    return error
+
+
+def _echoed(response, name, mask):
+    """The text of header ``name`` (``None`` when absent), credentials masked: a server may echo the token there."""
+    value = response.headers.get(name)
+    if isinstance(value, bytes):  # Python 2's headers
+        value = value.decode('utf-8', 'replace')
+    return mask.text(value) if isinstance(value, six.text_type) else None
 
 
 def _not_a_document(response, mask):

@@ -24,8 +24,12 @@ class ErrorDocument(dict[str, Any]):
 def decode_json(response: requests.Response, secrets: Iterable[str | None] = ()) -> Any: ...
 def api_error(response: requests.Response, body: Any, secrets: Iterable[str | None] = ()) -> APIError: ...
 def api_result(
-    response: requests.Response, raise_errors: bool = False, secrets: Iterable[str | None] = ()
+    response: requests.Response,
+    raise_errors: bool = False,
+    secrets: Iterable[str | None] = (),
+    document_expected: bool = True,
 ) -> JSONAPIParser | ErrorDocument | None: ...
+def resource_key(resource: object) -> tuple[str, str] | None: ...
 def oauth_result(
     response: requests.Response,
     raise_errors: bool = False,

@@ -722,6 +722,31 @@ def test_delete_webhook(http):
     assert_headers(request)
 
 
+@pytest.mark.parametrize('status', [204, 200])
+def test_delete_webhook_without_a_body_is_none_in_both_modes(http, status):
+    serve(http, 'webhooks/4301', b'', status=status, method=responses.DELETE)
+    serve(http, 'webhooks/4302', b'', status=status, method=responses.DELETE)
+
+    assert API(ACCESS_TOKEN).delete_webhook(4301) is None
+    assert API(ACCESS_TOKEN, raise_errors=True).delete_webhook(4302) is None
+
+
+@pytest.mark.parametrize('raise_errors', [False, True])
+@pytest.mark.parametrize('method, path, call', [
+    (responses.GET, 'identity', lambda api: api.get_identity()),
+    (responses.GET, 'campaigns', lambda api: api.get_campaigns(10)),
+    (responses.GET, 'members/7', lambda api: api.get_members_by_id(7)),
+    (responses.POST, 'webhooks', lambda api: api.create_webhook(900100, 'https://x.example/h', ['posts:publish'])),
+    (responses.PATCH, 'webhooks/4301', lambda api: api.update_webhook(4301, paused=True)),
+], ids=['identity', 'campaigns', 'member', 'create_webhook', 'update_webhook'])
+def test_a_204_where_a_document_is_due_is_invalid_never_none(http, raise_errors, method, path, call):
+    serve(http, path, b'', status=204, method=method)
+
+    with pytest.raises(InvalidResponse) as info:
+        call(API(ACCESS_TOKEN, raise_errors=raise_errors, max_retries=0))
+    assert info.value.status_code == 204 and 'no body' in str(info.value)
+
+
 def test_delete_webhook_not_found(http):
     serve(http, 'webhooks/9', {'errors': [{'title': 'Not Found'}]}, status=404, method=responses.DELETE)
 

@@ -470,7 +470,8 @@ def test_parse_webhook_on_a_signed_body_nested_too_deep():
 
 # OAuth and API answers that are not what they should be ------------------------------------------------------------
 
-# No 204: an answer with that status has no body (urllib3 refuses one); test_api_204_is_none covers it.
+# No 204: an answer with that status has no body (urllib3 refuses one); test_api_204_where_a_document_is_due_is_invalid
+# covers it.
 STATUSES = [200, 201, 400, 401, 403, 404, 429, 500, 502, 503]
 # Bodies that are not JSON in any encoding requests may guess: HTML pages, cut JSON, binary noise.
 not_json = st.one_of(
@@ -599,9 +600,17 @@ api_bodies = (not_json | json_values.map(lambda v: json.dumps(v).encode('utf-8')
                   lambda v: json.dumps(v).encode('utf-8')))
 
 
+def is_a_resource(value):
+    return (isinstance(value, dict) and isinstance(value.get('type'), six.string_types) and
+            isinstance(value.get('id'), six.string_types) and bool(value['type']) and bool(value['id']))
+
+
 def is_a_document(sent):
-    return isinstance(sent, dict) and 'data' in sent and (sent['data'] is None or
-                                                          isinstance(sent['data'], (dict, list)))
+    """Primary data: null, a resource object (non-empty string type and id), or a list of them."""
+    if not (isinstance(sent, dict) and 'data' in sent):
+        return False
+    data = sent['data']
+    return data is None or is_a_resource(data) or (isinstance(data, list) and all(map(is_a_resource, data)))
 
 
 def check_api_answer(status, body, raise_errors):
@@ -655,9 +664,10 @@ def test_api_answers_of_arbitrary_bodies(status, body, raise_errors):
 
 
 @pytest.mark.parametrize('raise_errors', [False, True])
-def test_api_204_is_none(raise_errors):
+def test_api_204_where_a_document_is_due_is_invalid(raise_errors):
     with answer(204, b'', 'application/vnd.api+json'):
-        assert API('access-token', base_url=BASE, raise_errors=raise_errors).get_identity() is None
+        with pytest.raises(InvalidResponse):
+            API('access-token', base_url=BASE, raise_errors=raise_errors).get_identity()
 
 
 @pytest.mark.parametrize('body', [DEEP, b'{"access_token": "a", "expires_in": ' + DEEP + b'}'],

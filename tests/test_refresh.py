@@ -5,17 +5,22 @@ The 16-thread variant of "one refresh per token" lives in test_concurrency.py.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import json
+import re
 import sys
 import threading
 
 import pytest
 import requests
+import responses
 import six
 
 import patreon
 from patreon.exceptions import OAuthError, ServerError, Unauthorized
 from patreon.responses import ErrorDocument
 from patreon.sandbox import ALL_SCOPES, Sandbox
+
+from helpers import API_URL, TOKEN_URL
 
 GUARD_SECONDS = 30  # only against a deadlock: a passing run never waits this long
 NOT_CAMPAIGNS = [scope for scope in ALL_SCOPES if scope != 'campaigns']
@@ -120,6 +125,43 @@ def test_a_fresh_token_refused_in_default_mode_says_why_in_the_errors_document(s
     assert 'right after its refresh' in str(answer.error)
     assert answer.error.refresh_error is None
     assert len(stored) == 1
+
+
+def test_a_route_that_accepts_the_token_after_refusing_it_fresh_is_refreshed_when_the_token_expires():
+    """A fresh token refused once (a passing 401), then accepted: weeks later its expiry there refreshes it."""
+    valid = set()
+    refuse_once = set()
+    issued = []
+
+    def token_endpoint(request):
+        issued.append('at_fresh_token_number_{:04d}'.format(len(issued) + 1))
+        valid.add(issued[-1])
+        return 200, {}, json.dumps({'access_token': issued[-1], 'refresh_token': 'rt_refresh_{:04d}_abcdefgh'.format(
+            len(issued)), 'expires_in': 3600})
+
+    def members(request):
+        token = request.headers['Authorization'].split(' ', 1)[1]
+        if token in valid and token not in refuse_once:
+            return 200, {}, json.dumps({'data': [], 'meta': {'pagination': {'cursors': {'next': None}}}})
+        refuse_once.discard(token)
+        return 401, {}, json.dumps({'errors': [{'status': '401', 'title': 'Unauthorized'}]})
+
+    with responses.RequestsMock() as http:
+        http.add_callback(responses.POST, TOKEN_URL, callback=token_endpoint)
+        http.add_callback(responses.GET, re.compile(re.escape(API_URL + 'campaigns/1/members') + '.*'),
+                          callback=members)
+        api = patreon.API('at_expired_token_00000000', refresh_token='rt_initial_abcdefghijk', raise_errors=True,
+                          oauth_client=patreon.OAuth('cid', 'cs_SUPERSECRET_0123456789'), max_retries=0)
+        refuse_once.add('at_fresh_token_number_0001')
+        with pytest.raises(Unauthorized) as raised:
+            api.get_campaigns_by_id_members('1', 10)
+        assert 'right after its refresh' in str(raised.value) and issued == ['at_fresh_token_number_0001']
+        assert api.get_campaigns_by_id_members('1', 10).data() == []  # the refusal passed: the route works
+
+        valid.discard('at_fresh_token_number_0001')  # weeks later, the token expires
+        assert api.get_campaigns_by_id_members('1', 10).data() == []
+        assert issued == ['at_fresh_token_number_0001', 'at_fresh_token_number_0002']
+        assert api.access_token == 'at_fresh_token_number_0002'
 
 
 # on_token_refresh: outside the lock, in order, once each ----------------------------------------------------------

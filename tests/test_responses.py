@@ -3,6 +3,7 @@
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import json
+import pickle
 
 import pytest
 import six
@@ -15,7 +16,8 @@ from patreon.exceptions import (APIError, InvalidErrorResponse, InvalidForbidden
                                 Unauthorized, error_class_for_status)
 from patreon.api import API
 from patreon.jsonapi.parser import JSONAPIParser
-from patreon.responses import EXCERPT_LENGTH, ErrorDocument, api_error, api_result, decode_json, oauth_result
+from patreon.responses import (EXCERPT_LENGTH, ErrorDocument, api_error, api_result, decode_json, oauth_result,
+                                resource_key)
 
 
 # decode_json and the excerpt of non-JSON bodies
@@ -181,9 +183,42 @@ def test_api_result_raise_errors():
     assert info.value.status_code == 200
 
 
-def test_api_result_204_is_none():
-    assert api_result(fetch(204)) is None
-    assert api_result(fetch(204), raise_errors=True) is None
+@pytest.mark.parametrize('status', [204, 200, 202])
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_api_result_no_body_is_none_only_where_no_document_is_due(status, raise_errors):
+    assert api_result(fetch(status), raise_errors=raise_errors, document_expected=False) is None
+    with pytest.raises(InvalidResponse) as info:
+        api_result(fetch(status), raise_errors=raise_errors)  # where a document is due: never None
+    assert info.value.status_code == status and 'no body' in str(info.value)
+    assert not isinstance(info.value, APIError)
+
+
+@pytest.mark.parametrize('data', [
+    [1, 2], {}, {'type': 'user'}, {'id': '1'}, {'type': 'user', 'id': 1}, {'type': 1, 'id': '1'},
+    {'type': '', 'id': '1'}, {'type': 'user', 'id': ''}, {'type': 'user', 'id': None}, {'type': ['user'], 'id': '1'},
+    [{'type': 'user', 'id': '1'}, {'type': 'user'}], [{'type': 'user', 'id': '1'}, None], [[]], 'user', 5, True,
+], ids=repr)
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_api_result_primary_data_that_is_not_resources_is_invalid(data, raise_errors):
+    with pytest.raises(InvalidResponse) as info:
+        api_result(fetch(200, {'data': data}), raise_errors=raise_errors)
+    assert info.value.status_code == 200 and 'not a JSON:API document' in str(info.value)
+
+
+@pytest.mark.parametrize('data', [
+    None, {'type': 'user', 'id': '1'}, [], [{'type': 'user', 'id': '1'}, {'type': 'member', 'id': 'a-b'}],
+])
+def test_api_result_primary_data_of_resources_or_null_is_a_document(data):
+    result = api_result(fetch(200, {'data': data}), document_expected=False)
+    assert isinstance(result, JSONAPIParser) and result.json_data == {'data': data}
+
+
+def test_resource_key_is_what_pages_are_checked_with():
+    from patreon import pagination
+    assert pagination.resource_key is resource_key  # one check for single answers and pages
+    assert resource_key({'type': 'member', 'id': '7', 'attributes': {}}) == ('member', '7')
+    assert resource_key({'type': 'member', 'id': 7}) is None
+    assert resource_key(['member', '7']) is None
 
 
 def test_api_result_json_that_is_not_an_object():
@@ -541,3 +576,47 @@ def test_masking_leaves_an_ordinary_refusal_readable():
 
     assert (info.value.error, info.value.error_description) == (body['error'], body['error_description'])
     assert oauth_result(fetch(400, body), secrets=(CLIENT_SECRET,)) == body
+
+
+ECHOED_HEADERS = {'x-patreon-uuid': 'req-' + ACCESS_TOKEN, 'x-patreon-sha': 'Bearer ' + ACCESS_TOKEN,
+                  'cf-ray': ACCESS_TOKEN + '-AMS'}
+
+
+@pytest.mark.parametrize('raise_errors', [False, True])
+@pytest.mark.parametrize('status, content_type, body', [
+    (401, 'application/json', b'{"errors": [{"status": "401", "title": "Unauthorized"}]}'),
+    (401, 'text/html', b'<html>Session expired</html>'),
+    (503, 'application/json', b'{}'),
+    (429, 'text/html', b'<html>slow down</html>'),
+    (200, 'application/json', b'{"data": null, "errors": [{"title": "Odd"}]}'),
+], ids=['json-401', 'html-401', 'empty-503', 'html-429', 'errors-200'])
+def test_headers_that_echo_the_token_are_masked_in_the_error_its_message_and_pickle(raise_errors, status,
+                                                                                      content_type, body):
+    headers = dict(ECHOED_HEADERS, **{'Content-Type': content_type})
+    with CannedServer([(status, headers, body)]) as server:
+        api = API(ACCESS_TOKEN, base_url=server.url, raise_errors=raise_errors, max_retries=0)
+        try:
+            result = api.get_identity()
+        except APIError as raised:
+            error = raised
+        else:
+            assert isinstance(result, ErrorDocument) and not raise_errors
+            error = result.error
+    assert status == error.status_code
+    assert (error.request_id, error.patreon_sha, error.cf_ray) == ('req-***', 'Bearer ***', '***-AMS')
+    pickled = pickle.dumps(error)
+    assert ACCESS_TOKEN.encode('ascii') not in pickled
+    for text in (str(error), repr(error), repr(vars(error)), str(pickle.loads(pickled))):
+        assert ACCESS_TOKEN not in text
+    assert str(pickle.loads(pickled)) == str(error)
+    if not isinstance(error, InvalidResponse):
+        assert '(request id req-***)' in str(error)
+
+
+def test_headers_without_a_credential_are_kept_as_they_came():
+    headers = {'x-patreon-uuid': 'c6a7c5e8-1f6b-4c1e-9d1e-5b0e0f0e9a21', 'x-patreon-sha': '0f3c2a9',
+               'cf-ray': '8a1b2c3d4e5f6a7b-AMS'}
+    error = api_error(fetch(404, {'errors': [{'title': 'Not Found'}]}, headers=headers), {}, secrets=(ACCESS_TOKEN,))
+    assert (error.request_id, error.patreon_sha, error.cf_ray) == tuple(headers[name] for name in (
+        'x-patreon-uuid', 'x-patreon-sha', 'cf-ray'))
+    assert str(error) == '404 Not Found (request id c6a7c5e8-1f6b-4c1e-9d1e-5b0e0f0e9a21)'
