@@ -292,8 +292,8 @@ class _Mask(object):
                     secret = secret.decode('utf-8', 'replace')
                 if isinstance(secret, six.text_type) and len(secret.strip()) >= MIN_SECRET_LENGTH:
                     encoded = secret.encode('utf-8')
-                    values.update([secret, secret.strip(), _to_text(quote(encoded, safe='')),
-                                   _to_text(quote_plus(encoded, safe=''))])
+                    values.update([secret, secret.strip(), _to_text(quote(encoded, safe=str(''))),
+                                   _to_text(quote_plus(encoded, safe=str('')))])
             self._values = sorted(values, key=len, reverse=True)  # a secret inside a longer one goes with it
         return self._values
 

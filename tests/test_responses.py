@@ -620,3 +620,12 @@ def test_headers_without_a_credential_are_kept_as_they_came():
     assert (error.request_id, error.patreon_sha, error.cf_ray) == tuple(headers[name] for name in (
         'x-patreon-uuid', 'x-patreon-sha', 'cf-ray'))
     assert str(error) == '404 Not Found (request id c6a7c5e8-1f6b-4c1e-9d1e-5b0e0f0e9a21)'
+
+
+def test_masking_a_credential_leaves_url_quoting_of_utf8_intact():
+    # Python 2's urllib caches a quoter per `safe`: a text `safe` once made every later quote of UTF-8 bytes fail.
+    from six.moves.urllib.parse import quote
+    answer = fetch(401, {'errors': [{'detail': 'token {} refused'.format(ACCESS_TOKEN)}]})
+    error = api_result(answer, secrets=(ACCESS_TOKEN,)).error
+    assert ACCESS_TOKEN not in six.text_type(error)
+    assert quote('caf\u00e9'.encode('utf-8'), safe=str('')) == 'caf%C3%A9'

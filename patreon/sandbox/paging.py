@@ -100,5 +100,5 @@ class Page(object):
         kept = [(six.ensure_str(name), six.ensure_str(value))
                 for name, value in request.params if name != 'page[cursor]']
         query = urlencode(kept)
-        query += ('&' if query else '') + 'page%5Bcursor%5D=' + quote(self.next_cursor, safe='')
+        query += ('&' if query else '') + 'page%5Bcursor%5D=' + quote(self.next_cursor, safe=str(''))
         return OrderedDict([('next', '%s?%s' % (url, query))])
