@@ -134,7 +134,7 @@ class Transport(object):
                 if logger.isEnabledFor(logging.DEBUG):
                     logger.debug('%s %s -> %s in %.3f s (request id %s)', method, _path_only(path),
                                  response.status_code, time.time() - started,
-                                 _printable(response.headers.get('x-patreon-uuid')))
+                                 _request_id(response))
                 wait = self.retry.wait_after_response(method, response, attempt)
                 if wait is None:
                     return response
@@ -262,6 +262,17 @@ def _printable(value, limit=64):
         value = value.decode('latin-1')
     text = ''.join(character if ' ' <= character <= '~' else '?' for character in value[:limit])
     return text + ('...' if len(value) > limit else '')
+
+
+# What Patreon sends as x-patreon-uuid; anything else is not logged, as a hostile server could echo a credential.
+_UUID = re.compile(r'\A[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z')
+
+
+def _request_id(response):
+    value = response.headers.get('x-patreon-uuid')
+    if value is None:
+        return None
+    return value if _UUID.match(value) else '(not a UUID, not shown)'
 
 
 def _path_only(path):

@@ -828,3 +828,20 @@ def test_a_requests_error_raised_with_an_answer_keeps_the_answer_but_not_its_req
     assert error.request is None and error.response.request is None
     for protocol in PROTOCOLS:
         assert BOGUS_TOKEN.encode('ascii') not in pickle.dumps(error, protocol)
+
+
+@pytest.mark.parametrize('request_id, shown', [
+    ('Bearer at_Echoed0123456789abcdefXYZ', False),
+    ('at_Echoed0123456789abcdefXYZ', False),
+    ('0f9c1f2e-6a4b-4c3d-9e8f-0123456789ab', True),
+])
+def test_the_debug_log_shows_a_request_id_only_when_it_is_a_uuid(caplog, request_id, shown):
+    capture_debug(caplog)
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, 'https://www.patreon.com/api/oauth2/v2/identity',
+                 json={'data': {'type': 'user', 'id': '1'}}, headers={'x-patreon-uuid': request_id})
+        patreon.API('at_Echoed0123456789abcdefXYZ').get_identity()
+    logged = '\n'.join(record.getMessage() for record in caplog.records if record.name.startswith('patreon'))
+    assert 'request id' in logged
+    assert (request_id in logged) is shown
+    assert 'Echoed0123456789' not in logged
