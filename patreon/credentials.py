@@ -61,7 +61,7 @@ def clean_resource_id(value, where):
     :param value: a string or a number.
     :param where: the route it goes into, e.g. ``'members/{id}'``, for the message.
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, or one
-        holding a control character.
+        holding a control character or a lone surrogate.
 
     Usage::
 
@@ -79,4 +79,8 @@ def clean_resource_id(value, where):
         raise InvalidArgument('the id of {} is empty'.format(where))
     if _CONTROL.search(text):
         raise InvalidArgument('the id of {} contains a control character'.format(where))
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:  # a lone surrogate ('\\udcff' from an argument that was not UTF-8): no URL holds it
+        raise InvalidArgument('the id of {} holds a lone surrogate, which cannot be sent as UTF-8'.format(where))
     return text
