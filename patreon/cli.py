@@ -85,6 +85,8 @@ MEMBERS_PAGE_SIZE_WITH_HISTORY = 500
 LIST_PAGE_SIZE = 100
 #: Shorter tokens are not hidden from messages (see :func:`_without`).
 MIN_SECRET_LENGTH = 8
+# A surrogate that is not half of a pair (Python 2 narrow builds keep astral characters as pairs): no encoding has it.
+_LONE_SURROGATE = re.compile('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')
 
 _ADDRESS_FIELDS = ['addressee', 'line_1', 'line_2', 'postal_code', 'city', 'state', 'country']
 
@@ -148,7 +150,9 @@ class ConsoleWriter(object):
         return True
 
     def write(self, text):
-        data = text.encode(self.encoding, self.errors)
+        # A lone surrogate (an answer's "\\ud800" escape) has no valid encoding: U+FFFD, not a traceback (3.x) or
+        # bytes that are not UTF-8 (2.7).
+        data = _LONE_SURROGATE.sub('\ufffd', text).encode(self.encoding, self.errors)
         if self._binary is None:
             self.stream.write(data.decode(self.encoding))
         else:
@@ -859,6 +863,12 @@ def main(argv=None, environ=None):
     stdout = ConsoleWriter(sys.stdout)
     stderr = ConsoleWriter(sys.stderr)
     arguments = [_text(argument) for argument in (sys.argv[1:] if argv is None else argv)]
+    for position, argument in enumerate(arguments, 1):
+        if argument is None or _LONE_SURROGATE.search(argument):
+            # Bytes the locale could not decode ('\\udcff' on Python 3): no id or name holds them.
+            stderr.line('{}: error: argument {} is not text in the locale\'s encoding (or UTF-8)'.format(
+                PROG, position))
+            return EXIT_USAGE
     try:
         options = build_parser().parse_args(arguments)
     except SystemExit as exc:  # --help, or a usage error argparse reported
@@ -960,9 +970,14 @@ def _is_broken_pipe(exc):
 
 
 def _text(value):
+    """An argument as text; ``None`` for bytes (Python 2) that decode neither in the locale's encoding nor UTF-8."""
     if isinstance(value, bytes):
-        # Bytes that do not decode (Python 2) become U+FFFD: the command reports them, with no traceback.
-        return value.decode(sys.getfilesystemencoding() or 'utf-8', 'replace')
+        for encoding in (sys.getfilesystemencoding() or 'utf-8', 'utf-8'):
+            try:
+                return value.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+        return None
     return value
 
 
