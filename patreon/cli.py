@@ -58,7 +58,7 @@ import six
 
 from . import exceptions, webhooks
 from .api import API
-from .credentials import clean_credential
+from .credentials import LONE_SURROGATE as _LONE_SURROGATE, clean_credential
 from .jsonapi.parser import JSONAPIResource
 from .schemas import schema_for_type
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_SECONDS
@@ -85,8 +85,6 @@ MEMBERS_PAGE_SIZE_WITH_HISTORY = 500
 LIST_PAGE_SIZE = 100
 #: Shorter tokens are not hidden from messages (see :func:`_without`).
 MIN_SECRET_LENGTH = 8
-# A surrogate that is not half of a pair (Python 2 narrow builds keep astral characters as pairs): no encoding has it.
-_LONE_SURROGATE = re.compile('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')
 
 _ADDRESS_FIELDS = ['addressee', 'line_1', 'line_2', 'postal_code', 'city', 'state', 'country']
 

@@ -9,6 +9,7 @@ from __future__ import unicode_literals
 import six
 from six.moves.urllib.parse import urlencode
 
+from ..credentials import LONE_SURROGATE
 from ..exceptions import InvalidArgument
 
 
@@ -50,9 +51,7 @@ def checked_text(value, param):
             raise InvalidArgument('{} holds bytes that are not UTF-8 text'.format(param))
     if not isinstance(value, six.text_type):
         raise InvalidArgument('{} must be a string, not {}'.format(param, type(value).__name__))
-    try:
-        value.encode('utf-8')
-    except UnicodeEncodeError:
+    if LONE_SURROGATE.search(value):
         raise InvalidArgument('{} holds a lone surrogate, which cannot be sent as UTF-8'.format(param))
     return value
 
@@ -142,9 +141,8 @@ def encode_query(pairs):
 def _utf8(value, name):
     # Python 2's urlencode cannot encode non-ASCII unicode; bytes work on both.
     if isinstance(value, six.text_type):
-        try:
-            return value.encode('utf-8')
-        except UnicodeEncodeError:
+        if LONE_SURROGATE.search(value):
             raise InvalidArgument('{} holds a lone surrogate, which cannot be sent as UTF-8'.format(
-                name.encode('utf-8', 'replace').decode('utf-8') if isinstance(name, six.text_type) else 'a name'))
+                LONE_SURROGATE.sub('?', name) if isinstance(name, six.text_type) else name.decode('utf-8', 'replace')))
+        return value.encode('utf-8')
     return value
