@@ -312,8 +312,9 @@ class API(object):
         :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
             the other arguments are its own (``cursor=`` names the first page).
         :raises patreon.exceptions.PaginationError: a next pointer that cannot be
-            followed, a cursor that repeats, or
-            :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new.
+            followed, a cursor that repeats,
+            :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new, or as many pages in
+            all that repeat the first (or a checkpoint) page whole: a listing that cycles under fresh cursors.
         :raises patreon.exceptions.InvalidResponse: a page that is not a page of resources.
         :raises patreon.exceptions.APIError: a page answered with an error.
         """

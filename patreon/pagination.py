@@ -135,7 +135,8 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
         resources; ``None`` lets the first page decide (a single resource
         then may not point to a next page).
     :raises PaginationError: a cursor seen before, a next pointer that cannot
-        be followed, or :data:`MAX_STALLED_PAGES` pages in a row with nothing new.
+        be followed, :data:`MAX_STALLED_PAGES` pages in a row with nothing new,
+        or as many pages in all that repeat the first or a checkpoint page.
     :raises InvalidResponse: a page that is not a JSON:API page of resources.
 
     Usage::
