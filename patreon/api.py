@@ -13,14 +13,15 @@ Usage::
 import datetime
 import inspect
 import logging
+import re
 
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
 from .credentials import clean_resource_id
-from .exceptions import InvalidResponse, PaginationError, PatreonError
+from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import build_url, encode_query
+from .jsonapi.url_util import build_url, checked_text, encode_query
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .refresh import TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result
@@ -84,6 +85,8 @@ class API(object):
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
                  refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT):
+        if not isinstance(base_url, six.string_types):
+            raise InvalidArgument('base_url must be a URL string, not {}'.format(type(base_url).__name__))
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh)
         self.raise_errors = raise_errors
         self.transport = Transport(base_url, session=session, timeout=timeout,
@@ -255,7 +258,7 @@ class API(object):
         """
         return self._send_document('POST', 'webhooks', {'data': {
             'type': 'webhook',
-            'attributes': {'triggers': _as_list(triggers), 'uri': uri},
+            'attributes': {'triggers': _triggers(triggers), 'uri': checked_text(uri, 'uri')},
             'relationships': {'campaign': {'data': {
                 'type': 'campaign', 'id': clean_resource_id(campaign_id, 'the campaign relationship')}}},
         }})
@@ -272,9 +275,9 @@ class API(object):
         """
         attributes = {}
         if uri is not None:
-            attributes['uri'] = uri
+            attributes['uri'] = checked_text(uri, 'uri')
         if triggers is not None:
-            attributes['triggers'] = _as_list(triggers)
+            attributes['triggers'] = _triggers(triggers)
         if paused is not None:
             attributes['paused'] = bool(paused)
         return self._send_document('PATCH', _path('webhooks', webhook_id), {'data': {
@@ -309,8 +312,9 @@ class API(object):
         :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
             the other arguments are its own (``cursor=`` names the first page).
         :raises patreon.exceptions.PaginationError: a next pointer that cannot be
-            followed, a cursor that repeats, or
-            :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new.
+            followed, a cursor that repeats,
+            :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new, or as many pages in
+            all that repeat the first (or a checkpoint) page whole: a listing that cycles under fresh cursors.
         :raises patreon.exceptions.InvalidResponse: a page that is not a page of resources.
         :raises patreon.exceptions.APIError: a page answered with an error.
         """
@@ -386,7 +390,7 @@ class API(object):
         return self._call('GET', build_url(path, includes=includes, fields=fields))
 
     def _get_collection(self, path, page_size, cursor, includes, fields):
-        query = [('page[count]', page_size)]
+        query = [('page[count]', _page_size(page_size))]
         if cursor:
             query.append(('page[cursor]', _cursor_text(cursor)))
         return self._get_resource(path + '?' + encode_query(query), includes, fields)
@@ -450,7 +454,20 @@ def _path(*segments):
 def _cursor_text(cursor):
     if isinstance(cursor, datetime.datetime):
         return isoformat_utc(cursor)
-    return cursor
+    if isinstance(cursor, six.text_type):
+        return checked_text(cursor, 'cursor')
+    return cursor  # as 0.5.1 did: any other cursor is sent as given
+
+
+def _page_size(page_size):
+    """``page_size`` as a whole number above 0 (a string of digits, as 0.5.1 sent it, too), or InvalidArgument."""
+    if isinstance(page_size, six.string_types) and re.match(r'^[0-9]+$', page_size.strip()):
+        page_size = int(page_size)
+    if isinstance(page_size, bool) or not isinstance(page_size, six.integer_types) or page_size < 1:
+        raise InvalidArgument('page_size must be a whole number above 0, not {}'.format(
+            page_size if isinstance(page_size, six.integer_types) and not isinstance(page_size, bool)
+            else type(page_size).__name__))
+    return page_size
 
 
 def _takes_cursor(method):
@@ -463,5 +480,14 @@ def _takes_cursor(method):
         return False
 
 
-def _as_list(names):
-    return [names] if isinstance(names, six.string_types) else list(names)
+def _triggers(triggers):
+    """Webhook triggers (a list of names, or one name) as a list of text, or InvalidArgument naming ``triggers``."""
+    if isinstance(triggers, (six.text_type, bytes)):
+        return [checked_text(triggers, 'triggers')]
+    if triggers is None or isinstance(triggers, dict):
+        raise InvalidArgument('triggers must be a list of trigger names, not {}'.format(type(triggers).__name__))
+    try:
+        names = list(triggers)
+    except TypeError:
+        raise InvalidArgument('triggers must be a list of trigger names, not {}'.format(type(triggers).__name__))
+    return [checked_text(name, 'triggers') for name in names]

@@ -58,7 +58,7 @@ import six
 
 from . import exceptions, webhooks
 from .api import API
-from .credentials import clean_credential
+from .credentials import LONE_SURROGATE as _LONE_SURROGATE, clean_credential
 from .jsonapi.parser import JSONAPIResource
 from .schemas import schema_for_type
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MAX_SECONDS
@@ -148,7 +148,9 @@ class ConsoleWriter(object):
         return True
 
     def write(self, text):
-        data = text.encode(self.encoding, self.errors)
+        # A lone surrogate (an answer's "\\ud800" escape) has no valid encoding: U+FFFD, not a traceback (3.x) or
+        # bytes that are not UTF-8 (2.7).
+        data = _LONE_SURROGATE.sub('\ufffd', text).encode(self.encoding, self.errors)
         if self._binary is None:
             self.stream.write(data.decode(self.encoding))
         else:
@@ -859,6 +861,12 @@ def main(argv=None, environ=None):
     stdout = ConsoleWriter(sys.stdout)
     stderr = ConsoleWriter(sys.stderr)
     arguments = [_text(argument) for argument in (sys.argv[1:] if argv is None else argv)]
+    for position, argument in enumerate(arguments, 1):
+        if argument is None or _LONE_SURROGATE.search(argument):
+            # Bytes the locale could not decode ('\\udcff' on Python 3): no id or name holds them.
+            stderr.line('{}: error: argument {} is not text in the locale\'s encoding (or UTF-8)'.format(
+                PROG, position))
+            return EXIT_USAGE
     try:
         options = build_parser().parse_args(arguments)
     except SystemExit as exc:  # --help, or a usage error argparse reported
@@ -960,9 +968,14 @@ def _is_broken_pipe(exc):
 
 
 def _text(value):
+    """An argument as text; ``None`` for bytes (Python 2) that decode neither in the locale's encoding nor UTF-8."""
     if isinstance(value, bytes):
-        # Bytes that do not decode (Python 2) become U+FFFD: the command reports them, with no traceback.
-        return value.decode(sys.getfilesystemencoding() or 'utf-8', 'replace')
+        for encoding in (sys.getfilesystemencoding() or 'utf-8', 'utf-8'):
+            try:
+                return value.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+        return None
     return value
 
 

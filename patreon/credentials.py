@@ -22,6 +22,9 @@ from .exceptions import InvalidArgument, InvalidCredential
 _NOT_VSCHAR = re.compile('[^\x20-\x7e]')
 # C0, DEL and C1 controls: never part of an id; non-ASCII ids are percent-encoded into the path.
 _CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+# A surrogate that is not half of a pair (Python 2 narrow builds hold astral characters as pairs). Python 3 cannot
+# encode it, and Python 2 encodes it to bytes that are not UTF-8: either way it cannot be sent.
+LONE_SURROGATE = re.compile('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')
 
 
 def clean_credential(value, name):
@@ -61,7 +64,7 @@ def clean_resource_id(value, where):
     :param value: a string or a number.
     :param where: the route it goes into, e.g. ``'members/{id}'``, for the message.
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, or one
-        holding a control character.
+        holding a control character or a lone surrogate.
 
     Usage::
 
@@ -79,4 +82,6 @@ def clean_resource_id(value, where):
         raise InvalidArgument('the id of {} is empty'.format(where))
     if _CONTROL.search(text):
         raise InvalidArgument('the id of {} contains a control character'.format(where))
+    if LONE_SURROGATE.search(text):  # e.g. '\\udcff' from an argument that was not UTF-8: no URL holds it
+        raise InvalidArgument('the id of {} holds a lone surrogate, which cannot be sent as UTF-8'.format(where))
     return text

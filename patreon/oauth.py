@@ -18,7 +18,7 @@ import six
 
 from .credentials import clean_credential
 from .exceptions import OAuthError
-from .jsonapi.url_util import encode_query
+from .jsonapi.url_util import checked_text, encode_query, names_text
 from .responses import ErrorDocument, oauth_result
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .utils import user_agent_string
@@ -76,17 +76,20 @@ class OAuth(object):
 
         :param scopes: scope names (a list, or one space-separated string).
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
+        :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``redirect_uri``, ``scopes`` or
+            ``state`` is not a string (``scopes``: nor a list of them) or cannot be sent as UTF-8.
 
         Usage::
 
             url = oauth.get_authorization_url('https://example.org/oauth/redirect',
                                               scopes=['identity', 'campaigns'], state=state)
         """
-        query = [('response_type', 'code'), ('client_id', self.client_id), ('redirect_uri', redirect_uri)]
+        query = [('response_type', 'code'), ('client_id', self.client_id),
+                 ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
         if scopes is not None:
-            query.append(('scope', scopes if isinstance(scopes, six.string_types) else ' '.join(scopes)))
+            query.append(('scope', names_text(scopes, 'scopes', separator=' ', empty='')))
         if state is not None:
-            query.append(('state', state))
+            query.append(('state', checked_text(state, 'state')))
         return self.transport.url(AUTHORIZE_PATH) + '?' + encode_query(query)
 
     def get_tokens(self, code, redirect_uri):

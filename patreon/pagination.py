@@ -14,11 +14,18 @@ never stops short and never runs forever:
   cursor) is a stalled page; :data:`MAX_STALLED_PAGES` of them in a row raise,
   naming the cursor.  Resources a page repeats from the page before are left
   out of it, so no resource comes out twice in a row.
+- a page made only of resources of the first page, or of a checkpoint page
+  (pages 1, 2, 4, 8, ...), repeats it: the listing went round again under
+  fresh cursors (an expired cursor that restarts the listing).  Its
+  resources are not yielded again, and :data:`MAX_STALLED_PAGES` such
+  repeats in all raise, naming the cursor; any cycle of pages, whatever its
+  length, meets its checkpoint again.
 - a page that is not a page of resources raises
   :class:`~patreon.exceptions.InvalidResponse`.
 
 Memory stays bounded by a page: a walk keeps the ``(type, id)`` keys of the
-page before and a 20-byte digest of each cursor it followed.
+page before, the first page and the checkpoint page, and a 20-byte digest of
+each cursor it followed.
 
 Usage::
 
@@ -29,6 +36,7 @@ Usage::
 from __future__ import unicode_literals
 
 import hashlib
+import itertools
 
 import six
 from six.moves.urllib.parse import parse_qs, unquote, urlsplit
@@ -37,7 +45,8 @@ from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
 from .responses import resource_key
 
-#: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up.
+#: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;
+#: also the pages in all that repeat the first or a checkpoint page (a listing that cycles).
 MAX_STALLED_PAGES = 3
 #: The longest text of an untrusted value quoted in a message.
 _QUOTED_LENGTH = 80
@@ -127,7 +136,8 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
         resources; ``None`` lets the first page decide (a single resource
         then may not point to a next page).
     :raises PaginationError: a cursor seen before, a next pointer that cannot
-        be followed, or :data:`MAX_STALLED_PAGES` pages in a row with nothing new.
+        be followed, :data:`MAX_STALLED_PAGES` pages in a row with nothing new,
+        or as many pages in all that repeat the first or a checkpoint page.
     :raises InvalidResponse: a page that is not a JSON:API page of resources.
 
     Usage::
@@ -138,9 +148,9 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
     """
     seen = set([_digest(first_cursor)]) if isinstance(first_cursor, six.string_types) and first_cursor else set()
     cursor = first_cursor
-    previous_keys = frozenset()
-    stalled = 0
-    while True:
+    previous_keys = first_keys = checkpoint_keys = frozenset()
+    stalled = repeats = 0
+    for index in itertools.count():
         page = fetch_page(cursor)
         resources = _primary_data(page, list_route, cursor)
         following = next_cursor(page.json_data)
@@ -151,13 +161,20 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
             yield page
             return
         list_route = True
-        keys, fresh = _fresh(resources, previous_keys, cursor)
+        keys, fresh = _fresh(resources, previous_keys | first_keys | checkpoint_keys, cursor)
         if following is not None:
             stalled = 0 if fresh else stalled + 1
             if stalled >= MAX_STALLED_PAGES:
                 raise PaginationError(
                     'the API answered {} pages in a row with nothing new, the last one for cursor {} (next: '
                     '{}); stopping rather than looping'.format(stalled, _quoted(cursor), _quoted(following)))
+            if index and keys and (keys <= first_keys or keys <= checkpoint_keys):
+                repeats += 1  # the listing came round again, under fresh cursors
+                if repeats >= MAX_STALLED_PAGES:
+                    raise PaginationError(
+                        'the API answered {} pages that repeat an earlier page whole, the last one for cursor {} '
+                        '(next: {}): the listing goes round in a cycle; stopping rather than looping'.format(
+                            repeats, _quoted(cursor), _quoted(following)))
             digest = _digest(following)
             if digest in seen:
                 raise PaginationError('the API returned the cursor {} a second time; stopping rather '
@@ -166,6 +183,10 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
         yield page if len(fresh) == len(resources) else _without(page, fresh)
         if following is None:
             return
+        if index == 0:
+            first_keys = keys
+        elif index & (index - 1) == 0:  # pages 1, 2, 4, 8...: a cycle of any length meets its checkpoint again
+            checkpoint_keys = keys
         previous_keys = keys
         cursor = following
 
@@ -273,7 +294,9 @@ def _text(value):
 
 
 def _digest(cursor):
-    return hashlib.sha1(cursor.encode('utf-8') if isinstance(cursor, six.text_type) else cursor).digest()
+    # surrogatepass: a caller's first cursor may not be sendable; the request then says so, naming the cursor.
+    errors = 'surrogatepass' if six.PY3 else 'strict'
+    return hashlib.sha1(cursor.encode('utf-8', errors) if isinstance(cursor, six.text_type) else cursor).digest()
 
 
 def _shape(value):

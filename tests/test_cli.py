@@ -787,3 +787,40 @@ def test_a_page_without_pagination_meta():
     assert cli._page_total(Page()) is None
     progress = Progress('users', ConsoleWriter(io.StringIO()), enabled=False)
     assert [resource.id() for resource in cli._resources([Page()], progress)] == ['1']
+
+
+# --- Text that has no encoding: a usage error in, U+FFFD out ------------------------------------------------------
+
+def test_an_argument_that_is_not_text_in_the_locale_is_a_usage_error(tmpdir):
+    # `patreon members $'\xff'`: Python 3 reads it as '\udcff', which no id holds and no URL can carry.
+    process = command_line(tmpdir, '--base-url', 'http://127.0.0.1:9', '--token=' + BAD_TOKEN, 'members',
+                           b'\xff')
+    out, err = process.communicate()
+    assert process.returncode == EXIT_USAGE and out == b''
+    text = err.decode('utf-8')
+    assert text.startswith('patreon: error: argument ') and text.count('\n') == 1 and 'Traceback' not in text
+
+
+SURROGATE_USER = b'{"data": {"type": "user", "id": "1", "attributes": {"full_name": "\\ud800 x"}}}'
+SURROGATE_MEMBERS = (b'{"data": [{"type": "member", "id": "1", "attributes": {"full_name": "\\udcff x"}}], '
+                     b'"meta": {"pagination": {"cursors": {"next": null}, "total": 1}}}')
+
+
+@pytest.mark.parametrize('body, args', [
+    (SURROGATE_USER, ['identity', '--format', 'jsonl']),
+    (SURROGATE_USER, ['identity', '--format', 'table']),
+    (SURROGATE_MEMBERS, ['members', '1', '--format', 'csv', '--no-progress']),
+])
+def test_a_lone_surrogate_in_an_answer_is_written_as_a_replacement_character(capsys, body, args):
+    with CannedServer([(200, JSON_API, body)]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN] + args)
+    assert (code, err) == (EXIT_OK, '')
+    assert '\ufffd x' in out and '\ud800' not in out and '\udcff' not in out
+
+
+def test_the_console_writer_replaces_lone_surrogates_and_keeps_astral_characters():
+    raw = io.BytesIO()
+    writer = ConsoleWriter(io.TextIOWrapper(raw, encoding='ascii'))
+    writer.write('\ud800 \udcff \U0001f3a7')
+    writer.flush()
+    assert raw.getvalue().decode('utf-8') == '\ufffd \ufffd \U0001f3a7'

@@ -276,3 +276,98 @@ def test_the_command_line_refuses_undecodable_bytes(capsys, sb):
     assert run(capsys, ['identity', '--base-url', sb.url], {'PATREON_ACCESS_TOKEN': token})[0] == EXIT_USAGE
     assert run(capsys, [b'identity', b'--base-url', sb.url.encode('ascii'), b'--token=' + token], {})[0] == \
         EXIT_USAGE
+
+
+# --- Route arguments that cannot be sent: InvalidArgument naming the parameter, before any request ---------------
+
+LONE = '\ud800'
+
+
+@pytest.fixture
+def offline_api():
+    # Port 9 on loopback: a request that got through would be a ConnectionError, not the InvalidArgument expected.
+    with patreon.API(ACCESS_TOKEN, base_url='http://127.0.0.1:9', max_retries=0) as api:
+        yield api
+
+
+@pytest.mark.parametrize('route', [
+    lambda api, v: api.get_members_by_id(v), lambda api, v: api.delete_webhook(v),
+    lambda api, v: api.update_webhook(v, paused=True), lambda api, v: api.get_campaigns_by_id_members(v, 10),
+    lambda api, v: api.create_webhook(v, 'https://example.org/hook', ['members:create']),
+])
+@pytest.mark.parametrize('value', [LONE, 'a' + LONE, '\udcff'])
+def test_an_id_with_a_lone_surrogate_is_an_invalid_argument(offline_api, route, value):
+    with pytest.raises(InvalidArgument) as raised:
+        route(offline_api, value)
+    assert 'id of' in str(raised.value) or 'campaign' in str(raised.value)
+
+
+@pytest.mark.parametrize('call, named', [
+    (lambda api: api.get_campaigns(0), 'page_size'), (lambda api: api.get_campaigns(-1), 'page_size'),
+    (lambda api: api.get_campaigns(None), 'page_size'), (lambda api: api.get_campaigns(True), 'page_size'),
+    (lambda api: api.get_campaigns(1.5), 'page_size'), (lambda api: api.get_campaigns('x'), 'page_size'),
+    (lambda api: api.get_campaigns(LONE), 'page_size'), (lambda api: api.get_campaigns('0'), 'page_size'),
+    (lambda api: api.get_campaigns(10, cursor=LONE), 'cursor'),
+    (lambda api: list(api.paginate(api.get_campaigns, page_size=10, cursor=LONE)), 'cursor'),
+    (lambda api: api.get_identity(includes=[None]), 'includes'), (lambda api: api.get_identity(includes=5), 'includes'),
+    (lambda api: api.get_identity(includes=[LONE]), 'includes'),
+    (lambda api: api.get_identity(includes=[b'\xff']), 'includes'),
+    (lambda api: api.get_identity(fields=['user']), 'fields'), (lambda api: api.get_identity(fields='user'), 'fields'),
+    (lambda api: api.get_identity(fields={'user': [1]}), 'fields[user]'),
+    (lambda api: api.get_identity(fields={b'\xff': ['a']}), 'fields'),
+    (lambda api: api.create_webhook('1', 'https://example.org/hook', None), 'triggers'),
+    (lambda api: api.create_webhook('1', 'https://example.org/hook', 5), 'triggers'),
+    (lambda api: api.create_webhook('1', 'https://example.org/hook', [None]), 'triggers'),
+    (lambda api: api.create_webhook('1', b'\xff', ['members:create']), 'uri'),
+    (lambda api: api.create_webhook('1', LONE, ['members:create']), 'uri'),
+    (lambda api: api.create_webhook('1', None, ['members:create']), 'uri'),
+    (lambda api: api.update_webhook('1', uri=b'\xff'), 'uri'),
+    (lambda api: api.update_webhook('1', triggers=[b'\xff']), 'triggers'),
+])
+def test_route_arguments_that_cannot_be_sent_are_invalid_arguments(offline_api, call, named):
+    with pytest.raises(InvalidArgument) as raised:
+        call(offline_api)
+    assert named in str(raised.value) and ACCESS_TOKEN not in str(raised.value)
+
+
+@pytest.mark.parametrize('base_url', [None, 5])
+def test_a_base_url_that_is_no_string_is_an_invalid_argument(base_url):
+    with pytest.raises(InvalidArgument) as raised:
+        patreon.API(ACCESS_TOKEN, base_url=base_url)
+    assert 'base_url' in str(raised.value)
+
+
+@pytest.mark.parametrize('kwargs, named', [
+    (dict(redirect_uri=LONE), 'redirect_uri'), (dict(redirect_uri=b'\xff'), 'redirect_uri'),
+    (dict(redirect_uri=None), 'redirect_uri'), (dict(scopes=LONE), 'scopes'), (dict(scopes=5), 'scopes'),
+    (dict(scopes=[1]), 'scopes'), (dict(scopes=['identity', LONE]), 'scopes'), (dict(state=LONE), 'state'),
+    (dict(state=5), 'state'),
+])
+def test_authorization_url_arguments_that_cannot_be_sent_are_invalid_arguments(kwargs, named):
+    oauth = patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
+    arguments = dict(redirect_uri='https://example.org/cb')
+    arguments.update(kwargs)
+    with pytest.raises(InvalidArgument) as raised:
+        oauth.get_authorization_url(**arguments)
+    assert named in str(raised.value) and CLIENT_SECRET not in str(raised.value)
+
+
+def test_a_token_request_with_a_lone_surrogate_names_it_and_never_the_code_or_secret():
+    oauth = patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url='http://127.0.0.1:9')
+    with pytest.raises(InvalidArgument) as raised:
+        oauth.get_tokens(CODE, 'https://example.org/cb' + LONE)
+    message = str(raised.value)
+    assert 'redirect_uri' in message and CODE not in message and CLIENT_SECRET not in message
+
+
+@pytest.mark.parametrize('page_size, sent', [(10, '10'), ('25', '25'), (1000, '1000')])
+def test_page_sizes_0_5_1_accepted_are_sent(http, page_size, sent):
+    http.add(http.GET, API_URL + 'campaigns', json={'data': []})
+    patreon.API(ACCESS_TOKEN).get_campaigns(page_size, includes='creator', fields={'campaign': 'summary'})
+    assert 'page%5Bcount%5D={}&'.format(sent) in http.calls[0].request.url
+
+
+def test_an_authorization_url_with_scopes_as_a_list_or_a_string():
+    oauth = patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
+    for scopes in (['identity', 'campaigns'], 'identity campaigns', ('identity', b'campaigns')):
+        assert 'scope=identity+campaigns&state=s1' in oauth.get_authorization_url('https://x', scopes, 's1')

@@ -223,3 +223,48 @@ def test_a_stalled_api_ends_the_command_line_export_with_a_one_line_error(fresh,
     assert 'Traceback' not in err and fresh.creator_token not in err
     ids = [json.loads(line)['id'] for line in out.splitlines()]
     assert len(ids) == len(set(ids)) == PAGE_SIZE  # the first page once, never its repeats
+
+
+# A listing that goes round in a cycle under fresh cursors ----------------------------------------------------------
+
+class Cycling(ThreeHundredMembers):
+    """Answers page k of a cycle of ``length`` pages (two members each) for every request, with a fresh cursor."""
+
+    def __init__(self, length):
+        super(Cycling, self).__init__()
+        self.length = length
+
+    def answer(self, cursor):
+        k = len(self.cursors) - 1
+        start = (k % self.length) * 2
+        return 200, {'data': [{'type': 'member', 'id': member_id} for member_id in MEMBER_IDS[start:start + 2]],
+                     'meta': {'pagination': {'cursors': {'next': 'fresh-{}'.format(k)}}}}
+
+
+@pytest.mark.parametrize('length', [2, 3, 5])
+def test_a_cycle_of_pages_under_fresh_cursors_raises_naming_the_cursor(length):
+    # An expired cursor that restarts the listing: A, B, A, B... (or A, B, C, A...), each with a new cursor.
+    with Cycling(length) as server:
+        api = patreon.API('token', base_url=server.url, max_retries=0)
+        ids = []
+        with pytest.raises(PaginationError) as raised:
+            for member in api.paginate(api.get_campaigns_by_id_members, CAMPAIGN, page_size=2):
+                ids.append(member.id())
+                assert len(ids) < 200, 'the walk goes round forever'
+    assert "'{}'".format(server.cursors[-1]) in str(raised.value) and 'cycle' in str(raised.value)
+    assert set(ids) == set(MEMBER_IDS[:2 * length])
+    assert len(server.cursors) <= 1 + length * 4 * MAX_STALLED_PAGES
+
+
+def test_a_long_walk_with_pages_of_one_is_untouched():
+    # 300 pages: the first-page and checkpoint comparisons never take a page of new members for a repeat.
+    with ThreeHundredMembers() as server:
+        def answer(cursor):
+            start = 0 if cursor is None else int(cursor)
+            following = str(start + 1) if start + 1 < len(MEMBER_IDS) else None
+            return 200, {'data': [{'type': 'member', 'id': MEMBER_IDS[start]}],
+                         'meta': {'pagination': {'cursors': {'next': following}}}}
+        server.server.answer = answer
+        api = patreon.API('token', base_url=server.url, max_retries=0)
+        ids = [m.id() for m in api.paginate(api.get_campaigns_by_id_members, CAMPAIGN, page_size=1)]
+    assert ids == MEMBER_IDS and len(server.cursors) == len(MEMBER_IDS)

@@ -4,7 +4,8 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import pytest
 
-from patreon.jsonapi.url_util import build_url, joined_or_null
+from patreon.exceptions import InvalidArgument
+from patreon.jsonapi.url_util import build_url, checked_text, encode_query, joined_or_null
 
 
 @pytest.mark.parametrize('names, expected', [
@@ -77,3 +78,56 @@ def test_build_url_encodes_unicode_values_as_utf8():
 def test_build_url_accepts_a_tuple_of_includes():
     assert build_url('identity', includes=('memberships', 'campaign')) == \
         'identity?include=memberships%2Ccampaign'
+
+
+# --- What cannot be sent raises InvalidArgument naming the parameter ---------------------------------------------
+
+SURROGATE = '\ud800'
+NOT_UTF8 = b'\xff'
+
+
+@pytest.mark.parametrize('includes', [[None], [1], 5, True, object(), [SURROGATE], SURROGATE, ['user' + SURROGATE],
+                                      [NOT_UTF8], NOT_UTF8, ['ok', NOT_UTF8], {'user': 1}])
+def test_includes_that_cannot_be_sent_raise_invalid_argument_naming_includes(includes):
+    with pytest.raises(InvalidArgument) as raised:
+        build_url('identity', includes=includes)
+    assert isinstance(raised.value, ValueError) and 'includes' in str(raised.value)
+
+
+@pytest.mark.parametrize('fields, named', [
+    (['user'], 'fields'), ('user', 'fields'), (5, 'fields'),
+    ({'user': [1]}, 'fields[user]'), ({'user': [None]}, 'fields[user]'), ({'user': 5}, 'fields[user]'),
+    ({'user': [SURROGATE]}, 'fields[user]'), ({'user': NOT_UTF8}, 'fields[user]'),
+    ({SURROGATE: ['a']}, 'resource type of fields'), ({NOT_UTF8: ['a']}, 'resource type of fields'),
+    ({1: ['a']}, 'fields'), ({None: ['a']}, 'fields'),
+])
+def test_fields_that_cannot_be_sent_raise_invalid_argument_naming_fields(fields, named):
+    with pytest.raises(InvalidArgument) as raised:
+        build_url('identity', fields=fields)
+    assert named in str(raised.value)
+
+
+def test_a_message_never_quotes_the_value():
+    secretish = 'at_SECRET_VALUE_12345' + SURROGATE
+    for call in (lambda: build_url('x', includes=[secretish]), lambda: build_url('x', fields={'u': secretish}),
+                 lambda: encode_query([('client_secret', secretish)]), lambda: checked_text(secretish, 'state')):
+        with pytest.raises(InvalidArgument) as raised:
+            call()
+        assert 'SECRET' not in str(raised.value)
+
+
+def test_encode_query_names_the_parameter_of_a_lone_surrogate():
+    with pytest.raises(InvalidArgument) as raised:
+        encode_query([('page[count]', 10), ('redirect_uri', 'https://x/' + SURROGATE)])
+    assert 'redirect_uri' in str(raised.value)
+
+
+@pytest.mark.parametrize('includes, fields, expected', [
+    (['user'], {'member': ['full_name']}, 'x?fields%5Bmember%5D=full_name&include=user'),
+    ('user,campaign', {'member': 'full_name,email'}, 'x?fields%5Bmember%5D=full_name%2Cemail&include=user%2Ccampaign'),
+    ((name for name in ['user']), {b'member': [b'email']}, 'x?fields%5Bmember%5D=email&include=user'),
+    (['us\u00e9r'], {'member': []}, 'x?fields%5Bmember%5D=null&include=us%C3%A9r'),
+    (['\U0001f3a7'], None, 'x?include=%F0%9F%8E%A7'),  # an astral character is no lone surrogate
+])
+def test_the_shapes_0_5_1_accepted_still_build(includes, fields, expected):
+    assert build_url('x', includes=includes, fields=fields) == expected

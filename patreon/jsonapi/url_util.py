@@ -1,8 +1,16 @@
-"""Build the ``include`` and ``fields[...]`` part of an API v2 query string."""
+"""Build the ``include`` and ``fields[...]`` part of an API v2 query string.
+
+Every name and value is checked on its way into the URL: what cannot be sent (a name that is not a string, text
+holding a lone surrogate, bytes that are not UTF-8, ``fields`` that is not a dict) raises
+:class:`~patreon.exceptions.InvalidArgument` (a ``ValueError``) naming the parameter, never quoting the value.
+"""
 from __future__ import unicode_literals
 
 import six
 from six.moves.urllib.parse import urlencode
+
+from ..credentials import LONE_SURROGATE
+from ..exceptions import InvalidArgument
 
 
 def joined_or_null(arr):
@@ -23,6 +31,63 @@ def joined_or_null(arr):
     return ','.join(arr)
 
 
+def checked_text(value, param):
+    """``value`` as text that can be sent as UTF-8.
+
+    :param value: text, or UTF-8 bytes.
+    :param param: the parameter's name, for the message (the value is never quoted).
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for anything else: another type, bytes that
+        are not UTF-8, text holding a lone surrogate (``'\\ud800'``, or ``'\\udcff'`` from undecodable input).
+
+    Usage::
+
+        checked_text('https://example.org/cb', 'redirect_uri')  # 'https://example.org/cb'
+        checked_text('\\ud800', 'state')                         # InvalidArgument: state ... lone surrogate
+    """
+    if isinstance(value, bytes):
+        try:
+            return value.decode('utf-8')
+        except UnicodeDecodeError:
+            raise InvalidArgument('{} holds bytes that are not UTF-8 text'.format(param))
+    if not isinstance(value, six.text_type):
+        raise InvalidArgument('{} must be a string, not {}'.format(param, type(value).__name__))
+    if LONE_SURROGATE.search(value):
+        raise InvalidArgument('{} holds a lone surrogate, which cannot be sent as UTF-8'.format(param))
+    return value
+
+
+def names_text(names, param, separator=',', empty='null'):
+    """Names given as a list (or any iterable) of strings, or one already-joined string, as one checked text.
+
+    :param separator: what joins the names (``' '`` for OAuth scopes).
+    :param empty: the value of an empty list (``'null'``: the API's "no attributes").
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``names`` is neither, or a name cannot
+        be sent (see :func:`checked_text`).
+
+    Usage::
+
+        names_text(['user', 'campaign'], 'includes')  # 'user,campaign'
+        names_text('user,campaign', 'includes')       # 'user,campaign'
+        names_text([None], 'includes')                # InvalidArgument: includes must hold strings ...
+    """
+    if isinstance(names, (six.text_type, bytes)):
+        return checked_text(names, param) or empty
+    if isinstance(names, dict):
+        raise InvalidArgument('{} must be a list of names or one {}-separated string, not a dict'.format(
+            param, 'comma' if separator == ',' else 'space'))
+    try:
+        items = list(names)
+    except TypeError:
+        raise InvalidArgument('{} must be a list of names or one {}-separated string, not {}'.format(
+            param, 'comma' if separator == ',' else 'space', type(names).__name__))
+    texts = []
+    for item in items:
+        if not isinstance(item, (six.text_type, bytes)):
+            raise InvalidArgument('{} must hold strings, not {}'.format(param, type(item).__name__))
+        texts.append(checked_text(item, param))
+    return separator.join(texts) if texts else empty
+
+
 def build_url(path, includes=None, fields=None):
     """Append ``include`` and ``fields[type]`` parameters to ``path``.
 
@@ -34,13 +99,24 @@ def build_url(path, includes=None, fields=None):
 
     :param path: a path or URL, which may already carry a query string.
     :param includes: relationship names (a list, or one comma-separated string).
-    :param fields: a dict of JSON:API type to attribute names.
+    :param fields: a dict of JSON:API type to attribute names (a list, or one comma-separated string).
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``includes`` or ``fields`` has another
+        shape, or holds a name that cannot be sent (not a string, a lone surrogate, bytes not UTF-8).
     """
     params = []
     if includes:
-        params.append(('include', joined_or_null(includes)))
-    for resource_type, names in (fields or {}).items():
-        params.append(('fields[{}]'.format(resource_type), joined_or_null(names)))
+        params.append(('include', names_text(includes, 'includes')))
+    if fields:
+        if not isinstance(fields, dict):
+            raise InvalidArgument('fields must be a dict of resource type to attribute names, not {}'.format(
+                type(fields).__name__))
+        for resource_type, names in fields.items():
+            if not isinstance(resource_type, (six.text_type, bytes)):
+                raise InvalidArgument('fields must have resource types (strings) as keys, not {}'.format(
+                    type(resource_type).__name__))
+            resource_type = checked_text(resource_type, 'a resource type of fields')
+            params.append(('fields[{}]'.format(resource_type), names_text(names, 'fields[{}]'.format(
+                resource_type))))
     if not params:
         return path
     params.sort()
@@ -51,16 +127,22 @@ def build_url(path, includes=None, fields=None):
 def encode_query(pairs):
     """Percent-encode ``(name, value)`` pairs in order; brackets and commas included.
 
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when a name or value is text holding a lone
+        surrogate, which has no UTF-8 form; the message names the parameter and never quotes the value.
+
     Usage::
 
         encode_query([('page[count]', 10), ('include', 'user,campaign')])
         # 'page%5Bcount%5D=10&include=user%2Ccampaign'
     """
-    return urlencode([(_utf8(name), _utf8(value)) for name, value in pairs])
+    return urlencode([(_utf8(name, name), _utf8(value, name)) for name, value in pairs])
 
 
-def _utf8(value):
+def _utf8(value, name):
     # Python 2's urlencode cannot encode non-ASCII unicode; bytes work on both.
     if isinstance(value, six.text_type):
+        if LONE_SURROGATE.search(value):
+            raise InvalidArgument('{} holds a lone surrogate, which cannot be sent as UTF-8'.format(
+                LONE_SURROGATE.sub('?', name) if isinstance(name, six.text_type) else name.decode('utf-8', 'replace')))
         return value.encode('utf-8')
     return value
