@@ -11,7 +11,9 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import threading
 
-from six.moves import BaseHTTPServer, socketserver
+from six.moves import BaseHTTPServer
+
+from helpers import LoopbackServer
 
 
 class _Handler(BaseHTTPServer.BaseHTTPRequestHandler):
@@ -38,35 +40,15 @@ class _Handler(BaseHTTPServer.BaseHTTPRequestHandler):
         pass  # quiet tests
 
 
-class _Server(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class CannedServer(object):
+class CannedServer(LoopbackServer):
     """Serves ``answers`` (``(status, headers, body bytes)``) in order on 127.0.0.1; the last one repeats."""
 
     def __init__(self, answers):
-        self.server = _Server(('127.0.0.1', 0), _Handler)
+        super(CannedServer, self).__init__(_Handler)
         self.server.answers = list(answers)
         self.server.requests = []
         self.server.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.server.serve_forever)
-        self.thread.daemon = True
-
-    @property
-    def url(self):
-        return 'http://127.0.0.1:{}'.format(self.server.server_address[1])
 
     @property
     def requests(self):
         return self.server.requests
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()

@@ -14,10 +14,12 @@ import io
 import json
 import os
 import socket
+import threading
 
 import pytest
 import requests
 import responses
+from six.moves import BaseHTTPServer, socketserver
 from six.moves.urllib.parse import parse_qsl
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -131,3 +133,31 @@ class FixedOffset(datetime.tzinfo):
 
     def tzname(self, dt):
         return 'UTC{:+d}'.format(int(self.offset.total_seconds() // 3600))
+
+
+class ThreadedHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
+    """An HTTP server with a thread per connection, which the test's exit does not wait for."""
+
+    daemon_threads = True
+
+
+class LoopbackServer(object):
+    """An HTTP server on 127.0.0.1 port 0, served by a daemon thread while the ``with`` block lasts.
+
+    Subclasses pass their handler (and server class), then hang what the handler needs on ``self.server``.
+    """
+
+    def __init__(self, handler_class, server_class=ThreadedHTTPServer):
+        self.server = server_class(('127.0.0.1', 0), handler_class)
+        self.url = 'http://127.0.0.1:{}'.format(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05})
+        self.thread.daemon = True
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()

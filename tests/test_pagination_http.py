@@ -8,10 +8,9 @@ sent, as Patreon has been seen to do.
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import json
-import threading
 
 import pytest
-from six.moves import BaseHTTPServer, socketserver
+from six.moves import BaseHTTPServer
 from six.moves.urllib.parse import parse_qs, urlsplit
 
 import patreon
@@ -19,6 +18,8 @@ from patreon.cli import EXIT_FAILURE, main
 from patreon.exceptions import InvalidResponse, PaginationError, ServerError
 from patreon.pagination import MAX_STALLED_PAGES
 from patreon.sandbox import Sandbox
+
+from helpers import LoopbackServer
 
 MEMBERS_ROUTE = 'campaigns/{id}/members'
 CAMPAIGN = '4242'
@@ -83,21 +84,14 @@ class _Handler(BaseHTTPServer.BaseHTTPRequestHandler):
         pass
 
 
-class _Server(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
-    daemon_threads = True
-
-
-class ThreeHundredMembers(object):
+class ThreeHundredMembers(LoopbackServer):
     """A campaign of 300 members on 127.0.0.1, whose second page is ``second`` ((status, body)) when given."""
 
     def __init__(self, second=None):
-        self.server = _Server(('127.0.0.1', 0), _Handler)
+        super(ThreeHundredMembers, self).__init__(_Handler)
         self.server.cursors = []
         self.server.answer = self.answer
         self.second = second
-        self.url = 'http://127.0.0.1:{}'.format(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05})
-        self.thread.daemon = True
 
     def answer(self, cursor):
         if cursor is None:
@@ -109,14 +103,6 @@ class ThreeHundredMembers(object):
     @property
     def cursors(self):
         return self.server.cursors
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def test_the_campaign_of_the_small_server_has_300_members():

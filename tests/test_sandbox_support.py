@@ -12,12 +12,11 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import io
 import os
 import ssl
-import threading
 
 import requests
 from six.moves import BaseHTTPServer, socketserver
 
-from helpers import load_fixture  # noqa: F401 (the sandbox tests import it from here)
+from helpers import LoopbackServer, load_fixture  # noqa: F401 (the sandbox tests import load_fixture from here)
 from patreon.sandbox.messages import HeaderDict
 
 
@@ -139,13 +138,13 @@ class _ReceiverServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
         pass  # a client that gives up (TLS refused, timeout) is part of the tests
 
 
-class Receiver(object):
+class Receiver(LoopbackServer):
     """A webhook receiver on 127.0.0.1 that records every POST and answers ``status``."""
 
     def __init__(self, status=200, ssl_context=None):
         self.status = status
         self.received = []
-        self.server = _ReceiverServer(('127.0.0.1', 0), _ReceiverHandler)
+        super(Receiver, self).__init__(_ReceiverHandler, _ReceiverServer)
         self.server.receiver = self
         if ssl_context is not None:
             self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
@@ -153,13 +152,3 @@ class Receiver(object):
         # TLS receivers go by name: Python 2 cannot match a certificate against an IP address.
         host = 'localhost' if ssl_context is not None else '127.0.0.1'
         self.url = '%s://%s:%d/hooks/patreon' % (scheme, host, self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05})
-        self.thread.daemon = True
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.server.server_close()
