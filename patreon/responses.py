@@ -13,36 +13,19 @@ import re
 import time
 
 import six
-from six.moves.urllib.parse import quote, quote_plus
 
 from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, OAuthError, RateLimited,
                          error_class_for_status)
 from .jsonapi.parser import JSONAPIParser
+from .masking import MASK, MIN_SECRET_LENGTH, Mask  # noqa: F401 (MASK and MIN_SECRET_LENGTH: first defined here)
 from .retry import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
 EXCERPT_LENGTH = 200
-#: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.
-MIN_SECRET_LENGTH = 8
 #: The longest ``expires_in`` (seconds) taken at its word; Patreon gives 31 days.
 MAX_EXPIRES_IN = 366 * 24 * 3600
-MASK = '***'
 
-# The value after a key that names a credential (access_token, refresh_token, client_secret, webhook_secret,
-# password...), in any shape an answer may take: "key": "value", 'key': 'value', key=value&..., key: value.
-_CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd)'
-_QUOTE = r'(?:\\?["\'`])'
-_CREDENTIAL_PAIR = re.compile(
-    r'(?P<key>(?<![\w-])' + _QUOTE + '?' + _CREDENTIAL_KEY + _QUOTE + r'?\s*(?:=>|[:=>])\s*' + _QUOTE + '?)'
-    r'(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
-_CREDENTIAL_NAME = re.compile(r'\A' + _CREDENTIAL_KEY + r'\Z', re.IGNORECASE)
-_BEARER = re.compile(r'(?P<key>(?<![\w-])(?:bearer|basic)\s+)(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
-# In a token answer the fresh tokens are unknown, and may come in a shape no key precedes (an HTML table):
-# a run of 24 token characters or more, with letters and digits (error codes and URLs in messages stay readable).
-_TOKEN_LIKE = re.compile(r'(?<![A-Za-z0-9_~+=-])(?=[A-Za-z_~+=-]*[0-9])(?=[0-9_~+=-]*[A-Za-z])[A-Za-z0-9_~+=-]{24,}')
-_QUOTE_ENTITIES = re.compile(r'&(?:quot|#34|#x22|apos|#39|#x27);', re.IGNORECASE)
-_DOUBLE_QUOTE_ENTITIES = ('&quot;', '&#34;', '&#x22;')
 # What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
 _USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
 
@@ -93,7 +76,7 @@ def decode_json(response, secrets=()):
 
         body = decode_json(response, secrets=(access_token,))  # the token is masked in the error message
     """
-    mask = _Mask.of(secrets)
+    mask = Mask.of(secrets)
     try:
         return response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
@@ -115,7 +98,7 @@ def api_error(response, body, secrets=()):
         error = api_error(response, decode_json(response))  # e.g. a NotFound for a 404
         raise error
     """
-    mask = _Mask.of(secrets)
+    mask = Mask.of(secrets)
     errors = body.get('errors') if isinstance(body, dict) else None
     errors = mask.data(errors) if isinstance(errors, list) else []
     error_class = error_class_for_status(response.status_code)
@@ -161,7 +144,7 @@ def api_result(response, raise_errors=False, secrets=(), document_expected=True)
             return None
         raise InvalidResponse('Patreon answered {} {} with no body, where a JSON:API document is due'.format(
             status, response.reason or ''), status_code=status, response=response)
-    mask = _Mask.of(secrets)
+    mask = Mask.of(secrets)
     body = decode_json(response, mask)
     if status >= 400 and not isinstance(body, dict):
         raise _invalid_error(response, _not_a_document(response, mask), mask)
@@ -231,7 +214,7 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
         tokens['expires_at']  # 1700000000 + tokens['expires_in']
     """
     status = response.status_code
-    mask = _Mask.of(secrets, token_like=True)
+    mask = Mask.of(secrets, token_like=True)
     not_json_class = InvalidServerResponse if status >= 500 else InvalidResponse
     try:
         body = response.json()
@@ -265,67 +248,6 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
         logger.warning('the token answer has an unusable expires_in (%s): no expires_at',
                        type(body['expires_in']).__name__)
     return body
-
-
-class _Mask(object):
-    """Hides credentials in text and data built from an answer.
-
-    Known secrets (the request's tokens, client secret, code) are replaced
-    wherever they appear, URL-encoded too; values after a key naming a
-    credential, and after ``Bearer``, whatever their quoting; with
-    ``token_like``, any run of 24 or more token characters mixing letters
-    and digits.
-    """
-
-    def __init__(self, secrets=(), token_like=False):
-        self.secrets = tuple(secrets)
-        self.token_like = token_like
-        self._values = None
-
-    @property
-    def values(self):
-        # Worked out on first use: answers that are documents never need it.
-        if self._values is None:
-            values = set()
-            for secret in self.secrets:
-                if isinstance(secret, bytes):
-                    secret = secret.decode('utf-8', 'replace')
-                if isinstance(secret, six.text_type) and len(secret.strip()) >= MIN_SECRET_LENGTH:
-                    encoded = secret.encode('utf-8')
-                    values.update([secret, secret.strip(), _to_text(quote(encoded, safe=str(''))),
-                                   _to_text(quote_plus(encoded, safe=str('')))])
-            self._values = sorted(values, key=len, reverse=True)  # a secret inside a longer one goes with it
-        return self._values
-
-    @classmethod
-    def of(cls, secrets, token_like=False):
-        if isinstance(secrets, cls):
-            return secrets
-        return cls(secrets, token_like)
-
-    def text(self, text):
-        for value in self.values:
-            text = text.replace(value, MASK)
-        # An HTML page shows JSON with its quotes escaped: unescaped, its pairs are found like any other.
-        text = _QUOTE_ENTITIES.sub(lambda match: '"' if match.group(0).lower() in _DOUBLE_QUOTE_ENTITIES else "'",
-                                   text)
-        text = _BEARER.sub(r'\g<key>' + MASK, text)
-        text = _CREDENTIAL_PAIR.sub(r'\g<key>' + MASK, text)
-        if self.token_like:
-            text = _TOKEN_LIKE.sub(MASK, text)
-        return text
-
-    def data(self, value, key=None):
-        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole)."""
-        if isinstance(value, dict):
-            return dict((self.data(name), self.data(item, name)) for name, item in value.items())
-        if isinstance(value, list):
-            return [self.data(item) for item in value]
-        if isinstance(value, six.string_types):
-            if value and isinstance(key, six.string_types) and _CREDENTIAL_NAME.match(key):
-                return MASK
-            return self.text(value)
-        return value
 
 
 def _invalid_error(response, message, mask):
@@ -386,10 +308,6 @@ def _usable_token(value):
 
 def _text(value):
     return None if value is None else six.text_type(value)
-
-
-def _to_text(value):
-    return value.decode('ascii') if isinstance(value, bytes) else value
 
 
 def _excerpt(response, mask):

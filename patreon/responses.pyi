@@ -7,13 +7,12 @@ import requests
 from ._typing import JSONObject
 from .exceptions import APIError
 from .jsonapi.parser import JSONAPIParser
+from .masking import MASK as MASK, MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
 
 logger: logging.Logger
 
 EXCERPT_LENGTH: Final = 200
-MIN_SECRET_LENGTH: Final = 8
 MAX_EXPIRES_IN: Final = 31622400
-MASK: Final = "***"
 
 class ErrorDocument(dict[str, Any]):
     error: APIError
