@@ -87,10 +87,6 @@ class TokenRefresh(object):
         """Whether refreshes wait for their ``on_token_refresh`` (left behind by a callback that raised)."""
         return bool(self._callbacks)
 
-    def is_fresh(self, token):
-        """Whether ``token`` came from the last refresh and no answer has accepted it yet."""
-        return token is not None and token == self._fresh_token
-
     def wants_answer(self, token):
         """Whether :meth:`judge` has something to learn from an answer to ``token`` (cheap: no lock).
 

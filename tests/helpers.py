@@ -161,3 +161,27 @@ class LoopbackServer(object):
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+def token_request_count(sandbox):
+    """How many requests ``sandbox`` has served at its token endpoint."""
+    return len([record for record in sandbox.requests if record.path == '/api/oauth2/token'])
+
+
+def refreshing_api(sandbox, scopes=None, expired=True, refresh_token=None, **kwargs):
+    """A client of ``sandbox`` able to refresh, its token of ``scopes`` (all by default) just expired.
+
+    Returns ``(api, tokens, stored)``: ``stored`` receives what ``on_token_refresh`` is called with, unless
+    ``on_token_refresh`` is given.
+    """
+    import patreon  # here: the suite's own helpers load without the package
+    tokens = sandbox.issue_tokens(scopes=scopes)
+    stored = []
+    kwargs.setdefault('on_token_refresh', stored.append)
+    api = patreon.API(tokens['access_token'], base_url=sandbox.url,
+                      refresh_token=refresh_token or tokens['refresh_token'],
+                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
+                      **kwargs)
+    if expired:
+        sandbox.expire_access_token(tokens['access_token'])
+    return api, tokens, stored

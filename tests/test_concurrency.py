@@ -18,6 +18,7 @@ import patreon
 from patreon.exceptions import OAuthError, Unauthorized
 from patreon.sandbox import Sandbox
 
+from helpers import refreshing_api, token_request_count
 from reliability_report import tally
 
 THREADS = 16
@@ -122,27 +123,18 @@ class HeldRefresh(object):
         api.oauth_client.refresh_token = held_refresh
 
 
-def token_requests(sandbox):
-    return [record for record in sandbox.requests if record.path == '/api/oauth2/token']
-
-
 @pytest.mark.parametrize('raise_errors', [False, True])
 def test_an_expired_token_hit_by_16_threads_is_refreshed_once(sb, raise_errors):
     sb.clear_faults()
     sb.clear_log()
-    tokens = sb.issue_tokens()
-    refreshed = []
-    oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
-    api = patreon.API(tokens['access_token'], base_url=sb.url, oauth_client=oauth, raise_errors=raise_errors,
-                      refresh_token=tokens['refresh_token'], on_token_refresh=refreshed.append)
-    sb.expire_access_token(tokens['access_token'])
+    api, tokens, refreshed = refreshing_api(sb, raise_errors=raise_errors)
     held = HeldRefresh(api, THREADS)
 
     identities = run_together(lambda index: api.get_identity().data().id())
 
     assert identities == [sb.creator_user_id] * THREADS
     assert held.unauthorized == THREADS  # every thread met the expired token...
-    assert len(token_requests(sb)) == 1  # ...and one refresh served them all
+    assert token_request_count(sb) == 1  # ...and one refresh served them all
     assert len(refreshed) == 1
     assert api.access_token == refreshed[0]['access_token'] != tokens['access_token']
     assert api.refresh_token == refreshed[0]['refresh_token']
@@ -151,19 +143,14 @@ def test_an_expired_token_hit_by_16_threads_is_refreshed_once(sb, raise_errors):
     target = 'expired token hit by 16 threads at once'
     tally('concurrency', target, 'races run')
     tally('concurrency', target, 'threads that met the expired token', held.unauthorized)
-    tally('concurrency', target, 'token refreshes (one per race)', len(token_requests(sb)))
+    tally('concurrency', target, 'token refreshes (one per race)', token_request_count(sb))
     tally('concurrency', target, 'on_token_refresh calls (one per race)', len(refreshed))
 
 
 def test_a_refused_refresh_raced_by_16_threads_is_asked_once_and_surfaces_the_401(sb):
     sb.clear_faults()
     sb.clear_log()
-    tokens = sb.issue_tokens()
-    refreshed = []
-    oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
-    api = patreon.API(tokens['access_token'], base_url=sb.url, oauth_client=oauth, raise_errors=True,
-                      refresh_token='refresh-token-the-sandbox-never-issued', on_token_refresh=refreshed.append)
-    sb.expire_access_token(tokens['access_token'])
+    api, _, refreshed = refreshing_api(sb, raise_errors=True, refresh_token='refresh-token-the-sandbox-never-issued')
     held = HeldRefresh(api, THREADS)
 
     def identity(index):
@@ -174,25 +161,21 @@ def test_a_refused_refresh_raced_by_16_threads_is_asked_once_and_surfaces_the_40
     refresh_errors = run_together(identity)
     assert all(isinstance(error, OAuthError) and error.error == 'invalid_grant' for error in refresh_errors)
     assert held.unauthorized == THREADS
-    assert len(token_requests(sb)) == 1
+    assert token_request_count(sb) == 1
     assert refreshed == []
     with pytest.raises(Unauthorized):  # later 401s do not ask again with the refused refresh token
         api.get_identity()
-    assert len(token_requests(sb)) == 1
+    assert token_request_count(sb) == 1
     tally('concurrency', 'refused refresh raced by 16 threads', 'races run')
     tally('concurrency', 'refused refresh raced by 16 threads', 'token requests (one per race)',
-          len(token_requests(sb)))
+          token_request_count(sb))
 
 
 def test_a_401_no_refresh_can_fix_is_refreshed_once_for_16_threads_and_many_calls(sb):
     sb.clear_faults()
     sb.clear_log()
-    tokens = sb.issue_tokens(scopes=['identity'])  # no 'campaigns': every campaigns call is a 401
-    refreshed = []
-    oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
-    api = patreon.API(tokens['access_token'], base_url=sb.url, oauth_client=oauth, raise_errors=True,
-                      refresh_token=tokens['refresh_token'], on_token_refresh=refreshed.append)
-    sb.expire_access_token(tokens['access_token'])
+    # No 'campaigns' scope: every campaigns call is a 401.
+    api, _, refreshed = refreshing_api(sb, scopes=['identity'], raise_errors=True)
     held = HeldRefresh(api, THREADS)
     calls_per_thread = 10
 
@@ -206,12 +189,12 @@ def test_a_401_no_refresh_can_fix_is_refreshed_once_for_16_threads_and_many_call
 
     results = run_together(campaigns)
 
-    assert len(token_requests(sb)) == 1  # one refresh for the expired token; none for the token that lacks a scope
+    assert token_request_count(sb) == 1  # one refresh for the expired token; none for the token that lacks a scope
     assert len(refreshed) == 1 and api.access_token == refreshed[0]['access_token']
     assert held.unauthorized == THREADS * calls_per_thread + THREADS  # every call, and each first call's retry
     assert all('right after its refresh' in reason for reasons in results for reason in reasons)
     tally('concurrency', '401 no refresh can fix, 16 threads', 'calls', THREADS * calls_per_thread)
-    tally('concurrency', '401 no refresh can fix, 16 threads', 'token refreshes (one in all)', len(token_requests(sb)))
+    tally('concurrency', '401 no refresh can fix, 16 threads', 'token refreshes (one in all)', token_request_count(sb))
 
 
 # Soak (make soak) -------------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from patreon.exceptions import OAuthError, ServerError, Unauthorized
 from patreon.responses import ErrorDocument
 from patreon.sandbox import ALL_SCOPES, Sandbox
 
-from helpers import API_URL, TOKEN_URL
+from helpers import API_URL, TOKEN_URL, token_request_count
+from helpers import refreshing_api as sandbox_refreshing_api
 
 GUARD_SECONDS = 30  # only against a deadlock: a passing run never waits this long
 NOT_CAMPAIGNS = [scope for scope in ALL_SCOPES if scope != 'campaigns']
@@ -39,20 +40,10 @@ def clean(sb):
     sb.clear_faults()
 
 
-def token_requests(sb):
-    return len([record for record in sb.requests if record.path == '/api/oauth2/token'])
-
-
-def refreshing_api(sb, scopes=None, expired=True, refresh_token=None, **kwargs):
-    """A client able to refresh, whose token has ``scopes`` (all by default); returns it and the stored tokens."""
-    tokens = sb.issue_tokens(scopes=scopes)
-    stored = kwargs.pop('stored', [])
-    kwargs.setdefault('on_token_refresh', stored.append)
-    api = patreon.API(tokens['access_token'], base_url=sb.url, refresh_token=refresh_token or tokens['refresh_token'],
-                      oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url), **kwargs)
+def refreshing_api(sb, **kwargs):
+    """:func:`helpers.refreshing_api` that never sleeps a backoff; returns the client and the stored tokens."""
+    api, _, stored = sandbox_refreshing_api(sb, **kwargs)
     api.transport.sleep = lambda seconds: None
-    if expired:
-        sb.expire_access_token(tokens['access_token'])
     return api, stored
 
 
@@ -81,37 +72,37 @@ def in_a_thread(work):
 @pytest.mark.parametrize('expired', [True, False])
 def test_a_401_that_a_refresh_cannot_fix_refreshes_once_however_many_calls(sb, expired):
     api, stored = refreshing_api(sb, scopes=NOT_CAMPAIGNS, expired=expired, raise_errors=True)
-    before = token_requests(sb)
+    before = token_request_count(sb)
 
     for _ in range(20):
         with pytest.raises(Unauthorized) as raised:
             api.get_campaigns(5)
         assert 'right after its refresh' in str(raised.value)
         assert raised.value.refresh_error is None  # no refresh failed: the token lacks the scope
-    assert token_requests(sb) - before == 1
+    assert token_request_count(sb) - before == 1
     assert len(stored) == 1 and api.access_token == stored[0]['access_token']
     # The refreshed token works where it has the scope, and that does not make the campaigns route refresh again.
     assert api.get_identity().data().id() == sb.creator_user_id
     with pytest.raises(Unauthorized):
         api.get_campaigns(5)
-    assert token_requests(sb) - before == 1
+    assert token_request_count(sb) - before == 1
     # When that token expires for real, a route it may use refreshes it; the campaigns route still never does.
     sb.expire_access_token(api.access_token)
     assert api.get_identity().data().id() == sb.creator_user_id
     for _ in range(5):
         with pytest.raises(Unauthorized):
             api.get_campaigns(5)
-    assert token_requests(sb) - before == 2 and len(stored) == 2
+    assert token_request_count(sb) - before == 2 and len(stored) == 2
 
 
 def test_a_refreshed_token_that_worked_is_refreshed_again_when_it_expires(sb):
     api, stored = refreshing_api(sb)
-    before = token_requests(sb)
+    before = token_request_count(sb)
     for _ in range(3):
         assert api.get_identity().data().id() == sb.creator_user_id
         sb.expire_access_token(api.access_token)
     assert api.get_identity().data().id() == sb.creator_user_id
-    assert token_requests(sb) - before == 4  # one per expiry
+    assert token_request_count(sb) - before == 4  # one per expiry
     assert [tokens['access_token'] for tokens in stored][-1] == api.access_token
     assert len(set(tokens['access_token'] for tokens in stored)) == 4
 
@@ -173,13 +164,13 @@ def test_a_callback_that_calls_the_api_and_meets_a_401_does_not_deadlock(sb):
         inner.append(api.get_campaigns(5))  # the fresh token lacks the scope: a 401, which waits for no lock
 
     api, _ = refreshing_api(sb, scopes=NOT_CAMPAIGNS, on_token_refresh=store_and_check)
-    before = token_requests(sb)
+    before = token_request_count(sb)
 
     identity = in_a_thread(lambda: api.get_identity())
 
     assert identity.data().id() == sb.creator_user_id
     assert len(inner) == 1 and inner[0]['errors'][0]['status'] == '401'
-    assert token_requests(sb) - before == 1
+    assert token_request_count(sb) - before == 1
 
 
 def test_a_callback_whose_call_refreshes_again_gets_both_refreshes_in_order(sb):
@@ -194,11 +185,11 @@ def test_a_callback_whose_call_refreshes_again_gets_both_refreshes_in_order(sb):
         delivered.append(('end', tokens['access_token']))
 
     api, _ = refreshing_api(sb, on_token_refresh=callback)
-    before = token_requests(sb)
+    before = token_request_count(sb)
 
     assert in_a_thread(lambda: api.get_identity()).data().id() == sb.creator_user_id
 
-    assert token_requests(sb) - before == 2
+    assert token_request_count(sb) - before == 2
     first, second = delivered[0][1], delivered[2][1]
     assert delivered == [('start', first), ('end', first), ('start', second), ('end', second)]
     assert api.access_token == second != first
@@ -235,7 +226,7 @@ def test_an_exception_in_the_callback_propagates_and_the_client_keeps_the_new_to
         raise RuntimeError('the database is down')
 
     api, _ = refreshing_api(sb, on_token_refresh=failing_store)
-    before = token_requests(sb)
+    before = token_request_count(sb)
 
     with pytest.raises(RuntimeError):
         api.get_identity()
@@ -243,7 +234,7 @@ def test_an_exception_in_the_callback_propagates_and_the_client_keeps_the_new_to
     assert len(calls) == 1
     assert (api.access_token, api.refresh_token) == (calls[0]['access_token'], calls[0]['refresh_token'])
     assert api.get_identity().data().id() == sb.creator_user_id  # the new token, no second refresh
-    assert token_requests(sb) - before == 1 and len(calls) == 1
+    assert token_request_count(sb) - before == 1 and len(calls) == 1
 
 
 # A failed refresh says why ----------------------------------------------------------------------------------------
@@ -263,7 +254,7 @@ def surfaced(api, raise_errors):
 @pytest.mark.parametrize('raise_errors', [False, True])
 def test_a_refused_refresh_token_is_an_invalid_grant_in_refresh_error(sb, raise_errors):
     api, stored = refreshing_api(sb, refresh_token='rt-the-sandbox-never-issued', raise_errors=raise_errors)
-    before = token_requests(sb)
+    before = token_request_count(sb)
 
     error = surfaced(api, raise_errors)
 
@@ -274,7 +265,7 @@ def test_a_refused_refresh_token_is_an_invalid_grant_in_refresh_error(sb, raise_
     assert 'rt-the-sandbox-never-issued' not in str(error)
     again = surfaced(api, raise_errors)  # not asked again, and still says why
     assert again.refresh_error.error == 'invalid_grant'
-    assert token_requests(sb) - before == 1 and stored == []
+    assert token_request_count(sb) - before == 1 and stored == []
 
 
 @pytest.mark.parametrize('raise_errors', [False, True])

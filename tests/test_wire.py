@@ -11,7 +11,7 @@ from patreon.exceptions import NotFound, OAuthError, RateLimited, Unauthorized
 from patreon.oauth import check_state, make_state
 from patreon.sandbox import Sandbox
 
-from helpers import closed_port
+from helpers import closed_port, refreshing_api, token_request_count
 
 
 @pytest.fixture(scope='module')
@@ -31,22 +31,6 @@ def creator_api(sandbox, **kwargs):
     api = patreon.API(sandbox.creator_token, base_url=sandbox.url, **kwargs)
     api.transport.sleep = lambda seconds: None
     return api
-
-
-def count_token_requests(sandbox):
-    return len([r for r in sandbox.requests if r.path == '/api/oauth2/token'])
-
-
-def expired_refreshing_api(sandbox, refresh_token=None, **kwargs):
-    """A client whose access token has just expired, able to refresh; returns it and the list of stored tokens."""
-    tokens = sandbox.issue_tokens()
-    stored = []
-    api = patreon.API(tokens['access_token'], base_url=sandbox.url,
-                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
-                      refresh_token=refresh_token or tokens['refresh_token'], on_token_refresh=stored.append,
-                      **kwargs)
-    sandbox.expire_access_token(tokens['access_token'])
-    return api, tokens, stored
 
 
 def test_one_connection_serves_many_requests(sandbox, caplog):
@@ -162,10 +146,10 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(sandbox):
 
 
 def test_an_expired_token_is_refreshed_once_and_the_request_retried(sandbox):
-    api, tokens, stored = expired_refreshing_api(sandbox)
-    before = count_token_requests(sandbox)
+    api, tokens, stored = refreshing_api(sandbox)
+    before = token_request_count(sandbox)
     assert api.get_identity().data().id() == sandbox.creator_user_id
-    assert count_token_requests(sandbox) - before == 1
+    assert token_request_count(sandbox) - before == 1
     assert len(stored) == 1 and api.access_token == stored[0]['access_token'] != tokens['access_token']
     assert api.refresh_token == stored[0]['refresh_token'] != tokens['refresh_token']
     assert api.get_identity().data().id() == sandbox.creator_user_id
@@ -173,12 +157,12 @@ def test_an_expired_token_is_refreshed_once_and_the_request_retried(sandbox):
 
 
 def test_a_failed_refresh_surfaces_the_401_and_never_loops(sandbox):
-    api, tokens, stored = expired_refreshing_api(sandbox, refresh_token='not-a-refresh-token', raise_errors=True)
-    before = count_token_requests(sandbox)
+    api, tokens, stored = refreshing_api(sandbox, refresh_token='not-a-refresh-token', raise_errors=True)
+    before = token_request_count(sandbox)
     for _ in range(3):
         with pytest.raises(Unauthorized):
             api.get_identity()
-    assert count_token_requests(sandbox) - before == 1 and stored == []
+    assert token_request_count(sandbox) - before == 1 and stored == []
 
 
 def test_without_refresh_a_401_is_the_errors_document(sandbox):
@@ -217,7 +201,7 @@ def test_posts_routes(sandbox):
 
 
 def test_a_refresh_answered_with_an_html_page_surfaces_the_401_and_may_be_tried_again(sandbox):
-    api, tokens, stored = expired_refreshing_api(sandbox)
+    api, tokens, stored = refreshing_api(sandbox)
     sandbox.inject_fault('token', 'server_error', count=1, status=503)
     answer = api.get_identity()
     assert answer['errors'][0]['status'] == '401' and stored == []
