@@ -23,7 +23,7 @@ from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import build_url, checked_text, encode_query
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .refresh import TokenRefresh, explained, route_of
-from .responses import ErrorDocument, api_result
+from .responses import ErrorDocument, api_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
 from .version_compatibility.utc_timezone import isoformat_utc
@@ -435,7 +435,7 @@ class API(object):
             raise InvalidResponse(
                 'Patreon answered {} {} to {} {}, a redirect{}; the client never follows one, as it could carry the '
                 'access token elsewhere'.format(
-                    response.status_code, response.reason or '', method, path.split('?', 1)[0],
+                    response.status_code, reason_phrase(response, (token,)), method, path.split('?', 1)[0],
                     ' to {}://{}'.format(location.scheme, location.hostname) if location.hostname else ''),
                 status_code=response.status_code, response=response)
         return response

@@ -19,7 +19,7 @@ import six
 from .credentials import clean_credential
 from .exceptions import OAuthError
 from .jsonapi.url_util import checked_text, encode_query, names_text
-from .responses import ErrorDocument, oauth_result
+from .responses import ErrorDocument, oauth_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .utils import user_agent_string
 
@@ -124,12 +124,12 @@ class OAuth(object):
         response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), allow_redirects=False,
                                           headers={'Content-Type': 'application/x-www-form-urlencoded',
                                                    'User-Agent': user_agent_string()})
+        secrets = (self.client_secret, params.get('code'), params.get('refresh_token'))
         if 300 <= response.status_code < 400:
             response.close()
             raise OAuthError('unexpected_redirect', 'the token endpoint answered {} {}; token requests are never '
-                             'redirected'.format(response.status_code, response.reason or 'Redirect'),
+                             'redirected'.format(response.status_code, reason_phrase(response, secrets) or 'Redirect'),
                              response.status_code, response)
-        secrets = (self.client_secret, params.get('code'), params.get('refresh_token'))
         try:
             return oauth_result(response, True, secrets)
         except OAuthError as error:

@@ -26,6 +26,8 @@ EXCERPT_LENGTH = 200
 #: The longest ``expires_in`` (seconds) taken at its word; Patreon gives 31 days.
 MAX_EXPIRES_IN = 366 * 24 * 3600
 
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+_REASON_LENGTH = 80
 # What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
 _USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
 
@@ -81,7 +83,7 @@ def decode_json(response, secrets=()):
         return response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         message = 'Patreon answered {} {} with a body that is not JSON: {}'.format(
-            response.status_code, response.reason or '', _excerpt(response, mask))
+            response.status_code, reason_phrase(response, mask), _excerpt(response, mask))
         if response.status_code >= 400:
             raise _invalid_error(response, message, mask)
         raise InvalidResponse(message, status_code=response.status_code, response=response)
@@ -143,7 +145,7 @@ def api_result(response, raise_errors=False, secrets=(), document_expected=True)
         if not document_expected:
             return None
         raise InvalidResponse('Patreon answered {} {} with no body, where a JSON:API document is due'.format(
-            status, response.reason or ''), status_code=status, response=response)
+            status, reason_phrase(response, secrets)), status_code=status, response=response)
     mask = Mask.of(secrets)
     body = decode_json(response, mask)
     if status >= 400 and not isinstance(body, dict):
@@ -155,7 +157,7 @@ def api_result(response, raise_errors=False, secrets=(), document_expected=True)
         return ErrorDocument(_error_document(body, status, mask), error)
     if not 200 <= status < 300:
         raise InvalidResponse('Patreon answered {} {}, which is neither a document nor an error'.format(
-            status, response.reason or ''), status_code=status, response=response)
+            status, reason_phrase(response, mask)), status_code=status, response=response)
     if not isinstance(body, dict) or 'data' not in body or not _resources_or_null(body['data']):
         raise InvalidResponse(_not_a_document(response, mask), status_code=status, response=response)
     return JSONAPIParser(body)
@@ -220,7 +222,7 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
         body = response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise not_json_class('The token endpoint answered {} {} with a body that is not JSON: {}'.format(
-            status, response.reason or '', _excerpt(response, mask)), status_code=status, response=response)
+            status, reason_phrase(response, mask), _excerpt(response, mask)), status_code=status, response=response)
     if not isinstance(body, dict):
         raise not_json_class('The token endpoint answered {} with JSON that is not an object'.format(status),
                              status_code=status, response=response)
@@ -248,6 +250,25 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
         logger.warning('the token answer has an unusable expires_in (%s): no expires_at',
                        type(body['expires_in']).__name__)
     return body
+
+
+def reason_phrase(response, secrets=()):
+    """The answer's reason phrase (``'Bad Gateway'``) as it may go in a message; ``''`` when it has none.
+
+    A server chooses it freely: it is decoded as Latin-1 (Python 2 keeps it as bytes), cut short, its
+    control characters shown as ``?``, and the credentials of the request (``secrets``) masked.
+
+    Usage::
+
+        'Patreon answered {} {}'.format(response.status_code, reason_phrase(response, (access_token,)))
+    """
+    reason = response.reason
+    if isinstance(reason, bytes):
+        reason = reason.decode('latin-1')
+    if not isinstance(reason, six.text_type):
+        return ''
+    reason = _CONTROL.sub('?', reason[:_REASON_LENGTH * 2]).strip()
+    return Mask.of(secrets).text(reason)[:_REASON_LENGTH]
 
 
 def _invalid_error(response, message, mask):

@@ -7,7 +7,7 @@ import requests
 from ._typing import JSONObject
 from .exceptions import APIError
 from .jsonapi.parser import JSONAPIParser
-from .masking import MASK as MASK, MIN_SECRET_LENGTH as MIN_SECRET_LENGTH
+from .masking import MASK as MASK, MIN_SECRET_LENGTH as MIN_SECRET_LENGTH, Mask
 
 logger: logging.Logger
 
@@ -35,3 +35,4 @@ def oauth_result(
     secrets: Iterable[str | None] = (),
     now: float | None = None,
 ) -> JSONObject: ...
+def reason_phrase(response: requests.Response, secrets: Mask | Iterable[object] = ...) -> str: ...

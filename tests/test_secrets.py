@@ -845,3 +845,57 @@ def test_the_debug_log_shows_a_request_id_only_when_it_is_a_uuid(caplog, request
     assert 'request id' in logged
     assert (request_id in logged) is shown
     assert 'Echoed0123456789' not in logged
+
+
+def status_line_answer(status_line, body=b'', *headers):
+    """A loopback script whose status line is ``status_line`` (bytes): a reason phrase the server chose."""
+    def script(connection):
+        head = [status_line, b'Connection: close', b'Content-Length: ' + str(len(body)).encode('ascii')]
+        head.extend(headers)
+        connection.sendall(b'\r\n'.join(head) + b'\r\n\r\n' + body)
+    return script
+
+
+REASON_TOKEN = 'at_ReasonEcho0123456789abcdefXYZ'
+REASON_SECRET = 'cs_ReasonEcho0123456789abcdefXYZ'
+REASON_REFRESH = 'rt_ReasonEcho0123456789abcdefXYZ'
+
+
+@pytest.mark.parametrize('status, body, headers, raised', [
+    (502, b'<html>bad gateway</html>', (), exceptions.InvalidServerResponse),
+    (200, b'', (), InvalidResponse),
+    (200, b'<html>maintenance</html>', (), InvalidResponse),
+    (302, b'', (b'Location: http://127.0.0.1:9/elsewhere',), InvalidResponse),
+])
+def test_a_reason_phrase_that_echoes_the_token_is_masked_everywhere(status, body, headers, raised):
+    from loopback import ScriptedServer
+    line = 'HTTP/1.1 {} Echo Bearer {}'.format(status, REASON_TOKEN).encode('ascii')
+    with ScriptedServer([status_line_answer(line, body, *headers)]) as server:
+        with pytest.raises(raised) as caught:
+            patreon.API(REASON_TOKEN, base_url=server.url, max_retries=0).get_identity()
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert b'ReasonEcho' not in pickle.dumps(caught.value, protocol)
+    assert 'ReasonEcho' not in six.text_type(caught.value) + repr(caught.value)
+    assert 'Echo' in six.text_type(caught.value)  # the rest of the reason is kept
+
+
+@pytest.mark.parametrize('status, raised', [(502, exceptions.InvalidServerResponse), (307, exceptions.OAuthError)])
+def test_a_reason_phrase_that_echoes_the_token_request_is_masked(status, raised):
+    from loopback import ScriptedServer
+    line = 'HTTP/1.1 {} Echo grant_type=refresh_token&refresh_token={}&client_secret={}'.format(
+        status, REASON_REFRESH, REASON_SECRET).encode('ascii')
+    with ScriptedServer([status_line_answer(line, b'<html></html>', b'Location: http://127.0.0.1:9/x')]) as server:
+        with pytest.raises(raised) as caught:
+            patreon.OAuth('client-id', REASON_SECRET, base_url=server.url).refresh_token(REASON_REFRESH)
+    assert 'ReasonEcho' not in six.text_type(caught.value) + repr(caught.value)
+    assert b'ReasonEcho' not in pickle.dumps(caught.value)
+
+
+def test_a_reason_phrase_outside_ascii_or_with_controls_reads_in_the_message():
+    # Python 2's httplib keeps the reason as bytes: a Latin-1 one once ended in a bare UnicodeDecodeError.
+    from loopback import ScriptedServer
+    with ScriptedServer([status_line_answer(b'HTTP/1.1 503 Indispon\xedvel\x1b[2J', b'<html></html>')]) as server:
+        with pytest.raises(exceptions.InvalidServerResponse) as caught:
+            patreon.API('at_token_0123456789', base_url=server.url, max_retries=0).get_identity()
+    message = six.text_type(caught.value)
+    assert 'Indispon\u00edvel?[2J' in message and '\x1b' not in message
