@@ -20,6 +20,7 @@ import time
 
 import requests
 import six
+import urllib3
 
 from . import deadline
 from .exceptions import TotalTimeout
@@ -150,7 +151,7 @@ class Transport(object):
         watch = deadline.watch(self.total_timeout, sys._getframe())
         try:
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                response = _send(self.session, method, url, self.timeout, kwargs)
                 _check_complete(method, response)
             finally:
                 fired = watch.release()
@@ -189,6 +190,21 @@ def _forget_requests(exc):
             for answer in ([response] + list(getattr(response, 'history', None) or [])) if response is not None else []:
                 answer.request = None  # a response pickles the request it answered
         exc = getattr(exc, '__cause__', None) or getattr(exc, '__context__', None)
+
+
+def _send(session, method, url, timeout, kwargs):
+    """``session.request``, its body read within the attempt, and its failures as ``requests`` names them right."""
+    try:
+        # stream=False whatever the session says: the body is read, and checked, inside the attempt's bounds.
+        return session.request(method, url, timeout=timeout, stream=False, **kwargs)
+    except requests.exceptions.ConnectionError as exc:
+        # requests reports a read that timed out in the body as a ConnectionError, which would be retried.
+        if any(isinstance(reason, urllib3.exceptions.ReadTimeoutError) for reason in exc.args):
+            six.raise_from(requests.exceptions.ReadTimeout(*exc.args), exc)
+        raise
+    except urllib3.exceptions.LocationValueError as exc:  # a host requests lets through ('a..b'): not a URL
+        six.raise_from(requests.exceptions.InvalidURL('{} is not a URL that can be reached: {}'.format(
+            _printable(url.split('?', 1)[0], 200), exc)), exc)
 
 
 def _timeout(value):

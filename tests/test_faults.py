@@ -674,3 +674,33 @@ def test_an_attempt_with_no_socket_yet_at_the_deadline_is_cut_once_it_opens_one(
         monkeypatch.undo()
         assert len(server.requests) <= 1
         assert outcomes_of(server, outcomes) in ([], ['hung up'])
+
+
+def test_a_body_that_stalls_past_the_read_timeout_is_a_read_timeout_not_retried():
+    # requests reports it as a ConnectionError, which the retry policy would have retried max_retries times.
+    stall = trickle(response_head(200, (('Content-Type', 'application/json'), ('Content-Length', '100'))) + b'{"da',
+                    piece=b'')
+    with ScriptedServer([stall]) as server:
+        api = patreon.API('token', base_url=server.url, timeout=1, max_retries=3)
+        api.transport.sleep = lambda seconds: None
+        with pytest.raises(requests.exceptions.ReadTimeout) as raised:
+            api.get_identity()
+    assert not isinstance(raised.value, requests.exceptions.ConnectionError)
+    assert len(server.requests) == 1
+
+
+def test_a_callers_session_that_streams_still_gets_whole_checked_bodies():
+    body = json.dumps({'data': {'type': 'user', 'id': '1'}}).encode('ascii')
+    session = requests.Session()
+    session.stream = True  # the body would be read after the attempt, and the cut check would see 0 bytes
+    with ScriptedServer([json_answer(200, body)]) as server:
+        user = patreon.API('token', base_url=server.url, session=session, max_retries=0).get_identity().data()
+    assert user.id() == '1'
+
+
+def test_a_host_that_is_no_host_is_an_invalid_url_and_one_line_from_the_command_line(capsys):
+    with pytest.raises(requests.exceptions.InvalidURL):
+        patreon.API('token', base_url='http://a..b', max_retries=0).get_identity()
+    code = main(['identity', '--base-url', 'http://a..b', '--token', 'tok-12345678'])
+    err = capsys.readouterr().err
+    assert code == EXIT_NETWORK and 'Traceback' not in err and len(err.strip().splitlines()) == 1

@@ -331,7 +331,7 @@ def test_bodiless_answers_are_not_checked_for_length(method, status):
 def test_a_callers_session_gets_the_timeout_and_absolute_url():
     session = FakeSession([response_with(200, body=b'{}')])
     Transport(BASE, session=session, timeout=(2, 5)).request('GET', '/api/x?y=1', headers={'A': 'b'})
-    assert session.calls == [('GET', BASE + '/api/x?y=1', {'timeout': (2, 5), 'headers': {'A': 'b'}})]
+    assert session.calls == [('GET', BASE + '/api/x?y=1', {'timeout': (2, 5), 'stream': False, 'headers': {'A': 'b'}})]
 
 
 def test_a_callers_session_is_given_no_other_argument():
@@ -341,7 +341,8 @@ def test_a_callers_session_is_given_no_other_argument():
     calls = []
     session.request = lambda method, url, **kwargs: calls.append(kwargs) or response_with(200, body=b'{}')
     Transport(BASE, session=session, timeout=4).request('GET', '/x')
-    assert calls == [{'timeout': 4}] and session.adapters == adapters and session.hooks == {'response': []}
+    assert calls == [{'timeout': 4, 'stream': False}]
+    assert session.adapters == adapters and session.hooks == {'response': []}
 
 
 class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
