@@ -84,8 +84,6 @@ class API(object):
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
                  refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT):
-        if not isinstance(base_url, six.string_types):
-            raise InvalidArgument('base_url must be a URL string, not {}'.format(type(base_url).__name__))
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh)
         self.raise_errors = raise_errors
         self.transport = Transport(base_url, session=session, timeout=timeout,
@@ -334,6 +332,9 @@ class API(object):
             for page in api.paginate_pages(api.get_campaigns_by_id_members, campaign_id, page_size=500):
                 save_members(page.data())
         """
+        if not callable(method):
+            raise InvalidArgument('paginate needs a list method of the client (e.g. api.get_campaigns), not {}'.format(
+                type(method).__name__))
         first_cursor = kwargs.pop('cursor', None)
 
         def fetch_page(cursor):
@@ -371,6 +372,9 @@ class API(object):
             if cursor is not None:
                 page = api.get_campaigns_by_id_members(campaign_id, 100, cursor=cursor)
         """
+        if not isinstance(cursor_path, six.string_types):
+            raise InvalidArgument('cursor_path must be a dotted path such as \'links.next\', not {}'.format(
+                type(cursor_path).__name__))
         document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
             else jsonapi_document
         link = follow_path(document, cursor_path)
@@ -460,8 +464,8 @@ def _cursor_text(cursor):
 
 def _page_size(page_size):
     """``page_size`` as a whole number above 0 (a string of digits, as 0.5.1 sent it, too), or InvalidArgument."""
-    if isinstance(page_size, six.string_types) and re.match(r'^[0-9]+$', page_size.strip()):
-        page_size = int(page_size)
+    if isinstance(page_size, six.string_types) and re.match(r'^[0-9]{1,18}$', page_size.strip()):
+        page_size = int(page_size)  # 18 digits at most: int() of thousands raises on Python 3.11+
     if isinstance(page_size, bool) or not isinstance(page_size, six.integer_types) or page_size < 1:
         raise InvalidArgument('page_size must be a whole number above 0, not {}'.format(
             page_size if isinstance(page_size, six.integer_types) and not isinstance(page_size, bool)

@@ -99,9 +99,12 @@ class OAuth(object):
 
             tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
             api = patreon.API(tokens['access_token'], oauth_client=oauth, refresh_token=tokens['refresh_token'])
+
+        :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) before anything is sent, when ``code`` or
+            ``redirect_uri`` cannot be (the code is single use: a bad ``redirect_uri`` would spend it).
         """
         return self._token_request({'grant_type': 'authorization_code', 'code': clean_credential(code, 'code'),
-                                    'redirect_uri': redirect_uri})
+                                    'redirect_uri': checked_text(redirect_uri, 'redirect_uri')})
 
     def refresh_token(self, refresh_token, redirect_uri=None):
         """Trade ``refresh_token`` for new tokens; keep the new refresh token, the old one stops working.

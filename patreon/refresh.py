@@ -25,7 +25,7 @@ import requests
 import six
 
 from .credentials import clean_credential
-from .exceptions import InvalidCredential, InvalidResponse, OAuthError, PatreonError
+from .exceptions import InvalidArgument, InvalidCredential, InvalidResponse, OAuthError, PatreonError
 from .responses import ErrorDocument
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,30 @@ class TokenRefresh(object):
     @refresh_token.setter
     def refresh_token(self, token):
         self._refresh_token = None if token is None else clean_credential(token, 'refresh_token')
+
+    @property
+    def oauth_client(self):
+        """What refreshes the tokens after a 401 (a :class:`patreon.OAuth`), or ``None``."""
+        return self._oauth_client
+
+    @oauth_client.setter
+    def oauth_client(self, client):
+        # Checked now: found wrong at the first 401, it would fail with the refresh token at stake.
+        if client is not None and not callable(getattr(client, 'refresh_token', None)):
+            raise InvalidArgument('oauth_client must be a patreon.OAuth (something with its refresh_token method), '
+                                  'not {}'.format(type(client).__name__))
+        self._oauth_client = client
+
+    @property
+    def on_token_refresh(self):
+        """Called with the new token dict after each refresh, or ``None``."""
+        return self._on_token_refresh
+
+    @on_token_refresh.setter
+    def on_token_refresh(self, callback):
+        if callback is not None and not callable(callback):
+            raise InvalidArgument('on_token_refresh must be callable, not {}'.format(type(callback).__name__))
+        self._on_token_refresh = callback
 
     @property
     def undelivered(self):

@@ -20,6 +20,8 @@ import time
 import requests
 import six
 
+from .exceptions import InvalidArgument
+
 logger = logging.getLogger(__name__)
 
 #: The longest wait (seconds) an answer may ask for; a longer ``Retry-After`` is taken for garbage and ignored.
@@ -48,14 +50,14 @@ class RetryPolicy(object):
         longer one is given up at once, with the 429.
     :param backoff_factor: exponential backoff base, in seconds.
     :param backoff_max: the longest backoff, in seconds.
-    :raises ValueError: ``max_retries`` is not a whole number >= 0, or a wait
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) ``max_retries`` is not a whole number >= 0, or a wait
         is not a number of seconds from 0 to :data:`MAX_SECONDS` (``max_retry_wait``
         may be larger, even infinite: no answer may ask for more than :data:`MAX_RETRY_AFTER`).
     """
 
     def __init__(self, max_retries=3, max_retry_wait=60.0, backoff_factor=0.5, backoff_max=20.0):
         if isinstance(max_retries, bool) or not isinstance(max_retries, six.integer_types) or max_retries < 0:
-            raise ValueError('max_retries must be a whole number >= 0, not {!r}'.format(max_retries))
+            raise InvalidArgument('max_retries must be a whole number >= 0, not {!r}'.format(max_retries))
         self.max_retries = max_retries
         self.max_retry_wait = check_seconds('max_retry_wait', max_retry_wait, zero=True)
         self.backoff_factor = check_seconds('backoff_factor', backoff_factor, zero=True, limit=MAX_SECONDS)
@@ -193,7 +195,9 @@ def _wait(value):
 
 
 def check_seconds(name, value, zero=False, limit=None):
-    """``value`` if it is a number of seconds above 0 (or ``zero``) and at most ``limit``; else ValueError.
+    """``value`` if it is a number of seconds above 0 (or ``zero``) and at most ``limit``; else InvalidArgument.
+
+    :class:`~patreon.exceptions.InvalidArgument` is a ``ValueError``.
 
     Checks the settings given in seconds: the clients' timeouts and the policy's waits.
     ``limit=None`` takes any size, infinity included; a limit keeps sockets and sleeps from overflowing.
@@ -201,13 +205,13 @@ def check_seconds(name, value, zero=False, limit=None):
     Usage::
 
         check_seconds('timeout', 30)                               # 30
-        check_seconds('timeout', float('inf'), limit=MAX_SECONDS)  # ValueError
+        check_seconds('timeout', float('inf'), limit=MAX_SECONDS)  # InvalidArgument
     """
     if isinstance(value, bool) or not isinstance(value, six.integer_types + (float,)):
-        raise ValueError('{} must be a number of seconds, not {!r}'.format(name, value))
+        raise InvalidArgument('{} must be a number of seconds, not {!r}'.format(name, value))
     low_ok = value >= 0 if zero else value > 0
     if not (low_ok and (limit is None or value <= limit)):  # NaN fails both comparisons
-        raise ValueError('{} must be a number of seconds {} {}, not {!r}'.format(
+        raise InvalidArgument('{} must be a number of seconds {} {}, not {!r}'.format(
             name, '>= 0' if zero else 'above 0', 'and at most {:g}'.format(limit) if limit else '(inf allowed)',
             value))
     return value

@@ -23,7 +23,7 @@ import six
 import urllib3
 
 from . import deadline
-from .exceptions import TotalTimeout
+from .exceptions import InvalidArgument, TotalTimeout
 # Re-exported: the retry policy and its limits were first defined here, and callers import them from here.
 from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHODS, RETRY_STATUSES,  # noqa: F401
                     RetryPolicy, check_seconds, retry_after_seconds)
@@ -62,6 +62,10 @@ class Transport(object):
 
     def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None,
                  total_timeout=DEFAULT_TOTAL_TIMEOUT):
+        if not isinstance(base_url, six.string_types):
+            raise InvalidArgument('base_url must be a URL string, not {}'.format(type(base_url).__name__))
+        if session is not None and not callable(getattr(session, 'request', None)):
+            raise InvalidArgument('session must be a requests.Session, not {}'.format(type(session).__name__))
         self.base_url = base_url.rstrip('/')
         self.timeout = _timeout(timeout)
         self.total_timeout = check_seconds('total_timeout', total_timeout, limit=MAX_SECONDS)
@@ -214,7 +218,7 @@ def _timeout(value):
         check_seconds('the read timeout', value[1], limit=MAX_SECONDS)
         return value
     if isinstance(value, (tuple, list)):
-        raise ValueError('timeout must be seconds or a (connect, read) tuple, not {!r}'.format(value))
+        raise InvalidArgument('timeout must be seconds or a (connect, read) tuple, not {!r}'.format(value))
     return check_seconds('timeout', value, limit=MAX_SECONDS)
 
 # --- Is the body whole? ----------------------------------------------------------------------------------------------

@@ -371,3 +371,41 @@ def test_an_authorization_url_with_scopes_as_a_list_or_a_string():
     oauth = patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
     for scopes in (['identity', 'campaigns'], 'identity campaigns', ('identity', b'campaigns')):
         assert 'scope=identity+campaigns&state=s1' in oauth.get_authorization_url('https://x', scopes, 's1')
+
+
+def _closed_base():
+    from helpers import closed_port
+    return 'http://127.0.0.1:{}'.format(closed_port())  # a call that got past its checks meets ConnectionError
+
+
+@pytest.mark.parametrize('build', [
+    lambda base: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=None),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=5),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, session='a session'),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, oauth_client='x', refresh_token=REFRESH_TOKEN),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, on_token_refresh=5),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, timeout=(1, 2, 3)),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, max_retries=-1),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, max_retries=1.5),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, max_retry_wait=None),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base).get_campaigns('9' * 5000),
+    lambda base: list(patreon.API(ACCESS_TOKEN, base_url=base).paginate('get_campaigns', 10)),
+    lambda base: list(patreon.API(ACCESS_TOKEN, base_url=base).paginate(None)),
+    lambda base: patreon.API.extract_cursor({}, None),
+    lambda base: patreon.API.extract_cursor({}, 5),
+    lambda base: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=base).get_tokens('code-1234567', None),
+    lambda base: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=base).get_tokens('code-1234567', {'a': 1}),
+])
+def test_a_setting_or_argument_that_cannot_work_is_refused_before_anything_is_sent(build):
+    with pytest.raises(InvalidArgument) as raised:
+        build(_closed_base())
+    assert isinstance(raised.value, ValueError)
+
+
+def test_a_wrong_oauth_client_set_later_is_refused_too():
+    api = patreon.API(ACCESS_TOKEN, refresh_token=REFRESH_TOKEN)
+    with pytest.raises(InvalidArgument):
+        api.oauth_client = object()
+    with pytest.raises(InvalidArgument):
+        api.on_token_refresh = 'store'
+    assert api.oauth_client is None and api.on_token_refresh is None
