@@ -292,12 +292,13 @@ class API(object):
     # Pagination
 
     def paginate(self, method, *args, **kwargs):
-        """Yield every resource of every page of a list route, each once, or raise.
+        """Yield every resource of every page of a list route, or raise.
 
         Each resource resolves its relationships within its own page; only
         one page is held at a time.  Errors always raise here, whatever
         ``raise_errors`` says.  A resource that a page repeats from the page
-        before is not yielded again; the walk ends on the page whose next
+        before is not yielded again (a listing that restarts under fresh
+        cursors may repeat others before it raises); the walk ends on the page whose next
         cursor is null, or raises (see :mod:`patreon.pagination`).
 
         Usage::
