@@ -7,14 +7,34 @@ Usage::
     api = patreon.API(access_token)
     user = api.get_identity(fields={'user': ['full_name']}).data()
     print(user.attribute('full_name'))
-"""
-import logging
 
+``patreon.exceptions``, ``patreon.schemas``, ``patreon.webhooks`` and ``patreon.entitlements`` are reachable after
+``import patreon`` alone (``patreon.webhooks.parse_webhook(...)``).
+"""
+import importlib
+import logging
+import sys
+
+from . import exceptions
 from .api import API
 from .oauth import OAuth
 from .version import __version__
 
 __all__ = ['API', 'OAuth', '__version__']
+
+# Submodules a reader reaches as attributes of the package. Loaded on first use where the interpreter allows it
+# (PEP 562, Python 3.7+), so that `import patreon` stays fast; at once on older ones, which cannot defer them.
+_ON_FIRST_USE = ('entitlements', 'schemas', 'webhooks')
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        return importlib.import_module('.' + name, __name__)
+    raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
+
+
+if sys.version_info < (3, 7):  # pragma: no cover - no module __getattr__ before 3.7
+    from . import entitlements, schemas, webhooks  # noqa: F401
 
 # A library never configures logging; the application decides where records go.
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,14 +1,17 @@
 from . import (
     api as api,
+    entitlements as entitlements,
     exceptions as exceptions,
     jsonapi as jsonapi,
     oauth as oauth,
     pagination as pagination,
     responses as responses,
+    schemas as schemas,
     transport as transport,
     utils as utils,
     version as version,
     version_compatibility as version_compatibility,
+    webhooks as webhooks,
 )
 from .api import API as API
 from .oauth import OAuth as OAuth

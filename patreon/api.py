@@ -20,7 +20,8 @@ from six.moves.urllib.parse import quote, urlsplit
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import build_url, checked_text, encode_query
+from .jsonapi.known_names import check_names
+from .jsonapi.url_util import checked_text, encode_query, query_names, url_with
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .refresh import TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
@@ -72,6 +73,11 @@ class API(object):
         that ran it, and the client keeps the new tokens all the same.
     :param total_timeout: seconds one attempt of a request may take in all
         (connect, headers and body), however slowly the server sends it.
+    :param strict_fields: a name of ``fields`` or ``includes`` unknown to
+        :mod:`patreon.schemas` (a typo: Patreon would answer it with nothing)
+        raises :class:`~patreon.exceptions.UnknownFieldError` and nothing is
+        sent; by default it is an :class:`~patreon.exceptions.UnknownFieldWarning`
+        and the request goes, as Patreon may add names later.
 
     ``access_token``, ``refresh_token`` (here and when set later) are stripped
     of surrounding whitespace; an empty one, or one with a control or
@@ -83,9 +89,11 @@ class API(object):
 
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
-                 refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT):
+                 refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT,
+                 strict_fields=False):
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh)
         self.raise_errors = raise_errors
+        self.strict_fields = strict_fields
         self.transport = Transport(base_url, session=session, timeout=timeout,
                                    retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
                                    total_timeout=total_timeout)
@@ -391,7 +399,9 @@ class API(object):
     # Shared request helpers: every route above is one of these.
 
     def _get_resource(self, path, includes, fields):
-        return self._call('GET', build_url(path, includes=includes, fields=fields))
+        include, field_lists = query_names(includes, fields)
+        check_names(include, field_lists, strict=self.strict_fields)
+        return self._call('GET', url_with(path, include, field_lists))
 
     def _get_collection(self, path, page_size, cursor, includes, fields):
         query = [('page[count]', _page_size(page_size))]

@@ -28,6 +28,7 @@ _Cursor: TypeAlias = str | datetime.datetime
 class API:
     access_token: str
     raise_errors: bool
+    strict_fields: bool
     refresh_token: str | None
     oauth_client: OAuth | None
     on_token_refresh: Callable[[JSONObject], object] | None
@@ -45,6 +46,7 @@ class API:
         refresh_token: str | None = None,
         on_token_refresh: Callable[[JSONObject], object] | None = None,
         total_timeout: float = 120.0,
+        strict_fields: bool = False,
     ) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...

@@ -384,6 +384,38 @@ class InvalidCredential(InvalidArgument):
     """
 
 
+class UnknownFieldError(InvalidArgument):
+    """A name in ``fields`` or ``includes`` that :mod:`patreon.schemas` does not know, refused in strict mode.
+
+    Raised only by a client made with ``strict_fields=True``; by default the same finding is an
+    :class:`UnknownFieldWarning` and the request is sent (Patreon may add names this release does not know).
+    The message names the field and the known ones (names are not secrets).
+
+    Usage::
+
+        api = patreon.API(access_token, strict_fields=True)
+        try:
+            api.get_identity(fields={'user': ['full_nme']})
+        except patreon.exceptions.UnknownFieldError as exc:  # also an InvalidArgument and a ValueError
+            print(exc)  # fields[user] names 'full_nme', which is not an attribute of user ... known: about, ...
+    """
+
+
+class UnknownFieldWarning(UserWarning):
+    """A name in ``fields`` or ``includes`` that :mod:`patreon.schemas` does not know: most likely a typo.
+
+    Patreon answers an unknown field with nothing at all (no error), so a misspelt name would silently return no
+    data. The request is still sent, as Patreon may have added the name since this release. Turn the warning into
+    an error with ``patreon.API(..., strict_fields=True)`` (raises :class:`UnknownFieldError`), or with the
+    warnings filter.
+
+    Usage::
+
+        import warnings
+        warnings.simplefilter('error', patreon.exceptions.UnknownFieldWarning)  # e.g. in your test suite
+    """
+
+
 _REASONS = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
     405: 'Method Not Allowed', 406: 'Not Acceptable', 410: 'Gone',

@@ -103,9 +103,23 @@ def build_url(path, includes=None, fields=None):
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``includes`` or ``fields`` has another
         shape, or holds a name that cannot be sent (not a string, a lone surrogate, bytes not UTF-8).
     """
-    params = []
-    if includes:
-        params.append(('include', names_text(includes, 'includes')))
+    include, field_lists = query_names(includes, fields)
+    return url_with(path, include, field_lists)
+
+
+def query_names(includes=None, fields=None):
+    """``includes`` and ``fields`` checked and joined: ``(include text or None, [(resource type, names text)])``.
+
+    What :func:`build_url` sends, before it is encoded; :func:`url_with` puts it into a URL.
+
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) as :func:`build_url` does.
+
+    Usage::
+
+        query_names(['tiers'], {'tier': ['title', 'amount_cents']})  # ('tiers', [('tier', 'title,amount_cents')])
+    """
+    include = names_text(includes, 'includes') if includes else None
+    field_lists = []
     if fields:
         if not isinstance(fields, dict):
             raise InvalidArgument('fields must be a dict of resource type to attribute names, not {}'.format(
@@ -115,8 +129,20 @@ def build_url(path, includes=None, fields=None):
                 raise InvalidArgument('fields must have resource types (strings) as keys, not {}'.format(
                     type(resource_type).__name__))
             resource_type = checked_text(resource_type, 'a resource type of fields')
-            params.append(('fields[{}]'.format(resource_type), names_text(names, 'fields[{}]'.format(
-                resource_type))))
+            field_lists.append((resource_type, names_text(names, 'fields[{}]'.format(resource_type))))
+    return include, field_lists
+
+
+def url_with(path, include, field_lists):
+    """``path`` with the ``include`` and ``fields[type]`` parameters of :func:`query_names`, sorted and encoded.
+
+    Usage::
+
+        url_with('campaigns', 'tiers', [('tier', 'title')])  # 'campaigns?fields%5Btier%5D=title&include=tiers'
+    """
+    params = [('fields[{}]'.format(resource_type), names) for resource_type, names in field_lists]
+    if include is not None:
+        params.append(('include', include))
     if not params:
         return path
     params.sort()

@@ -1,0 +1,101 @@
+"""Catch misspelt ``fields`` and ``includes``: every name is looked up in :mod:`patreon.schemas`.
+
+Patreon answers a field it does not know with nothing at all, no error, so ``fields={'member': ['full_nme']}``
+would silently return members without names. A name unknown to :mod:`patreon.schemas` is reported with an
+:class:`~patreon.exceptions.UnknownFieldWarning` naming it and the known ones; the request is still sent, since
+Patreon may add names after this release. In strict mode it is an :class:`~patreon.exceptions.UnknownFieldError`
+(an ``InvalidArgument``, a ``ValueError``) and nothing is sent.
+"""
+from __future__ import unicode_literals
+
+import sys
+import warnings
+
+import six
+
+from .. import schemas
+from ..exceptions import UnknownFieldError, UnknownFieldWarning
+
+# Known names per resource type, and every relationship name, computed once on first use.
+_fields_of_type = {}
+_relationships = []
+
+
+def check_names(include, field_lists, strict=False):
+    """Warn of (or, ``strict``, refuse) each name of :func:`~patreon.jsonapi.url_util.query_names`'s answer that
+    :mod:`patreon.schemas` does not know.
+
+    :param include: the joined ``include`` text (dotted paths such as ``'memberships.campaign'``), or ``None``.
+    :param field_lists: ``[(resource type, joined attribute names)]``.
+    :raises patreon.exceptions.UnknownFieldError: in strict mode, for the first unknown name.
+
+    Usage::
+
+        check_names(None, [('member', 'full_nme')])               # UnknownFieldWarning: ... 'full_nme' ...
+        check_names(None, [('member', 'full_nme')], strict=True)  # UnknownFieldError
+    """
+    for resource_type, names in field_lists:
+        if resource_type not in schemas.SCHEMA_MODULE_NAMES:
+            _report('fields names the resource type {}, which patreon.schemas does not know; known types: {}'.format(
+                _quoted(resource_type), ', '.join(sorted(schemas.SCHEMA_MODULE_NAMES))), strict)
+            continue
+        known = _known_fields(resource_type)
+        for name in _split(names, ','):
+            if name not in known:
+                _report('fields[{}] names {}, which is not a field of {} known to patreon.schemas; known: {}'.format(
+                    resource_type, _quoted(name), resource_type, ', '.join(sorted(known))), strict)
+    if include is not None:
+        relationships = _known_relationships()
+        for path in _split(include, ','):
+            for name in path.split('.'):
+                if name not in relationships:
+                    _report('includes names {}, which is not a relationship known to patreon.schemas; '
+                            'known: {}'.format(_quoted(name), ', '.join(sorted(relationships))), strict)
+
+
+def _split(joined, separator):
+    # 'null' is how an empty list is sent: no name to check.
+    return [name for name in joined.split(separator) if name and joined != 'null']
+
+
+def _known_fields(resource_type):
+    known = _fields_of_type.get(resource_type)
+    if known is None:
+        module = schemas.schema_for_type(resource_type)
+        # A sparse fieldset may name relationships as well as attributes.
+        known = frozenset(_names(module.Attributes) + _names(module.Relationships))
+        _fields_of_type[resource_type] = known
+    return known
+
+
+def _known_relationships():
+    if not _relationships:
+        names = set()
+        for resource_type in schemas.SCHEMA_MODULE_NAMES:
+            names.update(_names(schemas.schema_for_type(resource_type).Relationships))
+        _relationships.append(frozenset(names))
+    return _relationships[0]
+
+
+def _names(cls):
+    return [value for name, value in vars(cls).items() if not name.startswith('_') and isinstance(value, six.string_types)]
+
+
+def _quoted(name):
+    # repr() escapes what a terminal would act on; without the u prefix of Python 2.
+    text = repr(name)
+    return text[1:] if text.startswith('u') else text
+
+
+def _report(message, strict):
+    if strict:
+        raise UnknownFieldError(message + ' (the client was made with strict_fields=True)')
+    warnings.warn(UnknownFieldWarning(message), stacklevel=_caller_level())
+
+
+def _caller_level():
+    # The warning points at the first frame outside this package: the line of the caller that wrote the name.
+    frame, level = sys._getframe(2), 2
+    while frame is not None and (frame.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
+        frame, level = frame.f_back, level + 1
+    return level

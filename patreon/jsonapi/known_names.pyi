@@ -1,0 +1,3 @@
+from collections.abc import Iterable
+
+def check_names(include: str | None, field_lists: Iterable[tuple[str, str]], strict: bool = False) -> None: ...
