@@ -25,7 +25,7 @@ help:
 	@echo "make test    run the test suite in $(VENV) with branch coverage of patreon/ enforced at 95%"
 	@echo "make soak    run the long variants (pytest marker 'soak')"
 	@echo "make matrix  run the test suite on Python 2.7 and 3.6-3.13, each in a fresh virtualenv under .matrix/"
-	@echo "make demo    run 'patreon demo' against an embedded sandbox"
+	@echo "make demo    run 'patreon demo' against an embedded sandbox, in $(DEMO_VENV) (the package alone)"
 	@echo "make lint    ruff, and mypy's stubtest over the type stubs"
 	@echo "make dist    build the sdist and universal wheel, checked with twine"
 	@echo "make bench   benchmarks side by side with 0.5.1 (writes benchmarks/RESULTS.md)"
@@ -55,8 +55,19 @@ matrix: $(VENV_STAMP)
 
 # --- Running the package -------------------------------------------------------------------------------------------
 
-demo: $(VENV_STAMP)
-	$(VENV)/bin/patreon demo
+# A virtualenv of its own with the package alone (and requests, six): the demo needs no test tool. Reinstalled
+# without dependencies on each run (seconds), so that the demo is always the tree as it is now.
+DEMO_VENV := .demo-venv
+DEMO_STAMP := $(DEMO_VENV)/.installed
+
+$(DEMO_STAMP): setup.py setup.cfg pyproject.toml
+	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install .
+	touch $@
+
+demo: $(DEMO_STAMP)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	$(DEMO_VENV)/bin/patreon demo
 
 # --- Lint and distributions (`make lint`, `make dist`) ----------------------------------------------------------------
 # Each in a virtualenv of its own, so that their tools never mix with the test dependencies. The tools are pinned:
@@ -138,7 +149,7 @@ bench: $(BENCH_OURS_STAMP) $(BENCH_BASELINE_STAMP)
 # --- Cleaning ------------------------------------------------------------------------------------------------------
 
 clean:
-	rm -rf $(VENV) .matrix .lint-venv .dist-venv .dist-smoke .bench build dist *.egg-info .eggs \
+	rm -rf $(VENV) .demo-venv .matrix .lint-venv .dist-venv .dist-smoke .bench build dist *.egg-info .eggs \
 		.pytest_cache .hypothesis .mypy_cache .ruff_cache .coverage .coverage.* htmlcov
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name '*.py[co]' -delete

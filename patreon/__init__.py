@@ -15,7 +15,7 @@ import importlib
 import logging
 import sys
 
-from . import exceptions
+from . import exceptions  # noqa: F401 (patreon.exceptions.X after import patreon alone)
 from .api import API
 from .oauth import OAuth
 from .version import __version__

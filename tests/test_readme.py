@@ -1,18 +1,24 @@
-"""Every Python code block of README.md runs, in order, against a local sandbox.
+"""Every Python code block of README.md runs alone, in a fresh interpreter, against a local sandbox.
 
-The blocks share one namespace, as a reader's session would; the names the
-README says stand for "your values" are set from the sandbox, and the clients'
-default ``base_url`` points at it, so the blocks run exactly as printed.
+A reader pastes one snippet into a new interpreter: each block gets a process of its own, with nothing defined but
+the names the README says stand for "your values" (``access_token``, ``campaign_id``, ...), set from the sandbox.
+The snippets are printed as a reader runs them against Patreon: the harness alone points the clients' default
+``base_url`` at the sandbox (from ``PATREON_BASE_URL``, read by the harness only), so a snippet never shows a
+``base_url`` a reader would not write. Unknown field names are errors there, so no snippet teaches a typo.
+
+Blocks that use Flask run where Flask is installed; every other block runs on every interpreter.
 """
-import __future__
+from __future__ import absolute_import, division, print_function, unicode_literals
+
 import io
+import json
 import os
 import re
+import subprocess
+import sys
 
 import pytest
-import six
 
-import patreon
 from patreon.sandbox import Sandbox
 
 from helpers import REPO_ROOT
@@ -23,16 +29,141 @@ except ImportError:  # Flask is a test dependency on Python 3.8+ only
     flask = None
 
 BLOCK = re.compile(r'^```python\n(.*?)^```', re.S | re.M)
+HEADING = re.compile(r'^(#{2,3} .*)$', re.M)
+
+# The process a block runs in: the harness's set-up, then the block alone in a namespace of "your values", then
+# (for the apps) the test's own check of what the block made, in the same namespace.
+RUNNER = r'''
+import __future__
+import io
+import json
+import os
+import sys
+import warnings
+
+
+def point_defaults_at(url):
+    # The harness's doing, not the snippet's: clients made without base_url talk to the sandbox.
+    import six
+    from patreon.api import API
+    from patreon.oauth import OAuth
+    for cls in (API, OAuth):
+        init = six.get_unbound_function(cls.__init__)
+        init.__defaults__ = tuple(url if value == 'https://www.patreon.com' else value
+                                  for value in init.__defaults__)
+    from patreon.exceptions import UnknownFieldWarning
+    warnings.simplefilter('error', UnknownFieldWarning)  # a snippet that misspells a field fails
+
+
+def run(path, name, namespace):
+    with io.open(path, encoding='utf-8') as handle:
+        source = handle.read()
+    # print() as a function on Python 2 too, as a 2.7 reader's module would have it.
+    exec(compile(source, name, 'exec', __future__.print_function.compiler_flag, True), namespace)
+
+
+point_defaults_at(os.environ['PATREON_BASE_URL'])
+namespace = dict(json.loads(os.environ['README_VALUES']), __name__='__main__')
+run(sys.argv[1], sys.argv[2], namespace)
+if len(sys.argv) > 3:
+    run(sys.argv[3], 'the check of ' + sys.argv[2], namespace)
+'''
+
+# What a login through the README's Flask app must give: the patron is let in, the creator is welcomed to their
+# own campaign (not asked to become a patron), and Flask's session cookie holds the user id, never a token.
+CHECK_LOGIN = r'''
+import json
+import os
+
+import requests
+from six.moves.urllib.parse import urlsplit
+
+check = json.loads(os.environ['README_CHECK'])
+
+
+def log_in_as(user_id):
+    client = app.test_client()
+    to_patreon = client.get('/login')
+    assert to_patreon.status_code == 302, to_patreon.status_code
+    assert to_patreon.headers['Location'].startswith(os.environ['PATREON_BASE_URL'])
+    back = requests.get(to_patreon.headers['Location'] + '&sandbox_user=' + user_id,
+                        allow_redirects=False).headers['Location']
+    callback = urlsplit(back)
+    landed = client.get(callback.path + '?' + callback.query)
+    assert landed.status_code == 302 and landed.headers['Location'].endswith('/patrons'), landed.status_code
+    assert client.get(callback.path + '?' + callback.query).status_code == 403  # the state is used up
+    cookie = [header for header in landed.headers.getlist('Set-Cookie') if header.startswith('session=')][-1]
+    session = app.session_interface.get_signing_serializer(app).loads(cookie.split(';')[0][len('session='):])
+    assert set(session) == {'patreon_user_id'}, sorted(session)
+    assert all(token not in cookie for token in TOKENS[user_id].values() if isinstance(token, str))
+    page = client.get('/patrons')
+    return page.status_code, page.get_data(as_text=True)
+
+
+assert log_in_as(check['patron_user_id']) == (200, 'Thank you for your support, {}!'.format(check['patron_name']))
+status, text = log_in_as(check['creator_user_id'])
+assert status == 200 and text.startswith('Welcome home'), (status, text)
+assert app.test_client().get('/patrons').status_code == 302  # nobody logged in: sent to log in
+print('login checked')
+'''
+
+# The README's webhook receiver: a signed delivery is handled, a forged one is a 403, one it cannot read a 400.
+CHECK_WEBHOOK = r'''
+import hashlib
+import hmac
+
+
+def deliver(body, event='members:pledge:create', signature=None):
+    headers = {'X-Patreon-Signature': signature or hmac.new(webhook_secret.encode('utf-8'), body,
+                                                            hashlib.md5).hexdigest()}
+    if event:
+        headers['X-Patreon-Event'] = event
+    return app.test_client().post('/hooks/patreon', data=body, headers=headers).status_code
+
+
+member = b'{"data": {"type": "member", "id": "1", "attributes": {"full_name": "Ann"}}}'
+assert deliver(member) == 204
+assert deliver(member, signature='0' * 32) == 403
+assert deliver(member, event=None) == 400
+assert deliver(b'{"data": "not a resource"}') == 400
+assert deliver(b'not json') == 400
+print('webhook checked')
+'''
+
+# A distinctive line of a block -> (what its output must hold, the check run after it). Every key must match
+# a block (test_the_checked_blocks_are_in_the_readme), so that rewording a snippet cannot drop its check silently.
+CHECKS = {
+    "print(len(names), 'members')": ('250 members', None),
+    "resp = patreon.API('expired-token').get_identity()": ('401 Unauthorized', None),
+    "api.get_members_by_id('00000000-0000-0000-0000-000000000000')": ('404 True', None),
+    "strict = patreon.API(access_token, strict_fields=True)": ('True\nrefused: fields[user]', None),
+    "print(len(page.data()), 'members on the first page')": ('100 members on the first page', None),
+    "@app.route('/oauth/redirect')": ('login checked', CHECK_LOGIN),
+    "@app.route('/hooks/patreon', methods=['POST'])": ('webhook checked', CHECK_WEBHOOK),
+}
+
+
+def readme_text():
+    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
+        return handle.read()
 
 
 def readme_blocks():
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
-        return BLOCK.findall(handle.read())
+    """``[(section heading, block)]`` of every Python block, in order."""
+    text = readme_text()
+    headings = [(match.start(), match.group(1)) for match in HEADING.finditer(text)]
+    blocks = []
+    for match in BLOCK.finditer(text):
+        heading = [title for start, title in headings if start < match.start()][-1]
+        blocks.append((heading.lstrip('# '), match.group(1)))
+    return blocks
 
 
-def runnable_blocks():
-    # The Flask blocks need Flask; everything else runs on every interpreter.
-    return [block for block in readme_blocks() if flask is not None or 'flask' not in block]
+def uses_flask(block):
+    return re.search(r'^import flask', block, re.M) is not None
+
+
+BLOCKS = [(number + 1, section, block) for number, (section, block) in enumerate(readme_blocks())]
 
 
 @pytest.fixture(scope='module')
@@ -41,83 +172,137 @@ def sandbox():
         yield sb
 
 
-@pytest.fixture
-def defaults_at_sandbox(sandbox, monkeypatch):
-    """Make ``base_url``'s default the sandbox's, for the classes the README uses."""
-    for cls in (patreon.API, patreon.OAuth):
-        init = six.get_unbound_function(cls.__init__)
-        defaults = tuple(sandbox.url if value == 'https://www.patreon.com' else value
-                         for value in init.__defaults__)
-        monkeypatch.setattr(init, '__defaults__', defaults)
+def your_values(sandbox):
+    return {'access_token': sandbox.creator_token, 'refresh_token': sandbox.creator_refresh_token,
+            'campaign_id': sandbox.campaign_id, 'client_id': sandbox.client_id,
+            'client_secret': sandbox.client_secret, 'redirect_uri': sandbox.redirect_uri,
+            'webhook_secret': 'whsec-of-the-readme'}
+
+
+def check_values(sandbox):
+    import patreon
+
+    api = patreon.API(sandbox.creator_token, base_url=sandbox.url, raise_errors=True)
+    patron = api.get_members_by_id(patron_member_id(api, sandbox), fields={'member': ['full_name']}).data()
+    return {'patron_user_id': sandbox.patron_user_id, 'creator_user_id': sandbox.creator_user_id,
+            'patron_name': patron.attribute('full_name')}
+
+
+def patron_member_id(api, sandbox):
+    for member in api.paginate(api.get_campaigns_by_id_members, sandbox.campaign_id, page_size=500,
+                               includes=['user']):
+        if member.relationship('user').id() == sandbox.patron_user_id:
+            return member.id()
+    raise AssertionError('the sandbox patron is no member')  # pragma: no cover
+
+
+def run_alone(code, name, environ, check=None, tmpdir=None):
+    """Run ``code`` in a fresh interpreter through :data:`RUNNER`; return ``(status, stdout, stderr)``."""
+    paths = []
+    for number, text in enumerate([code] + ([check] if check else [])):
+        path = os.path.join(str(tmpdir), 'part{}.py'.format(number))
+        with io.open(path, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+        paths.append(path)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([REPO_ROOT] + [
+        entry for entry in os.environ.get('PYTHONPATH', '').split(os.pathsep) if entry]), **environ)
+    command = [sys.executable, '-c', RUNNER, paths[0], name] + paths[1:]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(tmpdir))
+    out, err = process.communicate()
+    return process.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
 
 
 def test_readme_has_the_sections_users_need():
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
-        text = handle.read()
+    text = readme_text()
     for heading in ['## Quick start', '## Install', '## Calling the API', '### Walking responses',
                     '### Includes and fields', '## Pagination', '## Log in with Patreon', '## Errors',
                     '## Retries', '## Token refresh', '## Webhooks', '## Entitlements', '## The sandbox',
                     '## The command line', '## Changes from 0.5.1']:
         assert heading in text
     assert 'make demo' in text and 'make test' in text
-    assert len(readme_blocks()) >= 12
+    assert len(BLOCKS) >= 12
 
 
-def test_every_block_runs(sandbox, defaults_at_sandbox, capsys):
-    namespace = {'__name__': 'readme', 'access_token': sandbox.creator_token,
-                 'refresh_token': sandbox.creator_refresh_token, 'campaign_id': sandbox.campaign_id,
-                 'client_id': sandbox.client_id, 'client_secret': sandbox.client_secret,
-                 'redirect_uri': sandbox.redirect_uri}
-    for number, block in enumerate(runnable_blocks()):
-        try:
-            # print() as a function on Python 2 too, as a 2.7 reader's module would have it.
-            code = compile(block, 'README.md block {}'.format(number + 1), 'exec',
-                           __future__.print_function.compiler_flag, True)
-            exec(code, namespace)
-        except Exception as exc:  # pragma: no cover - the message says which block failed
-            pytest.fail('README block {} raised {!r}:\n{}'.format(number + 1, exc, block))
-    printed = capsys.readouterr().out
-    assert '250 members' in printed
-    assert '401 Unauthorized' in printed and '404 True' in printed
-    if flask is not None:
-        check_flask_app(namespace, sandbox)
+def test_the_checked_blocks_are_in_the_readme():
+    for line in CHECKS:
+        assert [number for number, _, block in BLOCKS if line in block], line
 
 
-def check_flask_app(namespace, sandbox):
-    """Drive the README's Flask app: login, the sandbox's consent redirect, the callback, the webhook."""
-    import hashlib
-    import hmac
+@pytest.mark.parametrize('number, section, block', [
+    pytest.param(number, section, block, id='block{:02d}-{}'.format(number, section.split(' (')[0]))
+    for number, section, block in BLOCKS
+    if flask is not None or not uses_flask(block)])  # the Flask blocks where Flask is installed
+def test_each_block_runs_alone_in_a_fresh_interpreter(number, section, block, sandbox, tmpdir):
+    expected, check = next(((output, code) for line, (output, code) in CHECKS.items() if line in block),
+                           (None, None))
+    environ = {'PATREON_BASE_URL': sandbox.url, 'README_VALUES': json.dumps(your_values(sandbox))}
+    if check is CHECK_LOGIN:
+        environ['README_CHECK'] = json.dumps(check_values(sandbox))
+    status, out, err = run_alone(block, 'README.md block {} ({})'.format(number, section), environ, check, tmpdir)
+    assert status == 0, 'README block {} ({}) failed:\n{}\n{}'.format(number, section, block, err)
+    if expected is not None:
+        assert expected in out, out
 
-    import requests
-    from six.moves.urllib.parse import urlsplit
 
-    client = namespace['app'].test_client()
-    to_patreon = client.get('/login')
-    assert to_patreon.status_code == 302 and to_patreon.headers['Location'].startswith(sandbox.url)
-    back = requests.get(to_patreon.headers['Location'], allow_redirects=False).headers['Location']
-    callback = urlsplit(back)
-    page = client.get(callback.path + '?' + callback.query)
-    assert page.status_code == 200 and page.get_data(as_text=True).startswith('Hello, ')
-    assert client.get(callback.path + '?' + callback.query).status_code == 403  # state used up
+def test_a_block_that_needs_what_it_does_not_import_fails(sandbox, tmpdir):
+    # The harness itself: nothing leaks into a block's namespace but "your values".
+    environ = {'PATREON_BASE_URL': sandbox.url, 'README_VALUES': json.dumps(your_values(sandbox))}
+    assert run_alone('print(access_token[:3])', 'ok', environ, tmpdir=tmpdir)[0] == 0
+    status, _, err = run_alone('api = patreon.API(access_token)', 'no import', environ, tmpdir=tmpdir)
+    assert status != 0 and "NameError" in err
+    status, _, err = run_alone("import patreon\npatreon.API(access_token).get_identity(fields={'user': ['nme']})",
+                               'typo', environ, tmpdir=tmpdir)
+    assert status != 0 and 'UnknownFieldWarning' in err
 
-    api = patreon.API(sandbox.creator_token, base_url=sandbox.url)
-    hook = api.create_webhook(sandbox.campaign_id, 'http://127.0.0.1:9/unused',
-                                           ['members:pledge:create'])
-    namespace['webhook_secret'] = hook.data().attribute('secret')
-    body = b'{"data": {"type": "member", "id": "1", "attributes": {"full_name": "Ann"}}}'
-    signature = hmac.new(namespace['webhook_secret'].encode('utf-8'), body, hashlib.md5).hexdigest()
-    headers = {'X-Patreon-Event': 'members:pledge:create', 'X-Patreon-Signature': signature}
-    assert client.post('/hooks/patreon', data=body, headers=headers).status_code == 204
-    headers['X-Patreon-Signature'] = '0' * 32
-    assert client.post('/hooks/patreon', data=body, headers=headers).status_code == 403
-    api.delete_webhook(hook.data().id())
+
+def test_submodules_are_reachable_after_import_patreon_alone(tmpdir):
+    code = ('from __future__ import print_function\nimport sys\nimport patreon\n'
+            "loaded = sorted(name for name in ('patreon.webhooks', 'patreon.entitlements') "
+            'if name in sys.modules)\n'
+            'print(loaded if sys.version_info >= (3, 7) else [])\n'
+            'print(patreon.webhooks.parse_webhook.__name__, patreon.schemas.schema_for_type.__name__,\n'
+            '      patreon.entitlements.MissingFieldError.__name__, patreon.exceptions.InvalidWebhook.__name__)\n'
+            'try:\n    patreon.nothing_of_that_name\nexcept AttributeError:\n    print("AttributeError")\n')
+    path = os.path.join(str(tmpdir), 'fresh.py')
+    with io.open(path, 'w', encoding='utf-8') as handle:
+        handle.write(code)
+    env = dict(os.environ, PYTHONPATH=REPO_ROOT)
+    out = subprocess.check_output([sys.executable, path], env=env, cwd=str(tmpdir)).decode('utf-8').split('\n')
+    # Loaded on first use where the interpreter can defer them, so that `import patreon` stays fast.
+    assert out[:3] == ['[]', 'parse_webhook schema_for_type MissingFieldError InvalidWebhook', 'AttributeError']
+
+
+def make_commands(target):
+    """The commands ``make TARGET`` would run, as make prints them without running them."""
+    env = dict(os.environ, MAKEFLAGS='')
+    return subprocess.check_output(['make', '-n', '-B', '-C', REPO_ROOT, target], env=env).decode('utf-8')
+
+
+def test_make_demo_installs_the_package_alone():
+    commands = make_commands('demo')
+    installs = [line for line in commands.splitlines() if 'pip install' in line]
+    assert installs and all('.demo-venv' in line for line in installs), commands
+    for line in installs:
+        words = line.split('pip install', 1)[1].split()
+        assert [word for word in words if not word.startswith('-')] == ['.'], line  # the package, nothing else
+    assert 'dev-requirements' not in commands and '.demo-venv/bin/patreon demo' in commands
+    text = ' '.join(readme_text().split('## Quick start', 1)[1].split('\n## ', 1)[0].split())
+    assert '.demo-venv' in text and 'about 4 minutes' in text
+
+
+def test_the_install_section_tells_the_truth_about_the_index():
+    import patreon
+
+    text = ' '.join(readme_text().split('## Install', 1)[1].split('\n## ', 1)[0].split())
+
+    assert 'pip install patreon` gets the old `patreon` 0.5.0' in text
+    assert 'pip install .' in text and '({})'.format(patreon.__version__) in text
+    assert 'published under the same name, `patreon`' in text
 
 
 def command_lines():
     """The ``patreon ...`` lines of the README's command line section."""
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
-        text = handle.read()
-    section = text.split('## The command line', 1)[1].split('\n## ', 1)[0]
+    section = readme_text().split('## The command line', 1)[1].split('\n## ', 1)[0]
     block = re.search(r'```sh\n(.*?)```', section, re.S).group(1)
     return [line.split('#', 1)[0].split('>', 1)[0].split() for line in block.splitlines()
             if line.startswith('patreon ')]

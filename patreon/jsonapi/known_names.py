@@ -78,7 +78,8 @@ def _known_relationships():
 
 
 def _names(cls):
-    return [value for name, value in vars(cls).items() if not name.startswith('_') and isinstance(value, six.string_types)]
+    return [value for name, value in vars(cls).items()
+            if not name.startswith('_') and isinstance(value, six.string_types)]
 
 
 def _quoted(name):
