@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt
@@ -36,10 +37,14 @@ def forget_portal(setting, **kwargs):
         get_portal.cache_clear()
 
 
-def page(title, message, status=200, link=None, link_text=None):
+def page(title, message, status=200, link=None, link_text=None, request=None):
     html = format_html('<!doctype html>\n<title>{}</title>\n<h1>{}</h1>\n<p>{}</p>\n', title, title, message)
     if link:
         html += format_html('<p><a href="{}">{}</a></p>\n', link, link_text)
+    if request is not None and 'patreon_user_id' in request.session:
+        # Logout is a POST (a link could log anyone out): a form with Django's CSRF token, which its middleware checks.
+        html += format_html('<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" '
+                            'value="{}"><button>Log out</button></form>\n', reverse('logout'), get_token(request))
     return HttpResponse(html, status=status)
 
 
@@ -47,7 +52,8 @@ def page(title, message, status=200, link=None, link_text=None):
 def index(request):
     if 'patreon_user_id' not in request.session:
         return page('Welcome', 'Patrons see more here.', link=reverse('login'), link_text='Log in with Patreon')
-    return page('Welcome back', 'You are logged in.', link=reverse('patrons'), link_text='The patrons-only page')
+    return page('Welcome back', 'You are logged in.', link=reverse('patrons'), link_text='The patrons-only page',
+                request=request)
 
 
 @require_GET
@@ -78,9 +84,13 @@ def patrons(request):
     except NotLoggedIn:
         request.session.pop('patreon_user_id', None)
         return HttpResponseRedirect(reverse('login'))
+    if visitor.is_creator:
+        return page('Patrons only', 'This is your own campaign, {}: your patrons see this page.'.format(
+            visitor.full_name), request=request)
     if not visitor.is_patron:
-        return page('Patrons only', 'Become a patron to see this page, {}.'.format(visitor.full_name), status=403)
-    return page('Patrons only', 'Thank you for your support, {}!'.format(visitor.full_name))
+        return page('Patrons only', 'Become a patron to see this page, {}.'.format(visitor.full_name), status=403,
+                    request=request)
+    return page('Patrons only', 'Thank you for your support, {}!'.format(visitor.full_name), request=request)
 
 
 @require_POST

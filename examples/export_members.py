@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import argparse
 import csv
+import errno
 import io
 import os
 import sys
@@ -88,6 +89,21 @@ def write_file(rows, path):
         raise
 
 
+#: The status of a process stopped by SIGPIPE (128 + 13), what `cat` or `grep` end with in the same place.
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout():
+    # What is left in the buffer cannot be written either: the interpreter's flush at exit would print an error.
+    # Standard output now goes nowhere, so that flush succeeds.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will be flushed to a closed pipe
+
+
 def main(argv=None, environ=None):
     """Run the export; returns the exit status."""
     parser = argparse.ArgumentParser(description='Export the members of a Patreon campaign to CSV.')
@@ -104,11 +120,18 @@ def main(argv=None, environ=None):
             rows = member_rows(api, campaign_id)
             if args.output == '-':
                 count = write_csv(rows, sys.stdout)
+                sys.stdout.flush()  # a reader that went away shows here, not in the interpreter's flush at exit
             else:
                 count = write_file(rows, args.output)
     except (PatreonError, requests.RequestException) as exc:
         print('export_members: {}'.format(exc), file=sys.stderr)
         return 1
+    except (IOError, OSError) as exc:  # BrokenPipeError on Python 3
+        if exc.errno != errno.EPIPE or args.output != '-':
+            raise
+        # The reader stopped reading (`... - | head`): stop quietly, as a pipeline expects, without a traceback.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     print('export_members: {} members of campaign {} written to {}'.format(count, campaign_id, args.output),
           file=sys.stderr)
     return 0

@@ -27,11 +27,19 @@ PAGE = '''<!doctype html>
 <h1>{{ title }}</h1>
 <p>{{ message }}</p>
 {% if link %}<p><a href="{{ link }}">{{ link_text }}</a></p>{% endif %}
+{% if logout %}<form method="post" action="{{ url_for('logout') }}">
+<input type="hidden" name="csrf_token" value="{{ session['csrf_token'] }}"><button>Log out</button></form>{% endif %}
 '''
 
 
 def page(title, message, status=200, link=None, link_text=None):
-    return render_template_string(PAGE, title=title, message=message, link=link, link_text=link_text), status
+    # Whoever is logged in gets the logout form: a POST with the session's token, so that another site cannot log
+    # the visitor out with a link or a form of its own.
+    logout = 'patreon_user_id' in session
+    if logout and 'csrf_token' not in session:
+        session['csrf_token'] = patreon.oauth.make_state()
+    return render_template_string(PAGE, title=title, message=message, link=link, link_text=link_text,
+                                  logout=logout), status
 
 
 def create_app(config=None):
@@ -81,12 +89,19 @@ def create_app(config=None):
         except NotLoggedIn:
             session.pop('patreon_user_id', None)
             return redirect(url_for('login'))
+        if visitor.is_creator:
+            return page('Patrons only', 'This is your own campaign, {}: your patrons see this page.'.format(
+                visitor.full_name))
         if not visitor.is_patron:
             return page('Patrons only', 'Become a patron to see this page, {}.'.format(visitor.full_name), status=403)
         return page('Patrons only', 'Thank you for your support, {}!'.format(visitor.full_name))
 
     @app.post('/logout')
     def logout():
+        if not patreon.oauth.check_state(session.get('csrf_token'), request.form.get('csrf_token')):
+            return page('Not logged out', 'That form did not come from this site.', status=403,
+                        link=url_for('index'), link_text='Home')
+        session.pop('csrf_token', None)
         user_id = session.pop('patreon_user_id', None)
         if user_id is not None:
             portal.tokens.forget(user_id)

@@ -44,12 +44,14 @@ SETTING_NAMES = ('PATREON_CLIENT_ID', 'PATREON_CLIENT_SECRET', 'PATREON_REDIRECT
                  'PATREON_TIER_ID', 'PATREON_WEBHOOK_SECRET', 'PATREON_BASE_URL')
 # `identity` lists the visitor's membership of your own campaign; `identity[email]` adds their email.
 SCOPES = ('identity', 'identity[email]')
-# What the patrons-only check reads: the membership's status and amounts, its campaign and entitled tiers.
-VISITOR_INCLUDES = ['memberships', 'memberships.campaign', 'memberships.currently_entitled_tiers']
+# What the patrons-only check reads: the membership's status and amounts, its campaign and entitled tiers; and the
+# visitor's own campaign, since the creator of the campaign has no membership of it.
+VISITOR_INCLUDES = ['campaign', 'memberships', 'memberships.campaign', 'memberships.currently_entitled_tiers']
 VISITOR_FIELDS = {'user': ['full_name', 'email'], 'member': patreon.entitlements.REQUIRED_FIELDS}
 
-#: Who is looking at the page: ``member`` is their membership of your campaign (a JSONAPIResource) or ``None``.
-Visitor = collections.namedtuple('Visitor', ['user_id', 'full_name', 'member', 'is_patron'])
+#: Who is looking at the page: ``member`` is their membership of your campaign (a JSONAPIResource) or ``None``;
+#: ``is_creator``: the visitor is the creator of the campaign (who sees everything, and is no patron of their own).
+Visitor = collections.namedtuple('Visitor', ['user_id', 'full_name', 'member', 'is_patron', 'is_creator'])
 
 
 class LoginRefused(Exception):
@@ -232,7 +234,9 @@ class Portal(object):
             raise NotLoggedIn(user_id)
         member = self._membership(user)
         is_patron = member is not None and patreon.entitlements.is_active_patron(member, tier=self.settings.tier_id)
-        return Visitor(user.id(), user.attribute('full_name'), member, is_patron)
+        own_campaign = user.relationship('campaign')
+        is_creator = own_campaign is not None and own_campaign.id() == self.settings.campaign_id
+        return Visitor(user.id(), user.attribute('full_name'), member, is_patron, is_creator)
 
     def _membership(self, user):
         for member in user.relationship('memberships') or []:

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -145,6 +146,22 @@ def test_export_members_reports_a_refused_token(sandbox, tmpdir, capsys):
     assert capsys.readouterr()[1].startswith('export_members: 401 ')
 
 
+def test_export_members_stops_quietly_when_the_reader_goes_away(big_sandbox):
+    # `python examples/export_members.py - | head -1`: the reader closes the pipe after one line; the export
+    # stops with the status of a process stopped by SIGPIPE, and no traceback.
+    env = dict(os.environ, PATREON_ACCESS_TOKEN=big_sandbox.creator_token,
+               PYTHONPATH=os.pathsep.join([REPO_ROOT, os.environ.get('PYTHONPATH', '')]))
+    process = subprocess.Popen([sys.executable, os.path.join(EXAMPLES, 'export_members.py'), '--base-url',
+                                big_sandbox.url, '-'], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout.readline().startswith(b'member_id,full_name')
+    process.stdout.close()
+    err = process.stderr.read()
+    process.stderr.close()
+
+    assert process.wait() == export_members.EXIT_BROKEN_PIPE == 141
+    assert err == b''
+
+
 # The web apps and the typed example: Python 3.8+ only. Flask 3 and Django 4.2 (the oldest series the development
 # requirements install) need 3.8, and the examples are Python 3 code; on older interpreters this module defines no
 # test of them, rather than skipping tests.
@@ -187,6 +204,10 @@ if sys.version_info >= (3, 8):
             response = self.client.post(path, data=body, headers=headers, content_type='application/json')
             return Answer(response.status_code, response.headers.get('Location'), response.get_data(as_text=True))
 
+        def post_form(self, path, fields):
+            response = self.client.post(path, data=fields)
+            return Answer(response.status_code, response.headers.get('Location'), response.get_data(as_text=True))
+
         def close(self):
             pass
 
@@ -199,7 +220,7 @@ if sys.version_info >= (3, 8):
             self.overrides = override_settings(ALLOWED_HOSTS=['testserver'], **settings)
             self.overrides.enable()
             self.portal = django_views.get_portal()
-            self.client = DjangoClient()
+            self.client = DjangoClient(enforce_csrf_checks=True)  # as a browser meets the site
 
         def get(self, path):
             response = self.client.get(path)
@@ -207,6 +228,10 @@ if sys.version_info >= (3, 8):
 
         def post(self, path, body, headers):
             response = self.client.post(path, data=body, content_type='application/json', headers=headers)
+            return Answer(response.status_code, response.get('Location'), response.content.decode('utf-8'))
+
+        def post_form(self, path, fields):
+            response = self.client.post(path, data=fields)
             return Answer(response.status_code, response.get('Location'), response.content.decode('utf-8'))
 
         def close(self):
@@ -312,6 +337,39 @@ if sys.version_info >= (3, 8):
 
         assert page.status == 403
         assert 'Become a patron' in page.text
+
+    def test_the_creator_is_welcomed_not_asked_to_become_a_patron(site, sandbox):
+        log_in(site, sandbox, user_id=sandbox.creator_user_id)
+        page = site.get('/patrons')
+
+        assert page.status == 200
+        assert 'your own campaign' in page.text and 'Become a patron' not in page.text
+        assert full_name(sandbox, sandbox.creator_user_id) in page.text
+
+    def logout_form(text):
+        """The logout form of a page: its action and its fields, as a browser would post them."""
+        form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', text, re.S)
+        assert form is not None, text
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)">', form.group(2)))
+        assert fields  # a CSRF token: another site cannot make the browser post it
+        return form.group(1), fields
+
+    def test_a_logged_in_visitor_logs_out_from_the_page(site, sandbox):
+        assert '<form' not in site.get('/').text  # nobody to log out
+        log_in(site, sandbox)
+        action, fields = logout_form(site.get('/').text)
+        assert logout_form(site.get('/patrons').text)[0] == action
+
+        assert site.post_form(action, {}).status == 403  # a form from elsewhere, without the token
+        assert site.get('/patrons').status == 200  # still logged in
+        assert site.post_form(action, dict(fields, **{name: 'x' + value for name, value in fields.items()})
+                              ).status == 403
+
+        answer = site.post_form(action, fields)
+
+        assert answer.status == 302 and path_of(answer.location) == '/'
+        assert site.get('/patrons').status == 302  # sent to log in again
+        assert site.portal.tokens.get(sandbox.patron_user_id) is None  # the tokens are forgotten too
 
     def test_a_callback_with_another_state_is_refused_before_the_code_is_used(site, sandbox):
         callback = approve_on_patreon(site, sandbox)
