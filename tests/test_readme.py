@@ -272,6 +272,17 @@ def test_submodules_are_reachable_after_import_patreon_alone(tmpdir):
     assert out[:3] == ['[]', 'parse_webhook schema_for_type MissingFieldError InvalidWebhook', 'AttributeError']
 
 
+def test_submodules_are_attributes_of_the_package():
+    import importlib
+
+    import patreon
+
+    for name in ('webhooks', 'schemas', 'entitlements', 'exceptions'):
+        assert getattr(patreon, name) is importlib.import_module('patreon.' + name)
+    with pytest.raises(AttributeError):
+        patreon.nothing_of_that_name  # noqa: B018 - the attribute access is the test
+
+
 def make_commands(target):
     """The commands ``make TARGET`` would run, as make prints them without running them."""
     env = dict(os.environ, MAKEFLAGS='')
