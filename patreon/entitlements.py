@@ -204,6 +204,30 @@ def _reaches(member, attributes, amount, paying, minimum):
     return amount >= minimum * cadence
 
 
+def monthly_amount_cents(member):
+    """What the member's pledge is worth per month, in cents: ``currently_entitled_amount_cents / pledge_cadence``.
+
+    An annual patron (``pledge_cadence`` 12) shows a year's amount: 12000 is 1000 a month. An int when the
+    division is exact, else a float; 0 for a member who pays nothing (free tier, gift, former patron);
+    ``None`` when the values are not the counts Patreon documents (a text amount, a cadence of 0, ...).
+
+    :raises MissingFieldError: ``currently_entitled_amount_cents``, or ``pledge_cadence`` for an amount, was
+        not fetched.
+
+    Usage::
+
+        revenue = sum(monthly_amount_cents(m) or 0 for m in members)  # fetched with REQUIRED_FIELDS
+    """
+    attributes = member.attributes()
+    amount = _required(member, attributes, 'currently_entitled_amount_cents')
+    if amount == 0 and _is_count(amount):
+        return 0
+    cadence = _required(member, attributes, 'pledge_cadence')
+    if not _is_count(amount) or amount < 0 or not _is_count(cadence) or cadence < 1:
+        return None
+    return amount // cadence if amount % cadence == 0 else float(amount) / cadence
+
+
 def _gate_price(member, gate):
     """The ``amount_cents`` of the ``min_tier`` gate, or ``None`` when it is not a usable price."""
     resource = gate if callable(getattr(gate, 'attributes', None)) else None

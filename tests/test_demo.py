@@ -13,6 +13,7 @@ import pytest
 import patreon
 from patreon import demo, exceptions
 from patreon.demo import Journey, Report, StepFailed, raised, run_demo
+from patreon.jsonapi.parser import JSONAPIParser
 from patreon.sandbox import Sandbox
 
 STEP_TITLES = [title for title, _ in Journey.steps]
@@ -137,3 +138,14 @@ def test_python_m_patreon_demo(tmpdir):
     report = out.decode('ascii')
     assert '[ok] 11/11 steps passed' in report
     assert 'members: 200 of 200' in report
+
+
+def test_the_members_summary_counts_an_annual_pledge_by_the_month():
+    summary = demo.MembersSummary()
+    for member_id, amount, cadence in [('annual', 12000, 12), ('monthly', 500, 1), ('free', 0, None)]:
+        summary.add(JSONAPIParser({'data': {'type': 'member', 'id': member_id, 'attributes': {
+            'patron_status': 'active_patron', 'currently_entitled_amount_cents': amount, 'pledge_cadence': cadence,
+            'is_free_trial': False, 'is_gifted': False},
+            'relationships': {'currently_entitled_tiers': {'data': []}}}}).data())
+    assert summary.monthly_revenue_cents == 1000 + 500
+    assert summary.paying == 2

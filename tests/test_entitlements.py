@@ -15,7 +15,7 @@ import six
 from hypothesis import given, settings, strategies as st
 
 from patreon.entitlements import (MissingFieldError, REQUIRED_FIELDS, TIER_FIELDS, entitled_tier_ids,
-                                  is_active_patron)
+                                  is_active_patron, monthly_amount_cents)
 from patreon.exceptions import InvalidArgument
 from patreon.jsonapi.parser import JSONAPIParser
 
@@ -139,6 +139,23 @@ def test_an_annual_patron_is_compared_by_the_month():
     assert not is_active_patron(annual, min_amount_cents=1001)
     assert not is_active_patron(annual, min_amount_cents=5000)  # 12000 cents is no $50 a month
     assert 'pledge_cadence' in REQUIRED_FIELDS
+
+
+@pytest.mark.parametrize('amount,cadence,expected', [
+    (12000, 12, 1000), (2000, 1, 2000), (1000, 12, 1000 / 12.0), (0, None, 0), (0, 'x', 0),
+    (2000, None, None), (2000, 0, None), (2000, True, None), ('2000', 1, None), (2000.0, 1, None),
+    (float('nan'), 1, None), (None, 1, None), (-100, 1, None),
+])
+def test_monthly_amount_cents(amount, cadence, expected):
+    got = monthly_amount_cents(member(currently_entitled_amount_cents=amount, pledge_cadence=cadence))
+    assert got == expected and type(got) is type(expected)
+
+
+def test_monthly_amount_cents_needs_the_cadence_of_an_amount():
+    assert monthly_amount_cents(member(currently_entitled_amount_cents=0, pledge_cadence=ABSENT)) == 0
+    with pytest.raises(MissingFieldError) as raised:
+        monthly_amount_cents(member(pledge_cadence=ABSENT))
+    assert raised.value.field == 'pledge_cadence'
 
 
 def test_a_gift_is_worth_its_tier_and_needs_a_real_one():
