@@ -103,6 +103,8 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
     minimum = _amount_option(min_amount_cents)
     _bool_option('allow_free_trial', allow_free_trial)
     _bool_option('allow_gifted', allow_gifted)
+    if isinstance(min_tier, _TIER_LISTS):
+        raise InvalidArgument('min_tier takes one tier (the cheapest that opens the gate), not a list')
     attributes = member.attributes()
     status = _required(member, attributes, 'patron_status')
     if not isinstance(status, six.string_types):

@@ -223,6 +223,9 @@ def test_hints_name_the_includes_of_the_route_the_member_came_from(via, expected
         is_active_patron(member(via=via, prices={}), min_tier=gate_of(2000))
     assert raised.value.field == 'amount_cents' and "fields={'tier': ['amount_cents']}" in str(raised.value)
     assert expected in str(raised.value)
+    with pytest.raises(MissingFieldError) as raised:
+        is_active_patron(member(via=via, is_gifted=ABSENT), allow_gifted=False)
+    assert ("includes=['memberships']" in str(raised.value)) is (via == 'identity')
 
 
 @pytest.mark.parametrize('via,expected', [('members', "'campaign.tiers'"),
@@ -248,7 +251,7 @@ def test_missing_field_error_pickles_with_its_field():
 @pytest.mark.parametrize('kwargs', [
     {'min_amount_cents': '500'}, {'min_amount_cents': float('nan')}, {'min_amount_cents': float('inf')},
     {'min_amount_cents': True}, {'min_amount_cents': [500]}, {'allow_free_trial': 0}, {'allow_gifted': 'no'},
-    {'allow_gifted': None},
+    {'allow_gifted': None}, {'min_tier': ['t20', 't50']},
 ])
 def test_options_of_the_wrong_type_are_refused(kwargs):
     with pytest.raises(InvalidArgument):
