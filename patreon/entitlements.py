@@ -184,8 +184,9 @@ def _entitled_tier_prices(member):
 
 def _has_real_tier(member):
     """A gift needs a tier entitled; a tier whose fetched price is not a positive count is no real tier."""
-    references = _entitled_references(member)
-    for reference in references:
+    for reference in _entitled_references(member):
+        if not isinstance(reference.id(), six.string_types):
+            continue  # a reference without a usable id names no tier
         resource = reference.resource()
         if resource is None or 'amount_cents' not in resource.attributes():
             return True  # the price was not fetched: the reference is the tier Patreon entitles
@@ -309,6 +310,5 @@ def _hint(member, what):
 
 
 def _tier_id(tier):
-    if callable(getattr(tier, 'id', None)):
-        return tier.id()
-    return six.text_type(tier)
+    value = tier.id() if callable(getattr(tier, 'id', None)) else tier
+    return value if isinstance(value, six.string_types) else six.text_type(value)

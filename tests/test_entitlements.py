@@ -166,6 +166,7 @@ def test_a_gift_is_worth_its_tier_and_needs_a_real_one():
     assert not is_active_patron(member(**dict(gift, tiers=['t0'])))  # of the free tier
     assert is_active_patron(member(prices={}, **gift))  # a tier entitled, its price not fetched: a real tier
     assert not is_active_patron(member(**dict(gift, is_gifted='true')))  # only a JSON true is a gift
+    assert not is_active_patron(member(**dict(gift, tiers=[7])))  # a reference without a text id is no tier
 
 
 @pytest.mark.parametrize('via', ['members', 'identity'])
