@@ -16,7 +16,7 @@ from six.moves.urllib.parse import parse_qs, urljoin, urlsplit
 import patreon
 from patreon.exceptions import Unauthorized
 from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError
-from patreon.sandbox.control import KEY_HEADER, ControlEndpoint
+from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
 from patreon.sandbox.logins import redirect_uri_forms
 from patreon.sandbox.messages import HeaderDict, Request
 from test_sandbox_support import Receiver, SandboxClient, webhook_document
@@ -283,3 +283,19 @@ def test_the_client_talks_to_this_machine_only_and_never_shows_its_key(sb):
     with pytest.raises(SandboxControlError) as raised:
         SandboxControl(sb.url, 'wrong').users()
     assert raised.value.status == 403 and isinstance(raised.value, ValueError)
+
+
+def test_what_the_command_line_prints_and_reads(sb):
+    lines = control_lines(sb)
+    text = '\n'.join(lines)
+    assert 'export PATREON_SANDBOX_URL=%s\n' % sb.url in text
+    assert 'export PATREON_SANDBOX_KEY=%s\n' % sb.control_key in text
+    for user in sb.login_users():
+        assert [line for line in lines if user['user_id'] in line and user['role'] in line]
+    control = SandboxControl.from_environment({'PATREON_SANDBOX_URL': sb.url, 'PATREON_SANDBOX_KEY': sb.control_key})
+    assert control.overview()['campaign_id'] == sb.campaign_id
+    assert SandboxControl.from_environment({}, url=sb.url, key=sb.control_key).users()
+    for environ in ({}, {'PATREON_SANDBOX_URL': sb.url}, {'PATREON_SANDBOX_KEY': sb.control_key}):
+        with pytest.raises(ValueError) as raised:
+            SandboxControl.from_environment(environ)
+        assert 'PATREON_SANDBOX_' in str(raised.value) and sb.control_key not in str(raised.value)

@@ -47,6 +47,7 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
+from .logins import login_lines
 from .messages import JSON_TYPE, dump_json, json_response
 from .webhooks import is_loopback
 
@@ -56,6 +57,9 @@ CONTROL_PREFIX = '/sandbox/'
 KEY_HEADER = 'X-Sandbox-Control-Key'
 #: The largest answer :class:`SandboxControl` reads (bytes).
 MAX_ANSWER = 1024 * 1024
+#: Where a command line finds a running sandbox: its URL and its control key.
+URL_VARIABLE = 'PATREON_SANDBOX_URL'
+KEY_VARIABLE = 'PATREON_SANDBOX_KEY'
 
 
 class ControlRefused(Exception):
@@ -246,6 +250,23 @@ class SandboxControl(object):
     def __repr__(self):
         return '<SandboxControl %s://%s:%s>' % (self.scheme, self.host, self.port)  # never the key
 
+    @classmethod
+    def from_environment(cls, environ, url=None, key=None):
+        """A client of the sandbox that ``url`` and ``key`` name, else ``PATREON_SANDBOX_URL`` and ``_KEY``.
+
+        ValueError naming the missing variable when neither says.
+
+        Usage::
+
+            control = SandboxControl.from_environment(os.environ)  # as `patreon sandbox` told to export
+        """
+        url = url or environ.get(URL_VARIABLE)
+        key = key or environ.get(KEY_VARIABLE)
+        for value, variable in ((url, URL_VARIABLE), (key, KEY_VARIABLE)):
+            if not value:
+                raise ValueError('no sandbox to control: set %s (printed by `patreon sandbox`)' % variable)
+        return cls(url, key)
+
     def request(self, method, action, body=None):
         """Send one control request; the answer's ``data``."""
         connection_class = http_client.HTTPSConnection if self.scheme == 'https' else http_client.HTTPConnection
@@ -321,3 +342,20 @@ class SandboxControl(object):
     def clear_faults(self):
         """Forget every fault armed and not yet served."""
         self.request('DELETE', 'faults')
+
+
+def control_lines(sandbox):
+    """What ``patreon sandbox`` prints about driving it: the endpoint, the variables to export, who can log in.
+
+    Usage::
+
+        print('\\n'.join(control_lines(sb)))
+    """
+    lines = [
+        '  control endpoint:    %s (header %s)' % (sandbox.control_url, KEY_HEADER),
+        'Drive it from another shell (patreon sandbox-control ...) after:',
+        '  export %s=%s' % (URL_VARIABLE, sandbox.url),
+        '  export %s=%s' % (KEY_VARIABLE, sandbox.control_key),
+        'Users to log in as (sandbox-control log-in-as USER_ID, or sandbox_user=USER_ID on /oauth2/authorize):',
+    ]
+    return lines + login_lines(sandbox.login_users())

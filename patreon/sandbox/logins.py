@@ -176,3 +176,18 @@ class Logins(object):
         text = ('<h1>Log in to %s</h1><p>Patreon sandbox: choose who approves this app.</p><ul>%s</ul>'
                 % (_escape(client.name), ''.join(items)))
         return html_response(200, 'Log in as', text)
+
+
+def login_lines(users):
+    """One aligned line per user to log in as (``role  user_id  full_name``), for a terminal.
+
+    Usage::
+
+        print('\\n'.join(login_lines(sb.login_users())))
+        # creator                 10000001  Mira Okonkwo
+        # patron of Supporter     10000007  Ada Becker ...
+    """
+    width = max([len(user['role']) for user in users] + [0])
+    id_width = max([len(user['user_id']) for user in users] + [0])
+    return ['  %s  %s  %s' % (user['role'].ljust(width), user['user_id'].ljust(id_width), user['full_name'])
+            for user in users]
