@@ -41,6 +41,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import hmac
 import json
+import logging
 from collections import OrderedDict
 
 import six
@@ -50,6 +51,8 @@ from six.moves.urllib.parse import urlsplit
 from .logins import login_lines
 from .messages import JSON_TYPE, dump_json, json_response
 from .webhooks import is_loopback
+
+logger = logging.getLogger(__name__)
 
 #: Every control request's path starts with this.
 CONTROL_PREFIX = '/sandbox/'
@@ -120,6 +123,9 @@ class ControlEndpoint(object):
             return _error(refusal.status, refusal.message)
         except ValueError as error:  # the sandbox's own refusal: an unknown id, an active patron...
             return _error(400, '%s' % error)
+        except Exception:  # a sandbox bug: say so rather than hang up
+            logger.exception('sandbox: control request %s %s failed', request.method, request.path)
+            return _error(500, 'the sandbox failed to carry this out (a bug: see its log)')
         return json_response(200, OrderedDict([('data', data)]), content_type=JSON_TYPE)
 
     def _allowed(self, request):

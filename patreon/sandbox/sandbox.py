@@ -31,8 +31,17 @@ class Sandbox(object):
     datetime) pins the world's dates, which otherwise count from the first day
     of the current month. Webhook receivers get ``webhook_timeout`` seconds to answer.
 
-    ``/oauth2/authorize`` approves at once as :attr:`patron_user_id`, or as the
-    user named by the sandbox's own extra query parameter ``sandbox_user``.
+    ``/oauth2/authorize`` approves at once as :attr:`patron_user_id` (or whoever
+    :meth:`log_in_as` chose), or as the user named by the sandbox's own extra
+    query parameter ``sandbox_user``; ``login_page=True`` shows a page to choose
+    one of :meth:`login_users` instead. ``redirect_uris`` are the app's
+    callbacks (``localhost`` and ``127.0.0.1`` forms both accepted).
+
+    The server answers malformed requests with 400, bodies over ``max_body``
+    bytes with 413, and closes connections idle for ``idle_timeout`` seconds.
+    Its control endpoint (``/sandbox/``, see :mod:`patreon.sandbox.control`)
+    takes ``control_key`` (random when None) and is driven by
+    ``SandboxControl(sb.url, sb.control_key)``.
 
     Usage::
 
@@ -295,7 +304,11 @@ class Sandbox(object):
         (options ``retry_after``, ``header``), ``'server_error'`` (``status``),
         ``'truncated'``, ``'reset'``, ``'delay'`` (``seconds``) or ``'stall'`` (a list route answers
         the page asked for with a new next cursor that points back at that page, as Patreon has been
-        seen to do; other routes answer normally).
+        seen to do; other routes answer normally). What else the live service has been seen to answer:
+        ``'unauthorized_html'`` (a 401 as an HTML page), ``'json_server_error'`` (``status``: a load
+        balancer's ``{"message": ...}`` without ``errors``), ``'maintenance'`` (200 with an HTML
+        page), ``'trickle'`` (the real answer, ``chunk`` bytes every ``interval`` seconds).
+        ValueError for an unknown route, kind or option.
         """
         self.faults.add(route, kind, count, **options)
 

@@ -2,6 +2,9 @@
 
 Standard library only (through ``six.moves``). The server is quiet: nothing
 per request goes to stderr or to the logs (query strings may hold secrets).
+It is also hard to wedge: bodies are read by :mod:`.http_limits` (400 for bad
+framing, 413 past ``max_body``), and every socket operation waits at most
+``idle_timeout`` seconds, so half-sent requests free their threads.
 
 Usage::
 
