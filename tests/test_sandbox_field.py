@@ -17,7 +17,7 @@ from patreon.exceptions import (InvalidResponse, InvalidUnauthorizedResponse, Pa
 from patreon.responses import ErrorDocument
 from patreon.sandbox import Sandbox
 
-from helpers import token_request_count
+from helpers import refreshing_api, token_request_count
 
 MEMBERS_ROUTE = 'campaigns/{id}/members'
 MEMBER_FIELDS = ['currently_entitled_amount_cents', 'is_gifted', 'is_free_trial', 'pledge_cadence',
@@ -120,6 +120,14 @@ def test_an_html_401_is_an_unauthorized_that_says_its_body_was_not_json(fresh):
     assert isinstance(raised.value, Unauthorized) and isinstance(raised.value, InvalidResponse)
     assert raised.value.status_code == 401 and 'not JSON' in str(raised.value)
     assert fresh.creator_token not in str(raised.value)
+
+
+def test_an_html_401_for_an_expired_token_is_refreshed_past(fresh):
+    # The live service has answered an expired token's 401 as an HTML page: a refresh still follows.
+    api, tokens, stored = refreshing_api(fresh)
+    fresh.inject_fault('identity', 'unauthorized_html')
+    assert api.get_identity().data().id() == fresh.creator_user_id
+    assert token_request_count(fresh) == 1 and len(stored) == 1
 
 
 @pytest.mark.parametrize('status', [502, 503])
