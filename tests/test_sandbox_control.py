@@ -16,7 +16,7 @@ from six.moves.urllib.parse import parse_qs, urljoin, urlsplit
 import patreon
 from patreon.exceptions import Unauthorized
 from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError
-from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
+from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines, fault_options
 from patreon.sandbox.logins import redirect_uri_forms
 from patreon.sandbox.messages import HeaderDict, Request
 from test_sandbox_support import Receiver, SandboxClient, webhook_document
@@ -299,3 +299,13 @@ def test_what_the_command_line_prints_and_reads(sb):
         with pytest.raises(ValueError) as raised:
             SandboxControl.from_environment(environ)
         assert 'PATREON_SANDBOX_' in str(raised.value) and sb.control_key not in str(raised.value)
+
+
+def test_fault_options_from_a_command_line(sb, control):
+    assert fault_options(['status=503', 'header=false', 'interval=0.5', 'note=text']) == {
+        'status': 503, 'header': False, 'interval': 0.5, 'note': 'text'}
+    for bad in (['status'], ['=503']):
+        with pytest.raises(ValueError):
+            fault_options(bad)
+    control.inject_fault('identity', 'json_server_error', **fault_options(['status=502']))
+    assert SandboxClient(sb).get('identity').status_code == 502

@@ -365,3 +365,24 @@ def control_lines(sandbox):
         'Users to log in as (sandbox-control log-in-as USER_ID, or sandbox_user=USER_ID on /oauth2/authorize):',
     ]
     return lines + login_lines(sandbox.login_users())
+
+
+def fault_options(pairs):
+    """``NAME=VALUE`` texts (a command line's ``--option``) as fault options; VALUE is JSON when it parses.
+
+    ValueError for a text without ``=`` or with an empty name.
+
+    Usage::
+
+        fault_options(['status=503', 'header=false'])  # {'status': 503, 'header': False}
+    """
+    options = {}
+    for pair in pairs:
+        name, equals, value = pair.partition('=')
+        if not equals or not name.strip():
+            raise ValueError('a fault option is NAME=VALUE, not %r' % (pair,))
+        try:
+            options[name.strip()] = json.loads(value)
+        except ValueError:
+            options[name.strip()] = value
+    return options
