@@ -16,7 +16,8 @@ from six.moves.urllib.parse import parse_qs, urljoin, urlsplit
 import patreon
 from patreon.exceptions import Unauthorized
 from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError
-from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines, fault_options
+from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
+from patreon.sandbox.control_client import fault_options
 from patreon.sandbox.logins import redirect_uri_forms
 from patreon.sandbox.messages import HeaderDict, Request
 from test_sandbox_support import Receiver, SandboxClient, webhook_document

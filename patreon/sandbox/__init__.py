@@ -14,7 +14,7 @@ See ``Sandbox`` for everything else: OAuth client details, events, faults, users
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-from .control import SandboxControl, SandboxControlError
+from .control_client import SandboxControl, SandboxControlError
 from .faults import FAULT_KINDS
 from .resources import ALL_SCOPES
 from .sandbox import Sandbox

@@ -1,7 +1,7 @@
 # The public face of the sandbox. Its internal modules have no stubs: they are not API, and may change.
 import datetime
 import ssl
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from typing_extensions import Self
 
@@ -141,6 +141,9 @@ class SandboxControl:
     key: str
     timeout: float
     def __init__(self, url: str, key: str, timeout: float = 30.0) -> None: ...
+    # url and key, else PATREON_SANDBOX_URL and PATREON_SANDBOX_KEY of environ.
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], url: str | None = None, key: str | None = None) -> Self: ...
     def request(self, method: str, action: str, body: dict[str, Any] | None = None) -> Any: ...
     def overview(self) -> dict[str, Any]: ...
     def users(self) -> list[dict[str, str | None]]: ...
