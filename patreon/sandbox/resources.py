@@ -203,7 +203,7 @@ def member_attributes(member, view):
     tier = world.tiers.get(member.tier_id)
     attributes = OrderedDict([
         ('campaign_lifetime_support_cents', member.lifetime_cents),
-        ('currently_entitled_amount_cents', tier.amount_cents if member.entitled else 0),
+        ('currently_entitled_amount_cents', member.entitled_amount_cents(tier)),
         ('email', _email(user)),
         ('full_name', user.full_name),
         ('is_follower', False),

@@ -22,8 +22,10 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
+from .control import CONTROL_PREFIX
 from .documents import DocumentError, Renderer, parse_fields, parse_include
 from .errors import APIError
+from .faults import field_fault_response
 from .messages import Response, html_response, json_response
 from .paging import Page
 from .resources import View
@@ -105,6 +107,8 @@ class Application(object):
 
     def handle(self, request):
         """Answer ``request``; every answer carries a fresh ``x-patreon-uuid``."""
+        if request.path == CONTROL_PREFIX.rstrip('/') or request.path.startswith(CONTROL_PREFIX):
+            return self.sandbox.control.handle(request)  # no faults, no rate limit: see control.py
         route, resource_id = match_route(request.path)
         fault = self.sandbox.faults.take(route.pattern if route else None)
         response = self._faulty(fault) if fault else None
@@ -119,6 +123,8 @@ class Application(object):
                 response = APIError.internal_error().response()
         if fault and fault.kind == 'truncated':
             response.truncate = True
+        if fault and fault.kind == 'trickle':
+            response.trickle = (fault.options['chunk'], fault.options['interval'])
         response.headers.append(('x-patreon-uuid', '%s' % uuid.uuid4()))
         return response
 
@@ -137,7 +143,7 @@ class Application(object):
             return response
         if fault.kind == 'delay':
             time.sleep(options['seconds'])
-        return None
+        return field_fault_response(fault)
 
     def _dispatch(self, request, route, resource_id):
         if route is None:
@@ -357,7 +363,9 @@ class Application(object):
         return self.oauth.token(request)
 
     def authorize(self, request, _, route):
-        return self.oauth.authorize(request, self.world.users, self.world.patron_user_id)
+        logins = self.sandbox.logins
+        chooser = logins.chooser(request, self.oauth.clients, self.sandbox.login_users)
+        return chooser or self.oauth.authorize(request, self.world.users, logins.user_id)
 
 
 def _json_data(request):
