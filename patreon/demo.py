@@ -31,10 +31,12 @@ from six.moves.urllib.parse import parse_qs, urlsplit
 
 from . import exceptions, webhooks
 from .api import API
-from .cli import ConsoleWriter, Progress, exception_text
+from .console import ConsoleWriter, Progress, exception_text
 from .entitlements import REQUIRED_FIELDS, is_active_patron
 from .oauth import OAuth, check_state, make_state
 from .version import __version__
+
+__all__ = ['run_demo']
 
 #: What the demo app asks the patron for: who they are, their email, and all their memberships.
 PATRON_SCOPES = ['identity', 'identity[email]', 'identity.memberships']
