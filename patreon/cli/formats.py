@@ -18,8 +18,6 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import csv
-import io
 import json
 import re
 import unicodedata
@@ -29,7 +27,7 @@ import six
 from ..console import printable
 from ..credentials import LONE_SURROGATE
 
-__all__ = ['FORMATS', 'RecordWriter', 'cell_text', 'csv_cell', 'display_width', 'json_text', 'visible',
+__all__ = ['FORMATS', 'RecordWriter', 'cell_text', 'csv_cell', 'csv_line', 'display_width', 'json_text', 'visible',
            'write_record', 'write_records']
 
 FORMATS = ('table', 'jsonl', 'csv')
@@ -82,21 +80,19 @@ def display_width(text):
     return width
 
 
-class CsvLines(object):
-    """Turns rows of text cells into CSV lines, as text, on Python 2 (whose csv takes bytes) and 3."""
+def csv_line(cells):
+    """One CSV line of text cells: a cell with a comma, a quote, a line feed or a carriage return is quoted.
 
-    def __init__(self):
-        self._buffer = io.BytesIO() if six.PY2 else io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator='\n')
+    (The ``csv`` module leaves a lone carriage return unquoted under a ``\\n`` line terminator, and a reader
+    then splits the row there; and on Python 2 it takes bytes.)
+    """
+    return ','.join(_csv_field(cell) for cell in cells) + '\n'
 
-    def line(self, cells):
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        if six.PY2:
-            self._writer.writerow([cell.encode('utf-8') for cell in cells])
-            return self._buffer.getvalue().decode('utf-8')
-        self._writer.writerow(cells)
-        return self._buffer.getvalue()
+
+def _csv_field(cell):
+    if any(character in cell for character in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 class RecordWriter(object):
@@ -121,7 +117,6 @@ class RecordWriter(object):
         self.raw_csv = raw_csv
         self.count = 0
         self.written = 0
-        self._csv = CsvLines() if output_format == 'csv' else None
         self._header_written = False
         self._rows = []
 
@@ -160,7 +155,7 @@ class RecordWriter(object):
             self._header_written = True
 
     def _csv_line(self, cells):
-        return self._csv.line([csv_cell(cell, self.raw_csv) for cell in cells])
+        return csv_line([csv_cell(cell, self.raw_csv) for cell in cells])
 
 
 def write_records(records, columns, output_format, console, raw_csv=False):

@@ -61,7 +61,7 @@ def main(argv=None, environ=None):
         if output is not None:
             output.commit()
     except KeyboardInterrupt:
-        stderr.line('{}: interrupted{}'.format(PROG, _partial_note(context)))
+        stderr.line('{}: interrupted{}'.format(PROG, _partial_note(context, output)))
         return EXIT_INTERRUPTED
     except Exception as exc:
         failure = describe_failure(exc, options)
@@ -71,7 +71,7 @@ def main(argv=None, environ=None):
         if failure is None:
             raise  # a bug: its traceback is worth seeing
         code, message = failure
-        return _fail(stderr, code, message + _partial_note(context), context.token)
+        return _fail(stderr, code, message + _partial_note(context, output), context.token)
     finally:
         if output is not None:
             output.discard()
@@ -101,9 +101,10 @@ def _fail(stderr, code, message, secret):
     return code
 
 
-def _partial_note(context):
-    # A listing that fails after writing some rows says how many of how many: the output is not the whole list.
-    if context.partial is None:
+def _partial_note(context, output):
+    # A listing that fails after writing some rows on stdout says how many of how many: it is not the whole list.
+    # (-o FILE: the file is left as it was, nothing was written.)
+    if context.partial is None or output is not None:
         return ''
     written, total, label = context.partial
     return '; {} of {} {} were written'.format(written, '?' if total is None else total, label)
