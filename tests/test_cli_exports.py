@@ -9,6 +9,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 import six
@@ -17,6 +19,7 @@ from patreon.cli import EXIT_OK, EXIT_OUTPUT, EXIT_SERVER, EXIT_USAGE, main
 from patreon.cli.formats import csv_cell, display_width, visible, write_records
 from patreon.cli.output_file import OutputFailed, OutputFile
 from patreon.console import ConsoleWriter
+from patreon.sandbox import Sandbox
 
 from canned import CannedServer
 
@@ -219,3 +222,41 @@ def test_usage_errors_create_no_file(capsys, tmpdir):
     with served(members_page(['Ann'])) as server:
         code, _, _ = run(capsys, server, '-o', str(tmpdir.join('x.csv')), '--fields', 'no_such_field')
     assert code == EXIT_USAGE and os.listdir(str(tmpdir)) == []
+
+
+# --- A reader that goes away (`| head`) ---------------------------------------------------------------------------
+
+
+def test_a_listing_piped_to_a_reader_that_goes_away_ends_quietly(tmpdir):
+    # More than a pipe holds, so that the command is still writing when the reader closes its end.
+    with Sandbox(members=1500, seed=2) as sandbox:
+        environ = dict(os.environ, PATREON_ACCESS_TOKEN=sandbox.creator_token)
+        process = subprocess.Popen([sys.executable, '-m', 'patreon', '--base-url', sandbox.url, 'members',
+                                    sandbox.campaign_id, '--format', 'jsonl', '--no-progress'], cwd=str(tmpdir),
+                                   env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = process.stdout.readline()
+        process.stdout.close()  # what `head -1` does once it has its line
+        err = process.stderr.read()
+        process.stderr.close()
+        assert process.wait() == EXIT_OK
+    assert json.loads(first.decode('utf-8'))['id'] and err == b''
+
+
+class ClosedPipe(object):
+    encoding = 'utf-8'
+
+    def write(self, text):
+        raise IOError(errno.EPIPE, 'Broken pipe')
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        raise io.UnsupportedOperation('fileno')
+
+
+@pytest.mark.parametrize('args', [['--help'], ['--version'], ['members', '--help']])
+def test_help_and_version_to_a_closed_pipe_end_quietly(capsys, monkeypatch, args):
+    monkeypatch.setattr(sys, 'stdout', ClosedPipe())
+    assert main(args, environ={}) == EXIT_OK
+    assert capsys.readouterr()[1] == ''

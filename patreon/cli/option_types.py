@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import argparse
 import re
 
+import six
 from six.moves.urllib.parse import urlsplit
 
 from ..console import printable
@@ -99,6 +100,8 @@ def base_url(text):
 
 
 def _shown(text):
-    # What the user typed, in a message: control characters escaped, and no more than a line's worth.
+    # What the user typed, in a message: control characters escaped, and no more than a line's worth; ASCII on
+    # Python 2, whose argparse makes the message with str().
     text = printable(text)
-    return text if len(text) <= 60 else text[:57] + '...'
+    text = text if len(text) <= 60 else text[:57] + '...'
+    return text.encode('ascii', 'backslashreplace').decode('ascii') if six.PY2 else text
