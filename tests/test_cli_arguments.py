@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -250,3 +251,13 @@ def test_any_arguments_end_in_a_result_a_usage_error_or_a_documented_failure(fak
     else:
         assert code == EXIT_OK or (code == exit_status.EXIT_FAILURE and arguments.count('demo'))
     assert all(not name.endswith('.part') for name in leftovers)  # no temporary file left behind
+
+
+def test_the_documented_exit_statuses_are_those_main_returns():
+    import patreon.cli
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with io.open(os.path.join(root, 'README.md'), encoding='utf-8') as handle:
+        section = handle.read().split('## The command line', 1)[1].split('\n## ', 1)[0]
+    in_readme = set(int(code) for code in re.findall(r'^\| (\d+) \|', section, re.M))
+    in_docstring = set(int(code) for code in re.findall(r'^(\d+) {2,}', patreon.cli.__doc__, re.M))
+    assert in_readme == in_docstring == DOCUMENTED

@@ -49,8 +49,9 @@ members_page.next_id = 1
 
 def run(capsys, server, *args):
     members_page.next_id = 1
+    progress = [] if '--progress' in args else ['--no-progress']
     code = main(['--base-url', server.url, '--token=' + TOKEN, '--retries', '0', 'members', '1',
-                 '--fields', 'full_name', '--no-progress'] + list(args), environ={})
+                 '--fields', 'full_name'] + progress + list(args), environ={})
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -260,3 +261,19 @@ def test_help_and_version_to_a_closed_pipe_end_quietly(capsys, monkeypatch, args
     monkeypatch.setattr(sys, 'stdout', ClosedPipe())
     assert main(args, environ={}) == EXIT_OK
     assert capsys.readouterr()[1] == ''
+
+
+def test_what_patreon_says_reaches_stderr_with_control_characters_escaped(capsys):
+    body = json.dumps({'errors': [{'status': '400', 'code_name': 'ParameterInvalid',
+                                   'detail': 'bad\x1b[2J\x1b]0;title\x07\nsecond line'}]}).encode('utf-8')
+    with served((400, JSON_API, body)) as server:
+        code, out, err = run(capsys, server)
+    assert code == 1 and out == '' and err.count('\n') == 1
+    assert '\x1b' not in err and '\x07' not in err and 'bad\\x1b[2J\\x1b]0;title\\x07\\nsecond line' in err
+
+
+def test_a_total_that_is_no_number_is_shown_as_unknown(capsys):
+    status, headers, body = members_page(['Ann'], total='\x1b[2J')
+    with served((status, headers, body)) as server:
+        code, out, err = run(capsys, server, '--progress')
+    assert code == EXIT_OK and err == 'members: 1 of ?\n'

@@ -9,6 +9,8 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import six
+
 from .. import exceptions
 from ..jsonapi.parser import JSONAPIResource
 from .exit_status import UsageError
@@ -139,7 +141,9 @@ class _Listing(object):
 def _page_total(page):
     meta = page.json_data.get('meta') if isinstance(page.json_data, dict) else None
     pagination = meta.get('pagination') if isinstance(meta, dict) else None
-    return pagination.get('total') if isinstance(pagination, dict) else None
+    total = pagination.get('total') if isinstance(pagination, dict) else None
+    # Shown in the progress line and in a failure's message: a whole number, or unknown.
+    return total if isinstance(total, six.integer_types) and not isinstance(total, bool) else None
 
 
 def _write_webhook(context, webhook, fields):

@@ -69,7 +69,8 @@ def build_parser():
             ('posts', api_commands.command_posts, 'every post of a campaign', 'campaigns.posts', POST_VIEW, True)):
         listing = _api_command(commands, name, handler, summary, scope)
         if has_campaign:
-            listing.add_argument('campaign_id', metavar='CAMPAIGN_ID')
+            listing.add_argument('campaign_id', metavar='CAMPAIGN_ID',
+                                 help="the campaign's id, as 'patreon campaigns' lists it")
         _add_output_options(listing, view, paginated=name)
 
     hooks = commands.add_parser('webhooks', help="the webhooks of the token's OAuth client",
