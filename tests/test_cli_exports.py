@@ -277,3 +277,23 @@ def test_a_total_that_is_no_number_is_shown_as_unknown(capsys):
     with served((status, headers, body)) as server:
         code, out, err = run(capsys, server, '--progress')
     assert code == EXIT_OK and err == 'members: 1 of ?\n'
+
+
+def test_ctrl_c_during_an_export_to_a_file_leaves_nothing(capsys, tmpdir, monkeypatch):
+    from patreon.cli import api_commands
+
+    def interrupted(context):
+        context.stdout.line('{"id": "1"}')
+        raise KeyboardInterrupt
+    monkeypatch.setattr(api_commands, 'command_identity', interrupted)
+    code = main(['--token=' + TOKEN, 'identity', '-o', str(tmpdir.join('me.jsonl'))], environ={})
+    assert (code, capsys.readouterr()[1]) == (130, 'patreon: interrupted\n')
+    assert os.listdir(str(tmpdir)) == []
+
+
+def test_dash_is_standard_output(capsys, tmpdir, monkeypatch):
+    monkeypatch.chdir(str(tmpdir))
+    with served(members_page(['Ann'])) as server:
+        code, out, err = run(capsys, server, '-o', '-', '--format', 'csv')
+    assert (code, out, err) == (EXIT_OK, 'id,full_name\n1,Ann\n', '')
+    assert os.listdir(str(tmpdir)) == []

@@ -146,8 +146,8 @@ def _add_format_options(parser):
     parser.add_argument('--format', choices=FORMATS,
                         help='table (default on a terminal), jsonl (default otherwise; csv for -o NAME.csv) or csv')
     parser.add_argument('-o', '--output', metavar='FILE',
-                        help='write to FILE instead of standard output: to a temporary file beside it, renamed '
-                             'to FILE once complete (a failure leaves FILE as it was)')
+                        help='write to FILE instead of standard output (-o - is standard output): to a temporary '
+                             'file beside it, renamed to FILE once complete (a failure leaves FILE as it was)')
     parser.add_argument('--raw-csv', action='store_true',
                         help="write CSV cells exactly as Patreon has them. By default a cell starting with =, +, "
                              "-, @, a tab or a carriage return gets a leading ' so that a spreadsheet shows it "

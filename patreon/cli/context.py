@@ -68,7 +68,7 @@ class Context(object):
         if chosen:
             return chosen
         output = getattr(self.options, 'output', None)
-        if output:
+        if output and output != '-':
             return 'csv' if output.lower().endswith('.csv') else 'jsonl'
         return 'table' if self.stdout.isatty() else 'jsonl'
 

@@ -53,7 +53,7 @@ def main(argv=None, environ=None):
     context = Context(options, stdout, stderr, os.environ if environ is None else environ)
     output = None
     try:
-        if getattr(options, 'output', None):
+        if getattr(options, 'output', None) not in (None, '-'):  # '-o -': standard output
             output = OutputFile(options.output)
             context.stdout = ConsoleWriter(output.stream)
         status = options.handler(context)
