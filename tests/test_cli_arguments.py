@@ -261,3 +261,10 @@ def test_the_documented_exit_statuses_are_those_main_returns():
     in_readme = set(int(code) for code in re.findall(r'^\| (\d+) \|', section, re.M))
     in_docstring = set(int(code) for code in re.findall(r'^(\d+) {2,}', patreon.cli.__doc__, re.M))
     assert in_readme == in_docstring == DOCUMENTED
+
+
+@pytest.mark.parametrize('name', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_certificates_named_by_the_environment_that_do_not_exist_are_a_usage_error(capsys, monkeypatch, name):
+    monkeypatch.setenv(name, '/nonexistent/ca-bundle.pem')
+    code, out, err = run(capsys, ['--token=' + TOKEN, '--base-url', 'https://127.0.0.1:9', 'identity'])
+    assert_usage_error(code, out, err, '$' + name, '/nonexistent/ca-bundle.pem')

@@ -8,16 +8,20 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import os
+
 from .. import exceptions
 from ..api import API
-from ..console import Progress, exception_text
+from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
 from .exit_status import UsageError
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'Context']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
 
 PROG = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'
+#: What ``requests`` reads from the environment for the certificates it trusts.
+CA_BUNDLE_VARIABLES = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')
 
 
 class Context(object):
@@ -41,6 +45,7 @@ class Context(object):
         """The :class:`patreon.API` of the options; :class:`UsageError` when there is no usable token."""
         if self._api is None:
             self.token = self.access_token()
+            check_requests_environment(os.environ)
             self._api = API(self.token, base_url=self.options.base_url, timeout=self.options.timeout,
                             raise_errors=True, max_retries=self.options.retries)
         return self._api
@@ -85,3 +90,17 @@ class Context(object):
     def close(self):
         if self._api is not None:
             self._api.close()
+
+
+def check_requests_environment(environ):
+    """:class:`UsageError` when a variable ``requests`` reads names certificates that do not exist.
+
+    ``requests`` would raise an ``OSError`` at the first request; here it is a usage error naming the variable.
+
+    :param environ: the environment ``requests`` reads (``os.environ``).
+    """
+    for name in CA_BUNDLE_VARIABLES:
+        value = environ.get(name)
+        if value and not os.path.exists(value):
+            raise UsageError('${} names {}, which does not exist: give a file or directory of CA certificates, or '
+                             'unset it'.format(name, printable(value)))

@@ -4,10 +4,11 @@ from typing import Any, Final
 from ..api import API
 from ..console import ConsoleWriter, Progress
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'Context']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
 
 PROG: Final = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE: Final = 'PATREON_ACCESS_TOKEN'
+CA_BUNDLE_VARIABLES: tuple[str, ...]
 
 class Context:
     options: Any
@@ -27,3 +28,5 @@ class Context:
     def raw_csv(self) -> bool: ...
     def progress(self, label: str) -> Progress: ...
     def close(self) -> None: ...
+
+def check_requests_environment(environ: Mapping[str, str]) -> None: ...
