@@ -297,3 +297,9 @@ def test_dash_is_standard_output(capsys, tmpdir, monkeypatch):
         code, out, err = run(capsys, server, '-o', '-', '--format', 'csv')
     assert (code, out, err) == (EXIT_OK, 'id,full_name\n1,Ann\n', '')
     assert os.listdir(str(tmpdir)) == []
+
+
+def test_a_field_or_include_given_twice_is_one_column(capsys):
+    with served(members_page(['Ann'])) as server:
+        code, out, err = run(capsys, server, '--format', 'csv', '--fields', 'full_name,full_name,id')
+    assert (code, out, err) == (EXIT_OK, 'id,full_name\n1,Ann\n', '')

@@ -67,9 +67,9 @@ class ResourceView(object):
         :raises UsageError: a field or an include this type does not have.
         """
         names = self.default_fields if fields_option is None else _comma_list(fields_option)
-        names = [name for name in names if name != 'id']  # the id is always the first column
+        names = _unique([name for name in names if name != 'id'])  # the id is always the first column
         _check_known('{} field'.format(self.resource_type), names, self.known_fields)
-        includes = _comma_list(include_option or '')
+        includes = _unique(_comma_list(include_option or ''))
         _check_known('include for {}'.format(self.resource_type), includes, sorted(self.inclusions))
         fields = {self.resource_type: names}
         columns = [Column('id', _resource_id)] + [Column(name, _attribute_reader(name)) for name in names]
@@ -82,6 +82,12 @@ class ResourceView(object):
 
 def _comma_list(text):
     return [name.strip() for name in text.split(',') if name.strip()]
+
+
+def _unique(names):
+    # A name given twice is one column: a CSV header naming a column twice is read wrong by most programs.
+    seen = set()
+    return [name for name in names if not (name in seen or seen.add(name))]
 
 
 def _check_known(what, names, known):
