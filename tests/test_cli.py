@@ -361,7 +361,7 @@ def test_webhooks_create_list_update_delete(capsys, sandbox):
 
 def test_no_token(capsys, sandbox):
     code, out, err = run(capsys, ['--base-url', sandbox.url, 'identity'])
-    assert_one_line_error(err, code, EXIT_USAGE, 'no access token', 'PATREON_ACCESS_TOKEN')
+    assert_one_line_error(err, code, EXIT_USAGE, 'no access token: pass --token or set PATREON_ACCESS_TOKEN')
     assert out == ''
 
 
@@ -513,13 +513,13 @@ def test_describe_failure_of_the_remaining_kinds():
 
 
 def test_a_token_echoed_in_a_message_is_hidden(capsys):
-    token = 'abcdefgh123456'
+    token = 'abcd+efgh/1234'
     body = json.dumps({'errors': [{'status': '400', 'code_name': 'ParameterInvalid',
-                                   'detail': 'bad token {} here'.format(token)}]}).encode('utf-8')
-    with CannedServer([(400, JSON_API, body)]) as server:
+                                   'detail': 'bad token {} here, or abcd%2Befgh%2F1234'.format(token)}]})
+    with CannedServer([(400, JSON_API, body.encode('utf-8'))]) as server:
         code, out, err = run(capsys, ['--base-url', server.url, '--token', token, 'identity'])
-    assert_one_line_error(err, code, EXIT_FAILURE, 'bad token *** here')
-    assert token not in err and out == ''
+    assert_one_line_error(err, code, EXIT_FAILURE, 'bad token *** here, or ***')
+    assert 'efgh' not in err and out == ''
 
 
 def test_ctrl_c_during_a_command(capsys, sandbox, monkeypatch):

@@ -13,7 +13,7 @@ import sys
 
 from ..console import ConsoleWriter, exception_text, is_broken_pipe, printable
 from ..credentials import LONE_SURROGATE
-from ..masking import Mask
+from ..masking import MASK, Mask
 from .arguments import build_parser
 from .context import PROG, Context
 from .exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, describe_failure
@@ -95,8 +95,11 @@ def _parse(argv):
 
 def _fail(stderr, code, message, secret):
     """Write the one line of a failure on stderr: no token, no control character, no line break."""
-    # Belt and braces: no message built here includes the token, but an answer's detail might echo it.
-    text = printable(Mask((secret,) if secret else ()).text(message))
+    # Belt and braces: no message built here includes the token, but an answer's detail might echo it. Only the
+    # token itself (and its URL-encoded forms) is hidden: the messages' own words ("token: pass --token") stay.
+    for value in Mask((secret,) if secret else ()).values:
+        message = message.replace(value, MASK)
+    text = printable(message)
     stderr.line('{}: error: {}'.format(PROG, text))
     return code
 
