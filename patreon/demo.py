@@ -31,10 +31,12 @@ from six.moves.urllib.parse import parse_qs, urlsplit
 
 from . import exceptions, webhooks
 from .api import API
-from .cli import ConsoleWriter, Progress, exception_text
+from .console import ConsoleWriter, Progress, exception_text, printable
 from .entitlements import REQUIRED_FIELDS, is_active_patron, monthly_amount_cents
 from .oauth import OAuth, check_state, make_state
 from .version import __version__
+
+__all__ = ['run_demo']
 
 #: What the demo app asks the patron for: who they are, their email, and all their memberships.
 PATRON_SCOPES = ['identity', 'identity[email]', 'identity.memberships']
@@ -82,7 +84,7 @@ class Report(object):
         self.marks = dict((name, marks[0] if fancy else marks[1]) for name, marks in _MARKS.items())
 
     def line(self, text=''):
-        self.console.line(text)
+        self.console.line(printable(text))  # names and messages from an answer cannot drive the terminal
         self.console.flush()
 
     def step(self, number, title):

@@ -149,3 +149,20 @@ def test_the_members_summary_counts_an_annual_pledge_by_the_month():
             'relationships': {'currently_entitled_tiers': {'data': []}}}}).data())
     assert summary.monthly_revenue_cents == 1000 + 500
     assert summary.paying == 2
+
+
+def test_what_the_report_shows_cannot_drive_the_terminal(journey, monkeypatch):
+    def forged(self):
+        raise StepFailed('name \x1b]0;retitled\x07 and\nforged line')
+    monkeypatch.setattr(Journey, 'build_authorization_url', forged)
+    journey.run()
+    report = journey.out.getvalue()
+    assert '\x1b' not in report and '\x07' not in report
+    assert 'name \\x1b]0;retitled\\x07 and\\nforged line' in report
+
+
+def test_the_demo_and_the_command_line_do_not_import_each_other():
+    # Console output is in patreon.console, which both use: importing the demo brings no command line in.
+    code = ('import sys, patreon.demo; import patreon.console; '
+            'sys.exit(1 if any(name.startswith("patreon.cli") for name in sys.modules) else 0)')
+    assert subprocess.call([sys.executable, '-c', code]) == 0
