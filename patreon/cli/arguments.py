@@ -24,6 +24,7 @@ from .demo_command import add_demo_command
 from .exit_status import EXIT_STATUSES, UsageError
 from .formats import FORMATS
 from .sandbox_command import add_sandbox_command
+from .sandbox_control_command import add_sandbox_control_command
 from .views import CAMPAIGN_VIEW, MEMBER_VIEW, POST_VIEW, USER_VIEW, WEBHOOK_VIEW
 
 __all__ = ['build_parser', 'DEFAULT_RETRIES']
@@ -101,6 +102,7 @@ def build_parser():
     delete.add_argument('webhook_id', metavar='WEBHOOK_ID')
 
     add_sandbox_command(commands)
+    add_sandbox_control_command(commands)
     add_demo_command(commands)
     return parser
 

@@ -16,10 +16,15 @@ from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
 from .exit_status import UsageError
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES',
+           'Context', 'check_requests_environment']
 
 PROG = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'
+#: Where ``patreon sandbox-control`` finds a running sandbox (``patreon sandbox`` prints both); the names are
+#: those of :mod:`patreon.sandbox.control`, repeated so that the parser loads no sandbox code.
+SANDBOX_URL_VARIABLE = 'PATREON_SANDBOX_URL'
+SANDBOX_KEY_VARIABLE = 'PATREON_SANDBOX_KEY'
 #: What ``requests`` reads from the environment for the certificates it trusts.
 CA_BUNDLE_VARIABLES = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')
 
@@ -28,6 +33,7 @@ class Context(object):
     """What a command works with: the parsed options, the output streams, and the API client made on first use.
 
     :ivar token: the access token once :attr:`api` was used (``None`` before), to keep out of messages.
+    :ivar control_key: a sandbox's control key once a command read it (``None`` before), kept out of them too.
     :ivar partial: ``(written, total, label)`` once a listing wrote something, for the message of a failure after.
     """
 
@@ -37,6 +43,7 @@ class Context(object):
         self.stderr = stderr
         self.environ = environ
         self.token = None
+        self.control_key = None
         self.partial = None
         self._api = None
 
@@ -65,6 +72,11 @@ class Context(object):
             return clean_credential(value, 'the access token in ' + source)
         except exceptions.InvalidCredential as exc:
             raise UsageError(exception_text(exc))
+
+    @property
+    def secrets(self):
+        """The credentials this command has read (token, control key), which no message may show."""
+        return tuple(secret for secret in (self.token, self.control_key) if secret)
 
     @property
     def output_format(self):

@@ -19,7 +19,10 @@ from .context import PROG, Context
 from .exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, describe_failure
 from .output_file import OutputFile
 
-__all__ = ['main']
+__all__ = ['main', 'SECRET_OPTIONS']
+
+#: The options whose value is a secret, never shown in a message.
+SECRET_OPTIONS = ('--token', '--key', '--control-key')
 
 
 def main(argv=None, environ=None):
@@ -41,7 +44,7 @@ def main(argv=None, environ=None):
     except SystemExit as exc:  # --help or --version, written
         return _flushed(stdout, exc.code if isinstance(exc.code, int) else EXIT_USAGE)
     except UsageError as exc:
-        return _fail(stderr, exc.exit_status, exception_text(exc), None)
+        return _fail(stderr, exc.exit_status, exception_text(exc), _secret_arguments(argv))
     except KeyboardInterrupt:
         stderr.line('{}: interrupted'.format(PROG))
         return EXIT_INTERRUPTED
@@ -71,7 +74,7 @@ def main(argv=None, environ=None):
         if failure is None:
             raise  # a bug: its traceback is worth seeing
         code, message = failure
-        return _fail(stderr, code, message + _partial_note(context, output), context.token)
+        return _fail(stderr, code, message + _partial_note(context, output), context.secrets)
     finally:
         if output is not None:
             output.discard()
@@ -93,11 +96,28 @@ def _parse(argv):
     return options
 
 
-def _fail(stderr, code, message, secret):
-    """Write the one line of a failure on stderr: no token, no control character, no line break."""
-    # Belt and braces: no message built here includes the token, but an answer's detail might echo it. Only the
-    # token itself (and its URL-encoded forms) is hidden: the messages' own words ("token: pass --token") stay.
-    for value in Mask((secret,) if secret else ()).values:
+def _secret_arguments(argv):
+    """The values given to a secret option (``--token``, ``--key``, ``--control-key``, or an abbreviation of one),
+    which argparse may quote in a usage error: "unrecognized arguments: --key K" under a command without it."""
+    arguments = [_text(argument) or '' for argument in (sys.argv[1:] if argv is None else argv)]
+    secrets = []
+    for position, argument in enumerate(arguments):
+        name, equals, value = argument.partition('=')
+        if len(name) < 3 or not any(option.startswith(name) for option in SECRET_OPTIONS):
+            continue
+        if equals:
+            secrets.append(value)
+        elif position + 1 < len(arguments):
+            secrets.append(arguments[position + 1])
+    return secrets
+
+
+def _fail(stderr, code, message, secrets):
+    """Write the one line of a failure on stderr: no secret, no control character, no line break."""
+    # Belt and braces: no message built here includes the token or the control key, but an answer's detail might
+    # echo one. Only the secrets themselves (and their URL-encoded forms) are hidden: the messages' own words
+    # ("token: pass --token") stay.
+    for value in Mask(secrets).values:
         message = message.replace(value, MASK)
     text = printable(message)
     stderr.line('{}: error: {}'.format(PROG, text))

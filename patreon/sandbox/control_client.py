@@ -102,6 +102,12 @@ class SandboxControl(object):
             raise SandboxControlError(answer.status, message or 'unexpected answer')
         return document['data']
 
+    def _item(self, data, name):
+        # A server that is no sandbox may answer 200 with any JSON: a refusal, not a KeyError or TypeError.
+        if not isinstance(data, dict) or name not in data:
+            raise SandboxControlError(200, 'the answer has no %s: is %s a Patreon sandbox?' % (name, self.host))
+        return data[name]
+
     def overview(self):
         """``{'url', 'campaign_id', 'creator_user_id', 'tiers': [{'id', 'title', 'amount_cents'}], ...}``."""
         return self.request('GET', '')
@@ -122,7 +128,7 @@ class SandboxControl(object):
         body = {'tier_id': tier_id, 'kind': kind}
         if user_id is not None:
             body['user_id'] = user_id
-        return self.request('POST', 'pledge', body)['member_id']
+        return self._item(self.request('POST', 'pledge', body), 'member_id')
 
     def update_pledge(self, member_id, tier_id):
         """An active patron moves to another paid tier."""
@@ -139,11 +145,11 @@ class SandboxControl(object):
             body['content'] = content
         if tier_ids is not None:
             body['tier_ids'] = list(tier_ids)
-        return self.request('POST', 'publish-post', body)['post_id']
+        return self._item(self.request('POST', 'publish-post', body), 'post_id')
 
     def expire_tokens(self, user_id=None):
         """Expire every access token (of ``user_id`` only, when given); returns how many."""
-        return self.request('POST', 'expire-tokens', {'user_id': user_id} if user_id else {})['expired']
+        return self._item(self.request('POST', 'expire-tokens', {'user_id': user_id} if user_id else {}), 'expired')
 
     def inject_fault(self, route, kind, count=1, **options):
         """Arm a fault, as :meth:`Sandbox.inject_fault <patreon.sandbox.Sandbox.inject_fault>` does."""
