@@ -97,13 +97,17 @@ def _parse(argv):
 
 
 def _secret_arguments(argv):
-    """The values given to a secret option (``--token``, ``--key``, ``--control-key``, or an abbreviation of one),
-    which argparse may quote in a usage error: "unrecognized arguments: --key K" under a command without it."""
+    """The values given to a secret option (``--token``, ``--key``, ``--control-key``, an abbreviation of one, or
+    a mistyped option naming a token, key or secret), which argparse may quote in a usage error: "unrecognized
+    arguments: --key K" under a command without it, "--keyy=K"."""
     arguments = [_text(argument) or '' for argument in (sys.argv[1:] if argv is None else argv)]
     secrets = []
     for position, argument in enumerate(arguments):
         name, equals, value = argument.partition('=')
-        if len(name) < 3 or not any(option.startswith(name) for option in SECRET_OPTIONS):
+        if not name.startswith('--') or len(name) < 3:
+            continue
+        if not any(option.startswith(name) for option in SECRET_OPTIONS) and not any(
+                word in name.lower() for word in ('token', 'key', 'secret')):
             continue
         if equals:
             secrets.append(value)
