@@ -3,6 +3,7 @@
 options and the environment are checked where they are given, and a property test feeds the parser anything."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import collections
 import io
 import os
 import re
@@ -139,14 +140,25 @@ WORDS = ['identity', 'campaigns', 'members', 'posts', 'webhooks', 'list', 'creat
          'table', 'inf', 'nan', '1e20', '-1', '0', '1', '7', '70000', '0.01', 'full_name', 'email', 'user',
          'currently_entitled_tiers', 'pledge_history', 'http://127.0.0.1:1', 'ftp://x', 'http://[::1', 'out.csv',
          'members:pledge:create', '--token=\u20ac\u4e00', '--token=' + TOKEN, '\x1b[2J', '\udcff', 'x\ny', '--',
-         '-']
+         '-', 'sandbox-control', 'overview', 'users', 'log-in-as', 'pledge', 'update-pledge', 'cancel-pledge',
+         'publish-post', 'expire-tokens', 'fault', 'clear-faults', '--sandbox-url', '--key', '--control-key',
+         '--redirect-uri', '--login-page', '--kind', '--user', '--count', '--option', '--private', '--tier',
+         '--content', 'annual', 'gift', 'identity', '*', 'rate_limit', 'json_server_error', 'maintenance',
+         'status=503', 'retry_after=0', 'SANDBOX_URL', 'CONTROL_KEY', 'TIER', 'MEMBER', 'USER']
 TEXT = st.text(alphabet=st.characters(blacklist_categories=('Cs',), blacklist_characters='/\\'), max_size=10)
 ARGUMENT = st.one_of(st.sampled_from(WORDS), TEXT)
 CAMPAIGN = 'CAMPAIGN'  # the sandbox's campaign id, put in by the test
 COMMANDS = [['identity'], ['campaigns'], ['members', CAMPAIGN], ['posts', CAMPAIGN], ['webhooks', 'list'],
             ['webhooks', 'create', '--campaign', CAMPAIGN, '--uri', 'http://127.0.0.1:9/hook', '--trigger',
              'members:pledge:create'], ['webhooks', 'update', '1', '--paused'], ['webhooks', 'delete', '1'],
-            ['sandbox'], ['demo']]
+            ['sandbox'], ['demo'], ['sandbox-control', 'overview'], ['sandbox-control', 'users'],
+            ['sandbox-control', 'log-in-as', 'USER'], ['sandbox-control', 'pledge', 'TIER'],
+            ['sandbox-control', 'update-pledge', 'MEMBER', 'TIER'], ['sandbox-control', 'cancel-pledge', 'MEMBER'],
+            ['sandbox-control', 'publish-post', 'A title'], ['sandbox-control', 'expire-tokens'],
+            ['sandbox-control', 'fault', 'identity', 'rate_limit'], ['sandbox-control', 'fault', '*', 'maintenance'],
+            ['sandbox-control', 'clear-faults']]
+# The placeholders a test replaces with the controlled sandbox's own values.
+PLACEHOLDERS = ('SANDBOX_URL', 'CONTROL_KEY', 'TIER', 'MEMBER', 'USER')
 VALUES = {
     '--format': ['csv', 'jsonl', 'table'], '--fields': ['full_name', 'email,full_name', 'title', 'id'],
     '--include': ['user', 'currently_entitled_tiers', 'pledge_history,address', 'tiers'],
@@ -154,8 +166,15 @@ VALUES = {
     '--retries': ['0', '10', '11'], '--members': ['0', '3', '100001'], '--port': ['0', '65535', '70000'],
     '--seed': ['1', '-1', '9' * 25], '--base-url': ['http://127.0.0.1:9', 'http://[::1', 'https://u:p@h'],
     '--token': ['\u20ac\u4e00', TOKEN, ' '], '-o': ['out.csv', 'out.jsonl', 'missing/out.csv', '.'],
+    '--sandbox-url': ['SANDBOX_URL', 'http://127.0.0.1:1', 'http://example.org', 'http://u:p@127.0.0.1'],
+    '--key': ['CONTROL_KEY', 'wrong-control-key', '\u20ac\u4e00', ' '],
+    '--control-key': ['CONTROL_KEY', 'short', 'a-long-enough-key', '\u20ac\u4e00'],
+    '--redirect-uri': ['http://localhost:5000/cb', 'http://127.0.0.1/cb?x=1', 'http://x/#f', 'ftp://x', '/cb'],
+    '--kind': ['monthly', 'annual', 'gift', 'free_trial', 'weekly'], '--user': ['USER', '0', ' '],
+    '--count': ['1', '3', '0', '1000001'], '--option': ['status=503', 'retry_after=0', 'seconds=1e400', 'x'],
+    '--tier': ['TIER', '1'], '--content': ['<p>hi</p>', ''],
 }
-FLAGS = ['--raw-csv', '--progress', '--no-progress', '--help', '--version']
+FLAGS = ['--raw-csv', '--progress', '--no-progress', '--help', '--version', '--login-page', '--private']
 CONNECTION = ['--base-url', '--retries', '--timeout', '--token']
 
 
@@ -176,12 +195,22 @@ class FakeSandbox(object):
     """Stands in for the sandbox of ``patreon sandbox`` (whose --members may ask for 100000)."""
 
     url = 'http://127.0.0.1:1'
+    control_url = url + '/sandbox/'
     campaign_id = creator_user_id = client_id = '1'
     creator_token = client_secret = 'fake-sandbox-credential'
     redirect_uri = 'http://127.0.0.1:1/callback'
+    tier_ids = ['2']
+    world = collections.namedtuple('World', 'tiers')({'2': collections.namedtuple('Tier', 'id title amount_cents')(
+        '2', 'Supporter', 300)})
 
-    def __init__(self, members, seed, port):
-        pass
+    def __init__(self, members, seed, port, redirect_uris=None, login_page=False, control_key=None):
+        self.client = collections.namedtuple('Client', 'redirect_uris')(redirect_uris or [self.redirect_uri])
+        self.control_key = control_key or 'fake-random-control-key'
+
+    @staticmethod
+    def login_users():
+        return [{'role': 'creator', 'user_id': '1', 'full_name': 'Creator', 'member_id': None, 'tier_id': None,
+                 'tier_title': None}]
 
     def start(self):
         return self
@@ -226,11 +255,25 @@ def faked():
             yield sandbox
 
 
-@settings(max_examples=250, deadline=None)
-@given(arguments=ARGUMENTS, with_token=st.sampled_from([True, True, True, False]))
-def test_any_arguments_end_in_a_result_a_usage_error_or_a_documented_failure(faked, arguments, with_token):
-    arguments = [faked.campaign_id if argument == CAMPAIGN else argument for argument in arguments]
+@pytest.fixture(scope='module')
+def controlled():
+    """The sandbox that ``patreon sandbox-control`` drives (the API commands' one keeps its tokens)."""
+    with Sandbox(members=12, seed=4) as sandbox:
+        yield sandbox
+
+
+@settings(max_examples=300, deadline=None)
+@given(arguments=ARGUMENTS, with_token=st.sampled_from([True, True, True, False]),
+       with_sandbox=st.sampled_from([True, True, True, False]))
+def test_any_arguments_end_in_a_result_a_usage_error_or_a_documented_failure(faked, controlled, arguments,
+                                                                           with_token, with_sandbox):
+    member = [user for user in controlled.login_users() if user['member_id']][-1]
+    values = dict(zip(PLACEHOLDERS, (controlled.url, controlled.control_key, controlled.tier_ids[2],
+                                     member['member_id'], member['user_id'])), CAMPAIGN=faked.campaign_id)
+    arguments = [values.get(argument, argument) for argument in arguments]
     environ = {'PATREON_ACCESS_TOKEN': faked.creator_token} if with_token else {}
+    if with_sandbox:
+        environ.update(PATREON_SANDBOX_URL=controlled.url, PATREON_SANDBOX_KEY=controlled.control_key)
     directory = tempfile.mkdtemp()
     saved = os.getcwd(), sys.stdout, sys.stderr
     out, err = io.StringIO(), io.StringIO()

@@ -493,6 +493,22 @@ def test_a_secret_option_misplaced_is_not_shown_in_the_usage_error(capsys, args)
     assert 'secret-key-given' not in err
 
 
+def test_help_lists_the_actions_and_options(capsys):
+    code, out, _ = run(capsys, ['--help'])
+    assert code == EXIT_OK and 'sandbox-control' in out
+    code, out, _ = run(capsys, ['sandbox-control', '--help'])
+    text = ' '.join(out.split())
+    assert code == EXIT_OK and '$PATREON_SANDBOX_URL' in text and '$PATREON_SANDBOX_KEY' in text
+    for action in ('overview', 'users', 'log-in-as', 'pledge', 'update-pledge', 'cancel-pledge', 'publish-post',
+                   'expire-tokens', 'fault', 'clear-faults'):
+        assert action in text
+    code, out, _ = run(capsys, ['sandbox', '--help'])
+    text = ' '.join(out.split())
+    assert code == EXIT_OK and all(option in text for option in ('--redirect-uri', '--login-page', '--control-key'))
+    code, out, _ = run(capsys, ['sandbox-control', 'fault', '--help'])
+    assert code == EXIT_OK and 'NAME=VALUE' in out and '--count' in out
+
+
 def test_the_variable_names_are_the_sandboxs():
     assert (context.SANDBOX_URL_VARIABLE, context.SANDBOX_KEY_VARIABLE) == (control.URL_VARIABLE,
                                                                            control.KEY_VARIABLE)

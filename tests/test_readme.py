@@ -134,6 +134,13 @@ def test_every_command_of_the_cli_section_runs(sandbox, capsys):
         argv = [sandbox.campaign_id if word == 'CAMPAIGN_ID' else word for word in words[1:]]
         if words[1] == 'demo':  # its own sandbox; smaller than the default, which test_demo.py runs
             argv += ['--members', '200']
+        elif words[1] == 'sandbox-control':  # drives a sandbox of its own: the others' data stays as it was
+            with Sandbox(members=20, seed=4) as driven:
+                argv = [driven.tier_ids[2] if word == 'TIER_ID' else word for word in words[2:]]
+                status = cli.main(['sandbox-control'] + argv, environ={'PATREON_SANDBOX_URL': driven.url,
+                                                                      'PATREON_SANDBOX_KEY': driven.control_key})
+            assert status == 0, (words, capsys.readouterr())
+            continue
         else:
             argv += ['--base-url', sandbox.url]
         status = cli.main(argv,

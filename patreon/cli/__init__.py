@@ -9,7 +9,8 @@ Usage::
     $ patreon members 1234567 --include currently_entitled_tiers -o members.csv
     $ patreon webhooks create --campaign 1234567 --uri https://example.org/hooks/patreon \\
           --trigger members:pledge:create
-    $ patreon sandbox --members 2500     # a local Patreon to point --base-url at
+    $ patreon sandbox --members 2500 --redirect-uri http://localhost:5000/oauth/callback   # a local Patreon
+    $ patreon sandbox-control pledge TIER_ID --kind annual    # from another shell, while it runs
     $ patreon demo                       # the whole journey of an app, against an embedded sandbox
 
 The commands that read accept ``--format table`` (aligned columns, control characters shown escaped; the
@@ -24,30 +25,32 @@ Exit status:
 =====  ==========================================================================
 0      success
 1      another API error (e.g. 400), pagination that cannot go on, a demo step that failed,
-       or a sandbox that cannot listen
-2      usage error: bad arguments or environment, no access token
+       a sandbox that cannot listen, or a control request a sandbox refused (400)
+2      usage error: bad arguments or environment, no access token, no sandbox to control
 3      401 Unauthorized: the token is invalid or expired, or lacks the command's scope
        (whatever the body: an HTML page too)
-4      403 Forbidden: the token may not see that resource
-5      404 Not Found
+4      403 Forbidden: the token may not see that resource (sandbox-control: a wrong control key)
+5      404 Not Found (sandbox-control: an action the sandbox does not know)
 6      429 Too Many Requests, still after the retries
-7      network error: cannot connect, timed out, connection cut
-8      Patreon failed: a 5xx answer, or a successful answer that is not the document
-       due (not JSON, no ``data``, no resource where one was asked for)
+7      network error: cannot connect (sandbox-control: no sandbox answering), timed out,
+       connection cut
+8      Patreon (or the sandbox) failed: a 5xx answer, or a successful answer that is not the
+       document due (not JSON, no ``data``, no resource where one was asked for)
 9      the output cannot be written (``-o FILE``: no such directory, disk full)
 130    interrupted (Ctrl-C)
 =====  ==========================================================================
 
 An expected failure is one line on stderr (``patreon: error: 401 Unauthorized: ...``), never a
-traceback, never the token; a listing that fails after writing some rows says how many of how many.
+traceback, never the token or a sandbox's control key; a listing that fails after writing some rows says
+how many of how many.
 
 The package's modules, one concern each: :mod:`~patreon.cli.arguments` (the parser),
 :mod:`~patreon.cli.option_types` (what each option accepts), :mod:`~patreon.cli.formats` (table, jsonl, csv),
 :mod:`~patreon.cli.output_file` (``-o``), :mod:`~patreon.cli.views` (the columns of each resource type),
 :mod:`~patreon.cli.context` (token and client), :mod:`~patreon.cli.api_commands` (the commands that call
-Patreon), :mod:`~patreon.cli.sandbox_command`, :mod:`~patreon.cli.demo_command`,
-:mod:`~patreon.cli.exit_status` (statuses and the line each failure becomes), :mod:`~patreon.cli.runner`
-(``main``).  Console output shared with the demo lives in :mod:`patreon.console`.
+Patreon), :mod:`~patreon.cli.sandbox_command`, :mod:`~patreon.cli.sandbox_control_command` (driving a running
+sandbox), :mod:`~patreon.cli.demo_command`, :mod:`~patreon.cli.exit_status` (statuses and the line each failure
+becomes), :mod:`~patreon.cli.runner` (``main``).  Console output shared with the demo lives in :mod:`patreon.console`.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

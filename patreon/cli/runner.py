@@ -113,7 +113,8 @@ def _secret_arguments(argv):
             secrets.append(value)
         elif position + 1 < len(arguments):
             secrets.append(arguments[position + 1])
-    return secrets
+    # A value with a lone surrogate was refused as not text, without being quoted (nor can it be masked).
+    return [secret for secret in secrets if not LONE_SURROGATE.search(secret)]
 
 
 def _fail(stderr, code, message, secrets):
