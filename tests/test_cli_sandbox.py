@@ -369,6 +369,7 @@ def test_no_sandbox_named_is_a_usage_error_naming_the_variable(capsys, environ, 
     ('PATREON_SANDBOX_URL', 'http://example.org:8000', 'not on this machine'),
     ('PATREON_SANDBOX_URL', 'http://u:hunter2-password@127.0.0.1:8000', 'user or password'),
     ('PATREON_SANDBOX_URL', 'localhost:8000', 'not an http'),
+    ('PATREON_SANDBOX_URL', 'http://\u4f8b\u3048.jp:8000', 'not on this machine'),
     ('PATREON_SANDBOX_KEY', 'key\r\nX-Injected: 1', 'control character'),
     ('PATREON_SANDBOX_KEY', 'cl\u00e9-hunter2-password', 'outside printable ASCII'),
 ])
@@ -435,6 +436,7 @@ def test_a_server_that_hangs_up_or_never_answers_is_a_network_error(capsys):
     (404, b'{"error": "no control action"}', EXIT_NOT_FOUND, 'no control action (HTTP 404)'),
     (404, b'<html>Not Found</html>', EXIT_NOT_FOUND, 'not JSON'),
     (500, b'{"error": "the sandbox failed"}', EXIT_SERVER, 'the sandbox failed (HTTP 500)'),
+    (400, '{"error": "no member \u00e9\u4e00"}'.encode('utf-8'), EXIT_FAILURE, 'no member \u00e9\u4e00 (HTTP 400)'),
     (400, b'{"error": "bad \\u001b[2J key ' + KEY.encode('ascii') + b'"}', EXIT_FAILURE, 'bad \\x1b[2J key ***'),
 ])
 def test_answers_no_sandbox_sends_are_one_line_failures(capsys, status, body, expected, fragment):

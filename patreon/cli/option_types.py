@@ -19,7 +19,7 @@ import six
 from six.moves.urllib.parse import urlsplit
 
 from .. import exceptions
-from ..console import printable
+from ..console import exception_text, printable
 from ..credentials import clean_credential
 from ..masking import MIN_SECRET_LENGTH
 from ..transport import MAX_SECONDS
@@ -137,7 +137,7 @@ def control_key(text):
         return clean_credential(text, 'the control key')
     except exceptions.InvalidCredential as exc:
         # An ArgumentTypeError, not the ValueError it is: argparse's message for a ValueError quotes the value.
-        raise argparse.ArgumentTypeError('{}'.format(exc))
+        raise argparse.ArgumentTypeError(exception_text(exc))
 
 
 def new_control_key(text):

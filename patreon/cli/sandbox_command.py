@@ -14,7 +14,7 @@ import argparse
 import socket
 import time
 
-from ..console import exception_text
+from ..console import exception_text, printable
 from . import option_types
 from .context import PROG, SANDBOX_KEY_VARIABLE, TOKEN_ENVIRONMENT_VARIABLE
 from .exit_status import EXIT_OK, CommandFailed, UsageError
@@ -66,7 +66,7 @@ def command_sandbox(context):
             options.port, getattr(exc, 'strerror', None) or exception_text(exc)))
     try:
         for line in sandbox_banner(sandbox):
-            context.stdout.line(line)
+            context.stdout.line(printable(line))  # names and URIs given: no control character reaches the terminal
         context.stdout.flush()
         wait_for_interrupt()
     except KeyboardInterrupt:
@@ -90,7 +90,7 @@ def control_key(context):
     try:
         return option_types.new_control_key(value)
     except argparse.ArgumentTypeError as exc:
-        raise UsageError('${}: {}'.format(SANDBOX_KEY_VARIABLE, exc))
+        raise UsageError('${}: {}'.format(SANDBOX_KEY_VARIABLE, exception_text(exc)))
 
 
 def sandbox_banner(sandbox):

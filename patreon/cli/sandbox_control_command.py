@@ -38,7 +38,8 @@ def add_sandbox_control_command(subparsers):
     control = subparsers.add_parser(
         'sandbox-control', help='drive a running sandbox: logins, pledges, posts, tokens, faults',
         description='Drive a running `patreon sandbox` from another shell, through its control endpoint. It is '
-                    'found by --sandbox-url and --key, else by ${} and ${}, which `patreon sandbox` prints.'.format(
+                    'found by --sandbox-url and --key, else by ${} and ${}, which `patreon sandbox` prints. '
+                    '--timeout, before sandbox-control, bounds each request.'.format(
                         SANDBOX_URL_VARIABLE, SANDBOX_KEY_VARIABLE))
     _add_target_options(control, top_level=True)
     actions = control.add_subparsers(dest='control_action', metavar='ACTION')
@@ -164,7 +165,7 @@ def _from_environment(environ, name, check):
     try:
         return check(value)
     except argparse.ArgumentTypeError as exc:
-        raise UsageError('${}: {}'.format(name, exc))
+        raise UsageError('${}: {}'.format(name, exception_text(exc)))
 
 
 def _netloc(control):
