@@ -56,9 +56,10 @@ def command_sandbox(context):
     from ..sandbox import Sandbox  # only this command needs the server code
 
     options = context.options
+    context.control_key = control_key(context)  # printed in the banner on purpose, never in a message
     sandbox = Sandbox(members=options.members, seed=options.seed, port=options.port,
                       redirect_uris=options.redirect_uri or None, login_page=options.login_page,
-                      control_key=control_key(context))
+                      control_key=context.control_key)
     try:
         sandbox.start()
     except (socket.error, OSError, OverflowError) as exc:
