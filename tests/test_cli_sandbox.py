@@ -8,7 +8,10 @@ import json
 import os
 import re
 import shlex
+import signal
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -592,3 +595,46 @@ def test_the_readmes_curl_request_is_the_one_the_endpoint_answers(sb):
     assert answer.status_code == 200, answer.text
     member = sb.world.members[answer.json()['data']['member_id']]
     assert member.is_gifted and member.tier_id == sb.tier_ids[2]
+
+
+def member_attributes(banner, member_id):
+    """A member's status and gift flag, as the API shows them to the creator the banner names."""
+    answer = requests.get('{}/api/oauth2/v2/members/{}'.format(banner_value(banner, 'listening on'), member_id),
+                          params={'fields[member]': 'patron_status,is_gifted'}, timeout=10,
+                          headers={'Authorization': 'Bearer ' + banner_value(banner, 'creator token')})
+    assert answer.status_code == 200, answer.text
+    return answer.json()['data']['attributes']
+
+
+def test_a_sandbox_process_driven_from_another_process(tmpdir):
+    """What the README's manual test does: `patreon sandbox` in one shell, `patreon sandbox-control` in another."""
+    environ = dict(os.environ)
+    for name in ('PATREON_ACCESS_TOKEN', 'PATREON_SANDBOX_URL', 'PATREON_SANDBOX_KEY'):
+        environ.pop(name, None)
+    command = [sys.executable, '-m', 'patreon']
+    server = subprocess.Popen(command + ['sandbox', '--members', '40', '--redirect-uri', APP_CALLBACK],
+                              cwd=str(tmpdir), env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lines = []
+        while not lines or 'Ctrl-C' not in lines[-1]:
+            line = server.stdout.readline().decode('utf-8')
+            assert line, 'the sandbox ended before printing its banner'
+            lines.append(line)
+        banner = ''.join(lines)
+        environ.update(exported(banner))
+        tier_id = re.search(r'^ +(?:tiers: +)?(\d+) +\$20\.00/month  Producer$', banner, re.M).group(1)
+        driver = subprocess.Popen(command + ['sandbox-control', 'pledge', tier_id, '--kind', 'gift'],
+                                  cwd=str(tmpdir), env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = driver.communicate()
+        assert (driver.returncode, err) == (EXIT_OK, b'')
+        member_id = out.decode('utf-8').strip()
+        assert member_attributes(banner, member_id) == {'patron_status': 'active_patron', 'is_gifted': True}
+        driver = subprocess.Popen(command + ['sandbox-control', 'cancel-pledge', member_id], cwd=str(tmpdir),
+                                  env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = driver.communicate()
+        assert (driver.returncode, err) == (EXIT_OK, b'') and member_id in out.decode('utf-8')
+        assert member_attributes(banner, member_id)['patron_status'] == 'former_patron'
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate()
+    assert server.returncode == EXIT_OK
