@@ -317,6 +317,29 @@ def test_fault_and_clear_faults(capsys, sb, environ):
     assert_one_line_error(err, code, EXIT_FAILURE, 'unknown route')
 
 
+@pytest.mark.parametrize('options, fragment', [
+    (['rate_limit', '--option', 'retry_after=soon'], 'retry_after must be a number of seconds'),
+    (['rate_limit', '--option', 'retry_after=-1'], 'retry_after must be a number of seconds'),
+    (['rate_limit', '--option', 'header=yes'], 'header must be true or false'),
+    (['delay', '--option', 'seconds="2"'], 'seconds must be a number of seconds'),
+    (['delay', '--option', 'seconds=100000'], 'seconds must be a number of seconds from 0 to 600'),
+])
+def test_a_fault_the_sandbox_could_not_serve_is_refused_when_armed(capsys, sb, environ, options, fragment):
+    code, _, err = drive(capsys, environ, 'fault', 'identity', *options)
+    assert_one_line_error(err, code, EXIT_FAILURE, 'the sandbox refused', fragment)
+    answer = requests.get(sb.url + '/api/oauth2/v2/identity', timeout=10,
+                          headers={'Authorization': 'Bearer ' + sb.issue_tokens()['access_token']})
+    assert answer.status_code == 200  # nothing armed: the next request is answered, not dropped
+
+
+def test_a_fault_option_that_is_not_finite_is_refused_by_the_endpoint_too(sb, environ):
+    headers = {control.KEY_HEADER: KEY, 'Content-Type': 'application/json'}
+    for options in ('{"seconds": NaN}', '{"seconds": Infinity}'):
+        answer = requests.post(sb.url + '/sandbox/faults', headers=headers, timeout=10,
+                               data='{"route": "identity", "kind": "delay", "options": %s}' % options)
+        assert answer.status_code == 400 and 'seconds' in answer.json()['error']
+
+
 @pytest.mark.parametrize('args, fragment', [
     (['fault', 'identity', 'delay', '--option', 'seconds=1e400'], 'not a finite number'),
     (['fault', 'identity', 'delay', '--option', 'seconds=NaN'], 'not a finite number'),

@@ -39,6 +39,9 @@ FAULT_KINDS = {
     'trickle': {'chunk': 1, 'interval': 0.2},  # the real answer, ``chunk`` bytes every ``interval`` seconds
 }
 SERVER_ERROR_STATUSES = (500, 502, 503, 504)
+#: The longest ``retry_after`` of a ``rate_limit`` fault, and ``seconds`` of a ``delay`` one.
+MAX_RETRY_AFTER = 86400
+MAX_DELAY = 600
 #: The page the ``maintenance`` fault answers with status 200.
 MAINTENANCE_PAGE_TITLE = 'Patreon is down for maintenance'
 ANY_ROUTE = '*'
@@ -81,6 +84,12 @@ class FaultInjector(object):
             raise ValueError('status must be one of %s' % (SERVER_ERROR_STATUSES,))
         if kind == 'trickle':
             _check_trickle(merged)
+        elif kind == 'rate_limit':
+            _check_seconds(merged['retry_after'], 'retry_after', MAX_RETRY_AFTER)
+            if not isinstance(merged['header'], bool):
+                raise ValueError('header must be true or false')
+        elif kind == 'delay':
+            _check_seconds(merged['seconds'], 'seconds', MAX_DELAY)
         fault = Fault(route, kind, count, merged)
         with self._lock:
             self._faults.append(fault)
@@ -126,6 +135,12 @@ class RateLimiter(object):
                 return max(1, int(math.ceil(hits[0] + self.period - now)))
             hits.append(now)
         return None
+
+
+def _check_seconds(value, name, most):
+    # Checked when armed: a value the answer cannot be made with (a string, NaN) would drop the connection later.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= most:
+        raise ValueError('%s must be a number of seconds from 0 to %d' % (name, most))
 
 
 def _check_trickle(options):
