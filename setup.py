@@ -97,6 +97,6 @@ setup(
     # pytest11: the pytest plugin (fixtures patreon_sandbox and patreon_api) loads wherever pytest runs;
     # `import patreon` never imports it.
     entry_points={'console_scripts': ['patreon=patreon.cli:main'],
-                  'pytest11': ['patreon = patreon.pytest_plugin']},
+                  'pytest11': ['patreon.pytest_plugin = patreon.pytest_plugin']},
     zip_safe=False,
 )

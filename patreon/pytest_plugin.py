@@ -1,8 +1,9 @@
 """pytest fixtures to test an app against a local Patreon: ``patreon_sandbox`` and ``patreon_api``.
 
-Installed with the package, registered through the ``pytest11`` entry point
-(named ``patreon``; ``-p no:patreon`` turns it off): nothing to import or
-configure.  ``import patreon`` never imports this module, nor pytest.
+Installed with the package, registered through the ``pytest11`` entry point:
+nothing to import or configure.  The entry point is named after this module,
+so that ``-p patreon.pytest_plugin`` or ``pytest_plugins`` naming it too load
+it once; ``-p no:patreon.pytest_plugin`` turns it off.  ``import patreon`` never imports this module, nor pytest.
 
 - ``patreon_sandbox``: a running :class:`patreon.sandbox.Sandbox`, stopped
   after the test.  Options through a marker,
