@@ -145,8 +145,8 @@ def check_destination(url):
     if not (blocking or patched) or not is_patreon(url):
         return
     if blocking:
-        message = ('a client tried to reach the real Patreon ({}) while a test points clients at {}: create it '
-                   'without base_url inside the test (or pass the sandbox\'s url)'.format(
+        message = ('a client tried to reach the real Patreon ({}) while a test points clients at {}: leave '
+                   'base_url to its default, which follows the test, or pass that url'.format(
                        _origin(url), blocking[-1].url))
         with _lock:
             for override in blocking:

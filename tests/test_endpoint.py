@@ -29,6 +29,7 @@ except ImportError:  # Python 2.7: the backport
     import mock
 
 IDENTITY_URL = API_URL + 'identity'
+IDENTITY = 'identity_with_memberships.json'
 
 
 @pytest.fixture(scope='module')
@@ -76,7 +77,7 @@ def test_setting_base_url_pins_it():
 @pytest.mark.parametrize('url', ['https://www.patreon.com', 'https://www.patreon.com/', 'https://patreon.com',
                                  'http://api.patreon.com', 'https://WWW.PATREON.COM.'])
 def test_while_an_override_is_active_the_real_patreon_is_refused_before_anything_is_sent(url):
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture('identity_with_memberships.json'))
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
     with endpoint.override_default_base_url('http://127.0.0.1:9') as override:
         with pytest.raises(RealPatreonBlocked) as caught:
             patreon.API(ACCESS_TOKEN, base_url=url).get_identity()
@@ -95,7 +96,7 @@ def test_while_an_override_is_active_the_real_patreon_is_refused_before_anything
 @responses.activate
 def test_hosts_that_only_look_like_patreon_are_not_refused():
     for url in ('https://notpatreon.com', 'https://patreon.com.example'):
-        responses.add(responses.GET, url + '/api/oauth2/v2/identity', json=load_fixture('identity_with_memberships.json'))
+        responses.add(responses.GET, url + '/api/oauth2/v2/identity', json=load_fixture(IDENTITY))
         with endpoint.override_default_base_url('http://127.0.0.1:9'):
             assert patreon.API(ACCESS_TOKEN, base_url=url).get_identity().data().id()
     assert not endpoint.is_patreon('not a url at all') and endpoint.is_patreon('https://www.patreon.com/x')
@@ -103,7 +104,7 @@ def test_hosts_that_only_look_like_patreon_are_not_refused():
 
 @responses.activate
 def test_an_override_that_does_not_block_lets_patreon_through():
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture('identity_with_memberships.json'))
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
     with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=False) as override:
         assert patreon.API(ACCESS_TOKEN, base_url='https://www.patreon.com').get_identity().data().id()
     assert override.refused == []
@@ -141,7 +142,7 @@ def test_an_override_must_be_an_http_url(url):
 def get_identity_spec_of_0_5_1():
     """A spec as 0.5.1's own (and its users') were written: requests.get patched, the call asserted."""
     with mock.patch('requests.get') as get:
-        get.return_value.json.return_value = load_fixture('identity_with_memberships.json')
+        get.return_value.json.return_value = load_fixture(IDENTITY)
         user = patreon.API(ACCESS_TOKEN).get_identity().data()
         get.assert_called_once_with(IDENTITY_URL, headers={'Authorization': 'Bearer ' + ACCESS_TOKEN,
                                                            'User-Agent': user_agent_string()})
@@ -157,7 +158,7 @@ def get_tokens_spec_of_0_5_1():
 @responses.activate
 @pytest.mark.parametrize('spec', [get_identity_spec_of_0_5_1, get_tokens_spec_of_0_5_1])
 def test_a_spec_of_0_5_1_that_patches_requests_fails_loudly_instead_of_reaching_patreon(spec):
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture('identity_with_memberships.json'))
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
     responses.add(responses.POST, TOKEN_URL, json={'access_token': 'a', 'refresh_token': 'r'})
     with pytest.raises(PatchedRequestsIgnored) as caught:
         spec()
@@ -170,7 +171,7 @@ def test_a_spec_of_0_5_1_that_patches_requests_fails_loudly_instead_of_reaching_
 
 @responses.activate
 def test_an_autospecced_mock_and_a_mock_of_post_alone_are_seen_too():
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture('identity_with_memberships.json'))
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
     with mock.patch('requests.get', autospec=True):
         with pytest.raises(PatchedRequestsIgnored):
             patreon.API(ACCESS_TOKEN).get_identity()
@@ -184,7 +185,7 @@ def test_an_autospecced_mock_and_a_mock_of_post_alone_are_seen_too():
 @responses.activate
 def test_a_function_wrapping_requests_get_is_not_a_mock():
     # Some applications wrap requests.get (a default timeout): that is no test, and the client works as ever.
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture('identity_with_memberships.json'))
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
     with mock.patch.object(requests, 'get', functools.partial(requests.get, timeout=5)):
         assert patreon.API(ACCESS_TOKEN).get_identity().data().id()
     assert len(responses.calls) == 1
@@ -200,9 +201,9 @@ def test_a_mock_of_requests_get_does_not_stop_a_client_of_the_sandbox(sandbox):
 @responses.activate
 def test_the_first_way_forward_responses_intercepts_what_the_client_sends():
     # What a 0.5.1 spec becomes: the same assertions, made on the request that responses intercepted.
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture('identity_with_memberships.json'))
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
     user = patreon.API(ACCESS_TOKEN).get_identity().data()
-    assert user.id() == load_fixture('identity_with_memberships.json')['data']['id']
+    assert user.id() == load_fixture(IDENTITY)['data']['id']
     request = responses.calls[0].request
     assert request.url == IDENTITY_URL
     assert request.headers['Authorization'] == 'Bearer ' + ACCESS_TOKEN
