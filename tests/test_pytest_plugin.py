@@ -6,6 +6,7 @@ the entry point loads it only where the package is installed, which test_entry_p
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import io
 import os
 import re
 import subprocess
@@ -27,8 +28,14 @@ pytest_plugins = ['pytester']
 
 try:
     import flask
-except ImportError:  # Flask is a test dependency on Python 3.8+ only
+except ImportError:  # Flask and Django are test dependencies on Python 3.8+ only
     flask = None
+try:
+    import django
+except ImportError:
+    django = None
+
+EXAMPLES = os.path.join(REPO_ROOT, 'examples')
 
 PLUGIN_ARGS = ('-p', 'patreon.pytest_plugin', '-p', 'no:cacheprovider', '--strict-markers')
 OUTCOMES = ('passed', 'failed', 'errors', 'skipped')
@@ -349,6 +356,34 @@ if flask is not None:  # Flask is a test dependency on Python 3.8+ only: the tes
         project.syspathinsert()
         result, outcomes = run(project)
         assert outcomes == {'passed': 3}, result.stdout.str()
+
+
+def readme_test_files():
+    """``{file name: text}`` of the test files that README.md prints (``py`` blocks opening with ``# test_x.py``)."""
+    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
+        text = handle.read()
+    files = {}
+    for block in re.findall(r'^```py\n(.*?)^```', text, re.S | re.M):
+        name = re.match(r'# (test_\w+)\.py', block).group(1)
+        files[name] = block
+    return files
+
+
+def test_the_readme_prints_the_test_files_it_promises():
+    assert sorted(readme_test_files()) == [
+        'test_django_app', 'test_export_members', 'test_field_behaviours', 'test_flask_app', 'test_identity',
+        'test_identity_with_responses', 'test_identity_with_the_sandbox']
+
+
+def test_every_test_file_of_the_readme_passes_as_printed(project, monkeypatch):
+    runnable = dict((name, text) for name, text in readme_test_files().items()
+                    if (flask is not None or 'flask' not in text) and (django is not None or 'django' not in text))
+    monkeypatch.delenv('DJANGO_SETTINGS_MODULE', raising=False)
+    project.makepyfile(**runnable)
+    project.syspathinsert(EXAMPLES)
+    result, outcomes = run(project)
+    expected = 8 + (2 if flask is not None else 0) + (1 if django is not None else 0)
+    assert outcomes == {'passed': expected}, result.stdout.str()
 
 
 def test_importing_patreon_imports_neither_pytest_nor_the_plugin(tmpdir):
