@@ -71,7 +71,7 @@ class Override(object):
         self.refused = []
 
     def __repr__(self):
-        return '<patreon.endpoint.Override url={!r} block_patreon={!r}>'.format(self.url, self.block_patreon)
+        return '<patreon.endpoint.Override url={} block_patreon={!r}>'.format(self.url, self.block_patreon)
 
 
 def default_base_url():

@@ -99,7 +99,8 @@ def test_hosts_that_only_look_like_patreon_are_not_refused():
         responses.add(responses.GET, url + '/api/oauth2/v2/identity', json=load_fixture(IDENTITY))
         with endpoint.override_default_base_url('http://127.0.0.1:9'):
             assert patreon.API(ACCESS_TOKEN, base_url=url).get_identity().data().id()
-    assert not endpoint.is_patreon('not a url at all') and endpoint.is_patreon('https://www.patreon.com/x')
+    assert endpoint.is_patreon('https://www.patreon.com/x')
+    assert not endpoint.is_patreon('not a url at all') and not endpoint.is_patreon('http://[::1')  # unparsable
 
 
 @responses.activate
@@ -108,6 +109,7 @@ def test_an_override_that_does_not_block_lets_patreon_through():
     with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=False) as override:
         assert patreon.API(ACCESS_TOKEN, base_url='https://www.patreon.com').get_identity().data().id()
     assert override.refused == []
+    assert repr(override) == '<patreon.endpoint.Override url=http://127.0.0.1:9 block_patreon=False>'
 
 
 def test_overrides_nest_and_hold_for_every_thread():
