@@ -30,7 +30,7 @@ from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHOD
 
 logger = logging.getLogger(__name__)
 
-# The default of base_url: read, when a client is created, from patreon.endpoint (which a test can point elsewhere).
+# The default of base_url: this very object makes a client follow patreon.endpoint.default_base_url() (tests move it).
 DEFAULT_BASE_URL = endpoint.DEFAULT_BASE_URL
 #: Seconds to wait for a connection and then for each read; finite, so that no single read waits forever.
 DEFAULT_TIMEOUT = 30.0
