@@ -384,6 +384,38 @@ class InvalidCredential(InvalidArgument):
     """
 
 
+class RealPatreonBlocked(PatreonError, RuntimeError):
+    """A request to the real Patreon, refused before it was sent, because a test forbids it.
+
+    Raised while the pytest plugin's ``patreon_sandbox`` fixture (or
+    :func:`patreon.endpoint.override_default_base_url`) is active, by a client
+    that still points at ``www.patreon.com``: one created before the sandbox
+    started, or given Patreon's URL explicitly.  A ``RuntimeError``, not a
+    ``requests`` error: the app's handling of an unreachable Patreon must not
+    hide a test that was about to reach production.
+
+    Usage::
+
+        with pytest.raises(patreon.exceptions.RealPatreonBlocked):
+            patreon.API(token, base_url='https://www.patreon.com').get_identity()
+    """
+
+
+class PatchedRequestsIgnored(RealPatreonBlocked):
+    """A mock stands in for ``requests.get`` or ``requests.post``, which this client does not send through.
+
+    0.5.1 called those functions, so a test patched them to keep Patreon out;
+    this client sends through a ``requests.Session``, and would reach the real
+    Patreon past the patch.  Intercept with ``responses``, or test against the
+    sandbox (see "Changes from 0.5.1" in the README).
+
+    Usage::
+
+        with mock.patch('requests.get'):
+            patreon.API(token).get_identity()  # raises PatchedRequestsIgnored; nothing is sent
+    """
+
+
 _REASONS = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
     405: 'Method Not Allowed', 406: 'Not Acceptable', 410: 'Gone',

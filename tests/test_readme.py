@@ -10,9 +10,9 @@ import os
 import re
 
 import pytest
-import six
 
 import patreon
+from patreon import endpoint
 from patreon.sandbox import Sandbox
 
 from helpers import REPO_ROOT
@@ -42,13 +42,11 @@ def sandbox():
 
 
 @pytest.fixture
-def defaults_at_sandbox(sandbox, monkeypatch):
-    """Make ``base_url``'s default the sandbox's, for the classes the README uses."""
-    for cls in (patreon.API, patreon.OAuth):
-        init = six.get_unbound_function(cls.__init__)
-        defaults = tuple(sandbox.url if value == 'https://www.patreon.com' else value
-                         for value in init.__defaults__)
-        monkeypatch.setattr(init, '__defaults__', defaults)
+def defaults_at_sandbox(sandbox):
+    """Point clients left at the default ``base_url`` at the sandbox (what the pytest plugin does)."""
+    with endpoint.override_default_base_url(sandbox.url) as override:
+        yield
+    assert override.refused == []  # no block reached for the real Patreon
 
 
 def test_readme_has_the_sections_users_need():
@@ -57,7 +55,7 @@ def test_readme_has_the_sections_users_need():
     for heading in ['## Quick start', '## Install', '## Calling the API', '### Walking responses',
                     '### Includes and fields', '## Pagination', '## Log in with Patreon', '## Errors',
                     '## Retries', '## Token refresh', '## Webhooks', '## Entitlements', '## The sandbox',
-                    '## The command line', '## Changes from 0.5.1']:
+                    '## Testing your app', '## The command line', '## Changes from 0.5.1']:
         assert heading in text
     assert 'make demo' in text and 'make test' in text
     assert len(readme_blocks()) >= 12

@@ -27,7 +27,7 @@ import six
 from six.moves.urllib.parse import parse_qs, urlsplit
 
 import patreon
-from patreon import entitlements, exceptions, webhooks
+from patreon import endpoint, entitlements, exceptions, webhooks
 from patreon.exceptions import (APIError, Forbidden, InvalidResponse, InvalidSignature, InvalidWebhook, NotFound,
                                 OAuthError, PaginationError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
@@ -37,6 +37,11 @@ from patreon.sandbox import Sandbox
 from canned import CannedServer as Canned
 from helpers import closed_port
 from reliability_report import tally
+
+try:
+    from unittest import mock as mocking  # named apart from the RequestsMock objects called mock below
+except ImportError:  # Python 2.7: the backport
+    import mock as mocking
 
 try:
     import trustme
@@ -280,6 +285,11 @@ def provoke_local_errors(secrets):
             errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
                                              max_retries=0).get_identity))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
+    # The real Patreon, refused while a test points clients elsewhere, and while a mock stands in for requests.post.
+    with endpoint.override_default_base_url('http://127.0.0.1:{}'.format(closed_port())):
+        errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='https://www.patreon.com').get_identity))
+    with mocking.patch('requests.post'):
+        errors.append(raised(patreon.OAuth('client', WRONG_CLIENT_SECRET).refresh_token, BOGUS_REFRESH_TOKEN))
     # Answers no sandbox sends: a JSON 5xx, and token answers cut or garbled around the tokens.
     access, refresh = 'new_access_TOKEN_' + 'a' * 40, 'new_refresh_TOKEN_' + 'b' * 40
     secrets.add(access, refresh)
