@@ -19,7 +19,7 @@ import requests
 import six
 
 import patreon
-from patreon import console, exceptions
+from patreon import console, endpoint, exceptions
 from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
                          EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE, api_commands, arguments,
                          exit_status, formats, main, sandbox_command)
@@ -141,6 +141,14 @@ def test_identity_with_the_token_from_the_environment(capsys, sandbox):
     [user] = jsonl(out)
     assert list(user) == ['id', 'full_name', 'email', 'url', 'is_creator', 'created']
     assert user['id'] == sandbox.creator_user_id and user['is_creator'] is True and user['full_name']
+
+
+def test_without_base_url_the_command_line_follows_the_default_a_test_points_at_its_sandbox(capsys, sandbox):
+    # argparse runs an option's type over its default: the default must stay the one clients follow
+    with endpoint.override_default_base_url(sandbox.url) as override:
+        code, out, err = run(capsys, ['identity'], environ={'PATREON_ACCESS_TOKEN': sandbox.creator_token})
+    assert (code, err, override.refused) == (EXIT_OK, '', [])
+    assert jsonl(out)[0]['id'] == sandbox.creator_user_id
 
 
 def test_the_token_from_os_environ_by_default(capsys, sandbox, monkeypatch):
