@@ -77,9 +77,14 @@ class Mask(object):
         """``text`` with every credential it shows replaced by :data:`MASK`."""
         for value in self.values:
             text = text.replace(value, MASK)
-        # An HTML page shows JSON with its quotes escaped: unescaped, its pairs are found like any other.
-        text = _QUOTE_ENTITIES.sub(lambda match: '"' if match.group(0).lower() in _DOUBLE_QUOTE_ENTITIES else "'",
-                                   text)
+        # An HTML page shows JSON with its quotes escaped: unescaped, its pairs are found like any other; text
+        # in which nothing is masked keeps its entities as sent.
+        unescaped = _QUOTE_ENTITIES.sub(
+            lambda match: '"' if match.group(0).lower() in _DOUBLE_QUOTE_ENTITIES else "'", text)
+        masked = self._patterns(unescaped)
+        return masked if masked != unescaped else self._patterns(text)
+
+    def _patterns(self, text):
         text = _BEARER.sub(r'\g<key>' + MASK, text)
         text = _CREDENTIAL_PAIR.sub(r'\g<key>' + MASK, text)
         if self.token_like:

@@ -31,6 +31,7 @@ from patreon import endpoint, entitlements, exceptions, webhooks
 from patreon.exceptions import (APIError, Forbidden, InvalidResponse, InvalidSignature, InvalidWebhook, NotFound,
                                 OAuthError, PaginationError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
+from patreon.masking import Mask
 from patreon.oauth import check_state, make_state
 from patreon.sandbox import Sandbox
 
@@ -909,3 +910,10 @@ def test_a_reason_phrase_outside_ascii_or_with_controls_reads_in_the_message():
             patreon.API('at_token_0123456789', base_url=server.url, max_retries=0).get_identity()
     message = six.text_type(caught.value)
     assert 'Indispon\u00edvel?[2J' in message and '\x1b' not in message
+
+
+@pytest.mark.parametrize('text', ['&QUOT;', 'Tom &quot;Tiny&quot; Lee', "it&#39;s", '&#x27;quoted&#x27;'])
+def test_text_in_which_nothing_is_masked_keeps_its_quote_entities(text):
+    # Quote entities are read as quotes only to find a credential in an HTML page; other text stays as sent.
+    assert Mask([FRESH_ACCESS]).text(text) == text
+    assert Mask([FRESH_ACCESS]).data({'error': text}) == {'error': text}
