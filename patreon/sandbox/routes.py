@@ -22,8 +22,10 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
+from .become_patron import become_patron
 from .documents import DocumentError, Renderer, parse_fields, parse_include
 from .errors import APIError
+from .live_routes import LIVE_ROUTES, LiveRoutes
 from .messages import Response, html_response, json_response
 from .paging import Page
 from .resources import View
@@ -76,7 +78,8 @@ ROUTES = (
                             'DELETE': 'delete_webhook'}, 'w:campaigns.webhook'),
     Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
     Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
-)
+    Route('become-patron', {'GET': 'become_patron'}, prefix='/oauth2/'),
+) + tuple(Route(pattern, handlers) for pattern, handlers in LIVE_ROUTES)  # scoped per method by their handlers
 #: The route names that faults can target.
 ROUTE_NAMES = tuple(route.pattern for route in ROUTES)
 
@@ -91,7 +94,7 @@ def match_route(path):
     return None, None
 
 
-class Application(object):
+class Application(LiveRoutes):
     """Serves requests against one sandbox's world, OAuth server, webhooks and faults."""
 
     def __init__(self, sandbox):
@@ -358,6 +361,9 @@ class Application(object):
 
     def authorize(self, request, _, route):
         return self.oauth.authorize(request, self.world.users, self.world.patron_user_id)
+
+    def become_patron(self, request, _, route):
+        return become_patron(self.sandbox, request)
 
 
 def _json_data(request):
