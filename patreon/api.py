@@ -24,7 +24,6 @@ from .jsonapi.url_util import build_url, checked_text, encode_query
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .refresh import TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
-from .schemas.live import STATES as LIVE_STATES
 from .scopes import explain_lacking, granted_scopes
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
@@ -585,6 +584,8 @@ def _takes_cursor(method):
         return False
 
 
+# The states of a live, as patreon.schemas.live.STATES (not imported from there: `import patreon` loads no schema).
+LIVE_STATES = ('pre_live', 'live', 'live_ended')
 # The methods of patreon 0.5.0 (API v1) -> what replaced them.
 _V1_METHODS = {
     'fetch_user': 'get_identity(includes=..., fields=...)',

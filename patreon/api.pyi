@@ -17,6 +17,7 @@ _P = ParamSpec('_P')
 logger: logging.Logger
 
 API_ROOT: Final = '/api/oauth2/v2/'
+LIVE_STATES: Final[tuple[str, str, str]]
 
 # What a route gives: the parsed document, or (without raise_errors) the errors document Patreon answered,
 # whose data() raises the matching patreon.exceptions.APIError. Both have data().

@@ -233,3 +233,7 @@ def test_campaigns_carry_their_live_access_rules_currency_and_name(sb):
     assert [rule.attribute('access_rule_type') for rule in rules][:2] == ['public', 'patron']
     tiers = [rule.relationship('tier') for rule in rules if rule.attribute('access_rule_type') == 'tier']
     assert tiers and all(tier is not None and tier.id() in sb.tier_ids for tier in tiers)
+
+
+def test_the_client_knows_the_states_of_the_schema():
+    assert patreon.api.LIVE_STATES == live.STATES
