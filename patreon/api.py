@@ -137,7 +137,12 @@ class API(object):
     def scopes(self):
         """The token's scopes as a ``frozenset`` (from the last refresh's answer, if any), or ``None``: not known."""
         refreshed = self._tokens.granted_scope
-        return granted_scopes(refreshed) if refreshed is not None else self._scopes
+        if refreshed is None:
+            return self._scopes
+        try:
+            return granted_scopes(refreshed)
+        except InvalidArgument:  # a scope text no request could carry: not known, rather than an error here
+            return None
 
     @scopes.setter
     def scopes(self, scopes):

@@ -158,3 +158,17 @@ def test_authorization_urls_take_the_constants():
 
     assert parse_qs(urlsplit(url).query)['scope'] == ['identity w:campaigns.lives']
     assert parse_qs(urlsplit(every).query)['scope'] == [' '.join(scopes.ALL)]
+
+
+def test_a_refresh_answer_with_unreadable_scopes_leaves_them_unknown(http):
+    http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
+    http.add(responses.POST, TOKEN_URL, json={'access_token': 'at_new_0123456789', 'refresh_token': 'rt_new_0123456',
+                                              'scope': 'identity \ud800'})
+    http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
+    api = patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=scopes.ALL, refresh_token='rt_old_0123456789',
+                      oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET))
+
+    with pytest.raises(Unauthorized) as raised:
+        api.get_identity()
+
+    assert api.scopes is None and 'the call needs' not in str(raised.value)
