@@ -34,6 +34,7 @@ import threading
 import patreon
 import patreon.entitlements
 import patreon.oauth
+import patreon.scopes
 import patreon.webhooks
 from patreon.exceptions import InvalidSignature, InvalidWebhook, OAuthError, Unauthorized
 from patreon.transport import DEFAULT_BASE_URL
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 SETTING_NAMES = ('PATREON_CLIENT_ID', 'PATREON_CLIENT_SECRET', 'PATREON_REDIRECT_URI', 'PATREON_CAMPAIGN_ID',
                  'PATREON_TIER_ID', 'PATREON_WEBHOOK_SECRET', 'PATREON_BASE_URL')
 # `identity` lists the visitor's membership of your own campaign; `identity[email]` adds their email.
-SCOPES = ('identity', 'identity[email]')
+SCOPES = (patreon.scopes.IDENTITY, patreon.scopes.IDENTITY_EMAIL)
 # What the patrons-only check reads: the membership's status and amounts, its campaign and entitled tiers, and
 # the campaign's tiers with their prices (the gate is "this tier or a dearer one": tiers compare by price).
 VISITOR_INCLUDES = ['memberships', 'memberships.campaign', 'memberships.currently_entitled_tiers',

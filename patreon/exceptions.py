@@ -416,6 +416,28 @@ class PatchedRequestsIgnored(RealPatreonBlocked):
     """
 
 
+class V1MethodRemoved(PatreonError, AttributeError):
+    """A method of ``patreon`` 0.5.0 (Patreon's API v1, discontinued) was called: the message names its v2 successor.
+
+    An ``AttributeError``, as for any name the client lacks (``hasattr(api, 'fetch_user')`` is ``False``).
+
+    :ivar name: the v1 method, e.g. ``'fetch_user'``.
+    :ivar replacement: the method of :class:`patreon.API` to use instead, e.g. ``'get_identity'``.
+
+    Usage::
+
+        try:
+            api.fetch_user()
+        except patreon.exceptions.V1MethodRemoved as exc:
+            print(exc)  # ... use API.get_identity(includes=..., fields=...) instead ...
+    """
+
+    def __init__(self, message, name=None, replacement=None):
+        super(V1MethodRemoved, self).__init__(message)
+        self.name = name  # after: AttributeError's own __init__ (Python 3.10+) sets name to None
+        self.replacement = replacement
+
+
 _REASONS = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
     405: 'Method Not Allowed', 406: 'Not Acceptable', 410: 'Gone',

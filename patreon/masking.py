@@ -15,8 +15,9 @@ MIN_SECRET_LENGTH = 8
 MASK = '***'
 
 # The value after a key that names a credential (access_token, refresh_token, client_secret, webhook_secret,
-# password...), in any shape an answer may take: "key": "value", 'key': 'value', key=value&..., key: value.
-_CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd)'
+# password, a live's stream_key and the rtmp_url that may embed it...), in any shape an answer may take:
+# "key": "value", 'key': 'value', key=value&..., key: value.
+_CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd|stream_key|rtmp_url)'
 _QUOTE = r'(?:\\?["\'`])'
 _CREDENTIAL_PAIR = re.compile(
     r'(?P<key>(?<![\w-])' + _QUOTE + '?' + _CREDENTIAL_KEY + _QUOTE + r'?\s*(?:=>|[:=>])\s*' + _QUOTE + '?)'

@@ -55,7 +55,8 @@ def test_readme_has_the_sections_users_need():
     for heading in ['## Quick start', '## Install', '## Calling the API', '### Walking responses',
                     '### Includes and fields', '## Pagination', '## Log in with Patreon', '## Errors',
                     '## Retries', '## Token refresh', '## Webhooks', '## Entitlements', '## The sandbox',
-                    '## Testing your app', '## The command line', '## Changes from 0.5.1']:
+                    '## Testing your app', '## The command line', '## Changes from 0.5.1', '## Scopes',
+                    '## Lives (early access)', '## Moving from 0.5.0 (API v1)']:
         assert heading in text
     assert 'make demo' in text and 'make test' in text
     assert len(readme_blocks()) >= 12

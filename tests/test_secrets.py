@@ -277,6 +277,7 @@ def provoke_local_errors(secrets):
         raised(api.get_identity),
         raised(patreon.API, BOGUS_TOKEN + '\r\nX-Injected: ' + BOGUS_TOKEN),  # InvalidCredential
         raised(api.get_members_by_id, '1\x00'),  # InvalidArgument
+        raised(getattr, api, 'fetch_page_of_pledges'),  # V1MethodRemoved
     ]
     # Error statuses with a page that is not JSON: the status's class, and invalid.
     with responses.RequestsMock() as mock:

@@ -22,10 +22,12 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
+from .become_patron import become_patron
 from .control import CONTROL_PREFIX
 from .documents import DocumentError, Renderer, parse_fields, parse_include
 from .errors import APIError
 from .faults import field_fault_response
+from .live_routes import LIVE_ROUTES, LiveRoutes
 from .messages import Response, html_response, json_response
 from .paging import Page
 from .resources import View
@@ -78,7 +80,8 @@ ROUTES = (
                             'DELETE': 'delete_webhook'}, 'w:campaigns.webhook'),
     Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
     Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
-)
+    Route('become-patron', {'GET': 'become_patron'}, prefix='/oauth2/'),
+) + tuple(Route(pattern, handlers) for pattern, handlers in LIVE_ROUTES)  # scoped per method by their handlers
 #: The route names that faults can target.
 ROUTE_NAMES = tuple(route.pattern for route in ROUTES)
 
@@ -93,7 +96,7 @@ def match_route(path):
     return None, None
 
 
-class Application(object):
+class Application(LiveRoutes):
     """Serves requests against one sandbox's world, OAuth server, webhooks and faults."""
 
     def __init__(self, sandbox):
@@ -366,6 +369,9 @@ class Application(object):
         logins = self.sandbox.logins
         chooser = logins.chooser(request, self.oauth.clients, self.sandbox.login_users)
         return chooser or self.oauth.authorize(request, self.world.users, logins.user_id)
+
+    def become_patron(self, request, _, route):
+        return become_patron(self.sandbox, request)
 
 
 def _json_data(request):
