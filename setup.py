@@ -94,6 +94,9 @@ setup(
     package_data={'': ['py.typed', '*.pyi']},
     python_requires=PYTHON_REQUIRES,
     install_requires=INSTALL_REQUIRES,
-    entry_points={'console_scripts': ['patreon=patreon.cli:main']},
+    # pytest11: the pytest plugin (fixtures patreon_sandbox and patreon_api) loads wherever pytest runs;
+    # `import patreon` never imports it.
+    entry_points={'console_scripts': ['patreon=patreon.cli:main'],
+                  'pytest11': ['patreon.pytest_plugin = patreon.pytest_plugin']},
     zip_safe=False,
 )

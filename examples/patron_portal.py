@@ -9,7 +9,7 @@ for both. Configuration comes from ``PATREON_*`` settings (environment variables
 ``PATREON_CLIENT_SECRET``   its client secret
 ``PATREON_REDIRECT_URI``    the callback URL registered for the client, e.g. ``http://localhost:8000/oauth/redirect``
 ``PATREON_CAMPAIGN_ID``     the campaign whose active patrons may see the patrons-only page
-``PATREON_TIER_ID``         optional: they must also be entitled to this tier
+``PATREON_TIER_ID``         optional: they must also be entitled to this tier or a dearer one
 ``PATREON_WEBHOOK_SECRET``  the secret of your webhook; during a rotation, several separated by commas
 ``PATREON_BASE_URL``        optional: where Patreon is, e.g. the URL ``patreon sandbox`` prints
 ==========================  ==========================================================================================
@@ -34,6 +34,7 @@ import threading
 import patreon
 import patreon.entitlements
 import patreon.oauth
+import patreon.scopes
 import patreon.webhooks
 from patreon.exceptions import InvalidSignature, InvalidWebhook, OAuthError, Unauthorized
 from patreon.transport import DEFAULT_BASE_URL
@@ -43,11 +44,14 @@ logger = logging.getLogger(__name__)
 SETTING_NAMES = ('PATREON_CLIENT_ID', 'PATREON_CLIENT_SECRET', 'PATREON_REDIRECT_URI', 'PATREON_CAMPAIGN_ID',
                  'PATREON_TIER_ID', 'PATREON_WEBHOOK_SECRET', 'PATREON_BASE_URL')
 # `identity` lists the visitor's membership of your own campaign; `identity[email]` adds their email.
-SCOPES = ('identity', 'identity[email]')
-# What the patrons-only check reads: the membership's status and amounts, its campaign and entitled tiers; and the
+SCOPES = (patreon.scopes.IDENTITY, patreon.scopes.IDENTITY_EMAIL)
+# What the patrons-only check reads: the membership's status and amounts, its campaign and entitled tiers, and
+# the campaign's tiers with their prices (the gate is "this tier or a dearer one": tiers compare by price); and the
 # visitor's own campaign, since the creator of the campaign has no membership of it.
-VISITOR_INCLUDES = ['campaign', 'memberships', 'memberships.campaign', 'memberships.currently_entitled_tiers']
-VISITOR_FIELDS = {'user': ['full_name', 'email'], 'member': patreon.entitlements.REQUIRED_FIELDS}
+VISITOR_INCLUDES = ['campaign', 'memberships', 'memberships.campaign', 'memberships.currently_entitled_tiers',
+                    'memberships.campaign.tiers']
+VISITOR_FIELDS = {'user': ['full_name', 'email'], 'member': patreon.entitlements.REQUIRED_FIELDS,
+                  'tier': patreon.entitlements.TIER_FIELDS}
 
 #: Who is looking at the page: ``member`` is their membership of your campaign (a JSONAPIResource) or ``None``;
 #: ``is_creator``: the visitor is the creator of the campaign (who sees everything, and is no patron of their own).
@@ -222,7 +226,7 @@ class Portal(object):
     # The patrons-only page
 
     def visitor(self, user_id):
-        """Who the visitor is now, and whether they are an active patron of the campaign (of the tier, if set).
+        """Who the visitor is now, and whether they are an active patron of the campaign (of the tier or a dearer one).
 
         :raises NotLoggedIn: no tokens, or Patreon no longer accepts them (nor their refresh).
         """
@@ -233,7 +237,9 @@ class Portal(object):
             self.tokens.forget(user_id)
             raise NotLoggedIn(user_id)
         member = self._membership(user)
-        is_patron = member is not None and patreon.entitlements.is_active_patron(member, tier=self.settings.tier_id)
+        # A patron of a dearer tier reads the page too: Patreon lists only the tier pledged to, so compare prices.
+        is_patron = member is not None and patreon.entitlements.is_active_patron(member,
+                                                                                min_tier=self.settings.tier_id)
         own_campaign = user.relationship('campaign')
         is_creator = own_campaign is not None and own_campaign.id() == self.settings.campaign_id
         return Visitor(user.id(), user.attribute('full_name'), member, is_patron, is_creator)

@@ -22,6 +22,7 @@ import requests
 import patreon
 import patreon.entitlements
 import patreon.oauth
+import patreon.scopes
 import patreon.webhooks
 from patreon.exceptions import APIError, RateLimited, Unauthorized
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
@@ -42,7 +43,8 @@ MEMBER_FIELDS = [member_schema.Attributes.full_name, *patreon.entitlements.REQUI
 def log_in(oauth: patreon.OAuth, redirect_uri: str) -> Dict[str, Any]:
     """The OAuth dance, with the sandbox approving in place of the visitor's browser."""
     state = patreon.oauth.make_state()
-    url = oauth.get_authorization_url(redirect_uri, scopes=['identity', 'identity.memberships'], state=state)
+    scopes = [patreon.scopes.IDENTITY, patreon.scopes.IDENTITY_MEMBERSHIPS]
+    url = oauth.get_authorization_url(redirect_uri, scopes=scopes, state=state)
     location = requests.get(url, allow_redirects=False, timeout=10).headers['Location']
     query = parse_qs(urlsplit(location).query)
     if not patreon.oauth.check_state(state, query['state'][0]):

@@ -18,13 +18,14 @@ import six
 from six.moves.urllib.parse import quote, urlsplit
 
 from .credentials import clean_resource_id
-from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError
+from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.known_names import check_names
 from .jsonapi.url_util import checked_text, encode_query, query_names, url_with
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .refresh import TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
+from .scopes import explain_lacking, granted_scopes
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
 from .version_compatibility.utc_timezone import isoformat_utc
@@ -78,6 +79,11 @@ class API(object):
         raises :class:`~patreon.exceptions.UnknownFieldError` and nothing is
         sent; by default it is an :class:`~patreon.exceptions.UnknownFieldWarning`
         and the request goes, as Patreon may add names later.
+    :param scopes: the scopes the token was granted: the token answer's
+        ``scope`` text as it came, or a list of names (see
+        :mod:`patreon.scopes`); ``None``, not known.  When known, a 401 or 403
+        names the scopes the call needed and the token lacks.  An automatic
+        refresh replaces them with its own answer's ``scope``.
 
     ``access_token``, ``refresh_token`` (here and when set later) are stripped
     of surrounding whitespace; an empty one, or one with a control or
@@ -89,9 +95,10 @@ class API(object):
 
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
-                 refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT,
+                 refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT, scopes=None,
                  strict_fields=False):
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh)
+        self.scopes = scopes
         self.raise_errors = raise_errors
         self.strict_fields = strict_fields
         self.transport = Transport(base_url, session=session, timeout=timeout,
@@ -134,8 +141,34 @@ class API(object):
     def on_token_refresh(self, callback):
         self._tokens.on_token_refresh = callback
 
+    @property
+    def scopes(self):
+        """The token's scopes as a ``frozenset`` (from the last refresh's answer, if any), or ``None``: not known."""
+        refreshed = self._tokens.granted_scope
+        if refreshed is None:
+            return self._scopes
+        try:
+            return granted_scopes(refreshed)
+        except InvalidArgument:  # a scope text no request could carry: not known, rather than an error here
+            return None
+
+    @scopes.setter
+    def scopes(self, scopes):
+        self._scopes = granted_scopes(scopes)
+        self._tokens.granted_scope = None  # what the application says now outranks an older refresh
+
     def __repr__(self):
         return '<patreon.API base_url={!r}>'.format(self.transport.base_url)
+
+    def __getattr__(self, name):
+        # Only names the class lacks come here: the methods of patreon 0.5.0 (API v1) say what replaced them.
+        replacement = _V1_METHODS.get(name)
+        if replacement is not None:
+            raise V1MethodRemoved(
+                'API.{}() was a method of patreon 0.5.0, for Patreon\'s API v1, which Patreon discontinued: use '
+                'API.{} instead (see "Moving from 0.5.0 (API v1)" in the README)'.format(name, replacement),
+                name=name, replacement=replacement.split('(', 1)[0])
+        raise AttributeError('{!r} object has no attribute {!r}'.format(type(self).__name__, name))
 
     def __enter__(self):
         return self
@@ -297,6 +330,74 @@ class API(object):
         """
         return self._call('DELETE', _path('webhooks', webhook_id))
 
+    # Lives (early access: Patreon says they may change)
+
+    def get_lives_by_id(self, resource_id, includes=None, fields=None):
+        """``GET lives/{id}`` (scope ``campaigns.lives``).
+
+        ``stream_key`` and ``rtmp_url`` (which may embed the key) are credentials: ask for them only when
+        needed, and keep them out of logs.
+
+        Usage::
+
+            live = api.get_lives_by_id(live_id, fields={'live': ['title', 'state', 'scheduled_for']}).data()
+            live.attribute('state')  # 'pre_live', 'live' or 'live_ended'
+        """
+        return self._get_resource(_path('lives', resource_id), includes, fields)
+
+    def create_live(self, state='pre_live', title=None, description=None, scheduled_for=None,
+                    live_access_rule_ids=None):
+        """``POST lives`` (scope ``w:campaigns.lives``), sending only what is given.
+
+        :param state: ``'pre_live'``, ``'live'`` or ``'live_ended'``.
+        :param scheduled_for: a :class:`datetime.datetime` (sent as ISO 8601 UTC; a naive one is taken as
+            UTC), or ISO 8601 text sent as given.
+        :param live_access_rule_ids: ids of the campaign's ``live-access-rule`` resources (who may watch).
+        :raises patreon.exceptions.InvalidArgument: an unknown state, or a value that cannot be sent.
+
+        Usage::
+
+            import datetime
+
+            live = api.create_live(title='Studio session', scheduled_for=datetime.datetime(2026, 5, 1, 18, 0),
+                                   live_access_rule_ids=[rule_id]).data()
+            stream_key = live.attribute('stream_key')  # a credential: never log it
+        """
+        attributes = {'state': _live_state(state)}
+        if title is not None:
+            attributes['title'] = checked_text(title, 'title')
+        if description is not None:
+            attributes['description'] = checked_text(description, 'description')
+        if scheduled_for is not None:
+            attributes['scheduled_for'] = isoformat_utc(scheduled_for) if isinstance(
+                scheduled_for, datetime.datetime) else checked_text(scheduled_for, 'scheduled_for')
+        if live_access_rule_ids is not None:
+            attributes['live_access_rule_ids'] = _resource_ids(live_access_rule_ids, 'live_access_rule_ids')
+        return self._send_document('POST', 'lives', {'data': {'type': 'live', 'attributes': attributes}})
+
+    def update_live(self, live_id, state):
+        """``PATCH lives/{id}``: move a live on, ``'pre_live'`` -> ``'live'`` -> ``'live_ended'``.
+
+        Patreon refuses any other transition (a 4xx: :class:`~patreon.exceptions.APIError`).
+
+        Usage::
+
+            api.update_live(live_id, 'live')
+            api.update_live(live_id, 'live_ended')
+        """
+        return self._send_document('PATCH', _path('lives', live_id), {'data': {
+            'id': clean_resource_id(live_id, 'lives/{id}'), 'type': 'live',
+            'attributes': {'state': _live_state(state)}}})
+
+    def delete_live(self, live_id):
+        """``DELETE lives/{id}``; ``None`` when Patreon answers 204.
+
+        Usage::
+
+            api.delete_live(live_id)
+        """
+        return self._call('DELETE', _path('lives', live_id))
+
     # Pagination
 
     def paginate(self, method, *args, **kwargs):
@@ -433,11 +534,14 @@ class API(object):
             result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token),
                                 document_expected=method != 'DELETE')  # only a DELETE may answer 204
         except PatreonError as error:
+            explain_lacking(error, method, path, self.scopes)
             if failure is None:
                 raise
             six.raise_from(explained(error, failure), failure.error)
-        if failure is not None and isinstance(result, ErrorDocument):
-            explained(result.error, failure)
+        if isinstance(result, ErrorDocument):
+            explain_lacking(result.error, method, path, self.scopes)
+            if failure is not None:
+                explained(result.error, failure)
         return result
 
     def _send(self, method, path, token, kwargs):
@@ -493,6 +597,39 @@ def _takes_cursor(method):
         return 'cursor' in inspect.signature(method).parameters
     except (TypeError, ValueError):  # a callable object or builtin without a readable signature
         return False
+
+
+# The states of a live, as patreon.schemas.live.STATES (not imported from there: `import patreon` loads no schema).
+LIVE_STATES = ('pre_live', 'live', 'live_ended')
+# The methods of patreon 0.5.0 (API v1) -> what replaced them.
+_V1_METHODS = {
+    'fetch_user': 'get_identity(includes=..., fields=...)',
+    'fetch_campaign': 'get_campaigns(page_size, includes=..., fields=...)',
+    'fetch_campaign_and_patrons': 'get_campaigns(...) and paginate(api.get_campaigns_by_id_members, campaign_id, ...)',
+    'fetch_page_of_pledges': 'get_campaigns_by_id_members(campaign_id, page_size, cursor=..., includes=..., '
+                             'fields=...)',
+}
+
+
+def _live_state(state):
+    """``state`` if it is a state of a live, else InvalidArgument naming the states."""
+    text = checked_text(state, 'state')
+    if text not in LIVE_STATES:
+        raise InvalidArgument('state must be one of {}'.format(', '.join(LIVE_STATES)))
+    return text
+
+
+def _resource_ids(ids, param):
+    """A list of checked resource ids (one id alone is a list of one), or InvalidArgument naming ``param``."""
+    if isinstance(ids, (six.text_type, bytes) + six.integer_types) and not isinstance(ids, bool):
+        ids = [ids]
+    if ids is None or isinstance(ids, dict):
+        raise InvalidArgument('{} must be a list of ids, not {}'.format(param, type(ids).__name__))
+    try:
+        items = list(ids)
+    except TypeError:
+        raise InvalidArgument('{} must be a list of ids, not {}'.format(param, type(ids).__name__))
+    return [clean_resource_id(item, param) for item in items]
 
 
 def _triggers(triggers):

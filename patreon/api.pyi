@@ -1,6 +1,6 @@
 import datetime
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 from typing_extensions import ParamSpec, Self, TypeAlias
 
@@ -17,6 +17,7 @@ _P = ParamSpec('_P')
 logger: logging.Logger
 
 API_ROOT: Final = '/api/oauth2/v2/'
+LIVE_STATES: Final[tuple[str, str, str]]
 
 # What a route gives: the parsed document, or (without raise_errors) the errors document Patreon answered,
 # whose data() raises the matching patreon.exceptions.APIError. Both have data().
@@ -46,8 +47,14 @@ class API:
         refresh_token: str | None = None,
         on_token_refresh: Callable[[JSONObject], object] | None = None,
         total_timeout: float = 120.0,
+        scopes: str | Iterable[str] | None = None,
         strict_fields: bool = False,
     ) -> None: ...
+    # The token's scopes (from the last refresh's answer, else as given), or None when not known.
+    @property
+    def scopes(self) -> frozenset[str] | None: ...
+    @scopes.setter
+    def scopes(self, scopes: str | Iterable[str] | None) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...
     def close(self) -> None: ...
@@ -106,6 +113,23 @@ class API:
     ) -> _Result: ...
     # None when Patreon answers 204, as it does.
     def delete_webhook(self, webhook_id: _ResourceId) -> _Result | None: ...
+
+    # Lives (early access). `stream_key` and `rtmp_url` in their answers are credentials.
+    def get_lives_by_id(
+        self, resource_id: _ResourceId, includes: Includes | None = None, fields: Fields | None = None
+    ) -> _Result: ...
+    # `state`: 'pre_live', 'live' or 'live_ended'; `scheduled_for` a datetime (sent as UTC ISO 8601) or ISO text.
+    def create_live(
+        self,
+        state: str = 'pre_live',
+        title: str | None = None,
+        description: str | None = None,
+        scheduled_for: datetime.datetime | str | None = None,
+        live_access_rule_ids: Iterable[_ResourceId] | _ResourceId | None = None,
+    ) -> _Result: ...
+    def update_live(self, live_id: _ResourceId, state: str) -> _Result: ...
+    # None when Patreon answers 204, as it does.
+    def delete_live(self, live_id: _ResourceId) -> _Result | None: ...
 
     # The arguments are those of `method` (cursor included: the first page to fetch).
     def paginate(

@@ -31,10 +31,12 @@ from six.moves.urllib.parse import parse_qs, urlsplit
 
 from . import exceptions, webhooks
 from .api import API
-from .cli import ConsoleWriter, Progress, exception_text
-from .entitlements import REQUIRED_FIELDS, is_active_patron
+from .console import ConsoleWriter, Progress, exception_text, printable
+from .entitlements import REQUIRED_FIELDS, is_active_patron, monthly_amount_cents
 from .oauth import OAuth, check_state, make_state
 from .version import __version__
+
+__all__ = ['run_demo']
 
 #: What the demo app asks the patron for: who they are, their email, and all their memberships.
 PATRON_SCOPES = ['identity', 'identity[email]', 'identity.memberships']
@@ -82,7 +84,7 @@ class Report(object):
         self.marks = dict((name, marks[0] if fancy else marks[1]) for name, marks in _MARKS.items())
 
     def line(self, text=''):
-        self.console.line(text)
+        self.console.line(printable(text))  # names and messages from an answer cannot drive the terminal
         self.console.flush()
 
     def step(self, number, title):
@@ -454,7 +456,8 @@ class MembersSummary(object):
         status = member.attribute('patron_status')
         self.statuses[status] += 1
         if status == 'active_patron':
-            self.monthly_revenue_cents += member.attribute('currently_entitled_amount_cents') or 0
+            # By the month: an annual pledge's amount covers twelve of them.
+            self.monthly_revenue_cents += monthly_amount_cents(member) or 0
             tiers = [tier for tier in member.relationship('currently_entitled_tiers') or [] if tier is not None]
             for tier in tiers or [None]:
                 key = (tier.attribute('amount_cents'), tier.attribute('title')) if tier else (0, '(no tier)')

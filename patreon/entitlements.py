@@ -2,117 +2,313 @@
 
 Usage::
 
-    from patreon.entitlements import REQUIRED_FIELDS, is_active_patron
+    from patreon.entitlements import REQUIRED_FIELDS, TIER_FIELDS, is_active_patron
 
     member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
-                                   fields={'member': REQUIRED_FIELDS}).data()
-    if is_active_patron(member, tier=GOLD_TIER_ID):
+                                   fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
+    if is_active_patron(member, min_tier=gold_tier):  # Gold, or a dearer tier
         ...
 
-The rules, by Patreon's fields:
+The rules, by Patreon's fields (``amount`` is ``currently_entitled_amount_cents``):
 
-========================================  ==========================================
-member                                    ``is_active_patron``
-========================================  ==========================================
-``patron_status`` is not ``active_patron`` ``False`` (declined, former, never pledged)
-active, entitled to 0 cents (free tier)   ``False``: a follower on a free tier does not pay
-active, paying                            ``True``
-active, in a free trial                   ``True``; ``False`` with ``allow_free_trial=False``
-active, membership gifted                 ``True``; ``False`` with ``allow_gifted=False``
-``tier=`` not among entitled tiers        ``False``
-entitled amount below ``min_amount_cents`` ``False``
-========================================  ==========================================
+=============================================  ===================================================================
+member                                         ``is_active_patron``
+=============================================  ===================================================================
+``patron_status`` is not ``active_patron``     ``False`` (declined, former, never pledged)
+active, 0 cents, not gifted (free tier)        ``False``: a follower on a free tier does not pay
+active, paying                                 ``True``
+active, in a free trial                        ``True``; ``False`` with ``allow_free_trial=False``
+active, gifted (0 cents, a tier entitled)      ``True``; ``False`` with ``allow_gifted=False``
+``min_amount_cents=``                          the monthly equivalent, ``amount / pledge_cadence`` (an annual
+                                               patron's amount is a year's), or a gift's tier price, must reach it
+``tier=``                                      the member must be entitled to that very tier (one of a list)
+``min_tier=``                                  an entitled tier must cost (``amount_cents``) at least as much
+                                               as that tier: the tier, or a dearer one
+a value not of the type Patreon documents      never a grant (a text amount, ``NaN``, a bool for a number ...)
+a refusal or gate whose field was not fetched  :class:`MissingFieldError` naming the field
+=============================================  ===================================================================
 
-A free trial or a gift is entitled without having paid; ``is_free_trial`` and
-``is_gifted`` tell them apart, and the options let a gate refuse them.
+``currently_entitled_tiers`` lists the tier pledged to, not the cheaper ones
+below it: "this tier or a dearer one" is ``min_tier=``, which compares the
+tiers' prices; ``tier=`` is the exact tier.
 """
 from __future__ import unicode_literals
 
+import math
+
 import six
 
-from .exceptions import PatreonError
+from .exceptions import InvalidArgument, PatreonError
+from .jsonapi.parser import JSONAPIParser
 
 #: The member attributes the decision reads; ask for them with ``fields={'member': REQUIRED_FIELDS}``.
-REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'is_free_trial', 'is_gifted']
+REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_cadence', 'is_free_trial',
+                   'is_gifted']
+
+#: The tier attributes ``min_tier=`` (and ``min_amount_cents=`` for a gift) read: ``fields={'tier': TIER_FIELDS}``.
+TIER_FIELDS = ['amount_cents']
 
 ACTIVE_PATRON = 'active_patron'
 
+_TIER_LISTS = (list, tuple, set, frozenset)
+
 
 class MissingFieldError(PatreonError, ValueError):
-    """The member resource lacks an attribute the decision needs (it was not asked for).
+    """The member (or a tier) lacks what the decision needs: it was not asked for.
+
+    The message says what to request, for the route the member came from
+    (``get_identity``'s ``memberships``, or the members routes and webhooks).
+
+    :ivar field: the attribute or relationship missing, e.g. ``'is_gifted'``, or ``None``.
 
     Usage::
 
         try:
-            paying = is_active_patron(member)
-        except MissingFieldError:  # fetch the member again with fields={'member': REQUIRED_FIELDS}
-            paying = None
+            paying = is_active_patron(member, allow_gifted=False)
+        except MissingFieldError as exc:  # fetch the member again with fields={'member': REQUIRED_FIELDS}
+            logger.error('cannot decide: %s', exc)
+            paying = False
     """
 
+    field = None
 
-def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=True, allow_gifted=True):
-    """Whether ``member`` is an active, paying patron (optionally of ``tier`` or at least an amount).
 
-    :param member: a ``member`` :class:`~patreon.jsonapi.parser.JSONAPIResource`
-        fetched with :data:`REQUIRED_FIELDS` (and the ``currently_entitled_tiers``
-        relationship when ``tier`` is given).
-    :param tier: a tier id, a tier resource, or a list of them: the member must be
-        entitled to at least one.
-    :param min_amount_cents: the member must be entitled to at least this much.
-    :param allow_free_trial: count members in a free trial as paying.
-    :param allow_gifted: count members whose membership was gifted as paying.
-    :raises MissingFieldError: ``member`` lacks a needed attribute or relationship.
+def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=True, allow_gifted=True,
+                     min_tier=None):
+    """Whether ``member`` is an active, paying patron (optionally of a tier, or of at least an amount).
+
+    :param member: a ``member`` :class:`~patreon.jsonapi.parser.JSONAPIResource` fetched with
+        :data:`REQUIRED_FIELDS` and the ``currently_entitled_tiers`` relationship (with the tiers'
+        :data:`TIER_FIELDS` for ``min_tier``, and for ``min_amount_cents`` on a gift).
+    :param tier: a tier id, a tier resource, or a list of them: the member must be entitled to one of
+        these very tiers.
+    :param min_amount_cents: cents per month (an int, or a finite float): the member's monthly equivalent
+        (``currently_entitled_amount_cents / pledge_cadence``; a gift's: its tier's ``amount_cents``) must
+        reach it.
+    :param allow_free_trial: ``bool``: count members in a free trial as paying.
+    :param allow_gifted: ``bool``: count members whose membership was gifted as paying.
+    :param min_tier: a tier resource with ``amount_cents``, or the id of a tier in the member's document
+        with it: the member must be entitled to this tier or a dearer one.
+    :returns: ``bool``; ``False`` for any value not of the type Patreon documents for its field.
+    :raises MissingFieldError: the decision needs an attribute, relationship or tier price not fetched.
+    :raises InvalidArgument: an option of the wrong type (e.g. ``min_amount_cents='500'``).
 
     Usage::
 
         member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
-                                       fields={'member': REQUIRED_FIELDS}).data()
-        can_read = is_active_patron(member, tier=[GOLD_TIER_ID, PLATINUM_TIER_ID], allow_free_trial=False)
+                                       fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
+        can_read = is_active_patron(member, min_tier=gold_tier, allow_free_trial=False)
+        exactly_gold = is_active_patron(member, tier=[GOLD_TIER_ID, GOLD_ANNUAL_TIER_ID])
     """
+    minimum = _amount_option(min_amount_cents)
+    _bool_option('allow_free_trial', allow_free_trial)
+    _bool_option('allow_gifted', allow_gifted)
+    if isinstance(min_tier, _TIER_LISTS):
+        raise InvalidArgument('min_tier takes one tier (the cheapest that opens the gate), not a list')
     attributes = member.attributes()
-    if _required(attributes, 'patron_status') != ACTIVE_PATRON:
+    status = _required(member, attributes, 'patron_status')
+    if not isinstance(status, six.string_types):
         return False
-    amount = _required(attributes, 'currently_entitled_amount_cents') or 0
-    if amount <= 0:
+    if isinstance(status, bytes):  # Python 2's native str: compared as text, without a UnicodeWarning
+        status = status.decode('utf-8', 'replace')
+    if status != ACTIVE_PATRON:
         return False
-    if min_amount_cents is not None and amount < min_amount_cents:
+    amount = _required(member, attributes, 'currently_entitled_amount_cents')
+    if not _is_count(amount) or amount < 0:
+        return False  # null (never pledged), or not the count of cents Patreon documents
+    paying = amount > 0
+    # A gift is entitled with 0 cents; only a JSON true says so (never a truthy string or number).
+    gift = not paying and attributes.get('is_gifted') is True
+    if not paying and not gift:
         return False
-    if not allow_free_trial and attributes.get('is_free_trial'):
+    # A refusal asked for must be checkable: an absent flag raises, anything but a JSON false refuses.
+    if not allow_free_trial and _required(member, attributes, 'is_free_trial') is not False:
         return False
-    if not allow_gifted and attributes.get('is_gifted'):
+    if not allow_gifted and _required(member, attributes, 'is_gifted') is not False:
+        return False
+    if gift and not _has_real_tier(member):
+        return False
+    if minimum is not None and not _reaches(member, attributes, amount, paying, minimum):
         return False
     if tier is not None:
-        wanted = set(_tier_id(item) for item in (tier if isinstance(tier, (list, tuple, set)) else [tier]))
-        return not wanted.isdisjoint(entitled_tier_ids(member))
+        wanted = set(_tier_id(item) for item in (tier if isinstance(tier, _TIER_LISTS) else [tier]))
+        if wanted.isdisjoint(entitled_tier_ids(member)):
+            return False
+    if min_tier is not None:
+        floor = _gate_price(member, min_tier)
+        if floor is None or not any(price >= floor for price in _entitled_tier_prices(member)):
+            return False
     return True
 
 
 def entitled_tier_ids(member):
     """The ids of the tiers ``member`` is currently entitled to (needs the relationship, not the tiers' data).
 
+    Only text ids count: a reference with no usable id names no tier.
+
+    :raises MissingFieldError: the ``currently_entitled_tiers`` relationship was not requested.
+
     Usage::
 
         member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers']).data()
         entitled_tier_ids(member)  # e.g. {'3', '7'}
     """
+    return set(reference.id() for reference in _entitled_references(member)
+               if isinstance(reference.id(), six.string_types))
+
+
+def _entitled_references(member):
     info = member.relationship_info('currently_entitled_tiers')
     if info is None:
-        raise MissingFieldError(
-            "member {} has no 'currently_entitled_tiers' relationship: request it with "
-            "includes=['currently_entitled_tiers']".format(member.id()))
-    references = info.resource_reference() or []
-    return set(reference.id() for reference in references)
+        raise _missing(member, 'currently_entitled_tiers', "member {} has no 'currently_entitled_tiers' "
+                       "relationship: request it with {}".format(member.id(), _hint(member, 'relationship')))
+    references = info.resource_reference()
+    # A to-many relationship is a list; anything else ({"data": null}, a lone object) lists no tier.
+    return references if isinstance(references, list) else []
 
 
-def _required(attributes, name):
+def _entitled_tier_prices(member):
+    """The ``amount_cents`` of each entitled tier that has a usable one (others grant nothing)."""
+    prices = []
+    for reference in _entitled_references(member):
+        resource = reference.resource()
+        if resource is None or 'amount_cents' not in resource.attributes():
+            raise _missing(member, 'amount_cents', "the price ('amount_cents') of tier {} the member is "
+                           "entitled to was not fetched: request it with {}".format(
+                               reference.id(), _hint(member, 'tier_price')))
+        price = resource.attributes()['amount_cents']
+        if _is_count(price) and price >= 0:
+            prices.append(price)
+    return prices
+
+
+def _has_real_tier(member):
+    """A gift needs a tier entitled; a tier whose fetched price is not a positive count is no real tier."""
+    for reference in _entitled_references(member):
+        if not isinstance(reference.id(), six.string_types):
+            continue  # a reference without a usable id names no tier
+        resource = reference.resource()
+        if resource is None or 'amount_cents' not in resource.attributes():
+            return True  # the price was not fetched: the reference is the tier Patreon entitles
+        price = resource.attributes()['amount_cents']
+        if _is_count(price) and price > 0:
+            return True
+    return False
+
+
+def _reaches(member, attributes, amount, paying, minimum):
+    """Whether the monthly equivalent of the member's pledge (a gift's tier price) reaches ``minimum``."""
+    if not paying:
+        return any(price >= minimum for price in _entitled_tier_prices(member))
+    cadence = _required(member, attributes, 'pledge_cadence')
+    if not _is_count(cadence) or cadence < 1:
+        return False  # cannot tell how many months the amount covers
+    # amount / cadence >= minimum, without a float division: an annual 12000 is 1000 a month.
+    return amount >= minimum * cadence
+
+
+def monthly_amount_cents(member):
+    """What the member's pledge is worth per month, in cents: ``currently_entitled_amount_cents / pledge_cadence``.
+
+    An annual patron (``pledge_cadence`` 12) shows a year's amount: 12000 is 1000 a month. An int when the
+    division is exact, else a float; 0 for a member who pays nothing (free tier, gift, former patron);
+    ``None`` when the values are not the counts Patreon documents (a text amount, a cadence of 0, ...).
+
+    :raises MissingFieldError: ``currently_entitled_amount_cents``, or ``pledge_cadence`` for an amount, was
+        not fetched.
+
+    Usage::
+
+        revenue = sum(monthly_amount_cents(m) or 0 for m in members)  # fetched with REQUIRED_FIELDS
+    """
+    attributes = member.attributes()
+    amount = _required(member, attributes, 'currently_entitled_amount_cents')
+    if amount == 0 and _is_count(amount):
+        return 0
+    cadence = _required(member, attributes, 'pledge_cadence')
+    if not _is_count(amount) or amount < 0 or not _is_count(cadence) or cadence < 1:
+        return None
+    return amount // cadence if amount % cadence == 0 else float(amount) / cadence
+
+
+def _gate_price(member, gate):
+    """The ``amount_cents`` of the ``min_tier`` gate, or ``None`` when it is not a usable price."""
+    resource = gate if callable(getattr(gate, 'attributes', None)) else None
+    if resource is None and callable(getattr(gate, 'resource', None)):
+        resource = gate.resource()
+    gate_id = _tier_id(gate)
+    if resource is None and isinstance(member.document, JSONAPIParser):
+        resource = member.document.find_resource_by_type_and_id('tier', gate_id)
+    if resource is None or 'amount_cents' not in resource.attributes():
+        raise _missing(member, 'amount_cents', "the price ('amount_cents') of the min_tier {} is unknown: {}".format(
+            gate_id, _hint(member, 'gate_price')))
+    price = resource.attributes()['amount_cents']
+    return price if _is_count(price) and price >= 0 else None
+
+
+def _is_count(value):
+    """An integer, as Patreon documents amounts and cadences; never a bool, float, text or None."""
+    return isinstance(value, six.integer_types) and not isinstance(value, bool)
+
+
+def _amount_option(value):
+    if value is None or _is_count(value):
+        return value
+    if isinstance(value, float) and not math.isnan(value) and not math.isinf(value):
+        return value
+    raise InvalidArgument('min_amount_cents must be a number of cents (an int or a finite float), not {}'.format(
+        type(value).__name__))
+
+
+def _bool_option(name, value):
+    if not isinstance(value, bool):
+        raise InvalidArgument('{} must be True or False, not {}'.format(name, type(value).__name__))
+
+
+def _required(member, attributes, name):
     if name not in attributes:
-        raise MissingFieldError(
-            "the member has no '{}' attribute: request it with fields={{'member': [{!r}, ...]}}".format(
-                name, str(name)))
+        raise _missing(member, name, "the member has no '{}' attribute: request it with {}".format(
+            name, _hint(member, 'attribute')))
     return attributes[name]
 
 
+def _missing(member, field, message):
+    error = MissingFieldError(message)
+    error.field = field
+    return error
+
+
+def _reached_through_identity(member):
+    """Whether ``member`` is a ``memberships`` entry of a ``get_identity`` document (whose data is the user)."""
+    document = member.document
+    data = document.json_data.get('data') if isinstance(document, JSONAPIParser) and isinstance(
+        document.json_data, dict) else None
+    return isinstance(data, dict) and data.get('type') == 'user'
+
+
+#: What to request, by what is missing and the route the member came from.
+_HINTS = {
+    ('attribute', False): "fields={'member': REQUIRED_FIELDS}",
+    ('attribute', True): "includes=['memberships'] and fields={'member': REQUIRED_FIELDS}",
+    ('relationship', False): "includes=['currently_entitled_tiers']",
+    ('relationship', True): "includes=['memberships', 'memberships.currently_entitled_tiers']",
+    ('tier_price', False): "includes=['currently_entitled_tiers'] and fields={'tier': ['amount_cents']}",
+    ('tier_price', True): ("includes=['memberships', 'memberships.currently_entitled_tiers'] and "
+                           "fields={'tier': ['amount_cents']}"),
+    ('gate_price', False): ("pass the tier resource, e.g. from api.get_campaigns_by_id(campaign_id, "
+                            "includes=['tiers'], fields={'tier': ['amount_cents']}), or request the member with "
+                            "includes=['currently_entitled_tiers', 'campaign.tiers'] and "
+                            "fields={'tier': ['amount_cents']}"),
+    ('gate_price', True): ("pass the tier resource, or request the identity with "
+                           "includes=['memberships', 'memberships.currently_entitled_tiers', "
+                           "'memberships.campaign.tiers'] and fields={'tier': ['amount_cents']}"),
+}
+
+
+def _hint(member, what):
+    return _HINTS[(what, _reached_through_identity(member))]
+
+
 def _tier_id(tier):
-    if hasattr(tier, 'id') and callable(tier.id):
-        return tier.id()
-    return six.text_type(tier)
+    value = tier.id() if callable(getattr(tier, 'id', None)) else tier
+    return value if isinstance(value, six.string_types) else six.text_type(value)

@@ -4,18 +4,22 @@ from .exceptions import PatreonError
 from .jsonapi.parser import JSONAPIRelatedResource, JSONAPIResource
 
 REQUIRED_FIELDS: list[str]
+TIER_FIELDS: list[str]
 ACTIVE_PATRON: Final = 'active_patron'
 
 # A tier: its id, or a resource (or reference) whose id() is taken.
 _Tier = TypeVar('_Tier', bound=str | int | JSONAPIResource | JSONAPIRelatedResource)
 
-class MissingFieldError(PatreonError, ValueError): ...
+class MissingFieldError(PatreonError, ValueError):
+    field: str | None
 
 def is_active_patron(
     member: JSONAPIResource,
-    tier: _Tier | list[_Tier] | tuple[_Tier, ...] | set[_Tier] | None = None,
-    min_amount_cents: int | None = None,
+    tier: _Tier | list[_Tier] | tuple[_Tier, ...] | set[_Tier] | frozenset[_Tier] | None = None,
+    min_amount_cents: float | None = None,
     allow_free_trial: bool = True,
     allow_gifted: bool = True,
+    min_tier: str | int | JSONAPIResource | JSONAPIRelatedResource | None = None,
 ) -> bool: ...
 def entitled_tier_ids(member: JSONAPIResource) -> set[str]: ...
+def monthly_amount_cents(member: JSONAPIResource) -> float | None: ...

@@ -416,6 +416,60 @@ class UnknownFieldWarning(UserWarning):
     """
 
 
+class RealPatreonBlocked(PatreonError, RuntimeError):
+    """A request to the real Patreon, refused before it was sent, because a test forbids it.
+
+    Raised while the pytest plugin's ``patreon_sandbox`` fixture (or
+    :func:`patreon.endpoint.override_default_base_url`) is active, by a client
+    that still points at ``www.patreon.com``: one created before the sandbox
+    started, or given Patreon's URL explicitly.  A ``RuntimeError``, not a
+    ``requests`` error: the app's handling of an unreachable Patreon must not
+    hide a test that was about to reach production.
+
+    Usage::
+
+        with pytest.raises(patreon.exceptions.RealPatreonBlocked):
+            patreon.API(token, base_url='https://www.patreon.com').get_identity()
+    """
+
+
+class PatchedRequestsIgnored(RealPatreonBlocked):
+    """A mock stands in for ``requests.get`` or ``requests.post``, which this client does not send through.
+
+    0.5.1 called those functions, so a test patched them to keep Patreon out;
+    this client sends through a ``requests.Session``, and would reach the real
+    Patreon past the patch.  Intercept with ``responses``, or test against the
+    sandbox (see "Changes from 0.5.1" in the README).
+
+    Usage::
+
+        with mock.patch('requests.get'):
+            patreon.API(token).get_identity()  # raises PatchedRequestsIgnored; nothing is sent
+    """
+
+
+class V1MethodRemoved(PatreonError, AttributeError):
+    """A method of ``patreon`` 0.5.0 (Patreon's API v1, discontinued) was called: the message names its v2 successor.
+
+    An ``AttributeError``, as for any name the client lacks (``hasattr(api, 'fetch_user')`` is ``False``).
+
+    :ivar name: the v1 method, e.g. ``'fetch_user'``.
+    :ivar replacement: the method of :class:`patreon.API` to use instead, e.g. ``'get_identity'``.
+
+    Usage::
+
+        try:
+            api.fetch_user()
+        except patreon.exceptions.V1MethodRemoved as exc:
+            print(exc)  # ... use API.get_identity(includes=..., fields=...) instead ...
+    """
+
+    def __init__(self, message, name=None, replacement=None):
+        super(V1MethodRemoved, self).__init__(message)
+        self.name = name  # after: AttributeError's own __init__ (Python 3.10+) sets name to None
+        self.replacement = replacement
+
+
 _REASONS = {
     400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
     405: 'Method Not Allowed', 406: 'Not Acceptable', 410: 'Gone',

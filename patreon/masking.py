@@ -15,8 +15,9 @@ MIN_SECRET_LENGTH = 8
 MASK = '***'
 
 # The value after a key that names a credential (access_token, refresh_token, client_secret, webhook_secret,
-# password...), in any shape an answer may take: "key": "value", 'key': 'value', key=value&..., key: value.
-_CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd)'
+# password, a live's stream_key and the rtmp_url that may embed it...), in any shape an answer may take:
+# "key": "value", 'key': 'value', key=value&..., key: value.
+_CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd|stream_key|rtmp_url)'
 _QUOTE = r'(?:\\?["\'`])'
 _CREDENTIAL_PAIR = re.compile(
     r'(?P<key>(?<![\w-])' + _QUOTE + '?' + _CREDENTIAL_KEY + _QUOTE + r'?\s*(?:=>|[:=>])\s*' + _QUOTE + '?)'
@@ -77,9 +78,14 @@ class Mask(object):
         """``text`` with every credential it shows replaced by :data:`MASK`."""
         for value in self.values:
             text = text.replace(value, MASK)
-        # An HTML page shows JSON with its quotes escaped: unescaped, its pairs are found like any other.
-        text = _QUOTE_ENTITIES.sub(lambda match: '"' if match.group(0).lower() in _DOUBLE_QUOTE_ENTITIES else "'",
-                                   text)
+        # An HTML page shows JSON with its quotes escaped: unescaped, its pairs are found like any other; text
+        # in which nothing is masked keeps its entities as sent.
+        unescaped = _QUOTE_ENTITIES.sub(
+            lambda match: '"' if match.group(0).lower() in _DOUBLE_QUOTE_ENTITIES else "'", text)
+        masked = self._patterns(unescaped)
+        return masked if masked != unescaped else self._patterns(text)
+
+    def _patterns(self, text):
         text = _BEARER.sub(r'\g<key>' + MASK, text)
         text = _CREDENTIAL_PAIR.sub(r'\g<key>' + MASK, text)
         if self.token_like:

@@ -4,7 +4,7 @@ Usage (a "Log in with Patreon" view)::
 
     oauth = patreon.OAuth(client_id, client_secret)
     state = patreon.oauth.make_state()            # keep it in the user's session
-    redirect(oauth.get_authorization_url(redirect_uri, scopes=['identity'], state=state))
+    redirect(oauth.get_authorization_url(redirect_uri, scopes=[patreon.scopes.IDENTITY], state=state))
     # ... in the callback:
     if not patreon.oauth.check_state(session['state'], request.args.get('state')):
         abort(403)
@@ -13,17 +13,19 @@ Usage (a "Log in with Patreon" view)::
 import base64
 import hmac
 import os
+import re
 
 import six
 
 from .credentials import clean_credential
-from .exceptions import OAuthError
+from .exceptions import InvalidArgument, OAuthError
 from .jsonapi.url_util import checked_text, encode_query, names_text
 from .responses import ErrorDocument, oauth_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .utils import user_agent_string
 
 AUTHORIZE_PATH = '/oauth2/authorize'
+BECOME_PATRON_PATH = '/oauth2/become-patron'
 TOKEN_PATH = '/api/oauth2/token'
 
 
@@ -74,15 +76,17 @@ class OAuth(object):
     def get_authorization_url(self, redirect_uri, scopes=None, state=None):
         """The URL to send the person to, to approve this app.
 
-        :param scopes: scope names (a list, or one space-separated string).
+        :param scopes: scope names (a list, e.g. of :mod:`patreon.scopes` constants, or one space-separated string).
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``redirect_uri``, ``scopes`` or
             ``state`` is not a string (``scopes``: nor a list of them) or cannot be sent as UTF-8.
 
         Usage::
 
+            from patreon import scopes
+
             url = oauth.get_authorization_url('https://example.org/oauth/redirect',
-                                              scopes=['identity', 'campaigns'], state=state)
+                                              scopes=[scopes.IDENTITY, scopes.CAMPAIGNS], state=state)
         """
         query = [('response_type', 'code'), ('client_id', self.client_id),
                  ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
@@ -91,6 +95,34 @@ class OAuth(object):
         if state is not None:
             query.append(('state', checked_text(state, 'state')))
         return self.transport.url(AUTHORIZE_PATH) + '?' + encode_query(query)
+
+    def get_become_patron_url(self, redirect_uri, min_cents, scopes=None, state=None):
+        """The URL that takes the person through pledging at least ``min_cents``, then back as from ``authorize``.
+
+        Patreon's "become a patron" login (undocumented; used by Patreon's own plugin): the callback gets a
+        ``code`` (and ``state``) exactly as after :meth:`get_authorization_url`, for :meth:`get_tokens`.
+
+        :param min_cents: the smallest monthly pledge, in cents of the campaign's currency (an ``int`` above 0,
+            or a string of digits).
+        :param scopes: scope names (a list, e.g. of :mod:`patreon.scopes` constants, or one space-separated string).
+        :param state: an unguessable value from :func:`make_state`, checked in the callback.
+        :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) as :meth:`get_authorization_url` does, and
+            for a ``min_cents`` that is not a whole number above 0.
+
+        Usage::
+
+            from patreon import scopes
+
+            url = oauth.get_become_patron_url('https://example.org/oauth/redirect', 500,
+                                              scopes=[scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS], state=state)
+        """
+        query = [('response_type', 'code'), ('min_cents', '{}'.format(_min_cents(min_cents))),
+                 ('client_id', self.client_id), ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
+        if scopes is not None:
+            query.append(('scope', names_text(scopes, 'scopes', separator=' ', empty='')))
+        if state is not None:
+            query.append(('state', checked_text(state, 'state')))
+        return self.transport.url(BECOME_PATRON_PATH) + '?' + encode_query(query)
 
     def get_tokens(self, code, redirect_uri):
         """Exchange the authorization ``code`` the callback received for tokens.
@@ -168,6 +200,17 @@ def check_state(expected, received):
     if not expected or not received:
         return False
     return hmac.compare_digest(_utf8(expected), _utf8(received))
+
+
+def _min_cents(min_cents):
+    """``min_cents`` as an int above 0 (a string of digits too), or InvalidArgument."""
+    if isinstance(min_cents, six.string_types) and re.match(r'^[0-9]{1,12}$', min_cents.strip()):
+        min_cents = int(min_cents)
+    if isinstance(min_cents, bool) or not isinstance(min_cents, six.integer_types) or min_cents < 1:
+        raise InvalidArgument('min_cents must be a whole number of cents above 0, not {}'.format(
+            min_cents if isinstance(min_cents, six.integer_types) and not isinstance(min_cents, bool)
+            else type(min_cents).__name__))
+    return min_cents
 
 
 def _utf8(text):

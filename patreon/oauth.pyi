@@ -8,6 +8,7 @@ from .transport import Transport
 
 AUTHORIZE_PATH: Final = '/oauth2/authorize'
 TOKEN_PATH: Final = '/api/oauth2/token'
+BECOME_PATRON_PATH: Final = '/oauth2/become-patron'
 
 class OAuth:
     client_id: str
@@ -27,6 +28,10 @@ class OAuth:
     # `scopes`: scope names, or one space-separated string.
     def get_authorization_url(
         self, redirect_uri: str, scopes: Iterable[str] | None = None, state: str | None = None
+    ) -> str: ...
+    # `min_cents`: an int above 0 (or a string of digits).
+    def get_become_patron_url(
+        self, redirect_uri: str, min_cents: int | str, scopes: Iterable[str] | None = None, state: str | None = None
     ) -> str: ...
     # Token answers are Patreon's dict (access_token, refresh_token, expires_in, expires_at, scope, token_type),
     # or Patreon's error dict ({"error": "invalid_grant"}) without raise_errors.

@@ -62,6 +62,7 @@ class TokenRefresh(object):
         # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
         self._hopeless_routes = set()
         self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
+        self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
         self._delivering = False
 
     @property
@@ -152,6 +153,8 @@ class TokenRefresh(object):
                 if failure is None:
                     self.access_token = self._fresh_token = tokens['access_token']
                     self.refresh_token = tokens.get('refresh_token') or refresh_token
+                    if isinstance(tokens.get('scope'), six.string_types):
+                        self.granted_scope = tokens['scope']
                 elif failure.refused:
                     self._refused = (refresh_token, failure)
             if failure is not None:

@@ -22,7 +22,7 @@ import requests
 import six
 import urllib3
 
-from . import deadline
+from . import deadline, endpoint
 from .exceptions import InvalidArgument, TotalTimeout
 # Re-exported: the retry policy and its limits were first defined here, and callers import them from here.
 from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHODS, RETRY_STATUSES,  # noqa: F401
@@ -30,7 +30,8 @@ from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHOD
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = 'https://www.patreon.com'
+# The default of base_url: this very object makes a client follow patreon.endpoint.default_base_url() (tests move it).
+DEFAULT_BASE_URL = endpoint.DEFAULT_BASE_URL
 #: Seconds to wait for a connection and then for each read; finite, so that no single read waits forever.
 DEFAULT_TIMEOUT = 30.0
 #: Seconds one attempt (connect, send, headers and body) may take in all, however the server trickles its answer.
@@ -66,7 +67,9 @@ class Transport(object):
             raise InvalidArgument('base_url must be a URL string, not {}'.format(type(base_url).__name__))
         if session is not None and not callable(getattr(session, 'request', None)):
             raise InvalidArgument('session must be a requests.Session, not {}'.format(type(session).__name__))
-        self.base_url = base_url.rstrip('/')
+        # Left as default, the client follows patreon.endpoint's default at every request (a test can move it).
+        self._follows_default = base_url is DEFAULT_BASE_URL
+        self._base_url = base_url.rstrip('/')
         self.timeout = _timeout(timeout)
         self.total_timeout = check_seconds('total_timeout', total_timeout, limit=MAX_SECONDS)
         self.retry = retry or RetryPolicy(max_retries=0)
@@ -74,6 +77,25 @@ class Transport(object):
         self._owns_session = session is None
         self._session_lock = threading.Lock()
         self.sleep = time.sleep
+
+    @property
+    def base_url(self):
+        """Scheme and host every path hangs off, no trailing slash.
+
+        A transport created without ``base_url`` answers
+        :func:`patreon.endpoint.default_base_url` each time: Patreon, or the
+        sandbox a test pointed the default at.  Setting it pins it.
+
+        Usage::
+
+            Transport().base_url  # 'https://www.patreon.com'
+        """
+        return endpoint.default_base_url() if self._follows_default else self._base_url
+
+    @base_url.setter
+    def base_url(self, url):
+        self._follows_default = False
+        self._base_url = url.rstrip('/')
 
     @property
     def session(self):
@@ -116,14 +138,16 @@ class Transport(object):
         the request carried the credentials (``Authorization``, a token
         form), and an exception is logged, kept and pickled.
         """
+        base_url = self.base_url
+        endpoint.check_destination(base_url)
         try:
-            return self._request(method, path, kwargs)
+            return self._request(base_url, method, path, kwargs)
         except requests.RequestException as exc:
             _forget_requests(exc)
             raise
 
-    def _request(self, method, path, kwargs):
-        url = self.url(path)
+    def _request(self, base_url, method, path, kwargs):
+        url = base_url + path  # the base URL checked, even if a test moves the default meanwhile
         attempt = 0
         while True:
             started = time.time()

@@ -23,7 +23,6 @@ DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_TOTAL_TIMEOUT: Final = 120.0
 
 class Transport:
-    base_url: str
     timeout: Timeout
     total_timeout: float
     retry: RetryPolicy
@@ -37,6 +36,11 @@ class Transport:
         retry: RetryPolicy | None = None,
         total_timeout: float = 120.0,
     ) -> None: ...
+    # Left as default: patreon.endpoint.default_base_url() at each access. Setting it pins it.
+    @property
+    def base_url(self) -> str: ...
+    @base_url.setter
+    def base_url(self, url: str) -> None: ...
     @property
     def session(self) -> requests.Session: ...
     def url(self, path: str) -> str: ...

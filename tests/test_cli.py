@@ -19,10 +19,12 @@ import requests
 import six
 
 import patreon
-from patreon import cli, exceptions
+from patreon import console, endpoint, exceptions
 from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
-                         EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE, ConsoleWriter, Progress,
-                         display_width, main)
+                         EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE, api_commands, arguments,
+                         exit_status, formats, main, sandbox_command)
+from patreon.cli.formats import display_width
+from patreon.console import ConsoleWriter, Progress
 from patreon.sandbox import Sandbox
 
 from canned import CannedServer
@@ -139,6 +141,14 @@ def test_identity_with_the_token_from_the_environment(capsys, sandbox):
     [user] = jsonl(out)
     assert list(user) == ['id', 'full_name', 'email', 'url', 'is_creator', 'created']
     assert user['id'] == sandbox.creator_user_id and user['is_creator'] is True and user['full_name']
+
+
+def test_without_base_url_the_command_line_follows_the_default_a_test_points_at_its_sandbox(capsys, sandbox):
+    # argparse runs an option's type over its default: the default must stay the one clients follow
+    with endpoint.override_default_base_url(sandbox.url) as override:
+        code, out, err = run(capsys, ['identity'], environ={'PATREON_ACCESS_TOKEN': sandbox.creator_token})
+    assert (code, err, override.refused) == (EXIT_OK, '', [])
+    assert jsonl(out)[0]['id'] == sandbox.creator_user_id
 
 
 def test_the_token_from_os_environ_by_default(capsys, sandbox, monkeypatch):
@@ -304,7 +314,7 @@ def test_no_progress_when_asked_or_when_stderr_is_not_a_terminal(capsys, sandbox
 
 
 def test_terminals_get_a_table_and_a_rewriting_progress_line(capsys, sandbox, members, monkeypatch):
-    monkeypatch.setattr(cli, 'is_terminal', lambda stream: True)
+    monkeypatch.setattr(console, 'is_terminal', lambda stream: True)
     code, out, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '100',
                                            '--fields', 'full_name'))
     total = members[1]
@@ -359,7 +369,7 @@ def test_webhooks_create_list_update_delete(capsys, sandbox):
 
 def test_no_token(capsys, sandbox):
     code, out, err = run(capsys, ['--base-url', sandbox.url, 'identity'])
-    assert_one_line_error(err, code, EXIT_USAGE, 'no access token', 'PATREON_ACCESS_TOKEN')
+    assert_one_line_error(err, code, EXIT_USAGE, 'no access token: pass --token or set PATREON_ACCESS_TOKEN')
     assert out == ''
 
 
@@ -395,7 +405,8 @@ def test_campaign_of_another_creator(capsys, sandbox):
 
 
 def test_other_client_errors(capsys, sandbox):
-    code, _, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '5000'))
+    code, _, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '1000',
+                                         '--include', 'pledge_history'))
     assert_one_line_error(err, code, EXIT_FAILURE, '400')
 
 
@@ -499,35 +510,30 @@ def test_a_page_without_data_is_patreon_failing_not_the_last_page(capsys):
 
 
 def test_describe_failure_of_the_remaining_kinds():
-    options = cli.build_parser().parse_args(['members', '1'])
-    assert cli.describe_failure(exceptions.ServerError(503, []), options) == (EXIT_SERVER, '503 Service Unavailable')
-    assert cli.describe_failure(exceptions.PaginationError('cursor repeats'), options) == (
+    options = arguments.build_parser().parse_args(['members', '1'])
+    assert exit_status.describe_failure(exceptions.ServerError(503, []), options) == (
+        EXIT_SERVER, '503 Service Unavailable')
+    assert exit_status.describe_failure(exceptions.PaginationError('cursor repeats'), options) == (
         EXIT_FAILURE, 'cursor repeats')
-    assert cli.describe_failure(ValueError('a bug'), options) is None
-    assert cli.describe_failure(requests.ConnectionError('proxy said no'), options) == (
+    assert exit_status.describe_failure(ValueError('a bug'), options) is None
+    assert exit_status.describe_failure(requests.ConnectionError('proxy said no'), options) == (
         EXIT_NETWORK, 'cannot connect to https://www.patreon.com (ConnectionError)')
 
 
-def test_a_token_echoed_in_a_message_is_hidden():
-    assert cli._without('bad token abcdefgh123 here', 'abcdefgh123') == 'bad token *** here'
-    assert cli._without('unknown field next', 'x') == 'unknown field next'  # a few characters are no secret
-    assert cli._without('message', None) == 'message'
-
-
-def test_exception_text_of_undecodable_messages():
-    if six.PY2:
-        assert cli.exception_text(Exception(b'caf\xc3\xa9 \xff')) == 'caf\xe9 \ufffd'
-    else:
-        class Unprintable(Exception):
-            def __str__(self):
-                raise UnicodeEncodeError('ascii', '', 0, 1, 'no')
-        assert cli.exception_text(Unprintable('x')).startswith('Unprintable(')
+def test_a_token_echoed_in_a_message_is_hidden(capsys):
+    token = 'abcd+efgh/1234'
+    body = json.dumps({'errors': [{'status': '400', 'code_name': 'ParameterInvalid',
+                                   'detail': 'bad token {} here, or abcd%2Befgh%2F1234'.format(token)}]})
+    with CannedServer([(400, JSON_API, body.encode('utf-8'))]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token', token, 'identity'])
+    assert_one_line_error(err, code, EXIT_FAILURE, 'bad token *** here, or ***')
+    assert 'efgh' not in err and out == ''
 
 
 def test_ctrl_c_during_a_command(capsys, sandbox, monkeypatch):
     def interrupted(context):
         raise KeyboardInterrupt
-    monkeypatch.setattr(cli, 'command_identity', interrupted)
+    monkeypatch.setattr(api_commands, 'command_identity', interrupted)
     code, _, err = run(capsys, connected(sandbox, 'identity'))
     assert (code, err) == (EXIT_INTERRUPTED, 'patreon: interrupted\n')
 
@@ -535,7 +541,7 @@ def test_ctrl_c_during_a_command(capsys, sandbox, monkeypatch):
 def test_bugs_keep_their_traceback(capsys, sandbox, monkeypatch):
     def broken(context):
         raise RuntimeError('a bug')
-    monkeypatch.setattr(cli, 'command_identity', broken)
+    monkeypatch.setattr(api_commands, 'command_identity', broken)
     with pytest.raises(RuntimeError):
         main(connected(sandbox, 'identity'))
 
@@ -578,7 +584,7 @@ def test_a_closed_pipe_ends_quietly(capsys, sandbox, monkeypatch):
 def test_other_os_errors_are_not_taken_for_a_closed_pipe(sandbox, monkeypatch):
     def disk_full(context):
         raise IOError(errno.ENOSPC, 'No space left on device')
-    monkeypatch.setattr(cli, 'command_identity', disk_full)
+    monkeypatch.setattr(api_commands, 'command_identity', disk_full)
     with pytest.raises(IOError):
         main(connected(sandbox, 'identity'))
 
@@ -599,7 +605,7 @@ def test_sandbox_command_serves_until_ctrl_c(capsys, monkeypatch):
                                       headers={'Authorization': 'Bearer ' + token}).status_code
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, 'wait_for_interrupt', use_then_interrupt)
+    monkeypatch.setattr(sandbox_command, 'wait_for_interrupt', use_then_interrupt)
     code, _, err = run(capsys, ['sandbox', '--members', '30', '--seed', '5'])
     assert (code, err, seen['status']) == (EXIT_OK, 'sandbox stopped\n', 200)
     with pytest.raises(requests.ConnectionError):
@@ -620,7 +626,7 @@ def test_sandbox_command_on_a_port_in_use(capsys):
 
 
 def test_sandbox_banner(sandbox):
-    banner = '\n'.join(cli.sandbox_banner(sandbox))
+    banner = '\n'.join(sandbox_command.sandbox_banner(sandbox))
     for value in (sandbox.url, sandbox.campaign_id, sandbox.creator_token, sandbox.client_id,
                   sandbox.client_secret, sandbox.redirect_uri):
         assert value in banner
@@ -670,77 +676,13 @@ def test_demo_command(capsys, monkeypatch):
 # --- Output building blocks ----------------------------------------------------------------------------------------
 
 
-def test_console_writer_writes_utf8_under_an_ascii_text_layer():
-    raw = io.BytesIO()
-    stream = io.TextIOWrapper(raw, encoding='ascii')
-    writer = ConsoleWriter(stream)
-    stream.write('first ')
-    writer.line('Zo\xeb \U0001f3a7')
-    writer.flush()
-    assert raw.getvalue() == 'first Zo\xeb \U0001f3a7\n'.encode('utf-8')
-    assert not writer.isatty()
-
-
-def test_console_writer_flushes_each_line_under_a_line_buffered_layer():
-    raw = io.BytesIO()
-    stream = io.TextIOWrapper(io.BufferedWriter(raw), encoding='ascii', line_buffering=True)
-    ConsoleWriter(stream).line('caf\xe9')
-    assert raw.getvalue() == 'caf\xe9\n'.encode('utf-8')
-
-
-def test_console_writer_on_a_native_file(tmpdir):
-    path = str(tmpdir.join('out.txt'))
-    with open(path, 'w') as native:  # a Python 2 file takes bytes; a Python 3 one text
-        ConsoleWriter(native).line('Chlo\xe9 \u5c71\u7530')
-    with io.open(path, 'rb') as written:
-        assert written.read() == 'Chlo\xe9 \u5c71\u7530\n'.encode('utf-8')
-
-
-def test_console_writer_in_the_stream_encoding_replaces_what_it_lacks():
-    raw = io.BytesIO()
-    writer = ConsoleWriter(io.TextIOWrapper(raw, encoding='ascii'), encoding=None, errors='replace')
-    assert not writer.can_encode('\u2713') and writer.can_encode('ok')
-    writer.line('\u2713 Zo\xeb')
-    writer.flush()
-    assert raw.getvalue() == b'? Zo?\n'
-
-
-def test_console_writer_text_streams_without_encoding():
-    stream = io.StringIO()
-    ConsoleWriter(stream).line('Zo\xeb')
-    assert stream.getvalue() == 'Zo\xeb\n'
-
-
-def test_is_terminal_of_streams_that_cannot_tell():
-    class Closed(object):
-        def isatty(self):
-            raise ValueError('I/O operation on closed file')
-    assert cli.is_terminal(Closed()) is False
-    assert cli.is_terminal(object()) is False
-
-
-def test_progress_on_a_terminal_rewrites_its_line():
-    stream = io.StringIO()
-    progress = Progress('members', ConsoleWriter(stream), overwrite=True)
-    progress.update(1000, 20000)
-    progress.update(2000, None)
-    progress.finish()
-    progress.finish()
-    assert stream.getvalue() == '\rmembers: 1000 of 20000\rmembers: 2000 of ?\n'
-    quiet = io.StringIO()
-    disabled = Progress('members', ConsoleWriter(quiet), enabled=False)
-    disabled.update(1, 2)
-    disabled.finish()
-    assert quiet.getvalue() == ''
-
-
 def test_cells():
-    assert cli.cell_text(None) == ''
-    assert cli.cell_text(True) == 'true' and cli.cell_text(False) == 'false'
-    assert cli.cell_text(['a', 2, None]) == 'a; 2; '
-    assert cli.cell_text({'discord': None}) == '{"discord":null}'
-    assert cli.cell_text(1500) == '1500'
-    assert cli.json_text({'name': 'Zo\xeb'}) == '{"name":"Zo\xeb"}'
+    assert formats.cell_text(None) == ''
+    assert formats.cell_text(True) == 'true' and formats.cell_text(False) == 'false'
+    assert formats.cell_text(['a', 2, None]) == 'a; 2; '
+    assert formats.cell_text({'discord': None}) == '{"discord":null}'
+    assert formats.cell_text(1500) == '1500'
+    assert formats.json_text({'name': 'Zo\xeb'}) == '{"name":"Zo\xeb"}'
 
 
 def test_display_width():
@@ -758,23 +700,23 @@ def test_formats_of_records():
 
     def written(output_format):
         stream = io.StringIO()
-        assert cli.write_records(iter(records), columns, output_format, ConsoleWriter(stream)) == 2
+        assert formats.write_records(iter(records), columns, output_format, ConsoleWriter(stream)) == 2
         return stream.getvalue()
 
     assert parse_csv(written('csv')) == [columns, ['1', 'Zo\xeb, "Z"', 'A; B'], ['22', '\u5c71\u7530\nline', '']]
     assert [json.loads(line) for line in written('jsonl').splitlines()] == [dict(record) for record in records]
     assert written('table').splitlines() == [
-        'id  name       tiers',
-        '--  ---------  -----',
-        '1   Zo\xeb, "Z"   A; B',
-        '22  \u5c71\u7530 line',
+        'id  name        tiers',
+        '--  ----------  -----',
+        '1   Zo\xeb, "Z"    A; B',
+        '22  \u5c71\u7530\\nline',  # the line break shown, not made
     ]
 
 
 def test_empty_lists():
     for output_format, expected in (('jsonl', ''), ('csv', 'id\n'), ('table', 'id\n--\n')):
         stream = io.StringIO()
-        assert cli.write_records([], ['id'], output_format, ConsoleWriter(stream)) == 0
+        assert formats.write_records([], ['id'], output_format, ConsoleWriter(stream)) == 0
         assert stream.getvalue() == expected
 
 
@@ -784,9 +726,9 @@ def test_a_page_without_pagination_meta():
 
         def data(self):
             return patreon.jsonapi.parser.JSONAPIParser(self.json_data).data()
-    assert cli._page_total(Page()) is None
+    assert api_commands._page_total(Page()) is None
     progress = Progress('users', ConsoleWriter(io.StringIO()), enabled=False)
-    assert [resource.id() for resource in cli._resources([Page()], progress)] == ['1']
+    assert [resource.id() for resource in api_commands._Listing([Page()], progress).resources()] == ['1']
 
 
 # --- Text that has no encoding: a usage error in, U+FFFD out ------------------------------------------------------
@@ -807,7 +749,6 @@ SURROGATE_MEMBERS = (b'{"data": [{"type": "member", "id": "1", "attributes": {"f
 
 
 @pytest.mark.parametrize('body, args', [
-    (SURROGATE_USER, ['identity', '--format', 'jsonl']),
     (SURROGATE_USER, ['identity', '--format', 'table']),
     (SURROGATE_MEMBERS, ['members', '1', '--format', 'csv', '--no-progress']),
 ])
@@ -818,9 +759,9 @@ def test_a_lone_surrogate_in_an_answer_is_written_as_a_replacement_character(cap
     assert '\ufffd x' in out and '\ud800' not in out and '\udcff' not in out
 
 
-def test_the_console_writer_replaces_lone_surrogates_and_keeps_astral_characters():
-    raw = io.BytesIO()
-    writer = ConsoleWriter(io.TextIOWrapper(raw, encoding='ascii'))
-    writer.write('\ud800 \udcff \U0001f3a7')
-    writer.flush()
-    assert raw.getvalue().decode('utf-8') == '\ufffd \ufffd \U0001f3a7'
+def test_jsonl_keeps_a_lone_surrogate_exact_as_its_escape(capsys):
+    with CannedServer([(200, JSON_API, SURROGATE_USER)]) as server:
+        code, out, err = run(capsys, ['--base-url', server.url, '--token=' + BAD_TOKEN, 'identity', '--format',
+                                      'jsonl'])
+    assert (code, err) == (EXIT_OK, '')
+    assert '"\\ud800 x"' in out and json.loads(out)['full_name'] == '\ud800 x'

@@ -13,6 +13,7 @@ import pytest
 import patreon
 from patreon import demo, exceptions
 from patreon.demo import Journey, Report, StepFailed, raised, run_demo
+from patreon.jsonapi.parser import JSONAPIParser
 from patreon.sandbox import Sandbox
 
 STEP_TITLES = [title for title, _ in Journey.steps]
@@ -137,3 +138,31 @@ def test_python_m_patreon_demo(tmpdir):
     report = out.decode('ascii')
     assert '[ok] 11/11 steps passed' in report
     assert 'members: 200 of 200' in report
+
+
+def test_the_members_summary_counts_an_annual_pledge_by_the_month():
+    summary = demo.MembersSummary()
+    for member_id, amount, cadence in [('annual', 12000, 12), ('monthly', 500, 1), ('free', 0, None)]:
+        summary.add(JSONAPIParser({'data': {'type': 'member', 'id': member_id, 'attributes': {
+            'patron_status': 'active_patron', 'currently_entitled_amount_cents': amount, 'pledge_cadence': cadence,
+            'is_free_trial': False, 'is_gifted': False},
+            'relationships': {'currently_entitled_tiers': {'data': []}}}}).data())
+    assert summary.monthly_revenue_cents == 1000 + 500
+    assert summary.paying == 2
+
+
+def test_what_the_report_shows_cannot_drive_the_terminal(journey, monkeypatch):
+    def forged(self):
+        raise StepFailed('name \x1b]0;retitled\x07 and\nforged line')
+    monkeypatch.setattr(Journey, 'build_authorization_url', forged)
+    journey.run()
+    report = journey.out.getvalue()
+    assert '\x1b' not in report and '\x07' not in report
+    assert 'name \\x1b]0;retitled\\x07 and\\nforged line' in report
+
+
+def test_the_demo_and_the_command_line_do_not_import_each_other():
+    # Console output is in patreon.console, which both use: importing the demo brings no command line in.
+    code = ('import sys, patreon.demo; import patreon.console; '
+            'sys.exit(1 if any(name.startswith("patreon.cli") for name in sys.modules) else 0)')
+    assert subprocess.call([sys.executable, '-c', code]) == 0

@@ -371,6 +371,39 @@ if sys.version_info >= (3, 8):
         assert site.get('/patrons').status == 302  # sent to log in again
         assert site.portal.tokens.get(sandbox.patron_user_id) is None  # the tokens are forgotten too
 
+    def tier_priced(sandbox, cents):
+        """The id of the campaign's tier of ``cents`` a month."""
+        with creator_api(sandbox) as api:
+            campaign = api.get_campaigns_by_id(sandbox.campaign_id, includes=['tiers'],
+                                               fields={'tier': ['amount_cents']}).data()
+        return [tier.id() for tier in campaign.relationship('tiers') if tier.attribute('amount_cents') == cents][0]
+
+    @pytest.fixture(params=[FlaskSite, DjangoSite], ids=['flask', 'django'])
+    def gated_site(request, sandbox):
+        """The app, its patrons-only page gated on the $20 tier (PATREON_TIER_ID)."""
+        site_class = request.param
+        sandbox.register_redirect_uri(site_class.redirect_uri)
+        site = site_class({
+            'PATREON_CLIENT_ID': sandbox.client_id, 'PATREON_CLIENT_SECRET': sandbox.client_secret,
+            'PATREON_REDIRECT_URI': site_class.redirect_uri, 'PATREON_CAMPAIGN_ID': sandbox.campaign_id,
+            'PATREON_BASE_URL': sandbox.url, 'PATREON_TIER_ID': tier_priced(sandbox, 2000),
+        })
+        yield site
+        site.close()
+
+    @pytest.mark.parametrize('cents,status', [(5000, 200), (2000, 200), (800, 403)])
+    def test_a_tier_page_opens_to_its_tier_and_dearer_ones(gated_site, sandbox, cents, status):
+        # Patreon lists only the tier pledged to: the $50 patron is not "entitled" to the $20 tier, yet pays more.
+        member_id = sandbox.pledge(tier_priced(sandbox, cents))
+        with creator_api(sandbox) as api:
+            user_id = api.get_members_by_id(member_id, includes=['user']).data().relationship('user').id()
+
+        log_in(gated_site, sandbox, user_id=user_id)
+        page = gated_site.get('/patrons')
+
+        assert page.status == status
+        assert ('Thank you for your support' if status == 200 else 'Become a patron') in page.text
+
     def test_a_callback_with_another_state_is_refused_before_the_code_is_used(site, sandbox):
         callback = approve_on_patreon(site, sandbox)
         forged = callback.replace('state=', 'state=x')

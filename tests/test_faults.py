@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import patreon
 from patreon import cli
-from patreon.cli import EXIT_NETWORK, EXIT_RATE_LIMITED, main
+from patreon.cli import EXIT_NETWORK, EXIT_RATE_LIMITED, EXIT_USAGE, main
 from patreon.exceptions import InvalidResponse, PatreonError, RateLimited, ServerError, TotalTimeout
 from patreon.sandbox import Sandbox
 
@@ -482,7 +482,7 @@ def test_the_command_line_reports_an_absurd_retry_after_without_a_traceback(caps
 
 def test_the_command_line_reports_total_timeout_without_a_traceback(capsys, monkeypatch):
     # The command line keeps the default of 120 s: its client is made with a shorter one here.
-    monkeypatch.setattr(cli, 'API', lambda *args, **kwargs: patreon.API(*args, total_timeout=1.5, **kwargs))
+    monkeypatch.setattr(cli.context, 'API', lambda *args, **kwargs: patreon.API(*args, total_timeout=1.5, **kwargs))
     with ScriptedServer([TRICKLES['headers']()]) as server:
         code = main(['--base-url', server.url, '--token=a-token-of-no-account', '--timeout', '1', 'identity'],
                     environ={})
@@ -703,4 +703,5 @@ def test_a_host_that_is_no_host_is_an_invalid_url_and_one_line_from_the_command_
         patreon.API('token', base_url='http://a..b', max_retries=0).get_identity()
     code = main(['identity', '--base-url', 'http://a..b', '--token', 'tok-12345678'])
     err = capsys.readouterr().err
-    assert code == EXIT_NETWORK and 'Traceback' not in err and len(err.strip().splitlines()) == 1
+    # the command line refuses it where it is given, before anything is sent
+    assert code == EXIT_USAGE and 'Traceback' not in err and len(err.strip().splitlines()) == 1

@@ -47,7 +47,8 @@ def test_setup_declares_only_requests_and_six_at_run_time(monkeypatch):
     names = set(re.match(r'[\w.-]+', requirement).group(0) for requirement in declared['install_requires'])
     assert names == {'requests', 'six'}
     assert declared['python_requires'].startswith('>=2.7')
-    assert declared['entry_points'] == {'console_scripts': ['patreon=patreon.cli:main']}
+    assert declared['entry_points'] == {'console_scripts': ['patreon=patreon.cli:main'],
+                                        'pytest11': ['patreon.pytest_plugin = patreon.pytest_plugin']}
 
 
 def test_import_does_not_load_pkg_resources_or_setuptools(tmpdir):

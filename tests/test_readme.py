@@ -43,16 +43,14 @@ import warnings
 
 
 def point_defaults_at(url):
-    # The harness's doing, not the snippet's: clients made without base_url talk to the sandbox.
-    import six
-    from patreon.api import API
-    from patreon.oauth import OAuth
-    for cls in (API, OAuth):
-        init = six.get_unbound_function(cls.__init__)
-        init.__defaults__ = tuple(url if value == 'https://www.patreon.com' else value
-                                  for value in init.__defaults__)
+    # The harness's doing, not the snippet's: clients made without base_url talk to the sandbox (what the pytest
+    # plugin does), and a request to the real Patreon raises. A snippet that misspells a field fails.
+    from patreon import endpoint
     from patreon.exceptions import UnknownFieldWarning
-    warnings.simplefilter('error', UnknownFieldWarning)  # a snippet that misspells a field fails
+    override = endpoint.override_default_base_url(url)
+    override.__enter__()
+    warnings.simplefilter('error', UnknownFieldWarning)
+    return override  # kept until the process ends: a context manager collected would end the override
 
 
 def run(path, name, namespace):
@@ -62,7 +60,7 @@ def run(path, name, namespace):
     exec(compile(source, name, 'exec', __future__.print_function.compiler_flag, True), namespace)
 
 
-point_defaults_at(os.environ['PATREON_BASE_URL'])
+OVERRIDE = point_defaults_at(os.environ['PATREON_BASE_URL'])
 namespace = dict(json.loads(os.environ['README_VALUES']), __name__='__main__')
 run(sys.argv[1], sys.argv[2], namespace)
 if len(sys.argv) > 3:
@@ -217,7 +215,8 @@ def test_readme_has_the_sections_users_need():
     for heading in ['## Quick start', '## Install', '## Calling the API', '### Walking responses',
                     '### Includes and fields', '## Pagination', '## Log in with Patreon', '## Errors',
                     '## Retries', '## Token refresh', '## Webhooks', '## Entitlements', '## The sandbox',
-                    '## The command line', '## Changes from 0.5.1']:
+                    '## Testing your app', '## The command line', '## Changes from 0.5.1', '## Scopes',
+                    '## Lives (early access)', '## Moving from 0.5.0 (API v1)']:
         assert heading in text
     assert 'make demo' in text and 'make test' in text
     assert len(BLOCKS) >= 12
@@ -330,6 +329,13 @@ def test_every_command_of_the_cli_section_runs(sandbox, capsys):
         argv = [sandbox.campaign_id if word == 'CAMPAIGN_ID' else word for word in words[1:]]
         if words[1] == 'demo':  # its own sandbox; smaller than the default, which test_demo.py runs
             argv += ['--members', '200']
+        elif words[1] == 'sandbox-control':  # drives a sandbox of its own: the others' data stays as it was
+            with Sandbox(members=20, seed=4) as driven:
+                argv = [driven.tier_ids[2] if word == 'TIER_ID' else word for word in words[2:]]
+                status = cli.main(['sandbox-control'] + argv, environ={'PATREON_SANDBOX_URL': driven.url,
+                                                                      'PATREON_SANDBOX_KEY': driven.control_key})
+            assert status == 0, (words, capsys.readouterr())
+            continue
         else:
             argv += ['--base-url', sandbox.url]
         status = cli.main(argv,

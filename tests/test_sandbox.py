@@ -417,10 +417,25 @@ def test_member_population_has_every_kind(sb):
     assert [m for m in members if m['attributes']['pledge_cadence'] == 12]
     addresses = [m['relationships']['address']['data'] for m in members]
     assert None in addresses and [a for a in addresses if a]
+    tier_amounts = dict((tier_id, sb.world.tiers[tier_id].amount_cents) for tier_id in sb.tier_ids)
+    kinds = collections.Counter()
     for member in by_status['active_patron']:
-        assert member['relationships']['currently_entitled_tiers']['data']
-        tier_amount = member['attributes']['currently_entitled_amount_cents']
-        assert tier_amount > 0
+        attributes = member['attributes']
+        tiers = member['relationships']['currently_entitled_tiers']['data']
+        assert len(tiers) == 1  # a real tier, gifts included
+        monthly = tier_amounts[tiers[0]['id']]
+        assert monthly > 0
+        if attributes['is_gifted']:
+            # As the live service shows a gift: 0 cents, the tier still listed, nothing to pay.
+            kinds['gift'] += 1
+            expected, will_pay = 0, 0
+        else:
+            # An annual pledge covers the whole year: a $10/month tier shows 12000.
+            kinds['annual' if attributes['pledge_cadence'] == 12 else 'monthly'] += 1
+            expected = will_pay = monthly * attributes['pledge_cadence']
+        assert (attributes['currently_entitled_amount_cents'], attributes['will_pay_amount_cents']) == (
+            expected, will_pay)
+    assert kinds['gift'] and kinds['annual'] and kinds['monthly']
     for member in by_status['former_patron'] + by_status['declined_patron']:
         assert member['relationships']['currently_entitled_tiers']['data'] == []
         assert member['attributes']['currently_entitled_amount_cents'] == 0

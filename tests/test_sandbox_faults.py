@@ -146,7 +146,8 @@ def test_a_stall_answers_the_page_asked_for_with_a_new_cursor_back_to_it(sb, api
 
 
 def test_the_fault_kinds_are_the_documented_ones():
-    assert set(FAULT_KINDS) == set(['rate_limit', 'server_error', 'truncated', 'reset', 'delay', 'stall'])
+    assert set(FAULT_KINDS) == set(['rate_limit', 'server_error', 'truncated', 'reset', 'delay', 'stall',
+                                    'unauthorized_html', 'json_server_error', 'maintenance', 'trickle'])
     injector = FaultInjector(['identity'])
     fault = injector.add('identity', 'delay', count=2)
     assert 'delay' in repr(fault) and fault.options == {'seconds': 1.0}

@@ -75,12 +75,16 @@ API_V2_RESOURCES = {
         'has_sent_rss_notify', 'image_small_url', 'image_url', 'is_charged_immediately', 'is_monthly', 'is_nsfw',
         'main_video_embed', 'main_video_url', 'one_liner', 'patron_count', 'pay_per_name', 'pledge_url',
         'published_at', 'rss_artwork_url', 'rss_feed_title', 'show_earnings', 'summary', 'thanks_embed',
-        'thanks_msg', 'thanks_video_url', 'url', 'vanity'],
-        ['benefits', 'campaign_installations', 'categories', 'creator', 'goals', 'tiers']),
+        'thanks_msg', 'thanks_video_url', 'url', 'vanity', 'currency', 'name'],
+        ['benefits', 'campaign_installations', 'categories', 'creator', 'goals', 'tiers', 'live_access_rules']),
     'deliverable': ('deliverable', ['completed_at', 'delivery_status', 'due_at'],
                     ['benefit', 'campaign', 'member', 'user']),
     'goal': ('goal', ['amount_cents', 'completed_percentage', 'created_at', 'description', 'reached_at', 'title'],
              ['campaign']),
+    # Newer additions (2025-2026): Lives, in early access.
+    'live': ('live', ['description', 'rtmp_url', 'scheduled_for', 'state', 'stream_key', 'title'],
+             ['campaign', 'live_access_rules']),
+    'live-access-rule': ('live_access_rule', ['access_rule_type'], ['tier']),
     'media': ('media', [
         'created_at', 'download_url', 'file_name', 'image_urls', 'metadata', 'mimetype', 'owner_id',
         'owner_relationship', 'owner_type', 'size_bytes', 'state', 'upload_expires_at', 'upload_parameters',

@@ -27,16 +27,22 @@ import six
 from six.moves.urllib.parse import parse_qs, urlsplit
 
 import patreon
-from patreon import entitlements, exceptions, webhooks
+from patreon import endpoint, entitlements, exceptions, webhooks
 from patreon.exceptions import (APIError, Forbidden, InvalidResponse, InvalidSignature, InvalidWebhook, NotFound,
                                 OAuthError, PaginationError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
+from patreon.masking import Mask
 from patreon.oauth import check_state, make_state
 from patreon.sandbox import Sandbox
 
 from canned import CannedServer as Canned
 from helpers import closed_port
 from reliability_report import tally
+
+try:
+    from unittest import mock as mocking  # named apart from the RequestsMock objects called mock below
+except ImportError:  # Python 2.7: the backport
+    import mock as mocking
 
 try:
     import trustme
@@ -272,6 +278,7 @@ def provoke_local_errors(secrets):
         raised(patreon.API, BOGUS_TOKEN + '\r\nX-Injected: ' + BOGUS_TOKEN),  # InvalidCredential
         raised(api.get_members_by_id, '1\x00'),  # InvalidArgument
         raised(patreon.API(BOGUS_TOKEN, strict_fields=True).get_identity, None, {'user': ['full_nme']}),
+        raised(getattr, api, 'fetch_page_of_pledges'),  # V1MethodRemoved
     ]
     # Error statuses with a page that is not JSON: the status's class, and invalid.
     with responses.RequestsMock() as mock:
@@ -281,6 +288,11 @@ def provoke_local_errors(secrets):
             errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
                                              max_retries=0).get_identity))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
+    # The real Patreon, refused while a test points clients elsewhere, and while a mock stands in for requests.post.
+    with endpoint.override_default_base_url('http://127.0.0.1:{}'.format(closed_port())):
+        errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='https://www.patreon.com').get_identity))
+    with mocking.patch('requests.post'):
+        errors.append(raised(patreon.OAuth('client', WRONG_CLIENT_SECRET).refresh_token, BOGUS_REFRESH_TOKEN))
     # Answers no sandbox sends: a JSON 5xx, and token answers cut or garbled around the tokens.
     access, refresh = 'new_access_TOKEN_' + 'a' * 40, 'new_refresh_TOKEN_' + 'b' * 40
     secrets.add(access, refresh)
@@ -900,3 +912,10 @@ def test_a_reason_phrase_outside_ascii_or_with_controls_reads_in_the_message():
             patreon.API('at_token_0123456789', base_url=server.url, max_retries=0).get_identity()
     message = six.text_type(caught.value)
     assert 'Indispon\u00edvel?[2J' in message and '\x1b' not in message
+
+
+@pytest.mark.parametrize('text', ['&QUOT;', 'Tom &quot;Tiny&quot; Lee', "it&#39;s", '&#x27;quoted&#x27;'])
+def test_text_in_which_nothing_is_masked_keeps_its_quote_entities(text):
+    # Quote entities are read as quotes only to find a credential in an HTML page; other text stays as sent.
+    assert Mask([FRESH_ACCESS]).text(text) == text
+    assert Mask([FRESH_ACCESS]).data({'error': text}) == {'error': text}

@@ -9,14 +9,17 @@ Test a Patreon integration without a creator account, tokens or a public URL::
         sb.creator_token   # a creator access token with every scope
         sb.pledge(sb.tier_ids[1])  # a new patron: signed webhooks go to registered URIs
 
-See ``Sandbox`` for everything else: OAuth client details, events, faults.
+See ``Sandbox`` for everything else: OAuth client details, events, faults, users to log in as;
+``SandboxControl(sb.url, sb.control_key)`` drives a running sandbox from another process.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+from .control_client import SandboxControl, SandboxControlError
 from .faults import FAULT_KINDS
 from .resources import ALL_SCOPES
 from .sandbox import Sandbox
 from .server import RequestRecord
 from .webhooks import TRIGGERS, Delivery, sign
 
-__all__ = ['Sandbox', 'Delivery', 'RequestRecord', 'ALL_SCOPES', 'TRIGGERS', 'FAULT_KINDS', 'sign']
+__all__ = ['Sandbox', 'SandboxControl', 'SandboxControlError', 'Delivery', 'RequestRecord', 'ALL_SCOPES', 'TRIGGERS',
+           'FAULT_KINDS', 'sign']

@@ -55,6 +55,9 @@ NAME_SUFFIXES = (' \U0001f3a7', ' \U0001f331', ' \u2728', ' \U0001f98a')
 NOTES = ('Met at the spring meetup \u2615', 'Asked for a shout-out in the next video.',
          'Pays by PayPal; prefers email.')
 
+#: The random bits of the user who never joined any campaign (the "non-patron" to log in as).
+VISITOR_BITS = 0x5eed5eed5eed5eed
+
 #: The other creators, whose campaigns the default patron also supports.
 OTHER_CREATORS = (
     ('Nour', 'Haddad', 'ceramics videos', 'nourmakes'),
@@ -168,6 +171,7 @@ class World(object):
         self.main_campaign_id = None
         self.creator_user_id = None
         self.patron_user_id = None
+        self.visitor_user_id = None
         self.member_count = 0
         self.history_base = 0
         self._next_ids = {}
@@ -241,12 +245,13 @@ class World(object):
             end = member.last_charge_date if member.last_charge_date is not None else 0
         ids = iter(range(self.history_base + member.index * 4, self.history_base + member.index * 4 + 4))
         start_status = 'Free Trial' if member.is_free_trial else 'Paid'
+        cadence = member.cadence or 1  # an annual patron's events are for a year's amount
         events = [PledgeEvent('%d' % next(ids), member, 'pledge_start', member.start, first_tier,
-                              first_tier.amount_cents, start_status, 'valid')]
+                              first_tier.amount_cents * cadence, start_status, 'valid')]
         if first_tier is not tier:
             kind = 'pledge_upgrade' if tier.amount_cents > first_tier.amount_cents else 'pledge_downgrade'
             events.append(PledgeEvent('%d' % next(ids), member, kind, (member.start + end) // 2, tier,
-                                      tier.amount_cents, 'Paid', 'valid'))
+                                      tier.amount_cents * cadence, 'Paid', 'valid'))
         if member.patron_status == 'declined_patron':
             events.append(PledgeEvent('%d' % next(ids), member, 'subscription', member.last_charge_date,
                                       tier, tier.amount_cents, 'Declined', 'declined'))
@@ -258,7 +263,7 @@ class World(object):
     def new_pledge_event(self, member, kind, tier, payment_status='Paid', pledge_payment_status='valid'):
         """Append an event happening now to the member's pledge history."""
         event = PledgeEvent(self.new_id('pledge-event'), member, kind, self.now(), tier,
-                            tier.amount_cents, payment_status, pledge_payment_status)
+                            tier.amount_cents * (member.cadence or 1), payment_status, pledge_payment_status)
         self.materialize_history(member).append(event)
         return event
 
@@ -283,21 +288,24 @@ def _fill_active(member, tier, days, epoch_month, bits):
     member.entitled = True
     member.cadence = 12 if (bits >> 8) & 0xf == 0 else 1
     kind = bits & 0xff
+    # An annual pledge pays (and is entitled to) a year's amount at once, as Patreon reports it.
+    yearly_or_monthly = tier.amount_cents * member.cadence
     if kind < 13:
         # A free trial started just before the month: the first charge comes with the next month.
         member.is_free_trial = True
         member.start = -(1 + (bits >> 19) % 6) * DAY
         member.last_charge_status = 'Free Trial'
         member.next_charge_date = epoch_month
-        member.will_pay_amount_cents = tier.amount_cents
+        member.will_pay_amount_cents = yearly_or_monthly
     elif kind < 23:
-        # Someone else paid for this membership.
+        # Someone else paid for this membership: a real tier, 0 cents entitled, nothing to pay.
         member.is_gifted = True
+        member.cadence = 1
         member.start = -days * DAY
     else:
         member.start = -days * DAY
         member.last_charge_status = 'Paid'
-        member.will_pay_amount_cents = tier.amount_cents
+        member.will_pay_amount_cents = yearly_or_monthly
         if member.cadence == 12:
             member.last_charge_date = -((days // 30) % 12) * 30 * DAY  # next one: at least 35 days ahead
             member.next_charge_date = member.last_charge_date + 365 * DAY
@@ -538,6 +546,8 @@ def generate_world(seed=0, members=100, posts=25, epoch=None):
     world.patron_user_id = patron.id
     _build_posts(world, campaign, posts, rng)
     _build_other_campaigns(world, patron, rng)
+    # Someone who never joined the campaign, to log in as; fixed details, so no draw changes the rest.
+    world.visitor_user_id = _new_user(world, 'Noa', 'Visitor', -400 * DAY, VISITOR_BITS).id
     # Events number their pledge events after every derived one.
     world.start_ids('pledge-event', history_base + 4 * (world.member_count + 1))
     return world

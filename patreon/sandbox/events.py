@@ -62,30 +62,52 @@ def _membership(world, user, campaign_id):
     return None
 
 
-def _start_paying(world, member, tier):
+#: How a pledge is paid: ``'monthly'``, ``'annual'`` (a year at once), ``'gift'`` (by someone else),
+#: ``'free_trial'`` (nothing charged yet).
+PLEDGE_KINDS = ('monthly', 'annual', 'gift', 'free_trial')
+YEAR = 365 * DAY
+
+
+def _start_paying(world, member, tier, kind='monthly'):
     now = world.now()
     member.patron_status = 'active_patron'
     member.tier_id = tier.id
     member.entitled = True
-    member.will_pay_amount_cents = tier.amount_cents
-    member.cadence = 1
-    member.is_free_trial = member.is_gifted = False
-    member.start = member.last_charge_date = now
-    member.last_charge_status = 'Paid'
-    member.next_charge_date = now + MONTH
-    member.lifetime_cents += tier.amount_cents
+    member.cadence = 12 if kind == 'annual' else 1
+    member.is_free_trial = kind == 'free_trial'
+    member.is_gifted = kind == 'gift'
+    member.start = now
+    if kind == 'gift':
+        # Someone else paid: a real tier, 0 cents entitled, nothing to pay, no charge of the member's.
+        member.will_pay_amount_cents = 0
+        member.last_charge_date = member.last_charge_status = member.next_charge_date = None
+    elif kind == 'free_trial':
+        member.will_pay_amount_cents = tier.amount_cents
+        member.last_charge_date, member.last_charge_status = None, 'Free Trial'
+        member.next_charge_date = now + 7 * DAY
+    else:
+        amount = tier.amount_cents * member.cadence
+        member.will_pay_amount_cents = amount
+        member.last_charge_date, member.last_charge_status = now, 'Paid'
+        member.next_charge_date = now + (YEAR if kind == 'annual' else MONTH)
+        member.lifetime_cents += amount
     if tier.requires_shipping and member.address_id is None:
         member.address_id = world.new_id('address')
 
 
-def pledge(world, tier_id, user_id=None):
+def pledge(world, tier_id, user_id=None, kind='monthly'):
     """A user (a new one when ``user_id`` is None) pledges to ``tier_id``.
 
+    ``kind`` is one of :data:`PLEDGE_KINDS`: ``'annual'`` pays a year's amount
+    (``pledge_cadence`` 12), ``'gift'`` entitles to the tier with 0 cents,
+    ``'free_trial'`` pays nothing yet.
     A new membership fires ``members:create``; a paid tier fires
     ``members:pledge:create`` (the free tier makes a free member instead, firing
     ``members:update`` when the membership already existed).
-    Returns ``(member, triggers)``; ValueError for unknown ids or an active patron.
+    Returns ``(member, triggers)``; ValueError for unknown ids or kinds, or an active patron.
     """
+    if kind not in PLEDGE_KINDS:
+        raise ValueError('kind must be one of %s, not %r' % (', '.join(PLEDGE_KINDS), kind))
     tier = _tier(world, tier_id)
     if user_id is None:
         user = _new_user(world)
@@ -107,8 +129,8 @@ def pledge(world, tier_id, user_id=None):
     if tier.amount_cents == 0:
         member.tier_id, member.entitled = tier.id, True
         return member, triggers or ['members:update']
-    _start_paying(world, member, tier)
-    world.new_pledge_event(member, 'pledge_start', tier)
+    _start_paying(world, member, tier, kind)
+    world.new_pledge_event(member, 'pledge_start', tier, 'Free Trial' if kind == 'free_trial' else 'Paid')
     world.count_patron(member, +1)
     return member, triggers + ['members:pledge:create']
 
@@ -127,7 +149,8 @@ def update_pledge(world, member_id, tier_id):
     world.count_patron(member, -1)
     member.tier_id = tier.id
     member.entitled = True
-    member.will_pay_amount_cents = tier.amount_cents
+    if not member.is_gifted:
+        member.will_pay_amount_cents = tier.amount_cents * (member.cadence or 1)
     if tier.requires_shipping and member.address_id is None:
         member.address_id = world.new_id('address')
     world.count_patron(member, +1)

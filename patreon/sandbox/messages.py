@@ -90,7 +90,10 @@ class Request(object):
 
 
 class Response(object):
-    """An answer to send: ``truncate`` and ``reset`` ask the server to misbehave on purpose."""
+    """An answer to send: ``truncate``, ``reset`` and ``trickle`` ask the server to misbehave on purpose.
+
+    ``trickle`` is None or ``(chunk, interval)``: send the body ``chunk`` bytes every ``interval`` seconds.
+    """
 
     def __init__(self, status, body=b'', content_type=None, headers=None):
         self.status = status
@@ -100,6 +103,7 @@ class Response(object):
             self.headers.append(('Content-Type', content_type))
         self.truncate = False
         self.reset = False
+        self.trickle = None
 
 
 def json_response(status, document, content_type=JSONAPI_TYPE, headers=None):

@@ -144,6 +144,16 @@ class OAuthServer(object):
         with self._lock:
             self._access[access_token].expires_at = self.clock()
 
+    def expire_tokens(self, user_id=None):
+        """Expire every live access token (of ``user_id`` only, when given); returns how many."""
+        now = self.clock()
+        with self._lock:
+            live = [token for token in self._access.values()
+                    if now < token.expires_at and user_id in (None, token.user_id)]
+            for token in live:
+                token.expires_at = now
+        return len(live)
+
     # -- /oauth2/authorize ------------------------------------------------------------------
 
     def authorize(self, request, users, default_user_id):

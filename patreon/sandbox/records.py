@@ -93,6 +93,16 @@ class Member(object):
         self.note = ''
         self.events = None
 
+    def entitled_amount_cents(self, tier):
+        """``currently_entitled_amount_cents`` as Patreon reports it for this member of ``tier``.
+
+        0 when not entitled and for a gift (whose tier still applies); a year's amount for an annual
+        pledge (``cadence`` 12), the month's otherwise: ``member.entitled_amount_cents(tier)  # 12000``.
+        """
+        if not self.entitled or self.is_gifted or tier is None:
+            return 0
+        return tier.amount_cents * (self.cadence or 1)
+
 
 class Campaign(object):
     """A creator's campaign; ``member_ids`` and ``post_ids`` are the paging indexes."""

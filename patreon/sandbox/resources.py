@@ -15,10 +15,12 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 from collections import OrderedDict
 
+from .lives import campaign_rules, live_access_rule_attributes, live_attributes, live_rules, rule_tier
+
 #: Every scope of Patreon's API v2.
 ALL_SCOPES = ('identity', 'identity[email]', 'identity.memberships', 'campaigns', 'w:campaigns.webhook',
               'campaigns.members', 'campaigns.members[email]', 'campaigns.members.address',
-              'campaigns.posts')
+              'campaigns.posts', 'campaigns.lives', 'w:campaigns.lives')
 
 WEB_URL = 'https://www.patreon.com'
 #: Images live on a host that can never resolve: nobody should fetch them.
@@ -127,6 +129,7 @@ def campaign_attributes(campaign, view):
     return OrderedDict([
         ('created_at', time(campaign.created_at)),
         ('creation_name', campaign.creation_name),
+        ('currency', 'USD'),
         ('discord_server_id', campaign.discord_server_id),
         ('google_analytics_id', None),
         ('has_rss', campaign.has_rss),
@@ -138,6 +141,7 @@ def campaign_attributes(campaign, view):
         ('is_nsfw', campaign.is_nsfw),
         ('main_video_embed', None),
         ('main_video_url', None),
+        ('name', view.world.users[campaign.creator_id].full_name),
         ('one_liner', campaign.one_liner),
         ('patron_count', campaign.patron_count),
         ('pay_per_name', 'month'),
@@ -203,7 +207,7 @@ def member_attributes(member, view):
     tier = world.tiers.get(member.tier_id)
     attributes = OrderedDict([
         ('campaign_lifetime_support_cents', member.lifetime_cents),
-        ('currently_entitled_amount_cents', tier.amount_cents if member.entitled else 0),
+        ('currently_entitled_amount_cents', member.entitled_amount_cents(tier)),
         ('email', _email(user)),
         ('full_name', user.full_name),
         ('is_follower', False),
@@ -363,6 +367,7 @@ RESOURCE_TYPES = dict((resource.name, resource) for resource in (
         'benefits': _many('benefit', lambda c, view: [view.world.benefits[i] for i in c.benefit_ids]),
         'creator': _one('user', lambda c, view: view.world.users[c.creator_id]),
         'goals': _many('goal', lambda c, view: []),
+        'live_access_rules': _many('live-access-rule', campaign_rules),
         'tiers': _many('tier', lambda c, view: _tiers_by_id(c.tier_ids, view)),
     }),
     ResourceType('tier', tier_attributes, {
@@ -411,6 +416,13 @@ RESOURCE_TYPES = dict((resource.name, resource) for resource in (
         'user': _one('user', _user_of),
     }),
     ResourceType('media', lambda media, view: OrderedDict(), {}),
+    ResourceType('live', live_attributes, {
+        'campaign': _one('campaign', _campaign_of),
+        'live_access_rules': _many('live-access-rule', live_rules),
+    }),
+    ResourceType('live-access-rule', live_access_rule_attributes, {
+        'tier': _one('tier', rule_tier),
+    }),
 ))
 
 #: The path of the route that serves one resource of a type, for ``links.related``.

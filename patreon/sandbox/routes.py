@@ -22,8 +22,12 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
+from .become_patron import become_patron
+from .control import CONTROL_PREFIX
 from .documents import DocumentError, Renderer, parse_fields, parse_include
 from .errors import APIError
+from .faults import field_fault_response
+from .live_routes import LIVE_ROUTES, LiveRoutes
 from .messages import Response, html_response, json_response
 from .paging import Page
 from .resources import View
@@ -76,7 +80,8 @@ ROUTES = (
                             'DELETE': 'delete_webhook'}, 'w:campaigns.webhook'),
     Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
     Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
-)
+    Route('become-patron', {'GET': 'become_patron'}, prefix='/oauth2/'),
+) + tuple(Route(pattern, handlers) for pattern, handlers in LIVE_ROUTES)  # scoped per method by their handlers
 #: The route names that faults can target.
 ROUTE_NAMES = tuple(route.pattern for route in ROUTES)
 
@@ -91,7 +96,7 @@ def match_route(path):
     return None, None
 
 
-class Application(object):
+class Application(LiveRoutes):
     """Serves requests against one sandbox's world, OAuth server, webhooks and faults."""
 
     def __init__(self, sandbox):
@@ -105,6 +110,8 @@ class Application(object):
 
     def handle(self, request):
         """Answer ``request``; every answer carries a fresh ``x-patreon-uuid``."""
+        if request.path == CONTROL_PREFIX.rstrip('/') or request.path.startswith(CONTROL_PREFIX):
+            return self.sandbox.control.handle(request)  # no faults, no rate limit: see control.py
         route, resource_id = match_route(request.path)
         fault = self.sandbox.faults.take(route.pattern if route else None)
         response = self._faulty(fault) if fault else None
@@ -119,6 +126,8 @@ class Application(object):
                 response = APIError.internal_error().response()
         if fault and fault.kind == 'truncated':
             response.truncate = True
+        if fault and fault.kind == 'trickle':
+            response.trickle = (fault.options['chunk'], fault.options['interval'])
         response.headers.append(('x-patreon-uuid', '%s' % uuid.uuid4()))
         return response
 
@@ -137,7 +146,7 @@ class Application(object):
             return response
         if fault.kind == 'delay':
             time.sleep(options['seconds'])
-        return None
+        return field_fault_response(fault)
 
     def _dispatch(self, request, route, resource_id):
         if route is None:
@@ -357,7 +366,12 @@ class Application(object):
         return self.oauth.token(request)
 
     def authorize(self, request, _, route):
-        return self.oauth.authorize(request, self.world.users, self.world.patron_user_id)
+        logins = self.sandbox.logins
+        chooser = logins.chooser(request, self.oauth.clients, self.sandbox.login_users)
+        return chooser or self.oauth.authorize(request, self.world.users, logins.user_id)
+
+    def become_patron(self, request, _, route):
+        return become_patron(self.sandbox, request)
 
 
 def _json_data(request):

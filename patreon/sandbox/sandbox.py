@@ -5,9 +5,12 @@ import logging
 import threading
 
 from . import events
+from .control import CONTROL_PREFIX, ControlEndpoint
 from .data import generate_world
 from .faults import FaultInjector, RateLimiter
-from .oauth import OAuthServer
+from .http_limits import IDLE_TIMEOUT, MAX_BODY, check_idle_timeout
+from .logins import Logins, check_redirect_uri, login_users, redirect_uri_forms
+from .oauth import OAuthServer, random_token
 from .resources import ALL_SCOPES
 from .routes import ROUTE_NAMES, Application
 from .server import RecordList, SandboxHTTPServer
@@ -28,8 +31,17 @@ class Sandbox(object):
     datetime) pins the world's dates, which otherwise count from the first day
     of the current month. Webhook receivers get ``webhook_timeout`` seconds to answer.
 
-    ``/oauth2/authorize`` approves at once as :attr:`patron_user_id`, or as the
-    user named by the sandbox's own extra query parameter ``sandbox_user``.
+    ``/oauth2/authorize`` approves at once as :attr:`patron_user_id` (or whoever
+    :meth:`log_in_as` chose), or as the user named by the sandbox's own extra
+    query parameter ``sandbox_user``; ``login_page=True`` shows a page to choose
+    one of :meth:`login_users` instead. ``redirect_uris`` are the app's
+    callbacks (``localhost`` and ``127.0.0.1`` forms both accepted).
+
+    The server answers malformed requests with 400, bodies over ``max_body``
+    bytes with 413, and closes connections idle for ``idle_timeout`` seconds.
+    Its control endpoint (``/sandbox/``, see :mod:`patreon.sandbox.control`)
+    takes ``control_key`` (random when None) and is driven by
+    ``SandboxControl(sb.url, sb.control_key)``.
 
     Usage::
 
@@ -42,10 +54,17 @@ class Sandbox(object):
     """
 
     def __init__(self, members=100, seed=0, host='127.0.0.1', port=0, token_ttl=2678400,
-                 rate_limit=False, ssl_context=None, posts=25, epoch=None, webhook_timeout=5.0):
+                 rate_limit=False, ssl_context=None, posts=25, epoch=None, webhook_timeout=5.0,
+                 redirect_uris=None, login_page=False, control_key=None, idle_timeout=IDLE_TIMEOUT,
+                 max_body=MAX_BODY):
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
+        self.idle_timeout = check_idle_timeout(idle_timeout)
+        self.max_body = max_body
+        uris = [DEFAULT_REDIRECT_URI] if redirect_uris is None else [check_redirect_uri(uri) for uri in redirect_uris]
+        if not uris:
+            raise ValueError('redirect_uris needs at least one URI')
         self.world = generate_world(seed=seed, members=members, posts=posts, epoch=epoch)
         self.lock = threading.RLock()
         self.requests = RecordList()
@@ -60,13 +79,18 @@ class Sandbox(object):
         self.oauth = OAuthServer(token_ttl)
         client_id = 'sandbox-%032x' % self.world.rng.getrandbits(128)
         self.client = self.oauth.register_client('Sandbox App', self.creator_user_id, self.campaign_id,
-                                                 [DEFAULT_REDIRECT_URI], client_id=client_id)
+                                                 [], client_id=client_id)
+        for uri in uris:
+            self.register_redirect_uri(uri)
         self.other_client = self.oauth.register_client(
             'Sandbox Analytics', self.creator_user_id, self.campaign_id, [DEFAULT_REDIRECT_URI],
             client_id='sandbox-%032x' % self.world.rng.getrandbits(128))
         tokens = self.issue_tokens()
         self.creator_token = tokens['access_token']
         self.creator_refresh_token = tokens['refresh_token']
+        self.logins = Logins(self.world, self.world.patron_user_id, page=login_page)
+        self.control_key = control_key or random_token(24)
+        self.control = ControlEndpoint(self, self.control_key)
         self.application = Application(self)
         self._server = None
         self._thread = None
@@ -81,7 +105,8 @@ class Sandbox(object):
         """Listen and serve in a background thread; returns the sandbox."""
         if self._server is None:
             self._server = SandboxHTTPServer((self.host, self.port), self.application, self.requests,
-                                             self.ssl_context)
+                                             self.ssl_context, idle_timeout=self.idle_timeout,
+                                             max_body=self.max_body, unlogged_prefixes=[CONTROL_PREFIX])
             self._thread = threading.Thread(target=self._server.serve_forever,
                                             kwargs={'poll_interval': 0.05}, name='patreon-sandbox')
             self._thread.daemon = True
@@ -155,9 +180,42 @@ class Sandbox(object):
         return dict(self.oauth.clients)
 
     def register_redirect_uri(self, uri):
-        """Allow ``uri`` as a redirect URI of the main client (e.g. your app's callback)."""
-        if uri not in self.client.redirect_uris:
-            self.client.redirect_uris.append(uri)
+        """Allow ``uri`` as a redirect URI of the main client (e.g. your app's callback).
+
+        A URI on ``localhost`` also allows the same on ``127.0.0.1``, and the other way round.
+        """
+        for form in redirect_uri_forms(check_redirect_uri(uri)):
+            if form not in self.client.redirect_uris:
+                self.client.redirect_uris.append(form)
+
+    # -- logging in ------------------------------------------------------------------------
+
+    def login_users(self):
+        """Users to log in as: the creator, an active patron of each tier, a gift, an annual pledge,
+        a free trial, a declined and a former patron, a non-patron (those the world has).
+
+        A list of dicts with ``role``, ``user_id``, ``full_name``, ``member_id``,
+        ``tier_id``, ``tier_title``::
+
+            roles = dict((user['role'], user['user_id']) for user in sb.login_users())
+            sb.log_in_as(roles['former patron'])
+        """
+        with self.lock:
+            return login_users(self.world)
+
+    def log_in_as(self, user_id):
+        """Make ``user_id`` approve the authorization requests that name no ``sandbox_user``.
+
+        An app under test builds its own authorize URL: this picks who logs in through it.
+        ValueError for an unknown user.
+        """
+        with self.lock:
+            self.logins.log_in_as(user_id)
+
+    @property
+    def control_url(self):
+        """The control endpoint: ``SandboxControl(sb.url, sb.control_key)`` drives it (see ``control.py``)."""
+        return self.url + CONTROL_PREFIX
 
     # -- tokens ----------------------------------------------------------------------------
 
@@ -186,6 +244,15 @@ class Sandbox(object):
         except KeyError:
             raise ValueError('unknown access token')
 
+    def expire_tokens(self, user_id=None):
+        """Expire every access token (of ``user_id`` only, when given): their next use answers 401.
+
+        Refresh tokens stay good, so an app that refreshes after a 401 recovers. Returns how many expired.
+        """
+        if user_id is not None and user_id not in self.world.users:
+            raise ValueError('no user %r in the sandbox' % (user_id,))
+        return self.oauth.expire_tokens(user_id)
+
     # -- events ----------------------------------------------------------------------------
 
     def _happen(self, event, *args, **kwargs):
@@ -197,12 +264,14 @@ class Sandbox(object):
         self.hub.publish(record.campaign_id, [(trigger, body) for trigger in triggers])
         return record
 
-    def pledge(self, tier_id, user_id=None):
+    def pledge(self, tier_id, user_id=None, kind='monthly'):
         """A patron pledges to ``tier_id`` (a new user unless ``user_id``); returns the member id.
 
+        ``kind``: ``'monthly'``, ``'annual'`` (``pledge_cadence`` 12, a year's amount),
+        ``'gift'`` (the tier with 0 cents, ``is_gifted``) or ``'free_trial'``.
         Fires ``members:create`` for a new membership and ``members:pledge:create``.
         """
-        return self._happen(events.pledge, tier_id, user_id).id
+        return self._happen(events.pledge, tier_id, user_id, kind).id
 
     def update_pledge(self, member_id, tier_id):
         """An active patron changes tier (``members:pledge:update``, ``members:update``)."""
@@ -235,7 +304,11 @@ class Sandbox(object):
         (options ``retry_after``, ``header``), ``'server_error'`` (``status``),
         ``'truncated'``, ``'reset'``, ``'delay'`` (``seconds``) or ``'stall'`` (a list route answers
         the page asked for with a new next cursor that points back at that page, as Patreon has been
-        seen to do; other routes answer normally).
+        seen to do; other routes answer normally). What else the live service has been seen to answer:
+        ``'unauthorized_html'`` (a 401 as an HTML page), ``'json_server_error'`` (``status``: a load
+        balancer's ``{"message": ...}`` without ``errors``), ``'maintenance'`` (200 with an HTML
+        page), ``'trickle'`` (the real answer, ``chunk`` bytes every ``interval`` seconds).
+        ValueError for an unknown route, kind or option.
         """
         self.faults.add(route, kind, count, **options)
 

@@ -2,6 +2,9 @@
 
 Standard library only (through ``six.moves``). The server is quiet: nothing
 per request goes to stderr or to the logs (query strings may hold secrets).
+It is also hard to wedge: bodies are read by :mod:`.http_limits` (400 for bad
+framing, 413 past ``max_body``), and every socket operation waits at most
+``idle_timeout`` seconds, so half-sent requests free their threads.
 
 Usage::
 
@@ -14,10 +17,13 @@ import logging
 import socket
 import struct
 import threading
+import time
 
 import six
-from six.moves import BaseHTTPServer, socketserver
+from six.moves import BaseHTTPServer, http_client, socketserver
 
+from .errors import APIError
+from .http_limits import IDLE_TIMEOUT, MAX_BODY, BadRequest, read_body
 from .messages import HeaderDict, Request
 
 logger = logging.getLogger(__name__)
@@ -57,6 +63,11 @@ class SandboxRequestHandler(BaseHTTPServer.BaseHTTPRequestHandler):
     def version_string(self):
         return self.server_version
 
+    def setup(self):
+        # Every read and write waits at most the idle timeout: a half-sent request cannot hold its thread.
+        self.timeout = self.server.idle_timeout
+        BaseHTTPServer.BaseHTTPRequestHandler.setup(self)
+
     def do_GET(self):
         self._serve()
 
@@ -66,36 +77,27 @@ class SandboxRequestHandler(BaseHTTPServer.BaseHTTPRequestHandler):
         """Quiet: no per-request lines on stderr."""
 
     def _serve(self):
-        body = self._read_body()
         path, _, query = six.ensure_text(self.path).partition('?')
         headers = HeaderDict((six.ensure_text(name), six.ensure_text(value))
                              for name, value in self.headers.items())
-        request = Request(self.command, path, query, headers, body)
-        response = self.server.application.handle(request)
-        # Logged before answering, so a client that got its answer finds the record.
-        self.server.log.append(RequestRecord(request.method, path, query, response.status, headers))
+        try:
+            body = read_body(self.headers, self.rfile, self.server.max_body)
+        except BadRequest as error:
+            # The stream is out of step with the framing: answer, then close the connection.
+            response = APIError(error.status, 1, 'ParameterInvalid', http_client.responses[error.status],
+                                error.message, headers=[('Connection', 'close')]).response()
+            self.close_connection = True
+        else:
+            request = Request(self.command, path, query, headers, body)
+            request.client_address = self.client_address[0]
+            response = self.server.application.handle(request)
+        if not path.startswith(self.server.unlogged_prefixes):
+            # Logged before answering, so a client that got its answer finds the record.
+            self.server.log.append(RequestRecord(self.command, path, query, response.status, headers))
         if response.reset:
             self._reset()
         else:
             self._send(response)
-
-    def _read_body(self):
-        if self.headers.get('Transfer-Encoding', '').lower() == 'chunked':
-            return self._read_chunked()
-        length = int(self.headers.get('Content-Length') or 0)
-        return self.rfile.read(length) if length else b''
-
-    def _read_chunked(self):
-        chunks = []
-        while True:
-            size = int(self.rfile.readline().split(b';')[0].strip(), 16)
-            if not size:
-                break
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
-        while self.rfile.readline().strip():
-            pass  # trailer fields: ignored
-        return b''.join(chunks)
 
     def _send(self, response):
         body = response.body
@@ -109,8 +111,18 @@ class SandboxRequestHandler(BaseHTTPServer.BaseHTTPRequestHandler):
             # Promise the whole body, send half, hang up.
             self.wfile.write(body[:len(body) // 2])
             self.close_connection = True
+        elif response.trickle:
+            self._trickle(body, *response.trickle)
         else:
             self.wfile.write(body)
+
+    def _trickle(self, body, chunk, interval):
+        """Send ``body`` ``chunk`` bytes every ``interval`` seconds: each read is quick, the whole is slow."""
+        for start in range(0, len(body), chunk):
+            if start:
+                time.sleep(interval)
+            self.wfile.write(body[start:start + chunk])
+            self.wfile.flush()
 
     def _reset(self):
         """Hang up with a TCP RST (SO_LINGER 0) instead of answering."""
@@ -125,11 +137,18 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's 5 makes a burst of clients wait for SYN retransmits (a second or more) to get in.
+    request_queue_size = 128
 
-    def __init__(self, address, application, log, ssl_context=None):
+    def __init__(self, address, application, log, ssl_context=None, idle_timeout=IDLE_TIMEOUT,
+                 max_body=MAX_BODY, unlogged_prefixes=()):
         self.application = application
         self.log = log
         self.ssl_context = ssl_context
+        self.idle_timeout = idle_timeout
+        self.max_body = max_body
+        # Requests below these paths (the sandbox's control endpoint) stay out of the log of API requests.
+        self.unlogged_prefixes = tuple(unlogged_prefixes)
         self._connections = set()
         self._connections_lock = threading.Lock()
         BaseHTTPServer.HTTPServer.__init__(self, address, SandboxRequestHandler)
@@ -140,6 +159,8 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
         self.server_name, self.server_port = self.server_address[:2]
 
     def finish_request(self, request, client_address):
+        # The TLS handshake too waits at most the idle timeout.
+        request.settimeout(self.idle_timeout)
         if self.ssl_context is not None:
             request = self.ssl_context.wrap_socket(request, server_side=True)
         with self._connections_lock:

@@ -36,7 +36,6 @@ logger = logging.getLogger(__name__)
 TRIGGERS = ('members:create', 'members:update', 'members:delete', 'members:pledge:create',
             'members:pledge:update', 'members:pledge:delete', 'posts:publish', 'posts:update',
             'posts:delete')
-LOOPBACK_HOSTS = ('localhost', '::1')
 USER_AGENT = 'Patreon-Sandbox-Webhooks/1.0'
 
 
@@ -51,8 +50,28 @@ def sign(secret, body):
 
 
 def is_loopback(host):
-    """Whether ``host`` names this machine (the only place deliveries may go)."""
-    return host in LOOPBACK_HOSTS or host.startswith('127.')
+    """Whether ``host`` (a URL's parsed host name) is this machine: the only place deliveries may go.
+
+    Decided on the text alone, never by resolving a name: ``localhost``, an
+    IPv4 literal in 127.0.0.0/8 or the IPv6 literal ``::1``. A name that only
+    starts like one (``127.0.0.1.example.invalid``) is not.
+
+    Usage::
+
+        is_loopback('127.0.0.2'), is_loopback('127.0.0.1.example.invalid')  # (True, False)
+    """
+    if not isinstance(host, six.string_types) or not host:
+        return False
+    if host == 'localhost':
+        return True
+    try:
+        host = str(host)  # inet_pton wants a native string; non-ASCII text is no address
+        if ':' in host:
+            return socket.inet_pton(socket.AF_INET6, host) == socket.inet_pton(socket.AF_INET6, '::1')
+        # inet_pton takes only the four dotted decimals (not '127.1', not '0x7f.0.0.1').
+        return socket.inet_pton(socket.AF_INET, host)[:1] == b'\x7f'
+    except (socket.error, ValueError, UnicodeError, TypeError):  # TypeError: Python 2's answer to a NUL
+        return False
 
 
 class Delivery(object):

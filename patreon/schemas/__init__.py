@@ -10,15 +10,18 @@ Usage::
 
     fields = {'member': [member.Attributes.full_name], 'user': [user.Attributes.email]}
     schema_for_type('pledge-event').Attributes.amount_cents  # 'amount_cents'
+    all_fields('member', 'user')  # {'member': [every attribute], 'user': [every attribute]}
 """
 from __future__ import absolute_import
 
 import importlib
 
+import six
+
 __all__ = [
-    'address', 'benefit', 'campaign', 'deliverable', 'goal', 'media', 'member', 'oauthclient',
-    'pledge_event', 'post', 'tier', 'user', 'webhook',
-    'SCHEMA_MODULE_NAMES', 'schema_for_type',
+    'address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media', 'member',
+    'oauthclient', 'pledge_event', 'post', 'tier', 'user', 'webhook',
+    'SCHEMA_MODULE_NAMES', 'schema_for_type', 'all_fields',
 ]
 
 #: JSON:API resource type (as in a document's ``"type"`` and in ``fields[<type>]``) -> schema module name.
@@ -29,6 +32,8 @@ SCHEMA_MODULE_NAMES = {
     'client': 'oauthclient',
     'deliverable': 'deliverable',
     'goal': 'goal',
+    'live': 'live',
+    'live-access-rule': 'live_access_rule',
     'media': 'media',
     'member': 'member',
     'pledge-event': 'pledge_event',
@@ -62,3 +67,32 @@ def schema_for_type(resource_type):
         module = importlib.import_module('.' + SCHEMA_MODULE_NAMES[resource_type], __name__)
         _schema_modules[resource_type] = module
     return module
+
+
+# Attribute names a schema keeps for old code that API v2 no longer has: asking for them only risks a 400.
+_GONE = {'campaign': frozenset(['earnings_visibility'])}
+
+
+def all_fields(*types):
+    """The ``fields`` argument asking for every attribute of each JSON:API type given.
+
+    v2 sends no attribute that is not asked for; this asks for all of them (those the schema marks as gone from
+    API v2 excepted). Credentials are attributes too (a ``webhook``'s ``secret``, a ``live``'s ``stream_key``):
+    keep what comes back out of logs.
+
+    :param types: JSON:API types, e.g. ``'member'``, ``'user'``, ``'pledge-event'``.
+    :returns: ``{type: [attribute, ...]}``, each list sorted.
+    :raises KeyError: a type that is no Patreon resource type (as :func:`schema_for_type`).
+
+    Usage::
+
+        api.get_campaigns_by_id_members(campaign_id, 100, includes=['user'], fields=all_fields('member', 'user'))
+    """
+    fields = {}
+    for resource_type in types:
+        attributes = schema_for_type(resource_type).Attributes
+        gone = _GONE.get(resource_type, frozenset())
+        fields[resource_type] = sorted(value for name, value in vars(attributes).items()
+                                       if not name.startswith('_') and isinstance(value, six.string_types)
+                                       and value not in gone)
+    return fields

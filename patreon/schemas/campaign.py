@@ -35,6 +35,8 @@ class Attributes(object):
     show_earnings = 'show_earnings'
     url = 'url'
     vanity = 'vanity'
+    currency = 'currency'  # the campaign's currency code, e.g. 'USD'
+    name = 'name'  # the display name
 
 
 class Relationships(object):
@@ -46,3 +48,4 @@ class Relationships(object):
     goals = 'goals'  # deprecated: Patreon always returns an empty list
     campaign_installations = 'campaign_installations'
     categories = 'categories'
+    live_access_rules = 'live_access_rules'  # many live-access-rule: who may watch the campaign's lives

@@ -29,6 +29,8 @@ class Attributes:
     show_earnings: Final = 'show_earnings'
     url: Final = 'url'
     vanity: Final = 'vanity'
+    currency: Final = 'currency'
+    name: Final = 'name'
 
 class Relationships:
     tiers: Final = 'tiers'
@@ -37,3 +39,4 @@ class Relationships:
     goals: Final = 'goals'
     campaign_installations: Final = 'campaign_installations'
     categories: Final = 'categories'
+    live_access_rules: Final = 'live_access_rules'

@@ -1,7 +1,11 @@
-# What importers of the command line use: main() and its exit statuses. The rest of patreon.cli (argument parsing,
-# output formats, the commands) is the command's own machinery, not API.
+# What importers of the command line use: main() and its exit statuses. The submodules are the command's own
+# machinery (argument parsing, output formats, the commands); their stubs declare what each exports.
 from collections.abc import Mapping, Sequence
 from typing import Final
+
+__all__ = ['main', 'PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'FORMATS', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE',
+           'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND', 'EXIT_RATE_LIMITED', 'EXIT_NETWORK',
+           'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']
 
 PROG: Final = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE: Final = 'PATREON_ACCESS_TOKEN'
@@ -16,6 +20,7 @@ EXIT_NOT_FOUND: Final = 5
 EXIT_RATE_LIMITED: Final = 6
 EXIT_NETWORK: Final = 7
 EXIT_SERVER: Final = 8
+EXIT_OUTPUT: Final = 9
 EXIT_INTERRUPTED: Final = 130
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int: ...

@@ -1,0 +1,18 @@
+from contextlib import AbstractContextManager
+from typing import Final
+
+PATREON_URL: Final = 'https://www.patreon.com'
+
+# Equal to PATREON_URL; a client that gets this very object follows default_base_url() instead.
+DEFAULT_BASE_URL: Final = 'https://www.patreon.com'
+
+class Override:
+    url: str
+    block_patreon: bool
+    refused: list[str]
+    def __init__(self, url: str, block_patreon: bool) -> None: ...
+
+def default_base_url() -> str: ...
+def override_default_base_url(url: str, block_patreon: bool = True) -> AbstractContextManager[Override]: ...
+def is_patreon(url: str) -> bool: ...
+def check_destination(url: str) -> None: ...

@@ -1,0 +1,96 @@
+"""pytest fixtures to test an app against a local Patreon: ``patreon_sandbox`` and ``patreon_api``.
+
+Installed with the package, registered through the ``pytest11`` entry point:
+nothing to import or configure.  The entry point is named after this module,
+so that ``-p patreon.pytest_plugin`` or ``pytest_plugins`` naming it too load
+it once; ``-p no:patreon.pytest_plugin`` turns it off.  ``import patreon`` never imports this module, nor pytest.
+
+- ``patreon_sandbox``: a running :class:`patreon.sandbox.Sandbox`, stopped
+  after the test.  Options through a marker,
+  ``@pytest.mark.patreon_sandbox(members=50, seed=3)`` (any argument of
+  ``Sandbox``), on a test, class or module; the seed of unmarked tests comes
+  from ``--patreon-seed`` (default 0).  While it is active, every
+  ``patreon.API`` and ``patreon.OAuth`` left with the default ``base_url``
+  (those created earlier included) sends to the sandbox, and a request to the
+  real Patreon raises :class:`~patreon.exceptions.RealPatreonBlocked`; if the
+  code under test catches that and goes on, the test still fails.
+- ``patreon_api``: a :class:`patreon.API` on the sandbox creator's token.
+
+Usage::
+
+    def test_identity(patreon_api, patreon_sandbox):
+        assert patreon_api.get_identity().data().id() == patreon_sandbox.creator_user_id
+"""
+from __future__ import absolute_import, unicode_literals
+
+import pytest
+
+MARKER = 'patreon_sandbox'
+DEFAULT_SEED = 0
+
+
+def pytest_addoption(parser):
+    """Add ``--patreon-seed``: the seed of the sandboxes whose marker names none."""
+    group = parser.getgroup('patreon', 'Patreon sandbox fixtures')
+    group.addoption('--patreon-seed', type=int, default=None, dest='patreon_seed', metavar='SEED',
+                    help='seed of the patreon_sandbox fixture\'s world, unless its marker gives one '
+                         '(default {})'.format(DEFAULT_SEED))
+
+
+def pytest_configure(config):
+    """Register the marker, so that ``--strict-markers`` accepts it."""
+    config.addinivalue_line('markers', '{}(**options): arguments of the Sandbox that the {} fixture starts, '
+                                       'e.g. members=50, seed=3, rate_limit=True'.format(MARKER, MARKER))
+
+
+def pytest_report_header(config):
+    """Say which seed the sandboxes use when it was chosen on the command line (to reproduce a run)."""
+    seed = config.getoption('patreon_seed')
+    return None if seed is None else 'patreon sandbox seed: {}'.format(seed)
+
+
+def sandbox_options(request):
+    """The ``Sandbox`` arguments for the test of ``request``: markers (the closest wins), then ``--patreon-seed``.
+
+    :raises pytest.fail.Exception: a marker has positional arguments.
+    """
+    options = {}
+    for marker in reversed(list(request.node.iter_markers(MARKER))):  # farthest first, so the closest wins
+        if marker.args:
+            pytest.fail('@pytest.mark.{} takes keyword arguments only (members=..., seed=...), not {!r}'.format(
+                MARKER, marker.args), pytrace=False)
+        options.update(marker.kwargs)
+    if 'seed' not in options:
+        seed = request.config.getoption('patreon_seed')
+        options['seed'] = DEFAULT_SEED if seed is None else seed
+    return options
+
+
+@pytest.fixture
+def patreon_sandbox(request):
+    """A running :class:`patreon.sandbox.Sandbox`, the default ``base_url`` of every client pointed at it.
+
+    Stopped after the test.  The test can make events happen
+    (``patreon_sandbox.pledge(tier_id)``), expire tokens and inject faults.
+    Fails the test if any client tried to reach the real Patreon meanwhile.
+    """
+    # Imported here: the plugin loads in every pytest run of a project that installs patreon.
+    from patreon import endpoint
+    from patreon.sandbox import Sandbox
+
+    sandbox = Sandbox(**sandbox_options(request))
+    with sandbox:
+        with endpoint.override_default_base_url(sandbox.url) as override:
+            yield sandbox
+    if override.refused:
+        pytest.fail('the code under test tried to reach the real Patreon {} time(s) during the test: {}'.format(
+            len(override.refused), override.refused[0]), pytrace=False)
+
+
+@pytest.fixture
+def patreon_api(patreon_sandbox):
+    """A :class:`patreon.API` on the ``patreon_sandbox`` creator's token (every scope), closed after the test."""
+    from patreon import API
+
+    with API(patreon_sandbox.creator_token, base_url=patreon_sandbox.url) as api:
+        yield api

@@ -1,0 +1,201 @@
+"""OAuth scopes of Patreon's API v2: a constant for each, and which of them a call needs.
+
+A token lacking a scope gets a 401 (or 403) that no refresh fixes. When the
+client knows the token's scopes (``API(..., scopes=tokens['scope'])``, or the
+answer of its own refresh), such an error's message names the scopes the call
+needed and the token lacked.
+
+Usage::
+
+    from patreon import scopes
+
+    url = oauth.get_authorization_url(redirect_uri, scopes=[scopes.IDENTITY, scopes.CAMPAIGNS_MEMBERS], state=state)
+    scopes.required_scopes('GET', 'campaigns/7/members', fields={'user': ['email']})
+    # {'campaigns.members', 'campaigns.members[email]'}
+"""
+from __future__ import unicode_literals
+
+import six
+from six.moves.urllib.parse import parse_qsl
+
+from .exceptions import InvalidArgument
+from .jsonapi.url_util import checked_text
+
+IDENTITY = 'identity'
+IDENTITY_EMAIL = 'identity[email]'
+IDENTITY_MEMBERSHIPS = 'identity.memberships'
+CAMPAIGNS = 'campaigns'
+CAMPAIGNS_MEMBERS = 'campaigns.members'
+CAMPAIGNS_MEMBERS_EMAIL = 'campaigns.members[email]'
+CAMPAIGNS_MEMBERS_ADDRESS = 'campaigns.members.address'
+CAMPAIGNS_POSTS = 'campaigns.posts'
+CAMPAIGNS_WEBHOOK = 'w:campaigns.webhook'
+CAMPAIGNS_LIVES = 'campaigns.lives'
+CAMPAIGNS_LIVES_WRITE = 'w:campaigns.lives'
+
+#: Every scope, in the order of Patreon's list (a tuple: an authorization URL built from it is always the same).
+ALL = (IDENTITY, IDENTITY_EMAIL, IDENTITY_MEMBERSHIPS, CAMPAIGNS, CAMPAIGNS_WEBHOOK, CAMPAIGNS_MEMBERS,
+       CAMPAIGNS_MEMBERS_EMAIL, CAMPAIGNS_MEMBERS_ADDRESS, CAMPAIGNS_POSTS, CAMPAIGNS_LIVES, CAMPAIGNS_LIVES_WRITE)
+
+# Route ('{id}' for ids) -> method -> the scope it needs whatever the query asks.
+_ROUTES = {
+    'identity': {'GET': IDENTITY},
+    'campaigns': {'GET': CAMPAIGNS},
+    'campaigns/{id}': {'GET': CAMPAIGNS},
+    'campaigns/{id}/members': {'GET': CAMPAIGNS_MEMBERS},
+    'members/{id}': {'GET': CAMPAIGNS_MEMBERS},
+    'campaigns/{id}/posts': {'GET': CAMPAIGNS_POSTS},
+    'posts/{id}': {'GET': CAMPAIGNS_POSTS},
+    'webhooks': {'GET': CAMPAIGNS_WEBHOOK, 'POST': CAMPAIGNS_WEBHOOK},
+    'webhooks/{id}': {'GET': CAMPAIGNS_WEBHOOK, 'PATCH': CAMPAIGNS_WEBHOOK, 'DELETE': CAMPAIGNS_WEBHOOK},
+    'lives': {'POST': CAMPAIGNS_LIVES_WRITE},
+    'lives/{id}': {'GET': CAMPAIGNS_LIVES, 'PATCH': CAMPAIGNS_LIVES_WRITE, 'DELETE': CAMPAIGNS_LIVES_WRITE},
+}
+# Routes whose data is the token's own user: an email there is the token's, under identity[email].
+_IDENTITY_ROUTES = ('identity',)
+
+
+def required_scopes(method, path, includes=None, fields=None):
+    """The set of scopes a call needs: its route's, and those its ``includes`` and ``fields`` add.
+
+    An email field (``fields={'user': ['email']}`` or ``{'member': ['email']}``) adds
+    ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
+    include (or ``address`` fields) adds ``campaigns.members.address``; a ``campaign`` include adds
+    ``campaigns``; ``memberships`` on ``identity`` adds ``identity.memberships`` (without it only the
+    membership to the app's own campaign is seen).
+
+    :param method: ``'GET'``, ``'POST'``, ``'PATCH'`` or ``'DELETE'``.
+    :param path: the route with its ids, as the API methods call it (``'campaigns/7/members'``), with or
+        without ``/api/oauth2/v2/`` and a query string (whose ``include`` and ``fields[...]`` count too).
+    :param includes: relationships to include (a list, or one comma-separated string; dotted paths work).
+    :param fields: ``{type: [attribute, ...]}`` as the API methods take it.
+    :returns: a ``set`` of scope names.
+    :raises patreon.exceptions.InvalidArgument: a method or path that is no route of API v2 known here.
+
+    Usage::
+
+        required_scopes('GET', 'campaigns/7/members', fields={'user': ['email']})
+        # {'campaigns.members', 'campaigns.members[email]'}
+        required_scopes('PATCH', 'lives/12')  # {'w:campaigns.lives'}
+    """
+    method_text = checked_text(method, 'method').upper() if isinstance(method, (six.text_type, bytes)) else None
+    if method_text is None or not isinstance(path, (six.text_type, bytes)):
+        raise InvalidArgument('required_scopes needs a method and a path as text')
+    route, query = _route(checked_text(path, 'path'))
+    scope = _ROUTES.get(route, {}).get(method_text)
+    if scope is None:
+        raise InvalidArgument('{} {} is no route of API v2 known to patreon.scopes'.format(method_text, route))
+    include_names, field_map = _query_parts(query)
+    include_names.extend(_names(includes, 'includes', ','))
+    for resource_type, names in (fields or {}).items() if isinstance(fields, dict) else ():
+        field_map.setdefault(resource_type, []).extend(_names(names, 'fields', ','))
+    if fields is not None and not isinstance(fields, dict):
+        raise InvalidArgument('fields must be a dict of JSON:API type to attribute names, not {}'.format(
+            type(fields).__name__))
+    needed = {scope}
+    segments = set(part for name in include_names for part in name.split('.') if part)
+    if any('email' in names for resource_type, names in field_map.items() if resource_type in ('user', 'member')):
+        needed.add(IDENTITY_EMAIL if route in _IDENTITY_ROUTES else CAMPAIGNS_MEMBERS_EMAIL)
+    if 'address' in segments or field_map.get('address'):
+        needed.add(CAMPAIGNS_MEMBERS_ADDRESS)
+    if 'campaign' in segments or 'campaigns' in segments:
+        needed.add(CAMPAIGNS)
+    if route in _IDENTITY_ROUTES and 'memberships' in segments:
+        needed.add(IDENTITY_MEMBERSHIPS)
+    return needed
+
+
+def granted_scopes(scopes):
+    """The scopes of a token as a ``frozenset``: from the token answer's ``scope`` text, or a list of names.
+
+    ``None`` stays ``None`` (not known).
+
+    :raises patreon.exceptions.InvalidArgument: neither text nor a list of texts.
+
+    Usage::
+
+        granted_scopes(tokens['scope'])            # frozenset({'identity', 'campaigns'})
+        granted_scopes([scopes.IDENTITY])          # frozenset({'identity'})
+    """
+    if scopes is None:
+        return None
+    return frozenset(name for name in _names(scopes, 'scopes', ' ') if name)
+
+
+def lacking_note(method, path, granted):
+    """``'; the call needs ...'`` naming what ``granted`` lacks for the call, or ``None`` when nothing is missing.
+
+    Usage::
+
+        lacking_note('GET', 'campaigns/7/members', frozenset(['campaigns']))
+        # '; the call needs the scope campaigns.members, and the access token lacks campaigns.members'
+    """
+    if granted is None:
+        return None
+    try:
+        needed = required_scopes(method, path)
+    except InvalidArgument:  # a route not known here: nothing to say rather than a guess
+        return None
+    missing = sorted(needed - granted)
+    if not missing:
+        return None
+    return '; the call needs the scope{} {}, and the access token lacks {}'.format(
+        's' if len(needed) > 1 else '', ', '.join(sorted(needed)), ', '.join(missing))
+
+
+def explain_lacking(error, method, path, granted):
+    """Add :func:`lacking_note` to a 401 or 403 ``error``'s message; other errors are left alone. Returns ``error``.
+
+    Usage::
+
+        explain_lacking(unauthorized, 'GET', 'campaigns/7/members', api.scopes)
+    """
+    if getattr(error, 'status_code', None) not in (401, 403):
+        return error
+    note = lacking_note(method, path, granted)
+    if note is not None:
+        message = error.args[0] if error.args else ''
+        error.args = (six.text_type('{}{}').format(message, note),) + tuple(error.args[1:])
+    return error
+
+
+def _route(path):
+    """``('campaigns/{id}/members', 'query')`` for a path as the client calls it."""
+    path, _, query = path.partition('?')
+    path = path.strip('/')
+    if path.startswith('api/oauth2/v2/'):
+        path = path[len('api/oauth2/v2/'):]
+    segments = path.split('/')
+    return '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments)), query
+
+
+def _query_parts(query):
+    """``(includes, fields)`` named by a query string (``include=...&fields%5Buser%5D=...``)."""
+    includes, fields = [], {}
+    for name, value in parse_qsl(query):
+        if name == 'include':
+            includes.extend(value.split(','))
+        elif name.startswith('fields[') and name.endswith(']'):
+            fields.setdefault(name[len('fields['):-1], []).extend(value.split(','))
+    return includes, fields
+
+
+def _names(names, param, separator):
+    """A list of names from a list of texts or one ``separator``-separated text."""
+    if names is None:
+        return []
+    if isinstance(names, (six.text_type, bytes)):
+        text = checked_text(names, param)
+        return [part.strip() for part in (text.split() if separator == ' ' else text.split(separator)) if part.strip()]
+    if isinstance(names, dict):
+        raise InvalidArgument('{} must be a list of names or one string, not a dict'.format(param))
+    try:
+        items = list(names)
+    except TypeError:
+        raise InvalidArgument('{} must be a list of names or one string, not {}'.format(param, type(names).__name__))
+    result = []
+    for item in items:
+        if not isinstance(item, (six.text_type, bytes)):
+            raise InvalidArgument('{} must hold strings, not {}'.format(param, type(item).__name__))
+        result.append(checked_text(item, param).strip())
+    return result

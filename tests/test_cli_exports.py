@@ -1,0 +1,305 @@
+# -*- coding: utf-8 -*-
+"""Exports that are safe to open: CSV cells that are no formula, tables that show control characters, ``-o FILE``
+written whole or not at all, and a listing cut short that says so."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import csv
+import errno
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+import six
+
+from patreon.cli import EXIT_OK, EXIT_OUTPUT, EXIT_SERVER, EXIT_USAGE, main
+from patreon.cli.formats import csv_cell, display_width, visible, write_records
+from patreon.cli.output_file import OutputFailed, OutputFile
+from patreon.console import ConsoleWriter
+from patreon.sandbox import Sandbox
+
+from canned import CannedServer
+
+TOKEN = 'export-test-token-0123456789'
+JSON_API = {'Content-Type': 'application/vnd.api+json'}
+HTML = {'Content-Type': 'text/html; charset=utf-8'}
+
+#: Names a patron may choose, and what a spreadsheet makes of them.
+FORMULAS = ['=HYPERLINK("http://example.invalid","x")', '+1+1', '-2+3', '@SUM(A1:A2)', '\tTab', '\rCR',
+            '\uff1d1+1']
+PLAIN = ['Zo\xeb', '-5', '+42', '3.5', 'a=b', 'name-with-dash', '']
+
+
+def members_page(names, total=None, next_cursor=None):
+    """A members page of ``names`` (ids from 1), as Patreon sends it."""
+    start = members_page.next_id
+    members_page.next_id += len(names)
+    data = [{'type': 'member', 'id': str(start + index), 'attributes': {'full_name': name}}
+            for index, name in enumerate(names)]
+    document = {'data': data, 'meta': {'pagination': {'cursors': {'next': next_cursor},
+                                                      'total': len(names) if total is None else total}}}
+    return 200, JSON_API, json.dumps(document).encode('utf-8')
+
+
+members_page.next_id = 1
+
+
+def run(capsys, server, *args):
+    members_page.next_id = 1
+    progress = [] if '--progress' in args else ['--no-progress']
+    code = main(['--base-url', server.url, '--token=' + TOKEN, '--retries', '0', 'members', '1',
+                 '--fields', 'full_name'] + progress + list(args), environ={})
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def parse_csv(text):
+    if six.PY2:
+        return [[cell.decode('utf-8') for cell in row] for row in csv.reader(io.BytesIO(text.encode('utf-8')))]
+    return list(csv.reader(io.StringIO(text, newline='')))
+
+
+def served(*answers):
+    members_page.next_id = 1
+    return CannedServer(list(answers))
+
+
+# --- CSV: no formula runs when a creator opens the export ---------------------------------------------------------
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_quote(capsys):
+    with served(members_page(FORMULAS + PLAIN)) as server:
+        code, out, err = run(capsys, server, '--format', 'csv')
+    assert (code, err) == (EXIT_OK, '')
+    names = [row[1] for row in parse_csv(out)[1:]]
+    assert names == ["'" + name for name in FORMULAS] + PLAIN
+
+
+def test_raw_csv_writes_the_cells_exactly(capsys):
+    with served(members_page(FORMULAS + PLAIN)) as server:
+        code, out, err = run(capsys, server, '--format', 'csv', '--raw-csv')
+    assert (code, err) == (EXIT_OK, '')
+    assert [row[1] for row in parse_csv(out)[1:]] == FORMULAS + PLAIN
+
+
+def test_csv_cell():
+    assert csv_cell('=1+1') == "'=1+1" and csv_cell('=1+1', raw=True) == '=1+1'
+    assert csv_cell('-1.5') == '-1.5' and csv_cell('-1.5e3') == "'-1.5e3"
+    assert csv_cell("'quoted") == "'quoted"
+
+
+def test_jsonl_is_exact(capsys):
+    names = FORMULAS + PLAIN + ['\x1b]0;pwned\x07', 'line\nbreak', '\u202eevil']
+    with served(members_page(names)) as server:
+        code, out, err = run(capsys, server, '--format', 'jsonl')
+    assert (code, err) == (EXIT_OK, '')
+    assert [json.loads(line)['full_name'] for line in out.splitlines()] == names
+    assert '\x1b' not in out and '\x07' not in out
+
+
+# --- Table: control characters shown, columns aligned ----------------------------------------------------------
+
+HOSTILE = ['\x1b]0;retitled\x07Eve', 'Mallory\x1b[2J', 'Bob\rAlice  100', 'Trudy\nforged row',
+           '\u202eevil', 'back\\slash', 'del\x7f', 'c1\x9b31m']
+
+
+def test_the_table_shows_control_characters_escaped(capsys):
+    with served(members_page(HOSTILE)) as server:
+        code, out, err = run(capsys, server, '--format', 'table')
+    assert (code, err) == (EXIT_OK, '')
+    for character in '\x1b\x07\r\x7f\x9b\u202e':
+        assert character not in out
+    lines = out.splitlines()
+    assert len(lines) == 2 + len(HOSTILE)  # no row forged by a line break
+    for shown in ('\\x1b]0;retitled\\x07Eve', 'Mallory\\x1b[2J', 'Bob\\rAlice  100', 'Trudy\\nforged row',
+                  '\\u202eevil', 'back\\\\slash', 'del\\x7f', 'c1\\x9b31m'):
+        assert shown in out
+
+
+def test_visible():
+    assert visible('plain Zo\xeb \u5c71') == 'plain Zo\xeb \u5c71'
+    assert visible('a\tb\x00\u2028') == 'a\\tb\\x00\\u2028'
+
+
+def test_the_table_aligns_wide_and_combining_characters():
+    names = ['\u5c71\u7530\u592a\u90ce',      # four wide characters: 8 columns
+             'Zoe\u0301 Mu\u0308ller',         # combining marks take none: 10 columns
+             'x\u200by',                       # a zero-width space, shown escaped
+             'plain']
+    records = [{'id': str(number), 'name': name, 'tier': 'T'} for number, name in enumerate(names)]
+    stream = io.StringIO()
+    write_records(records, ['id', 'name', 'tier'], 'table', ConsoleWriter(stream))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == 'id  name        tier' and lines[1] == '--  ----------  ----'
+    for line in lines[2:]:
+        assert line.endswith('  T') and display_width(line) == display_width(lines[0]) - 3
+
+
+# --- -o FILE: whole or not at all ---------------------------------------------------------------------------------
+
+
+def test_output_file_is_written_whole_and_private(capsys, tmpdir):
+    path = str(tmpdir.join('members.csv'))
+    with served(members_page(['Ann', '=bad'], total=4, next_cursor='c2'), members_page(['Cy', 'Di'], total=4)) as s:
+        code, out, err = run(capsys, s, '-o', path)
+    assert (code, out, err) == (EXIT_OK, '', '')
+    with io.open(path, encoding='utf-8', newline='') as written:
+        rows = parse_csv(written.read())
+    assert rows == [['id', 'full_name'], ['1', 'Ann'], ['2', "'=bad"], ['3', 'Cy'], ['4', 'Di']]  # csv by its name
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # names, emails, addresses: for its owner only
+    assert os.listdir(str(tmpdir)) == ['members.csv']
+
+
+def test_a_failed_export_leaves_the_previous_file_and_no_temporary_file(capsys, tmpdir):
+    path = tmpdir.join('members.jsonl')
+    path.write('the previous export\n')
+    with served(members_page(['Ann', 'Bo'], total=4, next_cursor='c2'), (502, HTML, b'<html>Bad gateway</html>')) as s:
+        code, out, err = run(capsys, s, '-o', str(path))
+    assert code == EXIT_SERVER and out == '' and err.count('\n') == 1
+    assert 'written' not in err  # nothing was: the file is as it was
+    assert path.read() == 'the previous export\n'
+    assert os.listdir(str(tmpdir)) == ['members.jsonl']
+
+
+def test_an_export_that_fails_before_any_page_creates_no_file(capsys, tmpdir):
+    path = tmpdir.join('new.csv')
+    with served((502, HTML, b'<html>Bad gateway</html>')) as server:
+        code, _, _ = run(capsys, server, '-o', str(path))
+    assert code == EXIT_SERVER and os.listdir(str(tmpdir)) == []
+
+
+@pytest.mark.parametrize('where', ['missing-directory/members.csv', '.'])
+def test_an_output_that_cannot_be_created_is_one_line_and_exit_9(capsys, tmpdir, where):
+    with served(members_page(['Ann'])) as server:
+        code, out, err = run(capsys, server, '-o', str(tmpdir.join(where)))
+    assert code == EXIT_OUTPUT and out == ''
+    assert err.startswith('patreon: error: cannot write ') and err.count('\n') == 1
+
+
+def test_a_write_error_on_the_output_file_is_output_failed(tmpdir):
+    output = OutputFile(str(tmpdir.join('full.csv')))
+
+    class Full(object):
+        def write(self, text):
+            raise IOError(errno.ENOSPC, 'No space left on device')
+    output._file, real = Full(), output._file
+    output.stream._stream = output._file
+    with pytest.raises(OutputFailed) as caught:
+        ConsoleWriter(output.stream).line('id')
+    assert 'No space left on device' in str(caught.value) and caught.value.exit_status == EXIT_OUTPUT
+    output._file = real
+    output.discard()
+    assert os.listdir(str(tmpdir)) == []
+
+
+# --- Standard output: no header before the first page, and a count when cut short ------------------------------
+
+
+def test_a_listing_failing_on_its_first_page_writes_no_header(capsys):
+    with served((502, HTML, b'<html>Bad gateway</html>')) as server:
+        code, out, err = run(capsys, server, '--format', 'csv')
+    assert code == EXIT_SERVER and out == ''
+
+
+def test_a_listing_failing_after_some_rows_says_how_many_of_how_many(capsys):
+    with served(members_page(['Ann', 'Bo'], total=5, next_cursor='c2'), (502, HTML, b'<html>Bad</html>')) as s:
+        code, out, err = run(capsys, s, '--format', 'csv')
+    assert code == EXIT_SERVER
+    assert parse_csv(out) == [['id', 'full_name'], ['1', 'Ann'], ['2', 'Bo']]
+    assert err.startswith('patreon: error: ') and err.count('\n') == 1
+    assert err.rstrip('\n').endswith('; 2 of 5 members were written')
+
+
+def test_an_empty_listing_still_has_its_header(capsys):
+    with served(members_page([])) as server:
+        code, out, err = run(capsys, server, '--format', 'csv')
+    assert (code, out, err) == (EXIT_OK, 'id,full_name\n', '')
+
+
+def test_usage_errors_create_no_file(capsys, tmpdir):
+    with served(members_page(['Ann'])) as server:
+        code, _, _ = run(capsys, server, '-o', str(tmpdir.join('x.csv')), '--fields', 'no_such_field')
+    assert code == EXIT_USAGE and os.listdir(str(tmpdir)) == []
+
+
+# --- A reader that goes away (`| head`) ---------------------------------------------------------------------------
+
+
+def test_a_listing_piped_to_a_reader_that_goes_away_ends_quietly(tmpdir):
+    # More than a pipe holds, so that the command is still writing when the reader closes its end.
+    with Sandbox(members=1500, seed=2) as sandbox:
+        environ = dict(os.environ, PATREON_ACCESS_TOKEN=sandbox.creator_token)
+        process = subprocess.Popen([sys.executable, '-m', 'patreon', '--base-url', sandbox.url, 'members',
+                                    sandbox.campaign_id, '--format', 'jsonl', '--no-progress'], cwd=str(tmpdir),
+                                   env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = process.stdout.readline()
+        process.stdout.close()  # what `head -1` does once it has its line
+        err = process.stderr.read()
+        process.stderr.close()
+        assert process.wait() == EXIT_OK
+    assert json.loads(first.decode('utf-8'))['id'] and err == b''
+
+
+class ClosedPipe(object):
+    encoding = 'utf-8'
+
+    def write(self, text):
+        raise IOError(errno.EPIPE, 'Broken pipe')
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        raise io.UnsupportedOperation('fileno')
+
+
+@pytest.mark.parametrize('args', [['--help'], ['--version'], ['members', '--help']])
+def test_help_and_version_to_a_closed_pipe_end_quietly(capsys, monkeypatch, args):
+    monkeypatch.setattr(sys, 'stdout', ClosedPipe())
+    assert main(args, environ={}) == EXIT_OK
+    assert capsys.readouterr()[1] == ''
+
+
+def test_what_patreon_says_reaches_stderr_with_control_characters_escaped(capsys):
+    body = json.dumps({'errors': [{'status': '400', 'code_name': 'ParameterInvalid',
+                                   'detail': 'bad\x1b[2J\x1b]0;title\x07\nsecond line'}]}).encode('utf-8')
+    with served((400, JSON_API, body)) as server:
+        code, out, err = run(capsys, server)
+    assert code == 1 and out == '' and err.count('\n') == 1
+    assert '\x1b' not in err and '\x07' not in err and 'bad\\x1b[2J\\x1b]0;title\\x07\\nsecond line' in err
+
+
+def test_a_total_that_is_no_number_is_shown_as_unknown(capsys):
+    status, headers, body = members_page(['Ann'], total='\x1b[2J')
+    with served((status, headers, body)) as server:
+        code, out, err = run(capsys, server, '--progress')
+    assert code == EXIT_OK and err == 'members: 1 of ?\n'
+
+
+def test_ctrl_c_during_an_export_to_a_file_leaves_nothing(capsys, tmpdir, monkeypatch):
+    from patreon.cli import api_commands
+
+    def interrupted(context):
+        context.stdout.line('{"id": "1"}')
+        raise KeyboardInterrupt
+    monkeypatch.setattr(api_commands, 'command_identity', interrupted)
+    code = main(['--token=' + TOKEN, 'identity', '-o', str(tmpdir.join('me.jsonl'))], environ={})
+    assert (code, capsys.readouterr()[1]) == (130, 'patreon: interrupted\n')
+    assert os.listdir(str(tmpdir)) == []
+
+
+def test_dash_is_standard_output(capsys, tmpdir, monkeypatch):
+    monkeypatch.chdir(str(tmpdir))
+    with served(members_page(['Ann'])) as server:
+        code, out, err = run(capsys, server, '-o', '-', '--format', 'csv')
+    assert (code, out, err) == (EXIT_OK, 'id,full_name\n1,Ann\n', '')
+    assert os.listdir(str(tmpdir)) == []
+
+
+def test_a_field_or_include_given_twice_is_one_column(capsys):
+    with served(members_page(['Ann'])) as server:
+        code, out, err = run(capsys, server, '--format', 'csv', '--fields', 'full_name,full_name,id')
+    assert (code, out, err) == (EXIT_OK, 'id,full_name\n1,Ann\n', '')

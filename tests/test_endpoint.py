@@ -1,0 +1,220 @@
+"""patreon.endpoint: where clients left at the default base_url send, and when the real Patreon is refused.
+
+Also the decision on tests written for 0.5.1 that patch requests.get/requests.post: the patch is not honoured (this
+client sends through a session), and a request that would pass it by to reach the real Patreon is refused with
+PatchedRequestsIgnored before anything is sent. Representative specs in 0.5.1's style show both, and the two ways
+forward: responses, and the sandbox.
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import functools
+import threading
+
+import pytest
+import requests
+import responses
+
+import patreon
+from patreon import endpoint
+from patreon.exceptions import (InvalidArgument, PatchedRequestsIgnored, PatreonError, RealPatreonBlocked,
+                                Unauthorized)
+from patreon.sandbox import Sandbox
+from patreon.utils import user_agent_string
+
+from helpers import ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL, load_fixture
+
+try:
+    from unittest import mock
+except ImportError:  # Python 2.7: the backport
+    import mock
+
+IDENTITY_URL = API_URL + 'identity'
+IDENTITY = 'identity_with_memberships.json'
+
+
+@pytest.fixture(scope='module')
+def sandbox():
+    with Sandbox(members=5, seed=4) as sb:
+        yield sb
+
+
+def test_without_an_override_clients_send_to_patreon():
+    assert endpoint.default_base_url() == 'https://www.patreon.com'
+    assert patreon.API(ACCESS_TOKEN).transport.base_url == 'https://www.patreon.com'
+    assert patreon.OAuth(CLIENT_ID, CLIENT_SECRET).get_authorization_url('https://app.example/cb').startswith(
+        'https://www.patreon.com/oauth2/authorize?')
+
+
+def test_clients_left_at_the_default_follow_the_override_even_when_created_before_it(sandbox):
+    early_api = patreon.API(sandbox.creator_token)  # e.g. created when the app's module was imported
+    early_oauth = patreon.OAuth(sandbox.client_id, sandbox.client_secret)
+    with endpoint.override_default_base_url(sandbox.url + '/'):
+        late_api = patreon.API(sandbox.creator_token)
+        for api in (early_api, late_api):
+            assert api.get_identity().data().id() == sandbox.creator_user_id
+        assert early_oauth.get_authorization_url(sandbox.redirect_uri).startswith(sandbox.url + '/oauth2/authorize?')
+        tokens = early_oauth.refresh_token(sandbox.creator_refresh_token)
+        assert 'access_token' in tokens
+    assert early_api.transport.base_url == late_api.transport.base_url == 'https://www.patreon.com'
+
+
+def test_a_client_given_base_url_keeps_it(sandbox):
+    with Sandbox(members=1, seed=1) as other:
+        api = patreon.API(other.creator_token, base_url=other.url)
+        with endpoint.override_default_base_url(sandbox.url):
+            assert api.transport.base_url == other.url
+            assert api.get_identity().data().id() == other.creator_user_id
+
+
+def test_setting_base_url_pins_it():
+    transport = patreon.API(ACCESS_TOKEN).transport
+    transport.base_url = 'http://127.0.0.1:9/'
+    with endpoint.override_default_base_url('http://127.0.0.1:8'):
+        assert transport.base_url == 'http://127.0.0.1:9'
+
+
+@responses.activate
+@pytest.mark.parametrize('url', ['https://www.patreon.com', 'https://www.patreon.com/', 'https://patreon.com',
+                                 'http://api.patreon.com', 'https://WWW.PATREON.COM.'])
+def test_while_an_override_is_active_the_real_patreon_is_refused_before_anything_is_sent(url):
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
+    with endpoint.override_default_base_url('http://127.0.0.1:9') as override:
+        with pytest.raises(RealPatreonBlocked) as caught:
+            patreon.API(ACCESS_TOKEN, base_url=url).get_identity()
+        with pytest.raises(RealPatreonBlocked):
+            patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=url).get_tokens('code', 'https://app.example/cb')
+    assert len(responses.calls) == 0
+    assert len(override.refused) == 2 and override.refused[0] == str(caught.value)
+    message = str(caught.value)
+    assert 'http://127.0.0.1:9' in message and 'real Patreon' in message
+    assert ACCESS_TOKEN not in message and CLIENT_SECRET not in message
+    # Loud: not a requests error that an app's "Patreon is unreachable" branch would swallow.
+    assert isinstance(caught.value, (PatreonError, RuntimeError))
+    assert not isinstance(caught.value, requests.RequestException)
+
+
+@responses.activate
+def test_hosts_that_only_look_like_patreon_are_not_refused():
+    for url in ('https://notpatreon.com', 'https://patreon.com.example'):
+        responses.add(responses.GET, url + '/api/oauth2/v2/identity', json=load_fixture(IDENTITY))
+        with endpoint.override_default_base_url('http://127.0.0.1:9'):
+            assert patreon.API(ACCESS_TOKEN, base_url=url).get_identity().data().id()
+    assert endpoint.is_patreon('https://www.patreon.com/x')
+    assert not endpoint.is_patreon('not a url at all') and not endpoint.is_patreon('http://[::1')  # unparsable
+
+
+@responses.activate
+def test_an_override_that_does_not_block_lets_patreon_through():
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
+    with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=False) as override:
+        assert patreon.API(ACCESS_TOKEN, base_url='https://www.patreon.com').get_identity().data().id()
+    assert override.refused == []
+    assert repr(override) == '<patreon.endpoint.Override url=http://127.0.0.1:9 block_patreon=False>'
+
+
+def test_overrides_nest_and_hold_for_every_thread():
+    seen = []
+    with endpoint.override_default_base_url('http://127.0.0.1:1'):
+        with endpoint.override_default_base_url('http://127.0.0.1:2'):
+            thread = threading.Thread(target=lambda: seen.append(patreon.API(ACCESS_TOKEN).transport.base_url))
+            thread.start()
+            thread.join()
+        seen.append(endpoint.default_base_url())
+    seen.append(endpoint.default_base_url())
+    assert seen == ['http://127.0.0.1:2', 'http://127.0.0.1:1', 'https://www.patreon.com']
+
+
+def test_an_override_ends_even_when_its_block_raises():
+    with pytest.raises(KeyError):
+        with endpoint.override_default_base_url('http://127.0.0.1:1'):
+            raise KeyError('boom')
+    assert endpoint.default_base_url() == 'https://www.patreon.com'
+
+
+@pytest.mark.parametrize('url', [None, 7, '', '127.0.0.1:9', 'ftp://127.0.0.1', 'http://'])
+def test_an_override_must_be_an_http_url(url):
+    with pytest.raises(InvalidArgument):
+        with endpoint.override_default_base_url(url):
+            pass  # pragma: no cover - never entered
+    assert endpoint.default_base_url() == 'https://www.patreon.com'
+
+
+# --- Tests written for 0.5.1: a mock in place of requests.get / requests.post ----------------------------------------
+
+def get_identity_spec_of_0_5_1():
+    """A spec as 0.5.1's own (and its users') were written: requests.get patched, the call asserted."""
+    with mock.patch('requests.get') as get:
+        get.return_value.json.return_value = load_fixture(IDENTITY)
+        user = patreon.API(ACCESS_TOKEN).get_identity().data()
+        get.assert_called_once_with(IDENTITY_URL, headers={'Authorization': 'Bearer ' + ACCESS_TOKEN,
+                                                           'User-Agent': user_agent_string()})
+        return user
+
+
+def get_tokens_spec_of_0_5_1():
+    with mock.patch('requests.post') as post:
+        post.return_value.json.return_value = {'access_token': 'a', 'refresh_token': 'r'}
+        return patreon.OAuth(CLIENT_ID, CLIENT_SECRET).get_tokens('code', 'https://app.example/cb')
+
+
+@responses.activate
+@pytest.mark.parametrize('spec', [get_identity_spec_of_0_5_1, get_tokens_spec_of_0_5_1])
+def test_a_spec_of_0_5_1_that_patches_requests_fails_loudly_instead_of_reaching_patreon(spec):
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
+    responses.add(responses.POST, TOKEN_URL, json={'access_token': 'a', 'refresh_token': 'r'})
+    with pytest.raises(PatchedRequestsIgnored) as caught:
+        spec()
+    assert len(responses.calls) == 0  # nothing left the process: the request was refused, not sent
+    assert isinstance(caught.value, RealPatreonBlocked)
+    message = str(caught.value)
+    assert 'responses' in message and 'sandbox' in message and 'requests.Session' in message
+    assert ACCESS_TOKEN not in message and CLIENT_SECRET not in message
+
+
+@responses.activate
+def test_an_autospecced_mock_and_a_mock_of_post_alone_are_seen_too():
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
+    with mock.patch('requests.get', autospec=True):
+        with pytest.raises(PatchedRequestsIgnored):
+            patreon.API(ACCESS_TOKEN).get_identity()
+    with mock.patch.object(requests, 'post'):
+        with pytest.raises(PatchedRequestsIgnored) as caught:
+            patreon.API(ACCESS_TOKEN).get_identity()
+    assert 'requests.post' in str(caught.value)
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_function_wrapping_requests_get_is_not_a_mock():
+    # Some applications wrap requests.get (a default timeout): that is no test, and the client works as ever.
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
+    with mock.patch.object(requests, 'get', functools.partial(requests.get, timeout=5)):
+        assert patreon.API(ACCESS_TOKEN).get_identity().data().id()
+    assert len(responses.calls) == 1
+
+
+def test_a_mock_of_requests_get_does_not_stop_a_client_of_the_sandbox(sandbox):
+    # A test that patches requests.get for some other library may still drive the sandbox: nothing reaches Patreon.
+    with mock.patch('requests.get'):
+        api = patreon.API(sandbox.creator_token, base_url=sandbox.url)
+        assert api.get_identity().data().id() == sandbox.creator_user_id
+
+
+@responses.activate
+def test_the_first_way_forward_responses_intercepts_what_the_client_sends():
+    # What a 0.5.1 spec becomes: the same assertions, made on the request that responses intercepted.
+    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
+    user = patreon.API(ACCESS_TOKEN).get_identity().data()
+    assert user.id() == load_fixture(IDENTITY)['data']['id']
+    request = responses.calls[0].request
+    assert request.url == IDENTITY_URL
+    assert request.headers['Authorization'] == 'Bearer ' + ACCESS_TOKEN
+    assert request.headers['User-Agent'] == user_agent_string()
+
+
+def test_the_second_way_forward_the_sandbox_answers_as_patreon_does(sandbox):
+    with endpoint.override_default_base_url(sandbox.url):
+        user = patreon.API(sandbox.creator_token).get_identity().data()
+        assert user.id() == sandbox.creator_user_id
+        with pytest.raises(Unauthorized):
+            patreon.API('not-a-token', raise_errors=True).get_identity()

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+"""patreon.scopes: the constants, what a call needs, and 401/403 messages naming the scopes a token lacks."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import pickle
+
+import pytest
+import responses
+from six.moves.urllib.parse import parse_qs, urlsplit
+
+import patreon
+from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL, http_fixture,  # noqa: F401
+                     load_fixture, refreshing_api)
+from patreon import scopes
+from patreon.exceptions import Forbidden, InvalidArgument, Unauthorized
+from patreon.responses import ErrorDocument
+from patreon.sandbox import ALL_SCOPES, Sandbox
+
+ERROR_401 = {'errors': [{'code': 1, 'code_name': 'Unauthorized', 'detail': 'The server could not verify.',
+                         'id': 'e1', 'status': '401', 'title': 'Unauthorized'}]}
+
+
+@pytest.fixture(scope='module')
+def sb():
+    with Sandbox(members=20, seed=9) as sandbox:
+        yield sandbox
+
+
+def test_every_scope_has_its_constant_and_all_lists_them_in_patreons_order():
+    assert (scopes.IDENTITY, scopes.IDENTITY_EMAIL, scopes.IDENTITY_MEMBERSHIPS) == (
+        'identity', 'identity[email]', 'identity.memberships')
+    assert (scopes.CAMPAIGNS, scopes.CAMPAIGNS_MEMBERS, scopes.CAMPAIGNS_MEMBERS_EMAIL,
+            scopes.CAMPAIGNS_MEMBERS_ADDRESS, scopes.CAMPAIGNS_POSTS) == (
+        'campaigns', 'campaigns.members', 'campaigns.members[email]', 'campaigns.members.address', 'campaigns.posts')
+    assert (scopes.CAMPAIGNS_WEBHOOK, scopes.CAMPAIGNS_LIVES, scopes.CAMPAIGNS_LIVES_WRITE) == (
+        'w:campaigns.webhook', 'campaigns.lives', 'w:campaigns.lives')
+    assert scopes.ALL == ALL_SCOPES  # the sandbox grants exactly Patreon's scopes
+    assert len(set(scopes.ALL)) == 11
+
+
+@pytest.mark.parametrize('method, path, includes, fields, expected', [
+    ('GET', 'campaigns/7/members', None, {'user': ['email']}, {'campaigns.members', 'campaigns.members[email]'}),
+    ('GET', 'campaigns/7/members', ['address'], None, {'campaigns.members', 'campaigns.members.address'}),
+    ('GET', 'members/abc-1', 'user,campaign', {'member': 'full_name,email'},
+     {'campaigns.members', 'campaigns.members[email]', 'campaigns'}),
+    ('GET', 'identity', None, {'user': ['email']}, {'identity', 'identity[email]'}),
+    ('GET', 'identity', ['memberships.campaign'], None, {'identity', 'identity.memberships', 'campaigns'}),
+    ('GET', 'campaigns', ['tiers', 'creator'], {'campaign': ['name']}, {'campaigns'}),
+    ('GET', 'campaigns/7/posts', None, None, {'campaigns.posts'}),
+    ('DELETE', 'webhooks/4', None, None, {'w:campaigns.webhook'}),
+    ('POST', 'lives', None, None, {'w:campaigns.lives'}),
+    ('patch', 'lives/12', None, None, {'w:campaigns.lives'}),
+    ('GET', 'lives/12', None, None, {'campaigns.lives'}),
+    ('GET', '/api/oauth2/v2/campaigns/7/members?fields%5Bmember%5D=email&include=address&page%5Bcount%5D=10', None,
+     None, {'campaigns.members', 'campaigns.members[email]', 'campaigns.members.address'}),
+])
+def test_required_scopes(method, path, includes, fields, expected):
+    assert scopes.required_scopes(method, path, includes=includes, fields=fields) == expected
+
+
+@pytest.mark.parametrize('method, path, kwargs', [
+    ('GET', 'lives', {}),  # no list route is known
+    ('DELETE', 'campaigns/7', {}),
+    ('GET', 'nothing/here', {}),
+    (None, 'identity', {}),
+    ('GET', 7, {}),
+    ('GET', 'identity', {'fields': ['email']}),
+    ('GET', 'identity', {'includes': [None]}),
+])
+def test_required_scopes_refuses_what_is_no_call(method, path, kwargs):
+    with pytest.raises(InvalidArgument):
+        scopes.required_scopes(method, path, **kwargs)
+
+
+def test_a_401_names_the_scopes_the_token_lacks_when_they_are_known(http):
+    for _ in range(3):
+        http.add(responses.GET, API_URL + 'campaigns/7/members', json=ERROR_401, status=401)
+    granted = load_fixture('token_response.json')['scope']  # identity identity[email] campaigns campaigns.members
+
+    with pytest.raises(Unauthorized) as raised:
+        patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=granted).get_campaigns_by_id_members(
+            7, 10, includes=['address'], fields={'member': ['email']})
+    document = patreon.API(ACCESS_TOKEN, scopes=granted).get_campaigns_by_id_members(
+        7, 10, includes=['address'], fields={'member': ['email']})
+    with pytest.raises(Unauthorized) as unknown:
+        patreon.API(ACCESS_TOKEN, raise_errors=True).get_campaigns_by_id_members(7, 10, fields={'member': ['email']})
+
+    message = str(raised.value)
+    assert message.startswith('401 Unauthorized: The server could not verify.')
+    assert 'lacks campaigns.members.address, campaigns.members[email]' in message
+    assert isinstance(document, ErrorDocument) and str(document.error) == message
+    assert 'lacks' not in str(unknown.value)  # scopes not known: nothing guessed
+    assert str(pickle.loads(pickle.dumps(raised.value))) == message
+
+
+def test_a_401_says_nothing_of_scopes_when_the_token_has_them_all(http):
+    http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
+    with pytest.raises(Unauthorized) as raised:
+        patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=scopes.ALL).get_identity()
+    assert 'scope' not in str(raised.value)
+
+
+def test_a_403_names_them_too_and_other_errors_never(http):
+    http.add(responses.POST, API_URL + 'lives', status=403, json={'errors': [{'status': '403', 'title': 'Forbidden'}]})
+    http.add(responses.GET, API_URL + 'lives/3', status=404, json={'errors': [{'status': '404', 'title': 'Not Found'}]})
+    api = patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=[scopes.CAMPAIGNS_LIVES])
+
+    with pytest.raises(Forbidden) as forbidden:
+        api.create_live()
+    with pytest.raises(patreon.exceptions.NotFound) as missing:
+        patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=[]).get_lives_by_id(3)
+
+    assert str(forbidden.value).endswith('the call needs the scope w:campaigns.lives, and the access token lacks '
+                                         'w:campaigns.lives')
+    assert 'scope' not in str(missing.value)
+
+
+def test_scopes_are_kept_as_a_frozenset_and_bad_ones_refused():
+    api = patreon.API(ACCESS_TOKEN, scopes='identity  campaigns\n')
+    assert api.scopes == frozenset(['identity', 'campaigns'])
+    api.scopes = None
+    assert api.scopes is None
+    assert patreon.API(ACCESS_TOKEN).scopes is None
+    for bad in (7, [None], {'identity': True}):
+        with pytest.raises(InvalidArgument):
+            patreon.API(ACCESS_TOKEN, scopes=bad)
+
+
+def test_the_sandbox_401_for_a_missing_scope_names_it(sb):
+    tokens = sb.issue_tokens(scopes=[scopes.IDENTITY, scopes.CAMPAIGNS])
+    api = patreon.API(tokens['access_token'], base_url=sb.url, raise_errors=True, scopes=tokens['scope'])
+
+    with pytest.raises(Unauthorized) as raised:
+        api.get_campaigns_by_id_members(sb.campaign_id, 10, fields={'user': ['email']}, includes=['user'])
+
+    assert str(raised.value).endswith('; the call needs the scopes campaigns.members, campaigns.members[email], '
+                                      'and the access token lacks campaigns.members, campaigns.members[email]')
+
+
+def test_a_refresh_answer_tells_the_scopes(sb):
+    api, tokens, stored = refreshing_api(sb, scopes=[scopes.IDENTITY, scopes.CAMPAIGNS_POSTS])
+    api.raise_errors = True
+    api.scopes = scopes.ALL  # what the application believed, before the refresh told otherwise
+
+    assert api.get_identity().data().id() == sb.creator_user_id  # the expired token is refreshed
+    with pytest.raises(Unauthorized) as raised:
+        api.get_campaigns(10)
+
+    assert api.scopes == frozenset([scopes.IDENTITY, scopes.CAMPAIGNS_POSTS])
+    assert 'the access token lacks campaigns' in str(raised.value)
+
+
+def test_authorization_urls_take_the_constants():
+    oauth = patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
+    url = oauth.get_authorization_url('https://example.org/cb', scopes=[scopes.IDENTITY, scopes.CAMPAIGNS_LIVES_WRITE],
+                                      state='s1')
+    every = oauth.get_authorization_url('https://example.org/cb', scopes=scopes.ALL)
+
+    assert parse_qs(urlsplit(url).query)['scope'] == ['identity w:campaigns.lives']
+    assert parse_qs(urlsplit(every).query)['scope'] == [' '.join(scopes.ALL)]
+
+
+def test_a_refresh_answer_with_unreadable_scopes_leaves_them_unknown(http):
+    http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
+    http.add(responses.POST, TOKEN_URL, json={'access_token': 'at_new_0123456789', 'refresh_token': 'rt_new_0123456',
+                                              'scope': 'identity \ud800'})
+    http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
+    api = patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=scopes.ALL, refresh_token='rt_old_0123456789',
+                      oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET))
+
+    with pytest.raises(Unauthorized) as raised:
+        api.get_identity()
+
+    assert api.scopes is None and 'the call needs' not in str(raised.value)
