@@ -8,6 +8,7 @@ Patreon may add names after this release. In strict mode it is an :class:`~patre
 """
 from __future__ import unicode_literals
 
+import importlib
 import sys
 import warnings
 
@@ -39,13 +40,24 @@ def check_names(include, field_lists, strict=False):
             _report('fields names the resource type {}, which patreon.schemas does not know; known types: {}'.format(
                 _quoted(resource_type), ', '.join(sorted(schemas.SCHEMA_MODULE_NAMES))), strict)
             continue
-        known = _known_fields(resource_type)
+        try:
+            known = _known_fields(resource_type)
+        except ImportError:  # pragma: no cover - Python 2, package found through a relative path, cwd changed since
+            if strict:
+                raise UnknownFieldError('the names of {} cannot be checked: patreon.schemas cannot be imported '
+                                        'from here'.format(resource_type))
+            continue  # the warning is advice: a name that cannot be checked is sent as given
         for name in _split(names, ','):
             if name not in known:
                 _report('fields[{}] names {}, which is not a field of {} known to patreon.schemas; known: {}'.format(
                     resource_type, _quoted(name), resource_type, ', '.join(sorted(known))), strict)
     if include is not None:
-        relationships = _known_relationships()
+        try:
+            relationships = _known_relationships()
+        except ImportError:  # pragma: no cover - as above
+            if strict:
+                raise UnknownFieldError('includes cannot be checked: patreon.schemas cannot be imported from here')
+            return
         for path in _split(include, ','):
             for name in path.split('.'):
                 if name not in relationships:
@@ -61,7 +73,7 @@ def _split(joined, separator):
 def _known_fields(resource_type):
     known = _fields_of_type.get(resource_type)
     if known is None:
-        module = schemas.schema_for_type(resource_type)
+        module = _schema(resource_type)
         # A sparse fieldset may name relationships as well as attributes.
         known = frozenset(_names(module.Attributes) + _names(module.Relationships))
         _fields_of_type[resource_type] = known
@@ -72,9 +84,25 @@ def _known_relationships():
     if not _relationships:
         names = set()
         for resource_type in schemas.SCHEMA_MODULE_NAMES:
-            names.update(_names(schemas.schema_for_type(resource_type).Relationships))
+            names.update(_names(_schema(resource_type).Relationships))
         _relationships.append(frozenset(names))
     return _relationships[0]
+
+
+def _schema(resource_type):
+    # Imported here rather than through schemas.schema_for_type, whose cache of modules is for its callers: only
+    # the names are kept here.
+    name = '{}.{}'.format(schemas.__name__, schemas.SCHEMA_MODULE_NAMES[resource_type])
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - Python 2, the package found through a relative path
+        # Python 2 remembers a failed look-up in a relative directory (made from another working directory) and
+        # fails every later one: forget it, and try once more from here.
+        for entry in getattr(schemas, '__path__', []):
+            sys.path_importer_cache.pop(entry, None)
+        if sys.modules.get(name, False) is None:
+            del sys.modules[name]
+        return importlib.import_module(name)
 
 
 def _names(cls):
