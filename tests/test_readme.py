@@ -102,6 +102,10 @@ assert log_in_as(check['patron_user_id']) == (200, 'Thank you for your support, 
 status, text = log_in_as(check['creator_user_id'])
 assert status == 200 and text.startswith('Welcome home'), (status, text)
 assert app.test_client().get('/patrons').status_code == 302  # nobody logged in: sent to log in
+GOLD_TIER_ID = check['gate_tier_id']  # the page for this tier and dearer ones
+for user_id in (check['gate_user_id'], check['dearer_user_id']):
+    assert log_in_as(user_id)[0] == 200, user_id
+assert log_in_as(check['cheaper_user_id']) == (403, 'Become a patron to see this page.')
 print('login checked')
 '''
 
@@ -182,8 +186,14 @@ def check_values(sandbox):
 
     api = patreon.API(sandbox.creator_token, base_url=sandbox.url, raise_errors=True)
     patron = api.get_members_by_id(patron_member_id(api, sandbox), fields={'member': ['full_name']}).data()
+    roles = dict((user['role'], user) for user in sandbox.login_users())
     return {'patron_user_id': sandbox.patron_user_id, 'creator_user_id': sandbox.creator_user_id,
-            'patron_name': patron.attribute('full_name')}
+            'patron_name': patron.attribute('full_name'),
+            # the gate on the middle tier: a dearer tier opens it, a cheaper one does not
+            'gate_tier_id': roles['patron of Patron']['tier_id'],
+            'gate_user_id': roles['patron of Patron']['user_id'],
+            'dearer_user_id': roles['patron of Producer']['user_id'],
+            'cheaper_user_id': roles['patron of Supporter']['user_id']}
 
 
 def patron_member_id(api, sandbox):
