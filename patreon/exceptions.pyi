@@ -97,7 +97,7 @@ def error_class_for_status(status_code: int, invalid_body: bool = False) -> type
 
 # A method of patreon 0.5.0 (API v1): the message names the API v2 method to use and the README's section.
 class V1MethodRemoved(PatreonError, AttributeError):
-    name: str | None  # type: ignore[assignment]
+    name: str | None
     replacement: str | None
     def __init__(self, message: str, name: str | None = None, replacement: str | None = None) -> None: ...
 
