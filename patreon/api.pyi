@@ -9,7 +9,9 @@ import requests
 from ._typing import Fields, Includes, JSONObject, Timeout
 from .jsonapi.parser import JSONAPIParser, JSONAPIResource
 from .oauth import OAuth
+from .pacing import Pacer, RequestBudget
 from .responses import ErrorDocument
+from .tokens import TokenStore
 from .transport import Transport
 
 _P = ParamSpec('_P')
@@ -34,7 +36,7 @@ class API:
     transport: Transport
     def __init__(
         self,
-        access_token: str,
+        access_token: str | None,
         session: requests.Session | None = None,
         timeout: Timeout = 30.0,
         base_url: str = 'https://www.patreon.com',
@@ -45,7 +47,15 @@ class API:
         refresh_token: str | None = None,
         on_token_refresh: Callable[[JSONObject], object] | None = None,
         total_timeout: float = 120.0,
+        expires_at: float | None = None,
+        refresh_margin: float = 1209600,
+        token_store: TokenStore | None = None,
+        rate_limit: tuple[int, float] | Pacer | None = (100, 2.0),
+        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
     ) -> None: ...
+    expires_at: float | None
+    @property
+    def token_store(self) -> TokenStore | None: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...
     def close(self) -> None: ...

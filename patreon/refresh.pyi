@@ -1,24 +1,35 @@
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from ._typing import JSONObject
 from .exceptions import PatreonError
+from .tokens import TokenStore
 
 logger: logging.Logger
+
+DEFAULT_REFRESH_MARGIN: Final[int]
 
 class TokenRefresh:
     access_token: str
     refresh_token: str | None
     oauth_client: Any
     on_token_refresh: Callable[[JSONObject], object] | None
+    expires_at: float | None
+    refresh_margin: float
+    token_store: TokenStore | None
+    clock: Callable[[], float]
     def __init__(
         self,
-        access_token: str,
+        access_token: str | None,
         refresh_token: str | None = None,
         oauth_client: Any = None,
         on_token_refresh: Callable[[JSONObject], object] | None = None,
+        expires_at: float | None = None,
+        refresh_margin: float = 1209600,
+        token_store: TokenStore | None = None,
     ) -> None: ...
+    def before_call(self) -> None: ...
     @property
     def undelivered(self) -> bool: ...
     def wants_answer(self, token: str | None) -> bool: ...

@@ -1,0 +1,43 @@
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Final
+
+logger: logging.Logger
+
+DEFAULT_RATE_LIMIT: Final[tuple[int, float]]
+DEFAULT_MAX_4XX: Final[int]
+BUDGET_WINDOW: Final[float]
+
+class Pacer:
+    requests: int
+    seconds: float
+    def __init__(
+        self,
+        requests: int,
+        seconds: float,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None: ...
+    def slot(self) -> AbstractContextManager[None]: ...
+    def acquire(self) -> None: ...
+    def release(self) -> None: ...
+
+class RequestBudget:
+    limit: int
+    log: FourxxLog
+    def __init__(
+        self, limit: int, window: float = 600.0, log: FourxxLog | None = None, clock: Callable[[], float] | None = None
+    ) -> None: ...
+    def check(self) -> None: ...
+    def record(self, status_code: int) -> None: ...
+
+class FourxxLog:
+    window: float
+    def __init__(self, window: float = 600.0, clock: Callable[[], float] | None = None) -> None: ...
+    def add(self) -> None: ...
+    def wait_below(self, limit: int) -> float: ...
+
+def checked_rate(rate: object) -> tuple[int, float]: ...
+def shared_pacer(base_url: str, owner: str | bytes, rate: tuple[int, float]) -> Pacer: ...
+def shared_budget(base_url: str, limit: int) -> RequestBudget: ...
