@@ -7,10 +7,12 @@ the same expired token when they call, so each meets a 401.
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import copy
+import io
 import json
 import logging
 import os
 import pickle
+import re
 import shutil
 import stat
 import subprocess
@@ -232,3 +234,63 @@ def test_no_store_puts_a_token_in_its_repr_log_or_pickle(folder, caplog):
     api = patreon.API(None, token_store=memory)
     assert SECRET_ACCESS not in repr(api)
     assert SECRET_ACCESS not in caplog.text and SECRET_REFRESH not in caplog.text
+
+
+# The README's recipe of a store in the application's database -----------------------------------------------------
+
+def readme_sqlite_store():
+    """The ``SQLiteTokenStore`` class exactly as README.md prints it."""
+    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
+        blocks = re.findall(r'^```python\n(.*?)^```', handle.read(), re.S | re.M)
+    block = [block for block in blocks if 'class SQLiteTokenStore' in block][0]
+    namespace = {}
+    exec(compile(block.split('\nstore = SQLiteTokenStore(')[0], 'README.md', 'exec'), namespace)
+    return namespace['SQLiteTokenStore']
+
+
+def test_the_readme_sql_store_makes_clients_on_separate_connections_refresh_once(sb, folder):
+    store_class = readme_sqlite_store()
+    database = os.path.join(folder, 'app.db')
+    tokens = sb.issue_tokens()
+    store_class(database, '42').save(tokens)
+    # One store (one connection at a time) per client: as separate processes would have.
+    clients = [patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store_class(database, '42'),
+                           oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+               for _ in range(4)]
+    assert store_class(database, '7').load() is None  # another user's row
+    sb.expire_access_token(tokens['access_token'])
+    before = token_request_count(sb)
+    errors = []
+
+    def call(api):
+        try:
+            api.get_identity()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call, args=(api,)) for api in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(GUARD_SECONDS)
+    assert errors == []
+    assert token_request_count(sb) - before == 1
+    saved = store_class(database, '42').load()
+    assert set(api.access_token for api in clients) == set([saved['access_token']])
+
+
+def test_the_readme_sql_store_remembers_a_refused_refresh_token(sb, folder):
+    store_class = readme_sqlite_store()
+    database = os.path.join(folder, 'app.db')
+    tokens = sb.issue_tokens()
+    store_class(database, '42').save(dict(tokens, refresh_token='rt_unknown_to_the_sandbox'))
+    first, second = [patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store_class(database, '42'),
+                                 oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                     for _ in range(2)]
+    sb.expire_access_token(tokens['access_token'])
+    before = token_request_count(sb)
+    for api in (first, second, first):
+        with pytest.raises(patreon.exceptions.Unauthorized) as raised:
+            api.get_identity()
+        assert raised.value.refresh_error.error == 'invalid_grant'
+    assert token_request_count(sb) - before == 1
