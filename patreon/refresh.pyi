@@ -3,7 +3,14 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from ._typing import JSONObject
-from .exceptions import PatreonError
+from .refresh_failure import (
+    RefreshFailure as RefreshFailure,
+    explained as explained,
+    refused_elsewhere as refused_elsewhere,
+    route_of as route_of,
+    stored_expiry as stored_expiry,
+    usable_tokens as usable_tokens,
+)
 from .tokens import TokenStore
 
 logger: logging.Logger
@@ -37,17 +44,3 @@ class TokenRefresh:
     def after_401(self, failed_token: str, refreshes_seen: int, route: str) -> tuple[bool, RefreshFailure | None]: ...
     def judge(self, token: str, status_code: int, route: str) -> RefreshFailure | None: ...
     def deliver(self) -> None: ...
-
-class RefreshFailure:
-    reason: str
-    error: BaseException | None
-    refused: bool
-    def __init__(self, reason: str, error: BaseException | None = None, refused: bool = False) -> None: ...
-    @classmethod
-    def hopeless(cls, route: str) -> RefreshFailure: ...
-    @classmethod
-    def of(cls, error: BaseException) -> RefreshFailure: ...
-
-def route_of(method: str, path: str) -> str: ...
-def usable_tokens(tokens: object) -> JSONObject: ...
-def explained(error: PatreonError, failure: RefreshFailure) -> PatreonError: ...
