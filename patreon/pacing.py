@@ -23,7 +23,6 @@ import hashlib
 import logging
 import threading
 import time
-import weakref
 
 import six
 
@@ -109,6 +108,11 @@ class Pacer(object):
             self._in_flight -= 1
             self._ended.append(self._clock())
             self._condition.notify_all()
+
+    def idle(self):
+        """Whether no request is in flight and none ended within the window: nothing to remember."""
+        with self._condition:
+            return self._in_flight == 0 and (not self._ended or self._ended[-1] <= self._clock() - self.seconds)
 
     def _wait(self, seconds):
         if self._sleep is None or seconds is None:
@@ -201,9 +205,11 @@ def checked_rate(rate):
 
 
 _shared_lock = threading.Lock()
-# Weak: a pacer lives while a client uses it, so that a process serving many users' tokens does not grow forever.
-_pacers = weakref.WeakValueDictionary()
-_logs = weakref.WeakValueDictionary()
+# Held strongly: an application that makes a client per web request still shares one pace and one count. Past
+# _PRUNE_ABOVE pacers (a process serving many users' tokens), the idle ones go: they hold nothing worth keeping.
+_pacers = {}
+_logs = {}
+_PRUNE_ABOVE = 256
 
 
 def shared_pacer(base_url, owner, rate):
@@ -220,6 +226,9 @@ def shared_pacer(base_url, owner, rate):
     with _shared_lock:
         pacer = _pacers.get(key)
         if pacer is None:
+            if len(_pacers) >= _PRUNE_ABOVE:
+                for stale in [other for other, value in _pacers.items() if value.idle()]:
+                    del _pacers[stale]
             pacer = _pacers[key] = Pacer(requests, seconds)
         return pacer
 

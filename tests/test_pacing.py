@@ -6,8 +6,10 @@ No assertion reads the wall clock: the server stamps each request with the fake 
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import bisect
+import gc
 import json
 import threading
+import weakref
 
 import pytest
 import responses
@@ -234,3 +236,20 @@ def test_an_error_without_those_headers_has_none(http):
     with pytest.raises(APIError) as raised:
         patreon.API(ACCESS_TOKEN, raise_errors=True).get_identity()
     assert raised.value.response_headers == {}
+
+
+def test_clients_made_one_per_web_request_still_share_one_pace_and_one_count():
+    first = patreon.API('at_per_request', base_url='http://per-request.test')
+    pacer = weakref.ref(first.transport.pacer)
+    del first
+    gc.collect()
+    assert pacer() is not None and patreon.API('at_per_request', base_url='http://per-request.test').transport.pacer \
+        is pacer()
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, 'http://per-request.test/api/oauth2/v2/identity', status=404, json={'errors': []})
+        for _ in range(2):
+            patreon.API('at_per_request', base_url='http://per-request.test', max_4xx_per_10_minutes=2).get_identity()
+            gc.collect()
+        with pytest.raises(RequestBudgetExceeded):
+            patreon.API('at_per_request', base_url='http://per-request.test', max_4xx_per_10_minutes=2).get_identity()
+        assert len(mock.calls) == 2
