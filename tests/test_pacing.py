@@ -17,6 +17,7 @@ from six.moves import BaseHTTPServer
 
 import patreon
 from patreon.exceptions import APIError, InvalidArgument, NotFound, PatreonError, RequestBudgetExceeded
+from patreon import pacing
 from patreon.pacing import Pacer, RequestBudget, shared_pacer
 
 from helpers import ACCESS_TOKEN, API_URL, LoopbackServer, http_fixture  # noqa: F401 (`http`)
@@ -253,3 +254,16 @@ def test_clients_made_one_per_web_request_still_share_one_pace_and_one_count():
         with pytest.raises(RequestBudgetExceeded):
             patreon.API('at_per_request', base_url='http://per-request.test', max_4xx_per_10_minutes=2).get_identity()
         assert len(mock.calls) == 2
+
+
+def test_a_process_serving_many_tokens_forgets_idle_pacers_and_keeps_busy_ones():
+    base = 'http://many-tokens.test'
+    busy = shared_pacer(base, 'at_busy', (100, 2.0))
+    busy.acquire()  # a request in flight
+    try:
+        idle = [shared_pacer(base, 'at_{}'.format(index), (100, 2.0)) for index in range(300)]
+        held = [pacer for pacer in pacing._pacers.values() if pacer in idle]
+        assert len(held) < 300  # the idle ones went as more came
+        assert shared_pacer(base, 'at_busy', (100, 2.0)) is busy
+    finally:
+        busy.release()

@@ -104,6 +104,24 @@ def test_a_refused_refresh_before_the_call_lets_the_call_go_with_the_old_token_a
     assert stored == [] and tokens_sent(sb) == [tokens['access_token']] * 3
 
 
+def test_a_token_endpoint_down_before_the_call_is_not_asked_again_at_every_call_but_later_is(sb):
+    tokens = sb.issue_tokens()
+    api, stored = client(sb, tokens, expires_at=time.time() + HOUR)
+    now = [time.time()]
+    api._tokens.clock = lambda: now[0]
+    sb.clear_log()
+    sb.inject_fault('token', 'server_error', count=1, status=503)
+
+    for _ in range(3):
+        api.get_identity()  # the old token still works
+    assert token_request_count(sb) == 1 and stored == []
+
+    now[0] += 61  # a minute later, the next call tries again
+    api.get_identity()
+    assert token_request_count(sb) == 2 and len(stored) == 1
+    sb.clear_faults()
+
+
 def test_a_store_near_its_expiry_is_refreshed_once_and_saved(sb):
     tokens = sb.issue_tokens()
     store = MemoryTokenStore(dict(tokens, expires_at=int(time.time()) + HOUR))
