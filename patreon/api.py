@@ -23,7 +23,8 @@ from .jsonapi.parser import JSONAPIParser
 from .jsonapi.known_names import check_names
 from .jsonapi.url_util import checked_text, encode_query, query_names, url_with
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
-from .refresh import TokenRefresh, explained, route_of
+from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, shared_budget, shared_pacer
+from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
 from .scopes import explain_lacking, granted_scopes
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
@@ -84,6 +85,29 @@ class API(object):
         :mod:`patreon.scopes`); ``None``, not known.  When known, a 401 or 403
         names the scopes the call needed and the token lacks.  An automatic
         refresh replaces them with its own answer's ``scope``.
+    :param expires_at: when ``access_token`` expires, in epoch seconds (the
+        ``expires_at`` of a token dict), or ``None``.  With ``oauth_client``
+        and ``refresh_token``, a call made less than ``refresh_margin`` seconds
+        before it refreshes the tokens first, once for all threads; the 401
+        path stays the fallback.
+    :param refresh_margin: seconds (default 14 days: tokens have died ~11
+        days before ``expires_in`` said); ``0`` refreshes only after a 401.
+    :param token_store: a :class:`patreon.tokens.TokenStore`: the tokens are
+        read from it (``access_token`` may then be ``None``), and every refresh
+        runs under ``token_store.lock()`` after reloading it, so that
+        processes sharing the store refresh once; the new tokens are saved
+        there before ``on_token_refresh`` runs, and a refused refresh token
+        is remembered there, never sent again.
+    :param rate_limit: ``(requests, seconds)`` that every attempt waits its
+        turn for, shared by the clients of the process with the same OAuth
+        client (or token) and ``base_url``; Patreon's documented 100 per 2
+        seconds by default; a :class:`patreon.pacing.Pacer` to share one
+        explicitly; ``None`` disables it.
+    :param max_4xx_per_10_minutes: past this many 4xx answers in 10 minutes
+        (counted for every client of ``base_url`` in the process), calls
+        raise :class:`~patreon.exceptions.RequestBudgetExceeded` without
+        sending, instead of earning Patreon's half-hour block at ~2,000;
+        ``None`` disables it.
 
     ``access_token``, ``refresh_token`` (here and when set later) are stripped
     of surrounding whitespace; an empty one, or one with a control or
@@ -96,14 +120,19 @@ class API(object):
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
                  refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT, scopes=None,
-                 strict_fields=False):
-        self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh)
+                 strict_fields=False, expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None,
+                 rate_limit=DEFAULT_RATE_LIMIT, max_4xx_per_10_minutes=DEFAULT_MAX_4XX):
+        self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh,
+                                    expires_at=expires_at, refresh_margin=refresh_margin, token_store=token_store)
         self.scopes = scopes
         self.raise_errors = raise_errors
         self.strict_fields = strict_fields
         self.transport = Transport(base_url, session=session, timeout=timeout,
                                    retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
                                    total_timeout=total_timeout)
+        self.transport.pacer = _pacer(rate_limit, self.transport.base_url,
+                                      getattr(oauth_client, 'client_id', None) or self._tokens.access_token)
+        self.transport.budget = _budget(max_4xx_per_10_minutes, self.transport.base_url)
 
     @property
     def access_token(self):
@@ -131,6 +160,20 @@ class API(object):
     @oauth_client.setter
     def oauth_client(self, client):
         self._tokens.oauth_client = client
+
+    @property
+    def expires_at(self):
+        """When the access token expires (epoch seconds), or ``None``; set it with a token set by hand."""
+        return self._tokens.expires_at
+
+    @expires_at.setter
+    def expires_at(self, when):
+        self._tokens.expires_at = when
+
+    @property
+    def token_store(self):
+        """The :class:`patreon.tokens.TokenStore` the tokens come from and go to, or ``None``."""
+        return self._tokens.token_store
 
     @property
     def on_token_refresh(self):
@@ -515,6 +558,7 @@ class API(object):
 
     def _call(self, method, path, **kwargs):
         tokens = self._tokens
+        tokens.before_call()  # a token that expires soon is refreshed first
         if tokens.undelivered:
             tokens.deliver()  # left behind by a callback that raised while others waited
         first_token, refreshes = tokens.snapshot()
@@ -562,6 +606,20 @@ class API(object):
     @staticmethod
     def _headers(token):
         return {'Authorization': 'Bearer {}'.format(token), 'User-Agent': user_agent_string()}
+
+def _pacer(rate_limit, base_url, owner):
+    """The pacer ``rate_limit`` asks for: ``None``, the one given, or the process's for ``owner`` at ``base_url``."""
+    if rate_limit is None or isinstance(rate_limit, Pacer):
+        return rate_limit
+    return shared_pacer(base_url, owner, rate_limit)
+
+
+def _budget(limit, base_url):
+    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over the process's log."""
+    if limit is None or isinstance(limit, RequestBudget):
+        return limit
+    return shared_budget(base_url, limit)
+
 
 def _path(*segments):
     # Ids are stripped, checked and quoted, so that an id can never reach another route.

@@ -9,7 +9,9 @@ import requests
 from ._typing import Fields, Includes, JSONObject, Timeout
 from .jsonapi.parser import JSONAPIParser, JSONAPIResource
 from .oauth import OAuth
+from .pacing import Pacer, RequestBudget
 from .responses import ErrorDocument
+from .tokens import TokenStore
 from .transport import Transport
 
 _P = ParamSpec('_P')
@@ -36,7 +38,7 @@ class API:
     transport: Transport
     def __init__(
         self,
-        access_token: str,
+        access_token: str | None,
         session: requests.Session | None = None,
         timeout: Timeout = 30.0,
         base_url: str = 'https://www.patreon.com',
@@ -49,12 +51,20 @@ class API:
         total_timeout: float = 120.0,
         scopes: str | Iterable[str] | None = None,
         strict_fields: bool = False,
+        expires_at: float | None = None,
+        refresh_margin: float = 1209600,
+        token_store: TokenStore | None = None,
+        rate_limit: tuple[int, float] | Pacer | None = (100, 2.0),
+        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
     ) -> None: ...
     # The token's scopes (from the last refresh's answer, else as given), or None when not known.
     @property
     def scopes(self) -> frozenset[str] | None: ...
     @scopes.setter
     def scopes(self, scopes: str | Iterable[str] | None) -> None: ...
+    expires_at: float | None
+    @property
+    def token_store(self) -> TokenStore | None: ...
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc_info: object) -> None: ...
     def close(self) -> None: ...

@@ -73,6 +73,9 @@ class APIError(PatreonError):
     :ivar request_id: Patreon's ``x-patreon-uuid`` header, or ``None``.
     :ivar patreon_sha: the ``x-patreon-sha`` header (the server's build), or ``None``.
     :ivar cf_ray: the ``cf-ray`` header (Cloudflare's id of the request), or ``None``.
+    :ivar response_headers: the three above as a dict of the headers the answer had
+        (``{'x-patreon-uuid': ..., 'x-patreon-sha': ..., 'cf-ray': ...}``), worth quoting to Patreon support;
+        credentials the request carried are masked in them.
     :ivar response: the :class:`requests.Response` (``None`` once pickled: its request holds the token).
 
     Usage::
@@ -91,6 +94,13 @@ class APIError(PatreonError):
         self.patreon_sha = _header(response, 'x-patreon-sha')
         self.cf_ray = _header(response, 'cf-ray')
         super(APIError, self).__init__(self._describe())
+
+    @property
+    def response_headers(self):
+        """The answer's headers worth quoting to Patreon support, by name; only those it had."""
+        values = (('x-patreon-uuid', getattr(self, 'request_id', None)),
+                  ('x-patreon-sha', getattr(self, 'patreon_sha', None)), ('cf-ray', getattr(self, 'cf_ray', None)))
+        return dict((name, value) for name, value in values if value is not None)
 
     def _describe(self):
         first = self.errors[0] if self.errors and isinstance(self.errors[0], dict) else {}
@@ -297,6 +307,28 @@ class OAuthError(PatreonError):
         super(OAuthError, self).__init__(message)
 
 
+class RequestBudgetExceeded(PatreonError):
+    """Too many 4xx answers lately: the call was not sent, so that Patreon's edge does not block the client.
+
+    Raised before sending once ``max_4xx_per_10_minutes`` 4xx answers came in
+    the last 10 minutes (see :class:`patreon.API`); Patreon blocks a client
+    for about 30 minutes past ~2,000.
+
+    :ivar retry_after: seconds until the budget frees up (a ``float``).
+
+    Usage::
+
+        try:
+            member = api.get_members_by_id(member_id)
+        except patreon.exceptions.RequestBudgetExceeded as exc:
+            schedule_retry(delay=exc.retry_after)
+    """
+
+    def __init__(self, message, retry_after=None):
+        self.retry_after = retry_after
+        super(RequestBudgetExceeded, self).__init__(message)
+
+
 class InvalidWebhook(PatreonError, ValueError):
     """A webhook delivery that cannot be used (missing header, body not JSON:API).
 
@@ -366,6 +398,18 @@ class InvalidArgument(PatreonError, ValueError):
             api.get_members_by_id(member_id)
         except patreon.exceptions.InvalidArgument as exc:  # also a ValueError
             abort(400, str(exc))
+    """
+
+
+class TokenStoreError(PatreonError, ValueError):
+    """A token store holds something that is not a token dict (a file another program wrote, a torn record).
+
+    Usage::
+
+        try:
+            api = patreon.API(None, token_store=FileTokenStore(path))
+        except patreon.exceptions.TokenStoreError:
+            redirect_to_login()
     """
 
 

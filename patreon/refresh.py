@@ -13,20 +13,36 @@ Usage::
     # ... the request with token met a 401 on 'GET identity':
     retry, failure = refresh.after_401(token, refreshes, 'GET identity')
     refresh.deliver()  # on_token_refresh, outside every lock
+
+A token whose ``expires_at`` is less than ``refresh_margin`` seconds away is
+refreshed before the call (:meth:`TokenRefresh.before_call`).  With a
+``token_store`` (:mod:`patreon.tokens`), every refresh happens under the
+store's lock, after reloading it: tokens another process saved meanwhile are
+used instead of refreshing, and a refused refresh token is remembered there.
 """
 from __future__ import unicode_literals
 
 import collections
 import logging
-import re
 import threading
+import time
 
 import requests
 import six
 
 from .credentials import clean_credential
-from .exceptions import InvalidArgument, InvalidCredential, InvalidResponse, OAuthError, PatreonError
+from .exceptions import InvalidArgument, OAuthError, PatreonError
+# What a refresh's failure says, kept apart; re-exported, as callers first found these names here.
+from .refresh_failure import (RefreshFailure, explained, refused_elsewhere, route_of,  # noqa: F401
+                              stored_expiry, usable_tokens)
 from .responses import ErrorDocument
+from .tokens import REFUSED_KEY, checked_tokens, digest
+
+#: Seconds before ``expires_at`` when a token is refreshed before a call: tokens have died ~11 days early.
+DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
+# Seconds before a refresh before a call is tried again, after it failed (refused: as Patreon's own plugin waits).
+_RETRY_AFTER_FAILURE = 60.0
+_RETRY_AFTER_REFUSAL = 600.0
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +56,10 @@ class TokenRefresh(object):
     :ivar oauth_client: an :class:`patreon.OAuth` (or anything with its
         ``refresh_token(token)``), or ``None``.
     :ivar on_token_refresh: called with the new token dict after each refresh, outside every lock.
+    :ivar expires_at: when the access token expires (epoch seconds), or ``None`` when unknown.
+    :ivar refresh_margin: seconds before ``expires_at`` when a call refreshes first.
+    :ivar token_store: a :class:`patreon.tokens.TokenStore` the tokens come from and go to, or ``None``.
+    :ivar clock: epoch seconds now (``time.time``); a fake in tests.
 
     Usage::
 
@@ -47,11 +67,27 @@ class TokenRefresh(object):
         refresh.access_token  # 'at_1'
     """
 
-    def __init__(self, access_token, refresh_token=None, oauth_client=None, on_token_refresh=None):
+    def __init__(self, access_token, refresh_token=None, oauth_client=None, on_token_refresh=None,
+                 expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None):
+        if token_store is not None and not all(callable(getattr(token_store, name, None))
+                                               for name in ('load', 'save', 'lock')):
+            raise InvalidArgument('token_store must be a patreon.tokens.TokenStore (load, save and lock), not '
+                                  '{}'.format(type(token_store).__name__))
+        stored = token_store.load() if token_store is not None else None
+        if stored is not None:
+            stored = checked_tokens(stored, 'the token store')
+            access_token, refresh_token = stored['access_token'], stored.get('refresh_token') or None
+            expires_at = stored_expiry(stored)
         self.access_token = access_token
         self.refresh_token = refresh_token
         self.oauth_client = oauth_client
         self.on_token_refresh = on_token_refresh
+        self.expires_at = expires_at
+        self.refresh_margin = refresh_margin
+        self.token_store = token_store
+        self.clock = time.time
+        self._margin_cap = None  # half the lifetime of the last refreshed token: a short-lived one is not refreshed on
+        self._not_before = 0.0  # no refresh before a call until then (after one failed)
         self._refresh_lock = threading.Lock()  # one refresh at a time; held across the token request
         self._state_lock = threading.Lock()  # held briefly: the tokens and the outcomes of refreshes change together
         self._refreshes = 0  # refresh attempts finished
@@ -64,6 +100,9 @@ class TokenRefresh(object):
         self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
         self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
         self._delivering = False
+        if stored is not None and self.refresh_token is not None and stored.get(REFUSED_KEY) == digest(
+                self.refresh_token):
+            self._refused = (self.refresh_token, refused_elsewhere())
 
     @property
     def access_token(self):
@@ -108,6 +147,30 @@ class TokenRefresh(object):
         self._on_token_refresh = callback
 
     @property
+    def expires_at(self):
+        """When the access token expires, in epoch seconds, or ``None`` when unknown."""
+        return self._expires_at
+
+    @expires_at.setter
+    def expires_at(self, when):
+        if when is not None and (isinstance(when, bool) or not isinstance(when, six.integer_types + (float,))
+                                 or when != when):
+            raise InvalidArgument('expires_at must be epoch seconds or None, not {}'.format(type(when).__name__))
+        self._expires_at = when
+
+    @property
+    def refresh_margin(self):
+        """Seconds before ``expires_at`` when a call refreshes the tokens first (``0``: only after a 401)."""
+        return self._refresh_margin
+
+    @refresh_margin.setter
+    def refresh_margin(self, seconds):
+        if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
+                or not 0 <= seconds <= 366 * 24 * 3600:
+            raise InvalidArgument('refresh_margin must be seconds from 0 to a year, not {!r}'.format(seconds))
+        self._refresh_margin = seconds
+
+    @property
     def undelivered(self):
         """Whether refreshes wait for their ``on_token_refresh`` (left behind by a callback that raised)."""
         return bool(self._callbacks)
@@ -124,13 +187,47 @@ class TokenRefresh(object):
         with self._state_lock:
             return self.access_token, self._refreshes
 
+    def before_call(self):
+        """Refresh the tokens first when ``expires_at`` is less than ``refresh_margin`` away: once, for all threads.
+
+        A failure is logged and the call goes on with the old token (the 401 path stays the fallback); no refresh
+        before a call is tried again for a minute (ten after a refusal).
+        """
+        if not self._expiring() or self.oauth_client is None or self.refresh_token is None:
+            return
+        with self._refresh_lock:
+            with self._state_lock:
+                token, refresh_token = self.access_token, self.refresh_token
+                if not self._expiring() or (self._refused is not None and self._refused[0] == refresh_token):
+                    return  # refreshed by another thread while this one waited, or refused already
+            if self.token_store is None:
+                failure = self._refresh(refresh_token)
+            else:
+                with self.token_store.lock():
+                    outcome = self._reload(token)
+                    if outcome == 'refused' or (outcome == 'adopted' and not self._expiring()):
+                        return
+                    failure = self._refresh(self.refresh_token)
+            if failure is not None:
+                self._not_before = self.clock() + (_RETRY_AFTER_REFUSAL if failure.refused else _RETRY_AFTER_FAILURE)
+                logger.warning('before a call, as the access token expires soon, %s', failure.reason)
+
+    def _expiring(self):
+        expires_at = self._expires_at
+        if expires_at is None:
+            return False
+        now = self.clock()
+        margin = self._refresh_margin if self._margin_cap is None else min(self._refresh_margin, self._margin_cap)
+        return now >= self._not_before and expires_at - now < margin
+
     def after_401(self, failed_token, refreshes_seen, route):
         """Refresh the tokens at most once for all the requests that saw ``failed_token`` refused.
 
         ``refreshes_seen`` is the count of refreshes when the request left, ``route`` what refused it
         (``'GET campaigns'``). Returns ``(retry, failure)``:
         whether to send the request again with the current token, and the :class:`RefreshFailure` that
-        explains the 401 when not.
+        explains the 401 when not.  With a token store, the store is reloaded under its lock first: tokens
+        another process saved are used, and a refresh token it refused is not sent.
         """
         if self.oauth_client is None or self.refresh_token is None:
             return False, None
@@ -146,24 +243,73 @@ class TokenRefresh(object):
                 refresh_token = self.refresh_token
                 if self._refused is not None and self._refused[0] == refresh_token:
                     return False, self._refused[1]  # refused already: asking again only adds 4xx answers
-            tokens, failure = self._ask_for_tokens(refresh_token)
-            with self._state_lock:
-                self._refreshes += 1
-                self._last_failure = failure
-                if failure is None:
-                    self.access_token = self._fresh_token = tokens['access_token']
-                    self.refresh_token = tokens.get('refresh_token') or refresh_token
-                    if isinstance(tokens.get('scope'), six.string_types):
-                        self.granted_scope = tokens['scope']
-                elif failure.refused:
-                    self._refused = (refresh_token, failure)
+            if self.token_store is None:
+                failure = self._refresh(refresh_token)
+            else:
+                with self.token_store.lock():
+                    outcome = self._reload(failed_token)
+                    if outcome == 'adopted':
+                        return True, None
+                    if outcome == 'refused':
+                        return False, self._refused[1]
+                    failure = self._refresh(refresh_token)
             if failure is not None:
                 logger.warning('after a 401, %s', failure.reason)
                 return False, failure
+            return True, None
+
+    def _reload(self, token):
+        """Under the store's lock: ``'adopted'`` the tokens another process saved, ``'refused'``, or ``None``."""
+        stored = self.token_store.load()
+        if stored is None:
+            return None
+        stored = checked_tokens(stored, 'the token store')
+        with self._state_lock:
+            if stored['access_token'] != token:
+                self.access_token = self._fresh_token = stored['access_token']
+                self.refresh_token = stored.get('refresh_token') or self.refresh_token
+                self.expires_at = stored_expiry(stored)
+                if isinstance(stored.get('scope'), six.string_types):
+                    self.granted_scope = stored['scope']
+                self._refreshes += 1
+                self._last_failure = None
+                logger.info('access token replaced by the one another client saved in the token store')
+                return 'adopted'
+            if self.refresh_token is not None and stored.get(REFUSED_KEY) == digest(self.refresh_token):
+                self._refused = (self.refresh_token, refused_elsewhere())
+                return 'refused'
+        return None
+
+    def _refresh(self, refresh_token):
+        """Spend ``refresh_token`` (the refresh lock held); save the outcome; the failure, or ``None``."""
+        tokens, failure = self._ask_for_tokens(refresh_token)
+        with self._state_lock:
+            self._refreshes += 1
+            self._last_failure = failure
+            if failure is None:
+                self.access_token = self._fresh_token = tokens['access_token']
+                self.refresh_token = tokens.get('refresh_token') or refresh_token
+                self.expires_at = stored_expiry(tokens)
+                if isinstance(tokens.get('scope'), six.string_types):
+                    self.granted_scope = tokens['scope']
+                lifetime = tokens.get('expires_in')
+                self._margin_cap = lifetime / 2.0 if isinstance(lifetime, six.integer_types + (float,)) \
+                    and not isinstance(lifetime, bool) and lifetime > 0 else None
+            elif failure.refused:
+                self._refused = (refresh_token, failure)
+        if self.token_store is not None:
+            if failure is None:
+                self.token_store.save(dict(tokens, refresh_token=self.refresh_token))
+            elif failure.refused:
+                remembered = dict(self.token_store.load() or {'access_token': self.access_token,
+                                                              'refresh_token': refresh_token})
+                remembered[REFUSED_KEY] = digest(refresh_token)
+                self.token_store.save(remembered)
+        if failure is None:
             logger.info('access token refreshed')
             if self.on_token_refresh is not None:
                 self._callbacks.append((self.on_token_refresh, tokens))  # under the refresh lock: in refresh order
-            return True, None
+        return failure
 
     def _ask_for_tokens(self, refresh_token):
         """``(tokens, None)`` from the token endpoint, or ``(None, RefreshFailure)``."""
@@ -217,75 +363,3 @@ class TokenRefresh(object):
             finally:
                 with self._state_lock:
                     self._delivering = False
-
-
-class RefreshFailure(object):
-    """Why an automatic refresh gave no token that works: ``reason`` (text), and the refresh's ``error``."""
-
-    def __init__(self, reason, error=None, refused=False):
-        self.reason = reason
-        self.error = error
-        self.refused = refused
-
-    @classmethod
-    def hopeless(cls, route):
-        return cls('{} refused an access token right after its refresh, so no refresh can fix its 401 (the token '
-                   'lacks a scope it needs)'.format(route))
-
-    @classmethod
-    def of(cls, error):
-        # A refusal (4xx with an OAuth error) kills the refresh token; a 408, 429, 5xx, network error or garbled
-        # answer is a passing failure of the token endpoint, and a later 401 may refresh again.
-        status = getattr(error, 'status_code', None)
-        if isinstance(error, OAuthError) and (status is None or (400 <= status < 500 and status not in (408, 429))):
-            code = error.error if re.match(r'^[a-z_]{1,40}$', error.error or '') else 'an OAuth error'
-            return cls('the token refresh was refused ({}): the user must authorize the app again'.format(code),
-                       error, refused=True)
-        what = type(error).__name__ + (' {}'.format(status) if status else '')
-        return cls('the token refresh failed ({}); the tokens are kept and a later call refreshes again'.format(what),
-                   error)
-
-
-def route_of(method, path):
-    """What a scope is granted for, whatever the ids and the query: the key of a route that needs one.
-
-    Usage::
-
-        route_of('GET', 'campaigns/7/members?page%5Bcount%5D=10')  # 'GET campaigns/{id}/members'
-    """
-    segments = path.split('?', 1)[0].split('/')
-    return '{} {}'.format(method, '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments)))
-
-
-def usable_tokens(tokens):
-    """The token dict of a refresh with its tokens checked; InvalidResponse when it cannot be used (fail closed).
-
-    Usage::
-
-        usable_tokens({'access_token': 'at_2', 'refresh_token': 'rt_2'})  # the same dict
-        usable_tokens({'access_token': 'at\n2'})                          # InvalidResponse
-    """
-    if not isinstance(tokens, dict):
-        raise InvalidResponse('the token refresh answered {}, not a token dict'.format(type(tokens).__name__))
-    try:
-        checked = {'access_token': clean_credential(tokens.get('access_token'), 'access_token')}
-        if tokens.get('refresh_token'):  # none, or empty: the old one stays
-            checked['refresh_token'] = clean_credential(tokens['refresh_token'], 'refresh_token')
-    except InvalidCredential as exc:
-        raise InvalidResponse('the token refresh answered tokens that cannot be used: {}'.format(exc))
-    return dict(tokens, **checked)
-
-
-def explained(error, failure):
-    """``error`` (the 401) saying why no refresh fixed it, with the refresh's error as ``refresh_error``.
-
-    Usage::
-
-        raise explained(unauthorized, RefreshFailure.of(oauth_error))  # "401 Unauthorized; the token refresh ..."
-    """
-    error.refresh_error = failure.error
-    if failure.error is not None:
-        error.__cause__ = failure.error  # six.raise_from sets it on Python 3 only
-    message = error.args[0] if error.args else ''
-    error.args = (six.text_type('{}; {}').format(message, failure.reason),) + tuple(error.args[1:])
-    return error

@@ -1,24 +1,42 @@
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from ._typing import JSONObject
-from .exceptions import PatreonError
+from .refresh_failure import (
+    RefreshFailure as RefreshFailure,
+    explained as explained,
+    refused_elsewhere as refused_elsewhere,
+    route_of as route_of,
+    stored_expiry as stored_expiry,
+    usable_tokens as usable_tokens,
+)
+from .tokens import TokenStore
 
 logger: logging.Logger
+
+DEFAULT_REFRESH_MARGIN: Final[int]
 
 class TokenRefresh:
     access_token: str
     refresh_token: str | None
     oauth_client: Any
     on_token_refresh: Callable[[JSONObject], object] | None
+    expires_at: float | None
+    refresh_margin: float
+    token_store: TokenStore | None
+    clock: Callable[[], float]
     def __init__(
         self,
-        access_token: str,
+        access_token: str | None,
         refresh_token: str | None = None,
         oauth_client: Any = None,
         on_token_refresh: Callable[[JSONObject], object] | None = None,
+        expires_at: float | None = None,
+        refresh_margin: float = 1209600,
+        token_store: TokenStore | None = None,
     ) -> None: ...
+    def before_call(self) -> None: ...
     @property
     def undelivered(self) -> bool: ...
     def wants_answer(self, token: str | None) -> bool: ...
@@ -26,17 +44,3 @@ class TokenRefresh:
     def after_401(self, failed_token: str, refreshes_seen: int, route: str) -> tuple[bool, RefreshFailure | None]: ...
     def judge(self, token: str, status_code: int, route: str) -> RefreshFailure | None: ...
     def deliver(self) -> None: ...
-
-class RefreshFailure:
-    reason: str
-    error: BaseException | None
-    refused: bool
-    def __init__(self, reason: str, error: BaseException | None = None, refused: bool = False) -> None: ...
-    @classmethod
-    def hopeless(cls, route: str) -> RefreshFailure: ...
-    @classmethod
-    def of(cls, error: BaseException) -> RefreshFailure: ...
-
-def route_of(method: str, path: str) -> str: ...
-def usable_tokens(tokens: object) -> JSONObject: ...
-def explained(error: PatreonError, failure: RefreshFailure) -> PatreonError: ...

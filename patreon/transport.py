@@ -77,6 +77,8 @@ class Transport(object):
         self._owns_session = session is None
         self._session_lock = threading.Lock()
         self.sleep = time.sleep
+        self.pacer = None  # a patreon.pacing.Pacer every attempt waits its turn with, or None
+        self.budget = None  # a patreon.pacing.RequestBudget every attempt is checked against and counted in, or None
 
     @property
     def base_url(self):
@@ -174,6 +176,22 @@ class Transport(object):
             attempt += 1
 
     def _attempt(self, method, url, path, kwargs):
+        """One try, paced and within the 4xx budget when this transport has them."""
+        budget, pacer = self.budget, self.pacer
+        if budget is not None:
+            budget.check()  # before waiting for a slot: a call that will not be sent does not wait
+        if pacer is None:
+            response = self._bounded_attempt(method, url, path, kwargs)
+        else:
+            with pacer.slot():
+                if budget is not None:
+                    budget.check()  # the 4xx of the requests that went while this one waited
+                response = self._bounded_attempt(method, url, path, kwargs)
+        if budget is not None:
+            budget.record(response.status_code)
+        return response
+
+    def _bounded_attempt(self, method, url, path, kwargs):
         """One try, bounded by ``total_timeout``: the whole response, its body read and checked."""
         fired = False
         watch = deadline.watch(self.total_timeout, sys._getframe())

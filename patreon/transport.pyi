@@ -5,6 +5,7 @@ from typing import Any, Final
 import requests
 
 from ._typing import Timeout
+from .pacing import Pacer, RequestBudget
 from .retry import (
     MAX_RETRY_AFTER as MAX_RETRY_AFTER,
     MAX_SECONDS as MAX_SECONDS,
@@ -28,6 +29,8 @@ class Transport:
     retry: RetryPolicy
     # Replaceable, e.g. by a test that records the waits instead of sleeping.
     sleep: Callable[[float], object]
+    pacer: Pacer | None
+    budget: RequestBudget | None
     def __init__(
         self,
         base_url: str = 'https://www.patreon.com',

@@ -54,6 +54,8 @@ FULL = examples(2000)
 SOAK = 20000
 CURSOR_PATH_ERROR = 'Provided cursor path did not result in a link'
 BASE = 'http://patreon.test'
+# Thousands of answers, most of them 4xx, to one token: the pacer and the 4xx budget are tested in test_pacing.py.
+UNLIMITED = {'rate_limit': None, 'max_4xx_per_10_minutes': None}
 
 
 def fuzz(max_examples):
@@ -614,7 +616,7 @@ def is_a_document(sent):
 
 
 def check_api_answer(status, body, raise_errors):
-    api = API('access-token', base_url=BASE, raise_errors=raise_errors, max_retries=0)
+    api = API('access-token', base_url=BASE, raise_errors=raise_errors, max_retries=0, **UNLIMITED)
     with answer(status, body, 'application/vnd.api+json'):
         try:
             result = api.get_identity()
@@ -667,7 +669,7 @@ def test_api_answers_of_arbitrary_bodies(status, body, raise_errors):
 def test_api_204_where_a_document_is_due_is_invalid(raise_errors):
     with answer(204, b'', 'application/vnd.api+json'):
         with pytest.raises(InvalidResponse):
-            API('access-token', base_url=BASE, raise_errors=raise_errors).get_identity()
+            API('access-token', base_url=BASE, raise_errors=raise_errors, **UNLIMITED).get_identity()
 
 
 @pytest.mark.parametrize('body', [DEEP, b'{"access_token": "a", "expires_in": ' + DEEP + b'}'],
@@ -676,7 +678,7 @@ def test_api_and_oauth_answers_nested_too_deep(body):
     count('API answers')
     with answer(200, body, 'application/json'):
         with pytest.raises(InvalidResponse):
-            API('access-token', base_url=BASE).get_identity()
+            API('access-token', base_url=BASE, **UNLIMITED).get_identity()
         with pytest.raises(InvalidResponse):
             OAuth('client-id', 'client-secret', base_url=BASE).refresh_token('refresh-token')
 

@@ -18,7 +18,9 @@ import logging
 import os
 import pickle
 import re
+import shutil
 import ssl
+import tempfile
 
 import pytest
 import requests
@@ -33,7 +35,9 @@ from patreon.exceptions import (APIError, Forbidden, InvalidResponse, InvalidSig
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
 from patreon.masking import Mask
 from patreon.oauth import check_state, make_state
+from patreon.pacing import RequestBudget
 from patreon.sandbox import Sandbox
+from patreon.tokens import FileTokenStore
 
 from canned import CannedServer as Canned
 from helpers import closed_port
@@ -288,6 +292,20 @@ def provoke_local_errors(secrets):
             errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
                                              max_retries=0).get_identity))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
+        # A 4xx budget of one, spent: the next call is not sent (RequestBudgetExceeded).
+        mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=404,
+                 json={'errors': [{'code_name': 'NotFound', 'detail': 'Bearer ' + BOGUS_TOKEN, 'status': '404'}]})
+        spent = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0, raise_errors=True,
+                            max_4xx_per_10_minutes=RequestBudget(1))
+        errors.extend([raised(spent.get_identity), raised(spent.get_identity)])
+    # A token file another program garbled around a token (TokenStoreError).
+    directory = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(directory, 'tokens.json'), 'w') as handle:
+            handle.write('{"access_token": "%s", ' % BOGUS_TOKEN)
+        errors.append(raised(FileTokenStore(os.path.join(directory, 'tokens.json')).load))
+    finally:
+        shutil.rmtree(directory)
     # The real Patreon, refused while a test points clients elsewhere, and while a mock stands in for requests.post.
     with endpoint.override_default_base_url('http://127.0.0.1:{}'.format(closed_port())):
         errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='https://www.patreon.com').get_identity))

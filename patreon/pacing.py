@@ -1,0 +1,251 @@
+"""Staying under Patreon's limits: a pacer of requests, and a budget of 4xx answers.
+
+Patreon documents 100 requests per 2 seconds per client, and its edge blocks a
+client that earns about 2,000 4xx answers in 10 minutes for about half an
+hour.  :class:`Pacer` makes threads wait their turn so that no window of
+``seconds`` sees more than ``requests`` requests; :class:`RequestBudget`
+counts 4xx answers over a sliding window and refuses to send past its limit,
+with :class:`~patreon.exceptions.RequestBudgetExceeded`.  Both are shared
+within the process: :func:`shared_pacer` and :func:`shared_budget` hand every
+client of one key the same object.
+
+Usage::
+
+    pacer = Pacer(100, 2.0)
+    with pacer.slot():
+        response = session.get(url)  # at most 100 such blocks start in any 2 seconds
+"""
+from __future__ import unicode_literals
+
+import collections
+import contextlib
+import hashlib
+import logging
+import threading
+import time
+
+import six
+
+from .exceptions import InvalidArgument, RequestBudgetExceeded
+
+logger = logging.getLogger(__name__)
+
+#: Patreon's documented limit: requests per window, and the window in seconds.
+DEFAULT_RATE_LIMIT = (100, 2.0)
+#: 4xx answers allowed in :data:`BUDGET_WINDOW` seconds; below the ~2,000 that block a client at the edge.
+DEFAULT_MAX_4XX = 1500
+BUDGET_WINDOW = 600.0
+# The most 4xx answers a log remembers: a limit above it can never trip.
+_MAX_REMEMBERED = 1 << 16
+
+_monotonic = getattr(time, 'monotonic', time.time)  # Python 2.7 has no monotonic clock in the standard library
+
+
+class Pacer(object):
+    """At most ``requests`` requests in any ``seconds``, counted at the server: threads wait their turn.
+
+    A request holds its slot from :meth:`slot` until its answer is in, then
+    counts at the time it ended, so that however long it took to reach the
+    server, no window there sees more than ``requests`` of them.  Nothing is
+    dropped: a thread waits until a slot is free.
+
+    :param requests: a whole number above 0.
+    :param seconds: the window, a number of seconds above 0.
+    :param clock: seconds as a float (a monotonic clock by default); a fake in tests.
+    :param sleep: how a thread waits ``n`` seconds for the clock to move; with
+        a fake clock, a function that moves it.  By default the thread waits on
+        a condition, woken early when a slot frees.
+    :raises patreon.exceptions.InvalidArgument: a rate that cannot be kept.
+
+    Usage::
+
+        pacer = Pacer(100, 2.0)
+        with pacer.slot():
+            send()
+    """
+
+    def __init__(self, requests, seconds, clock=None, sleep=None):
+        self.requests, self.seconds = checked_rate((requests, seconds))
+        self._clock = clock or _monotonic
+        self._sleep = sleep
+        self._condition = threading.Condition(threading.Lock())
+        self._ended = collections.deque()  # when the requests of the last window ended, oldest first
+        self._in_flight = 0
+
+    def __repr__(self):
+        return '<patreon.pacing.Pacer {} requests per {:g} s>'.format(self.requests, self.seconds)
+
+    @contextlib.contextmanager
+    def slot(self):
+        """Wait for a free slot, hold it while the block runs, then count the request as ended now."""
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+    def acquire(self):
+        """Wait until a request may start; pair with :meth:`release` when its answer is in."""
+        with self._condition:
+            waited = False
+            while True:
+                now = self._clock()
+                while self._ended and self._ended[0] <= now - self.seconds:
+                    self._ended.popleft()
+                if self._in_flight + len(self._ended) < self.requests:
+                    self._in_flight += 1
+                    if waited:
+                        logger.debug('paced: waited for a slot (%d per %g s)', self.requests, self.seconds)
+                    return
+                waited = True
+                # The oldest ended request leaves the window then; if all are in flight, the first release wakes us.
+                wait = self._ended[0] + self.seconds - now if self._ended else None
+                self._wait(wait)
+
+    def release(self):
+        """The request's answer is in (or it failed): it counts as sent now."""
+        with self._condition:
+            self._in_flight -= 1
+            self._ended.append(self._clock())
+            self._condition.notify_all()
+
+    def idle(self):
+        """Whether no request is in flight and none ended within the window: nothing to remember."""
+        with self._condition:
+            return self._in_flight == 0 and (not self._ended or self._ended[-1] <= self._clock() - self.seconds)
+
+    def _wait(self, seconds):
+        if self._sleep is None or seconds is None:
+            self._condition.wait(seconds)
+            return
+        self._condition.release()  # the fake clock moves while others may release their slots
+        try:
+            self._sleep(seconds)
+        finally:
+            self._condition.acquire()
+
+
+class RequestBudget(object):
+    """4xx answers allowed over a sliding window; past ``limit``, :meth:`check` raises without anything sent.
+
+    :param limit: 4xx answers allowed in ``window`` seconds (a whole number above 0).
+    :param window: seconds; 10 minutes by default, as Patreon's edge counts.
+    :param log: the shared record of 4xx answers (a :class:`FourxxLog`); a new one by default.
+    :param clock: seconds as a float, when ``log`` is not given; a fake in tests.
+    :raises patreon.exceptions.InvalidArgument: a limit that is not a whole number above 0.
+
+    Usage::
+
+        budget = RequestBudget(1500)
+        budget.check()                    # RequestBudgetExceeded once 1,500 4xx answers came in 10 minutes
+        budget.record(response.status_code)
+    """
+
+    def __init__(self, limit, window=BUDGET_WINDOW, log=None, clock=None):
+        if isinstance(limit, bool) or not isinstance(limit, six.integer_types) or limit < 1:
+            raise InvalidArgument('max_4xx_per_10_minutes must be a whole number above 0, or None, not {!r}'.format(
+                limit))
+        self.limit = limit
+        self.log = log if log is not None else FourxxLog(window, clock)
+
+    def __repr__(self):
+        return '<patreon.pacing.RequestBudget {} 4xx per {:g} s>'.format(self.limit, self.log.window)
+
+    def check(self):
+        """Raise :class:`~patreon.exceptions.RequestBudgetExceeded` when the window holds ``limit`` 4xx answers."""
+        wait = self.log.wait_below(self.limit)
+        if wait > 0:
+            raise RequestBudgetExceeded(
+                '{} or more 4xx answers in the last {:g} s: nothing is sent for {:.0f} s more, so that Patreon does '
+                'not block this client for half an hour (max_4xx_per_10_minutes)'.format(
+                    self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
+
+    def record(self, status_code):
+        """Count an answer when it is a 4xx."""
+        if 400 <= status_code < 500:
+            self.log.add()
+
+
+class FourxxLog(object):
+    """When the 4xx answers of the last ``window`` seconds came (thread-safe); shared by budgets of one key."""
+
+    def __init__(self, window=BUDGET_WINDOW, clock=None):
+        self.window = float(window)
+        self._clock = clock or _monotonic
+        self._times = collections.deque(maxlen=_MAX_REMEMBERED)
+        self._lock = threading.Lock()
+
+    def add(self):
+        with self._lock:
+            self._times.append(self._clock())
+
+    def wait_below(self, limit):
+        """Seconds until fewer than ``limit`` answers are in the window (0.0 when they already are)."""
+        with self._lock:
+            now = self._clock()
+            while self._times and self._times[0] <= now - self.window:
+                self._times.popleft()
+            if len(self._times) < limit:
+                return 0.0
+            return self._times[len(self._times) - limit] + self.window - now
+
+
+def checked_rate(rate):
+    """``(requests, seconds)`` checked: a whole number above 0 and a finite number of seconds above 0."""
+    if not isinstance(rate, tuple) or len(rate) != 2:
+        raise InvalidArgument('rate_limit must be (requests, seconds) or None, not {}'.format(type(rate).__name__))
+    requests, seconds = rate
+    if isinstance(requests, bool) or not isinstance(requests, six.integer_types) or requests < 1:
+        raise InvalidArgument('rate_limit needs a whole number of requests above 0, not {!r}'.format(requests))
+    if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
+            or not 0 < seconds <= 86400:
+        raise InvalidArgument('rate_limit needs a window of seconds above 0 and at most a day, not {!r}'.format(
+            seconds))
+    return requests, float(seconds)
+
+
+_shared_lock = threading.Lock()
+# Held strongly: an application that makes a client per web request still shares one pace and one count. Past
+# _PRUNE_ABOVE pacers (a process serving many users' tokens), the idle ones go: they hold nothing worth keeping.
+_pacers = {}
+_logs = {}
+_PRUNE_ABOVE = 256
+
+
+def shared_pacer(base_url, owner, rate):
+    """The :class:`Pacer` of every client of ``owner`` (an OAuth client id, or a token) at ``base_url``.
+
+    ``owner`` is kept only as a digest: a token is never a key anyone can print.
+
+    Usage::
+
+        shared_pacer('https://www.patreon.com', oauth.client_id, (100, 2.0))
+    """
+    requests, seconds = checked_rate(rate)
+    key = (base_url, _digest(owner), requests, seconds)
+    with _shared_lock:
+        pacer = _pacers.get(key)
+        if pacer is None:
+            if len(_pacers) >= _PRUNE_ABOVE:
+                for stale in [other for other, value in _pacers.items() if value.idle()]:
+                    del _pacers[stale]
+            pacer = _pacers[key] = Pacer(requests, seconds)
+        return pacer
+
+
+def shared_budget(base_url, limit):
+    """A :class:`RequestBudget` of ``limit`` over the 4xx log every client of ``base_url`` in the process shares.
+
+    Usage::
+
+        shared_budget('https://www.patreon.com', 1500)
+    """
+    with _shared_lock:
+        log = _logs.get(base_url)
+        if log is None:
+            log = _logs[base_url] = FourxxLog()
+        return RequestBudget(limit, log=log)
+
+
+def _digest(owner):
+    return hashlib.sha256(owner.encode('utf-8') if isinstance(owner, six.text_type) else owner).hexdigest()

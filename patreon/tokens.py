@@ -1,0 +1,265 @@
+"""Token stores: where a client keeps its tokens, so that one refresh serves every thread and process.
+
+Patreon's refresh tokens are single use: two processes refreshing the same one
+at once leave one of them with a dead token.  A :class:`TokenStore` gives them
+one place to read the tokens from and a lock held across processes while one
+refreshes; :class:`patreon.API` (``token_store=``) reloads the store under that
+lock before refreshing, and uses what another process saved instead.
+
+- :class:`MemoryTokenStore`: the threads of one process.
+- :class:`FileTokenStore`: the processes of one machine (a JSON file, written
+  atomically, readable by its owner only, locked with ``fcntl`` or ``msvcrt``).
+- Several machines: implement :class:`TokenStore` over the application's
+  database or cache (see "Token refresh" in the README).
+
+Usage::
+
+    store = FileTokenStore('/var/lib/myapp/patreon-tokens.json')
+    store.save(oauth.get_tokens(code, redirect_uri))          # once, after the login
+    api = patreon.API(None, oauth_client=oauth, token_store=store)  # in every process
+"""
+from __future__ import unicode_literals
+
+import contextlib
+import errno
+import hashlib
+import io
+import json
+import logging
+import os
+import tempfile
+import threading
+
+import six
+
+from .exceptions import InvalidArgument, TokenStoreError
+
+logger = logging.getLogger(__name__)
+
+#: The key under which a store remembers (as a SHA-256 digest) the refresh token Patreon refused.
+REFUSED_KEY = 'refused_refresh_token_sha256'
+
+
+class TokenStore(object):
+    """The interface of a token store: ``load()``, ``save(tokens)`` and ``lock()``.
+
+    ``tokens`` is a dict as :meth:`patreon.OAuth.get_tokens` returns it
+    (``access_token``, ``refresh_token``, ``expires_at``, ...), JSON-able.  A
+    store never puts a token in its repr, its log lines or a pickle.
+
+    Usage::
+
+        class MyStore(TokenStore):
+            def load(self): ...          # the dict last saved, or None
+            def save(self, tokens): ...  # replace it whole
+            def lock(self): ...          # a context manager held across processes
+    """
+
+    def load(self):
+        """The token dict last saved, or ``None`` when there is none."""
+        raise NotImplementedError
+
+    def save(self, tokens):
+        """Replace the stored token dict with ``tokens``."""
+        raise NotImplementedError
+
+    def lock(self):
+        """A context manager that excludes every other holder, in every process that uses the store.
+
+        The client holds it around a refresh (reload, token request, save); it
+        must be re-entrant in one thread (``save`` may take it again).
+        """
+        raise NotImplementedError
+
+    def __repr__(self):
+        return '<{}>'.format(type(self).__name__)
+
+
+class MemoryTokenStore(TokenStore):
+    """Tokens in memory, for the threads of one process.
+
+    :param tokens: the token dict to start with, or ``None``.
+
+    Usage::
+
+        store = MemoryTokenStore(tokens)
+        api = patreon.API(None, oauth_client=oauth, token_store=store)
+    """
+
+    def __init__(self, tokens=None):
+        self._lock = threading.RLock()
+        self._tokens = None
+        if tokens is not None:
+            self.save(tokens)
+
+    def load(self):
+        with self._lock:
+            return None if self._tokens is None else dict(self._tokens)
+
+    def save(self, tokens):
+        tokens = checked_tokens(tokens, 'MemoryTokenStore.save')
+        with self._lock:
+            self._tokens = dict(tokens)
+
+    def lock(self):
+        return self._lock
+
+    def __reduce__(self):
+        raise TypeError('a MemoryTokenStore holds tokens and is never pickled')
+
+
+class FileTokenStore(TokenStore):
+    """Tokens in a JSON file, for the processes of one machine.
+
+    Each save writes a new file beside it and renames it over the old, so a
+    reader never sees half a file; the file is created readable and writable
+    by its owner only (``0600``).  :meth:`lock` holds an OS lock on
+    ``path + '.lock'`` (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
+    Windows) as well as a thread lock, so it excludes every thread of every
+    process that uses the same path.
+
+    :param path: the file (its directory must exist).
+    :raises patreon.exceptions.TokenStoreError: from :meth:`load`, when the
+        file holds something that is not a token dict.
+
+    Usage::
+
+        store = FileTokenStore('/var/lib/myapp/patreon-tokens.json')
+        with store.lock():
+            tokens = store.load()
+    """
+
+    def __init__(self, path):
+        if not isinstance(path, six.string_types):
+            raise InvalidArgument('FileTokenStore needs a file path, not {}'.format(type(path).__name__))
+        self.path = os.path.abspath(path)
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._lock_file = None
+
+    def __repr__(self):
+        return '<patreon.tokens.FileTokenStore path={!r}>'.format(self.path)
+
+    def __reduce__(self):
+        return type(self), (self.path,)  # the path only: the tokens stay in the file
+
+    def load(self):
+        try:
+            with io.open(self.path, 'rb') as handle:
+                raw = handle.read()
+        except (IOError, OSError) as exc:
+            if exc.errno == errno.ENOENT:
+                return None
+            raise
+        try:
+            tokens = json.loads(raw.decode('utf-8'))
+        except ValueError:
+            raise TokenStoreError('{} does not hold a token dict (not JSON)'.format(self.path))
+        return checked_tokens(tokens, self.path, TokenStoreError)
+
+    def save(self, tokens):
+        data = json.dumps(checked_tokens(tokens, 'FileTokenStore.save'), sort_keys=True).encode('utf-8')
+        with self.lock():
+            directory = os.path.dirname(self.path)
+            handle, temporary = tempfile.mkstemp(prefix='.patreon-tokens-', dir=directory)  # mode 0600
+            try:
+                with os.fdopen(handle, 'wb') as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                _replace(temporary, self.path)
+            except BaseException:
+                _remove(temporary)
+                raise
+
+    @contextlib.contextmanager
+    def lock(self):
+        with self._thread_lock:
+            if self._depth == 0:
+                self._lock_file = _open_private(self.path + '.lock')
+                try:
+                    _lock_file(self._lock_file)
+                except BaseException:
+                    os.close(self._lock_file)
+                    raise
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    try:
+                        _unlock_file(self._lock_file)
+                    finally:
+                        os.close(self._lock_file)
+                        self._lock_file = None
+
+
+def checked_tokens(tokens, where, error=InvalidArgument):
+    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not.
+
+    Usage::
+
+        checked_tokens({'access_token': 'at', 'refresh_token': 'rt'}, 'store.save')
+    """
+    if not isinstance(tokens, dict) or not isinstance(tokens.get('access_token'), six.string_types):
+        raise error('{} needs a token dict with an access_token, not {}'.format(
+            where, 'a dict without one' if isinstance(tokens, dict) else type(tokens).__name__))
+    return tokens
+
+
+def digest(token):
+    """The SHA-256 hex digest of a token: how a store remembers a token without keeping it.
+
+    Usage::
+
+        digest('rt_1') == tokens.get(REFUSED_KEY)  # was this refresh token refused?
+    """
+    return hashlib.sha256(token.encode('utf-8')).hexdigest()
+
+
+def _open_private(path):
+    return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_BINARY', 0), 0o600)
+
+
+def _replace(source, target):
+    if hasattr(os, 'replace'):
+        os.replace(source, target)
+    elif os.name != 'nt':
+        os.rename(source, target)  # atomic on POSIX
+    else:  # pragma: no cover - Python 2 on Windows cannot rename over a file; the lock keeps writers out
+        _remove(target)
+        os.rename(source, target)
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+if os.name == 'nt':  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock_file(fd):
+        os.lseek(fd, 0, os.SEEK_SET)
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # tries for about 10 s, then raises: try again
+                return
+            except (IOError, OSError) as exc:
+                if exc.errno not in (errno.EDEADLK, errno.EACCES):
+                    raise
+
+    def _unlock_file(fd):
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock_file(fd):
+        fcntl.flock(fd, fcntl.LOCK_EX)  # flock, not lockf: it excludes the other open files of this process too
+
+    def _unlock_file(fd):
+        fcntl.flock(fd, fcntl.LOCK_UN)

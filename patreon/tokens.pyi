@@ -1,0 +1,24 @@
+import logging
+from contextlib import AbstractContextManager
+from typing import Final
+
+from ._typing import JSONObject
+
+logger: logging.Logger
+
+REFUSED_KEY: Final[str]
+
+class TokenStore:
+    def load(self) -> JSONObject | None: ...
+    def save(self, tokens: JSONObject) -> None: ...
+    def lock(self) -> AbstractContextManager[object]: ...
+
+class MemoryTokenStore(TokenStore):
+    def __init__(self, tokens: JSONObject | None = None) -> None: ...
+
+class FileTokenStore(TokenStore):
+    path: str
+    def __init__(self, path: str) -> None: ...
+
+def checked_tokens(tokens: object, where: str, error: type[Exception] = ...) -> JSONObject: ...
+def digest(token: str) -> str: ...
