@@ -142,7 +142,7 @@ def redirect_uri(text):
 
     Usage::
 
-        redirect_uri('http://localhost:5000/oauth/callback')
+        redirect_uri('http://localhost:5000/oauth/redirect')
     """
     parts = _http_url(text)
     if parts.fragment or '#' in text:  # OAuth forbids them, and the sandbox would refuse it with a traceback
