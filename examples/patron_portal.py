@@ -79,7 +79,9 @@ class Settings(object):
         self.client_id = client_id
         self.client_secret = client_secret
         self.redirect_uri = redirect_uri
-        self.campaign_id = campaign_id
+        # Ids in the API's answers are strings: a number from the settings (PATREON_CAMPAIGN_ID = 12345) would
+        # never equal one, and the creator and every patron would be refused.
+        self.campaign_id = '{}'.format(campaign_id)
         self.tier_id = tier_id
         self.webhook_secrets = list(webhook_secrets)
         self.base_url = base_url

@@ -11,9 +11,10 @@ Usage::
 ``patreon.exceptions``, ``patreon.schemas``, ``patreon.webhooks`` and ``patreon.entitlements`` are reachable after
 ``import patreon`` alone (``patreon.webhooks.parse_webhook(...)``).
 """
-import importlib
-import logging
-import sys
+# Private names: `dir(patreon)` shows the package's own API, not the modules it happens to use.
+import importlib as _importlib
+import logging as _logging
+import sys as _sys
 
 from . import exceptions  # noqa: F401 (patreon.exceptions.X after import patreon alone)
 from .api import API
@@ -29,12 +30,12 @@ _ON_FIRST_USE = ('entitlements', 'schemas', 'webhooks')
 
 def __getattr__(name):
     if name in _ON_FIRST_USE:
-        return importlib.import_module('.' + name, __name__)
+        return _importlib.import_module('.' + name, __name__)
     raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
 
 
-if sys.version_info < (3, 7):  # pragma: no cover - no module __getattr__ before 3.7
+if _sys.version_info < (3, 7):  # pragma: no cover - no module __getattr__ before 3.7
     from . import entitlements, schemas, webhooks  # noqa: F401
 
 # A library never configures logging; the application decides where records go.
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

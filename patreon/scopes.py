@@ -60,9 +60,10 @@ def required_scopes(method, path, includes=None, fields=None):
 
     An email field (``fields={'user': ['email']}`` or ``{'member': ['email']}``) adds
     ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
-    include (or ``address`` fields) adds ``campaigns.members.address``; a ``campaign`` include adds
-    ``campaigns``; ``memberships`` on ``identity`` adds ``identity.memberships`` (without it only the
-    membership to the app's own campaign is seen).
+    include (or ``address`` fields) adds ``campaigns.members.address``; ``memberships`` on ``identity``
+    adds ``identity.memberships`` (without it only the membership to the app's own campaign is seen). A
+    ``campaign`` include adds nothing: it comes with the route's own scope (``identity``,
+    ``campaigns.members``, ...), as Patreon's route table has it.
 
     :param method: ``'GET'``, ``'POST'``, ``'PATCH'`` or ``'DELETE'``.
     :param path: the route with its ids, as the API methods call it (``'campaigns/7/members'``), with or
@@ -98,8 +99,6 @@ def required_scopes(method, path, includes=None, fields=None):
         needed.add(IDENTITY_EMAIL if route in _IDENTITY_ROUTES else CAMPAIGNS_MEMBERS_EMAIL)
     if 'address' in segments or field_map.get('address'):
         needed.add(CAMPAIGNS_MEMBERS_ADDRESS)
-    if 'campaign' in segments or 'campaigns' in segments:
-        needed.add(CAMPAIGNS)
     if route in _IDENTITY_ROUTES and 'memberships' in segments:
         needed.add(IDENTITY_MEMBERSHIPS)
     return needed

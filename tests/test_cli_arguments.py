@@ -120,6 +120,9 @@ def test_help_texts(capsys):
         main(command + ['--help'], environ={})
         text = ' '.join(capsys.readouterr()[0].split())
         assert description in text and all(default in text for default in defaults)
+        assert '(default: None)' not in text  # an option the command defaults itself says its default once
+        if command == ['sandbox']:
+            assert text.count('(default: ') == 5 and '(default: http://localhost:8000/oauth/redirect)' in text
     main(['identity', '--help'], environ={})
     text = ' '.join(capsys.readouterr()[0].split())
     assert 'By default it is read from the environment variable PATREON_ACCESS_TOKEN' in text

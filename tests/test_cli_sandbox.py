@@ -26,7 +26,7 @@ from patreon.sandbox.events import PLEDGE_KINDS
 
 from canned import CannedServer
 
-APP_CALLBACK = 'http://localhost:5000/oauth/callback'
+APP_CALLBACK = 'http://localhost:5000/oauth/redirect'
 KEY = 'cli-test-control-key-0123456789'
 JSON = {str('Content-Type'): str('application/json')}
 
@@ -100,13 +100,13 @@ def test_the_apps_redirect_uris_in_both_loopback_forms_are_accepted_and_printed(
     answers = {}
 
     def during(banner):
-        for uri in (APP_CALLBACK, 'http://127.0.0.1:5000/oauth/callback', other, 'http://localhost:5001/login/done',
+        for uri in (APP_CALLBACK, 'http://127.0.0.1:5000/oauth/redirect', other, 'http://localhost:5001/login/done',
                     'http://localhost:5000/elsewhere'):
             answers[uri] = authorize(banner, uri)
 
     code, banner, err = serve(capsys, monkeypatch, ['--redirect-uri', APP_CALLBACK, '--redirect-uri', other], during)
     assert (code, err) == (EXIT_OK, 'sandbox stopped\n')
-    for uri in (APP_CALLBACK, 'http://127.0.0.1:5000/oauth/callback', other, 'http://localhost:5001/login/done'):
+    for uri in (APP_CALLBACK, 'http://127.0.0.1:5000/oauth/redirect', other, 'http://localhost:5001/login/done'):
         assert answers[uri].status_code == 302 and answers[uri].headers['Location'].startswith(uri + '?')
         assert re.search(r'^ {2}OAuth redirect URI: {2}' + re.escape(uri) + '$|^ {23}' + re.escape(uri) + '$',
                          banner, re.M), uri

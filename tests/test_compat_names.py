@@ -79,3 +79,19 @@ def test_schema_constants_are_reachable_as_in_0_5_1():
     assert member.Attributes.full_name == 'full_name'
     assert member.Relationships.currently_entitled_tiers == 'currently_entitled_tiers'
     assert inspect.isclass(media.Relationships)
+
+
+def test_the_package_shows_its_own_names_and_still_reaches_its_submodules():
+    # A fresh interpreter: here other tests have imported submodules already. The modules the package uses
+    # (importlib, logging, sys) are no API of it; the submodules loaded on first use still come on attribute access.
+    import subprocess
+    import sys
+
+    code = ('import patreon\n'
+            'names = set(dir(patreon))\n'
+            'assert not names & {"importlib", "logging", "sys"}, sorted(names & {"importlib", "logging", "sys"})\n'
+            'assert callable(patreon.webhooks.parse_webhook) and callable(patreon.entitlements.is_active_patron)\n'
+            'assert patreon.schemas.__name__ == "patreon.schemas" and patreon.exceptions.Unauthorized\n'
+            'print("ok")\n')
+    out = subprocess.check_output([sys.executable, '-c', code])
+    assert out.strip() == b'ok'

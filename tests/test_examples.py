@@ -338,6 +338,23 @@ if sys.version_info >= (3, 8):
         assert page.status == 403
         assert 'Become a patron' in page.text
 
+    @pytest.mark.parametrize('site_class', [FlaskSite, DjangoSite], ids=['flask', 'django'])
+    def test_a_campaign_id_set_as_a_number_is_the_same_campaign(site_class, sandbox):
+        # PATREON_CAMPAIGN_ID = 12345 in Django's settings.py: the API's ids are strings, and still compare equal.
+        sandbox.register_redirect_uri(site_class.redirect_uri)
+        site = site_class({
+            'PATREON_CLIENT_ID': sandbox.client_id, 'PATREON_CLIENT_SECRET': sandbox.client_secret,
+            'PATREON_REDIRECT_URI': site_class.redirect_uri, 'PATREON_CAMPAIGN_ID': int(sandbox.campaign_id),
+            'PATREON_BASE_URL': sandbox.url,
+        })
+        try:
+            log_in(site, sandbox)
+            assert site.get('/patrons').status == 200
+            log_in(site, sandbox, user_id=sandbox.creator_user_id)
+            assert 'your own campaign' in site.get('/patrons').text
+        finally:
+            site.close()
+
     def test_the_creator_is_welcomed_not_asked_to_become_a_patron(site, sandbox):
         log_in(site, sandbox, user_id=sandbox.creator_user_id)
         page = site.get('/patrons')

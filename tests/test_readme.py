@@ -3,8 +3,9 @@
 A reader pastes one snippet into a new interpreter: each block gets a process of its own, with nothing defined but
 the names the README says stand for "your values" (``access_token``, ``campaign_id``, ...), set from the sandbox.
 The snippets are printed as a reader runs them against Patreon: the harness alone points the clients' default
-``base_url`` at the sandbox (from ``PATREON_BASE_URL``, read by the harness only), so a snippet never shows a
-``base_url`` a reader would not write. Unknown field names are errors there, so no snippet teaches a typo.
+``base_url`` at the sandbox (from ``PATREON_BASE_URL``, which the Flask recipe also reads as its app's setting),
+so a snippet never shows a ``base_url`` a reader would not write. Unknown field names are errors there, so no
+snippet teaches a typo.
 
 Blocks that use Flask run where Flask is installed; every other block runs on every interpreter.
 """
@@ -74,7 +75,7 @@ import json
 import os
 
 import requests
-from six.moves.urllib.parse import urlsplit
+from six.moves.urllib.parse import parse_qs, urlsplit
 
 check = json.loads(os.environ['README_CHECK'])
 
@@ -98,6 +99,16 @@ def log_in_as(user_id):
     return page.status_code, page.get_data(as_text=True)
 
 
+def decline():
+    # The person says no on Patreon's page: the callback has an error and no code, and the app answers it.
+    client = app.test_client()
+    state = parse_qs(urlsplit(client.get('/login').headers['Location']).query)['state'][0]
+    answer = client.get('/oauth/redirect?error=access_denied&state=' + state)
+    return answer.status_code, client.get('/patrons').status_code  # not logged in: sent to log in
+
+
+assert decline() == (403, 302)
+assert PATREON_BASE_URL == os.environ['PATREON_BASE_URL']  # the app's setting, read as the README says
 assert log_in_as(check['patron_user_id']) == (200, 'Thank you for your support, {}!'.format(check['patron_name']))
 status, text = log_in_as(check['creator_user_id'])
 assert status == 200 and text.startswith('Welcome home'), (status, text)

@@ -42,9 +42,10 @@ def test_every_scope_has_its_constant_and_all_lists_them_in_patreons_order():
     ('GET', 'campaigns/7/members', None, {'user': ['email']}, {'campaigns.members', 'campaigns.members[email]'}),
     ('GET', 'campaigns/7/members', ['address'], None, {'campaigns.members', 'campaigns.members.address'}),
     ('GET', 'members/abc-1', 'user,campaign', {'member': 'full_name,email'},
-     {'campaigns.members', 'campaigns.members[email]', 'campaigns'}),
+     {'campaigns.members', 'campaigns.members[email]'}),  # a campaign include comes with the route's scope
     ('GET', 'identity', None, {'user': ['email']}, {'identity', 'identity[email]'}),
-    ('GET', 'identity', ['memberships.campaign'], None, {'identity', 'identity.memberships', 'campaigns'}),
+    ('GET', 'identity', ['memberships.campaign'], None, {'identity', 'identity.memberships'}),
+    ('GET', 'identity', ['campaign', 'memberships.campaign.tiers'], None, {'identity', 'identity.memberships'}),
     ('GET', 'campaigns', ['tiers', 'creator'], {'campaign': ['name']}, {'campaigns'}),
     ('GET', 'campaigns/7/posts', None, None, {'campaigns.posts'}),
     ('DELETE', 'webhooks/4', None, None, {'w:campaigns.webhook'}),

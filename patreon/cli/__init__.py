@@ -9,7 +9,7 @@ Usage::
     $ patreon members 1234567 --include currently_entitled_tiers -o members.csv
     $ patreon webhooks create --campaign 1234567 --uri https://example.org/hooks/patreon \\
           --trigger members:pledge:create
-    $ patreon sandbox --members 2500 --redirect-uri http://localhost:5000/oauth/callback   # a local Patreon
+    $ patreon sandbox --members 2500 --redirect-uri http://localhost:5000/oauth/redirect   # a local Patreon
     $ patreon sandbox-control pledge TIER_ID --kind annual    # from another shell, while it runs
     $ patreon demo                       # the whole journey of an app, against an embedded sandbox
 

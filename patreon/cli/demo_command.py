@@ -8,7 +8,6 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import argparse
 
 from . import option_types
 from .exit_status import EXIT_FAILURE, EXIT_OK
@@ -23,7 +22,7 @@ def add_demo_command(subparsers):
         description="Run an app's whole journey against a sandbox started for it on 127.0.0.1: log in with "
                     'Patreon, read the identity and every member, receive a webhook, refresh an expired token. '
                     'Exit status 1 when a step failed.',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=option_types.DefaultsHelpFormatter)
     demo.set_defaults(handler=command_demo)
     demo.add_argument('--members', type=option_types.bounded_int(0, option_types.MAX_SANDBOX_MEMBERS),
                       default=2500, metavar='N',

@@ -24,9 +24,27 @@ from ..credentials import clean_credential
 from ..masking import MIN_SECRET_LENGTH
 from ..transport import DEFAULT_BASE_URL, MAX_SECONDS
 
-__all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COUNT', 'MIN_SECONDS', 'base_url',
+__all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COUNT', 'MIN_SECONDS',
+           'DefaultsHelpFormatter', 'base_url',
            'bounded_int', 'control_key', 'fault_option', 'identifier', 'new_control_key', 'port', 'positive_seconds',
            'redirect_uri', 'sandbox_url', 'seed', 'whole_number']
+
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` that shows each option's default, but not ``(default: None)``.
+
+    An option without a default of its own (``None``: the command decides, and its help says what) would
+    otherwise show ``None`` beside the real default its help names.
+
+    Usage::
+
+        subparsers.add_parser('sandbox', formatter_class=DefaultsHelpFormatter)
+    """
+
+    def _get_help_string(self, action):
+        if action.default is None:
+            return action.help
+        return super(DefaultsHelpFormatter, self)._get_help_string(action)
+
 
 #: ``--retries``: more would wait minutes on a server that keeps failing.
 MAX_RETRIES = 10
@@ -124,7 +142,7 @@ def redirect_uri(text):
 
     Usage::
 
-        redirect_uri('http://localhost:5000/oauth/callback')
+        redirect_uri('http://localhost:5000/oauth/redirect')
     """
     parts = _http_url(text)
     if parts.fragment or '#' in text:  # OAuth forbids them, and the sandbox would refuse it with a traceback

@@ -1,7 +1,9 @@
+import argparse
 from collections.abc import Callable
 from typing import Final
 
-__all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COUNT', 'MIN_SECONDS', 'base_url',
+__all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COUNT', 'MIN_SECONDS',
+           'DefaultsHelpFormatter', 'base_url',
            'bounded_int', 'control_key', 'fault_option', 'identifier', 'new_control_key', 'port', 'positive_seconds',
            'redirect_uri', 'sandbox_url', 'seed', 'whole_number']
 
@@ -10,6 +12,8 @@ MAX_PAGE_SIZE: Final = 1000
 MAX_SANDBOX_MEMBERS: Final = 100000
 MAX_FAULT_COUNT: Final = 1000000
 MIN_SECONDS: Final = 0.001
+
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter): ...
 
 def whole_number(text: str) -> int: ...
 def bounded_int(low: int, high: int) -> Callable[[str], int]: ...

@@ -6,7 +6,7 @@ Its options are declared here, beside what runs it, so that the command grows in
 Usage::
 
     add_sandbox_command(subparsers)     # what build_parser does
-    $ patreon sandbox --members 2500 --port 8080 --redirect-uri http://localhost:5000/oauth/callback --login-page
+    $ patreon sandbox --members 2500 --port 8080 --redirect-uri http://localhost:5000/oauth/redirect --login-page
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -30,7 +30,7 @@ def add_sandbox_command(subparsers):
         'sandbox', help='run a local Patreon sandbox until Ctrl-C',
         description='Run a local Patreon on 127.0.0.1 until Ctrl-C: OAuth, the API v2 and webhooks, with a '
                     'generated campaign. It prints its URL and credentials; point --base-url at it.',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=option_types.DefaultsHelpFormatter)
     sandbox.set_defaults(handler=command_sandbox)
     sandbox.add_argument('--members', type=option_types.bounded_int(0, option_types.MAX_SANDBOX_MEMBERS),
                          default=1000, metavar='N',
