@@ -50,7 +50,7 @@ REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_c
 TIER_FIELDS = ['amount_cents']
 
 ACTIVE_PATRON = 'active_patron'
-TIER_TYPE = 'tier'
+_TIER_TYPE = 'tier'
 
 _TIER_LISTS = (list, tuple, set, frozenset)
 
@@ -161,7 +161,7 @@ def entitled_tier_ids(member):
 def _entitled_references(member):
     """The entitled tiers' references; one that is not a ``tier`` with a text id names no tier."""
     return [reference for reference in _listed_references(member)
-            if isinstance(reference.id(), six.string_types) and reference.type() == TIER_TYPE]
+            if isinstance(reference.id(), six.string_types) and reference.type() == _TIER_TYPE]
 
 
 def _listed_references(member):
@@ -249,7 +249,7 @@ def _gate_price(member, gate):
     if resource is None and callable(getattr(gate, 'resource', None)):
         resource = gate.resource()
     if resource is None and isinstance(member.document, JSONAPIParser):
-        resource = member.document.find_resource_by_type_and_id(TIER_TYPE, gate_id)
+        resource = member.document.find_resource_by_type_and_id(_TIER_TYPE, gate_id)
     if resource is None or 'amount_cents' not in resource.attributes():
         raise _missing(member, 'amount_cents', "the price ('amount_cents') of the min_tier {} is unknown: {}".format(
             gate_id, _hint(member, 'gate_price')))
@@ -327,7 +327,7 @@ def _tier_id(tier, option):
     :class:`InvalidArgument`, never its text (``'None'``) compared with the tiers' ids.
     """
     if callable(getattr(tier, 'id', None)) and callable(getattr(tier, 'type', None)):
-        if tier.type() != TIER_TYPE or not isinstance(tier.id(), six.string_types):
+        if tier.type() != _TIER_TYPE or not isinstance(tier.id(), six.string_types):
             raise InvalidArgument('{} takes a tier resource with a text id, not a resource of type {}'.format(
                 option, tier.type() if isinstance(tier.type(), six.string_types) else 'unknown'))
         return tier.id()
