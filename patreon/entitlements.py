@@ -32,9 +32,10 @@ a refusal or gate whose field was not fetched  :class:`MissingFieldError` naming
 below it: "this tier or a dearer one" is ``min_tier=``, which compares the
 tiers' prices; ``tier=`` is the exact tier.
 """
-from __future__ import unicode_literals
+from __future__ import division, unicode_literals
 
 import math
+from fractions import Fraction
 
 import six
 
@@ -49,6 +50,7 @@ REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_c
 TIER_FIELDS = ['amount_cents']
 
 ACTIVE_PATRON = 'active_patron'
+_TIER_TYPE = 'tier'
 
 _TIER_LISTS = (list, tuple, set, frozenset)
 
@@ -131,7 +133,7 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
     if minimum is not None and not _reaches(member, attributes, amount, paying, minimum):
         return False
     if tier is not None:
-        wanted = set(_tier_id(item) for item in (tier if isinstance(tier, _TIER_LISTS) else [tier]))
+        wanted = set(_tier_id(item, 'tier') for item in (tier if isinstance(tier, _TIER_LISTS) else [tier]))
         if wanted.isdisjoint(entitled_tier_ids(member)):
             return False
     if min_tier is not None:
@@ -153,11 +155,16 @@ def entitled_tier_ids(member):
         member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers']).data()
         entitled_tier_ids(member)  # e.g. {'3', '7'}
     """
-    return set(reference.id() for reference in _entitled_references(member)
-               if isinstance(reference.id(), six.string_types))
+    return set(reference.id() for reference in _entitled_references(member))
 
 
 def _entitled_references(member):
+    """The entitled tiers' references; one that is not a ``tier`` with a text id names no tier."""
+    return [reference for reference in _listed_references(member)
+            if isinstance(reference.id(), six.string_types) and reference.type() == _TIER_TYPE]
+
+
+def _listed_references(member):
     info = member.relationship_info('currently_entitled_tiers')
     if info is None:
         raise _missing(member, 'currently_entitled_tiers', "member {} has no 'currently_entitled_tiers' "
@@ -185,8 +192,6 @@ def _entitled_tier_prices(member):
 def _has_real_tier(member):
     """A gift needs a tier entitled; a tier whose fetched price is not a positive count is no real tier."""
     for reference in _entitled_references(member):
-        if not isinstance(reference.id(), six.string_types):
-            continue  # a reference without a usable id names no tier
         resource = reference.resource()
         if resource is None or 'amount_cents' not in resource.attributes():
             return True  # the price was not fetched: the reference is the tier Patreon entitles
@@ -203,8 +208,9 @@ def _reaches(member, attributes, amount, paying, minimum):
     cadence = _required(member, attributes, 'pledge_cadence')
     if not _is_count(cadence) or cadence < 1:
         return False  # cannot tell how many months the amount covers
-    # amount / cadence >= minimum, without a float division: an annual 12000 is 1000 a month.
-    return amount >= minimum * cadence
+    # amount / cadence >= minimum, without a float division: an annual 12000 is 1000 a month. A float minimum
+    # is made exact first, so that no count is turned into a float (one past 1e308 would overflow).
+    return amount >= (Fraction(minimum) if isinstance(minimum, float) else minimum) * cadence
 
 
 def monthly_amount_cents(member):
@@ -228,17 +234,22 @@ def monthly_amount_cents(member):
     cadence = _required(member, attributes, 'pledge_cadence')
     if not _is_count(amount) or amount < 0 or not _is_count(cadence) or cadence < 1:
         return None
-    return amount // cadence if amount % cadence == 0 else float(amount) / cadence
+    if amount % cadence == 0:
+        return amount // cadence
+    try:
+        return amount / cadence  # true division of ints: correctly rounded, even for a huge cadence
+    except OverflowError:
+        return None  # a monthly worth no float holds is no count of cents Patreon documents
 
 
 def _gate_price(member, gate):
     """The ``amount_cents`` of the ``min_tier`` gate, or ``None`` when it is not a usable price."""
+    gate_id = _tier_id(gate, 'min_tier')
     resource = gate if callable(getattr(gate, 'attributes', None)) else None
     if resource is None and callable(getattr(gate, 'resource', None)):
         resource = gate.resource()
-    gate_id = _tier_id(gate)
     if resource is None and isinstance(member.document, JSONAPIParser):
-        resource = member.document.find_resource_by_type_and_id('tier', gate_id)
+        resource = member.document.find_resource_by_type_and_id(_TIER_TYPE, gate_id)
     if resource is None or 'amount_cents' not in resource.attributes():
         raise _missing(member, 'amount_cents', "the price ('amount_cents') of the min_tier {} is unknown: {}".format(
             gate_id, _hint(member, 'gate_price')))
@@ -309,6 +320,25 @@ def _hint(member, what):
     return _HINTS[(what, _reached_through_identity(member))]
 
 
-def _tier_id(tier):
-    value = tier.id() if callable(getattr(tier, 'id', None)) else tier
-    return value if isinstance(value, six.string_types) else six.text_type(value)
+def _tier_id(tier, option):
+    """The text id a ``tier=`` or ``min_tier=`` item names: a tier resource or reference, text, UTF-8 bytes or an int.
+
+    Anything else (``None`` in a list, a bool, a float, a resource of another type) is an
+    :class:`InvalidArgument`, never its text (``'None'``) compared with the tiers' ids.
+    """
+    if callable(getattr(tier, 'id', None)) and callable(getattr(tier, 'type', None)):
+        if tier.type() != _TIER_TYPE or not isinstance(tier.id(), six.string_types):
+            raise InvalidArgument('{} takes a tier resource with a text id, not a resource of type {}'.format(
+                option, tier.type() if isinstance(tier.type(), six.string_types) else 'unknown'))
+        return tier.id()
+    if isinstance(tier, bytes):
+        try:
+            return tier.decode('utf-8')
+        except UnicodeError:
+            raise InvalidArgument('{} takes tier ids as text; these bytes are not UTF-8'.format(option))
+    if isinstance(tier, six.string_types):
+        return tier
+    if _is_count(tier):
+        return six.text_type(tier)
+    raise InvalidArgument('{} takes a tier id (text or int) or a tier resource, not {}'.format(
+        option, type(tier).__name__))

@@ -116,7 +116,7 @@ def parse_webhook(body, signature, event, secret):
     if not trigger:
         raise InvalidWebhook('the delivery has no X-Patreon-Event header')
     try:
-        document = json.loads(_as_bytes(body).decode('utf-8'))
+        document = json.loads(_as_bytes(body).decode('utf-8'), parse_constant=_refuse_json_constant)
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise InvalidWebhook('the body of this {} delivery is not JSON'.format(trigger))
     data = document.get('data') if isinstance(document, dict) else None
@@ -129,6 +129,10 @@ def parse_webhook(body, signature, event, secret):
 
 def _is_name(value):
     return isinstance(value, six.string_types) and bool(value)
+
+
+def _refuse_json_constant(name):
+    raise ValueError('{} is not JSON'.format(name))  # NaN, Infinity: Python's json reads them, JSON has none
 
 
 def _as_bytes(value):

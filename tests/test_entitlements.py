@@ -357,3 +357,75 @@ def test_the_readme_decision_table_is_the_tested_one():
     answers = dict((row[0].split(':')[0].strip('*'), ' '.join('Y' if cell == 'yes' else 'N' for cell in row[1:]))
                    for row in rows)
     assert answers == TABLE
+
+
+# A hostile or broken answer: references that are not tiers, counts past a float, options that name no tier ------
+
+def with_references(m, references):
+    m.json_data['relationships']['currently_entitled_tiers']['data'] = references
+    return m
+
+
+@pytest.mark.parametrize('case', ['active', 'gifted'])
+def test_a_reference_that_is_not_a_tier_names_no_tier(case):
+    attributes = dict(CASES[case])
+    attributes.pop('tiers')
+    # The campaign's id and price-like attribute, listed among the entitled tiers, must not pass for a tier.
+    m = member(tiers=[], **attributes)
+    m.document.json_data['included'].append({'type': 'campaign', 'id': 't50', 'attributes': {'amount_cents': 9999}})
+    with_references(m, [{'type': 'campaign', 'id': 't50'}, {'id': 't50'}, {'type': 'tiers', 'id': 't50'}])
+    assert entitled_tier_ids(m) == set()
+    assert not is_active_patron(m, tier='t50')
+    assert not is_active_patron(m, min_tier='t20')
+    if case == 'gifted':  # a gift needs a real tier entitled, and is worth that tier's price only
+        assert not is_active_patron(m)
+        assert not is_active_patron(m, min_amount_cents=1000)
+
+
+def test_a_tier_price_counts_only_for_a_reference_with_a_text_id():
+    m = with_references(member(tiers=[], prices=dict(TIERS)), [{'type': 'tier', 'id': 7}])
+    m.document.json_data['included'].append({'type': 'tier', 'id': 7, 'attributes': {'amount_cents': 9999}})
+    assert not is_active_patron(m, min_tier='t20')
+
+
+@pytest.mark.parametrize('gate', [
+    {'type': 'member', 'id': 'm9', 'attributes': {'amount_cents': 1}},
+    {'type': 'campaign', 'id': 'c1', 'attributes': {'amount_cents': 1}},
+    {'id': 'x', 'attributes': {'amount_cents': 1}},
+])
+def test_a_min_tier_that_is_not_a_tier_is_refused(gate):
+    with pytest.raises(InvalidArgument):
+        is_active_patron(member(**CASES['tier below']), min_tier=JSONAPIParser({'data': gate}).data())
+
+
+@pytest.mark.parametrize('kwargs', [
+    {'tier': [None]}, {'tier': ['t20', None]}, {'tier': True}, {'tier': 20.0}, {'tier': [['t20']]},
+    {'tier': {'t20': 1}}, {'min_tier': True}, {'min_tier': 20.0}, {'min_tier': {'id': 't20'}},
+])
+def test_a_tier_option_that_names_no_tier_is_refused(kwargs):
+    # Never the text 'None' or 'True' compared with the tiers' ids.
+    m = member(tiers=['t20', 'None', 'True', '20.0'], prices=dict(TIERS, **{'None': 0, 'True': 0, '20.0': 0}))
+    with pytest.raises(InvalidArgument):
+        is_active_patron(m, **kwargs)
+
+
+def test_a_tier_id_given_as_utf8_bytes_is_its_text():
+    prices = dict(TIERS)
+    prices['\u0163'] = 100
+    m = member(tiers=['t20', '\u0163'], prices=prices)
+    assert is_active_patron(m, tier=b't20') and is_active_patron(m, tier=['\u0163'.encode('utf-8')])
+    assert is_active_patron(m, min_tier=b't20')
+    with pytest.raises(InvalidArgument):
+        is_active_patron(m, tier=b'\xff')
+
+
+def test_counts_past_a_float_are_decided_not_raised():
+    huge = 10 ** 400
+    m = member(currently_entitled_amount_cents=huge, pledge_cadence=3)
+    assert is_active_patron(m, min_amount_cents=1e300) and is_active_patron(m, min_amount_cents=2000.5)
+    assert monthly_amount_cents(m) is None  # a monthly worth no float holds is not a count Patreon documents
+    annual = member(currently_entitled_amount_cents=12000, pledge_cadence=huge)
+    assert not is_active_patron(annual, min_amount_cents=0.5) and is_active_patron(annual, min_amount_cents=0.0)
+    assert monthly_amount_cents(annual) == 0.0  # 12000 over more months than a float counts
+    exact = member(currently_entitled_amount_cents=huge * 12, pledge_cadence=12)
+    assert monthly_amount_cents(exact) == huge

@@ -20,6 +20,7 @@ from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
 from patreon.sandbox.control_client import fault_options
 from patreon.sandbox.logins import redirect_uri_forms
 from patreon.sandbox.messages import HeaderDict, Request
+from loopback import ScriptedServer, json_answer
 from test_sandbox_support import Receiver, SandboxClient, webhook_document
 
 APP_CALLBACK = 'http://localhost:5000/oauth/callback'
@@ -310,3 +311,38 @@ def test_fault_options_from_a_command_line(sb, control):
             fault_options(bad)
     control.inject_fault('identity', 'json_server_error', **fault_options(['status=502']))
     assert SandboxClient(sb).get('identity').status_code == 502
+
+
+HOSTILE_KEY = 'k3y0123456789abcdefSECRET'
+
+
+@pytest.mark.parametrize('error', [
+    'wrong key ' + HOSTILE_KEY, {'key': HOSTILE_KEY}, ['header', 'X-Sandbox-Control-Key: ' + HOSTILE_KEY],
+])
+def test_a_server_that_echoes_the_key_never_puts_it_in_the_refusal(error):
+    # Any process may listen on a loopback port: what it answers is no sandbox's word, and may echo the header.
+    body = json.dumps({'error': error}).encode('utf-8')
+    with ScriptedServer([json_answer(403, body)]) as server:
+        with pytest.raises(SandboxControlError) as raised:
+            SandboxControl(server.url, HOSTILE_KEY).users()
+    assert raised.value.status == 403
+    for text in (str(raised.value), repr(raised.value), raised.value.message, repr(raised.value.args)):
+        assert 'SECRET' not in text
+
+
+@pytest.mark.parametrize('key', [
+    HOSTILE_KEY + '\r\nX-Injected: 1', HOSTILE_KEY + '\nX', HOSTILE_KEY + '\u20ac', 'k3y SECRET 0123456789', '',
+    '   ', None, 12345678, [HOSTILE_KEY], HOSTILE_KEY.encode('ascii') + b'\xff',
+])
+def test_a_key_no_header_can_carry_is_refused_before_sending_without_showing_it(key):
+    with ScriptedServer([json_answer(200, b'{"data": []}')]) as server:
+        with pytest.raises(ValueError) as raised:
+            SandboxControl(server.url, key)
+        assert server.requests == []
+    assert 'SECRET' not in str(raised.value) and '12345678' not in str(raised.value)
+    assert not isinstance(raised.value, UnicodeError)
+
+
+def test_a_key_given_as_ascii_bytes_or_with_blanks_around_is_the_key(sb):
+    assert SandboxControl(sb.url, sb.control_key.encode('ascii')).users()
+    assert SandboxControl(sb.url, ' %s\n' % sb.control_key).users()

@@ -88,7 +88,10 @@ def signed(body, secret='s'):
 @pytest.mark.parametrize('body', [b'not json', b'[]', b'{"data": null}', b'{"data": []}', b'\xff\xfe',
                                   # a resource without its type or id: the handler would act on no one
                                   b'{"data": {}}', b'{"data": {"type": "member"}}', b'{"data": {"id": "1"}}',
-                                  b'{"data": {"type": "member", "id": 1}}', b'{"data": {"type": "", "id": "1"}}'])
+                                  b'{"data": {"type": "member", "id": 1}}', b'{"data": {"type": "", "id": "1"}}',
+                                  # Python's json reads NaN and Infinity; JSON has neither
+                                  b'{"data": {"type": "member", "id": "1", "attributes": {"x": NaN}}}',
+                                  b'{"data": {"type": "member", "id": "1", "attributes": {"x": -Infinity}}}'])
 def test_parse_webhook_refuses_signed_bodies_that_are_no_document(body):
     with pytest.raises(InvalidWebhook) as raised:
         webhooks.parse_webhook(body, signed(body), 'members:create', 's')

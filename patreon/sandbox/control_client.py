@@ -11,6 +11,7 @@ Usage::
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import json
+import re
 
 import six
 from six.moves import http_client
@@ -22,6 +23,26 @@ from .webhooks import is_loopback
 
 #: The largest answer :class:`SandboxControl` reads (bytes).
 MAX_ANSWER = 1024 * 1024
+#: A key no longer than this is not masked in a refusal's text (it would garble the words it is part of).
+_MASKED_FROM = 8
+# What a header value carries as sent: printable ASCII without blanks (a key is never quoted in a message).
+_KEY_TEXT = re.compile('^[\x21-\x7e]+$')
+
+
+def _checked_key(key):
+    """The key as header text, blanks around it dropped; ValueError (never showing it) when no header carries it."""
+    if isinstance(key, bytes):
+        try:
+            key = key.decode('ascii')
+        except UnicodeError:
+            raise ValueError('the control key holds bytes outside ASCII, which no sandbox key does')
+    if not isinstance(key, six.text_type):
+        raise ValueError('the control key must be a string, not %s' % type(key).__name__)
+    key = key.strip()
+    if not _KEY_TEXT.match(key):
+        raise ValueError('the control key is empty, or holds a blank, control or non-ASCII character, '
+                         'which no sandbox key does')
+    return key
 
 
 class SandboxControlError(ValueError):
@@ -39,7 +60,10 @@ class SandboxControl(object):
     ``url`` is the sandbox's URL (``http://127.0.0.1:8000``), ``key`` its
     control key (``sb.control_key``, printed by ``patreon sandbox``). Methods
     return the answer's ``data``; a refusal raises :class:`SandboxControlError`
-    (a ``ValueError``), a sandbox that does not answer ``socket.error``.
+    (a ``ValueError``, whose text never shows the key, even when a process that is
+    no sandbox echoes it), a sandbox that does not answer ``socket.error``. A key
+    no header can carry (a blank, control or non-ASCII character) is a ``ValueError``
+    before anything is sent, without the key in its message.
 
     Usage::
 
@@ -54,7 +78,7 @@ class SandboxControl(object):
         if parts.scheme not in ('http', 'https') or not is_loopback(parts.hostname):
             raise ValueError('url must be the http(s) URL of a sandbox on this machine, not %r' % (url,))
         self.scheme, self.host, self.port = parts.scheme, parts.hostname, parts.port
-        self.key = key
+        self.key = _checked_key(key)
         self.timeout = timeout
 
     def __repr__(self):
@@ -99,7 +123,12 @@ class SandboxControl(object):
                                       % self.host)
         if answer.status != 200 or not isinstance(document, dict) or 'data' not in document:
             message = document.get('error') if isinstance(document, dict) else None
-            raise SandboxControlError(answer.status, message or 'unexpected answer')
+            # A process that is no sandbox may answer anything, the key it was sent included.
+            if not isinstance(message, six.string_types) or not message:
+                message = 'unexpected answer'
+            elif len(self.key) >= _MASKED_FROM:
+                message = message.replace(self.key, '***')
+            raise SandboxControlError(answer.status, message)
         return document['data']
 
     def _item(self, data, name):
