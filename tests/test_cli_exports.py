@@ -100,6 +100,18 @@ def test_jsonl_is_exact(capsys):
     assert '\x1b' not in out and '\x07' not in out
 
 
+@pytest.mark.parametrize('number', ['NaN', 'Infinity', '-Infinity'])
+def test_a_number_json_cannot_carry_ends_a_jsonl_export_with_one_line_not_an_invalid_line(capsys, number):
+    # Python's json reads NaN and Infinity; written back, no strict JSON reader would take the line.
+    page = members_page(['Ann'])
+    body = page[2].replace(b'"full_name": "Ann"', '"full_name": "Ann", "lifetime_support_cents": {}'.format(
+        number).encode('ascii'))
+    with served((200, JSON_API, body)) as server:
+        code, out, err = run(capsys, server, '--format', 'jsonl', '--fields', 'full_name,lifetime_support_cents')
+    assert code == EXIT_SERVER and out == ''
+    assert len(err.splitlines()) == 1 and 'NaN or Infinity' in err
+
+
 # --- Table: control characters shown, columns aligned ----------------------------------------------------------
 
 HOSTILE = ['\x1b]0;retitled\x07Eve', 'Mallory\x1b[2J', 'Bob\rAlice  100', 'Trudy\nforged row',

@@ -26,6 +26,7 @@ import six
 
 from ..console import printable
 from ..credentials import LONE_SURROGATE
+from .exit_status import EXIT_SERVER, CommandFailed
 
 __all__ = ['FORMATS', 'RecordWriter', 'cell_text', 'csv_cell', 'csv_line', 'display_width', 'json_text', 'visible',
            'write_record', 'write_records']
@@ -49,8 +50,15 @@ def cell_text(value):
 
 
 def json_text(value):
-    """Compact JSON as text, non-ASCII kept as is, a lone surrogate as its escape (valid and exact)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(',', ':'))
+    """Compact JSON as text, non-ASCII kept as is, a lone surrogate as its escape (valid and exact).
+
+    :raises CommandFailed: (Patreon failed) ``value`` holds NaN or an infinity, which JSON cannot carry: written
+        as is, no strict JSON reader would take the line.
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(',', ':'), allow_nan=False)
+    except ValueError:
+        raise CommandFailed('the answer holds a number JSON cannot carry (NaN or Infinity)', EXIT_SERVER)
     text = text.decode('utf-8') if isinstance(text, bytes) else text
     return LONE_SURROGATE.sub(lambda match: '\\u{:04x}'.format(ord(match.group(0))), text)
 
