@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the distributions (`make dist`: sdist, universal wheel, twine check), installs the wheel into a fresh
 # virtualenv per interpreter (Python 2.7 and 3.13 by default) and runs .ci/smoke.py there: what a user gets from
-# `pip install patreon` imports, and talks to a sandbox.
+# `pip install patreon` imports, and talks to a sandbox; with pytest beside it, its plugin's fixtures work.
 #
 # Usage: bash .ci/dist-smoke.sh [X.Y ...]
 # Environment:
@@ -36,10 +36,15 @@ for version in "${VERSIONS[@]}"; do
     venv="$SMOKE_DIR/$version"
     echo "dist-smoke: Python $version ($python): installing $(basename "$WHEEL")"
     make_virtualenv "$python" "$venv" "$version"
-    "$venv/bin/python" -m pip install -q "$WHEEL"
+    # pytest beside it, as a user testing an app would have it (4.6 is the last series for 2.7).
+    if [ "$version" = 2.7 ]; then pytest_requirement='pytest>=4.6,<4.7'; else pytest_requirement='pytest'; fi
+    "$venv/bin/python" -m pip install -q "$WHEEL" "$pytest_requirement"
     # From an empty directory: only the installed copy can be imported.
     workdir=$(mktemp -d)
     (cd "$workdir" && "$venv/bin/python" "$REPO/.ci/smoke.py")
+    # The pytest plugin as a fresh project meets it: no conftest, no import, nothing named on the command line.
+    printf 'def test_x(patreon_api):\n    assert patreon_api.get_identity().data().id()\n' > "$workdir/test_x.py"
+    (cd "$workdir" && "$venv/bin/python" -m pytest -q -p no:cacheprovider test_x.py)
     rm -rf "$workdir"
 done
 echo "dist-smoke: passed on Python ${VERSIONS[*]}"
