@@ -20,13 +20,11 @@ from six.moves.urllib.parse import quote, urlsplit
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.known_names import check_names
 from .jsonapi.url_util import checked_text, encode_query, query_names, url_with
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
 from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, shared_budget, shared_pacer
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
-from .scopes import explain_lacking, granted_scopes
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
 from .version_compatibility.utc_timezone import isoformat_utc
@@ -37,6 +35,23 @@ API_ROOT = '/api/oauth2/v2/'
 _DEFAULT_CURSOR_PATH = 'links.next'
 _FALLBACK_CURSOR_PATH = 'meta.pagination.cursors.next'
 
+
+
+# Loaded on first use, so that `import patreon` stays light: the schemas that field names are checked against, and
+# the scope tables that explain a 401 or 403.
+def _known_names():
+    from .jsonapi import known_names
+    return known_names
+
+
+def _scopes_module():
+    from . import scopes
+    return scopes
+
+
+def _explain_lacking(error, method, path, granted):
+    if getattr(error, 'status_code', None) in (401, 403):
+        _scopes_module().explain_lacking(error, method, path, granted)
 
 class API(object):
     """A client of Patreon's API v2 for one access token.
@@ -191,13 +206,13 @@ class API(object):
         if refreshed is None:
             return self._scopes
         try:
-            return granted_scopes(refreshed)
+            return _scopes_module().granted_scopes(refreshed)
         except InvalidArgument:  # a scope text no request could carry: not known, rather than an error here
             return None
 
     @scopes.setter
     def scopes(self, scopes):
-        self._scopes = granted_scopes(scopes)
+        self._scopes = None if scopes is None else _scopes_module().granted_scopes(scopes)
         self._tokens.granted_scope = None  # what the application says now outranks an older refresh
 
     def __repr__(self):
@@ -544,7 +559,7 @@ class API(object):
 
     def _get_resource(self, path, includes, fields):
         include, field_lists = query_names(includes, fields)
-        check_names(include, field_lists, strict=self.strict_fields)
+        _known_names().check_names(include, field_lists, strict=self.strict_fields)
         return self._call('GET', url_with(path, include, field_lists))
 
     def _get_collection(self, path, page_size, cursor, includes, fields):
@@ -578,12 +593,12 @@ class API(object):
             result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token),
                                 document_expected=method != 'DELETE')  # only a DELETE may answer 204
         except PatreonError as error:
-            explain_lacking(error, method, path, self.scopes)
+            _explain_lacking(error, method, path, self.scopes)
             if failure is None:
                 raise
             six.raise_from(explained(error, failure), failure.error)
         if isinstance(result, ErrorDocument):
-            explain_lacking(result.error, method, path, self.scopes)
+            _explain_lacking(result.error, method, path, self.scopes)
             if failure is not None:
                 explained(result.error, failure)
         return result

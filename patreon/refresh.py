@@ -36,7 +36,6 @@ from .exceptions import InvalidArgument, OAuthError, PatreonError
 from .refresh_failure import (RefreshFailure, explained, refused_elsewhere, route_of,  # noqa: F401
                               stored_expiry, usable_tokens)
 from .responses import ErrorDocument
-from .tokens import REFUSED_KEY, checked_tokens, digest
 
 #: Seconds before ``expires_at`` when a token is refreshed before a call: tokens have died ~11 days early.
 DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
@@ -46,6 +45,18 @@ _RETRY_AFTER_REFUSAL = 600.0
 
 logger = logging.getLogger(__name__)
 
+
+
+def _tokens():
+    # patreon.tokens (file locks, temporary files) on first use: most clients have no token store.
+    from . import tokens
+    return tokens
+
+
+def _refused_in(stored, refresh_token):
+    """Whether the token store's dict ``stored`` remembers ``refresh_token`` as refused."""
+    tokens = _tokens()
+    return refresh_token is not None and stored.get(tokens.REFUSED_KEY) == tokens.digest(refresh_token)
 
 class TokenRefresh(object):
     """The tokens of one client, refreshed after a 401 at most once per access token.
@@ -75,7 +86,7 @@ class TokenRefresh(object):
                                   '{}'.format(type(token_store).__name__))
         stored = token_store.load() if token_store is not None else None
         if stored is not None:
-            stored = checked_tokens(stored, 'the token store')
+            stored = _tokens().checked_tokens(stored, 'the token store')
             access_token, refresh_token = stored['access_token'], stored.get('refresh_token') or None
             expires_at = stored_expiry(stored)
         self.access_token = access_token
@@ -100,8 +111,7 @@ class TokenRefresh(object):
         self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
         self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
         self._delivering = False
-        if stored is not None and self.refresh_token is not None and stored.get(REFUSED_KEY) == digest(
-                self.refresh_token):
+        if stored is not None and _refused_in(stored, self.refresh_token):
             self._refused = (self.refresh_token, refused_elsewhere())
 
     @property
@@ -263,7 +273,7 @@ class TokenRefresh(object):
         stored = self.token_store.load()
         if stored is None:
             return None
-        stored = checked_tokens(stored, 'the token store')
+        stored = _tokens().checked_tokens(stored, 'the token store')
         with self._state_lock:
             if stored['access_token'] != token:
                 self.access_token = self._fresh_token = stored['access_token']
@@ -275,7 +285,7 @@ class TokenRefresh(object):
                 self._last_failure = None
                 logger.info('access token replaced by the one another client saved in the token store')
                 return 'adopted'
-            if self.refresh_token is not None and stored.get(REFUSED_KEY) == digest(self.refresh_token):
+            if _refused_in(stored, self.refresh_token):
                 self._refused = (self.refresh_token, refused_elsewhere())
                 return 'refused'
         return None
@@ -303,7 +313,7 @@ class TokenRefresh(object):
             elif failure.refused:
                 remembered = dict(self.token_store.load() or {'access_token': self.access_token,
                                                               'refresh_token': refresh_token})
-                remembered[REFUSED_KEY] = digest(refresh_token)
+                remembered[_tokens().REFUSED_KEY] = _tokens().digest(refresh_token)
                 self.token_store.save(remembered)
         if failure is None:
             logger.info('access token refreshed')

@@ -105,3 +105,13 @@ def test_import_loads_no_costly_module_that_requests_does_not(tmpdir):
     output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
 
     assert output.decode('ascii').strip() == '[]'
+
+
+def test_import_leaves_what_only_some_clients_use_to_first_use(tmpdir):
+    # Token stores (tempfile, file locks), the scope tables and the schemas behind field checks load when used.
+    script = ('import sys, requests, six; before = set(sys.modules); import patreon; '
+              'print(sorted(set(["tempfile", "patreon.tokens", "patreon.scopes", "patreon.jsonapi.known_names"]) '
+              '& (set(sys.modules) - before)))')
+    output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
+
+    assert output.decode('ascii').strip() == '[]'
