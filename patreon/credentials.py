@@ -16,6 +16,7 @@ import re
 import six
 
 from .exceptions import InvalidArgument, InvalidCredential
+from .patterns import LazyPattern
 
 # RFC 6749, appendix A: client ids, secrets, codes and tokens are VSCHAR, printable ASCII (%x20-7E). Anything else
 # cannot go in a header on every Python (2.7 sends headers as ASCII).
@@ -24,7 +25,7 @@ _NOT_VSCHAR = re.compile('[^\x20-\x7e]')
 _CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
 # A surrogate that is not half of a pair (Python 2 narrow builds hold astral characters as pairs). Python 3 cannot
 # encode it, and Python 2 encodes it to bytes that are not UTF-8: either way it cannot be sent.
-LONE_SURROGATE = re.compile('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')
+LONE_SURROGATE = LazyPattern('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')
 
 
 def clean_credential(value, name):

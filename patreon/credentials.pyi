@@ -1,6 +1,7 @@
-import re
+from .patterns import LazyPattern
 
-LONE_SURROGATE: re.Pattern[str]
+# A pattern compiled on first use: search() and sub() as re.Pattern[str]'s.
+LONE_SURROGATE: LazyPattern
 
 def clean_credential(value: str | bytes, name: str) -> str: ...
 # `value`: an id as a string or a number (sent as its text).

@@ -9,6 +9,7 @@ import re
 
 import six
 from six.moves.urllib.parse import quote, quote_plus
+from .patterns import LazyPattern
 
 #: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.
 MIN_SECRET_LENGTH = 8
@@ -19,15 +20,15 @@ MASK = '***'
 # "key": "value", 'key': 'value', key=value&..., key: value.
 _CREDENTIAL_KEY = r'[\w-]*(?:token|secret|password|passwd|stream_key|rtmp_url)'
 _QUOTE = r'(?:\\?["\'`])'
-_CREDENTIAL_PAIR = re.compile(
+_CREDENTIAL_PAIR = LazyPattern(
     r'(?P<key>(?<![\w-])' + _QUOTE + '?' + _CREDENTIAL_KEY + _QUOTE + r'?\s*(?:=>|[:=>])\s*' + _QUOTE + '?)'
     r'(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
-_CREDENTIAL_NAME = re.compile(r'\A' + _CREDENTIAL_KEY + r'\Z', re.IGNORECASE)
-_BEARER = re.compile(r'(?P<key>(?<![\w-])(?:bearer|basic)\s+)(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
+_CREDENTIAL_NAME = LazyPattern(r'\A' + _CREDENTIAL_KEY + r'\Z', re.IGNORECASE)
+_BEARER = LazyPattern(r'(?P<key>(?<![\w-])(?:bearer|basic)\s+)(?P<value>[^\s"\'`\\<>&,;(){}\[\]]+)', re.IGNORECASE)
 # In a token answer the fresh tokens are unknown, and may come in a shape no key precedes (an HTML table):
 # a run of 24 token characters or more, with letters and digits (error codes and URLs in messages stay readable).
-_TOKEN_LIKE = re.compile(r'(?<![A-Za-z0-9_~+=-])(?=[A-Za-z_~+=-]*[0-9])(?=[0-9_~+=-]*[A-Za-z])[A-Za-z0-9_~+=-]{24,}')
-_QUOTE_ENTITIES = re.compile(r'&(?:quot|#34|#x22|apos|#39|#x27);', re.IGNORECASE)
+_TOKEN_LIKE = LazyPattern(r'(?<![A-Za-z0-9_~+=-])(?=[A-Za-z_~+=-]*[0-9])(?=[0-9_~+=-]*[A-Za-z])[A-Za-z0-9_~+=-]{24,}')
+_QUOTE_ENTITIES = LazyPattern(r'&(?:quot|#34|#x22|apos|#39|#x27);', re.IGNORECASE)
 _DOUBLE_QUOTE_ENTITIES = ('&quot;', '&#34;', '&#x22;')
 
 

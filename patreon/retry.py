@@ -14,13 +14,13 @@ import calendar
 import datetime
 import logging
 import random
-import re
 import time
 
 import requests
 import six
 
 from .exceptions import InvalidArgument
+from .patterns import LazyPattern
 
 logger = logging.getLogger(__name__)
 
@@ -138,17 +138,17 @@ def retry_after_seconds(response):
 
 
 # ASCII digits only: float() also takes fullwidth digits, "1_0", "inf" and "nan".
-_DELAY_SECONDS = re.compile(r'[0-9]{1,9}(?:\.[0-9]{1,6})?\Z')
+_DELAY_SECONDS = LazyPattern(r'[0-9]{1,9}(?:\.[0-9]{1,6})?\Z')
 _DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)'
 _MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
 _MONTH = '(' + '|'.join(_MONTHS) + ')'
 _TIME = '([0-9]{2}):([0-9]{2}):([0-9]{2})'
 # The three forms of an HTTP date (RFC 9110, 5.6.7): (pattern, numbers of the groups of day, month, year, hour).
 _HTTP_DATES = (
-    (re.compile('^' + _DAY + ', ([0-9]{2}) ' + _MONTH + ' ([0-9]{4}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
-    (re.compile('^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ([0-9]{2})-' + _MONTH +
+    (LazyPattern('^' + _DAY + ', ([0-9]{2}) ' + _MONTH + ' ([0-9]{4}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
+    (LazyPattern('^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ([0-9]{2})-' + _MONTH +
                 '-([0-9]{2}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
-    (re.compile('^' + _DAY + ' ' + _MONTH + ' ([0-9 ][0-9]) ' + _TIME + ' ([0-9]{4})\\Z'), (2, 1, 6, 3)),
+    (LazyPattern('^' + _DAY + ' ' + _MONTH + ' ([0-9 ][0-9]) ' + _TIME + ' ([0-9]{4})\\Z'), (2, 1, 6, 3)),
 )
 
 
