@@ -14,9 +14,11 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import json
 import re
 from collections import OrderedDict
 
+from .errors import APIError
 from .resources import RELATED_PATHS, RESOURCE_TYPES
 
 _FIELDS_KEY = re.compile(r'^fields\[([^\]]+)\]$')
@@ -155,3 +157,15 @@ class Renderer(object):
 
 def _identifier(record):
     return OrderedDict([('type', record.type), ('id', record.id)])
+
+
+def request_data(request, resource_type):
+    """``data`` of a JSON:API request body whose type is ``resource_type``; :class:`APIError` 400 otherwise."""
+    try:
+        document = json.loads(request.body.decode('utf-8'))
+    except ValueError:
+        raise APIError.bad_request('The request body must be a JSON:API document.')
+    data = document.get('data') if isinstance(document, dict) else None
+    if not isinstance(data, dict) or data.get('type') != resource_type:
+        raise APIError.bad_request("The request body needs data of type '{}'.".format(resource_type))
+    return data

@@ -11,10 +11,9 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import json
 from collections import OrderedDict
 
-from .documents import Renderer
+from .documents import Renderer, request_data
 from .errors import APIError
 from .lives import LiveError, lives_of
 from .messages import Response, json_response
@@ -99,13 +98,7 @@ class LiveRoutes(object):
 
 def _live_attributes(request, live_id):
     """``data.attributes`` of a request body of type ``live`` (its ``data.id`` that of the URL); 400 otherwise."""
-    try:
-        document = json.loads(request.body.decode('utf-8'))
-    except ValueError:
-        raise APIError.bad_request('The request body must be a JSON:API document.')
-    data = document.get('data') if isinstance(document, dict) else None
-    if not isinstance(data, dict) or data.get('type') != 'live':
-        raise APIError.bad_request("The request body needs data of type 'live'.")
+    data = request_data(request, 'live')
     if live_id is not None and '%s' % data.get('id', live_id) != live_id:
         raise APIError.bad_request('data.id does not match the live of the URL.')
     attributes = data.get('attributes')

@@ -12,7 +12,6 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import json
 import logging
 import time
 import uuid
@@ -24,7 +23,7 @@ from six.moves.urllib.parse import urlsplit
 
 from .become_patron import become_patron
 from .control import CONTROL_PREFIX
-from .documents import DocumentError, Renderer, parse_fields, parse_include
+from .documents import DocumentError, Renderer, parse_fields, parse_include, request_data
 from .errors import APIError
 from .faults import field_fault_response
 from .live_routes import LIVE_ROUTES, LiveRoutes
@@ -318,7 +317,7 @@ class Application(LiveRoutes):
 
     def create_webhook(self, request, _, route):
         token = self._authenticate(request, route)
-        data = _json_data(request)
+        data = request_data(request, 'webhook')
         attributes = data.get('attributes') or {}
         triggers = _triggers(attributes.get('triggers'))
         uri = _uri(attributes.get('uri'))
@@ -334,7 +333,7 @@ class Application(LiveRoutes):
     def update_webhook(self, request, webhook_id, route):
         token = self._authenticate(request, route)
         webhook = self._own_webhook(token, webhook_id)
-        data = _json_data(request)
+        data = request_data(request, 'webhook')
         if '%s' % data.get('id', webhook.id) != webhook.id:
             raise APIError.bad_request('data.id does not match the webhook of the URL.')
         attributes = data.get('attributes') or {}
@@ -372,18 +371,6 @@ class Application(LiveRoutes):
 
     def become_patron(self, request, _, route):
         return become_patron(self.sandbox, request)
-
-
-def _json_data(request):
-    """``data`` of a JSON:API request body (type ``webhook``); 400 otherwise."""
-    try:
-        document = json.loads(request.body.decode('utf-8'))
-    except ValueError:
-        raise APIError.bad_request('The request body must be a JSON:API document.')
-    data = document.get('data') if isinstance(document, dict) else None
-    if not isinstance(data, dict) or data.get('type') != 'webhook':
-        raise APIError.bad_request("The request body needs data of type 'webhook'.")
-    return data
 
 
 def _triggers(value):
