@@ -140,6 +140,13 @@ class ThreadedHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer)
 
     daemon_threads = True
 
+    def get_request(self):
+        # Without TCP_NODELAY, an answer written as a head and then a body waits out the client's delayed ACK:
+        # 40 ms per request on a kept-alive connection.
+        connection, address = BaseHTTPServer.HTTPServer.get_request(self)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
+
 
 class LoopbackServer(object):
     """An HTTP server on 127.0.0.1 port 0, served by a daemon thread while the ``with`` block lasts.
