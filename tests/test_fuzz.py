@@ -50,7 +50,7 @@ from patreon.responses import ErrorDocument
 
 from reliability_report import examples, tally
 
-FULL = examples(2000)
+FULL = examples(200)
 SOAK = 20000
 CURSOR_PATH_ERROR = 'Provided cursor path did not result in a link'
 BASE = 'http://patreon.test'
