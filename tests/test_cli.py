@@ -640,19 +640,61 @@ def command_line(tmpdir, *args, **popen_options):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen_options)
 
 
-def test_sandbox_subprocess_stops_cleanly_on_sigint(tmpdir):
-    process = command_line(tmpdir, 'sandbox', '--members', '20')
-    lines = []
-    while not lines or 'Ctrl-C' not in lines[-1]:
-        line = process.stdout.readline().decode('utf-8')
-        assert line, 'the sandbox ended before printing its banner'
-        lines.append(line)
-    url = re.search(r'listening on (\S+)', lines[0]).group(1)
-    assert requests.get(url + '/api/oauth2/v2/identity', timeout=10).status_code == 401
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate()
+def _inherited(dispositions):
+    # What a parent leaves a child: `make test &` in a non-interactive shell starts it with SIGINT ignored.
+    def preexec():
+        for signum, disposition in dispositions.items():
+            signal.signal(signum, disposition)
+    return preexec
+
+
+@pytest.mark.parametrize('sent, inherited', [
+    (signal.SIGINT, {}),
+    (signal.SIGINT, {signal.SIGINT: signal.SIG_IGN}),
+    (signal.SIGTERM, {signal.SIGINT: signal.SIG_IGN}),
+    (signal.SIGHUP, {}),
+], ids=['sigint', 'sigint-inherited-ignored', 'sigterm', 'sighup'])
+def test_sandbox_subprocess_stops_cleanly_on_a_stop_signal(tmpdir, sent, inherited):
+    process = command_line(tmpdir, 'sandbox', '--members', '20', preexec_fn=_inherited(inherited))
+    try:
+        lines = []
+        while not lines or 'Ctrl-C' not in lines[-1]:
+            line = process.stdout.readline().decode('utf-8')
+            assert line, 'the sandbox ended before printing its banner'
+            lines.append(line)
+        url = re.search(r'listening on (\S+)', lines[0]).group(1)
+        assert requests.get(url + '/api/oauth2/v2/identity', timeout=10).status_code == 401
+        process.send_signal(sent)
+        out, err = process.communicate()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == EXIT_OK
     assert err.decode('utf-8') == 'sandbox stopped\n'
+
+
+def test_a_sandbox_under_nohup_outlives_its_terminal(tmpdir):
+    # SIGHUP inherited as ignored is nohup's request: the sandbox keeps serving, and SIGTERM still stops it.
+    process = command_line(tmpdir, 'sandbox', '--members', '5', preexec_fn=_inherited({signal.SIGHUP: signal.SIG_IGN}))
+    try:
+        lines = []
+        while not lines or 'Ctrl-C' not in lines[-1]:
+            line = process.stdout.readline().decode('utf-8')
+            assert line, 'the sandbox ended before printing its banner'
+            lines.append(line)
+        url = re.search(r'listening on (\S+)', lines[0]).group(1)
+        process.send_signal(signal.SIGHUP)
+        # Served after the hang-up: the signal was ignored (a request, not a sleep, proves it was delivered first).
+        assert requests.get(url + '/api/oauth2/v2/identity', timeout=10).status_code == 401
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert (process.returncode, err.decode('utf-8')) == (EXIT_OK, 'sandbox stopped\n')
 
 
 def test_members_subprocess_writes_utf8_whatever_the_locale(tmpdir, sandbox, members):

@@ -18,6 +18,7 @@ from .arguments import build_parser
 from .context import PROG, Context
 from .exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, describe_failure
 from .output_file import OutputFile
+from .stop_signals import stop_signals
 
 __all__ = ['main', 'SECRET_OPTIONS']
 
@@ -37,6 +38,12 @@ def main(argv=None, environ=None):
     :param environ: where ``PATREON_ACCESS_TOKEN`` is read (default: ``os.environ``).
     :returns: an exit status of :data:`patreon.cli.exit_status.EXIT_STATUSES`; a bug raises.
     """
+    # SIGINT, SIGTERM and SIGHUP end a command through its clean-up, whatever dispositions were inherited.
+    with stop_signals():
+        return _run(argv, environ)
+
+
+def _run(argv, environ):
     stdout = ConsoleWriter(sys.stdout)
     stderr = ConsoleWriter(sys.stderr, errors='backslashreplace')
     try:
