@@ -25,17 +25,14 @@ from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NE
                          exit_status, formats, main, sandbox_command)
 from patreon.cli.formats import display_width
 from patreon.console import ConsoleWriter, Progress
-from patreon.sandbox import Sandbox
 
 from canned import CannedServer
 
 BAD_TOKEN = '-not-a-valid-token-0123456789'  # starts like an option, as random tokens may
 
 
-@pytest.fixture(scope='module')
-def sandbox():
-    with Sandbox(members=120, seed=11) as sb:
-        yield sb
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=120, seed=11)
 
 
 @pytest.fixture(scope='module')

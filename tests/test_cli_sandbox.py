@@ -21,7 +21,7 @@ import six
 import patreon
 from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK, EXIT_SERVER,
                          EXIT_USAGE, context, main, sandbox_command, sandbox_control_command)
-from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError, control
+from patreon.sandbox import SandboxControl, SandboxControlError, control
 from patreon.sandbox.events import PLEDGE_KINDS
 
 from canned import CannedServer
@@ -45,10 +45,8 @@ def assert_one_line_error(err, code, expected_code, *fragments):
         assert fragment in err, err
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=200, seed=13, redirect_uris=[APP_CALLBACK], control_key=KEY) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=200, seed=13, redirect_uris=[APP_CALLBACK], control_key=KEY)
 
 
 @pytest.fixture

@@ -26,10 +26,8 @@ MEMBERS_IN_CAMPAIGN = 3000
 GUARD_SECONDS = 30  # only against a deadlock: a passing run never waits this long
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=MEMBERS_IN_CAMPAIGN, seed=23) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=MEMBERS_IN_CAMPAIGN, seed=23)
 
 
 def run_together(work, count=THREADS):

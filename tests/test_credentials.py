@@ -14,7 +14,6 @@ from patreon import cli
 from patreon.cli import EXIT_OK, EXIT_USAGE
 from patreon.credentials import clean_credential, clean_resource_id
 from patreon.exceptions import InvalidArgument, InvalidCredential, InvalidResponse, PatreonError, Unauthorized
-from patreon.sandbox import Sandbox
 
 CODE = 'code_Zx8cV5bN2mQ9wE4r'
 SURROUNDINGS = ['{}\n', '{}\r\n', ' {} ', '\t{}\n\n', '\n{}']
@@ -34,10 +33,8 @@ EMPTY = ['', '   ', '\r\n', b'']
 NOT_TEXT = [None, 12345, ['a'], 1.5]
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=3, seed=17) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=3, seed=17)
 
 
 def assert_names_only(error, name):

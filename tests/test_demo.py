@@ -14,15 +14,12 @@ import patreon
 from patreon import demo, exceptions
 from patreon.demo import Journey, Report, StepFailed, raised, run_demo
 from patreon.jsonapi.parser import JSONAPIParser
-from patreon.sandbox import Sandbox
 
 STEP_TITLES = [title for title, _ in Journey.steps]
 
 
-@pytest.fixture(scope='module')
-def sandbox():
-    with Sandbox(members=60, seed=4) as sb:
-        yield sb
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=60, seed=4)
 
 
 @pytest.fixture

@@ -32,10 +32,8 @@ IDENTITY_URL = API_URL + 'identity'
 IDENTITY = 'identity_with_memberships.json'
 
 
-@pytest.fixture(scope='module')
-def sandbox():
-    with Sandbox(members=5, seed=4) as sb:
-        yield sb
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=5, seed=4)
 
 
 def test_without_an_override_clients_send_to_patreon():

@@ -28,7 +28,6 @@ import patreon
 from patreon import cli
 from patreon.cli import EXIT_NETWORK, EXIT_RATE_LIMITED, EXIT_USAGE, main
 from patreon.exceptions import InvalidResponse, PatreonError, RateLimited, ServerError, TotalTimeout
-from patreon.sandbox import Sandbox
 
 from helpers import closed_port
 from loopback import THREAD_NAME, ScriptedServer, answer, cut, gzipped, json_answer, response_head, trickle
@@ -40,10 +39,8 @@ BACKOFF_FACTOR = 0.5  # RetryPolicy's default: the n-th backoff is between half 
 TYPED_ERRORS = (PatreonError, requests.RequestException)
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=MEMBERS_IN_CAMPAIGN, seed=11) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=MEMBERS_IN_CAMPAIGN, seed=11)
 
 
 @pytest.fixture(scope='module')

@@ -14,16 +14,13 @@ import patreon
 from helpers import ACCESS_TOKEN, API_URL, FixedOffset, http_fixture, json_body, load_fixture  # noqa: F401 (`http`)
 from patreon.exceptions import APIError, InvalidArgument, InvalidResponse, NotFound, Unauthorized
 from patreon.responses import ErrorDocument
-from patreon.sandbox import Sandbox
 from patreon.schemas import live, live_access_rule, schema_for_type
 
 STREAM_KEY = 'sk_live_Q8wE3rT6yU9iO2pA5sD7fG'
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=20, seed=5) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=20, seed=5)
 
 
 def creator_api(sb, **kwargs):

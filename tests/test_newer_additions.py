@@ -12,17 +12,14 @@ import patreon
 from helpers import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET
 from patreon import schemas, scopes
 from patreon.exceptions import InvalidArgument, InvalidResponse, V1MethodRemoved
-from patreon.sandbox import Sandbox
 from patreon.schemas import campaign
 from patreon.utils import discord_user_id
 
 README_SECTION = 'Moving from 0.5.0 (API v1)'
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=30, seed=11) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=30, seed=11)
 
 
 # -- schemas ------------------------------------------------------------------------------------------

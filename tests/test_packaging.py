@@ -51,6 +51,32 @@ def test_setup_declares_only_requests_and_six_at_run_time(monkeypatch):
                                         'pytest11': ['patreon.pytest_plugin = patreon.pytest_plugin']}
 
 
+def _versions_in(text, pattern):
+    return sorted(set(re.findall(pattern, text)), key=lambda version: tuple(map(int, version.split('.'))))
+
+
+def test_every_list_of_supported_pythons_says_the_same(monkeypatch):
+    declared = declared_setup_arguments(monkeypatch)
+    classified = _versions_in('\n'.join(declared['classifiers']) + '\n', r':: Python :: (\d\.\d+)\n')
+    with io.open(os.path.join(REPO_ROOT, '.ci', 'matrix.sh'), encoding='utf-8') as script:
+        matrix = re.search(r'^SUPPORTED_VERSIONS=\(([^)]*)\)', script.read(), re.M).group(1).split()
+    with io.open(os.path.join(REPO_ROOT, '.ci', 'dist-smoke.sh'), encoding='utf-8') as script:
+        smoke = re.search(r'else VERSIONS=\(([^)]*)\)', script.read()).group(1).split()
+    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as readme:
+        text = readme.read()
+    newest = matrix[-1]
+
+    assert classified == matrix
+    assert smoke == [matrix[0], '3.13', newest]  # the oldest, the newest from pyenv, the newest of all
+    assert 'Supported: CPython 2.7 and 3.6 – {} '.format(newest) in text
+    assert 'from 2.7 to {},'.format(newest) in text
+    assert 'Python 2.7 and 3.6 - {}, each'.format(newest) in text
+    # python_requires admits each of them and refuses what the classifiers leave out.
+    excluded = set(re.findall(r'!=(\d\.\d+)\.\*', declared['python_requires']))
+    assert excluded == set('3.{}'.format(minor) for minor in range(6))
+    assert not excluded & set(matrix)
+
+
 def test_import_does_not_load_pkg_resources_or_setuptools(tmpdir):
     # Run from an empty directory so that only the package installed in this interpreter can be imported.
     script = 'import patreon, sys; print(sorted(set(["pkg_resources", "setuptools"]) & set(sys.modules)))'

@@ -17,7 +17,6 @@ import patreon
 from patreon.cli import EXIT_FAILURE, main
 from patreon.exceptions import InvalidResponse, PaginationError, ServerError
 from patreon.pagination import MAX_STALLED_PAGES
-from patreon.sandbox import Sandbox
 
 from helpers import LoopbackServer
 
@@ -138,10 +137,8 @@ def test_a_link_without_a_cursor_ends_the_command_line_export_with_a_one_line_er
 
 # The sandbox's stall fault ----------------------------------------------------------------------------------------
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=300, seed=5) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=300, seed=5)
 
 
 @pytest.fixture(scope='module')
@@ -163,14 +160,6 @@ def stalling_from_the_second_page(sandbox, api, stalls):
         return api.get_campaigns_by_id_members(*args, **kwargs)
     members.calls = calls
     return members
-
-
-@pytest.fixture
-def fresh(sb):
-    sb.clear_faults()
-    sb.clear_log()
-    yield sb
-    sb.clear_faults()
 
 
 @pytest.mark.parametrize('raise_errors', [False, True])

@@ -179,10 +179,8 @@ def uses_flask(block):
 BLOCKS = [(number + 1, section, block) for number, (section, block) in enumerate(readme_blocks())]
 
 
-@pytest.fixture(scope='module')
-def sandbox():
-    with Sandbox(members=250, seed=11) as sb:
-        yield sb
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=250, seed=11)
 
 
 def your_values(sandbox):

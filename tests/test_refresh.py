@@ -18,7 +18,7 @@ import six
 import patreon
 from patreon.exceptions import OAuthError, ServerError, Unauthorized
 from patreon.responses import ErrorDocument
-from patreon.sandbox import ALL_SCOPES, Sandbox
+from patreon.sandbox import ALL_SCOPES
 
 from helpers import API_URL, TOKEN_URL, token_request_count
 from helpers import refreshing_api as sandbox_refreshing_api
@@ -27,10 +27,8 @@ GUARD_SECONDS = 30  # only against a deadlock: a passing run never waits this lo
 NOT_CAMPAIGNS = [scope for scope in ALL_SCOPES if scope != 'campaigns']
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=5, seed=41) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=5, seed=41)
 
 
 @pytest.fixture(autouse=True)

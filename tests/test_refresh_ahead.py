@@ -10,7 +10,6 @@ import pytest
 
 import patreon
 from patreon.exceptions import InvalidArgument
-from patreon.sandbox import Sandbox
 from patreon.tokens import MemoryTokenStore
 
 from helpers import token_request_count
@@ -19,10 +18,8 @@ HOUR = 3600
 DAY = 24 * HOUR
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=3, seed=15) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=3, seed=15)
 
 
 def client(sb, tokens, **kwargs):

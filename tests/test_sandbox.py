@@ -26,10 +26,8 @@ MEMBER_ATTRIBUTES = (
     'note,patron_status,pledge_cadence,pledge_relationship_start,will_pay_amount_cents')
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=240, seed=3, epoch=EPOCH) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=240, seed=3, epoch=EPOCH)
 
 
 @pytest.fixture

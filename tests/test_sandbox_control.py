@@ -26,10 +26,8 @@ from test_sandbox_support import Receiver, SandboxClient, webhook_document
 APP_CALLBACK = 'http://localhost:5000/oauth/callback'
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=300, seed=21, redirect_uris=[APP_CALLBACK]) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=300, seed=21, redirect_uris=[APP_CALLBACK])
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ from patreon.sandbox.faults import FaultInjector, RateLimiter
 from test_sandbox_support import SandboxClient, error_of, load_fixture, server_tls_context, write_tls_files
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=10, seed=2) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=10, seed=2)
 
 
 @pytest.fixture

@@ -24,18 +24,8 @@ MEMBER_FIELDS = ['currently_entitled_amount_cents', 'is_gifted', 'is_free_trial'
                  'patron_status', 'will_pay_amount_cents', 'last_charge_status']
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=300, seed=13) as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def fresh(sb):
-    sb.clear_faults()
-    sb.clear_log()
-    yield sb
-    sb.clear_faults()
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=300, seed=13)
 
 
 def member_rows(sandbox):

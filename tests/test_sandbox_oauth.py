@@ -8,14 +8,12 @@ import pytest
 import requests
 from six.moves.urllib.parse import parse_qs, urlsplit
 
-from patreon.sandbox import ALL_SCOPES, Sandbox
+from patreon.sandbox import ALL_SCOPES
 from test_sandbox_support import SandboxClient, error_of, load_fixture
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=12, seed=1, token_ttl=3600) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=12, seed=1, token_ttl=3600)
 
 
 def authorize(sb, **params):

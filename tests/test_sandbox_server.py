@@ -14,10 +14,8 @@ from test_sandbox_support import Receiver, SandboxClient, webhook_document
 MAX_BODY = 4096
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=5, seed=19, idle_timeout=0.3, max_body=MAX_BODY) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=5, seed=19, idle_timeout=0.3, max_body=MAX_BODY)
 
 
 def connect(sandbox):

@@ -14,16 +14,14 @@ from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL,
 from patreon import scopes
 from patreon.exceptions import Forbidden, InvalidArgument, Unauthorized
 from patreon.responses import ErrorDocument
-from patreon.sandbox import ALL_SCOPES, Sandbox
+from patreon.sandbox import ALL_SCOPES
 
 ERROR_401 = {'errors': [{'code': 1, 'code_name': 'Unauthorized', 'detail': 'The server could not verify.',
                          'id': 'e1', 'status': '401', 'title': 'Unauthorized'}]}
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=20, seed=9) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=20, seed=9)
 
 
 def test_every_scope_has_its_constant_and_all_lists_them_in_patreons_order():

@@ -81,10 +81,8 @@ class Secrets(object):
         return sorted(secret for secret in self.values if secret in text)
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=120, seed=5) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=120, seed=5)
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from patreon import webhooks
 from patreon.exceptions import APIError, InvalidWebhook, OAuthError
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
 from patreon.jsonapi.url_util import build_url
-from patreon.sandbox import Sandbox
 
 from reliability_report import tally
 
@@ -38,10 +37,8 @@ def count(case):
     tally('text', case, 'cases checked')
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=400, seed=31) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=400, seed=31)
 
 
 def raw_get(sandbox, path, params):

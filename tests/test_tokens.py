@@ -24,7 +24,6 @@ import pytest
 
 import patreon
 from patreon.exceptions import InvalidArgument, InvalidCredential, TokenStoreError
-from patreon.sandbox import Sandbox
 from patreon.tokens import REFUSED_KEY, FileTokenStore, MemoryTokenStore, TokenStore, digest
 
 from helpers import REPO_ROOT, token_request_count
@@ -61,10 +60,8 @@ def folder():
     shutil.rmtree(path)
 
 
-@pytest.fixture(scope='module')
-def sb():
-    with Sandbox(members=3, seed=14) as sandbox:
-        yield sandbox
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=3, seed=14)
 
 
 def run_together(sb, path, count):

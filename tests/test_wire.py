@@ -9,15 +9,12 @@ import patreon
 from patreon import webhooks
 from patreon.exceptions import NotFound, OAuthError, RateLimited, Unauthorized
 from patreon.oauth import check_state, make_state
-from patreon.sandbox import Sandbox
 
 from helpers import closed_port, refreshing_api, token_request_count
 
 
-@pytest.fixture(scope='module')
-def sandbox():
-    with Sandbox(members=60, seed=3) as sb:
-        yield sb
+# The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
+SANDBOX = dict(members=60, seed=3)
 
 
 @pytest.fixture(autouse=True)
