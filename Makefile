@@ -9,6 +9,8 @@ VENV_STAMP := $(VENV)/.installed
 
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS='-k oauth -x'`.
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core by default; `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 # Interpreters for `make matrix`, e.g. `make matrix MATRIX_VERSIONS='2.7 3.13'` (empty: every supported one).
 MATRIX_VERSIONS ?=
 PYTEST := $(VENV_PYTHON) -m pytest
@@ -24,7 +26,7 @@ export PIP_NO_INPUT := 1
 help:
 	@echo "make test    run the test suite in $(VENV) with branch coverage of patreon/ enforced at 95%"
 	@echo "make soak    run the long variants (pytest marker 'soak')"
-	@echo "make matrix  run the test suite on Python 2.7 and 3.6-3.13, each in a fresh virtualenv under .matrix/"
+	@echo "make matrix  run the test suite on Python 2.7 and 3.6-3.15, each in a fresh virtualenv under .matrix/"
 	@echo "make demo    run 'patreon demo' against an embedded sandbox, in $(DEMO_VENV) (the package alone)"
 	@echo "make lint    ruff, and mypy's stubtest over the type stubs"
 	@echo "make dist    build the sdist and universal wheel, checked with twine"
@@ -44,10 +46,11 @@ $(VENV_STAMP): setup.py setup.cfg pyproject.toml dev-requirements.txt
 # --- Tests ---------------------------------------------------------------------------------------------------------
 
 test: $(VENV_STAMP)
-	$(PYTEST) -m "not soak" $(COVERAGE_ARGS) $(PYTEST_ARGS)
+	$(PYTEST) -m "not soak" -n $(PYTEST_WORKERS) $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
+# The long variants: thousands of hypothesis examples, long soaks; an hour at most per test.
 soak: $(VENV_STAMP)
-	$(PYTEST) -m soak $(PYTEST_ARGS)
+	$(PYTEST) -m soak -n $(PYTEST_WORKERS) --timeout 3600 $(PYTEST_ARGS)
 
 # Sequential on purpose: the suites of two interpreters at once would compete for the same cores.
 matrix: $(VENV_STAMP)
