@@ -18,12 +18,12 @@ Figures (each measured in child processes of the side's own interpreter):
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import argparse
-import datetime
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 import benchlib
@@ -67,7 +67,7 @@ class Config(object):
 def header(config, elapsed):
     """The facts ``RESULTS.md`` starts with: date, commit, Python, CPU, the two packages."""
     facts = benchlib.machine_description()
-    facts['date'] = datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M UTC')
+    facts['date'] = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())  # utcnow() is deprecated on 3.12+
     facts['commit'] = git_commit()
     facts['elapsed'] = elapsed
     identities = dict((side, identity(config.pythons[side])) for side in config.sides)
