@@ -14,6 +14,7 @@ from six.moves.html_parser import HTMLParser
 from six.moves.urllib.parse import parse_qs, urljoin, urlsplit
 
 import patreon
+from patreon.entitlements import REQUIRED_FIELDS, TIER_FIELDS, is_active_patron
 from patreon.exceptions import Unauthorized
 from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError
 from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
@@ -70,7 +71,7 @@ def test_there_is_a_user_of_every_kind_to_log_in_as(sb, control):
     tiers = [sb.world.tiers[tier_id] for tier_id in sb.tier_ids]
     assert roles == (['creator', 'free member'] + ['patron of %s' % tier.title for tier in tiers[1:]]
                      + ['gifted patron', 'annual patron', 'free trial', 'declined patron', 'former patron',
-                        'non-patron'])
+                        'declined patron, retrying', 'cancelled patron, paid up', 'non-patron'])
     by_role = dict((user['role'], user) for user in users)
     assert by_role['creator']['user_id'] == sb.creator_user_id
     for tier in tiers[1:]:
@@ -82,6 +83,22 @@ def test_there_is_a_user_of_every_kind_to_log_in_as(sb, control):
     visitor = sb.world.users[by_role['non-patron']['user_id']]
     assert not [member_id for member_id in visitor.membership_ids
                 if sb.world.members[member_id].campaign_id == sb.campaign_id]
+
+
+@pytest.mark.parametrize('role,granted,strict', [
+    ('declined patron, retrying', True, {'allow_declined': False}),
+    ('declined patron', False, {}),
+    ('cancelled patron, paid up', True, {'allow_former': False}),
+    ('former patron', False, {}),
+])
+def test_each_declined_and_cancelled_kind_is_served_as_patreon_entitles_it(sb, role, granted, strict):
+    member_id = [user for user in sb.login_users() if user['role'] == role][0]['member_id']
+    with patreon.API(sb.creator_token, base_url=sb.url, raise_errors=True) as api:
+        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
+                                       fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
+    assert is_active_patron(member) is granted
+    assert is_active_patron(member, min_tier=member.relationship('currently_entitled_tiers')[0]) if granted else True
+    assert is_active_patron(member, **strict) is False
 
 
 def test_a_small_sandbox_still_has_the_creator_and_a_non_patron():
