@@ -258,7 +258,8 @@ def test_an_annual_patron_is_compared_by_the_month():
 
 @pytest.mark.parametrize('amount,cadence,expected', [
     (12000, 12, 1000), (2000, 1, 2000), (1000, 12, 1000 / 12.0), (0, None, 0), (0, 'x', 0),
-    (2000, None, 2000), (100, None, 100), (2000, 0, None), (2000, 'null', None), (2000, True, None), ('2000', 1, None), (2000.0, 1, None),
+    (2000, None, 2000), (100, None, 100), (2000, 0, None), (2000, 'null', None), (2000, True, None),
+    ('2000', 1, None), (2000.0, 1, None),
     (float('nan'), 1, None), (None, 1, None), (-100, 1, None),
 ])
 def test_monthly_amount_cents(amount, cadence, expected):

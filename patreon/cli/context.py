@@ -17,8 +17,8 @@ from ..credentials import clean_credential
 from ..utils import check_user_agent
 from .exit_status import UsageError
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES',
-           'Context', 'check_requests_environment']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE',
+           'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
 
 PROG = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'
