@@ -198,3 +198,13 @@ def test_a_refresh_answer_with_unreadable_scopes_leaves_them_unknown(http):
         api.get_identity()
 
     assert api.scopes is None and 'the call needs' not in str(raised.value)
+
+
+def test_the_sandbox_returns_the_identitys_campaign_only_with_campaigns(sb):
+    # Patreon's docs: "If you request Campaign and have the campaigns scope, you will receive" it; else not.
+    for granted, expected in (([scopes.IDENTITY], None), ([scopes.IDENTITY, scopes.CAMPAIGNS], sb.campaign_id)):
+        api = patreon.API(sb.issue_tokens(scopes=granted)['access_token'], base_url=sb.url, raise_errors=True)
+        user = api.get_identity(includes=['campaign']).data()
+        campaign = user.relationship('campaign')
+        assert (campaign.id() if campaign is not None else None) == expected
+        assert scopes.CAMPAIGNS in scopes.required_scopes('GET', 'identity', includes=['campaign'])

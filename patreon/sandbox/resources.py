@@ -355,6 +355,9 @@ def _entitled_tiers(member, view):
 
 
 def _user_campaign(user, view):
+    # Patreon's docs: the identity's own campaign comes only "if you have the campaigns scope".
+    if user.id == view.user_id and not view.full and 'campaigns' not in view.scopes:
+        return None
     return view.world.campaigns.get(user.campaign_id)
 
 
