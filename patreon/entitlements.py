@@ -9,8 +9,8 @@ Usage::
     if is_active_patron(member, min_tier=gold_tier):  # Gold, or a dearer tier
         ...
 
-The rules, by Patreon's fields (``amount`` is ``currently_entitled_amount_cents``, what Patreon says the
-member is entitled to now: "a current pledge, or payment that covers the current payment period"):
+The rules, by Patreon's fields (``amount`` is ``currently_entitled_amount_cents``: by Patreon's docs, the
+pledge in force or a payment whose period is still running, so what the member is entitled to now):
 
 =============================================  ===================================================================
 member                                         ``is_active_patron``

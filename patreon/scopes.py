@@ -64,7 +64,7 @@ def required_scopes(method, path, includes=None, fields=None):
     ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
     include (or ``address`` fields) adds ``campaigns.members.address``; on ``identity``, a ``campaign``
     include (``campaign``, ``memberships.campaign``) adds ``campaigns``: Patreon's docs return the user's
-    campaign only "if you have the campaigns scope". ``memberships`` adds nothing: without
+    campaign only to a token with that scope. ``memberships`` adds nothing: without
     ``identity.memberships`` Patreon answers with the membership to the app's own campaign, with it all of
     them (ask for it when you want those). Elsewhere a ``campaign`` include comes with the route's scope.
 

@@ -201,7 +201,7 @@ def test_a_refresh_answer_with_unreadable_scopes_leaves_them_unknown(http):
 
 
 def test_the_sandbox_returns_the_identitys_campaign_only_with_campaigns(sb):
-    # Patreon's docs: "If you request Campaign and have the campaigns scope, you will receive" it; else not.
+    # Patreon's docs serve the identity's own campaign only to a token with the campaigns scope.
     for granted, expected in (([scopes.IDENTITY], None), ([scopes.IDENTITY, scopes.CAMPAIGNS], sb.campaign_id)):
         api = patreon.API(sb.issue_tokens(scopes=granted)['access_token'], base_url=sb.url, raise_errors=True)
         user = api.get_identity(includes=['campaign']).data()

@@ -355,7 +355,7 @@ def _entitled_tiers(member, view):
 
 
 def _user_campaign(user, view):
-    # Patreon's docs: the identity's own campaign comes only "if you have the campaigns scope".
+    # Patreon's docs serve the identity's own campaign only to a token with the campaigns scope.
     if user.id == view.user_id and not view.full and 'campaigns' not in view.scopes:
         return None
     return view.world.campaigns.get(user.campaign_id)
