@@ -55,6 +55,8 @@ _ROUTES = {
 }
 # Routes whose data is the token's own user: an email there is the token's, under identity[email].
 _IDENTITY_ROUTES = ('identity',)
+#: Relationships that lead to campaigns (an address names its ``campaigns``).
+_CAMPAIGN_RELATIONSHIPS = frozenset(['campaign', 'campaigns'])
 
 
 def required_scopes(method, path, includes=None, fields=None):
@@ -62,11 +64,12 @@ def required_scopes(method, path, includes=None, fields=None):
 
     An email field (``fields={'user': ['email']}`` or ``{'member': ['email']}``) adds
     ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
-    include (or ``address`` fields) adds ``campaigns.members.address``; on ``identity``, a ``campaign``
-    include (``campaign``, ``memberships.campaign``) adds ``campaigns``: Patreon's docs return the user's
-    campaign only to a token with that scope. ``memberships`` adds nothing: without
-    ``identity.memberships`` Patreon answers with the membership to the app's own campaign, with it all of
-    them (ask for it when you want those). Elsewhere a ``campaign`` include comes with the route's scope.
+    include (or ``address`` fields) adds ``campaigns.members.address``; on ``identity``, an include
+    that reaches a campaign (``campaign``, ``memberships.campaign``, ``memberships.address.campaigns``...)
+    adds ``campaigns``: Patreon's docs return the user's campaign only to a token with that scope.
+    ``memberships`` adds nothing: without ``identity.memberships`` Patreon answers with the membership to the
+    app's own campaign, with it all of them (ask for it when you want those). Elsewhere a ``campaign``
+    include comes with the route's scope.
 
     :param method: ``'GET'``, ``'POST'``, ``'PATCH'`` or ``'DELETE'``.
     :param path: the route with its ids, as the API methods call it (``'campaigns/7/members'``), with or
@@ -108,7 +111,7 @@ def _needs(method, path, includes=None, fields=None):
         needed.add(IDENTITY_EMAIL if route in _IDENTITY_ROUTES else CAMPAIGNS_MEMBERS_EMAIL)
     if 'address' in segments or field_map.get('address'):
         needed.add(CAMPAIGNS_MEMBERS_ADDRESS)
-    if route in _IDENTITY_ROUTES and 'campaign' in segments:
+    if route in _IDENTITY_ROUTES and segments & _CAMPAIGN_RELATIONSHIPS:
         needed.add(CAMPAIGNS)
     return scope, needed - set([scope])
 

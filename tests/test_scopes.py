@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import pickle
 
 import pytest
+import requests
 import responses
 from six.moves.urllib.parse import parse_qs, urlsplit
 
@@ -50,6 +51,9 @@ def test_every_scope_has_its_constant_and_all_lists_them_in_patreons_order():
     ('GET', 'identity?include=memberships,memberships.currently_entitled_tiers', None, None, {'identity'}),
     ('GET', 'identity', ['campaign'], None, {'identity', 'campaigns'}),
     ('GET', 'identity', ['memberships.campaign'], None, {'identity', 'campaigns'}),
+    ('GET', 'identity', ['memberships.pledge_history.campaign'], None, {'identity', 'campaigns'}),
+    ('GET', 'identity', ['memberships.address.campaigns'], None,
+     {'identity', 'campaigns', 'campaigns.members.address'}),
     ('GET', 'identity', ['campaign', 'memberships.campaign.tiers'], {'user': ['email']},
      {'identity', 'campaigns', 'identity[email]'}),
     ('GET', 'campaigns/7/posts', 'campaign,user', None, {'campaigns.posts'}),
@@ -208,3 +212,35 @@ def test_the_sandbox_returns_the_identitys_campaign_only_with_campaigns(sb):
         campaign = user.relationship('campaign')
         assert (campaign.id() if campaign is not None else None) == expected
         assert scopes.CAMPAIGNS in scopes.required_scopes('GET', 'identity', includes=['campaign'])
+
+
+@pytest.mark.parametrize('include', ['memberships.campaign', 'memberships.currently_entitled_tiers.campaign',
+                                     'memberships.pledge_history.campaign', 'memberships.address.campaigns'])
+def test_the_sandbox_returns_the_memberships_campaigns_on_identity_only_with_campaigns(sb, include):
+    # What required_scopes says the include needs, the sandbox serves only with it: no campaign without campaigns.
+    needed = scopes.required_scopes('GET', 'identity', includes=[include])
+    memberships = [scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS, scopes.CAMPAIGNS_MEMBERS_ADDRESS]
+    served = {}
+    for granted in (memberships, memberships + [scopes.CAMPAIGNS]):
+        token = sb.issue_tokens(user_id=sb.patron_user_id, scopes=granted)['access_token']
+        answer = requests.get(sb.url + '/api/oauth2/v2/identity', params={'include': include},
+                              headers={'Authorization': 'Bearer ' + token})
+        included = answer.json().get('included', [])
+        served[scopes.CAMPAIGNS in granted] = (sorted(item['id'] for item in included if item['type'] == 'member'),
+                                               [item['id'] for item in included if item['type'] == 'campaign'])
+
+    assert scopes.CAMPAIGNS in needed and needed - set(memberships) == set([scopes.CAMPAIGNS])
+    assert len(served[False][0]) == 3 and served[False][0] == served[True][0]  # every membership either way
+    assert served[False][1] == [] and sb.campaign_id in served[True][1]
+
+
+def test_elsewhere_a_campaign_comes_with_the_routes_scope(sb):
+    member_id = sb.world.campaigns[sb.campaign_id].member_ids[0]
+    token = sb.issue_tokens(scopes=[scopes.CAMPAIGNS_MEMBERS])['access_token']
+    api = patreon.API(token, base_url=sb.url, raise_errors=True)
+    member = api.get_members_by_id(member_id, includes=['campaign', 'campaign.creator.campaign']).data()
+
+    assert member.relationship('campaign').id() == sb.campaign_id
+    assert member.relationship('campaign').relationship('creator').relationship('campaign').id() == sb.campaign_id
+    assert scopes.required_scopes('GET', 'members/' + member_id, includes=['campaign.creator.campaign']) == set(
+        [scopes.CAMPAIGNS_MEMBERS])
