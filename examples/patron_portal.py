@@ -180,7 +180,8 @@ class Portal(object):
             patreon.webhooks.MEMBERS_UPDATE: self._remember_member,
             patreon.webhooks.MEMBERS_PLEDGE_CREATE: self._remember_member,
             patreon.webhooks.MEMBERS_PLEDGE_UPDATE: self._remember_member,
-            # A cancelled pledge leaves a member whose patron_status says so: remembered like any change.
+            # A cancelled pledge: a former patron, entitled to the end of the period paid for (members:update
+            # follows when it ends); remembered like any change.
             patreon.webhooks.MEMBERS_PLEDGE_DELETE: self._remember_member,
             patreon.webhooks.MEMBERS_DELETE: self._forget_member,
             patreon.webhooks.POSTS_PUBLISH: self._remember_post,
