@@ -43,8 +43,9 @@ logger = logging.getLogger(__name__)
 
 SETTING_NAMES = ('PATREON_CLIENT_ID', 'PATREON_CLIENT_SECRET', 'PATREON_REDIRECT_URI', 'PATREON_CAMPAIGN_ID',
                  'PATREON_TIER_ID', 'PATREON_WEBHOOK_SECRET', 'PATREON_BASE_URL')
-# `identity` lists the visitor's membership of your own campaign; `identity[email]` adds their email.
-SCOPES = (patreon.scopes.IDENTITY, patreon.scopes.IDENTITY_EMAIL)
+# `identity` lists the visitor's membership of your own campaign; `identity[email]` adds their email;
+# `campaigns`: Patreon returns the identity's campaign includes (own and the membership's) only with it.
+SCOPES = (patreon.scopes.IDENTITY, patreon.scopes.IDENTITY_EMAIL, patreon.scopes.CAMPAIGNS)
 # What the patrons-only check reads: the membership's status and amounts, its campaign and entitled tiers, and
 # the campaign's tiers with their prices (the gate is "this tier or a dearer one": tiers compare by price); and the
 # visitor's own campaign, since the creator of the campaign has no membership of it.
@@ -179,7 +180,8 @@ class Portal(object):
             patreon.webhooks.MEMBERS_UPDATE: self._remember_member,
             patreon.webhooks.MEMBERS_PLEDGE_CREATE: self._remember_member,
             patreon.webhooks.MEMBERS_PLEDGE_UPDATE: self._remember_member,
-            # A cancelled pledge leaves a member whose patron_status says so: remembered like any change.
+            # A cancelled pledge: a former patron, entitled to the end of the period paid for (members:update
+            # follows when it ends); remembered like any change.
             patreon.webhooks.MEMBERS_PLEDGE_DELETE: self._remember_member,
             patreon.webhooks.MEMBERS_DELETE: self._forget_member,
             patreon.webhooks.POSTS_PUBLISH: self._remember_post,

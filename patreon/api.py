@@ -26,7 +26,7 @@ from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, s
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
-from .utils import user_agent_string
+from .utils import app_user_agent, check_user_agent
 from .version_compatibility.utc_timezone import isoformat_utc
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,11 @@ class API(object):
         raise :class:`~patreon.exceptions.RequestBudgetExceeded` without
         sending, instead of earning Patreon's half-hour block at ~2,000;
         ``None`` disables it.
+    :param user_agent: the app's name, sent first in every request's ``User-Agent``, the package's name and
+        version after it (Patreon asks every app to name itself, e.g. ``'MyCampaignName - Sync App'``, and
+        may answer 403 to calls that do not). Without it, a ``User-Agent`` set on ``session`` is kept the
+        same way; else the package's alone is sent. Printable ASCII text, else
+        :class:`~patreon.exceptions.InvalidArgument`.
 
     ``access_token``, ``refresh_token`` (here and when set later) are stripped
     of surrounding whitespace; an empty one, or one with a control or
@@ -136,7 +141,8 @@ class API(object):
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
                  refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT, scopes=None,
                  strict_fields=False, expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None,
-                 rate_limit=DEFAULT_RATE_LIMIT, max_4xx_per_10_minutes=DEFAULT_MAX_4XX):
+                 rate_limit=DEFAULT_RATE_LIMIT, max_4xx_per_10_minutes=DEFAULT_MAX_4XX, user_agent=None):
+        self.user_agent = check_user_agent(user_agent)
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh,
                                     expires_at=expires_at, refresh_margin=refresh_margin, token_store=token_store)
         self.scopes = scopes
@@ -618,9 +624,9 @@ class API(object):
                 status_code=response.status_code, response=response)
         return response
 
-    @staticmethod
-    def _headers(token):
-        return {'Authorization': 'Bearer {}'.format(token), 'User-Agent': user_agent_string()}
+    def _headers(self, token):
+        return {'Authorization': 'Bearer {}'.format(token),
+                'User-Agent': app_user_agent(self.user_agent, self.transport.session)}
 
 def _pacer(rate_limit, base_url, owner):
     """The pacer ``rate_limit`` asks for: ``None``, the one given, or the process's for ``owner`` at ``base_url``."""

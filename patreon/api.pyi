@@ -36,6 +36,7 @@ class API:
     oauth_client: OAuth | None
     on_token_refresh: Callable[[JSONObject], object] | None
     transport: Transport
+    user_agent: str | None
     def __init__(
         self,
         access_token: str | None,
@@ -56,6 +57,7 @@ class API:
         token_store: TokenStore | None = None,
         rate_limit: tuple[int, float] | Pacer | None = (100, 2.0),
         max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
+        user_agent: str | None = None,
     ) -> None: ...
     # The token's scopes (from the last refresh's answer, else as given), or None when not known.
     @property

@@ -38,8 +38,9 @@ from .version import __version__
 
 __all__ = ['run_demo']
 
-#: What the demo app asks the patron for: who they are, their email, and all their memberships.
-PATRON_SCOPES = ['identity', 'identity[email]', 'identity.memberships']
+#: What the demo app asks the patron for: who they are, their email, all their memberships, and (campaigns)
+#: each membership's campaign, which Patreon leaves out without that scope.
+PATRON_SCOPES = ['identity', 'identity[email]', 'identity.memberships', 'campaigns']
 MEMBERS_PAGE_SIZE = 1000
 #: Seconds to wait for a webhook delivery; the sandbox delivers before ``pledge()`` returns.
 DELIVERY_TIMEOUT = 10

@@ -9,21 +9,28 @@ Usage::
     if is_active_patron(member, min_tier=gold_tier):  # Gold, or a dearer tier
         ...
 
-The rules, by Patreon's fields (``amount`` is ``currently_entitled_amount_cents``):
+The rules, by Patreon's fields (``amount`` is ``currently_entitled_amount_cents``: by Patreon's docs, the
+pledge in force or a payment whose period is still running, so what the member is entitled to now):
 
 =============================================  ===================================================================
 member                                         ``is_active_patron``
 =============================================  ===================================================================
-``patron_status`` is not ``active_patron``     ``False`` (declined, former, never pledged)
-active, 0 cents, not gifted (free tier)        ``False``: a follower on a free tier does not pay
+``patron_status`` null, or not one of three    ``False`` (never pledged, or no status Patreon documents)
+active, declined or former, 0 cents, no gift   ``False``: Patreon entitles nothing (retries over, period ended,
+                                               a follower on a free tier)
 active, paying                                 ``True``
-active, in a free trial                        ``True``; ``False`` with ``allow_free_trial=False``
-active, gifted (0 cents, a tier entitled)      ``True``; ``False`` with ``allow_gifted=False``
+declined, Patreon still entitles (retrying)    ``True``; ``False`` with ``allow_declined=False``
+former, paid through the period                ``True``; ``False`` with ``allow_former=False``
+in a free trial                                ``True``; ``False`` with ``allow_free_trial=False``
+gifted (0 cents, a tier entitled)              ``True``; ``False`` with ``allow_gifted=False``
 ``min_amount_cents=``                          the monthly equivalent, ``amount / pledge_cadence`` (an annual
-                                               patron's amount is a year's), or a gift's tier price, must reach it
+                                               patron's amount is a year's; a null cadence is monthly), or a
+                                               gift's tier price, must reach it
 ``tier=``                                      the member must be entitled to that very tier (one of a list)
 ``min_tier=``                                  an entitled tier must cost (``amount_cents``) at least as much
                                                as that tier: the tier, or a dearer one
+a paying member whose tier was deleted         with ``pledge_history`` included, ``tier=`` and ``min_tier=``
+                                               read the latest pledge event's tier; without it, refused
 a value not of the type Patreon documents      never a grant (a text amount, ``NaN``, a bool for a number ...)
 a refusal or gate whose field was not fetched  :class:`MissingFieldError` naming the field
 =============================================  ===================================================================
@@ -34,6 +41,7 @@ tiers' prices; ``tier=`` is the exact tier.
 """
 from __future__ import division, unicode_literals
 
+import calendar
 import math
 from fractions import Fraction
 
@@ -41,6 +49,7 @@ import six
 
 from .exceptions import InvalidArgument, PatreonError
 from .jsonapi.parser import JSONAPIParser
+from .patterns import LazyPattern
 
 #: The member attributes the decision reads; ask for them with ``fields={'member': REQUIRED_FIELDS}``.
 REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_cadence', 'is_free_trial',
@@ -49,10 +58,20 @@ REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_c
 #: The tier attributes ``min_tier=`` (and ``min_amount_cents=`` for a gift) read: ``fields={'tier': TIER_FIELDS}``.
 TIER_FIELDS = ['amount_cents']
 
+#: The pledge-event attributes that name the tier of a member whose tier was deleted, with
+#: ``includes=['pledge_history']`` and ``fields={'pledge-event': PLEDGE_EVENT_FIELDS}``.
+PLEDGE_EVENT_FIELDS = ['date', 'tier_id']
+
 ACTIVE_PATRON = 'active_patron'
+DECLINED_PATRON = 'declined_patron'
+FORMER_PATRON = 'former_patron'
 _TIER_TYPE = 'tier'
 
 _TIER_LISTS = (list, tuple, set, frozenset)
+
+# Patreon's event dates: ISO 8601 with seconds, optional fraction, and Z or an offset.
+_EVENT_DATE = LazyPattern(r'([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?'
+                          r'(Z|[+-][0-9]{2}:?[0-9]{2})\Z')
 
 
 class MissingFieldError(PatreonError, ValueError):
@@ -76,8 +95,12 @@ class MissingFieldError(PatreonError, ValueError):
 
 
 def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=True, allow_gifted=True,
-                     min_tier=None):
-    """Whether ``member`` is an active, paying patron (optionally of a tier, or of at least an amount).
+                     min_tier=None, allow_declined=True, allow_former=True):
+    """Whether Patreon entitles ``member`` to a paying patron's benefits now (optionally of a tier, or an amount).
+
+    Patreon serves benefits by entitlement: a declined patron keeps them while Patreon retries the charge,
+    a patron who cancelled keeps them to the end of the period paid for, and ``currently_entitled_tiers``
+    and ``currently_entitled_amount_cents`` say so. ``patron_status`` only refuses when asked to.
 
     :param member: a ``member`` :class:`~patreon.jsonapi.parser.JSONAPIResource` fetched with
         :data:`REQUIRED_FIELDS` and the ``currently_entitled_tiers`` relationship (with the tiers'
@@ -89,8 +112,17 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
         reach it.
     :param allow_free_trial: ``bool``: count members in a free trial as paying.
     :param allow_gifted: ``bool``: count members whose membership was gifted as paying.
+    :param allow_declined: ``bool``: count a ``declined_patron`` whom Patreon still entitles (its charge is being
+        retried); ``False`` refuses every declined patron.
+    :param allow_former: ``bool``: count a ``former_patron`` whom Patreon still entitles (cancelled, paid through
+        the period); ``False`` refuses every former patron.
     :param min_tier: a tier resource with ``amount_cents``, or the id of a tier in the member's document
         with it: the member must be entitled to this tier or a dearer one.
+
+    A paying member whose tier the creator deleted is listed with no entitled tier. When the member was
+    fetched with ``includes=['pledge_history']`` and :data:`PLEDGE_EVENT_FIELDS`, ``tier=`` and ``min_tier=``
+    read the tier of the latest pledge event instead (``min_tier=`` needs that tier's price in the document,
+    which a deleted tier no longer has: gate such patrons with ``tier=`` naming the old tier's id).
     :returns: ``bool``; ``False`` for any value not of the type Patreon documents for its field.
     :raises MissingFieldError: the decision needs an attribute, relationship or tier price not fetched.
     :raises InvalidArgument: an option of the wrong type (e.g. ``min_amount_cents='500'``).
@@ -101,10 +133,12 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
                                        fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
         can_read = is_active_patron(member, min_tier=gold_tier, allow_free_trial=False)
         exactly_gold = is_active_patron(member, tier=[GOLD_TIER_ID, GOLD_ANNUAL_TIER_ID])
+        paid_up = is_active_patron(member, allow_declined=False)  # a declined charge refuses at once
     """
     minimum = _amount_option(min_amount_cents)
-    _bool_option('allow_free_trial', allow_free_trial)
-    _bool_option('allow_gifted', allow_gifted)
+    for name, value in (('allow_free_trial', allow_free_trial), ('allow_gifted', allow_gifted),
+                        ('allow_declined', allow_declined), ('allow_former', allow_former)):
+        _bool_option(name, value)
     if isinstance(min_tier, _TIER_LISTS):
         raise InvalidArgument('min_tier takes one tier (the cheapest that opens the gate), not a list')
     attributes = member.attributes()
@@ -113,7 +147,9 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
         return False
     if isinstance(status, bytes):  # Python 2's native str: compared as text, without a UnicodeWarning
         status = status.decode('utf-8', 'replace')
-    if status != ACTIVE_PATRON:
+    # Only a status Patreon documents counts; the entitlement decides, unless the caller refuses the status.
+    if status not in _STATUSES or not {DECLINED_PATRON: allow_declined, FORMER_PATRON: allow_former}.get(
+            status, True):
         return False
     amount = _required(member, attributes, 'currently_entitled_amount_cents')
     if not _is_count(amount) or amount < 0:
@@ -134,13 +170,91 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
         return False
     if tier is not None:
         wanted = set(_tier_id(item, 'tier') for item in (tier if isinstance(tier, _TIER_LISTS) else [tier]))
-        if wanted.isdisjoint(entitled_tier_ids(member)):
+        if wanted.isdisjoint(_gate_tier_ids(member, paying)):
             return False
     if min_tier is not None:
         floor = _gate_price(member, min_tier)
-        if floor is None or not any(price >= floor for price in _entitled_tier_prices(member)):
+        if floor is None or not any(price >= floor for price in _gate_tier_prices(member, paying)):
             return False
     return True
+
+
+_STATUSES = (ACTIVE_PATRON, DECLINED_PATRON, FORMER_PATRON)
+
+
+def _gate_tier_ids(member, paying):
+    """The tiers ``tier=`` compares: the entitled ones, or for a paying member listed with none, the deleted tier."""
+    entitled = entitled_tier_ids(member)
+    if entitled or not paying:
+        return entitled
+    pledged = pledged_tier_id(member)
+    return set([pledged]) if pledged is not None else set()
+
+
+def _gate_tier_prices(member, paying):
+    """The prices ``min_tier=`` compares; a deleted tier counts only with its price in the document."""
+    if entitled_tier_ids(member) or not paying:
+        return _entitled_tier_prices(member)
+    pledged = pledged_tier_id(member)
+    resource = None
+    if pledged is not None and isinstance(member.document, JSONAPIParser):
+        resource = member.document.find_resource_by_type_and_id(_TIER_TYPE, pledged)
+    price = resource.attributes().get('amount_cents') if resource is not None else None
+    # A deleted tier's price is gone (and an event's amount may be in the patron's currency): no price, no grant.
+    return [price] if _is_count(price) and price >= 0 else []
+
+
+def pledged_tier_id(member):
+    """The ``tier_id`` of the member's latest pledge event, or ``None``: the tier of a patron whose tier was deleted.
+
+    Patreon drops a deleted tier from ``currently_entitled_tiers`` while its patrons keep paying; their
+    ``pledge_history`` still names it. Returns ``None`` when ``pledge_history`` was not included, is empty, or
+    its latest event (by ``date``) names no tier or is not alone at that date with a different tier.
+
+    :raises MissingFieldError: an event lacks ``date`` or ``tier_id`` (request :data:`PLEDGE_EVENT_FIELDS`).
+
+    Usage::
+
+        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers', 'pledge_history'],
+                                       fields={'member': REQUIRED_FIELDS,
+                                               'pledge-event': PLEDGE_EVENT_FIELDS}).data()
+        pledged_tier_id(member)  # e.g. '4477', a tier no longer listed
+    """
+    info = member.relationship_info('pledge_history')
+    references = info.resource_reference() if info is not None else None
+    if not isinstance(references, list):
+        return None  # not included: nothing is known of a deleted tier
+    latest, tiers = None, set()
+    for reference in references:
+        event = reference.resource()
+        attributes = event.attributes() if event is not None else {}
+        for name in PLEDGE_EVENT_FIELDS:
+            if name not in attributes:
+                raise _missing(member, name, "pledge event {} has no '{}' attribute: request it with "
+                               "fields={{'pledge-event': PLEDGE_EVENT_FIELDS}}".format(reference.id(), name))
+        when = _event_time(attributes['date'])
+        if when is None:
+            return None  # an event of unknown date: which one is the latest cannot be vouched for
+        if latest is None or when > latest:
+            latest, tiers = when, set()
+        if when == latest:
+            tier_id = attributes['tier_id']
+            tiers.add(tier_id if isinstance(tier_id, six.string_types) and tier_id else None)
+    return tiers.pop() if len(tiers) == 1 else None
+
+
+def _event_time(text):
+    """Seconds since the epoch of an ISO 8601 date-time with a zone, or ``None`` for anything else."""
+    match = _EVENT_DATE.match(text) if isinstance(text, six.string_types) else None
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    zone = match.group(7)
+    offset = 0 if zone == 'Z' else (1 if zone[0] == '+' else -1) * (int(zone[1:3]) * 3600 + int(zone[-2:]) * 60)
+    try:
+        return calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)) - offset
+    except (ValueError, OverflowError):
+        return None
 
 
 def entitled_tier_ids(member):
@@ -205,7 +319,7 @@ def _reaches(member, attributes, amount, paying, minimum):
     """Whether the monthly equivalent of the member's pledge (a gift's tier price) reaches ``minimum``."""
     if not paying:
         return any(price >= minimum for price in _entitled_tier_prices(member))
-    cadence = _required(member, attributes, 'pledge_cadence')
+    cadence = _cadence(member, attributes)
     if not _is_count(cadence) or cadence < 1:
         return False  # cannot tell how many months the amount covers
     # amount / cadence >= minimum, without a float division: an annual 12000 is 1000 a month. A float minimum
@@ -216,7 +330,8 @@ def _reaches(member, attributes, amount, paying, minimum):
 def monthly_amount_cents(member):
     """What the member's pledge is worth per month, in cents: ``currently_entitled_amount_cents / pledge_cadence``.
 
-    An annual patron (``pledge_cadence`` 12) shows a year's amount: 12000 is 1000 a month. An int when the
+    An annual patron (``pledge_cadence`` 12) shows a year's amount: 12000 is 1000 a month; a null cadence (a
+    free trial has sent one) is monthly, as Patreon's plugin reads it. An int when the
     division is exact, else a float; 0 for a member who pays nothing (free tier, gift, former patron);
     ``None`` when the values are not the counts Patreon documents (a text amount, a cadence of 0, ...).
 
@@ -231,7 +346,7 @@ def monthly_amount_cents(member):
     amount = _required(member, attributes, 'currently_entitled_amount_cents')
     if amount == 0 and _is_count(amount):
         return 0
-    cadence = _required(member, attributes, 'pledge_cadence')
+    cadence = _cadence(member, attributes)
     if not _is_count(amount) or amount < 0 or not _is_count(cadence) or cadence < 1:
         return None
     if amount % cadence == 0:
@@ -240,6 +355,13 @@ def monthly_amount_cents(member):
         return amount / cadence  # true division of ints: correctly rounded, even for a huge cadence
     except OverflowError:
         return None  # a monthly worth no float holds is no count of cents Patreon documents
+
+
+def _cadence(member, attributes):
+    """``pledge_cadence``, null read as 1: Patreon documents it as nullable (a free trial has sent null) and its
+    own plugin reads null as monthly."""
+    cadence = _required(member, attributes, 'pledge_cadence')
+    return 1 if cadence is None else cadence
 
 
 def _gate_price(member, gate):

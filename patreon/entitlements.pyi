@@ -5,7 +5,10 @@ from .jsonapi.parser import JSONAPIRelatedResource, JSONAPIResource
 
 REQUIRED_FIELDS: list[str]
 TIER_FIELDS: list[str]
+PLEDGE_EVENT_FIELDS: list[str]
 ACTIVE_PATRON: Final = 'active_patron'
+DECLINED_PATRON: Final = 'declined_patron'
+FORMER_PATRON: Final = 'former_patron'
 
 # A tier: its id, or a resource (or reference) whose id() is taken.
 _Tier = TypeVar('_Tier', bound=str | int | JSONAPIResource | JSONAPIRelatedResource)
@@ -20,6 +23,9 @@ def is_active_patron(
     allow_free_trial: bool = True,
     allow_gifted: bool = True,
     min_tier: str | int | JSONAPIResource | JSONAPIRelatedResource | None = None,
+    allow_declined: bool = True,
+    allow_former: bool = True,
 ) -> bool: ...
+def pledged_tier_id(member: JSONAPIResource) -> str | None: ...
 def entitled_tier_ids(member: JSONAPIResource) -> set[str]: ...
 def monthly_amount_cents(member: JSONAPIResource) -> float | None: ...

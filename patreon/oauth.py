@@ -22,7 +22,7 @@ from .exceptions import InvalidArgument, OAuthError
 from .jsonapi.url_util import checked_text, encode_query, names_text
 from .responses import ErrorDocument, oauth_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
-from .utils import user_agent_string
+from .utils import app_user_agent, check_user_agent
 
 AUTHORIZE_PATH = '/oauth2/authorize'
 BECOME_PATRON_PATH = '/oauth2/become-patron'
@@ -61,10 +61,13 @@ class OAuth(object):
     :param base_url: where Patreon is (a sandbox's ``url`` in tests).
     :param raise_errors: raise :class:`~patreon.exceptions.OAuthError` on refusals.
     :param total_timeout: seconds one token request may take in all (connect, headers and body).
+    :param user_agent: the app's name, first in the ``User-Agent`` of token requests (the package's after it),
+        as on :class:`patreon.API`; without it a ``User-Agent`` set on ``session`` is kept likewise.
     """
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
-                 base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT):
+                 base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT, user_agent=None):
+        self.user_agent = check_user_agent(user_agent)
         self.client_id = clean_credential(client_id, 'client_id')
         self.client_secret = clean_credential(client_secret, 'client_secret')
         self.raise_errors = raise_errors
@@ -158,7 +161,8 @@ class OAuth(object):
         # Never redirected: requests would post the secret and the code or refresh token again, to the Location.
         response = self.transport.request('POST', TOKEN_PATH, data=encode_query(form), allow_redirects=False,
                                           headers={'Content-Type': 'application/x-www-form-urlencoded',
-                                                   'User-Agent': user_agent_string()})
+                                                   'User-Agent': app_user_agent(self.user_agent,
+                                                                                self.transport.session)})
         secrets = (self.client_secret, params.get('code'), params.get('refresh_token'))
         if 300 <= response.status_code < 400:
             response.close()

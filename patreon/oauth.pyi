@@ -15,6 +15,7 @@ class OAuth:
     client_secret: str
     raise_errors: bool
     transport: Transport
+    user_agent: str | None
     def __init__(
         self,
         client_id: str,
@@ -24,6 +25,7 @@ class OAuth:
         base_url: str = 'https://www.patreon.com',
         raise_errors: bool = False,
         total_timeout: float = 120.0,
+        user_agent: str | None = None,
     ) -> None: ...
     # `scopes`: scope names, or one space-separated string.
     def get_authorization_url(

@@ -1,9 +1,11 @@
 """OAuth scopes of Patreon's API v2: a constant for each, and which of them a call needs.
 
-A token lacking a scope gets a 401 (or 403) that no refresh fixes. When the
-client knows the token's scopes (``API(..., scopes=tokens['scope'])``, or the
-answer of its own refresh), such an error's message names the scopes the call
-needed and the token lacked.
+A token lacking its route's scope gets a 401 (or 403) that no refresh fixes.
+When the client knows the token's scopes (``API(..., scopes=tokens['scope'])``,
+or the answer of its own refresh), such an error's message names the route's
+scope when the token lacks it, and says the cause is unknown otherwise: the
+scopes that only add data (an email, an address, the identity's campaign) make
+Patreon leave that data out, not refuse the call.
 
 Usage::
 
@@ -53,17 +55,21 @@ _ROUTES = {
 }
 # Routes whose data is the token's own user: an email there is the token's, under identity[email].
 _IDENTITY_ROUTES = ('identity',)
+#: Relationships that lead to campaigns (an address names its ``campaigns``).
+_CAMPAIGN_RELATIONSHIPS = frozenset(['campaign', 'campaigns'])
 
 
 def required_scopes(method, path, includes=None, fields=None):
-    """The set of scopes a call needs: its route's, and those its ``includes`` and ``fields`` add.
+    """The set of scopes a call needs to get all it asks: its route's, and those its ``includes`` and ``fields`` add.
 
     An email field (``fields={'user': ['email']}`` or ``{'member': ['email']}``) adds
     ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
-    include (or ``address`` fields) adds ``campaigns.members.address``; ``memberships`` on ``identity``
-    adds ``identity.memberships`` (without it only the membership to the app's own campaign is seen). A
-    ``campaign`` include adds nothing: it comes with the route's own scope (``identity``,
-    ``campaigns.members``, ...), as Patreon's route table has it.
+    include (or ``address`` fields) adds ``campaigns.members.address``; on ``identity``, an include
+    that reaches a campaign (``campaign``, ``memberships.campaign``, ``memberships.address.campaigns``...)
+    adds ``campaigns``: Patreon's docs return the user's campaign only to a token with that scope.
+    ``memberships`` adds nothing: without ``identity.memberships`` Patreon answers with the membership to the
+    app's own campaign, with it all of them (ask for it when you want those). Elsewhere a ``campaign``
+    include comes with the route's scope.
 
     :param method: ``'GET'``, ``'POST'``, ``'PATCH'`` or ``'DELETE'``.
     :param path: the route with its ids, as the API methods call it (``'campaigns/7/members'``), with or
@@ -79,6 +85,12 @@ def required_scopes(method, path, includes=None, fields=None):
         # {'campaigns.members', 'campaigns.members[email]'}
         required_scopes('PATCH', 'lives/12')  # {'w:campaigns.lives'}
     """
+    route_scope, data_scopes = _needs(method, path, includes, fields)
+    return set([route_scope]) | data_scopes
+
+
+def _needs(method, path, includes=None, fields=None):
+    """``(scope, others)``: the scope Patreon refuses the route without, and those that only add data."""
     method_text = checked_text(method, 'method').upper() if isinstance(method, (six.text_type, bytes)) else None
     if method_text is None or not isinstance(path, (six.text_type, bytes)):
         raise InvalidArgument('required_scopes needs a method and a path as text')
@@ -93,15 +105,15 @@ def required_scopes(method, path, includes=None, fields=None):
     if fields is not None and not isinstance(fields, dict):
         raise InvalidArgument('fields must be a dict of JSON:API type to attribute names, not {}'.format(
             type(fields).__name__))
-    needed = {scope}
+    needed = set()
     segments = set(part for name in include_names for part in name.split('.') if part)
     if any('email' in names for resource_type, names in field_map.items() if resource_type in ('user', 'member')):
         needed.add(IDENTITY_EMAIL if route in _IDENTITY_ROUTES else CAMPAIGNS_MEMBERS_EMAIL)
     if 'address' in segments or field_map.get('address'):
         needed.add(CAMPAIGNS_MEMBERS_ADDRESS)
-    if route in _IDENTITY_ROUTES and 'memberships' in segments:
-        needed.add(IDENTITY_MEMBERSHIPS)
-    return needed
+    if route in _IDENTITY_ROUTES and segments & _CAMPAIGN_RELATIONSHIPS:
+        needed.add(CAMPAIGNS)
+    return scope, needed - set([scope])
 
 
 def granted_scopes(scopes):
@@ -122,24 +134,26 @@ def granted_scopes(scopes):
 
 
 def lacking_note(method, path, granted):
-    """``'; the call needs ...'`` naming what ``granted`` lacks for the call, or ``None`` when nothing is missing.
+    """What a 401 or 403 to the call owes to ``granted``: ``'; the call needs the scope ...'`` when the token
+    lacks the route's scope, else a note that the cause is unknown; ``None`` when ``granted`` is ``None``.
+
+    Only the route's scope is named: Patreon refuses the call without it, while a scope that only adds data
+    (an email, an address, the identity's campaign) leaves that data out instead.
 
     Usage::
 
         lacking_note('GET', 'campaigns/7/members', frozenset(['campaigns']))
-        # '; the call needs the scope campaigns.members, and the access token lacks campaigns.members'
+        # '; the call needs the scope campaigns.members, and the access token lacks it'
     """
     if granted is None:
         return None
     try:
-        needed = required_scopes(method, path)
-    except InvalidArgument:  # a route not known here: nothing to say rather than a guess
-        return None
-    missing = sorted(needed - granted)
-    if not missing:
-        return None
-    return '; the call needs the scope{} {}, and the access token lacks {}'.format(
-        's' if len(needed) > 1 else '', ', '.join(sorted(needed)), ', '.join(missing))
+        scope, _ = _needs(method, path)
+    except InvalidArgument:
+        return '; patreon.scopes knows no scope for this route: the cause is unknown'
+    if scope in granted:
+        return '; the access token has {}, the scope this route needs: the cause is unknown'.format(scope)
+    return '; the call needs the scope {}, and the access token lacks it'.format(scope)
 
 
 def explain_lacking(error, method, path, granted):

@@ -1,9 +1,11 @@
 """Small helpers shared by the clients, and :func:`discord_user_id` for applications."""
 import re
 
+import requests
 import six
 
-from .exceptions import InvalidResponse
+from .exceptions import InvalidArgument, InvalidResponse
+from .patterns import LazyPattern
 from .version import __version__
 
 _user_agent = []
@@ -23,6 +25,68 @@ def user_agent_string():
         _user_agent.append('Patreon-Python, version {}, platform {}'.format(
             __version__, platform.platform()))
     return _user_agent[0]
+
+
+def app_user_agent(app_name, session=None):
+    """The ``User-Agent`` to send: the app's name first, then :func:`user_agent_string` (the package's).
+
+    Patreon asks every app to name itself in its ``User-Agent`` (its example: ``"MyCampaignName - Sync
+    App"``), and may drop calls without one with a 403. ``app_name`` (as :func:`check_user_agent` returns
+    it) wins; else a ``User-Agent`` the app set on its ``session`` is kept (not ``requests``' default);
+    else the package's alone, as 0.5.1 sent it.
+
+    Usage::
+
+        app_user_agent('Lunar Sync')  # 'Lunar Sync (Patreon-Python, version 0.6.0, platform Linux-...)'
+    """
+    if app_name is None:
+        app_name = _session_user_agent(session)
+    if app_name is None:
+        return user_agent_string()
+    if user_agent_string() in app_name:
+        return app_name  # already names the package: the app composed it, or passed ours back
+    return '{} ({})'.format(app_name, user_agent_string())
+
+
+def check_user_agent(value, param='user_agent'):
+    """``value`` as text fit for a header, stripped; ``None`` stays ``None``.
+
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) not text (or UTF-8 bytes), empty, or with a
+        character outside printable ASCII: a line break would split the header, and HTTP gives no other
+        character one meaning.
+
+    Usage::
+
+        check_user_agent(' Lunar Sync ')  # 'Lunar Sync'
+    """
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            value = value.decode('utf-8')
+        except UnicodeError:
+            raise InvalidArgument('{} must be text; these bytes are not UTF-8'.format(param))
+    if not isinstance(value, six.string_types):
+        raise InvalidArgument('{} must be text naming the app, not {}'.format(param, type(value).__name__))
+    text = value.strip()
+    if not text:
+        raise InvalidArgument('{} is empty: name the app, e.g. "MyCampaignName - Sync App"'.format(param))
+    if not _PRINTABLE_ASCII.match(text):
+        raise InvalidArgument('{} may hold printable ASCII characters only (no line break, no accent)'.format(param))
+    return six.text_type(text)
+
+
+_PRINTABLE_ASCII = LazyPattern('[ -~]+\\Z')
+
+
+def _session_user_agent(session):
+    """The app's ``User-Agent`` on ``session``, or ``None`` (none, or ``requests``' own default)."""
+    headers = getattr(session, 'headers', None)
+    value = headers.get('User-Agent') if hasattr(headers, 'get') else None
+    if value is None:
+        return None
+    text = check_user_agent(value, "the session's User-Agent")
+    return None if text == requests.utils.default_user_agent() else text
 
 
 def discord_user_id(user):

@@ -3,7 +3,13 @@ from typing import Any
 
 from .jsonapi.parser import JSONAPIResource
 
+import requests
+
 def user_agent_string() -> str: ...
+# The app's name (or its session's User-Agent) first, then the package's.
+def app_user_agent(app_name: str | None, session: requests.Session | None = None) -> str: ...
+# Printable ASCII text, stripped; None stays None; raises patreon.exceptions.InvalidArgument otherwise.
+def check_user_agent(value: str | bytes | None, param: str = 'user_agent') -> str | None: ...
 
 # The Discord id (text) from the user's social_connections, or None when not linked or not fetched.
 def discord_user_id(user: JSONAPIResource | Mapping[str, Any]) -> str | None: ...

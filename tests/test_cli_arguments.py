@@ -144,9 +144,9 @@ WORDS = ['identity', 'campaigns', 'members', 'posts', 'webhooks', 'list', 'creat
          'currently_entitled_tiers', 'pledge_history', 'http://127.0.0.1:1', 'ftp://x', 'http://[::1', 'out.csv',
          'members:pledge:create', '--token=\u20ac\u4e00', '--token=' + TOKEN, '\x1b[2J', '\udcff', 'x\ny', '--',
          '-', 'sandbox-control', 'overview', 'users', 'log-in-as', 'pledge', 'update-pledge', 'cancel-pledge',
-         'publish-post', 'expire-tokens', 'fault', 'clear-faults', '--sandbox-url', '--key', '--control-key',
-         '--redirect-uri', '--login-page', '--kind', '--user', '--count', '--option', '--private', '--tier',
-         '--content', 'annual', 'gift', 'identity', '*', 'rate_limit', 'json_server_error', 'maintenance',
+         'end-period', 'publish-post', 'expire-tokens', 'fault', 'clear-faults', '--sandbox-url', '--key',
+         '--control-key', '--redirect-uri', '--login-page', '--kind', '--user', '--count', '--option', '--private',
+         '--tier', '--content', 'annual', 'gift', 'identity', '*', 'rate_limit', 'json_server_error', 'maintenance',
          'status=503', 'retry_after=0', 'SANDBOX_URL', 'CONTROL_KEY', 'TIER', 'MEMBER', 'USER']
 TEXT = st.text(alphabet=st.characters(blacklist_categories=('Cs',), blacklist_characters='/\\'), max_size=10)
 ARGUMENT = st.one_of(st.sampled_from(WORDS), TEXT)
@@ -157,6 +157,7 @@ COMMANDS = [['identity'], ['campaigns'], ['members', CAMPAIGN], ['posts', CAMPAI
             ['sandbox'], ['demo'], ['sandbox-control', 'overview'], ['sandbox-control', 'users'],
             ['sandbox-control', 'log-in-as', 'USER'], ['sandbox-control', 'pledge', 'TIER'],
             ['sandbox-control', 'update-pledge', 'MEMBER', 'TIER'], ['sandbox-control', 'cancel-pledge', 'MEMBER'],
+            ['sandbox-control', 'end-period', 'MEMBER'],
             ['sandbox-control', 'publish-post', 'A title'], ['sandbox-control', 'expire-tokens'],
             ['sandbox-control', 'fault', 'identity', 'rate_limit'], ['sandbox-control', 'fault', '*', 'maintenance'],
             ['sandbox-control', 'clear-faults']]

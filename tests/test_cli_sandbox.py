@@ -270,9 +270,15 @@ def test_pledge_update_and_cancel(capsys, sb, environ):
     code, out, _ = drive(capsys, environ, 'update-pledge', member_id, sb.tier_ids[4])
     assert code == EXIT_OK and sb.world.members[member_id].tier_id == sb.tier_ids[4] and member_id in out
     code, out, _ = drive(capsys, environ, 'cancel-pledge', member_id)
-    assert code == EXIT_OK and sb.world.members[member_id].patron_status == 'former_patron'
+    member = sb.world.members[member_id]
+    assert code == EXIT_OK and (member.patron_status, member.entitled) == ('former_patron', True)
     code, _, err = drive(capsys, environ, 'cancel-pledge', member_id)  # a former patron cancels nothing
     assert_one_line_error(err, code, EXIT_FAILURE, 'the sandbox refused')
+    code, out, _ = drive(capsys, environ, 'end-period', member_id)
+    member = sb.world.members[member_id]
+    assert code == EXIT_OK and member_id in out and (member.patron_status, member.entitled) == ('former_patron', False)
+    code, _, err = drive(capsys, environ, 'end-period', member_id)  # nothing entitled is left to end
+    assert_one_line_error(err, code, EXIT_FAILURE, 'the sandbox refused', 'no period to end')
     code, _, err = drive(capsys, environ, 'pledge', 'no-such-tier')
     assert_one_line_error(err, code, EXIT_FAILURE, 'the sandbox refused', 'no-such-tier')
 
@@ -348,6 +354,7 @@ def test_a_fault_option_that_is_not_finite_is_refused_by_the_endpoint_too(sb, en
     (['pledge', '1', '--kind', 'weekly'], 'invalid choice'),
     (['pledge', ' '], 'not an id'),
     (['cancel-pledge', '1\n2'], 'not an id'),
+    (['end-period', ' '], 'not an id'),
     (['log-in-as', '9' * 101], 'not an id'),
     (['users', '--sandbox-url', 'http://example.org'], 'not on this machine'),
     (['users', '--sandbox-url', 'http://127.0.0.1.example.invalid:8000'], 'not on this machine'),
@@ -525,8 +532,8 @@ def test_help_lists_the_actions_and_options(capsys):
     code, out, _ = run(capsys, ['sandbox-control', '--help'])
     text = ' '.join(out.split())
     assert code == EXIT_OK and '$PATREON_SANDBOX_URL' in text and '$PATREON_SANDBOX_KEY' in text
-    for action in ('overview', 'users', 'log-in-as', 'pledge', 'update-pledge', 'cancel-pledge', 'publish-post',
-                   'expire-tokens', 'fault', 'clear-faults'):
+    for action in ('overview', 'users', 'log-in-as', 'pledge', 'update-pledge', 'cancel-pledge', 'end-period',
+                   'publish-post', 'expire-tokens', 'fault', 'clear-faults'):
         assert action in text
     code, out, _ = run(capsys, ['sandbox', '--help'])
     text = ' '.join(out.split())
@@ -570,8 +577,8 @@ def test_every_command_of_the_readmes_manual_test_runs(capsys, monkeypatch):
     assert len(started) == 1 and len(driving) >= 10
     assert set(command[0] for command in driving) == set(['sandbox-control', '--base-url'])
     done = set(command[1] for command in driving if command[0] == 'sandbox-control')
-    assert done >= set(['users', 'log-in-as', 'pledge', 'cancel-pledge', 'publish-post', 'expire-tokens', 'fault',
-                        'clear-faults', '--help'])
+    assert done >= set(['users', 'log-in-as', 'pledge', 'cancel-pledge', 'end-period', 'publish-post',
+                        'expire-tokens', 'fault', 'clear-faults', '--help'])
     results = []
 
     def during(banner):

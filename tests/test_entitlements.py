@@ -14,8 +14,8 @@ import pytest
 import six
 from hypothesis import given, settings, strategies as st
 
-from patreon.entitlements import (MissingFieldError, REQUIRED_FIELDS, TIER_FIELDS, entitled_tier_ids,
-                                  is_active_patron, monthly_amount_cents)
+from patreon.entitlements import (MissingFieldError, PLEDGE_EVENT_FIELDS, REQUIRED_FIELDS, TIER_FIELDS,
+                                  entitled_tier_ids, is_active_patron, monthly_amount_cents, pledged_tier_id)
 from patreon.exceptions import InvalidArgument
 from patreon.jsonapi.parser import JSONAPIParser
 
@@ -31,23 +31,35 @@ def tier_resources(prices):
             for tier_id, price in sorted(prices.items())]
 
 
-def member_resource(tiers, attributes):
-    return {'type': 'member', 'id': 'm1', 'attributes': attributes, 'relationships': {
+def member_resource(tiers, attributes, history=None):
+    resource = {'type': 'member', 'id': 'm1', 'attributes': attributes, 'relationships': {
         'currently_entitled_tiers': {'data': [{'type': 'tier', 'id': tier_id} for tier_id in tiers]},
         'campaign': {'data': {'type': 'campaign', 'id': 'c1'}}}}
+    if history is not None:
+        resource['relationships']['pledge_history'] = {'data': [
+            {'type': 'pledge-event', 'id': event['id']} for event in history]}
+    return resource
 
 
-def member(tiers=('t20',), via='members', prices=None, **changes):
+def pledge_events(*events):
+    """``pledge-event`` resources from ``(date, tier_id)`` pairs, as ``pledge_history`` includes them."""
+    return [{'type': 'pledge-event', 'id': 'e{}'.format(index),
+             'attributes': {'date': date, 'tier_id': tier_id, 'type': 'pledge_start', 'amount_cents': 2000}}
+            for index, (date, tier_id) in enumerate(events)]
+
+
+def member(tiers=('t20',), via='members', prices=None, history=None, **changes):
     """An active $20-a-month patron, changed by ``changes``, as the ``via`` route returns it.
 
     ``prices``: the tiers in ``included`` (default: every tier of the campaign, as ``campaign.tiers`` gives).
+    ``history``: pledge-event resources, included as the ``pledge_history`` relationship.
     """
     attributes = {'patron_status': 'active_patron', 'currently_entitled_amount_cents': 2000, 'pledge_cadence': 1,
                   'is_free_trial': False, 'is_gifted': False}
     attributes.update(changes)
     attributes = dict((name, value) for name, value in attributes.items() if value is not ABSENT)
-    included = tier_resources(TIERS if prices is None else prices)
-    resource = member_resource(tiers, attributes)
+    included = tier_resources(TIERS if prices is None else prices) + list(history or [])
+    resource = member_resource(tiers, attributes, history)
     if via == 'identity':
         document = {'data': {'type': 'user', 'id': 'u1', 'relationships': {
             'memberships': {'data': [{'type': 'member', 'id': 'm1'}]}}}, 'included': [resource] + included}
@@ -57,18 +69,30 @@ def member(tiers=('t20',), via='members', prices=None, **changes):
 
 ABSENT = object()  # an attribute that was not fetched
 
+#: The $20 tier's patron whose tier the creator deleted: listed with no tier; the pledge events still name it.
+DELETED_TIER = dict(tiers=[], history=pledge_events(('2025-01-05T10:00:00.000+00:00', 't5'),
+                                                    ('2025-03-05T10:00:00.000+00:00', 't20')))
 #: Each case of the README's decision table: the member's tiers and attributes.
 CASES = {
     'active': dict(tiers=['t20']),
-    'declined': dict(tiers=['t20'], patron_status='declined_patron'),
+    # Patreon keeps a declined patron entitled while it retries the charge, then lists nothing.
+    'declined, retrying': dict(tiers=['t20'], patron_status='declined_patron', last_charge_status='Declined'),
+    'declined, retries over': dict(tiers=[], patron_status='declined_patron', currently_entitled_amount_cents=0,
+                                   last_charge_status='Declined'),
+    # A cancelled patron is former at once, and entitled to the end of the period paid for.
+    'cancelled, paid up': dict(tiers=['t20'], patron_status='former_patron', next_charge_date=None),
     'former': dict(tiers=[], patron_status='former_patron', currently_entitled_amount_cents=0),
     'never pledged': dict(tiers=[], patron_status=None, currently_entitled_amount_cents=0, pledge_cadence=None),
     'free tier': dict(tiers=['t0'], currently_entitled_amount_cents=0),
     'free trial': dict(tiers=['t20'], is_free_trial=True),
+    # As a live webhook sent one: a trial of the tier, its amount, and no cadence.
+    'free trial, null cadence': dict(tiers=['t20'], is_free_trial=True, pledge_cadence=None),
     'gifted': dict(tiers=['t20'], is_gifted=True, currently_entitled_amount_cents=0),
     'annual': dict(tiers=['t10'], currently_entitled_amount_cents=12000, pledge_cadence=12),
     'tier above': dict(tiers=['t50'], currently_entitled_amount_cents=5000),
     'tier below': dict(tiers=['t5'], currently_entitled_amount_cents=500),
+    'tier deleted': dict(tiers=[]),
+    'tier deleted, history': DELETED_TIER,
 }
 
 #: The options, as the README's columns name them.
@@ -80,20 +104,27 @@ OPTIONS = [
     ('min_amount_cents=2000', {'min_amount_cents': 2000}),
     ('tier=TIER_20', {'tier': 't20'}),
     ('min_tier=TIER_20', {'min_tier': 't20'}),
+    ('allow_declined=False', {'allow_declined': False}),
+    ('allow_former=False', {'allow_former': False}),
 ]
 
 #: The answers: one column per option, in the order of OPTIONS.
 TABLE = {
-    'active':        'Y Y Y Y Y Y Y',
-    'declined':      'N N N N N N N',
-    'former':        'N N N N N N N',
-    'never pledged': 'N N N N N N N',
-    'free tier':     'N N N N N N N',
-    'free trial':    'Y N Y Y Y Y Y',
-    'gifted':        'Y Y N Y Y Y Y',
-    'annual':        'Y Y Y Y N N N',  # $10 a month, paid as 12000 a year
-    'tier above':    'Y Y Y Y Y N Y',  # $50 a month: a $20 page opens with min_tier, not with tier
-    'tier below':    'Y Y Y N N N N',
+    'active':                   'Y Y Y Y Y Y Y Y Y',
+    'declined, retrying':       'Y Y Y Y Y Y Y N Y',
+    'declined, retries over':   'N N N N N N N N N',
+    'cancelled, paid up':       'Y Y Y Y Y Y Y Y N',
+    'former':                   'N N N N N N N N N',
+    'never pledged':            'N N N N N N N N N',
+    'free tier':                'N N N N N N N N N',
+    'free trial':               'Y N Y Y Y Y Y Y Y',
+    'free trial, null cadence': 'Y N Y Y Y Y Y Y Y',  # a null cadence is monthly
+    'gifted':                   'Y Y N Y Y Y Y Y Y',
+    'annual':                   'Y Y Y Y N N N Y Y',  # $10 a month, paid as 12000 a year
+    'tier above':               'Y Y Y Y Y N Y Y Y',  # $50 a month: a $20 page opens with min_tier, not with tier
+    'tier below':               'Y Y Y N N N N Y Y',
+    'tier deleted':             'Y Y Y Y Y N N Y Y',  # paying, no tier listed, no pledge_history to name it
+    'tier deleted, history':    'Y Y Y Y Y Y Y Y Y',  # the latest pledge event names the $20 tier
 }
 
 
@@ -107,6 +138,90 @@ def table_cells():
 @pytest.mark.parametrize('case,option,kwargs,expected', list(table_cells()))
 def test_decision_table(case, option, kwargs, expected, via):
     assert is_active_patron(member(via=via, **CASES[case]), **kwargs) is expected
+
+
+def test_a_declined_or_cancelled_patron_keeps_only_what_patreon_entitles():
+    retrying = CASES['declined, retrying']
+    for status in ('declined_patron', 'former_patron'):
+        # The status alone grants nothing: without an entitled amount (or a gift's tier) the answer is no.
+        assert not is_active_patron(member(**dict(retrying, patron_status=status, currently_entitled_amount_cents=0)))
+        assert is_active_patron(member(**dict(retrying, patron_status=status, currently_entitled_amount_cents=1)))
+    # A gift whose giver's payment was declined: the tier Patreon lists still counts, unless refused.
+    gift = dict(CASES['gifted'], patron_status='declined_patron')
+    assert is_active_patron(member(**gift)) and not is_active_patron(member(**gift), allow_declined=False)
+    # Each refusal is about its own status only.
+    assert is_active_patron(member(**retrying), allow_former=False)
+    assert is_active_patron(member(**CASES['cancelled, paid up']), allow_declined=False)
+    assert not is_active_patron(member(**retrying), allow_declined=False, tier='t20')
+
+
+@pytest.mark.parametrize('status', ['declined', 'former', 'Active_patron', 'active_patron ', 'paused_patron', ''])
+def test_only_the_statuses_patreon_documents_count(status):
+    assert not is_active_patron(member(patron_status=status))
+
+
+def test_a_free_trial_with_a_null_cadence_is_monthly():
+    # Shaped as a live members:pledge:create delivery: a trial of a $1 tier, 100 cents, pledge_cadence null.
+    delivery = {'data': {'type': 'member', 'id': 'm7', 'attributes': {
+        'patron_status': 'active_patron', 'currently_entitled_amount_cents': 100, 'pledge_cadence': None,
+        'is_free_trial': True, 'is_gifted': False, 'last_charge_status': 'Free Trial', 'will_pay_amount_cents': 100},
+        'relationships': {'currently_entitled_tiers': {'data': [{'type': 'tier', 'id': '81'}]}}},
+        'included': [{'type': 'tier', 'id': '81', 'attributes': {'amount_cents': 100, 'title': 'One dollar'}}]}
+    trial = JSONAPIParser(delivery).data()
+    assert monthly_amount_cents(trial) == 100
+    assert is_active_patron(trial, min_amount_cents=100) and not is_active_patron(trial, min_amount_cents=101)
+    assert not is_active_patron(trial, min_amount_cents=100, allow_free_trial=False)
+    with pytest.raises(MissingFieldError):  # null is a value Patreon sent; an absent cadence was not asked for
+        is_active_patron(member(pledge_cadence=ABSENT), min_amount_cents=100)
+
+
+def test_a_deleted_tier_is_read_from_the_latest_pledge_event():
+    assert pledged_tier_id(member(**DELETED_TIER)) == 't20'
+    assert pledged_tier_id(member(**CASES['tier deleted'])) is None  # pledge_history was not included
+    assert PLEDGE_EVENT_FIELDS == ['date', 'tier_id']
+    # Latest by the instant, whatever the offset or order: 09:30+00:00 comes after 10:00+01:00.
+    events = pledge_events(('2025-03-05T09:30:00Z', 't50'), ('2025-03-05T10:00:00.000+01:00', 't5'))
+    assert pledged_tier_id(member(tiers=[], history=events)) == 't50'
+    assert pledged_tier_id(member(tiers=[], history=list(reversed(events)))) == 't50'
+    # A tier no longer in the document: tier= names it; min_tier= has no price to compare, so it refuses.
+    gone = member(tiers=[], history=pledge_events(('2025-03-05T10:00:00Z', 'old-gold')))
+    assert is_active_patron(gone, tier=['t20', 'old-gold']) and not is_active_patron(gone, tier='t20')
+    assert not is_active_patron(gone, min_tier='t5')
+
+
+@pytest.mark.parametrize('events', [
+    [],
+    [('2025-03-05T10:00:00Z', 't20'), ('2025-03-05T11:00:00+01:00', 't5')],  # the same instant, two tiers
+    [('2025-03-05T10:00:00Z', None)],
+    [('2025-03-05T10:00:00Z', 20)],
+    [('2025-03-05T10:00:00Z', 't20'), ('yesterday', 't5')],
+    [('2025-03-05 10:00:00', 't20')],
+    [('2025-13-45T10:00:00Z', 't20')],
+])
+def test_a_pledge_history_that_names_no_single_tier_keeps_the_refusal(events):
+    m = member(tiers=[], history=pledge_events(*events))
+    assert pledged_tier_id(m) is None
+    assert not is_active_patron(m, tier='t20') and not is_active_patron(m, min_tier='t5')
+    assert is_active_patron(m)  # the entitled amount alone still decides without a tier gate
+
+
+def test_the_pledge_history_counts_only_for_a_paying_member_listed_with_no_tier():
+    history = DELETED_TIER['history']
+    assert not is_active_patron(member(tiers=['t5'], history=history, currently_entitled_amount_cents=500),
+                                tier='t20')  # a listed tier is Patreon's answer
+    former = member(tiers=[], history=history, patron_status='former_patron', currently_entitled_amount_cents=0)
+    assert not is_active_patron(former, tier='t20')  # Patreon entitles no amount
+
+
+def test_a_pledge_event_without_its_fields_raises_naming_the_field():
+    for name in PLEDGE_EVENT_FIELDS:
+        events = pledge_events(('2025-03-05T10:00:00Z', 't20'))
+        del events[0]['attributes'][name]
+        m = member(tiers=[], history=events)
+        assert is_active_patron(m)  # without a tier gate, the events are not read
+        with pytest.raises(MissingFieldError) as raised:
+            is_active_patron(m, tier='t20')
+        assert raised.value.field == name and 'PLEDGE_EVENT_FIELDS' in str(raised.value)
 
 
 def test_the_tier_gate_takes_resources_references_and_lists():
@@ -143,7 +258,8 @@ def test_an_annual_patron_is_compared_by_the_month():
 
 @pytest.mark.parametrize('amount,cadence,expected', [
     (12000, 12, 1000), (2000, 1, 2000), (1000, 12, 1000 / 12.0), (0, None, 0), (0, 'x', 0),
-    (2000, None, None), (2000, 0, None), (2000, True, None), ('2000', 1, None), (2000.0, 1, None),
+    (2000, None, 2000), (100, None, 100), (2000, 0, None), (2000, 'null', None), (2000, True, None),
+    ('2000', 1, None), (2000.0, 1, None),
     (float('nan'), 1, None), (None, 1, None), (-100, 1, None),
 ])
 def test_monthly_amount_cents(amount, cadence, expected):
@@ -239,7 +355,7 @@ def test_a_tier_gate_whose_price_is_unknown_raises(via, expected):
     unpriced = JSONAPIParser({'data': {'type': 'tier', 'id': 't50'}}).data()
     with pytest.raises(MissingFieldError):
         is_active_patron(m, min_tier=unpriced)
-    assert not is_active_patron(member(via=via, patron_status='former_patron'), min_tier='t99')  # refused first
+    assert not is_active_patron(member(via=via, **CASES['former']), min_tier='t99')  # refused first
 
 
 def test_missing_field_error_pickles_with_its_field():
@@ -252,7 +368,7 @@ def test_missing_field_error_pickles_with_its_field():
 @pytest.mark.parametrize('kwargs', [
     {'min_amount_cents': '500'}, {'min_amount_cents': float('nan')}, {'min_amount_cents': float('inf')},
     {'min_amount_cents': True}, {'min_amount_cents': [500]}, {'allow_free_trial': 0}, {'allow_gifted': 'no'},
-    {'allow_gifted': None}, {'min_tier': ['t20', 't50']},
+    {'allow_gifted': None}, {'min_tier': ['t20', 't50']}, {'allow_declined': 'no'}, {'allow_former': None},
 ])
 def test_options_of_the_wrong_type_are_refused(kwargs):
     with pytest.raises(InvalidArgument):
@@ -306,11 +422,12 @@ SPOILS = [
     ('patron_status', ODD_STATUS, 'active', OPTIONS),
     ('currently_entitled_amount_cents', ODD_COUNT, 'active', OPTIONS),
     ('currently_entitled_amount_cents', ODD_COUNT, 'gifted', OPTIONS),
-    ('pledge_cadence', st.one_of(ODD_COUNT, st.just(0)), 'annual', OPTIONS[3:5]),
+    ('pledge_cadence', st.one_of(ODD_COUNT, st.just(0)).filter(lambda value: value is not None), 'annual',
+     OPTIONS[3:5]),
     ('is_gifted', ODD_FLAG, 'gifted', OPTIONS),
     ('is_gifted', ODD_FLAG, 'active', OPTIONS[2:3]),
     ('is_free_trial', ODD_FLAG, 'active', OPTIONS[1:2]),
-    ('amount_cents', ODD_COUNT, 'tier above', OPTIONS[6:]),
+    ('amount_cents', ODD_COUNT, 'tier above', OPTIONS[6:7]),
     ('amount_cents', ODD_COUNT, 'gifted', OPTIONS[3:5]),
 ]
 
@@ -324,6 +441,7 @@ def test_odd_values_never_grant(data):
     via = data.draw(st.sampled_from(['members', 'identity']))
     attributes = dict(CASES[case])
     tiers = attributes.pop('tiers')
+    attributes.pop('history', None)
     if field == 'amount_cents':  # the price of the member's tier
         m = member(tiers=tiers, via=via, prices=dict(TIERS, **{tiers[0]: value}), **attributes)
     else:

@@ -326,17 +326,21 @@ if sys.version_info >= (3, 8):
         assert full_name(sandbox, sandbox.patron_user_id) in page.text
         assert site.portal.tokens.get(sandbox.patron_user_id)['refresh_token']
 
-    def test_a_former_patron_is_refused_the_patrons_page(site, sandbox):
+    def test_a_cancelled_patron_keeps_the_patrons_page_until_the_period_paid_for_ends(site, sandbox):
         member_id = sandbox.pledge(sandbox.tier_ids[1])
         sandbox.cancel_pledge(member_id)
         with creator_api(sandbox) as api:
             user_id = api.get_members_by_id(member_id, includes=['user']).data().relationship('user').id()
 
         log_in(site, sandbox, user_id=user_id)
-        page = site.get('/patrons')
+        paid_up = site.get('/patrons')
+        sandbox.end_period(member_id)
+        ended = site.get('/patrons')
 
-        assert page.status == 403
-        assert 'Become a patron' in page.text
+        # A former patron at once, yet Patreon still entitles the tier: let in until the period is over.
+        assert paid_up.status == 200 and 'Thank you for your support' in paid_up.text
+        assert ended.status == 403
+        assert 'Become a patron' in ended.text
 
     @pytest.mark.parametrize('site_class', [FlaskSite, DjangoSite], ids=['flask', 'django'])
     def test_a_campaign_id_set_as_a_number_is_the_same_campaign(site_class, sandbox):
@@ -487,6 +491,7 @@ if sys.version_info >= (3, 8):
         member_id = sandbox.pledge(sandbox.tier_ids[2])
         sandbox.update_pledge(member_id, sandbox.tier_ids[1])
         sandbox.cancel_pledge(member_id)
+        sandbox.end_period(member_id)
         post_id = sandbox.publish_post('Hello, patrons')
         kept_post_id = sandbox.publish_post('Still here')
         sandbox.update_post(kept_post_id, title='Still here, edited')

@@ -89,6 +89,10 @@ def become_patron(sb, min_cents, user_id=None, **kwargs):
     return parse_qs(urlsplit(location).query), oauth
 
 
+# entitled_cents reads each membership's campaign, which the identity route serves only with campaigns.
+MEMBERSHIP_SCOPES = [scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS, scopes.CAMPAIGNS]
+
+
 def entitled_cents(sb, tokens):
     api = patreon.API(tokens['access_token'], base_url=sb.url, raise_errors=True)
     user = api.get_identity(includes=['memberships.campaign'],
@@ -106,11 +110,11 @@ def test_become_patron_pledges_at_least_min_cents_then_redirects_with_a_code(sb)
     cheapest_worth_it = min(sb.world.tiers[t].amount_cents for t in sb.tier_ids
                             if sb.world.tiers[t].amount_cents >= 700)
 
-    query, oauth = become_patron(sb, 700, user_id, scopes=[scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS])
+    query, oauth = become_patron(sb, 700, user_id, scopes=MEMBERSHIP_SCOPES)
     tokens = oauth.get_tokens(query['code'][0], sb.redirect_uri)
 
     assert query['state'] == ['st_2']
-    assert tokens['scope'] == 'identity identity.memberships'
+    assert tokens['scope'] == 'identity identity.memberships campaigns'
     assert entitled_cents(sb, tokens) == ('active_patron', cheapest_worth_it)
 
 
@@ -120,9 +124,9 @@ def test_become_patron_moves_a_smaller_pledge_up_and_keeps_one_worth_it(sb):
     start = sb.world.tiers[sb.tier_ids[1]].amount_cents
     top = max(sb.world.tiers[t].amount_cents for t in sb.tier_ids)
 
-    kept, oauth = become_patron(sb, start, user_id, scopes=[scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS])
+    kept, oauth = become_patron(sb, start, user_id, scopes=MEMBERSHIP_SCOPES)
     assert entitled_cents(sb, oauth.get_tokens(kept['code'][0], sb.redirect_uri)) == ('active_patron', start)
-    moved, oauth = become_patron(sb, top, user_id, scopes=[scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS])
+    moved, oauth = become_patron(sb, top, user_id, scopes=MEMBERSHIP_SCOPES)
     assert entitled_cents(sb, oauth.get_tokens(moved['code'][0], sb.redirect_uri)) == ('active_patron', top)
 
 

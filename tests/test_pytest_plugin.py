@@ -263,7 +263,8 @@ FLASK_APP = '''
         def login():
             flask.session['state'] = make_state()
             return flask.redirect(oauth.get_authorization_url(
-                config['REDIRECT_URI'], scopes=['identity', 'identity.memberships'], state=flask.session['state']))
+                config['REDIRECT_URI'], scopes=['identity', 'identity.memberships', 'campaigns'],
+                state=flask.session['state']))
 
         @app.route('/oauth/redirect')
         def oauth_redirect():

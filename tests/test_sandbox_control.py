@@ -14,6 +14,7 @@ from six.moves.html_parser import HTMLParser
 from six.moves.urllib.parse import parse_qs, urljoin, urlsplit
 
 import patreon
+from patreon.entitlements import REQUIRED_FIELDS, TIER_FIELDS, is_active_patron
 from patreon.exceptions import Unauthorized
 from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError
 from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
@@ -45,6 +46,13 @@ def authorize(sandbox, redirect_uri=APP_CALLBACK, **params):
     return requests.get(url, params=params, allow_redirects=False)
 
 
+def served_member(sandbox, member_id):
+    """The member as the API serves it to the creator, with what is_active_patron reads."""
+    with patreon.API(sandbox.creator_token, base_url=sandbox.url, raise_errors=True) as api:
+        return api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
+                                     fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
+
+
 def log_in(sandbox, redirect_uri=APP_CALLBACK):
     """The tokens an app gets after its login round trip, and the identity they belong to."""
     answer = authorize(sandbox, redirect_uri)
@@ -68,7 +76,7 @@ def test_there_is_a_user_of_every_kind_to_log_in_as(sb, control):
     tiers = [sb.world.tiers[tier_id] for tier_id in sb.tier_ids]
     assert roles == (['creator', 'free member'] + ['patron of %s' % tier.title for tier in tiers[1:]]
                      + ['gifted patron', 'annual patron', 'free trial', 'declined patron', 'former patron',
-                        'non-patron'])
+                        'declined patron, retrying', 'cancelled patron, paid up', 'non-patron'])
     by_role = dict((user['role'], user) for user in users)
     assert by_role['creator']['user_id'] == sb.creator_user_id
     for tier in tiers[1:]:
@@ -80,6 +88,20 @@ def test_there_is_a_user_of_every_kind_to_log_in_as(sb, control):
     visitor = sb.world.users[by_role['non-patron']['user_id']]
     assert not [member_id for member_id in visitor.membership_ids
                 if sb.world.members[member_id].campaign_id == sb.campaign_id]
+
+
+@pytest.mark.parametrize('role,granted,strict', [
+    ('declined patron, retrying', True, {'allow_declined': False}),
+    ('declined patron', False, {}),
+    ('cancelled patron, paid up', True, {'allow_former': False}),
+    ('former patron', False, {}),
+])
+def test_each_declined_and_cancelled_kind_is_served_as_patreon_entitles_it(sb, role, granted, strict):
+    member_id = [user for user in sb.login_users() if user['role'] == role][0]['member_id']
+    member = served_member(sb, member_id)
+    assert is_active_patron(member) is granted
+    assert is_active_patron(member, min_tier=member.relationship('currently_entitled_tiers')[0]) if granted else True
+    assert is_active_patron(member, **strict) is False
 
 
 def test_a_small_sandbox_still_has_the_creator_and_a_non_patron():
@@ -184,6 +206,50 @@ def test_pledges_and_posts_made_through_the_control_endpoint_reach_the_api_and_t
     assert post['title'] == 'Behind the scenes' and post['tiers'] == [tiers[2]['id']]
 
 
+@pytest.mark.parametrize('kind, strict', [
+    ('monthly', {}), ('annual', {}), ('gift', {'allow_gifted': False}), ('free_trial', {'allow_free_trial': False}),
+])
+def test_a_cancelled_patron_is_former_at_once_and_entitled_until_the_period_ends(sb, control, kind, strict):
+    tier_id = sb.tier_ids[2]
+    member_id = control.pledge(tier_id, kind=kind)
+    control.cancel_pledge(member_id)
+    paid_up = served_member(sb, member_id)
+    control.end_period(member_id)
+    ended = served_member(sb, member_id)
+
+    assert paid_up.attribute('patron_status') == 'former_patron'
+    assert [tier.id() for tier in paid_up.relationship('currently_entitled_tiers')] == [tier_id]
+    assert is_active_patron(paid_up) is True and is_active_patron(paid_up, min_tier=tier_id) is True
+    assert is_active_patron(paid_up, allow_former=False) is False
+    assert is_active_patron(paid_up, **strict) is (not strict)  # a gift or a trial stays one to the end
+    assert ended.attribute('patron_status') == 'former_patron'
+    assert ended.relationship('currently_entitled_tiers') == []
+    assert ended.attribute('currently_entitled_amount_cents') == 0 and not ended.attribute('is_free_trial')
+    assert is_active_patron(ended) is False
+    with pytest.raises(SandboxControlError) as raised:
+        control.end_period(member_id)  # nothing entitled is left to end
+    assert raised.value.status == 400 and 'no period to end' in raised.value.message
+
+
+def test_a_declined_patron_is_entitled_to_nothing_once_it_cancels_or_its_retries_end():
+    with Sandbox(members=300, seed=21) as fresh:
+        control = SandboxControl(fresh.url, fresh.control_key)
+        members = [fresh.world.members[member_id] for member_id in fresh.world.campaigns[fresh.campaign_id].member_ids]
+        retrying = [member.id for member in members if member.patron_status == 'declined_patron' and member.entitled]
+        control.cancel_pledge(retrying[0])
+        control.end_period(retrying[1])
+        cancelled, ended = served_member(fresh, retrying[0]), served_member(fresh, retrying[1])
+        with pytest.raises(SandboxControlError) as raised:
+            control.end_period(members[0].id)  # an active patron: the pledge renews, no period ends
+        assert raised.value.status == 400 and members[0].patron_status == 'active_patron'
+
+    assert cancelled.attribute('patron_status') == 'former_patron'
+    assert ended.attribute('patron_status') == 'declined_patron'
+    for member in (cancelled, ended):
+        assert member.relationship('currently_entitled_tiers') == []
+        assert member.attribute('currently_entitled_amount_cents') == 0 and is_active_patron(member) is False
+
+
 def test_expired_tokens_make_the_app_refresh(sb, control):
     control.log_in_as([u for u in control.users() if u['role'].startswith('patron of')][0]['user_id'])
     tokens, user_id = log_in(sb)
@@ -259,6 +325,8 @@ def test_a_request_from_another_machine_is_refused_even_with_the_key(sb):
     ('POST', 'pledge', b'{"tier_id": "no-such-tier"}', 'application/json', 400),
     ('POST', 'pledge', b'{"tier_id": "%s", "kind": "yearly"}', 'application/json', 400),
     ('POST', 'cancel-pledge', b'{"member_id": "nobody"}', 'application/json', 400),
+    ('POST', 'end-period', b'{"member_id": "nobody"}', 'application/json', 400),
+    ('POST', 'end-period', b'{}', 'application/json', 400),
     ('POST', 'publish-post', b'{"title": "x", "is_public": "no"}', 'application/json', 400),
     ('POST', 'faults', b'{"route": "identity", "kind": "delay", "count": "2"}', 'application/json', 400),
     ('POST', 'expire-tokens', b'{"user_id": "nobody"}', 'application/json', 400),

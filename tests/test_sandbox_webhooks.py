@@ -233,11 +233,22 @@ def test_pledge_lifecycle_events(sb, api, receiver):
     events = [headers['X-Patreon-Event'] for headers, _, _ in receiver.received]
     assert events == ['members:create', 'members:pledge:create', 'members:pledge:update', 'members:update',
                       'members:pledge:update', 'members:update', 'members:pledge:delete']
+    # Former at once, yet entitled to the tier and amount until the period paid for is over, as on Patreon.
     last = json.loads(receiver.received[-1][1].decode('utf-8'))['data']
     assert last['attributes']['patron_status'] == 'former_patron'
-    assert last['relationships']['currently_entitled_tiers'] == {'data': []}
+    assert last['attributes']['will_pay_amount_cents'] == 0 and last['attributes']['next_charge_date'] is None
+    assert last['relationships']['currently_entitled_tiers'] == {'data': [{'type': 'tier', 'id': sb.tier_ids[2]}]}
+    assert last['attributes']['currently_entitled_amount_cents'] == sb.world.tiers[sb.tier_ids[2]].amount_cents
     history = [event.kind for event in sb.world.pledge_history(sb.world.members[member_id])]
     assert history == ['pledge_start', 'pledge_upgrade', 'pledge_downgrade', 'pledge_delete']
+    # The period ends: a members:update of a former patron entitled to nothing, and no pledge event.
+    sb.end_period(member_id)
+    assert receiver.received[-1][0]['X-Patreon-Event'] == 'members:update'
+    ended = json.loads(receiver.received[-1][1].decode('utf-8'))['data']
+    assert ended['attributes']['patron_status'] == 'former_patron'
+    assert ended['attributes']['currently_entitled_amount_cents'] == 0
+    assert ended['relationships']['currently_entitled_tiers'] == {'data': []}
+    assert len(sb.world.pledge_history(sb.world.members[member_id])) == len(history)
     # Coming back is a new pledge of the same membership: no members:create.
     del receiver.received[:]
     user_id = sb.world.members[member_id].user_id

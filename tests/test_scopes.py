@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import pickle
 
 import pytest
+import requests
 import responses
 from six.moves.urllib.parse import parse_qs, urlsplit
 
@@ -42,8 +43,19 @@ def test_every_scope_has_its_constant_and_all_lists_them_in_patreons_order():
     ('GET', 'members/abc-1', 'user,campaign', {'member': 'full_name,email'},
      {'campaigns.members', 'campaigns.members[email]'}),  # a campaign include comes with the route's scope
     ('GET', 'identity', None, {'user': ['email']}, {'identity', 'identity[email]'}),
-    ('GET', 'identity', ['memberships.campaign'], None, {'identity', 'identity.memberships'}),
-    ('GET', 'identity', ['campaign', 'memberships.campaign.tiers'], None, {'identity', 'identity.memberships'}),
+    # memberships needs no scope of its own (without identity.memberships, the one to the app's campaign);
+    # the identity's campaign comes only with campaigns.
+    ('GET', 'identity', ['memberships'], None, {'identity'}),
+    ('GET', 'identity?include=memberships,memberships.currently_entitled_tiers', None, None, {'identity'}),
+    ('GET', 'identity', ['campaign'], None, {'identity', 'campaigns'}),
+    ('GET', 'identity', ['memberships.campaign'], None, {'identity', 'campaigns'}),
+    ('GET', 'identity', ['memberships.pledge_history.campaign'], None, {'identity', 'campaigns'}),
+    ('GET', 'identity', ['memberships.address.campaigns'], None,
+     {'identity', 'campaigns', 'campaigns.members.address'}),
+    ('GET', 'identity', ['campaign', 'memberships.campaign.tiers'], {'user': ['email']},
+     {'identity', 'campaigns', 'identity[email]'}),
+    ('GET', 'campaigns/7/posts', 'campaign,user', None, {'campaigns.posts'}),
+    ('GET', 'webhooks', ['campaign', 'client'], None, {'w:campaigns.webhook'}),
     ('GET', 'campaigns', ['tiers', 'creator'], {'campaign': ['name']}, {'campaigns'}),
     ('GET', 'campaigns/7/posts', None, None, {'campaigns.posts'}),
     ('DELETE', 'webhooks/4', None, None, {'w:campaigns.webhook'}),
@@ -86,17 +98,36 @@ def test_a_401_names_the_scopes_the_token_lacks_when_they_are_known(http):
 
     message = str(raised.value)
     assert message.startswith('401 Unauthorized: The server could not verify.')
-    assert 'lacks campaigns.members.address, campaigns.members[email]' in message
+    # The token has the route's scope: the email and address scopes only add data, so the cause is unknown.
+    assert message.endswith('; the access token has campaigns.members, the scope this route needs: the cause is '
+                            'unknown')
+    assert 'lacks' not in message
     assert isinstance(document, ErrorDocument) and str(document.error) == message
     assert 'lacks' not in str(unknown.value)  # scopes not known: nothing guessed
     assert str(pickle.loads(pickle.dumps(raised.value))) == message
 
 
-def test_a_401_says_nothing_of_scopes_when_the_token_has_them_all(http):
+def test_a_401_blames_no_scope_when_the_token_has_the_routes(http):
     http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
     with pytest.raises(Unauthorized) as raised:
         patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=scopes.ALL).get_identity()
-    assert 'scope' not in str(raised.value)
+    assert str(raised.value).endswith('the access token has identity, the scope this route needs: the cause is '
+                                      'unknown')
+
+
+@pytest.mark.parametrize('includes', [['memberships'], ['campaign', 'memberships.campaign']])
+def test_a_401_to_identity_is_never_blamed_on_a_scope_that_only_adds_data(http, includes):
+    http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
+    with pytest.raises(Unauthorized) as raised:
+        patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=[scopes.IDENTITY]).get_identity(includes=includes)
+    message = str(raised.value)
+    assert 'identity.memberships' not in message and 'lacks' not in message and 'campaigns' not in message
+    assert message.endswith('the cause is unknown')
+
+
+def test_a_401_to_a_route_not_known_here_says_the_cause_is_unknown():
+    assert scopes.lacking_note('GET', 'nothing/7', frozenset(['identity'])).endswith('the cause is unknown')
+    assert scopes.lacking_note('GET', 'nothing/7', None) is None  # scopes not told: Patreon's message alone
 
 
 def test_a_403_names_them_too_and_other_errors_never(http):
@@ -109,8 +140,7 @@ def test_a_403_names_them_too_and_other_errors_never(http):
     with pytest.raises(patreon.exceptions.NotFound) as missing:
         patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=[]).get_lives_by_id(3)
 
-    assert str(forbidden.value).endswith('the call needs the scope w:campaigns.lives, and the access token lacks '
-                                         'w:campaigns.lives')
+    assert str(forbidden.value).endswith('the call needs the scope w:campaigns.lives, and the access token lacks it')
     assert 'scope' not in str(missing.value)
 
 
@@ -132,8 +162,7 @@ def test_the_sandbox_401_for_a_missing_scope_names_it(sb):
     with pytest.raises(Unauthorized) as raised:
         api.get_campaigns_by_id_members(sb.campaign_id, 10, fields={'user': ['email']}, includes=['user'])
 
-    assert str(raised.value).endswith('; the call needs the scopes campaigns.members, campaigns.members[email], '
-                                      'and the access token lacks campaigns.members, campaigns.members[email]')
+    assert str(raised.value).endswith('; the call needs the scope campaigns.members, and the access token lacks it')
 
 
 def test_a_refresh_answer_tells_the_scopes(sb):
@@ -146,7 +175,7 @@ def test_a_refresh_answer_tells_the_scopes(sb):
         api.get_campaigns(10)
 
     assert api.scopes == frozenset([scopes.IDENTITY, scopes.CAMPAIGNS_POSTS])
-    assert 'the access token lacks campaigns' in str(raised.value)
+    assert 'the call needs the scope campaigns, and the access token lacks it' in str(raised.value)
 
 
 def test_authorization_urls_take_the_constants():
@@ -171,3 +200,45 @@ def test_a_refresh_answer_with_unreadable_scopes_leaves_them_unknown(http):
         api.get_identity()
 
     assert api.scopes is None and 'the call needs' not in str(raised.value)
+
+
+def test_the_sandbox_returns_the_identitys_campaign_only_with_campaigns(sb):
+    # Patreon's docs serve the identity's own campaign only to a token with the campaigns scope.
+    for granted, expected in (([scopes.IDENTITY], None), ([scopes.IDENTITY, scopes.CAMPAIGNS], sb.campaign_id)):
+        api = patreon.API(sb.issue_tokens(scopes=granted)['access_token'], base_url=sb.url, raise_errors=True)
+        user = api.get_identity(includes=['campaign']).data()
+        campaign = user.relationship('campaign')
+        assert (campaign.id() if campaign is not None else None) == expected
+        assert scopes.CAMPAIGNS in scopes.required_scopes('GET', 'identity', includes=['campaign'])
+
+
+@pytest.mark.parametrize('include', ['memberships.campaign', 'memberships.currently_entitled_tiers.campaign',
+                                     'memberships.pledge_history.campaign', 'memberships.address.campaigns'])
+def test_the_sandbox_returns_the_memberships_campaigns_on_identity_only_with_campaigns(sb, include):
+    # What required_scopes says the include needs, the sandbox serves only with it: no campaign without campaigns.
+    needed = scopes.required_scopes('GET', 'identity', includes=[include])
+    memberships = [scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS, scopes.CAMPAIGNS_MEMBERS_ADDRESS]
+    served = {}
+    for granted in (memberships, memberships + [scopes.CAMPAIGNS]):
+        token = sb.issue_tokens(user_id=sb.patron_user_id, scopes=granted)['access_token']
+        answer = requests.get(sb.url + '/api/oauth2/v2/identity', params={'include': include},
+                              headers={'Authorization': 'Bearer ' + token})
+        included = answer.json().get('included', [])
+        served[scopes.CAMPAIGNS in granted] = (sorted(item['id'] for item in included if item['type'] == 'member'),
+                                               [item['id'] for item in included if item['type'] == 'campaign'])
+
+    assert scopes.CAMPAIGNS in needed and needed - set(memberships) == set([scopes.CAMPAIGNS])
+    assert len(served[False][0]) == 3 and served[False][0] == served[True][0]  # every membership either way
+    assert served[False][1] == [] and sb.campaign_id in served[True][1]
+
+
+def test_elsewhere_a_campaign_comes_with_the_routes_scope(sb):
+    member_id = sb.world.campaigns[sb.campaign_id].member_ids[0]
+    token = sb.issue_tokens(scopes=[scopes.CAMPAIGNS_MEMBERS])['access_token']
+    api = patreon.API(token, base_url=sb.url, raise_errors=True)
+    member = api.get_members_by_id(member_id, includes=['campaign', 'campaign.creator.campaign']).data()
+
+    assert member.relationship('campaign').id() == sb.campaign_id
+    assert member.relationship('campaign').relationship('creator').relationship('campaign').id() == sb.campaign_id
+    assert scopes.required_scopes('GET', 'members/' + member_id, includes=['campaign.creator.campaign']) == set(
+        [scopes.CAMPAIGNS_MEMBERS])

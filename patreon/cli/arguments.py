@@ -19,7 +19,7 @@ from ..console import ConsoleWriter
 from ..transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ..version import __version__
 from . import api_commands, option_types
-from .context import PROG, TOKEN_ENVIRONMENT_VARIABLE
+from .context import PROG, TOKEN_ENVIRONMENT_VARIABLE, USER_AGENT_ENVIRONMENT_VARIABLE
 from .demo_command import add_demo_command
 from .exit_status import EXIT_STATUSES, UsageError
 from .formats import FORMATS
@@ -133,6 +133,10 @@ def _add_connection_options(parser, top_level):
                         help='the access token. By default it is read from the environment variable {0}, which '
                              'is safer: other users of the machine can see the arguments of a command (ps). '
                              'Write --token=TOKEN when the token starts with "-".'.format(TOKEN_ENVIRONMENT_VARIABLE))
+    parser.add_argument('--user-agent', default=default(None), metavar='TEXT',
+                        help="your app's name, sent first in every request's User-Agent, as Patreon asks (e.g. "
+                             '"MyCampaignName - Sync App"). By default it is read from the environment variable '
+                             '{0}'.format(USER_AGENT_ENVIRONMENT_VARIABLE))
     parser.add_argument('--base-url', type=option_types.base_url, default=default(DEFAULT_BASE_URL), metavar='URL',
                         help='where Patreon is, e.g. a sandbox (default: {})'.format(DEFAULT_BASE_URL))
     parser.add_argument('--timeout', type=option_types.positive_seconds, default=default(DEFAULT_TIMEOUT),

@@ -14,13 +14,16 @@ from .. import exceptions
 from ..api import API
 from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
+from ..utils import check_user_agent
 from .exit_status import UsageError
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES',
-           'Context', 'check_requests_environment']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE',
+           'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
 
 PROG = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'
+#: The app's name for the User-Agent, when ``--user-agent`` is not given.
+USER_AGENT_ENVIRONMENT_VARIABLE = 'PATREON_USER_AGENT'
 #: Where ``patreon sandbox-control`` finds a running sandbox (``patreon sandbox`` prints both); the names are
 #: those of :mod:`patreon.sandbox.control`, repeated so that the parser loads no sandbox code.
 SANDBOX_URL_VARIABLE = 'PATREON_SANDBOX_URL'
@@ -52,10 +55,23 @@ class Context(object):
         """The :class:`patreon.API` of the options; :class:`UsageError` when there is no usable token."""
         if self._api is None:
             self.token = self.access_token()
+            user_agent = self.user_agent()
             check_requests_environment(os.environ)
             self._api = API(self.token, base_url=self.options.base_url, timeout=self.options.timeout,
-                            raise_errors=True, max_retries=self.options.retries)
+                            raise_errors=True, max_retries=self.options.retries, user_agent=user_agent)
         return self._api
+
+    def user_agent(self):
+        """The app's name of ``--user-agent`` or the environment, checked, or ``None``; :class:`UsageError` if unfit."""
+        value, source = getattr(self.options, 'user_agent', None), '--user-agent'
+        if value is None:
+            value, source = self.environ.get(USER_AGENT_ENVIRONMENT_VARIABLE), '$' + USER_AGENT_ENVIRONMENT_VARIABLE
+        if value is None or (value == '' and source != '--user-agent'):
+            return None  # an empty variable is an unset one, as shells make them
+        try:
+            return check_user_agent(value, source)
+        except exceptions.InvalidArgument as exc:
+            raise UsageError(exception_text(exc))
 
     def access_token(self):
         """The token of ``--token`` or the environment, stripped and checked; :class:`UsageError` otherwise.

@@ -60,8 +60,13 @@ def add_sandbox_control_command(subparsers):
     update = _action(actions, 'update-pledge', _update_pledge, 'an active patron moves to another paid tier')
     update.add_argument('member_id', metavar='MEMBER_ID', type=option_types.identifier)
     update.add_argument('tier_id', metavar='TIER_ID', type=option_types.identifier)
-    cancel = _action(actions, 'cancel-pledge', _cancel_pledge, 'the patron cancels: a former patron')
+    cancel = _action(actions, 'cancel-pledge', _cancel_pledge,
+                     'the patron cancels: a former patron at once, still entitled to the end of the period paid '
+                     'for (end-period ends it)')
     cancel.add_argument('member_id', metavar='MEMBER_ID', type=option_types.identifier)
+    end = _action(actions, 'end-period', _end_period,
+                  "a cancelled patron's paid period (or a declined one's payment retries) ends: entitled to nothing")
+    end.add_argument('member_id', metavar='MEMBER_ID', type=option_types.identifier)
 
     post = _action(actions, 'publish-post', _publish_post, "the creator publishes a post; prints the post's id")
     post.add_argument('title', metavar='TITLE')
@@ -219,6 +224,11 @@ def _update_pledge(options, control):
 def _cancel_pledge(options, control):
     control.cancel_pledge(options.member_id)
     return ['member {} cancelled'.format(options.member_id)]
+
+
+def _end_period(options, control):
+    control.end_period(options.member_id)
+    return ['member {} is entitled to nothing now'.format(options.member_id)]
 
 
 def _publish_post(options, control):

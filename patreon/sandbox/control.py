@@ -23,6 +23,8 @@ request                      body                                               
 ``pledge``
 ``POST /sandbox/cancel-``    ``{"member_id"}``                                               ``{"member_id"}``
 ``pledge``
+``POST /sandbox/end-``       ``{"member_id"}`` (a cancelled or declined patron, still        ``{"member_id"}``
+``period``                   entitled, is entitled to nothing)
 ``POST /sandbox/publish-``   ``{"title", "is_public"?, "content"?, "tier_ids"?}``            ``{"post_id"}``
 ``post``
 ``POST /sandbox/expire-``    ``{"user_id"?}`` (every user's when absent)                     ``{"expired": n}``
@@ -97,6 +99,7 @@ class ControlEndpoint(object):
             ('POST', 'pledge'): self.pledge,
             ('POST', 'update-pledge'): self.update_pledge,
             ('POST', 'cancel-pledge'): self.cancel_pledge,
+            ('POST', 'end-period'): self.end_period,
             ('POST', 'publish-post'): self.publish_post,
             ('POST', 'expire-tokens'): self.expire_tokens,
             ('POST', 'faults'): self.inject_fault,
@@ -181,8 +184,15 @@ class ControlEndpoint(object):
         return OrderedDict([('member_id', member_id)])
 
     def cancel_pledge(self, body):
+        return self._to_member(body, self.sandbox.cancel_pledge)
+
+    def end_period(self, body):
+        return self._to_member(body, self.sandbox.end_period)
+
+    @staticmethod
+    def _to_member(body, event):
         member_id = _text(body, 'member_id')
-        self.sandbox.cancel_pledge(member_id)
+        event(member_id)
         return OrderedDict([('member_id', member_id)])
 
     def publish_post(self, body):

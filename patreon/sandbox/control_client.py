@@ -69,7 +69,8 @@ class SandboxControl(object):
 
         control = SandboxControl(sb.url, sb.control_key)
         member_id = control.pledge(sb.tier_ids[2], kind='gift')
-        control.cancel_pledge(member_id)
+        control.cancel_pledge(member_id)   # former_patron, still entitled to the tier
+        control.end_period(member_id)      # the period paid for is over: entitled to nothing
         control.expire_tokens(user_id=sb.patron_user_id)  # the app's next call gets a 401, then refreshes
     """
 
@@ -164,8 +165,12 @@ class SandboxControl(object):
         self.request('POST', 'update-pledge', {'member_id': member_id, 'tier_id': tier_id})
 
     def cancel_pledge(self, member_id):
-        """The patron cancels and becomes a former patron."""
+        """The patron cancels: a former patron at once, still entitled until :meth:`end_period` if it was active."""
         self.request('POST', 'cancel-pledge', {'member_id': member_id})
+
+    def end_period(self, member_id):
+        """A cancelled patron's paid period (or a declined one's payment retries) ends: entitled to nothing."""
+        self.request('POST', 'end-period', {'member_id': member_id})
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post; returns its id."""

@@ -239,7 +239,9 @@ class World(object):
             first_tier = self.tiers[campaign_tiers[position - 1]]
         elif variant == 1 and position + 1 < len(campaign_tiers):
             first_tier = self.tiers[campaign_tiers[position + 1]]
-        if member.patron_status == 'former_patron':
+        if member.patron_status == 'former_patron' and member.entitled:
+            end = member.last_charge_date + DAY // 2  # cancelled half a day after the period's charge
+        elif member.patron_status == 'former_patron':
             end = member.start + _former_months(member) * 30 * DAY
         else:
             end = member.last_charge_date if member.last_charge_date is not None else 0
@@ -316,15 +318,21 @@ def _fill_active(member, tier, days, epoch_month, bits):
             member.lifetime_cents = tier.amount_cents * (1 + days // 30)
 
 
-def _fill_declined(member, tier, days):
+def _fill_declined(member, tier, days, bits):
     member.patron_status = 'declined_patron'
     member.tier_id = tier.id
     member.cadence = 1
     member.start = -days * DAY
-    member.last_charge_date = 0
     member.last_charge_status = 'Declined'
     member.will_pay_amount_cents = tier.amount_cents
     member.lifetime_cents = tier.amount_cents * (days // 30)
+    if (bits >> 60) % 3 == 0:
+        # This period's charge failed and Patreon is still retrying it: the tier stays entitled, as on patreon.com.
+        member.last_charge_date = 0
+        member.entitled = True
+    else:
+        # An earlier period's charge failed and the retries are over: Patreon entitles nothing.
+        member.last_charge_date = max(member.start, -30 * DAY * (1 + (bits >> 61) % 3))
 
 
 def _former_months(member):
@@ -336,6 +344,14 @@ def _fill_former(member, tier, days, bits):
     member.patron_status = 'former_patron'
     member.tier_id = tier.id
     member.start = -days * DAY
+    if (bits >> 62) % 3 == 0:
+        # Cancelled just after this period's charge: former at once, entitled to the end of the period paid for.
+        member.cadence = 1
+        member.entitled = True
+        member.last_charge_date = -(1 + (bits >> 56) % 5) * DAY
+        member.last_charge_status = 'Paid'
+        member.lifetime_cents = tier.amount_cents * (1 + days // 30)
+        return
     months = _former_months(member)
     member.lifetime_cents = tier.amount_cents * months
     if (bits >> 46) % 2:
@@ -455,7 +471,7 @@ class GeneratedMembers(object):
         if roll < 0.62:
             _fill_active(member, tier, days, self.next_month, bits)
         elif roll < 0.74:
-            _fill_declined(member, tier, days)
+            _fill_declined(member, tier, days, bits)
         elif roll < 0.90:
             _fill_former(member, tier, days, bits)
         else:

@@ -116,7 +116,7 @@ class Renderer(object):
         relationships = RESOURCE_TYPES[record.type].relationships
         for name, subtree in tree.items():
             if name not in node.relationships:
-                node.relationships[name] = relationships[name].resolve(record, self.view)
+                node.relationships[name] = self._resolve(relationships[name], record)
             value = node.relationships[name]
             related = value if relationships[name].many else ([value] if value is not None else [])
             for target in related:
@@ -125,6 +125,11 @@ class Renderer(object):
                 if subtree and (key, id(subtree)) not in walked:
                     walked.add((key, id(subtree)))
                     self._walk(target_node, subtree, nodes, walked)
+
+    def _resolve(self, relationship, record):
+        if relationship.target == 'campaign' and not self.view.sees_campaigns():
+            return [] if relationship.many else None
+        return relationship.resolve(record, self.view)
 
     def _resource(self, node):
         record = node.record

@@ -160,22 +160,45 @@ def update_pledge(world, member_id, tier_id):
 
 
 def cancel_pledge(world, member_id):
-    """An active or declined patron cancels: they become a former patron.
+    """An active or declined patron cancels: they become a former patron at once.
 
-    Fires ``members:pledge:delete``.
+    As on Patreon, an active patron keeps the tier and amount entitled (gift and free trial included) to the
+    end of the period paid for (:func:`end_period` ends it); a declined one, who never paid this period, loses
+    them at once. Fires ``members:pledge:delete``.
     """
     member = _member(world, member_id)
     if member.patron_status not in ('active_patron', 'declined_patron'):
         raise ValueError('member %s has no pledge to cancel' % member.id)
     world.count_patron(member, -1)
     world.materialize_history(member)
+    if member.patron_status == 'declined_patron':
+        _stop_entitling(member)
     member.patron_status = 'former_patron'
-    member.entitled = False
     member.will_pay_amount_cents = 0
     member.next_charge_date = None
-    member.is_free_trial = False
     world.new_pledge_event(member, 'pledge_delete', world.tiers[member.tier_id], None, None)
     return member, ['members:pledge:delete']
+
+
+def _stop_entitling(member):
+    member.entitled = False
+    member.is_free_trial = False
+
+
+def end_period(world, member_id):
+    """The time Patreon still entitles a patron who no longer pays runs out.
+
+    For a cancelled patron the period paid for ends; for a declined one the payment retries are over.
+    Either way the member keeps its status and is entitled to nothing (no tier, 0 cents).
+    Fires ``members:update``; ValueError for an unknown member, or one with no such period
+    (an active patron, whose pledge renews, or a member entitled to nothing already).
+    """
+    member = _member(world, member_id)
+    if member.patron_status not in ('former_patron', 'declined_patron') or not member.entitled:
+        raise ValueError('member %s has no period to end: only a cancelled or declined patron still entitled has'
+                         % member.id)
+    _stop_entitling(member)
+    return member, ['members:update']
 
 
 def publish_post(world, campaign_id, title, content=None, is_public=True, tier_ids=None):

@@ -2,7 +2,9 @@
 
 A manual test of an app's login needs people of every kind: the creator, an
 active patron of each tier, a gift, an annual pledge, a free trial, a
-declined and a former patron, someone who never pledged. :func:`login_users`
+declined patron still entitled while Patreon retries the charge and one whose
+retries are over, a cancelled patron still in the period paid for and a former
+patron, someone who never pledged. :func:`login_users`
 finds one of each in the world (without changing it); :class:`Logins` keeps
 who approves ``/oauth2/authorize`` by default and renders the chooser page.
 
@@ -28,7 +30,8 @@ except ImportError:  # Python 2
     from cgi import escape as _escape
 
 #: The roles :func:`login_users` looks for besides the creator and one patron per tier, in listing order.
-SPECIAL_ROLES = ('gifted patron', 'annual patron', 'free trial', 'declined patron', 'former patron')
+SPECIAL_ROLES = ('gifted patron', 'annual patron', 'free trial', 'declined patron', 'former patron',
+                 'declined patron, retrying', 'cancelled patron, paid up')
 #: Loopback host names an app's redirect URI may use for the same listener.
 LOOPBACK_TWINS = {'localhost': '127.0.0.1', '127.0.0.1': 'localhost'}
 
@@ -53,8 +56,10 @@ def _special_role(member):
         if member.cadence == 12:
             return 'annual patron'
         return None
-    if member.patron_status in ('declined_patron', 'former_patron'):
-        return member.patron_status.replace('_', ' ')
+    if member.patron_status == 'declined_patron':
+        return 'declined patron, retrying' if member.entitled else 'declined patron'
+    if member.patron_status == 'former_patron':
+        return 'cancelled patron, paid up' if member.entitled else 'former patron'
     return None
 
 

@@ -41,20 +41,28 @@ PLACES = (
 
 
 class View(object):
-    """Who is asking: the token's user, scopes and OAuth client (``full`` sees everything).
+    """Who is asking: the token's user, scopes and OAuth client (``full`` sees everything); ``identity``
+    for the identity route, where campaigns need the campaigns scope.
 
     Usage::
 
         View(world, sb.url, user_id=sb.patron_user_id, scopes=['identity'], client_campaign_id=cid)
     """
 
-    def __init__(self, world, base_url, user_id=None, scopes=(), client_campaign_id=None, full=False):
+    def __init__(self, world, base_url, user_id=None, scopes=(), client_campaign_id=None, full=False,
+                 identity=False):
         self.world = world
         self.base_url = base_url
         self.user_id = user_id
         self.scopes = frozenset(scopes)
         self.client_campaign_id = client_campaign_id
         self.full = full
+        self.identity = identity
+
+    def sees_campaigns(self):
+        """Patreon's docs serve the campaigns ``identity`` includes (the user's own, its memberships') only to
+        a token with the campaigns scope; elsewhere the route's own scope is enough."""
+        return self.full or not self.identity or 'campaigns' in self.scopes
 
     def api_url(self, path):
         return '%s/api/oauth2/v2/%s' % (self.base_url, path)

@@ -177,9 +177,10 @@ class Application(LiveRoutes):
         if retry_after is not None:
             raise APIError.throttled(retry_after)
 
-    def _view(self, token):
+    def _view(self, token, identity=False):
         client = self.oauth.clients[token.client_id]
-        return View(self.world, self.sandbox.url, token.user_id, token.scopes, client.campaign_id)
+        return View(self.world, self.sandbox.url, token.user_id, token.scopes, client.campaign_id,
+                    identity=identity)
 
     def _renderer(self, request, view, type_name):
         try:
@@ -210,7 +211,7 @@ class Application(LiveRoutes):
     def get_identity(self, request, _, route):
         token = self._authenticate(request, route)
         with self.lock:
-            view = self._view(token)
+            view = self._view(token, identity=True)
             user = self.world.users[token.user_id]
             links = OrderedDict([('self', view.api_url('user/%s' % user.id))])
             document = self._renderer(request, view, 'user').document(user, links=links)

@@ -278,8 +278,23 @@ class Sandbox(object):
         self._happen(events.update_pledge, member_id, tier_id)
 
     def cancel_pledge(self, member_id):
-        """A patron cancels and becomes a former patron (``members:pledge:delete``)."""
+        """A patron cancels and becomes a former patron at once (``members:pledge:delete``).
+
+        An active patron stays entitled to the tier and amount until :meth:`end_period`, as Patreon keeps
+        a cancelled patron entitled to the end of the period paid for; a declined patron loses them at once.
+        """
         self._happen(events.cancel_pledge, member_id)
+
+    def end_period(self, member_id):
+        """End what Patreon still entitles a patron who no longer pays (``members:update``).
+
+        A cancelled patron's paid period, or a declined patron's payment retries, runs out: the member is
+        entitled to no tier and 0 cents. ValueError for an active patron or one entitled to nothing::
+
+            sb.cancel_pledge(member_id)   # former_patron, still entitled
+            sb.end_period(member_id)      # former_patron, entitled to nothing
+        """
+        self._happen(events.end_period, member_id)
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post (``posts:publish``); returns the post id."""
