@@ -1,3 +1,4 @@
+# -*- coding: utf-8 -*-
 """The packaging: what setup.py declares, the single version, and which copy of the package the tests import."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
