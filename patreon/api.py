@@ -17,6 +17,7 @@ import re
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
+from . import endpoint
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
@@ -25,6 +26,7 @@ from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_pat
 from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, shared_budget, shared_pacer
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
+from .stand_in import get_document, stand_in
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import user_agent_string
 from .version_compatibility.utc_timezone import isoformat_utc
@@ -593,6 +595,11 @@ class API(object):
         return self._call(method, path, json=document)
 
     def _call(self, method, path, **kwargs):
+        replaced = stand_in(method) if method == 'GET' else None
+        if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
+            endpoint.check_destination(self.transport.base_url)
+            return get_document(replaced, self.transport.url(API_ROOT + path), self.access_token,
+                                user_agent_string())
         tokens = self._tokens
         tokens.before_call()  # a token that expires soon is refreshed first
         if tokens.undelivered:

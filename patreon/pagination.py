@@ -72,7 +72,7 @@ def follow_path(document, dotted_path):
 
 
 def link_at(document, dotted_path):
-    """What 0.5.1's ``extract_cursor`` found at ``dotted_path``: ``(link, None)``, ``(None, None)`` or ``(None, stray)``.
+    """What 0.5.1's ``extract_cursor`` found at ``dotted_path``: ``(link, None)``, ``(None, None)``, ``(None, stray)``.
 
     The walk goes down nested dicts while the key is there.  Null at the
     end, or a walk that stops at the last key: no link.  A truthy value that
