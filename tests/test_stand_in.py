@@ -173,3 +173,23 @@ def test_a_client_blocked_from_patreon_is_blocked_through_a_replacement_too():
             get.return_value = Answer(load_fixture(IDENTITY))
             patreon.API(ACCESS_TOKEN).get_identity()  # left at the default: sent to the test's URL, through get
     get.assert_called_once_with('http://127.0.0.1:9/api/oauth2/v2/identity', headers=headers_of_0_5_1())
+
+
+def test_an_app_whose_wrapper_stands_in_for_requests_post_logs_in_through_the_sandbox():
+    # 0.5.1's form of the token request, made through the wrapper, reaches the sandbox, which takes it as Patreon does.
+    from patreon.sandbox import Sandbox
+    real_post, sent = requests.post, []
+
+    def post_with_a_timeout(url, **kwargs):
+        sent.append(kwargs)
+        return real_post(url, timeout=10, **kwargs)
+
+    with Sandbox(members=3, seed=20) as sandbox:
+        oauth = patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url)
+        with mock.patch.object(requests, 'post', post_with_a_timeout):
+            tokens = oauth.refresh_token(sandbox.creator_refresh_token)
+
+        assert sorted(sent[0]['params']) == ['client_id', 'client_secret', 'grant_type', 'refresh_token']
+        assert 'data' not in sent[0]
+        api = patreon.API(tokens['access_token'], base_url=sandbox.url)
+        assert api.get_identity().data().id() == sandbox.creator_user_id
