@@ -152,5 +152,5 @@ class API:
     ) -> Iterator[JSONAPIParser]: ...
     @staticmethod
     def extract_cursor(
-        jsonapi_document: JSONAPIParser | Mapping[str, Any], cursor_path: str = 'links.next'
+        jsonapi_document: JSONAPIParser | Mapping[str, Any], cursor_path: str | None = 'links.next'
     ) -> str | None: ...

@@ -14,10 +14,11 @@ Patreon (``patreon.com`` and its subdomains) in two cases, with
 - while an override with ``block_patreon=True`` is active: a test's client
   that still points at Patreon (created before the fixture, or given the URL
   explicitly) fails loudly instead of reaching production;
-- while a ``unittest.mock`` object stands in for ``requests.get`` or
-  ``requests.post``: a test written for 0.5.1 patched them to keep Patreon
-  out, but this client sends through a session, so the patch would not
-  intercept (:class:`~patreon.exceptions.PatchedRequestsIgnored`).
+- while a ``unittest.mock`` object stands in for the ``requests`` function
+  of a request's method (``requests.post`` for a ``POST``) and the request
+  is not one 0.5.1 made (those go through the replacement, see
+  :mod:`patreon.stand_in`): it is sent through a session, which the mock
+  would not intercept (:class:`~patreon.exceptions.PatchedRequestsIgnored`).
 
 Usage::
 
@@ -128,20 +129,22 @@ def is_patreon(url):
     return host == 'patreon.com' or host.endswith('.patreon.com')
 
 
-def check_destination(url):
+def check_destination(url, method=None):
     """Refuse, before anything is sent, a request to the real Patreon while a test forbids it.
 
+    :param method: the request's method, for the mock check below (``None``: no such check).
     :raises RealPatreonBlocked: an active override blocks Patreon.
-    :raises PatchedRequestsIgnored: (a ``RealPatreonBlocked``) a mock stands
-        in for ``requests.get`` or ``requests.post``.
+    :raises PatchedRequestsIgnored: (a ``RealPatreonBlocked``) a mock stands in
+        for the ``requests`` function of ``method`` (``requests.post`` for a
+        ``POST``) that this request, one 0.5.1 never made, does not go through.
 
     Usage::
 
-        endpoint.check_destination(transport.base_url)
+        endpoint.check_destination(transport.base_url, 'POST')
     """
     with _lock:
         blocking = [override for override in _overrides if override.block_patreon]
-    patched = _patched_requests_functions()
+    patched = _patched_requests_function(method)
     if not (blocking or patched) or not is_patreon(url):
         return
     if blocking:
@@ -153,15 +156,18 @@ def check_destination(url):
                 override.refused.append(message)
         raise RealPatreonBlocked(message)
     raise PatchedRequestsIgnored(
-        'a mock stands in for {}, but this client sends through a requests.Session, so the mock would not '
-        'intercept and the request would reach the real Patreon ({}); intercept it with the responses '
-        'package, or test against a sandbox (see "Changes from 0.5.1" in the README)'.format(
-            ' and '.join(patched), _origin(url)))
+        'a mock stands in for {}, but this {} request is not one 0.5.1 made through it: it goes through a '
+        'requests.Session, so the mock would not intercept and the request would reach the real Patreon ({}); '
+        'intercept it with the responses package, or test against a sandbox (see "Changes from 0.5.1" in the '
+        'README)'.format(patched, method, _origin(url)))
 
 
-def _patched_requests_functions():
-    """Names among ``requests.get``, ``requests.post`` that a mock stands in for (what 0.5.1 sent through)."""
-    return ['requests.{}'.format(name) for name in ('get', 'post') if _is_mock(getattr(requests, name, None))]
+def _patched_requests_function(method):
+    """``'requests.<method>'`` when a mock stands in for that function of ``requests``, else ``None``."""
+    if method is None:
+        return None
+    name = method.lower()
+    return 'requests.{}'.format(name) if _is_mock(getattr(requests, name, None)) else None
 
 
 def _is_mock(value):

@@ -478,17 +478,20 @@ class RealPatreonBlocked(PatreonError, RuntimeError):
 
 
 class PatchedRequestsIgnored(RealPatreonBlocked):
-    """A mock stands in for ``requests.get`` or ``requests.post``, which this client does not send through.
+    """A mock stands in for ``requests.<method>``, and the request is one 0.5.1 never made, sent past the mock.
 
-    0.5.1 called those functions, so a test patched them to keep Patreon out;
-    this client sends through a ``requests.Session``, and would reach the real
-    Patreon past the patch.  Intercept with ``responses``, or test against the
-    sandbox (see "Changes from 0.5.1" in the README).
+    0.5.1's own calls (the API's ``GET`` routes, the token requests) go
+    through a ``requests.get`` or ``requests.post`` that something replaced,
+    as 0.5.1 made them (:mod:`patreon.stand_in`).  The routes 0.5.1 did not
+    have (``create_webhook``, lives) go through a ``requests.Session``, which
+    the mock does not intercept: one bound for the real Patreon raises this
+    before anything is sent.  Intercept with ``responses``, or test against
+    the sandbox (see "Changes from 0.5.1" in the README).
 
     Usage::
 
-        with mock.patch('requests.get'):
-            patreon.API(token).get_identity()  # raises PatchedRequestsIgnored; nothing is sent
+        with mock.patch('requests.post'):
+            patreon.API(token).create_webhook(campaign_id, uri, triggers)  # raises; nothing is sent
     """
 
 

@@ -48,6 +48,9 @@ from .responses import resource_key
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;
 #: also the pages in all that repeat the first or a checkpoint page (a listing that cycles).
 MAX_STALLED_PAGES = 3
+#: What 0.5.1's ``extract_cursor`` raised (as a plain ``Exception``) where a path ends on no link: the end of a
+#: listing for loops written for it.
+NOT_A_LINK = str('Provided cursor path did not result in a link')  # a native str, as 0.5.1's was on Python 2
 #: The longest text of an untrusted value quoted in a message.
 _QUOTED_LENGTH = 80
 
@@ -66,6 +69,33 @@ def follow_path(document, dotted_path):
             return None
         value = value.get(key)
     return value
+
+
+def link_at(document, dotted_path):
+    """What 0.5.1's ``extract_cursor`` found at ``dotted_path``: ``(link, None)``, ``(None, None)``, ``(None, stray)``.
+
+    The walk goes down nested dicts while the key is there.  Null at the
+    end, or a walk that stops at the last key: no link.  A truthy value that
+    is not a string where it stops (a number at the end, or the object that
+    lacks a key before the last one): ``stray``, which 0.5.1 raised as
+    ``Exception(NOT_A_LINK, stray)``.  ``None`` as the path walks nothing.
+
+    Usage::
+
+        link_at({'links': {'next': 'https://x/?page%5Bcursor%5D=c'}}, 'links.next')  # ('https://x/?...', None)
+        link_at({'links': {'next': None}}, 'links.next')                            # (None, None)
+        link_at({'data': []}, 'links.next')                                         # (None, {'data': []})
+    """
+    keys = [] if dotted_path is None else dotted_path.split('.')
+    value, depth = document, 0
+    while depth < len(keys) and keys[depth] and isinstance(value, dict) and keys[depth] in value:
+        value = value[keys[depth]]
+        depth += 1
+    if value is None or len(keys) - depth == 1:
+        return None, None
+    if value and not isinstance(value, six.string_types):
+        return None, value
+    return value or None, None
 
 
 def cursor_from_link(link):

@@ -141,7 +141,7 @@ class Transport(object):
         form), and an exception is logged, kept and pickled.
         """
         base_url = self.base_url
-        endpoint.check_destination(base_url)
+        endpoint.check_destination(base_url, method)
         try:
             return self._request(base_url, method, path, kwargs)
         except requests.RequestException as exc:
@@ -304,13 +304,22 @@ def _content_length(header):
 
 
 def _bytes_received(response):
-    """Bytes of body that came over the wire (before decoding), or ``None`` when that cannot be known."""
+    """Bytes of body that came over the wire (before decoding), or ``None`` when that cannot be known.
+
+    A caching layer (requests-cache, CacheControl) may serve a stored body
+    through a raw stream that counts nothing read: a stream that told 0 while
+    there is a body did not carry it, and the stored body itself is measured
+    (a body cut before it was stored is still short), when not compressed.
+    """
+    told = None
     tell = getattr(response.raw, 'tell', None)
     if tell is not None:
         try:
-            return int(tell())
+            told = int(tell())
         except (AttributeError, TypeError, ValueError, IOError, OSError):
             pass  # a file-like of another adapter that cannot tell
+    if told is not None and (told > 0 or not response.content):
+        return told
     if response.headers.get('Content-Encoding', 'identity').strip().lower() == 'identity':
         return len(response.content)
     return None

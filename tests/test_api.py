@@ -426,26 +426,43 @@ def test_extract_cursor_prefers_links_next_over_meta():
 
 
 @pytest.mark.parametrize('document', [
-    load_fixture('campaign_members_page2.json'),          # meta cursor null, no links
     {},
-    {'meta': {}},
-    {'meta': {'pagination': {'cursors': {}}}},
-    {'meta': {'pagination': 'text'}},
     {'links': 'text'},
     {'links': {'next': None}},
     {'links': {'next': ''}},
     {'links': {}},
-    {'data': []},
+    {'links': {'next': None}, 'meta': {'pagination': {'cursors': {'next': None}}}},
 ])
-def test_extract_cursor_none_on_the_last_page(document):
+def test_extract_cursor_none_where_0_5_1_gave_none(document):
     assert API.extract_cursor(document) is None
     assert API.extract_cursor(JSONAPIParser(document)) is None
+
+
+@pytest.mark.parametrize('document', [
+    load_fixture('campaign_members_page2.json'),          # Patreon's last page: meta cursor null, no links
+    {'meta': {}},
+    {'meta': {'pagination': {'cursors': {}}}},
+    {'meta': {'pagination': 'text'}},
+    {'data': []},
+])
+def test_extract_cursor_raises_the_plain_exception_of_0_5_1_on_a_page_without_links(document):
+    # Loops written for 0.5.1 end on this very exception: `except Exception: break`, or `type(e) == Exception`.
+    for given in (document, JSONAPIParser(document)):
+        with pytest.raises(Exception) as info:
+            API.extract_cursor(given)
+        assert type(info.value) is Exception
+        assert info.value.args == ('Provided cursor path did not result in a link', document)
+        assert info.value.args[1] is document
 
 
 def test_extract_cursor_fallback_only_with_the_default_path():
     document = {'meta': {'pagination': {'cursors': {'next': 'from_meta'}}}}
 
-    assert API.extract_cursor(document, 'links.prev') is None
+    assert API.extract_cursor(document) == 'from_meta'
+    with pytest.raises(Exception) as info:
+        API.extract_cursor(document, 'links.prev')  # no links: as in 0.5.1
+    assert type(info.value) is Exception
+    assert API.extract_cursor({'links': {}, 'meta': document['meta']}, 'links.prev') is None
 
 
 @pytest.mark.parametrize('path, document', [
@@ -502,8 +519,9 @@ def test_extract_cursor_custom_path():
     assert info.value.args[0] == 'Provided cursor path did not result in a link'
 
 
-def test_extract_cursor_loop_of_the_readme(http):
-    # The 0.5.1 README loop: with the fallback it reads every page where Patreon puts the cursor in meta only.
+def test_extract_cursor_loop_of_0_5_1(http):
+    # A loop written for 0.5.1: with the fallback it reads every page where Patreon puts the cursor in meta only,
+    # and ends on the exception of the last page, which has no links.
     first = load_fixture(PAGE_ONE)
     del first['links']
     serve(http, 'campaigns/900100/members', first)
@@ -514,7 +532,10 @@ def test_extract_cursor_loop_of_the_readme(http):
     while True:
         members = api.get_campaigns_by_id_members(900100, 3, cursor=cursor)
         names.extend(member.attribute('full_name') for member in members.data())
-        cursor = api.extract_cursor(members)
+        try:
+            cursor = api.extract_cursor(members)
+        except Exception:
+            break
         if not cursor:
             break
 

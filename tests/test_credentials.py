@@ -388,7 +388,7 @@ def _closed_base():
     lambda base: patreon.API(ACCESS_TOKEN, base_url=base).get_campaigns('9' * 5000),
     lambda base: list(patreon.API(ACCESS_TOKEN, base_url=base).paginate('get_campaigns', 10)),
     lambda base: list(patreon.API(ACCESS_TOKEN, base_url=base).paginate(None)),
-    lambda base: patreon.API.extract_cursor({}, None),
+    lambda base: patreon.API.extract_cursor({}, ['links', 'next']),
     lambda base: patreon.API.extract_cursor({}, 5),
     lambda base: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=base).get_tokens('code-1234567', None),
     lambda base: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=base).get_tokens('code-1234567', {'a': 1}),

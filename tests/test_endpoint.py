@@ -1,13 +1,11 @@
 """patreon.endpoint: where clients left at the default base_url send, and when the real Patreon is refused.
 
-Also the decision on tests written for 0.5.1 that patch requests.get/requests.post: the patch is not honoured (this
-client sends through a session), and a request that would pass it by to reach the real Patreon is refused with
-PatchedRequestsIgnored before anything is sent. Representative specs in 0.5.1's style show both, and the two ways
-forward: responses, and the sandbox.
+Also the requests 0.5.1 never made while a mock stands in for requests.get/requests.post (0.5.1's own calls go
+through the mock: test_stand_in.py): they go through the session, so one to the real Patreon is refused with
+PatchedRequestsIgnored before anything is sent; and the other ways to test: responses, and the sandbox.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import functools
 import threading
 
 import pytest
@@ -21,7 +19,7 @@ from patreon.exceptions import (InvalidArgument, PatchedRequestsIgnored, Patreon
 from patreon.sandbox import Sandbox
 from patreon.utils import user_agent_string
 
-from helpers import ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL, load_fixture
+from helpers import ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, load_fixture
 
 try:
     from unittest import mock
@@ -137,65 +135,31 @@ def test_an_override_must_be_an_http_url(url):
     assert endpoint.default_base_url() == 'https://www.patreon.com'
 
 
-# --- Tests written for 0.5.1: a mock in place of requests.get / requests.post ----------------------------------------
-
-def get_identity_spec_of_0_5_1():
-    """A spec as 0.5.1's own (and its users') were written: requests.get patched, the call asserted."""
-    with mock.patch('requests.get') as get:
-        get.return_value.json.return_value = load_fixture(IDENTITY)
-        user = patreon.API(ACCESS_TOKEN).get_identity().data()
-        get.assert_called_once_with(IDENTITY_URL, headers={'Authorization': 'Bearer ' + ACCESS_TOKEN,
-                                                           'User-Agent': user_agent_string()})
-        return user
-
-
-def get_tokens_spec_of_0_5_1():
-    with mock.patch('requests.post') as post:
-        post.return_value.json.return_value = {'access_token': 'a', 'refresh_token': 'r'}
-        return patreon.OAuth(CLIENT_ID, CLIENT_SECRET).get_tokens('code', 'https://app.example/cb')
-
+# --- Tests written for 0.5.1: a mock in place of requests.get / requests.post (see also test_stand_in.py) ----------
 
 @responses.activate
-@pytest.mark.parametrize('spec', [get_identity_spec_of_0_5_1, get_tokens_spec_of_0_5_1])
-def test_a_spec_of_0_5_1_that_patches_requests_fails_loudly_instead_of_reaching_patreon(spec):
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
-    responses.add(responses.POST, TOKEN_URL, json={'access_token': 'a', 'refresh_token': 'r'})
-    with pytest.raises(PatchedRequestsIgnored) as caught:
-        spec()
+def test_a_request_0_5_1_never_made_is_refused_while_a_mock_stands_in_for_its_function():
+    # create_webhook is no call of 0.5.1: it goes through the session, which a mock of requests.post would not stop.
+    responses.add(responses.POST, API_URL + 'webhooks', json={})
+    with mock.patch('requests.post') as post:
+        with pytest.raises(PatchedRequestsIgnored) as caught:
+            patreon.API(ACCESS_TOKEN).create_webhook('123', 'https://app.example/hook', ['members:create'])
+    post.assert_not_called()
     assert len(responses.calls) == 0  # nothing left the process: the request was refused, not sent
     assert isinstance(caught.value, RealPatreonBlocked)
     message = str(caught.value)
-    assert 'responses' in message and 'sandbox' in message and 'requests.Session' in message
-    assert ACCESS_TOKEN not in message and CLIENT_SECRET not in message
+    assert 'requests.post' in message and 'responses' in message and 'sandbox' in message
+    assert ACCESS_TOKEN not in message
 
 
 @responses.activate
-def test_an_autospecced_mock_and_a_mock_of_post_alone_are_seen_too():
+def test_a_mock_of_requests_post_alone_leaves_the_gets_of_the_api_on_the_session():
+    # As with 0.5.1, whose GETs went through requests.get: a mock of post does not concern them.
     responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
-    with mock.patch('requests.get', autospec=True):
-        with pytest.raises(PatchedRequestsIgnored):
-            patreon.API(ACCESS_TOKEN).get_identity()
-    with mock.patch.object(requests, 'post'):
-        with pytest.raises(PatchedRequestsIgnored) as caught:
-            patreon.API(ACCESS_TOKEN).get_identity()
-    assert 'requests.post' in str(caught.value)
-    assert len(responses.calls) == 0
-
-
-@responses.activate
-def test_a_function_wrapping_requests_get_is_not_a_mock():
-    # Some applications wrap requests.get (a default timeout): that is no test, and the client works as ever.
-    responses.add(responses.GET, IDENTITY_URL, json=load_fixture(IDENTITY))
-    with mock.patch.object(requests, 'get', functools.partial(requests.get, timeout=5)):
-        assert patreon.API(ACCESS_TOKEN).get_identity().data().id()
+    with mock.patch.object(requests, 'post') as post:
+        assert patreon.API(ACCESS_TOKEN).get_identity().data().id() == load_fixture(IDENTITY)['data']['id']
+    post.assert_not_called()
     assert len(responses.calls) == 1
-
-
-def test_a_mock_of_requests_get_does_not_stop_a_client_of_the_sandbox(sandbox):
-    # A test that patches requests.get for some other library may still drive the sandbox: nothing reaches Patreon.
-    with mock.patch('requests.get'):
-        api = patreon.API(sandbox.creator_token, base_url=sandbox.url)
-        assert api.get_identity().data().id() == sandbox.creator_user_id
 
 
 @responses.activate

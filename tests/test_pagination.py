@@ -276,7 +276,7 @@ def test_extract_cursor_keeps_the_contract_of_0_5_1_and_falls_back_where_the_lin
         patreon.API.extract_cursor({'links': {'next': 'http://[::1/x?page%5Bcursor%5D=abc'}})
     with pytest.raises(Exception) as raised:
         patreon.API.extract_cursor({'links': {'next': 5}})
-    assert raised.value.args == ('Provided cursor path did not result in a link',)
+    assert raised.value.args == ('Provided cursor path did not result in a link', 5)
 
 
 # Pages that make no progress are bounded; repeated resources come out once ------------------------------------

@@ -182,11 +182,40 @@ def test_an_unknown_grant_type_is_unsupported(sb):
     oauth_error(token_request(sb, grant_type='password'), 400, 'unsupported_grant_type')
 
 
-def test_parameters_in_the_url_are_refused(sb):
+def test_parameters_in_the_url_and_in_the_body_at_once_are_refused(sb):
     answer = requests.post(sb.url + '/api/oauth2/token', params={'client_secret': sb.client_secret},
                            data={'grant_type': 'refresh_token', 'refresh_token': sb.creator_refresh_token,
                                  'client_id': sb.client_id, 'client_secret': sb.client_secret})
     assert 'URL' in oauth_error(answer, 400, 'invalid_request')['error_description']
+
+
+def token_request_of_0_5_1(sb, params):
+    # As 0.5.1 sent it (and Patreon's documentation shows it): every parameter in the query string, no body.
+    return requests.post(sb.url + '/api/oauth2/token', params=params,
+                         headers={'User-Agent': 'Patreon-Python, version 0.5.1, platform Linux'})
+
+
+def test_a_login_of_0_5_1_with_the_parameters_in_the_url_gets_tokens(sb):
+    code = code_from(authorize(sb))
+    answer = token_request_of_0_5_1(sb, {'grant_type': 'authorization_code', 'code': code,
+                                         'client_id': sb.client_id, 'client_secret': sb.client_secret,
+                                         'redirect_uri': sb.redirect_uri})
+    assert answer.status_code == 200, answer.text
+    tokens = answer.json()
+    identity = SandboxClient(sb, tokens['access_token']).get('identity').json()
+    assert identity['data']['id'] == sb.patron_user_id
+
+    refreshed = token_request_of_0_5_1(sb, {'grant_type': 'refresh_token', 'refresh_token': tokens['refresh_token'],
+                                            'client_id': sb.client_id, 'client_secret': sb.client_secret})
+    assert refreshed.status_code == 200, refreshed.text
+    assert refreshed.json()['refresh_token'] != tokens['refresh_token']
+    # The parameters in the URL are checked as in a body: a wrong secret is refused, a spent code too.
+    wrong = token_request_of_0_5_1(sb, {'grant_type': 'refresh_token', 'refresh_token': refreshed.json()[
+        'refresh_token'], 'client_id': sb.client_id, 'client_secret': 'not-the-secret'})
+    oauth_error(wrong, 401, 'invalid_client')
+    spent = token_request_of_0_5_1(sb, {'grant_type': 'authorization_code', 'code': code, 'client_id': sb.client_id,
+                                        'client_secret': sb.client_secret, 'redirect_uri': sb.redirect_uri})
+    oauth_error(spent, 400, 'invalid_grant')
 
 
 def test_the_body_must_be_a_utf8_form(sb):

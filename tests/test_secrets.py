@@ -304,11 +304,13 @@ def provoke_local_errors(secrets):
         errors.append(raised(FileTokenStore(os.path.join(directory, 'tokens.json')).load))
     finally:
         shutil.rmtree(directory)
-    # The real Patreon, refused while a test points clients elsewhere, and while a mock stands in for requests.post.
+    # The real Patreon, refused while a test points clients elsewhere, and past a mock of requests.post for a request
+    # 0.5.1 never made (its own calls go through the mock).
     with endpoint.override_default_base_url('http://127.0.0.1:{}'.format(closed_port())):
         errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='https://www.patreon.com').get_identity))
     with mocking.patch('requests.post'):
-        errors.append(raised(patreon.OAuth('client', WRONG_CLIENT_SECRET).refresh_token, BOGUS_REFRESH_TOKEN))
+        errors.append(raised(patreon.API(BOGUS_TOKEN).create_webhook, '123', 'https://app.example/hook',
+                             ['members:create']))
     # Answers no sandbox sends: a JSON 5xx, and token answers cut or garbled around the tokens.
     access, refresh = 'new_access_TOKEN_' + 'a' * 40, 'new_refresh_TOKEN_' + 'b' * 40
     secrets.add(access, refresh)

@@ -209,9 +209,16 @@ class OAuthServer(object):
 
     @staticmethod
     def _form(request):
+        """The token request's parameters: a form body, or the query string of a request without a body.
+
+        Patreon takes both; clients of 0.5.1 sent every parameter in the query string, as Patreon's
+        documentation shows. Both at once is refused: which of the two would count cannot be told.
+        """
         if request.params:
-            raise OAuthError(400, 'invalid_request', 'Send the parameters in the request body '
-                             '(application/x-www-form-urlencoded), never in the URL.')
+            if request.body:
+                raise OAuthError(400, 'invalid_request', 'Send the parameters in the URL or in the request '
+                                 'body (application/x-www-form-urlencoded), not in both.')
+            return dict(request.params)
         content_type = request.headers.get('Content-Type', '').split(';')[0].strip().lower()
         if content_type != 'application/x-www-form-urlencoded':
             raise OAuthError(400, 'invalid_request',

@@ -1,0 +1,79 @@
+"""What code written against 0.5.1 leans on besides the routes: subclasses of patreon.API that use access_token,
+build_url and patreon.utils.user_agent_string; isinstance checks of JSONAPIParser; includes and fields as sets.
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import requests
+import responses
+from six.moves.urllib.parse import parse_qs, urlsplit
+
+import patreon
+import patreon.utils
+from patreon.jsonapi.parser import JSONAPIParser
+from patreon.jsonapi.url_util import build_url
+
+from helpers import ACCESS_TOKEN, API_URL, load_fixture
+
+try:
+    from unittest import mock
+except ImportError:  # Python 2.7: the backport
+    import mock
+
+IDENTITY = 'identity_with_memberships.json'
+
+
+class PostsAPI(patreon.API):
+    """A subclass as applications wrote them for 0.5.1: a route it lacked, sent with requests and its own headers."""
+
+    def __init__(self, access_token, campaign_id):
+        super(PostsAPI, self).__init__(access_token)
+        self.campaign_id = campaign_id
+
+    def get_posts(self):
+        suffix = build_url('campaigns/{}/posts'.format(self.campaign_id), fields={'post': ['title']})
+        return requests.get(API_URL + suffix, headers={
+            'Authorization': 'Bearer {}'.format(self.access_token),
+            'User-Agent': patreon.utils.user_agent_string(),
+        }).json()
+
+
+@responses.activate
+def test_a_subclass_uses_access_token_build_url_and_user_agent_string():
+    posts = {'data': [{'type': 'post', 'id': '9', 'attributes': {'title': 'Hello'}}]}
+    responses.add(responses.GET, API_URL + 'campaigns/77/posts?fields%5Bpost%5D=title', json=posts)
+    responses.add(responses.GET, API_URL + 'identity', json=load_fixture(IDENTITY))
+    api = PostsAPI(ACCESS_TOKEN, 77)
+
+    assert api.access_token == ACCESS_TOKEN
+    assert api.get_posts() == posts
+    assert isinstance(api.get_identity(), JSONAPIParser)  # the routes it inherits work as on patreon.API
+    for call in responses.calls:
+        assert call.request.headers['Authorization'] == 'Bearer ' + ACCESS_TOKEN
+        assert call.request.headers['User-Agent'] == patreon.utils.user_agent_string()
+    assert patreon.utils.user_agent_string().startswith('Patreon-Python, version ')
+    api.access_token = 'at_second_Jk7hG4fD1sA'  # set later, as some apps do after a refresh
+    api.get_identity()
+    assert responses.calls[-1].request.headers['Authorization'] == 'Bearer at_second_Jk7hG4fD1sA'
+
+
+@responses.activate
+def test_includes_and_fields_given_as_sets_are_sent_whole():
+    responses.add(responses.GET, API_URL + 'identity', json=load_fixture(IDENTITY))
+    result = patreon.API(ACCESS_TOKEN).get_identity(includes={'memberships', 'campaign'},
+                                                   fields={'user': {'full_name', 'email'}, 'member': frozenset(
+                                                       ['patron_status'])})
+
+    assert isinstance(result, JSONAPIParser)
+    query = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    assert set(query['include'][0].split(',')) == {'memberships', 'campaign'}
+    assert set(query['fields[user]'][0].split(',')) == {'full_name', 'email'}
+    assert query['fields[member]'] == ['patron_status']
+    assert set(parse_qs(urlsplit(build_url('x', includes={'a', 'b'})).query)['include'][0].split(',')) == {'a', 'b'}
+
+
+def test_results_through_a_mock_of_requests_get_are_json_api_parsers_too():
+    with mock.patch('requests.get') as get:
+        get.return_value.json.return_value = load_fixture(IDENTITY)
+        result = PostsAPI(ACCESS_TOKEN, 77).get_identity(includes={'memberships'})
+    assert isinstance(result, JSONAPIParser)
+    assert get.call_args[0][0] == API_URL + 'identity?include=memberships'
