@@ -27,7 +27,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
 # The specs import mock (the backport) and need pytest; the package is this tree, reinstalled on each run.
-"$VENV/bin/python" -m pip install -q 'pytest>=7' 'mock>=4' six
+"$VENV/bin/python" -m pip install -q 'pytest==9.2.0' 'mock==5.2.0' 'six==1.17.0'
 "$VENV/bin/python" -m pip install -q -e "$REPO"
 
 rm -rf "$COMPAT_DIR/download" "$SPECS"

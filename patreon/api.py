@@ -605,7 +605,7 @@ class API(object):
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
             endpoint.check_destination(self.transport.base_url)
             return get_document(replaced, self.transport.url(API_ROOT + path), self.access_token,
-                                user_agent_string())
+                                app_user_agent(self.user_agent, self.transport.session))
         tokens = self._tokens
         tokens.before_call()  # a token that expires soon is refreshed first
         if tokens.undelivered:

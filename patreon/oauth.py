@@ -161,7 +161,7 @@ class OAuth(object):
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
             endpoint.check_destination(self.transport.base_url)
             return post_token_request(replaced, self.transport.url(TOKEN_PATH), self._params_of_0_5_1(params),
-                                      user_agent_string())
+                                      app_user_agent(self.user_agent, self.transport.session))
         # A form body, as Patreon documents: in a query string the secret would land in logs.
         form = [('grant_type', params.pop('grant_type'))] + sorted(params.items()) + [
             ('client_id', self.client_id), ('client_secret', self.client_secret)]

@@ -143,6 +143,21 @@ def test_a_replacement_that_is_no_mock_is_gone_through_as_well():
     assert tokens == {'access_token': 'at_new', 'refresh_token': 'rt_new'}
 
 
+def test_the_apps_name_goes_through_a_replacement_too():
+    # user_agent= is the app's word to Patreon: a stand-in for requests must not lose it.
+    calls = []
+
+    def recording(url, **kwargs):
+        calls.append(kwargs['headers']['User-Agent'])
+        return Answer({'access_token': 'at_new'} if 'token' in url else load_fixture(IDENTITY))
+
+    with mock.patch.object(requests, 'get', recording), mock.patch.object(requests, 'post', recording):
+        patreon.API(ACCESS_TOKEN, user_agent='Lunar Sync').get_campaigns(3)
+        patreon.OAuth(CLIENT_ID, CLIENT_SECRET, user_agent='Lunar Sync').refresh_token('rt_Zx8cV5bN2mQ')
+
+    assert calls == ['Lunar Sync ({})'.format(user_agent_string())] * 2
+
+
 @responses.activate
 def test_without_a_replacement_calls_keep_the_session_the_timeout_and_the_form_body():
     responses.add(responses.GET, API_URL + 'identity', json=load_fixture(IDENTITY))
