@@ -94,17 +94,38 @@ class Mask(object):
         return text
 
     def data(self, value, key=None):
-        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole)."""
-        if isinstance(value, dict):
-            return dict((self.data(name), self.data(item, name)) for name, item in value.items())
-        if isinstance(value, list):
-            return [self.data(item) for item in value]
+        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole).
+
+        Walked with a stack of its own, not by recursion: an answer nested hundreds deep, which the decoder
+        still accepts, would otherwise end in ``RecursionError`` rather than its typed error.
+        """
+        root = []
+        # (value, key, the container that receives the copy, where in it)
+        pending = [(value, key, root, 0)]
+        root.append(None)
+        while pending:
+            item, name, target, slot = pending.pop()
+            if isinstance(item, dict):
+                copy = {}
+                for item_name, child in item.items():
+                    masked_name = self._scalar(item_name, None)
+                    copy[masked_name] = None
+                    pending.append((child, item_name, copy, masked_name))
+            elif isinstance(item, list):
+                copy = [None] * len(item)
+                for index, child in enumerate(item):
+                    pending.append((child, None, copy, index))
+            else:
+                copy = self._scalar(item, name)
+            target[slot] = copy
+        return root[0]
+
+    def _scalar(self, value, key):
         if isinstance(value, six.string_types):
             if value and isinstance(key, six.string_types) and _CREDENTIAL_NAME.match(key):
                 return MASK
             return self.text(value)
         return value
-
 
 def _to_text(value):
     return value.decode('ascii') if isinstance(value, bytes) else value
