@@ -637,7 +637,7 @@ def _budget(limit, base_url):
 
 
 def _path(*segments):
-    # Ids are stripped, checked and quoted, so that an id can never reach another route.
+    # Ids are stripped, checked (no dot segment) and quoted, so that an id can never reach another route.
     where = '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments))
     return '/'.join(quote(clean_resource_id(segment, where).encode('utf-8'), safe='') for segment in segments)
 

@@ -178,3 +178,20 @@ def test_a_webhook_on_a_name_that_starts_like_127_is_never_resolved_nor_delivere
         assert refused.status is None and 'loopback' in refused.error
         assert by_uri[receiver.url].ok and len(receiver.received) == 1
     assert not [host for host in resolved if 'example' in '%s' % host]
+
+
+@pytest.mark.parametrize('method, path', [
+    ('DELETE', '/api/oauth2/v2/webhooks/..'),
+    ('GET', '/api/oauth2/v2/campaigns/../members'),
+    ('GET', '/api/oauth2/v2/campaigns/%2e%2E/members'),
+    ('GET', '/api/oauth2/v2/members/.'),
+    ('PATCH', '/api/oauth2/v2/webhooks/%2E'),
+])
+def test_a_dot_segment_where_an_id_goes_is_a_400_never_another_route(sb, method, path):
+    raw = ('%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n' % (
+        method, path, sb.creator_token)).encode('ascii')
+
+    status, answer = exchange(sb, raw)
+
+    assert status == 400
+    assert 'dot segment' in json.loads(answer.decode('utf-8'))['errors'][0]['detail']
