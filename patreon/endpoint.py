@@ -36,6 +36,8 @@ import types
 import requests
 import six
 from six.moves.urllib.parse import urlsplit
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
 
@@ -121,11 +123,28 @@ def is_patreon(url):
         endpoint.is_patreon('https://www.patreon.com')  # True
         endpoint.is_patreon(sandbox.url)                # False
     """
-    try:
-        host = (urlsplit(url).hostname or '').rstrip('.')
-    except ValueError:
-        return False  # not a URL: the request fails anyway, with requests' InvalidURL
+    host = connected_host(url)
     return host == 'patreon.com' or host.endswith('.patreon.com')
+
+
+def connected_host(url):
+    """The host a request to ``url`` connects to, lowercase, without a final dot; ``''`` when it would not be sent.
+
+    Read the way ``requests`` and ``urllib3`` read it, not with ``urlsplit``: they end the host at a backslash,
+    percent-decode it and map it through IDNA, so ``https://www.patre%6Fn.com`` and ``https://www.patreon.com\\``
+    both reach ``www.patreon.com``.
+
+    Usage::
+
+        endpoint.connected_host('https://www.patre%6Fn.com/x')  # 'www.patreon.com'
+    """
+    prepared = requests.PreparedRequest()
+    try:
+        prepared.prepare_url(url, None)
+        host = parse_url(prepared.url).host
+    except (requests.RequestException, LocationParseError, ValueError, UnicodeError):
+        return ''  # not a URL requests would send to: the request fails anyway, with requests' InvalidURL
+    return (host or '').lower().rstrip('.')
 
 
 def check_destination(url):
