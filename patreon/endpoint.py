@@ -40,6 +40,7 @@ from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
+from .jsonapi.url_util import checked_bool
 
 #: Where Patreon is (a native str, as the default always was, on Python 2 too).
 PATREON_URL = str('https://www.patreon.com')
@@ -105,7 +106,7 @@ def override_default_base_url(url, block_patreon=True):
     if not isinstance(url, six.string_types) or urlsplit(url).scheme not in ('http', 'https') \
             or not urlsplit(url).hostname:
         raise InvalidArgument('the default base URL must be an http:// or https:// URL')
-    override = Override(url.rstrip('/'), bool(block_patreon))
+    override = Override(url.rstrip('/'), checked_bool(block_patreon, 'block_patreon'))
     with _lock:
         _overrides.append(override)
     try:

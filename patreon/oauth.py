@@ -19,7 +19,7 @@ import six
 
 from .credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError
-from .jsonapi.url_util import checked_text, encode_query, names_text
+from .jsonapi.url_util import checked_bool, checked_text, encode_query, names_text
 from .responses import ErrorDocument, oauth_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .utils import user_agent_string
@@ -67,7 +67,7 @@ class OAuth(object):
                  base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT):
         self.client_id = clean_credential(client_id, 'client_id')
         self.client_secret = clean_credential(client_secret, 'client_secret')
-        self.raise_errors = raise_errors
+        self.raise_errors = checked_bool(raise_errors, 'raise_errors')
         self.transport = Transport(base_url, session=session, timeout=timeout, total_timeout=total_timeout)
 
     def __repr__(self):

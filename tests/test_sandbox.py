@@ -782,3 +782,20 @@ def test_a_seed_gives_the_same_bytes_on_every_interpreter():
             headers={'Authorization': 'Bearer ' + sb.creator_token})
         body = answer.content.replace(sb.url.encode('ascii'), b'URL')
     assert hashlib.sha256(body).hexdigest() == 'd79ef7eb8d3bb697a61d1f8a110e9faa8e083dc09cf998e290197fd9404b06a5'
+
+
+@pytest.mark.parametrize('value', ['false', 'False', '0', 0, 1, None])
+@pytest.mark.parametrize('option', ['rate_limit', 'login_page'])
+def test_a_sandbox_option_that_takes_a_bool_refuses_anything_else(option, value):
+    with pytest.raises(ValueError) as raised:
+        Sandbox(members=1, **{option: value})
+    assert '%s must be True or False' % option in str(raised.value)
+
+
+@pytest.mark.parametrize('value', ['false', 'False', 0, None])
+def test_publish_post_takes_a_bool_for_is_public_and_publishes_nothing_else(sb, value):
+    posts_before = len(sb.world.posts)
+    with pytest.raises(ValueError) as raised:
+        sb.publish_post('for the gold tier', is_public=value)
+    assert 'is_public must be True or False' in str(raised.value)
+    assert len(sb.world.posts) == posts_before

@@ -71,6 +71,8 @@ class Sandbox(object):
         self.deliveries = RecordList()
         self.faults = FaultInjector(ROUTE_NAMES)
         self.rate_limiter = None
+        if not isinstance(rate_limit, (tuple, list)):
+            _flag(rate_limit, 'rate_limit', ' or a (limit, period) pair')
         if rate_limit:
             limit, period = (100, 2.0) if rate_limit is True else rate_limit
             self.rate_limiter = RateLimiter(limit, period)
@@ -88,7 +90,7 @@ class Sandbox(object):
         tokens = self.issue_tokens()
         self.creator_token = tokens['access_token']
         self.creator_refresh_token = tokens['refresh_token']
-        self.logins = Logins(self.world, self.world.patron_user_id, page=login_page)
+        self.logins = Logins(self.world, self.world.patron_user_id, page=_flag(login_page, 'login_page'))
         self.control_key = control_key or random_token(24)
         self.control = ControlEndpoint(self, self.control_key)
         self.application = Application(self)
@@ -283,7 +285,7 @@ class Sandbox(object):
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post (``posts:publish``); returns the post id."""
-        return self._happen(events.publish_post, self.campaign_id, title, content, is_public,
+        return self._happen(events.publish_post, self.campaign_id, title, content, _flag(is_public, 'is_public'),
                             tier_ids).id
 
     def update_post(self, post_id, title=None, content=None):
@@ -329,3 +331,10 @@ class Sandbox(object):
     @webhook_ssl_context.setter
     def webhook_ssl_context(self, context):
         self.hub.ssl_context = context
+
+
+def _flag(value, name, alternative=''):
+    """``value`` if it is True or False; ValueError otherwise (``bool('false')`` is True: it would do the opposite)."""
+    if not isinstance(value, bool):
+        raise ValueError('%s must be True or False%s, not %s' % (name, alternative, type(value).__name__))
+    return value
