@@ -7,6 +7,7 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import contextlib
 import io
 import os
 import sys
@@ -18,6 +19,7 @@ from .arguments import build_parser
 from .context import PROG, Context
 from .exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, describe_failure
 from .output_file import OutputFile
+from .signals import Stopped, stop_on_signals
 
 __all__ = ['main', 'SECRET_OPTIONS']
 
@@ -54,18 +56,29 @@ def main(argv=None, environ=None):
             return EXIT_OK
         raise
     context = Context(options, stdout, stderr, os.environ if environ is None else environ)
+    to_file = getattr(options, 'output', None) not in (None, '-')  # '-o -': standard output
+    try:
+        # SIGTERM and SIGHUP would end an export at once, its temporary file (patrons' names and e-mail
+        # addresses) left behind: raised as an exception instead, they reach the clean-up below.
+        with stop_on_signals() if to_file else _unchanged():
+            return _run(options, context, stderr, to_file)
+    except KeyboardInterrupt:  # a signal after the clean-up, before the handlers were restored
+        return _interrupted(stderr, None, None, sys.exc_info()[1])
+
+
+def _run(options, context, stderr, to_file):
+    """Run the command of ``options``; its exit status (a failure as one line on ``stderr``)."""
     output = None
     try:
-        if getattr(options, 'output', None) not in (None, '-'):  # '-o -': standard output
+        if to_file:
             output = OutputFile(options.output)
             context.stdout = ConsoleWriter(output.stream)
         status = options.handler(context)
         context.stdout.flush()
         if output is not None:
             output.commit()
-    except KeyboardInterrupt:
-        stderr.line('{}: interrupted{}'.format(PROG, _partial_note(context, output)))
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        return _interrupted(stderr, context, output, exc)
     except Exception as exc:
         failure = describe_failure(exc, options)
         if failure is None and is_broken_pipe(exc) and output is None:
@@ -117,6 +130,17 @@ def _secret_arguments(argv):
     return [secret for secret in secrets if not LONE_SURROGATE.search(secret)]
 
 
+def _interrupted(stderr, context, output, exc):
+    by = ' by {}'.format(exc.signal_name) if isinstance(exc, Stopped) else ''
+    stderr.line('{}: interrupted{}{}'.format(PROG, by, '' if context is None else _partial_note(context, output)))
+    return EXIT_INTERRUPTED
+
+
+@contextlib.contextmanager
+def _unchanged():
+    yield
+
+
 def _fail(stderr, code, message, secrets):
     """Write the one line of a failure on stderr: no secret, no control character, no line break."""
     # Belt and braces: no message built here includes the token or the control key, but an answer's detail might
@@ -131,8 +155,8 @@ def _fail(stderr, code, message, secrets):
 
 def _partial_note(context, output):
     # A listing that fails after writing some rows on stdout says how many of how many: it is not the whole list.
-    # (-o FILE: the file is left as it was, nothing was written.)
-    if context.partial is None or output is not None:
+    # (-o FILE: the file is left as it was, nothing was written; unless FILE is a pipe or device, written to.)
+    if context.partial is None or (output is not None and not output.direct):
         return ''
     written, total, label = context.partial
     return '; {} of {} {} were written'.format(written, '?' if total is None else total, label)
