@@ -166,7 +166,7 @@ class _ReceiverServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
     daemon_threads = True
 
 
-class _ReceiverHandler(WholeRequestDeadline, BaseHTTPServer.BaseHTTPRequestHandler):
+class _ReceiverHandler(WholeRequestDeadline):
 
     def setup(self):
         # A delivery must arrive whole within the receiver's timeout: a client trickling bytes cannot hold a thread.

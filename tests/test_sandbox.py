@@ -7,6 +7,8 @@ import datetime
 import hashlib
 import json
 import socket
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -799,3 +801,36 @@ def test_publish_post_takes_a_bool_for_is_public_and_publishes_nothing_else(sb, 
         sb.publish_post('for the gold tier', is_public=value)
     assert 'is_public must be True or False' in str(raised.value)
     assert len(sb.world.posts) == posts_before
+
+
+EXIT_SCRIPT = r'''
+import atexit, sys, threading
+from six.moves import http_client
+
+
+def threads_left():  # registered before the sandbox is imported: runs after the sandbox's own exit handler
+    names = sorted(t.name for t in threading.enumerate() if t is not threading.current_thread())
+    sys.stdout.write('threads left at exit: %r\n' % (names,))
+
+
+atexit.register(threads_left)
+from patreon.sandbox import Sandbox
+
+sb = Sandbox(members=3).start()
+connection = http_client.HTTPConnection('127.0.0.1', sb._server.server_address[1], timeout=30)
+connection.request('GET', '/api/oauth2/v2/identity', headers={'Authorization': 'Bearer ' + sb.creator_token})
+assert connection.getresponse().read()
+# Kept alive, a second request half sent: the thread serving the connection waits for the rest.
+connection.sock.sendall(b'GET /api/oauth2/v2/identity HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+'''
+
+
+def test_a_script_that_never_stops_its_sandbox_leaves_no_server_thread_to_the_interpreters_teardown():
+    # Python 2 tears modules down while daemon threads still run: a server thread that outlived them failed with
+    # "Exception in thread ... 'NoneType' object has no attribute 'debug'". The sandbox is stopped at exit first.
+    runs = [subprocess.Popen([sys.executable, '-c', EXIT_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(3)]
+    outcomes = [run.communicate() + (run.returncode,) for run in runs]
+    for out, err, code in outcomes:
+        assert (out.decode('utf-8'), code) == ('threads left at exit: []\n', 0), err.decode('utf-8', 'replace')
+        assert b'Exception in thread' not in err and err == b''

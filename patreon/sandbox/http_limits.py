@@ -26,6 +26,8 @@ import re
 import socket
 import time
 
+from six.moves import BaseHTTPServer
+
 #: The largest request body the sandbox reads (bytes); its requests are a few hundred bytes.
 MAX_BODY = 1024 * 1024
 #: Seconds a connection may wait for the next bytes of a request (or for a next request) before it is dropped.
@@ -170,8 +172,8 @@ class DeadlineReader(io.RawIOBase):
             self._connection.settimeout(self.limit)  # what the answer's writes wait at most
 
 
-class WholeRequestDeadline(object):
-    """A mixin of ``BaseHTTPRequestHandler``: each request must arrive whole within ``self.timeout`` seconds.
+class WholeRequestDeadline(BaseHTTPServer.BaseHTTPRequestHandler):
+    """A ``BaseHTTPRequestHandler`` whose each request must arrive whole within ``self.timeout`` seconds.
 
     ``timeout`` alone bounds each read, so a request trickled a byte at a time holds its thread as long as its
     client likes; here the time between the start of a request (the wait for its first line included) and its
@@ -179,16 +181,17 @@ class WholeRequestDeadline(object):
 
     Usage::
 
-        class Handler(WholeRequestDeadline, BaseHTTPServer.BaseHTTPRequestHandler):
+        class Handler(WholeRequestDeadline):
             timeout = 30.0
     """
 
+    # Base methods called by name, not super(): on Python 2 the base is a classic class.
     def setup(self):
-        super(WholeRequestDeadline, self).setup()
+        BaseHTTPServer.BaseHTTPRequestHandler.setup(self)
         self.rfile.close()  # the socket's own file: unclosed, it would keep the connection open (Python 3)
         self._deadline_reader = DeadlineReader(self.connection, self.timeout)
         self.rfile = io.BufferedReader(self._deadline_reader)
 
     def handle_one_request(self):
         self._deadline_reader.start()
-        super(WholeRequestDeadline, self).handle_one_request()
+        BaseHTTPServer.BaseHTTPRequestHandler.handle_one_request(self)

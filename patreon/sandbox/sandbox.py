@@ -1,8 +1,10 @@
 """The :class:`Sandbox`: a local, faithful Patreon API v2 + OAuth server for tests and demos."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import atexit
 import logging
 import threading
+import weakref
 
 from . import events
 from .control import CONTROL_PREFIX, ControlEndpoint
@@ -17,6 +19,9 @@ from .server import RecordList, SandboxHTTPServer
 from .webhooks import WebhookHub
 
 logger = logging.getLogger(__name__)
+
+#: Seconds the interpreter's exit waits at most for the threads still serving a sandbox's connections.
+EXIT_WAIT = 2.0
 
 DEFAULT_REDIRECT_URI = 'http://localhost:8000/oauth/redirect'
 
@@ -113,17 +118,24 @@ class Sandbox(object):
                                             kwargs={'poll_interval': 0.05}, name='patreon-sandbox')
             self._thread.daemon = True
             self._thread.start()
+            _running.add(self)
             logger.info('Patreon sandbox listening on %s', self.url)
         return self
 
     def stop(self):
         """Stop serving, drop open connections and close the listening socket."""
+        self._stop()
+
+    def _stop(self):
+        """:meth:`stop`; the server stopped (``None`` when none was running)."""
         server, self._server = self._server, None
+        _running.discard(self)
         if server is not None:
             server.shutdown()
             server.close_connections()
             server.server_close()
             self._thread.join()
+        return server
 
     def __enter__(self):
         return self.start()
@@ -338,3 +350,17 @@ def _flag(value, name, alternative=''):
     if not isinstance(value, bool):
         raise ValueError('%s must be True or False%s, not %s' % (name, alternative, type(value).__name__))
     return value
+
+
+# The sandboxes started and not stopped. At exit they are stopped before the interpreter tears its modules down:
+# a server thread that outlived them would fail on a module global gone None ("'NoneType' object has no attribute
+# 'debug'" on Python 2).
+_running = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_at_exit():
+    for sandbox in list(_running):
+        server = sandbox._stop()
+        if server is not None:
+            server.join_connections(EXIT_WAIT)

@@ -52,7 +52,7 @@ class RequestRecord(object):
         return '<RequestRecord %s %s -> %s>' % (self.method, self.path, self.status)
 
 
-class SandboxRequestHandler(WholeRequestDeadline, BaseHTTPServer.BaseHTTPRequestHandler):
+class SandboxRequestHandler(WholeRequestDeadline):
     """Turns one HTTP exchange into a :class:`~.messages.Request` for the application."""
 
     protocol_version = 'HTTP/1.1'
@@ -152,6 +152,7 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
         # Requests below these paths (the sandbox's control endpoint) stay out of the log of API requests.
         self.unlogged_prefixes = tuple(unlogged_prefixes)
         self._connections = set()
+        self._serving_threads = set()  # the threads serving a connection now
         self._connections_lock = threading.Lock()
         BaseHTTPServer.HTTPServer.__init__(self, address, SandboxRequestHandler)
 
@@ -167,15 +168,25 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
             request = self.ssl_context.wrap_socket(request, server_side=True)
         with self._connections_lock:
             self._connections.add(request)
+            self._serving_threads.add(threading.current_thread())
         try:
             self.RequestHandlerClass(request, client_address, self)
         finally:
             with self._connections_lock:
                 self._connections.discard(request)
+                self._serving_threads.discard(threading.current_thread())
             request.close()
 
     def handle_error(self, request, client_address):
         logger.debug('sandbox: connection from %s ended with an error', client_address, exc_info=True)
+
+    def join_connections(self, timeout):
+        """Wait, ``timeout`` seconds at most in all, for the threads serving a connection to end."""
+        deadline = time.time() + timeout
+        with self._connections_lock:
+            threads = list(self._serving_threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.time()))
 
     def close_connections(self):
         """Shut down every open (keep-alive) connection so their threads end now."""
