@@ -43,7 +43,7 @@ class Sandbox(object):
     callbacks (``localhost`` and ``127.0.0.1`` forms both accepted).
 
     The server answers malformed requests with 400, bodies over ``max_body``
-    bytes with 413, and closes connections idle for ``idle_timeout`` seconds.
+    bytes with 413, and closes a connection whose request has not arrived whole within ``idle_timeout`` seconds.
     Its control endpoint (``/sandbox/``, see :mod:`patreon.sandbox.control`)
     takes ``control_key`` (random when None) and is driven by
     ``SandboxControl(sb.url, sb.control_key)``.
