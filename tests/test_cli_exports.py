@@ -361,16 +361,21 @@ def test_a_stop_signal_during_an_export_to_a_file_leaves_no_temporary_file(tmpdi
     assert (process.returncode, err.decode('utf-8')) == (130, 'patreon: interrupted by {}\n'.format(name))
 
 
-@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='named pipes')
-def test_an_export_to_a_named_pipe_reaches_its_reader(capsys, tmpdir):
+def read_from_a_named_pipe(tmpdir):
+    """A named pipe in ``tmpdir``, and a thread reading it whole into the list returned (once a writer is done)."""
     fifo = str(tmpdir.join('members.fifo'))
     os.mkfifo(fifo)
     received = []
     reader = threading.Thread(target=lambda: received.append(io.open(fifo, 'rb').read()))
     reader.daemon = True
     reader.start()
-    status, headers, body = members_page(['Ann', 'Bo'])
-    with served((status, headers, body)) as server:
+    return fifo, reader, received
+
+
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='named pipes')
+def test_an_export_to_a_named_pipe_reaches_its_reader(capsys, tmpdir):
+    fifo, reader, received = read_from_a_named_pipe(tmpdir)
+    with served(members_page(['Ann', 'Bo'])) as server:
         code, out, err = run(capsys, server, '--format', 'jsonl', '-o', fifo)
     reader.join(30)
     assert (code, err) == (EXIT_OK, '')
@@ -395,12 +400,7 @@ def test_an_export_to_dev_stdout_writes_the_rows_there(tmpdir):
 
 @pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='named pipes')
 def test_a_failed_export_to_a_named_pipe_says_how_many_rows_its_reader_got(capsys, tmpdir):
-    fifo = str(tmpdir.join('members.fifo'))
-    os.mkfifo(fifo)
-    received = []
-    reader = threading.Thread(target=lambda: received.append(io.open(fifo, 'rb').read()))
-    reader.daemon = True
-    reader.start()
+    fifo, reader, received = read_from_a_named_pipe(tmpdir)
     first = members_page(['Ann', 'Bo'], total=3, next_cursor='c2')
     with served(first, (503, JSON_API, b'{}')) as server:
         code, out, err = run(capsys, server, '--format', 'jsonl', '-o', fifo)

@@ -161,7 +161,7 @@ TRICKLE_PACE = 0.05
 
 
 def trickle_until_hung_up(connection, raw):
-    """Send ``raw`` a byte every TRICKLE_PACE seconds; how many were sent when the server hung up (all: it never did)."""
+    """Send ``raw`` a byte every TRICKLE_PACE seconds; how many were sent when the server hung up (all: never)."""
     for sent in range(len(raw)):
         # The pace, or the server's hang-up (the socket turns readable, at its end), whichever comes first.
         readable, _, _ = select.select([connection], [], [], TRICKLE_PACE)
