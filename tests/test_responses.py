@@ -655,9 +655,18 @@ def test_an_error_answer_nested_hundreds_deep_is_its_typed_error(shape, where, r
         assert isinstance(document, ErrorDocument)
         assert document['errors']
         assert ACCESS_TOKEN not in json.dumps(document)
+        # Kept down to the bound (an `errors` that is no list is replaced, deep value and all).
+        assert '(nested too deep)' in json.dumps(document) or (where, shape) == ('errors', 'objects')
         error = document.error
     assert error.status_code == 400
     assert ACCESS_TOKEN not in str(error) + repr(error.errors)
+    # What apps do with an error (pickle it to a task queue, log it) recurses: it holds no value nested that deep.
+    assert type(pickle.loads(pickle.dumps(error))) is type(error)
+
+
+def test_values_nested_within_the_bound_are_kept_as_sent():
+    body = {'errors': [{'detail': 'no', 'meta': {'path': [[['a', {'b': None}]]]}}]}
+    assert api_result(fetch(400, json.dumps(body).encode('utf-8')))['errors'] == body['errors']
 
 
 @pytest.mark.parametrize('shape', ['objects', 'lists'])
@@ -667,4 +676,4 @@ def test_a_token_refusal_nested_hundreds_deep_is_an_error_dict(shape):
     refusal = oauth_result(fetch(400, body), secrets=(ACCESS_TOKEN,))
 
     assert refusal['error'] == 'invalid_grant'
-    assert ACCESS_TOKEN not in json.dumps(refusal)
+    assert ACCESS_TOKEN not in json.dumps(refusal) and '(nested too deep)' in json.dumps(refusal)
