@@ -194,6 +194,6 @@ def _is_mock(value):
 
 
 def _origin(url):
-    # Scheme and host only: a base URL could carry a path or, against all advice, credentials.
-    parts = urlsplit(url)
-    return '{}://{}'.format(parts.scheme, parts.hostname)
+    # Scheme and host only (the host connected to): a base URL could carry a path or, against all advice,
+    # credentials.
+    return '{}://{}'.format(urlsplit(url).scheme, connected_host(url))

@@ -101,11 +101,12 @@ def test_a_spelling_that_urllib3_reads_as_patreon_is_refused_before_anything_is_
     # urlsplit reads another host in each (or none); urllib3, which connects, ends the host at a backslash
     # and percent-decodes it: the block judges the host it would connect to.
     with endpoint.override_default_base_url('http://127.0.0.1:9'):
-        with pytest.raises(RealPatreonBlocked):
+        with pytest.raises(RealPatreonBlocked) as raised:
             patreon.API(ACCESS_TOKEN, base_url=url).get_identity()
         with pytest.raises(RealPatreonBlocked):
             patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=url).refresh_token('rt_abcdefgh')
     assert len(responses.calls) == 0
+    assert 'patreon.com)' in str(raised.value)  # the host it would have reached
     assert endpoint.connected_host(url + '/api/oauth2/v2/identity') == endpoint.connected_host(url) in (
         'www.patreon.com', 'patreon.com')
 
