@@ -334,31 +334,38 @@ def held(arrived):
     return script
 
 
-def ignore_sigint():  # what a shell does to a job it starts with `&`
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def ignoring(name):
+    """What a child runs before the command to inherit ``name`` ignored (a shell's `&` does it to SIGINT)."""
+    return lambda: signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 @pytest.mark.skipif(not hasattr(signal, 'SIGHUP'), reason='POSIX signals')
 @pytest.mark.parametrize('name, inherited', [('SIGTERM', None), ('SIGHUP', None), ('SIGINT', None),
-                                             ('SIGINT', 'ignored'), ('SIGTERM', 'ignored')])
+                                             ('SIGQUIT', None), ('SIGUSR1', None), ('SIGALRM', None),
+                                             ('SIGINT', 'ignored'), ('SIGTERM', 'ignored'), ('SIGHUP', 'ignored')])
 def test_a_stop_signal_during_an_export_to_a_file_leaves_no_temporary_file(tmpdir, name, inherited):
+    # SIGINT and SIGTERM stop the export even inherited ignored; another inherited ignored (nohup's SIGHUP) stays
+    # ignored, and the SIGTERM sent after it is what stops the export.
+    stopped_by = 'SIGTERM' if inherited and name not in ('SIGINT', 'SIGTERM') else name
     arrived = threading.Event()
     with ScriptedServer([held(arrived)]) as server:
         process = subprocess.Popen(
             [sys.executable, '-m', 'patreon', '--base-url', server.url, '--token=' + TOKEN, 'members', '1',
              '--no-progress', '-o', 'members.csv'], cwd=str(tmpdir), stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, preexec_fn=ignore_sigint if inherited else None)
+            stderr=subprocess.PIPE, preexec_fn=ignoring(name) if inherited else None)
         try:
             assert arrived.wait(30), 'the export never asked for its first page'
             assert [entry for entry in os.listdir(str(tmpdir)) if entry.endswith('.part')]  # created before
             process.send_signal(getattr(signal, name))
+            if stopped_by != name:
+                process.send_signal(signal.SIGTERM)
             out, err = process.communicate()
         finally:
             if process.poll() is None:  # pragma: no cover - only when an assertion above failed
                 process.kill()
                 process.wait()
     assert os.listdir(str(tmpdir)) == []
-    assert (process.returncode, err.decode('utf-8')) == (130, 'patreon: interrupted by {}\n'.format(name))
+    assert (process.returncode, err.decode('utf-8')) == (130, 'patreon: interrupted by {}\n'.format(stopped_by))
 
 
 def read_from_a_named_pipe(tmpdir):

@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
-"""Stop signals (``SIGINT``, ``SIGTERM``, ``SIGHUP``) turned into an exception, so that ``finally`` blocks run.
+"""Stop signals (``SIGINT``, ``SIGTERM``, ``SIGHUP``...) turned into an exception, so that ``finally`` blocks run.
 
-Left to their default, ``SIGTERM`` and ``SIGHUP`` end the process at once: an export to ``-o FILE`` would leave
-its temporary file, which holds patrons' names and e-mail addresses. Within :func:`stop_on_signals`, each of them
-raises :class:`Stopped` (a ``KeyboardInterrupt``) in the main thread instead, once; later ones are ignored until
-the block ends, so that the clean-up they interrupted can finish.
+Left to their default, ``SIGTERM``, ``SIGHUP`` and the other signals that end a process end it at once: an export
+to ``-o FILE`` would leave its temporary file, which holds patrons' names and e-mail addresses. Within
+:func:`stop_on_signals`, each of them raises :class:`Stopped` (a ``KeyboardInterrupt``) in the main thread
+instead, once; later ones are ignored until the block ends, so that the clean-up they interrupted can finish.
 
 Usage::
 
@@ -18,8 +18,13 @@ import signal
 
 __all__ = ['STOP_SIGNALS', 'Stopped', 'stop_on_signals']
 
-#: The signals :func:`stop_on_signals` catches, by name (those this system has).
-STOP_SIGNALS = ('SIGINT', 'SIGTERM', 'SIGHUP')
+#: The signals :func:`stop_on_signals` catches, by name (those this system has): every one whose default ends the
+#: process and that a process can catch. SIGPIPE and SIGXFSZ are not among them: Python ignores both, and the
+#: write that met them fails with an error instead.
+STOP_SIGNALS = ('SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF',
+                'SIGXCPU', 'SIGPOLL', 'SIGPWR')
+# Caught even when inherited ignored: what stops a command (Ctrl-C, kill). Others inherited ignored stay ignored.
+_ALWAYS = ('SIGINT', 'SIGTERM')
 
 
 class Stopped(KeyboardInterrupt):
@@ -32,11 +37,11 @@ class Stopped(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def stop_on_signals():
-    """Within the block, ``SIGINT``, ``SIGTERM`` and ``SIGHUP`` raise :class:`Stopped`; restored after.
+    """Within the block, each of :data:`STOP_SIGNALS` raises :class:`Stopped`; the handlers are restored after.
 
     ``SIGINT`` and ``SIGTERM`` are caught even when the process inherited them ignored (a job started with
-    ``&`` by a shell ignores ``SIGINT``), so that the command can always be stopped cleanly. ``SIGHUP``
-    inherited ignored stays ignored: ``nohup`` asked for it, and the command then goes on.  Outside the main
+    ``&`` by a shell ignores ``SIGINT``), so that the command can always be stopped cleanly. Another signal
+    inherited ignored stays ignored (``nohup`` ignores ``SIGHUP``): the command then goes on. Outside the main
     thread, where no handler can be installed, the block runs as it is.
 
     Usage::
@@ -57,9 +62,9 @@ def stop_on_signals():
         for name in STOP_SIGNALS:
             number = getattr(signal, name, None)
             if number is None:
-                continue  # no SIGHUP on Windows
+                continue  # not on this system (Windows has no SIGHUP; macOS no SIGPOLL, SIGPWR)
             current = signal.getsignal(number)
-            if name == 'SIGHUP' and current == signal.SIG_IGN:
+            if name not in _ALWAYS and current == signal.SIG_IGN:
                 continue
             signal.signal(number, handler)
             previous.append((number, current))
