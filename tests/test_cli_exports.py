@@ -415,3 +415,25 @@ def test_a_failed_export_to_a_named_pipe_says_how_many_rows_its_reader_got(capsy
     assert code == EXIT_SERVER and err.rstrip('\n').endswith('; 2 of 3 members were written')
     assert len(received[0].decode('utf-8').splitlines()) == 2
     assert sorted(os.listdir(str(tmpdir))) == ['members.fifo']
+
+
+def test_stop_on_signals_raises_restores_the_handlers_and_leaves_a_programs_own_handler_alone():
+    if not hasattr(signal, 'SIGUSR1') or not hasattr(signal, 'SIGUSR2'):
+        pytest.skip('POSIX signals')
+    from patreon.cli.signals import Stopped, stop_on_signals
+
+    seen = []
+    own = signal.signal(signal.SIGUSR2, lambda number, frame: seen.append(number))  # a program's own handler
+    before = signal.getsignal(signal.SIGUSR1)
+    try:
+        with pytest.raises(Stopped) as raised:
+            with stop_on_signals():
+                os.kill(os.getpid(), signal.SIGUSR2)  # the program's handler runs, nothing is raised
+                os.kill(os.getpid(), signal.SIGUSR1)
+                for _ in range(1000):  # a handler runs between bytecodes, at the latest here
+                    pass
+        assert raised.value.signal_name == 'SIGUSR1' and isinstance(raised.value, KeyboardInterrupt)
+        assert seen == [signal.SIGUSR2]
+        assert signal.getsignal(signal.SIGUSR1) == before
+    finally:
+        signal.signal(signal.SIGUSR2, own)

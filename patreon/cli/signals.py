@@ -23,7 +23,8 @@ __all__ = ['STOP_SIGNALS', 'Stopped', 'stop_on_signals']
 #: write that met them fails with an error instead.
 STOP_SIGNALS = ('SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGVTALRM', 'SIGPROF',
                 'SIGXCPU', 'SIGPOLL', 'SIGPWR')
-# Caught even when inherited ignored: what stops a command (Ctrl-C, kill). Others inherited ignored stay ignored.
+# Caught whatever their disposition: what stops a command (Ctrl-C, kill). The others only where they would end the
+# process: one ignored stays ignored, one with a handler keeps it.
 _ALWAYS = ('SIGINT', 'SIGTERM')
 
 
@@ -40,9 +41,10 @@ def stop_on_signals():
     """Within the block, each of :data:`STOP_SIGNALS` raises :class:`Stopped`; the handlers are restored after.
 
     ``SIGINT`` and ``SIGTERM`` are caught even when the process inherited them ignored (a job started with
-    ``&`` by a shell ignores ``SIGINT``), so that the command can always be stopped cleanly. Another signal
-    inherited ignored stays ignored (``nohup`` ignores ``SIGHUP``): the command then goes on. Outside the main
-    thread, where no handler can be installed, the block runs as it is.
+    ``&`` by a shell ignores ``SIGINT``), so that the command can always be stopped cleanly. Another signal is
+    caught only where it would end the process: inherited ignored it stays ignored (``nohup`` ignores
+    ``SIGHUP``), and a handler the program installed is left alone. Outside the main thread, where no handler can
+    be installed, the block runs as it is.
 
     Usage::
 
@@ -64,8 +66,8 @@ def stop_on_signals():
             if number is None:
                 continue  # not on this system (Windows has no SIGHUP; macOS no SIGPOLL, SIGPWR)
             current = signal.getsignal(number)
-            if name not in _ALWAYS and current == signal.SIG_IGN:
-                continue
+            if name not in _ALWAYS and current != signal.SIG_DFL:
+                continue  # ignored (nohup), or a handler of the program's own (a profiler's SIGPROF): theirs
             signal.signal(number, handler)
             previous.append((number, current))
     except ValueError:
