@@ -264,6 +264,7 @@ def test_a_request_from_another_machine_is_refused_even_with_the_key(sb):
     ('POST', 'publish-post', b'{"title": "x", "is_public": "no"}', 'application/json', 400),
     ('POST', 'faults', b'{"route": "identity", "kind": "delay", "count": "2"}', 'application/json', 400),
     ('POST', 'expire-tokens', b'{"user_id": "nobody"}', 'application/json', 400),
+    ('POST', 'pledge', b'{"x": ' + b'[' * 100000 + b']' * 100000 + b'}', 'application/json', 400),  # too deep
 ])
 def test_bad_control_requests_get_a_clear_refusal(sb, method, path, body, content_type, status):
     headers = {KEY_HEADER: sb.control_key}
