@@ -347,3 +347,11 @@ def test_a_key_no_header_can_carry_is_refused_before_sending_without_showing_it(
 def test_a_key_given_as_ascii_bytes_or_with_blanks_around_is_the_key(sb):
     assert SandboxControl(sb.url, sb.control_key.encode('ascii')).users()
     assert SandboxControl(sb.url, ' %s\n' % sb.control_key).users()
+
+
+def test_an_answer_nested_too_deep_to_decode_is_a_refusal_not_a_recursion_error():
+    # Any process may listen on a loopback port, and answer JSON nested deeper than the decoder goes.
+    with ScriptedServer([json_answer(200, b'{"data": ' + b'[' * 100000 + b']' * 100000 + b'}')]) as server:
+        with pytest.raises(SandboxControlError) as raised:
+            SandboxControl(server.url, HOSTILE_KEY).users()
+    assert 'not JSON' in raised.value.message
