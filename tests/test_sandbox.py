@@ -6,6 +6,7 @@ import collections
 import datetime
 import hashlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -834,3 +835,24 @@ def test_a_script_that_never_stops_its_sandbox_leaves_no_server_thread_to_the_in
     for out, err, code in outcomes:
         assert (out.decode('utf-8'), code) == ('threads left at exit: []\n', 0), err.decode('utf-8', 'replace')
         assert b'Exception in thread' not in err and err == b''
+
+
+FORK_SCRIPT = r'''
+import os, signal, sys
+from patreon.sandbox import Sandbox
+
+sb = Sandbox(members=3).start()
+child = os.fork()
+if child == 0:
+    signal.alarm(20)  # a child that hung at exit would be killed by it, and the test fail rather than hang
+    sys.exit(0)  # runs the exit handlers: the sandbox's server thread is the parent's
+_, status = os.waitpid(child, 0)
+sys.stdout.write('child exit status %d, signal %d\n' % (os.WEXITSTATUS(status), os.WTERMSIG(status)))
+'''
+
+
+@pytest.mark.skipif(not hasattr(os, 'fork'), reason='fork()')
+def test_a_child_forked_from_a_process_running_a_sandbox_exits_without_waiting_for_it():
+    run = subprocess.Popen([sys.executable, '-c', FORK_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = run.communicate()
+    assert (out.decode('utf-8'), run.returncode) == ('child exit status 0, signal 0\n', 0), err.decode('utf-8')

@@ -3,6 +3,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import atexit
 import logging
+import os
 import threading
 import weakref
 
@@ -118,6 +119,7 @@ class Sandbox(object):
                                             kwargs={'poll_interval': 0.05}, name='patreon-sandbox')
             self._thread.daemon = True
             self._thread.start()
+            self._started_in = os.getpid()
             _running.add(self)
             logger.info('Patreon sandbox listening on %s', self.url)
         return self
@@ -361,6 +363,8 @@ _running = weakref.WeakSet()
 @atexit.register
 def _stop_at_exit():
     for sandbox in list(_running):
+        if sandbox._started_in != os.getpid():
+            continue  # a child after fork(): its server thread stayed in the parent, and shutdown() would wait for it
         server = sandbox._stop()
         if server is not None:
             server.join_connections(EXIT_WAIT)
