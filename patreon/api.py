@@ -21,7 +21,7 @@ from . import endpoint
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import checked_text, encode_query, query_names, url_with
+from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at
 from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, shared_budget, shared_pacer
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
@@ -148,8 +148,8 @@ class API(object):
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh,
                                     expires_at=expires_at, refresh_margin=refresh_margin, token_store=token_store)
         self.scopes = scopes
-        self.raise_errors = raise_errors
-        self.strict_fields = strict_fields
+        self.raise_errors = checked_bool(raise_errors, 'raise_errors')
+        self.strict_fields = checked_bool(strict_fields, 'strict_fields')
         self.transport = Transport(base_url, session=session, timeout=timeout,
                                    retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
                                    total_timeout=total_timeout)
@@ -383,7 +383,7 @@ class API(object):
         if triggers is not None:
             attributes['triggers'] = _triggers(triggers)
         if paused is not None:
-            attributes['paused'] = bool(paused)
+            attributes['paused'] = checked_bool(paused, 'paused')  # bool('false') would pause it
         return self._send_document('PATCH', _path('webhooks', webhook_id), {'data': {
             'id': clean_resource_id(webhook_id, 'webhooks/{id}'), 'type': 'webhook', 'attributes': attributes}})
 
@@ -671,7 +671,7 @@ def _budget(limit, base_url):
 
 
 def _path(*segments):
-    # Ids are stripped, checked and quoted, so that an id can never reach another route.
+    # Ids are stripped, checked (no dot segment) and quoted, so that an id can never reach another route.
     where = '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments))
     return '/'.join(quote(clean_resource_id(segment, where).encode('utf-8'), safe='') for segment in segments)
 

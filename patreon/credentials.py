@@ -64,8 +64,9 @@ def clean_resource_id(value, where):
 
     :param value: a string or a number.
     :param where: the route it goes into, e.g. ``'members/{id}'``, for the message.
-    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, or one
-        holding a control character or a lone surrogate.
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, ``.`` or
+        ``..`` (dot segments, which would move the request to another route), or one holding a control character
+        or a lone surrogate.
 
     Usage::
 
@@ -83,6 +84,9 @@ def clean_resource_id(value, where):
         raise InvalidArgument('the id of {} is empty'.format(where))
     if _CONTROL.search(text):
         raise InvalidArgument('the id of {} contains a control character'.format(where))
+    if text in ('.', '..'):  # a dot segment: a client or server resolves it, and the request goes to another route
+        raise InvalidArgument("the id of {} is '{}', which names no resource but a step in the path".format(
+            where, text))
     if LONE_SURROGATE.search(text):  # e.g. '\\udcff' from an argument that was not UTF-8: no URL holds it
         raise InvalidArgument('the id of {} holds a lone surrogate, which cannot be sent as UTF-8'.format(where))
     return text

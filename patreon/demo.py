@@ -34,6 +34,7 @@ from .api import API
 from .console import ConsoleWriter, Progress, exception_text, printable
 from .entitlements import REQUIRED_FIELDS, is_active_patron, monthly_amount_cents
 from .oauth import OAuth, check_state, make_state
+from .sandbox.http_limits import IDLE_TIMEOUT, BadRequest, WholeRequestDeadline, read_body
 from .version import __version__
 
 __all__ = ['run_demo']
@@ -121,8 +122,10 @@ class WebhookReceiver(object):
 
     path = '/hooks/patreon'
 
-    def __init__(self):
+    def __init__(self, timeout=IDLE_TIMEOUT):
         self.secret = None
+        #: Seconds a delivery may take to arrive whole (line, headers and body).
+        self.timeout = timeout
         self.deliveries = queue.Queue()
         self._server = _ReceiverServer(('127.0.0.1', 0), _ReceiverHandler)
         self._server.receiver = self
@@ -164,11 +167,19 @@ class _ReceiverServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
     daemon_threads = True
 
 
-class _ReceiverHandler(BaseHTTPServer.BaseHTTPRequestHandler):
+class _ReceiverHandler(WholeRequestDeadline):
+
+    def setup(self):
+        # A delivery must arrive whole within the receiver's timeout: a client trickling bytes cannot hold a thread.
+        self.timeout = self.server.receiver.timeout
+        WholeRequestDeadline.setup(self)
 
     def do_POST(self):  # noqa: N802 (the name http.server looks for)
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length)
+        try:
+            body = read_body(self.headers, self.rfile)
+        except BadRequest as error:
+            self.send_error(error.status)
+            return
         status = self.server.receiver.receive(body, self.headers)
         self.send_response(status)
         self.send_header('Content-Length', '0')
@@ -492,7 +503,7 @@ def run_demo(members=2500, seed=7, out=None):
     :param out: a text stream (default ``sys.stdout``).
     :returns: ``True`` when every step checked out.
     """
-    from .sandbox import Sandbox  # the server code is needed only here
+    from .sandbox import Sandbox
 
     report = Report(sys.stdout if out is None else out)
     started = time.time()

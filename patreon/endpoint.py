@@ -37,8 +37,11 @@ import types
 import requests
 import six
 from six.moves.urllib.parse import urlsplit
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
+from .jsonapi.url_util import checked_bool
 
 #: Where Patreon is (a native str, as the default always was, on Python 2 too).
 PATREON_URL = str('https://www.patreon.com')
@@ -104,7 +107,7 @@ def override_default_base_url(url, block_patreon=True):
     if not isinstance(url, six.string_types) or urlsplit(url).scheme not in ('http', 'https') \
             or not urlsplit(url).hostname:
         raise InvalidArgument('the default base URL must be an http:// or https:// URL')
-    override = Override(url.rstrip('/'), bool(block_patreon))
+    override = Override(url.rstrip('/'), checked_bool(block_patreon, 'block_patreon'))
     with _lock:
         _overrides.append(override)
     try:
@@ -122,11 +125,28 @@ def is_patreon(url):
         endpoint.is_patreon('https://www.patreon.com')  # True
         endpoint.is_patreon(sandbox.url)                # False
     """
-    try:
-        host = (urlsplit(url).hostname or '').rstrip('.')
-    except ValueError:
-        return False  # not a URL: the request fails anyway, with requests' InvalidURL
+    host = connected_host(url)
     return host == 'patreon.com' or host.endswith('.patreon.com')
+
+
+def connected_host(url):
+    """The host a request to ``url`` connects to, lowercase, without a final dot; ``''`` when it would not be sent.
+
+    Read the way ``requests`` and ``urllib3`` read it, not with ``urlsplit``: they end the host at a backslash,
+    percent-decode it and map it through IDNA, so ``https://www.patre%6Fn.com`` and ``https://www.patreon.com\\``
+    both reach ``www.patreon.com``.
+
+    Usage::
+
+        endpoint.connected_host('https://www.patre%6Fn.com/x')  # 'www.patreon.com'
+    """
+    prepared = requests.PreparedRequest()
+    try:
+        prepared.prepare_url(url, None)
+        host = parse_url(prepared.url).host
+    except (requests.RequestException, LocationParseError, ValueError, UnicodeError):
+        return ''  # not a URL requests would send to: the request fails anyway, with requests' InvalidURL
+    return (host or '').lower().rstrip('.')
 
 
 def check_destination(url, method=None):
@@ -180,6 +200,6 @@ def _is_mock(value):
 
 
 def _origin(url):
-    # Scheme and host only: a base URL could carry a path or, against all advice, credentials.
-    parts = urlsplit(url)
-    return '{}://{}'.format(parts.scheme, parts.hostname)
+    # Scheme and host only (the host connected to): a base URL could carry a path or, against all advice,
+    # credentials.
+    return '{}://{}'.format(urlsplit(url).scheme, connected_host(url))

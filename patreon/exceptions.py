@@ -330,7 +330,7 @@ class RequestBudgetExceeded(PatreonError):
 
 
 class InvalidWebhook(PatreonError, ValueError):
-    """A webhook delivery that cannot be used (missing header, body not JSON:API).
+    """A webhook delivery that cannot be used (missing header, unknown trigger, body not JSON:API of its type).
 
     Usage::
 

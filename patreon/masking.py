@@ -14,6 +14,10 @@ from .patterns import LazyPattern
 #: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.
 MIN_SECRET_LENGTH = 8
 MASK = '***'
+#: How deep an answer's values are copied by :meth:`Mask.data`; deeper ones become :data:`TOO_DEEP`. What is built
+#: from them (an exception's ``errors``, an errors document) is pickled, printed and logged by code that recurses.
+MAX_NESTING = 64
+TOO_DEEP = '(nested too deep)'
 
 # The value after a key that names a credential (access_token, refresh_token, client_secret, webhook_secret,
 # password, a live's stream_key and the rtmp_url that may embed it...), in any shape an answer may take:
@@ -94,17 +98,40 @@ class Mask(object):
         return text
 
     def data(self, value, key=None):
-        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole)."""
-        if isinstance(value, dict):
-            return dict((self.data(name), self.data(item, name)) for name, item in value.items())
-        if isinstance(value, list):
-            return [self.data(item) for item in value]
+        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole).
+
+        Walked with a stack of its own, not by recursion: an answer nested hundreds deep, which the decoder
+        still accepts, would otherwise end in ``RecursionError`` rather than its typed error. Objects and lists
+        nested deeper than :data:`MAX_NESTING` are copied as :data:`TOO_DEEP`.
+        """
+        root = [None]
+        # (value, key, the container that receives the copy, where in it, its depth)
+        pending = [(value, key, root, 0, 0)]
+        while pending:
+            item, name, target, slot, depth = pending.pop()
+            if isinstance(item, (dict, list)) and depth >= MAX_NESTING:
+                copy = TOO_DEEP
+            elif isinstance(item, dict):
+                copy = {}
+                for item_name, child in item.items():
+                    masked_name = self._scalar(item_name, None)
+                    copy[masked_name] = None
+                    pending.append((child, item_name, copy, masked_name, depth + 1))
+            elif isinstance(item, list):
+                copy = [None] * len(item)
+                for index, child in enumerate(item):
+                    pending.append((child, None, copy, index, depth + 1))
+            else:
+                copy = self._scalar(item, name)
+            target[slot] = copy
+        return root[0]
+
+    def _scalar(self, value, key):
         if isinstance(value, six.string_types):
             if value and isinstance(key, six.string_types) and _CREDENTIAL_NAME.match(key):
                 return MASK
             return self.text(value)
         return value
-
 
 def _to_text(value):
     return value.decode('ascii') if isinstance(value, bytes) else value

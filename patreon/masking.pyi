@@ -3,6 +3,8 @@ from typing import Any, Final
 
 MIN_SECRET_LENGTH: Final = 8
 MASK: Final = "***"
+MAX_NESTING: Final = 64
+TOO_DEEP: Final = "(nested too deep)"
 
 class Mask:
     secrets: tuple[Any, ...]

@@ -20,7 +20,7 @@ import six
 from . import endpoint
 from .credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError
-from .jsonapi.url_util import checked_text, encode_query, names_text
+from .jsonapi.url_util import checked_bool, checked_text, encode_query, names_text
 from .responses import ErrorDocument, oauth_result, reason_phrase
 from .stand_in import post_token_request, stand_in
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
@@ -72,7 +72,7 @@ class OAuth(object):
         self.user_agent = check_user_agent(user_agent)
         self.client_id = clean_credential(client_id, 'client_id')
         self.client_secret = clean_credential(client_secret, 'client_secret')
-        self.raise_errors = raise_errors
+        self.raise_errors = checked_bool(raise_errors, 'raise_errors')
         self.transport = Transport(base_url, session=session, timeout=timeout, total_timeout=total_timeout)
 
     def __repr__(self):

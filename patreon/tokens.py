@@ -153,7 +153,7 @@ class FileTokenStore(TokenStore):
             raise
         try:
             tokens = json.loads(raw.decode('utf-8'))
-        except ValueError:
+        except (ValueError, RuntimeError):  # RuntimeError: nested too deep to decode
             raise TokenStoreError('{} does not hold a token dict (not JSON)'.format(self.path))
         return checked_tokens(tokens, self.path, TokenStoreError)
 

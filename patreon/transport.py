@@ -141,7 +141,7 @@ class Transport(object):
         form), and an exception is logged, kept and pickled.
         """
         base_url = self.base_url
-        endpoint.check_destination(base_url, method)
+        endpoint.check_destination(base_url + path, method)  # the whole URL: a path can move where a base URL ends
         try:
             return self._request(base_url, method, path, kwargs)
         except requests.RequestException as exc:

@@ -23,6 +23,7 @@ import collections
 import hashlib
 import hmac
 import json
+import math
 
 import six
 
@@ -46,6 +47,10 @@ ALL_TRIGGERS = (MEMBERS_CREATE, MEMBERS_UPDATE, MEMBERS_DELETE, MEMBERS_PLEDGE_C
                 MEMBERS_PLEDGE_DELETE, POSTS_PUBLISH, POSTS_UPDATE, POSTS_DELETE)
 
 _HEX_DIGITS = frozenset('0123456789abcdef')
+# The resource type of each trigger's data. The event header is not signed: a body signed for one kind of
+# resource must not be read as another's event.
+_TRIGGER_TYPES = dict([(trigger, 'member') for trigger in ALL_TRIGGERS[:6]] +
+                      [(trigger, 'post') for trigger in ALL_TRIGGERS[6:]])
 
 #: A verified delivery: ``trigger`` (e.g. ``'members:pledge:create'``) and its ``document``
 #: (a :class:`~patreon.jsonapi.parser.JSONAPIParser`; ``document.data()`` is the member or post).
@@ -101,8 +106,14 @@ def parse_webhook(body, signature, event, secret):
     :param event: the ``X-Patreon-Event`` header (the trigger).
     :param secret: the webhook's secret, or a list of them.
     :raises patreon.exceptions.InvalidSignature: the signature does not match.
-    :raises patreon.exceptions.InvalidWebhook: no event header, or a body that is not a JSON:API document
-        whose ``data`` is a resource (an object with a ``type`` and an ``id``).
+    :raises patreon.exceptions.InvalidWebhook: no event header, a trigger not in :data:`ALL_TRIGGERS`, a body
+        that is not a JSON:API document whose ``data`` is a resource (an object with a ``type`` and an ``id``)
+        of the trigger's type (``member`` for ``members:*``, ``post`` for ``posts:*``), or a body holding
+        ``NaN``, ``Infinity`` or a number beyond a float (``1e400``).
+
+    The trigger comes from a header the signature does not cover: a signed body can be replayed under another
+    trigger of the same resource type (a ``members:pledge:create`` body as ``members:pledge:delete``), and
+    deliveries repeat and arrive out of order. Before granting or revoking, re-read the member's current state.
 
     Usage::
 
@@ -115,8 +126,11 @@ def parse_webhook(body, signature, event, secret):
     trigger = _as_text(event)
     if not trigger:
         raise InvalidWebhook('the delivery has no X-Patreon-Event header')
+    if trigger not in _TRIGGER_TYPES:
+        raise InvalidWebhook('the X-Patreon-Event {} is no trigger Patreon sends'.format(trigger))
     try:
-        document = json.loads(_as_bytes(body).decode('utf-8'), parse_constant=_refuse_json_constant)
+        document = json.loads(_as_bytes(body).decode('utf-8'), parse_constant=_refuse_json_constant,
+                              parse_float=_finite_float)
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise InvalidWebhook('the body of this {} delivery is not JSON'.format(trigger))
     data = document.get('data') if isinstance(document, dict) else None
@@ -124,6 +138,9 @@ def parse_webhook(body, signature, event, secret):
     if not isinstance(data, dict) or not _is_name(data.get('type')) or not _is_name(data.get('id')):
         raise InvalidWebhook('the body of this {} delivery is not a JSON:API document with a resource'.format(
             trigger))
+    if data['type'] != _TRIGGER_TYPES[trigger]:
+        raise InvalidWebhook('the body of this {} delivery is about a resource of another type than a {}'.format(
+            trigger, _TRIGGER_TYPES[trigger]))
     return WebhookEvent(trigger, JSONAPIParser(document))
 
 
@@ -133,6 +150,13 @@ def _is_name(value):
 
 def _refuse_json_constant(name):
     raise ValueError('{} is not JSON'.format(name))  # NaN, Infinity: Python's json reads them, JSON has none
+
+
+def _finite_float(text):
+    value = float(text)
+    if math.isinf(value):  # 1e400: valid JSON, but it would reach the handler as the Infinity refused above
+        raise ValueError('a number beyond the range of a float')
+    return value
 
 
 def _as_bytes(value):

@@ -13,8 +13,8 @@ import patreon
 from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, fixture_bytes,
                      FixedOffset, RecordingSession, http_fixture, json_body, load_fixture)  # noqa: F401 (`http`)
 from patreon.api import API
-from patreon.exceptions import (APIError, Forbidden, InvalidResponse, NotFound, OAuthError, PatreonError, RateLimited,
-                                ServerError, Unauthorized)
+from patreon.exceptions import (APIError, Forbidden, InvalidArgument, InvalidResponse, NotFound, OAuthError,
+                                PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.responses import ErrorDocument
 from patreon.utils import user_agent_string
@@ -914,3 +914,49 @@ def test_no_refresh_without_both_client_and_refresh_token(http, kwargs):
 
     assert 'errors' in result
     assert len(http.calls) == 1
+
+
+# Options that take a bool ------------------------------------------------------------------------------------------
+
+NOT_BOOLS = ['false', 'False', '0', '', 0, 1, None, [], 'true']
+
+
+@pytest.mark.parametrize('value', [v for v in NOT_BOOLS if v is not None])
+def test_update_webhook_paused_takes_a_bool_and_sends_nothing_else(http, value):
+    with pytest.raises(InvalidArgument) as raised:
+        API(ACCESS_TOKEN).update_webhook('77', paused=value)
+
+    assert 'paused must be True or False' in str(raised.value) and isinstance(raised.value, ValueError)
+    assert len(http.calls) == 0
+
+
+@pytest.mark.parametrize('paused', [True, False])
+def test_update_webhook_sends_the_bool_given(http, paused):
+    http.add(responses.PATCH, API_URL + 'webhooks/77', json=load_fixture('webhook_create_response.json'))
+
+    API(ACCESS_TOKEN).update_webhook('77', paused=paused)
+
+    assert json_body(http.calls[0].request)['data']['attributes'] == {'paused': paused}
+
+
+@pytest.mark.parametrize('value', NOT_BOOLS)
+@pytest.mark.parametrize('make, name', [
+    (lambda value: API(ACCESS_TOKEN, raise_errors=value), 'raise_errors'),
+    (lambda value: API(ACCESS_TOKEN, strict_fields=value), 'strict_fields'),
+    (lambda value: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, raise_errors=value), 'raise_errors'),
+])
+def test_a_client_option_that_takes_a_bool_refuses_anything_else(value, make, name):
+    with pytest.raises(InvalidArgument) as raised:
+        make(value)
+
+    assert '{} must be True or False'.format(name) in str(raised.value)
+
+
+@pytest.mark.parametrize('value', NOT_BOOLS)
+def test_block_patreon_takes_a_bool(value):
+    from patreon import endpoint
+
+    with pytest.raises(InvalidArgument):
+        with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=value):
+            pass  # pragma: no cover - never entered
+    assert endpoint.default_base_url() == 'https://www.patreon.com'

@@ -724,6 +724,13 @@ def test_cells():
     assert formats.json_text({'name': 'Zo\xeb'}) == '{"name":"Zo\xeb"}'
 
 
+def test_a_cell_of_lists_nested_hundreds_deep_is_written_not_a_recursion_error():
+    nested = json.loads('["a", ' + '[' * 700 + '"deep", 1' + ']' * 700 + ', ["x", ["y"]]]')  # as an answer is
+
+    assert formats.cell_text(nested) == 'a; deep; 1; x; y'
+    assert formats.cell_text(['a', ['b', ['c']], 'd']) == 'a; b; c; d'
+
+
 def test_display_width():
     assert display_width('abc') == 3
     assert display_width('\u5c71\u7530') == 4

@@ -8,9 +8,12 @@ import errno
 import io
 import json
 import os
+import select
+import signal
 import stat
 import subprocess
 import sys
+import threading
 
 import pytest
 import six
@@ -22,6 +25,7 @@ from patreon.console import ConsoleWriter
 from patreon.sandbox import Sandbox
 
 from canned import CannedServer
+from loopback import ScriptedServer
 
 TOKEN = 'export-test-token-0123456789'
 JSON_API = {'Content-Type': 'application/vnd.api+json'}
@@ -315,3 +319,121 @@ def test_a_field_or_include_given_twice_is_one_column(capsys):
     with served(members_page(['Ann'])) as server:
         code, out, err = run(capsys, server, '--format', 'csv', '--fields', 'full_name,full_name,id')
     assert (code, out, err) == (EXIT_OK, 'id,full_name\n1,Ann\n', '')
+
+
+# --- Stop signals and outputs that are not regular files -----------------------------------------------------------
+
+
+def held(arrived):
+    """A script that sets ``arrived`` once the request is in, then answers nothing until the client hangs up."""
+    def script(connection):
+        arrived.set()
+        # Bounded by a client that never hangs up; the command is stopped long before.
+        readable, _, _ = select.select([connection], [], [], 60)
+        return 'hung up' if readable else 'gave up'
+    return script
+
+
+def ignoring(name):
+    """What a child runs before the command to inherit ``name`` ignored (a shell's `&` does it to SIGINT)."""
+    return lambda: signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+@pytest.mark.skipif(not hasattr(signal, 'SIGHUP'), reason='POSIX signals')
+@pytest.mark.parametrize('name, inherited', [('SIGTERM', None), ('SIGHUP', None), ('SIGINT', None),
+                                             ('SIGQUIT', None), ('SIGUSR1', None), ('SIGALRM', None),
+                                             ('SIGINT', 'ignored'), ('SIGTERM', 'ignored'), ('SIGHUP', 'ignored')])
+def test_a_stop_signal_during_an_export_to_a_file_leaves_no_temporary_file(tmpdir, name, inherited):
+    # SIGINT and SIGTERM stop the export even inherited ignored; another inherited ignored (nohup's SIGHUP) stays
+    # ignored, and the SIGTERM sent after it is what stops the export.
+    stopped_by = 'SIGTERM' if inherited and name not in ('SIGINT', 'SIGTERM') else name
+    arrived = threading.Event()
+    with ScriptedServer([held(arrived)]) as server:
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'patreon', '--base-url', server.url, '--token=' + TOKEN, 'members', '1',
+             '--no-progress', '-o', 'members.csv'], cwd=str(tmpdir), stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, preexec_fn=ignoring(name) if inherited else None)
+        try:
+            assert arrived.wait(30), 'the export never asked for its first page'
+            assert [entry for entry in os.listdir(str(tmpdir)) if entry.endswith('.part')]  # created before
+            process.send_signal(getattr(signal, name))
+            if stopped_by != name:
+                process.send_signal(signal.SIGTERM)
+            out, err = process.communicate()
+        finally:
+            if process.poll() is None:  # pragma: no cover - only when an assertion above failed
+                process.kill()
+                process.wait()
+    assert os.listdir(str(tmpdir)) == []
+    assert (process.returncode, err.decode('utf-8')) == (130, 'patreon: interrupted by {}\n'.format(stopped_by))
+
+
+def read_from_a_named_pipe(tmpdir):
+    """A named pipe in ``tmpdir``, and a thread reading it whole into the list returned (once a writer is done)."""
+    fifo = str(tmpdir.join('members.fifo'))
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(io.open(fifo, 'rb').read()))
+    reader.daemon = True
+    reader.start()
+    return fifo, reader, received
+
+
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='named pipes')
+def test_an_export_to_a_named_pipe_reaches_its_reader(capsys, tmpdir):
+    fifo, reader, received = read_from_a_named_pipe(tmpdir)
+    with served(members_page(['Ann', 'Bo'])) as server:
+        code, out, err = run(capsys, server, '--format', 'jsonl', '-o', fifo)
+    reader.join(30)
+    assert (code, err) == (EXIT_OK, '')
+    assert [json.loads(line)['full_name'] for line in received[0].decode('utf-8').splitlines()] == ['Ann', 'Bo']
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and sorted(os.listdir(str(tmpdir))) == ['members.fifo']
+
+
+def test_an_export_to_dev_stdout_writes_the_rows_there(tmpdir):
+    if not os.path.exists('/dev/stdout'):
+        pytest.skip('no /dev/stdout')
+    # Through a link of the test's own: an export that replaced what it names replaces the link, never /dev's.
+    os.symlink('/dev/stdout', str(tmpdir.join('stdout')))
+    with served(members_page(['Ann'])) as server:
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'patreon', '--base-url', server.url, '--token=' + TOKEN, '--retries', '0',
+             'members', '1', '--fields', 'full_name', '--no-progress', '--format', 'jsonl', '-o', 'stdout'],
+            cwd=str(tmpdir), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        out, err = process.communicate()
+    assert (process.returncode, err) == (EXIT_OK, b'')
+    assert json.loads(out.decode('utf-8'))['full_name'] == 'Ann'
+
+
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='named pipes')
+def test_a_failed_export_to_a_named_pipe_says_how_many_rows_its_reader_got(capsys, tmpdir):
+    fifo, reader, received = read_from_a_named_pipe(tmpdir)
+    first = members_page(['Ann', 'Bo'], total=3, next_cursor='c2')
+    with served(first, (503, JSON_API, b'{}')) as server:
+        code, out, err = run(capsys, server, '--format', 'jsonl', '-o', fifo)
+    reader.join(30)
+    assert code == EXIT_SERVER and err.rstrip('\n').endswith('; 2 of 3 members were written')
+    assert len(received[0].decode('utf-8').splitlines()) == 2
+    assert sorted(os.listdir(str(tmpdir))) == ['members.fifo']
+
+
+def test_stop_on_signals_raises_restores_the_handlers_and_leaves_a_programs_own_handler_alone():
+    if not hasattr(signal, 'SIGUSR1') or not hasattr(signal, 'SIGUSR2'):
+        pytest.skip('POSIX signals')
+    from patreon.cli.signals import Stopped, stop_on_signals
+
+    seen = []
+    own = signal.signal(signal.SIGUSR2, lambda number, frame: seen.append(number))  # a program's own handler
+    before = signal.getsignal(signal.SIGUSR1)
+    try:
+        with pytest.raises(Stopped) as raised:
+            with stop_on_signals():
+                os.kill(os.getpid(), signal.SIGUSR2)  # the program's handler runs, nothing is raised
+                os.kill(os.getpid(), signal.SIGUSR1)
+                for _ in range(1000):  # a handler runs between bytecodes, at the latest here
+                    pass
+        assert raised.value.signal_name == 'SIGUSR1' and isinstance(raised.value, KeyboardInterrupt)
+        assert seen == [signal.SIGUSR2]
+        assert signal.getsignal(signal.SIGUSR1) == before
+    finally:
+        signal.signal(signal.SIGUSR2, own)

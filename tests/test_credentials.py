@@ -178,6 +178,43 @@ def test_an_id_that_cannot_be_one_is_refused_before_any_request(http, value, cal
     assert len(http.calls) == 0
 
 
+ID_ROUTES = [
+    (lambda api, value: api.get_campaigns_by_id(value), 'campaigns/{id}'),
+    (lambda api, value: api.get_campaigns_by_id_members(value, 10), 'campaigns/{id}/members'),
+    (lambda api, value: api.get_campaigns_by_id_posts(value, 10), 'campaigns/{id}/posts'),
+    (lambda api, value: api.get_members_by_id(value), 'members/{id}'),
+    (lambda api, value: api.get_posts_by_id(value), 'posts/{id}'),
+    (lambda api, value: api.get_webhooks_by_id(value), 'webhooks/{id}'),
+    (lambda api, value: api.update_webhook(value, paused=True), 'webhooks/{id}'),
+    (lambda api, value: api.delete_webhook(value), 'webhooks/{id}'),
+    (lambda api, value: api.get_lives_by_id(value), 'lives/{id}'),
+    (lambda api, value: api.update_live(value, 'live_ended'), 'lives/{id}'),
+    (lambda api, value: api.delete_live(value), 'lives/{id}'),
+    (lambda api, value: api.create_webhook(value, 'https://app.example.org/hook', ['posts:publish']), 'campaign'),
+]
+
+
+@pytest.mark.parametrize('value', ['.', '..', ' ..\n', b'..'])
+@pytest.mark.parametrize('call, route', ID_ROUTES)
+def test_a_dot_segment_id_never_reaches_another_route(http, value, call, route):
+    with pytest.raises(InvalidArgument) as raised:
+        call(patreon.API(ACCESS_TOKEN), value)
+
+    assert route in six.text_type(raised.value)
+    assert len(http.calls) == 0
+
+
+def test_ids_that_only_hold_dots_among_other_characters_are_ids(http):
+    http.add(responses.GET, API_URL + 'members/...', json=load_fixture('member.json'))
+    http.add(responses.GET, API_URL + 'members/a..b', json=load_fixture('member.json'))
+
+    patreon.API(ACCESS_TOKEN).get_members_by_id('...')
+    patreon.API(ACCESS_TOKEN).get_members_by_id('a..b')
+
+    assert [call.request.path_url for call in http.calls] == ['/api/oauth2/v2/members/...',
+                                                              '/api/oauth2/v2/members/a..b']
+
+
 def test_numbers_and_text_ids_are_sent_as_text():
     assert clean_resource_id(42, 'members/{id}') == '42'
     assert clean_resource_id('\u00e9t\u00e9', 'members/{id}') == '\u00e9t\u00e9'  # quoted into the path later
@@ -406,3 +443,14 @@ def test_a_wrong_oauth_client_set_later_is_refused_too():
     with pytest.raises(InvalidArgument):
         api.on_token_refresh = 'store'
     assert api.oauth_client is None and api.on_token_refresh is None
+
+
+@pytest.mark.parametrize('args', [['webhooks', 'delete', '..'], ['webhooks', 'update', '.', '--paused'],
+                                  ['members', '..']])
+def test_the_command_line_refuses_a_dot_segment_id_before_any_request(capsys, sb, args):
+    served = len(sb.requests)
+
+    code, out, err = run(capsys, args + ['--base-url', sb.url], {'PATREON_ACCESS_TOKEN': sb.creator_token})
+
+    assert code == EXIT_USAGE and len(err.strip().splitlines()) == 1 and 'path' in err
+    assert len(sb.requests) == served

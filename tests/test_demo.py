@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ import patreon
 from patreon import demo, exceptions
 from patreon.demo import Journey, Report, StepFailed, raised, run_demo
 from patreon.jsonapi.parser import JSONAPIParser
+from test_sandbox_support import trickle_until_hung_up
 
 STEP_TITLES = [title for title, _ in Journey.steps]
 
@@ -163,3 +165,39 @@ def test_the_demo_and_the_command_line_do_not_import_each_other():
     code = ('import sys, patreon.demo; import patreon.console; '
             'sys.exit(1 if any(name.startswith("patreon.cli") for name in sys.modules) else 0)')
     assert subprocess.call([sys.executable, '-c', code]) == 0
+
+
+@pytest.mark.parametrize('head, body', [
+    (b'POST /hooks/patreon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 160\r\n\r\n', b'{' * 160),
+    (b'', b'POST /hooks/patreon HTTP/1.1\r\nHost: 127.0.0.1\r\n' + b'X-Padding: ' + b'x' * 100 + b'\r\n\r\n'),
+])
+def test_the_demo_receiver_drops_a_delivery_trickled_a_byte_at_a_time(head, body):
+    receiver = demo.WebhookReceiver(timeout=0.3).start()
+    try:
+        connection = socket.create_connection(('127.0.0.1', receiver_port(receiver)), timeout=30)
+        try:
+            connection.sendall(head)
+            sent = trickle_until_hung_up(connection, body)
+        finally:
+            connection.close()
+    finally:
+        receiver.stop()
+    assert sent < len(body) and receiver.deliveries.empty()
+
+
+def test_the_demo_receiver_answers_a_content_length_that_is_no_number_with_400():
+    receiver = demo.WebhookReceiver(timeout=5).start()
+    try:
+        connection = socket.create_connection(('127.0.0.1', receiver_port(receiver)), timeout=30)
+        try:
+            connection.sendall(b'POST /hooks/patreon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n{}')
+            answer = connection.recv(65536)
+        finally:
+            connection.close()
+    finally:
+        receiver.stop()
+    assert answer.startswith(b'HTTP/1.0 400 ') and receiver.deliveries.empty()
+
+
+def receiver_port(receiver):
+    return int(receiver.url.split(':')[2].split('/')[0])

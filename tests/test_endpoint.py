@@ -90,6 +90,29 @@ def test_while_an_override_is_active_the_real_patreon_is_refused_before_anything
 
 
 @responses.activate
+@pytest.mark.parametrize('url', ['https://www.patreon.com\\', 'https://www.patre%6Fn.com', 'https://patreon%2Ecom',
+                                 'https://www.patreon.com%2e', 'https://www.patreon.com\\@app.example',
+                                 'https://www.patreon.com\\x', 'HTTPS://www.PATRE%6fN.com:443'])
+def test_a_spelling_that_urllib3_reads_as_patreon_is_refused_before_anything_is_sent(url):
+    # urlsplit reads another host in each (or none); urllib3, which connects, ends the host at a backslash
+    # and percent-decodes it: the block judges the host it would connect to.
+    with endpoint.override_default_base_url('http://127.0.0.1:9'):
+        with pytest.raises(RealPatreonBlocked) as raised:
+            patreon.API(ACCESS_TOKEN, base_url=url).get_identity()
+        with pytest.raises(RealPatreonBlocked):
+            patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=url).refresh_token('rt_abcdefgh')
+    assert len(responses.calls) == 0
+    assert 'patreon.com)' in str(raised.value)  # the host it would have reached
+    assert endpoint.connected_host(url + '/api/oauth2/v2/identity') == endpoint.connected_host(url) in (
+        'www.patreon.com', 'patreon.com')
+
+
+def test_a_host_urllib3_reads_elsewhere_is_judged_where_it_connects():
+    assert endpoint.connected_host('https://app.example\\@www.patreon.com/') == 'app.example'
+    assert not endpoint.is_patreon('https://app.example\\@www.patreon.com/')
+
+
+@responses.activate
 def test_hosts_that_only_look_like_patreon_are_not_refused():
     for url in ('https://notpatreon.com', 'https://patreon.com.example'):
         responses.add(responses.GET, url + '/api/oauth2/v2/identity', json=load_fixture(IDENTITY))

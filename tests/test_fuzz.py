@@ -420,20 +420,36 @@ events = (st.none() | st.text(max_size=24) | st.binary(max_size=24) | st.sampled
           st.integers())
 
 
-def expected_webhook_document(body):
-    """The document parse_webhook must return for a signed ``body``, or ``None`` when it must refuse it."""
+def _finite_float(text):
+    value = float(text)
+    if value in (float('inf'), float('-inf')):
+        raise ValueError('beyond the float range: ' + text)
+    return value
+
+
+def expected_webhook_document(body, trigger):
+    """The document parse_webhook must return for a signed ``body`` sent as ``trigger`` (its header, stripped), or
+    ``None`` when it must refuse it: not a JSON object with a typed, identified ``data``; a number beyond a float;
+    a trigger Patreon does not send, or one whose resource type is not ``data``'s."""
     try:
-        document = json.loads(_bytes_or_none(body).decode('utf-8'))
+        document = json.loads(_bytes_or_none(body).decode('utf-8'), parse_float=_finite_float)
     except (ValueError, RuntimeError):  # RuntimeError: RecursionError on Python 3, its base on 2
         return None
     data = document.get('data') if isinstance(document, dict) else None
     if not isinstance(data, dict) or not all(isinstance(data.get(name), six.string_types) and data.get(name)
                                              for name in ('type', 'id')):
         return None
+    if trigger not in webhooks.ALL_TRIGGERS:
+        return None
+    resource_type = {'members': 'member', 'posts': 'post'}[trigger.split(':')[0]]
+    if data['type'] != resource_type:
+        return None
     return document
 
 
 def check_parse_webhook(body, signature, event, secret):
+    trigger = event.decode('latin-1') if isinstance(event, bytes) else event
+    trigger = trigger.strip() if isinstance(trigger, six.text_type) else None
     try:
         parsed = webhooks.parse_webhook(body, signature, event, secret)
     except InvalidSignature:
@@ -441,22 +457,23 @@ def check_parse_webhook(body, signature, event, secret):
         return
     except InvalidWebhook:
         assert expected_signature_match(body, signature, secret)
-        trigger = event.decode('latin-1') if isinstance(event, bytes) else event
-        assert (not isinstance(trigger, six.text_type) or not trigger.strip() or
-                expected_webhook_document(body) is None)
+        assert not trigger or expected_webhook_document(body, trigger) is None
         return
     assert expected_signature_match(body, signature, secret)
     assert isinstance(parsed, webhooks.WebhookEvent)
-    trigger = event.decode('latin-1') if isinstance(event, bytes) else event
-    assert parsed.trigger == trigger.strip()
+    assert parsed.trigger == trigger
     assert isinstance(parsed.document, JSONAPIParser)
-    assert parsed.document.json_data == expected_webhook_document(body)
+    assert parsed.document.json_data == expected_webhook_document(body, trigger)
 
 
 @fuzz(FULL)
 @given(webhook_bodies, events, st.booleans(), signatures)
 @example(b'not json', '\u00e9v\u00e9nement', True, None)   # non-ASCII event header, body refused
 @example(b'{"data": 1}', b'members:cr\xe9ate', True, None)   # the same event header as raw bytes
+@example(b'{"data": {"type": "member", "id": "1"}}', ' members:pledge:create', True, None)  # accepted
+@example(b'{"data": {"type": "member", "id": "1"}}', 'posts:publish', True, None)  # another resource's trigger
+@example(b'{"data": {"type": "member", "id": "1"}}', 'members:pledge:destroy', True, None)  # no such trigger
+@example(b'{"data": {"type": "member", "id": "1", "attributes": {"x": 1e400}}}', 'members:create', True, None)
 def test_parse_webhook_on_garbage_bodies_and_headers(body, event, signed, signature):
     count('webhooks.parse_webhook')
     check_parse_webhook(body, sign(body, SECRET) if signed else signature, event, SECRET)

@@ -629,3 +629,51 @@ def test_masking_a_credential_leaves_url_quoting_of_utf8_intact():
     error = api_result(answer, secrets=(ACCESS_TOKEN,)).error
     assert ACCESS_TOKEN not in six.text_type(error)
     assert quote('caf\u00e9'.encode('utf-8'), safe=str('')) == 'caf%C3%A9'
+
+
+def _nested(depth, shape):
+    # JSON nested ``depth`` deep, within what the decoder accepts, built as text (json.dumps would recurse).
+    opening, closing = ('{"x": ', '}') if shape == 'objects' else ('[', ']')
+    return (opening * depth + '"Bearer {}"'.format(ACCESS_TOKEN) + closing * depth).encode('ascii')
+
+
+@pytest.mark.parametrize('shape', ['objects', 'lists'])
+@pytest.mark.parametrize('where', ['body', 'errors', 'detail'])
+@pytest.mark.parametrize('raise_errors', [False, True])
+def test_an_error_answer_nested_hundreds_deep_is_its_typed_error(shape, where, raise_errors):
+    nested = _nested(700, shape)
+    body = {'body': b'{"x": ' + nested + b'}', 'errors': b'{"errors": ' + nested + b'}',
+            'detail': b'{"errors": [{"detail": ' + nested + b'}]}'}[where]
+    response = fetch(400, body)
+
+    if raise_errors:
+        with pytest.raises(APIError) as info:
+            api_result(response, raise_errors=True, secrets=(ACCESS_TOKEN,))
+        error = info.value
+    else:
+        document = api_result(response, secrets=(ACCESS_TOKEN,))
+        assert isinstance(document, ErrorDocument)
+        assert document['errors']
+        assert ACCESS_TOKEN not in json.dumps(document)
+        # Kept down to the bound (an `errors` that is no list is replaced, deep value and all).
+        assert '(nested too deep)' in json.dumps(document) or (where, shape) == ('errors', 'objects')
+        error = document.error
+    assert error.status_code == 400
+    assert ACCESS_TOKEN not in str(error) + repr(error.errors)
+    # What apps do with an error (pickle it to a task queue, log it) recurses: it holds no value nested that deep.
+    assert type(pickle.loads(pickle.dumps(error))) is type(error)
+
+
+def test_values_nested_within_the_bound_are_kept_as_sent():
+    body = {'errors': [{'detail': 'no', 'meta': {'path': [[['a', {'b': None}]]]}}]}
+    assert api_result(fetch(400, json.dumps(body).encode('utf-8')))['errors'] == body['errors']
+
+
+@pytest.mark.parametrize('shape', ['objects', 'lists'])
+def test_a_token_refusal_nested_hundreds_deep_is_an_error_dict(shape):
+    body = b'{"error": "invalid_grant", "x": ' + _nested(700, shape) + b'}'
+
+    refusal = oauth_result(fetch(400, body), secrets=(ACCESS_TOKEN,))
+
+    assert refusal['error'] == 'invalid_grant'
+    assert ACCESS_TOKEN not in json.dumps(refusal) and '(nested too deep)' in json.dumps(refusal)

@@ -6,7 +6,10 @@ import collections
 import datetime
 import hashlib
 import json
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -790,3 +793,74 @@ def test_a_seed_gives_the_same_bytes_on_every_interpreter():
             headers={'Authorization': 'Bearer ' + sb.creator_token})
         body = answer.content.replace(sb.url.encode('ascii'), b'URL')
     assert hashlib.sha256(body).hexdigest() == '55416880cfbb5ab56e4bca76100d72025bb3d8e8653c9634ad6ef36d21863282'
+
+
+@pytest.mark.parametrize('value', ['false', 'False', '0', 0, 1, None])
+@pytest.mark.parametrize('option', ['rate_limit', 'login_page'])
+def test_a_sandbox_option_that_takes_a_bool_refuses_anything_else(option, value):
+    with pytest.raises(ValueError) as raised:
+        Sandbox(members=1, **{option: value})
+    assert '%s must be True or False' % option in str(raised.value)
+
+
+@pytest.mark.parametrize('value', ['false', 'False', 0, None])
+def test_publish_post_takes_a_bool_for_is_public_and_publishes_nothing_else(sb, value):
+    posts_before = len(sb.world.posts)
+    with pytest.raises(ValueError) as raised:
+        sb.publish_post('for the gold tier', is_public=value)
+    assert 'is_public must be True or False' in str(raised.value)
+    assert len(sb.world.posts) == posts_before
+
+
+EXIT_SCRIPT = r'''
+import atexit, sys, threading
+from six.moves import http_client
+
+
+def threads_left():  # registered before the sandbox is imported: runs after the sandbox's own exit handler
+    names = sorted(t.name for t in threading.enumerate() if t is not threading.current_thread())
+    sys.stdout.write('threads left at exit: %r\n' % (names,))
+
+
+atexit.register(threads_left)
+from patreon.sandbox import Sandbox
+
+sb = Sandbox(members=3).start()
+connection = http_client.HTTPConnection('127.0.0.1', sb._server.server_address[1], timeout=30)
+connection.request('GET', '/api/oauth2/v2/identity', headers={'Authorization': 'Bearer ' + sb.creator_token})
+assert connection.getresponse().read()
+# Kept alive, a second request half sent: the thread serving the connection waits for the rest.
+connection.sock.sendall(b'GET /api/oauth2/v2/identity HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+'''
+
+
+def test_a_script_that_never_stops_its_sandbox_leaves_no_server_thread_to_the_interpreters_teardown():
+    # Python 2 tears modules down while daemon threads still run: a server thread that outlived them failed with
+    # "Exception in thread ... 'NoneType' object has no attribute 'debug'". The sandbox is stopped at exit first.
+    runs = [subprocess.Popen([sys.executable, '-c', EXIT_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(3)]
+    outcomes = [run.communicate() + (run.returncode,) for run in runs]
+    for out, err, code in outcomes:
+        assert (out.decode('utf-8'), code) == ('threads left at exit: []\n', 0), err.decode('utf-8', 'replace')
+        assert b'Exception in thread' not in err and err == b''
+
+
+FORK_SCRIPT = r'''
+import os, signal, sys
+from patreon.sandbox import Sandbox
+
+sb = Sandbox(members=3).start()
+child = os.fork()
+if child == 0:
+    signal.alarm(20)  # a child that hung at exit would be killed by it, and the test fail rather than hang
+    sys.exit(0)  # runs the exit handlers: the sandbox's server thread is the parent's
+_, status = os.waitpid(child, 0)
+sys.stdout.write('child exit status %d, signal %d\n' % (os.WEXITSTATUS(status), os.WTERMSIG(status)))
+'''
+
+
+@pytest.mark.skipif(not hasattr(os, 'fork'), reason='fork()')
+def test_a_child_forked_from_a_process_running_a_sandbox_exits_without_waiting_for_it():
+    run = subprocess.Popen([sys.executable, '-c', FORK_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = run.communicate()
+    assert (out.decode('utf-8'), run.returncode) == ('child exit status 0, signal 0\n', 0), err.decode('utf-8')

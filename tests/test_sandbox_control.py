@@ -330,6 +330,7 @@ def test_a_request_from_another_machine_is_refused_even_with_the_key(sb):
     ('POST', 'publish-post', b'{"title": "x", "is_public": "no"}', 'application/json', 400),
     ('POST', 'faults', b'{"route": "identity", "kind": "delay", "count": "2"}', 'application/json', 400),
     ('POST', 'expire-tokens', b'{"user_id": "nobody"}', 'application/json', 400),
+    ('POST', 'pledge', b'{"x": ' + b'[' * 100000 + b']' * 100000 + b'}', 'application/json', 400),  # too deep
 ])
 def test_bad_control_requests_get_a_clear_refusal(sb, method, path, body, content_type, status):
     headers = {KEY_HEADER: sb.control_key}
@@ -412,3 +413,11 @@ def test_a_key_no_header_can_carry_is_refused_before_sending_without_showing_it(
 def test_a_key_given_as_ascii_bytes_or_with_blanks_around_is_the_key(sb):
     assert SandboxControl(sb.url, sb.control_key.encode('ascii')).users()
     assert SandboxControl(sb.url, ' %s\n' % sb.control_key).users()
+
+
+def test_an_answer_nested_too_deep_to_decode_is_a_refusal_not_a_recursion_error():
+    # Any process may listen on a loopback port, and answer JSON nested deeper than the decoder goes.
+    with ScriptedServer([json_answer(200, b'{"data": ' + b'[' * 100000 + b']' * 100000 + b'}')]) as server:
+        with pytest.raises(SandboxControlError) as raised:
+            SandboxControl(server.url, HOSTILE_KEY).users()
+    assert 'not JSON' in raised.value.message

@@ -9,7 +9,7 @@ import pytest
 
 from patreon.sandbox import Sandbox
 from patreon.sandbox.webhooks import is_loopback
-from test_sandbox_support import Receiver, SandboxClient, webhook_document
+from test_sandbox_support import Receiver, SandboxClient, trickle_until_hung_up, webhook_document
 
 MAX_BODY = 4096
 
@@ -176,3 +176,46 @@ def test_a_webhook_on_a_name_that_starts_like_127_is_never_resolved_nor_delivere
         assert refused.status is None and 'loopback' in refused.error
         assert by_uri[receiver.url].ok and len(receiver.received) == 1
     assert not [host for host in resolved if 'example' in '%s' % host]
+
+
+@pytest.mark.parametrize('method, path', [
+    ('DELETE', '/api/oauth2/v2/webhooks/..'),
+    ('GET', '/api/oauth2/v2/campaigns/../members'),
+    ('GET', '/api/oauth2/v2/campaigns/%2e%2E/members'),
+    ('GET', '/api/oauth2/v2/members/.'),
+    ('PATCH', '/api/oauth2/v2/webhooks/%2E'),
+])
+def test_a_dot_segment_where_an_id_goes_is_a_400_never_another_route(sb, method, path):
+    raw = ('%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n' % (
+        method, path, sb.creator_token)).encode('ascii')
+
+    status, answer = exchange(sb, raw)
+
+    assert status == 400
+    assert 'dot segment' in json.loads(answer.decode('utf-8'))['errors'][0]['detail']
+
+
+@pytest.mark.parametrize('raw', [
+    # The head trickled: request line and headers (8 s at this pace, 27 idle timeouts).
+    b'GET /api/oauth2/v2/identity HTTP/1.1\r\nHost: 127.0.0.1\r\n' + b'X-Padding: ' + b'x' * 100 + b'\r\n\r\n',
+    # The body trickled, after a head sent whole.
+    post_head(TOKEN_PATH, 'Content-Length: 160') + b'a' * 160,
+])
+def test_a_request_trickled_a_byte_at_a_time_is_dropped_after_the_idle_timeout_as_a_whole(sb, raw):
+    connection = connect(sb)
+    try:
+        if raw.startswith(b'POST'):
+            head = raw[:raw.index(b'\r\n\r\n') + 4]
+            connection.sendall(head)
+            raw = raw[len(head):]
+        sent = trickle_until_hung_up(connection, raw)
+    finally:
+        connection.close()
+    assert sent < len(raw)
+    assert SandboxClient(sb).get('identity').status_code == 200
+
+
+def test_requests_on_a_kept_alive_connection_each_get_the_whole_idle_timeout(sb):
+    # The deadline is per request: a connection that sends requests promptly is served as long as it likes.
+    client = SandboxClient(sb)
+    assert [client.get('identity').status_code for _ in range(30)] == [200] * 30

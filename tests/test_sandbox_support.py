@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import io
 import os
+import select
+import socket
 import ssl
 
 import requests
@@ -152,3 +154,25 @@ class Receiver(LoopbackServer):
         # TLS receivers go by name: Python 2 cannot match a certificate against an IP address.
         host = 'localhost' if ssl_context is not None else '127.0.0.1'
         self.url = '%s://%s:%d/hooks/patreon' % (scheme, host, self.server.server_address[1])
+
+
+#: Seconds between two trickled bytes: far less than the idle timeouts the tests set (0.3 s).
+TRICKLE_PACE = 0.05
+
+
+def trickle_until_hung_up(connection, raw):
+    """Send ``raw`` a byte every TRICKLE_PACE seconds; how many were sent when the server hung up (all: never)."""
+    for sent in range(len(raw)):
+        # The pace, or the server's hang-up (the socket turns readable, at its end), whichever comes first.
+        readable, _, _ = select.select([connection], [], [], TRICKLE_PACE)
+        if readable:
+            try:
+                if not connection.recv(65536):
+                    return sent
+            except socket.error:
+                return sent
+        try:
+            connection.sendall(raw[sent:sent + 1])
+        except socket.error:
+            return sent
+    return len(raw)

@@ -203,6 +203,11 @@ def test_a_garbled_file_fails_closed_and_never_quotes_its_content(folder):
     with pytest.raises(TokenStoreError) as raised:
         patreon.API(None, token_store=FileTokenStore(path))
     assert SECRET_ACCESS not in str(raised.value)
+    with open(path, 'w') as handle:  # nested deeper than the decoder goes
+        handle.write('{"access_token": "%s", "x": %s}' % (SECRET_ACCESS, '[' * 100000 + ']' * 100000))
+    with pytest.raises(TokenStoreError) as raised:
+        FileTokenStore(path).load()
+    assert SECRET_ACCESS not in str(raised.value)
 
 
 def test_an_empty_store_and_no_token_is_a_clear_error():

@@ -110,3 +110,46 @@ def test_nine_triggers():
     assert set(webhooks.ALL_TRIGGERS) == set([
         'members:create', 'members:update', 'members:delete', 'members:pledge:create',
         'members:pledge:update', 'members:pledge:delete', 'posts:publish', 'posts:update', 'posts:delete'])
+
+
+def member_body(resource_type='member', attributes='{}'):
+    return ('{"data": {"type": "%s", "id": "7", "attributes": %s}}' % (resource_type, attributes)).encode('utf-8')
+
+
+@pytest.mark.parametrize('trigger, resource_type', [
+    ('members:pledge:delete', 'post'), ('members:create', 'post'), ('members:update', 'campaign'),
+    ('posts:publish', 'member'), ('posts:delete', 'user'), ('members:pledge:create', 'Member'),
+])
+def test_a_trigger_whose_resource_type_is_not_the_bodys_is_refused(trigger, resource_type):
+    # The event header is not signed: a body signed for a post must not be read as a member's event.
+    body = member_body(resource_type)
+    with pytest.raises(InvalidWebhook) as raised:
+        webhooks.parse_webhook(body, signed(body), trigger, 's')
+    assert trigger in str(raised.value)
+
+
+@pytest.mark.parametrize('trigger', ['members:pledge:cancel', 'pledges:create', 'members', 'MEMBERS:CREATE',
+                                     'members:create ,members:delete', 'posts:publish\x00'])
+def test_a_trigger_patreon_never_sends_is_refused(trigger):
+    body = member_body()
+    with pytest.raises(InvalidWebhook):
+        webhooks.parse_webhook(body, signed(body), trigger, 's')
+
+
+@pytest.mark.parametrize('trigger', webhooks.ALL_TRIGGERS)
+def test_each_trigger_takes_a_body_of_its_resource_type(trigger):
+    body = member_body('post' if trigger.startswith('posts:') else 'member')
+    assert webhooks.parse_webhook(body, signed(body), ' %s\n' % trigger, 's').trigger == trigger
+
+
+@pytest.mark.parametrize('number', ['1e400', '-1e400', '1E+309', '123456789e999', '-0.1e1000'])
+def test_a_number_beyond_a_float_is_refused_like_infinity(number):
+    body = member_body(attributes='{"currently_entitled_amount_cents": %s}' % number)
+    with pytest.raises(InvalidWebhook):
+        webhooks.parse_webhook(body, signed(body), 'members:pledge:create', 's')
+
+
+def test_large_whole_numbers_and_tiny_floats_are_read_as_they_are():
+    body = member_body(attributes='{"big": 100000000000000000000000000000, "tiny": 1e-400, "x": 2.5}')
+    member = webhooks.parse_webhook(body, signed(body), 'members:update', 's').document.data()
+    assert (member.attribute('big'), member.attribute('tiny'), member.attribute('x')) == (10 ** 29, 0.0, 2.5)

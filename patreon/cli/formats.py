@@ -43,10 +43,23 @@ def cell_text(value):
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (list, tuple)):
-        return '; '.join(cell_text(item) for item in value)
+        return '; '.join(cell_text(item) for item in _flattened(value))
     if isinstance(value, dict):
         return json_text(value)
     return six.text_type(value)
+
+
+def _flattened(items):
+    """The items of nested lists, in order, walked without recursion (an answer may nest them hundreds deep)."""
+    pending = [iter(items)]
+    while pending:
+        for item in pending[-1]:
+            if isinstance(item, (list, tuple)):
+                pending.append(iter(item))
+                break
+            yield item
+        else:
+            pending.pop()
 
 
 def json_text(value):
@@ -59,6 +72,8 @@ def json_text(value):
         text = json.dumps(value, ensure_ascii=False, separators=(',', ':'), allow_nan=False)
     except ValueError:
         raise CommandFailed('the answer holds a number JSON cannot carry (NaN or Infinity)', EXIT_SERVER)
+    except RuntimeError:  # RecursionError (Python 2's too): a value nested deeper than the encoder goes
+        raise CommandFailed('the answer holds a value nested too deep to write', EXIT_SERVER)
     text = text.decode('utf-8') if isinstance(text, bytes) else text
     return LONE_SURROGATE.sub(lambda match: '\\u{:04x}'.format(ord(match.group(0))), text)
 

@@ -5,6 +5,9 @@ A failed or interrupted export leaves ``FILE`` as it was (absent, or the previou
 looks complete; the temporary file is removed.  The file is created readable and writable by its owner only
 (``0600``): an export holds patrons' names, emails and addresses.
 
+An existing ``FILE`` that is not a regular file (a named pipe, ``/dev/stdout``, ``/dev/null``) is written to
+directly: replaced by a regular file, its reader would get nothing (and a device node would be gone).
+
 Usage::
 
     output = OutputFile('members.csv')          # OutputFailed (exit status 9) when it cannot be created
@@ -45,9 +48,15 @@ class OutputFile(object):
         directory, name = os.path.split(os.path.abspath(path))
         if os.path.isdir(path):
             raise OutputFailed('cannot write {}: it is a directory'.format(printable(path)))
+        self.temporary_path = None
+        #: Whether ``path`` is written directly (it exists and is no regular file: a pipe, a device).
+        self.direct = os.path.exists(path) and not os.path.isfile(path)
         try:
-            descriptor, self.temporary_path = tempfile.mkstemp(prefix='.{}.'.format(name), suffix='.part',
-                                                               dir=directory)
+            if self.direct:
+                descriptor = os.open(path, os.O_WRONLY | getattr(os, 'O_BINARY', 0))  # never created here
+            else:
+                descriptor, self.temporary_path = tempfile.mkstemp(prefix='.{}.'.format(name), suffix='.part',
+                                                                   dir=directory)
         except (IOError, OSError) as exc:
             raise OutputFailed('cannot write {}: {}'.format(printable(path), _reason(exc)))
         self._file = io.open(descriptor, 'w', encoding='utf-8', newline='')
@@ -58,6 +67,10 @@ class OutputFile(object):
         """Flush the file to disk and rename it to :attr:`path`; :class:`OutputFailed` when that fails."""
         try:
             self._file.flush()
+            if self.direct:
+                self._file.close()  # a pipe or device: no fsync (EINVAL), nothing to rename
+                self.committed = True
+                return
             os.fsync(self._file.fileno())
             self._file.close()
             _replace(self.temporary_path, self.path)
@@ -74,6 +87,8 @@ class OutputFile(object):
             self._file.close()
         except (IOError, OSError):
             pass  # what was not written is thrown away anyway
+        if self.temporary_path is None:
+            return  # written directly: what was written has reached its reader
         try:
             os.remove(self.temporary_path)
         except OSError:

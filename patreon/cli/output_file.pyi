@@ -8,7 +8,8 @@ class OutputFailed(CommandFailed): ...
 
 class OutputFile:
     path: str
-    temporary_path: str
+    temporary_path: str | None
+    direct: bool
     stream: Any
     committed: bool
     def __init__(self, path: str) -> None: ...

@@ -18,7 +18,7 @@ from .arguments import build_parser
 from .context import PROG, Context
 from .exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, describe_failure
 from .output_file import OutputFile
-from .stop_signals import stop_signals
+from .signals import Stopped, stop_on_signals
 
 __all__ = ['main', 'SECRET_OPTIONS']
 
@@ -38,12 +38,6 @@ def main(argv=None, environ=None):
     :param environ: where ``PATREON_ACCESS_TOKEN`` is read (default: ``os.environ``).
     :returns: an exit status of :data:`patreon.cli.exit_status.EXIT_STATUSES`; a bug raises.
     """
-    # SIGINT, SIGTERM and SIGHUP end a command through its clean-up, whatever dispositions were inherited.
-    with stop_signals():
-        return _run(argv, environ)
-
-
-def _run(argv, environ):
     stdout = ConsoleWriter(sys.stdout)
     stderr = ConsoleWriter(sys.stderr, errors='backslashreplace')
     try:
@@ -61,18 +55,30 @@ def _run(argv, environ):
             return EXIT_OK
         raise
     context = Context(options, stdout, stderr, os.environ if environ is None else environ)
+    to_file = getattr(options, 'output', None) not in (None, '-')  # '-o -': standard output
+    try:
+        # SIGTERM and SIGHUP would end a command at once (an export's temporary file of patrons' names and e-mail
+        # addresses left behind), and SIGINT inherited ignored would never stop the sandbox: raised as an
+        # exception instead, they reach the clean-up below.
+        with stop_on_signals():
+            return _run(options, context, stderr, to_file)
+    except KeyboardInterrupt:  # a signal after the clean-up, before the handlers were restored
+        return _interrupted(stderr, None, None, sys.exc_info()[1])
+
+
+def _run(options, context, stderr, to_file):
+    """Run the command of ``options``; its exit status (a failure as one line on ``stderr``)."""
     output = None
     try:
-        if getattr(options, 'output', None) not in (None, '-'):  # '-o -': standard output
+        if to_file:
             output = OutputFile(options.output)
             context.stdout = ConsoleWriter(output.stream)
         status = options.handler(context)
         context.stdout.flush()
         if output is not None:
             output.commit()
-    except KeyboardInterrupt:
-        stderr.line('{}: interrupted{}'.format(PROG, _partial_note(context, output)))
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        return _interrupted(stderr, context, output, exc)
     except Exception as exc:
         failure = describe_failure(exc, options)
         if failure is None and is_broken_pipe(exc) and output is None:
@@ -124,6 +130,13 @@ def _secret_arguments(argv):
     return [secret for secret in secrets if not LONE_SURROGATE.search(secret)]
 
 
+def _interrupted(stderr, context, output, exc):
+    by = ' by {}'.format(exc.signal_name) if isinstance(exc, Stopped) else ''
+    stderr.line('{}: interrupted{}{}'.format(PROG, by, '' if context is None else _partial_note(context, output)))
+    return EXIT_INTERRUPTED
+
+
+
 def _fail(stderr, code, message, secrets):
     """Write the one line of a failure on stderr: no secret, no control character, no line break."""
     # Belt and braces: no message built here includes the token or the control key, but an answer's detail might
@@ -138,8 +151,8 @@ def _fail(stderr, code, message, secrets):
 
 def _partial_note(context, output):
     # A listing that fails after writing some rows on stdout says how many of how many: it is not the whole list.
-    # (-o FILE: the file is left as it was, nothing was written.)
-    if context.partial is None or output is not None:
+    # (-o FILE: the file is left as it was, nothing was written; unless FILE is a pipe or device, written to.)
+    if context.partial is None or (output is not None and not output.direct):
         return ''
     written, total, label = context.partial
     return '; {} of {} {} were written'.format(written, '?' if total is None else total, label)

@@ -31,6 +31,24 @@ def joined_or_null(arr):
     return ','.join(arr)
 
 
+def checked_bool(value, param):
+    """``value`` when it is ``True`` or ``False``; :class:`~patreon.exceptions.InvalidArgument` for anything else.
+
+    ``bool('false')`` is ``True``: an option that took any value would do the opposite of what a string from a
+    form or an environment variable says.
+
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) naming ``param`` and the type received.
+
+    Usage::
+
+        checked_bool(False, 'paused')    # False
+        checked_bool('false', 'paused')  # InvalidArgument: paused must be True or False, not str
+    """
+    if not isinstance(value, bool):
+        raise InvalidArgument('{} must be True or False, not {}'.format(param, type(value).__name__))
+    return value
+
+
 def checked_text(value, param):
     """``value`` as text that can be sent as UTF-8.
 

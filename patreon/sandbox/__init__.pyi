@@ -67,7 +67,7 @@ class Sandbox:
         login_page: bool = False,
         # The X-Sandbox-Control-Key of the control endpoint (random when None).
         control_key: str | None = None,
-        # Seconds a connection may wait for the rest of a request before it is dropped.
+        # Seconds a request may take to arrive whole (line, headers, body) before its connection is dropped.
         idle_timeout: float = 30.0,
         # The largest request body read (bytes); larger ones are refused with 413.
         max_body: int = 1048576,

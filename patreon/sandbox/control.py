@@ -146,7 +146,7 @@ class ControlEndpoint(object):
             raise ControlRefused(415, 'send a JSON object as application/json')
         try:
             body = json.loads(request.body.decode('utf-8')) if request.body else {}
-        except (ValueError, UnicodeError):
+        except (ValueError, UnicodeError, RuntimeError):  # RuntimeError: nested too deep to decode
             raise ControlRefused(400, 'the body is not JSON')
         if not isinstance(body, dict):
             raise ControlRefused(400, 'the body must be a JSON object')

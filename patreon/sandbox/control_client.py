@@ -119,7 +119,7 @@ class SandboxControl(object):
             connection.close()
         try:
             document = json.loads(raw.decode('utf-8'))
-        except (ValueError, UnicodeError):
+        except (ValueError, UnicodeError, RuntimeError):  # RuntimeError: nested too deep to decode
             raise SandboxControlError(answer.status, 'the answer is not JSON: is %s a Patreon sandbox?'
                                       % self.host)
         if answer.status != 200 or not isinstance(document, dict) or 'data' not in document:

@@ -168,7 +168,7 @@ def request_data(request, resource_type):
     """``data`` of a JSON:API request body whose type is ``resource_type``; :class:`APIError` 400 otherwise."""
     try:
         document = json.loads(request.body.decode('utf-8'))
-    except ValueError:
+    except (ValueError, RuntimeError):  # RuntimeError: nested too deep to decode (RecursionError on Python 3)
         raise APIError.bad_request('The request body must be a JSON:API document.')
     data = document.get('data') if isinstance(document, dict) else None
     if not isinstance(data, dict) or data.get('type') != resource_type:

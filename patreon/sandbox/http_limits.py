@@ -7,7 +7,9 @@ one that ``int()``-s it drops the connection on ``abc`` (or reads ``+5`` and
 digits; anything else is a :class:`BadRequest` with status 400, a body past
 ``max_body`` bytes one with status 413, refused before anything is read.
 Reads that wait longer than the connection's idle timeout raise
-``socket.timeout`` from the socket itself (the server sets it).
+``socket.timeout`` from the socket itself (the server sets it); with
+:class:`WholeRequestDeadline`, so does a request that has not arrived whole
+(line, headers and body) within that time, however steadily it trickles.
 
 Usage::
 
@@ -18,8 +20,13 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import io
 import numbers
 import re
+import socket
+import time
+
+from six.moves import BaseHTTPServer
 
 #: The largest request body the sandbox reads (bytes); its requests are a few hundred bytes.
 MAX_BODY = 1024 * 1024
@@ -124,3 +131,67 @@ def _read_chunked(rfile, max_body):
     while _line(rfile).strip():
         pass  # trailer fields: ignored
     return b''.join(chunks)
+
+
+class DeadlineReader(io.RawIOBase):
+    """The reading side of ``connection``, each read bounded by what is left of the current request's time.
+
+    A client that sends a byte now and then never lets one read wait out its timeout: each read here waits
+    at most until :meth:`start`'s deadline, then raises ``socket.timeout``. Closing it leaves the socket open
+    (the server closes it).
+
+    Usage::
+
+        reader = DeadlineReader(connection, 30.0)
+        rfile = io.BufferedReader(reader)
+        reader.start()            # a request begins: it has 30 s to arrive whole
+        rfile.readline(65537)
+    """
+
+    def __init__(self, connection, limit):
+        io.RawIOBase.__init__(self)
+        self._connection = connection
+        self.limit = limit
+        self.deadline = None
+
+    def start(self):
+        """Begin a request: from now, it has :attr:`limit` seconds to arrive whole."""
+        self.deadline = time.time() + self.limit
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        left = self.limit if self.deadline is None else self.deadline - time.time()
+        if left <= 0:
+            raise socket.timeout('the request did not arrive whole within %g s' % self.limit)
+        self._connection.settimeout(min(left, self.limit))
+        try:
+            return self._connection.recv_into(buffer)
+        finally:
+            self._connection.settimeout(self.limit)  # what the answer's writes wait at most
+
+
+class WholeRequestDeadline(BaseHTTPServer.BaseHTTPRequestHandler):
+    """A ``BaseHTTPRequestHandler`` whose each request must arrive whole within ``self.timeout`` seconds.
+
+    ``timeout`` alone bounds each read, so a request trickled a byte at a time holds its thread as long as its
+    client likes; here the time between the start of a request (the wait for its first line included) and its
+    last byte is bounded. A request cut by the deadline ends the connection, as an idle one does.
+
+    Usage::
+
+        class Handler(WholeRequestDeadline):
+            timeout = 30.0
+    """
+
+    # Base methods called by name, not super(): on Python 2 the base is a classic class.
+    def setup(self):
+        BaseHTTPServer.BaseHTTPRequestHandler.setup(self)
+        self.rfile.close()  # the socket's own file: unclosed, it would keep the connection open (Python 3)
+        self._deadline_reader = DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._deadline_reader)
+
+    def handle_one_request(self):
+        self._deadline_reader.start()
+        BaseHTTPServer.BaseHTTPRequestHandler.handle_one_request(self)

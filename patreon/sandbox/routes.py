@@ -19,7 +19,7 @@ from collections import OrderedDict
 
 import six
 from six.moves import http_client
-from six.moves.urllib.parse import urlsplit
+from six.moves.urllib.parse import unquote, urlsplit
 
 from .become_patron import become_patron
 from .control import CONTROL_PREFIX
@@ -148,6 +148,9 @@ class Application(LiveRoutes):
         return field_fault_response(fault)
 
     def _dispatch(self, request, route, resource_id):
+        if any(unquote(segment) in ('.', '..') for segment in request.path.split('/')):
+            # Where a proxy resolves it, the request reaches another route than the one its client built.
+            raise APIError.bad_request('The path %s holds a dot segment (. or ..), which is no id.' % request.path)
         if route is None:
             raise APIError.not_found('There is no route %s.' % request.path)
         handler = route.handlers.get(request.method)

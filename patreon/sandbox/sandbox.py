@@ -1,8 +1,11 @@
 """The :class:`Sandbox`: a local, faithful Patreon API v2 + OAuth server for tests and demos."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import atexit
 import logging
+import os
 import threading
+import weakref
 
 from . import events
 from .control import CONTROL_PREFIX, ControlEndpoint
@@ -17,6 +20,9 @@ from .server import RecordList, SandboxHTTPServer
 from .webhooks import WebhookHub
 
 logger = logging.getLogger(__name__)
+
+#: Seconds the interpreter's exit waits at most for the threads still serving a sandbox's connections.
+EXIT_WAIT = 2.0
 
 DEFAULT_REDIRECT_URI = 'http://localhost:8000/oauth/redirect'
 
@@ -38,7 +44,7 @@ class Sandbox(object):
     callbacks (``localhost`` and ``127.0.0.1`` forms both accepted).
 
     The server answers malformed requests with 400, bodies over ``max_body``
-    bytes with 413, and closes connections idle for ``idle_timeout`` seconds.
+    bytes with 413, and closes a connection whose request has not arrived whole within ``idle_timeout`` seconds.
     Its control endpoint (``/sandbox/``, see :mod:`patreon.sandbox.control`)
     takes ``control_key`` (random when None) and is driven by
     ``SandboxControl(sb.url, sb.control_key)``.
@@ -71,6 +77,8 @@ class Sandbox(object):
         self.deliveries = RecordList()
         self.faults = FaultInjector(ROUTE_NAMES)
         self.rate_limiter = None
+        if not isinstance(rate_limit, (tuple, list)):
+            _flag(rate_limit, 'rate_limit', ' or a (limit, period) pair')
         if rate_limit:
             limit, period = (100, 2.0) if rate_limit is True else rate_limit
             self.rate_limiter = RateLimiter(limit, period)
@@ -88,7 +96,7 @@ class Sandbox(object):
         tokens = self.issue_tokens()
         self.creator_token = tokens['access_token']
         self.creator_refresh_token = tokens['refresh_token']
-        self.logins = Logins(self.world, self.world.patron_user_id, page=login_page)
+        self.logins = Logins(self.world, self.world.patron_user_id, page=_flag(login_page, 'login_page'))
         self.control_key = control_key or random_token(24)
         self.control = ControlEndpoint(self, self.control_key)
         self.application = Application(self)
@@ -111,17 +119,25 @@ class Sandbox(object):
                                             kwargs={'poll_interval': 0.05}, name='patreon-sandbox')
             self._thread.daemon = True
             self._thread.start()
+            self._started_in = os.getpid()
+            _running.add(self)
             logger.info('Patreon sandbox listening on %s', self.url)
         return self
 
     def stop(self):
         """Stop serving, drop open connections and close the listening socket."""
+        self._stop()
+
+    def _stop(self):
+        """:meth:`stop`; the server stopped (``None`` when none was running)."""
         server, self._server = self._server, None
+        _running.discard(self)
         if server is not None:
             server.shutdown()
             server.close_connections()
             server.server_close()
             self._thread.join()
+        return server
 
     def __enter__(self):
         return self.start()
@@ -298,7 +314,7 @@ class Sandbox(object):
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post (``posts:publish``); returns the post id."""
-        return self._happen(events.publish_post, self.campaign_id, title, content, is_public,
+        return self._happen(events.publish_post, self.campaign_id, title, content, _flag(is_public, 'is_public'),
                             tier_ids).id
 
     def update_post(self, post_id, title=None, content=None):
@@ -344,3 +360,26 @@ class Sandbox(object):
     @webhook_ssl_context.setter
     def webhook_ssl_context(self, context):
         self.hub.ssl_context = context
+
+
+def _flag(value, name, alternative=''):
+    """``value`` if it is True or False; ValueError otherwise (``bool('false')`` is True: it would do the opposite)."""
+    if not isinstance(value, bool):
+        raise ValueError('%s must be True or False%s, not %s' % (name, alternative, type(value).__name__))
+    return value
+
+
+# The sandboxes started and not stopped. At exit they are stopped before the interpreter tears its modules down:
+# a server thread that outlived them would fail on a module global gone None ("'NoneType' object has no attribute
+# 'debug'" on Python 2).
+_running = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_at_exit():
+    for sandbox in list(_running):
+        if sandbox._started_in != os.getpid():
+            continue  # a child after fork(): its server thread stayed in the parent, and shutdown() would wait for it
+        server = sandbox._stop()
+        if server is not None:
+            server.join_connections(EXIT_WAIT)

@@ -3,8 +3,9 @@
 Standard library only (through ``six.moves``). The server is quiet: nothing
 per request goes to stderr or to the logs (query strings may hold secrets).
 It is also hard to wedge: bodies are read by :mod:`.http_limits` (400 for bad
-framing, 413 past ``max_body``), and every socket operation waits at most
-``idle_timeout`` seconds, so half-sent requests free their threads.
+framing, 413 past ``max_body``), every socket operation waits at most
+``idle_timeout`` seconds, and so does a whole request (its line, headers and
+body), so half-sent and trickled requests free their threads.
 
 Usage::
 
@@ -23,7 +24,7 @@ import six
 from six.moves import BaseHTTPServer, http_client, socketserver
 
 from .errors import APIError
-from .http_limits import IDLE_TIMEOUT, MAX_BODY, BadRequest, read_body
+from .http_limits import IDLE_TIMEOUT, MAX_BODY, BadRequest, WholeRequestDeadline, read_body
 from .messages import HeaderDict, Request
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class RequestRecord(object):
         return '<RequestRecord %s %s -> %s>' % (self.method, self.path, self.status)
 
 
-class SandboxRequestHandler(BaseHTTPServer.BaseHTTPRequestHandler):
+class SandboxRequestHandler(WholeRequestDeadline):
     """Turns one HTTP exchange into a :class:`~.messages.Request` for the application."""
 
     protocol_version = 'HTTP/1.1'
@@ -64,9 +65,10 @@ class SandboxRequestHandler(BaseHTTPServer.BaseHTTPRequestHandler):
         return self.server_version
 
     def setup(self):
-        # Every read and write waits at most the idle timeout: a half-sent request cannot hold its thread.
+        # Every write waits at most the idle timeout, and a request must arrive whole within it: a half-sent or
+        # trickled request cannot hold its thread.
         self.timeout = self.server.idle_timeout
-        BaseHTTPServer.BaseHTTPRequestHandler.setup(self)
+        WholeRequestDeadline.setup(self)
 
     def do_GET(self):
         self._serve()
@@ -150,6 +152,7 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
         # Requests below these paths (the sandbox's control endpoint) stay out of the log of API requests.
         self.unlogged_prefixes = tuple(unlogged_prefixes)
         self._connections = set()
+        self._serving_threads = set()  # the threads serving a connection now
         self._connections_lock = threading.Lock()
         BaseHTTPServer.HTTPServer.__init__(self, address, SandboxRequestHandler)
 
@@ -165,15 +168,25 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
             request = self.ssl_context.wrap_socket(request, server_side=True)
         with self._connections_lock:
             self._connections.add(request)
+            self._serving_threads.add(threading.current_thread())
         try:
             self.RequestHandlerClass(request, client_address, self)
         finally:
             with self._connections_lock:
                 self._connections.discard(request)
+                self._serving_threads.discard(threading.current_thread())
             request.close()
 
     def handle_error(self, request, client_address):
         logger.debug('sandbox: connection from %s ended with an error', client_address, exc_info=True)
+
+    def join_connections(self, timeout):
+        """Wait, ``timeout`` seconds at most in all, for the threads serving a connection to end."""
+        deadline = time.time() + timeout
+        with self._connections_lock:
+            threads = list(self._serving_threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.time()))
 
     def close_connections(self):
         """Shut down every open (keep-alive) connection so their threads end now."""
