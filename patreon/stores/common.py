@@ -160,8 +160,17 @@ class TicketPacer(Slots):
             self._sleep(_POLL if wait is None else min(max(wait, 0.001), self.seconds))
 
     def release(self):
-        """The answer of this thread's last request is in: it counts as ended now."""
-        self._end(self._held().pop())
+        """The answer of this thread's last request is in: it counts as ended now.
+
+        When the backend cannot be told, the answer is still returned: the
+        slot stays counted until its lease ends, which only slows the pace.
+        """
+        ticket = self._held().pop()
+        try:
+            self._end(ticket)
+        except TokenStoreError as exc:
+            logger.warning('a paced request could not be counted as ended (%s); its slot stays taken until its '
+                           'lease ends', exc)
 
     def idle(self):
         """Never forgotten: what it counts lives in the backend, not in this object."""
