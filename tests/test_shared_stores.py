@@ -323,3 +323,23 @@ def test_a_shared_store_paces_per_token_too_by_default_and_other_clients_opt_in(
     assert patreon.API('at_alone').transport.pacer.seconds == 2.0
     chain = patreon.API('at_alone', token_rate_limit=(100, 60.0)).transport.pacer
     assert [(pacer.requests, pacer.seconds) for pacer in chain.pacers] == [(100, 60.0), (100, 2.0)]
+
+
+def test_the_per_token_pace_outlives_a_refresh_it_is_the_token_sets(spec):
+    # Patreon does not reset a token's count when it is refreshed: the clients before and after a refresh (two
+    # access tokens of one token set) wait in one pace.
+    store = make_store(spec)
+    store.save({'access_token': 'at_before_the_refresh'})
+    with StampingServer(time.time) as server:
+        before = patreon.API(None, base_url=server.url, token_store=store, token_rate_limit=(3, 0.3),
+                             rate_limit=(1000, 1.0))
+        store.save({'access_token': 'at_after_the_refresh'})
+        after = patreon.API(None, base_url=server.url, token_store=make_store(spec), token_rate_limit=(3, 0.3),
+                            rate_limit=(1000, 1.0))
+        assert before.access_token != after.access_token
+        for _ in range(6):
+            before.get_identity()
+            after.get_identity()
+        stamps = server.stamps
+    assert len(stamps) == 12
+    assert most_in_any_window(stamps, 0.3) <= 3
