@@ -96,6 +96,12 @@ setup(
     package_data={'': ['py.typed', '*.pyi']},
     python_requires=PYTHON_REQUIRES,
     install_requires=INSTALL_REQUIRES,
+    # patreon.stores.redis (tokens, lock, pace and budget shared by machines); the core never imports it.
+    extras_require={'redis': [
+        'redis>=3.5,<4; python_version < "3"',
+        'redis>=3.5,<4.4; python_version >= "3" and python_version < "3.7"',
+        'redis>=3.5; python_version >= "3.7"',
+    ]},
     # pytest11: the pytest plugin (fixtures patreon_sandbox and patreon_api) loads wherever pytest runs;
     # `import patreon` never imports it.
     entry_points={'console_scripts': ['patreon=patreon.cli:main'],

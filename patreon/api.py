@@ -23,7 +23,8 @@ from .exceptions import InvalidArgument, InvalidResponse, PaginationError, Patre
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at
-from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, shared_budget, shared_pacer
+from .pacing import (DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget,
+                     shared_budget, shared_pacer)
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
 from .stand_in import get_document, stand_in
@@ -54,6 +55,12 @@ def _scopes_module():
 def _explain_lacking(error, method, path, granted):
     if getattr(error, 'status_code', None) in (401, 403):
         _scopes_module().explain_lacking(error, method, path, granted)
+
+
+# token_rate_limit's default: Patreon's per-token limit with a store shared by processes (its token set outlives
+# refreshes and processes), unless rate_limit is None or a pacer of the caller's; else off.
+_FOLLOWS_RATE_LIMIT = object()
+
 
 class API(object):
     """A client of Patreon's API v2 for one access token.
@@ -114,12 +121,22 @@ class API(object):
         runs under ``token_store.lock()`` after reloading it, so that
         processes sharing the store refresh once; the new tokens are saved
         there before ``on_token_refresh`` runs, and a refused refresh token
-        is remembered there, never sent again.
+        is remembered there, never sent again.  A store that is shared by
+        processes (:mod:`patreon.stores`: SQLite for one machine, Redis for
+        many) also holds the pacers and the 4xx budget, so that every process
+        using it stays under Patreon's limits together.
     :param rate_limit: ``(requests, seconds)`` that every attempt waits its
         turn for, shared by the clients of the process with the same OAuth
         client (or token) and ``base_url``; Patreon's documented 100 per 2
         seconds by default; a :class:`patreon.pacing.Pacer` to share one
         explicitly; ``None`` disables it.
+    :param token_rate_limit: ``(requests, seconds)`` per access token
+        (Patreon's 100 per minute by default; a refresh does not reset it),
+        waited for before ``rate_limit``; keyed by the token set of a shared
+        ``token_store``, else by the first access token; a pacer object to
+        share one explicitly; ``None`` disables it.  By default it is on
+        with a ``token_store`` shared by processes (:mod:`patreon.stores`)
+        while ``rate_limit`` is a ``(requests, seconds)`` tuple; else off.
     :param max_4xx_per_10_minutes: past this many 4xx answers in 10 minutes
         (counted for every client of ``base_url`` in the process), calls
         raise :class:`~patreon.exceptions.RequestBudgetExceeded` without
@@ -143,7 +160,8 @@ class API(object):
                  raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
                  refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT, scopes=None,
                  strict_fields=False, expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None,
-                 rate_limit=DEFAULT_RATE_LIMIT, max_4xx_per_10_minutes=DEFAULT_MAX_4XX, user_agent=None):
+                 rate_limit=DEFAULT_RATE_LIMIT, max_4xx_per_10_minutes=DEFAULT_MAX_4XX, user_agent=None,
+                 token_rate_limit=_FOLLOWS_RATE_LIMIT):
         self.user_agent = check_user_agent(user_agent)
         self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh,
                                     expires_at=expires_at, refresh_margin=refresh_margin, token_store=token_store)
@@ -153,9 +171,17 @@ class API(object):
         self.transport = Transport(base_url, session=session, timeout=timeout,
                                    retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
                                    total_timeout=total_timeout)
-        self.transport.pacer = _pacer(rate_limit, self.transport.base_url,
-                                      getattr(oauth_client, 'client_id', None) or self._tokens.access_token)
-        self.transport.budget = _budget(max_4xx_per_10_minutes, self.transport.base_url)
+        base_url = self.transport.base_url
+        if token_rate_limit is _FOLLOWS_RATE_LIMIT:
+            token_rate_limit = DEFAULT_TOKEN_RATE_LIMIT if isinstance(rate_limit, tuple) \
+                and callable(getattr(token_store, 'shared_pacer', None)) else None
+        pacers = [_pacer(token_rate_limit, base_url, 'token ' + _token_key(token_store, self._tokens.access_token),
+                         token_store),
+                  _pacer(rate_limit, base_url, getattr(oauth_client, 'client_id', None) or self._tokens.access_token,
+                         token_store)]
+        pacers = [pacer for pacer in pacers if pacer is not None]
+        self.transport.pacer = (pacers[0] if len(pacers) == 1 else PacerChain(pacers)) if pacers else None
+        self.transport.budget = _budget(max_4xx_per_10_minutes, base_url, token_store)
 
     @property
     def access_token(self):
@@ -656,18 +682,28 @@ class API(object):
         return {'Authorization': 'Bearer {}'.format(token),
                 'User-Agent': app_user_agent(self.user_agent, self.transport.session)}
 
-def _pacer(rate_limit, base_url, owner):
-    """The pacer ``rate_limit`` asks for: ``None``, the one given, or the process's for ``owner`` at ``base_url``."""
-    if rate_limit is None or isinstance(rate_limit, Pacer):
+def _pacer(rate_limit, base_url, owner, store=None):
+    """The pacer ``rate_limit`` asks for: ``None``, the one given, or the store's (else the process's) for ``owner``."""
+    if rate_limit is None or isinstance(rate_limit, Pacer) or callable(getattr(rate_limit, 'acquire', None)):
         return rate_limit
+    if callable(getattr(store, 'shared_pacer', None)):  # a store shared by processes paces them together
+        return store.shared_pacer(base_url, owner, rate_limit)
     return shared_pacer(base_url, owner, rate_limit)
 
 
-def _budget(limit, base_url):
-    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over the process's log."""
+def _budget(limit, base_url, store=None):
+    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or the store's or process's."""
     if limit is None or isinstance(limit, RequestBudget):
         return limit
+    if callable(getattr(store, 'shared_budget', None)):
+        return store.shared_budget(base_url, limit)
     return shared_budget(base_url, limit)
+
+
+def _token_key(store, access_token):
+    """What the per-token pacer is keyed by: a shared store's token set (it outlives refreshes), else the token."""
+    key = getattr(store, 'token_key', None)
+    return key if isinstance(key, six.string_types) else (access_token or '')
 
 
 def _path(*segments):

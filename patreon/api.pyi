@@ -9,7 +9,7 @@ import requests
 from ._typing import Fields, Includes, JSONObject, Timeout
 from .jsonapi.parser import JSONAPIParser, JSONAPIResource
 from .oauth import OAuth
-from .pacing import Pacer, RequestBudget
+from .pacing import Pacer, PacerChain, RequestBudget
 from .responses import ErrorDocument
 from .tokens import TokenStore
 from .transport import Transport
@@ -58,6 +58,7 @@ class API:
         rate_limit: tuple[int, float] | Pacer | None = (100, 2.0),
         max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
         user_agent: str | None = None,
+        token_rate_limit: tuple[int, float] | Pacer | PacerChain | None = ...,
     ) -> None: ...
     # The token's scopes (from the last refresh's answer, else as given), or None when not known.
     @property

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: Patreon's documented limit: requests per window, and the window in seconds.
 DEFAULT_RATE_LIMIT = (100, 2.0)
+#: Patreon's documented limit per access token (a refresh does not reset it): requests per window, and seconds.
+DEFAULT_TOKEN_RATE_LIMIT = (100, 60.0)
 #: 4xx answers allowed in :data:`BUDGET_WINDOW` seconds; below the ~2,000 that block a client at the edge.
 DEFAULT_MAX_4XX = 1500
 BUDGET_WINDOW = 600.0
@@ -41,7 +43,26 @@ _MAX_REMEMBERED = 1 << 16
 _monotonic = getattr(time, 'monotonic', time.time)  # Python 2.7 has no monotonic clock in the standard library
 
 
-class Pacer(object):
+class Slots(object):
+    """What every pacer shares: :meth:`slot`, a block between ``acquire()`` and ``release()``.
+
+    Usage::
+
+        with pacer.slot():
+            send()
+    """
+
+    @contextlib.contextmanager
+    def slot(self):
+        """Wait for a free slot, hold it while the block runs, then count the request as ended now."""
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+class Pacer(Slots):
     """At most ``requests`` requests in any ``seconds``, counted at the server: threads wait their turn.
 
     A request holds its slot from :meth:`slot` until its answer is in, then
@@ -74,15 +95,6 @@ class Pacer(object):
 
     def __repr__(self):
         return '<patreon.pacing.Pacer {} requests per {:g} s>'.format(self.requests, self.seconds)
-
-    @contextlib.contextmanager
-    def slot(self):
-        """Wait for a free slot, hold it while the block runs, then count the request as ended now."""
-        self.acquire()
-        try:
-            yield
-        finally:
-            self.release()
 
     def acquire(self):
         """Wait until a request may start; pair with :meth:`release` when its answer is in."""
@@ -188,6 +200,46 @@ class FourxxLog(object):
             if len(self._times) < limit:
                 return 0.0
             return self._times[len(self._times) - limit] + self.window - now
+
+
+class PacerChain(Slots):
+    """Several pacers a request waits its turn in, in order (the per-token one, then the per-client one).
+
+    :param pacers: objects with ``acquire()`` and ``release()`` (:class:`Pacer` or a shared store's).
+
+    Usage::
+
+        chain = PacerChain([token_pacer, client_pacer])
+        with chain.slot():
+            send()
+    """
+
+    def __init__(self, pacers):
+        self.pacers = tuple(pacers)
+
+    def __repr__(self):
+        return '<patreon.pacing.PacerChain {!r}>'.format(list(self.pacers))
+
+    def acquire(self):
+        """Wait for a slot in each pacer in turn; if one fails, the slots already taken are given back."""
+        taken = []
+        try:
+            for pacer in self.pacers:
+                pacer.acquire()
+                taken.append(pacer)
+        except BaseException:
+            for pacer in reversed(taken):
+                pacer.release()
+            raise
+
+    def release(self):
+        """The answer is in: every pacer counts the request as ended now."""
+        for pacer in reversed(self.pacers):
+            pacer.release()
+
+    def idle(self):
+        """Whether every pacer of the chain is idle."""
+        return all(pacer.idle() for pacer in self.pacers)
 
 
 def checked_rate(rate):

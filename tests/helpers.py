@@ -14,6 +14,8 @@ import io
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -192,3 +194,32 @@ def refreshing_api(sandbox, scopes=None, expired=True, refresh_token=None, **kwa
     if expired:
         sandbox.expire_access_token(tokens['access_token'])
     return api, tokens, stored
+
+
+def start_child(script, *args):
+    """A Python child running ``script`` with ``args``, the repository first on its path, its pipes open."""
+    env = dict(os.environ, PYTHONPATH=REPO_ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    return subprocess.Popen([sys.executable, '-c', script] + list(args), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def run_children_together(script, args, count, guard_seconds=60):
+    """Start ``count`` children of ``script``; once all say ``ready``, let them go at once; ``(out, err)`` of each.
+
+    ``guard_seconds`` only kills a hung child: a passing run takes a fraction of it.
+    """
+    children = [start_child(script, *args) for _ in range(count)]
+    timer = threading.Timer(guard_seconds, lambda: [child.kill() for child in children])
+    timer.start()
+    try:
+        for child in children:
+            assert child.stdout.readline() == b'ready\n', child.stderr.read()
+        for child in children:
+            child.stdin.write(b'go\n')
+            child.stdin.flush()
+        outputs = [child.communicate() for child in children]
+    finally:
+        timer.cancel()
+    for child, (_, err) in zip(children, outputs):
+        assert child.returncode == 0, err
+    return outputs

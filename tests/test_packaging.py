@@ -52,6 +52,14 @@ def test_setup_declares_only_requests_and_six_at_run_time(monkeypatch):
                                         'pytest11': ['patreon.pytest_plugin = patreon.pytest_plugin']}
 
 
+def test_redis_is_an_extra_never_a_runtime_dependency(monkeypatch):
+    declared = declared_setup_arguments(monkeypatch)
+
+    assert sorted(declared['extras_require']) == ['redis']
+    assert set(re.match(r'[\w.-]+', requirement).group(0) for requirement in declared['extras_require']['redis']) \
+        == {'redis'}
+
+
 def _versions_in(text, pattern):
     return sorted(set(re.findall(pattern, text)), key=lambda version: tuple(map(int, version.split('.'))))
 

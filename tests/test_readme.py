@@ -23,6 +23,7 @@ import pytest
 from patreon.sandbox import Sandbox
 
 from helpers import REPO_ROOT
+from shared_servers import RedisServer
 
 try:
     import flask
@@ -251,9 +252,18 @@ def test_the_checked_blocks_are_in_the_readme():
     for number, section, block in BLOCKS
     if flask is not None or not uses_flask(block)])  # the Flask blocks where Flask is installed
 def test_each_block_runs_alone_in_a_fresh_interpreter(number, section, block, sandbox, tmpdir):
+    if 'RedisStore' not in block:
+        run_block(number, section, block, sandbox, tmpdir, {})
+        return
+    pytest.importorskip('redis', reason='redis-py is not installed (pip install patreon[redis])')
+    with RedisServer() as server:  # the block reads REDIS_URL, as an app reads its settings
+        run_block(number, section, block, sandbox, tmpdir, {'REDIS_URL': server.url})
+
+
+def run_block(number, section, block, sandbox, tmpdir, extra):
     expected, check = next(((output, code) for line, (output, code) in CHECKS.items() if line in block),
                            (None, None))
-    environ = {'PATREON_BASE_URL': sandbox.url, 'README_VALUES': json.dumps(your_values(sandbox))}
+    environ = dict(extra, PATREON_BASE_URL=sandbox.url, README_VALUES=json.dumps(your_values(sandbox)))
     if check is CHECK_LOGIN:
         environ['README_CHECK'] = json.dumps(check_values(sandbox))
     status, out, err = run_alone(block, 'README.md block {} ({})'.format(number, section), environ, check, tmpdir)

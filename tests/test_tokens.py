@@ -26,7 +26,7 @@ import patreon
 from patreon.exceptions import InvalidArgument, InvalidCredential, TokenStoreError
 from patreon.tokens import REFUSED_KEY, FileTokenStore, MemoryTokenStore, TokenStore, digest
 
-from helpers import REPO_ROOT, token_request_count
+from helpers import REPO_ROOT, run_children_together, token_request_count
 
 SECRET_ACCESS = 'at_Store7yQ2mZ9xW4vB6nK1pL3sD8fG5hJ0'
 SECRET_REFRESH = 'rt_Store3kT8pV1cX6bN9mQ4wE7rY2uI5oA0'
@@ -66,21 +66,7 @@ SANDBOX = dict(members=3, seed=14)
 
 def run_together(sb, path, count):
     """Start ``count`` children on the store at ``path``; once all are ready, let them call at once."""
-    env = dict(os.environ, PYTHONPATH=REPO_ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    children = [subprocess.Popen([sys.executable, '-c', CHILD, sb.url, sb.client_id, sb.client_secret, path],
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-                for _ in range(count)]
-    timer = threading.Timer(GUARD_SECONDS, lambda: [child.kill() for child in children])
-    timer.start()
-    try:
-        for child in children:
-            assert child.stdout.readline() == b'ready\n', child.stderr.read()
-        for child in children:
-            child.stdin.write(b'go\n')
-            child.stdin.flush()
-        outputs = [child.communicate() for child in children]
-    finally:
-        timer.cancel()
+    outputs = run_children_together(CHILD, [sb.url, sb.client_id, sb.client_secret, path], count, GUARD_SECONDS)
     for out, err in outputs:
         assert SECRET_REFRESH.encode('ascii') not in out + err
     return [out.decode('utf-8').strip() for out, err in outputs]
