@@ -9,8 +9,8 @@
 set -uo pipefail
 
 SID_ROOT=${SID_ROOT:-/var/cache/patreon-ci/sid}
-# make: the suite reads what `make -n` would run.
-SID_PACKAGES=python3.14,python3.14-venv,python3.15,python3.15-venv,ca-certificates,make
+# make: the suite reads what `make -n` would run; redis-server: the Redis tests start one on loopback.
+SID_PACKAGES=python3.14,python3.14-venv,python3.15,python3.15-venv,ca-certificates,make,redis-server
 STAMP="$SID_ROOT/.patreon-ci-ready"
 
 say() {
