@@ -44,9 +44,11 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    """Say which seed the sandboxes use when it was chosen on the command line (to reproduce a run)."""
+    """Say which seed the unmarked tests' sandboxes use, given or the default (to reproduce a run)."""
     seed = config.getoption('patreon_seed')
-    return None if seed is None else 'patreon sandbox seed: {}'.format(seed)
+    if seed is None:
+        return 'patreon sandbox seed: {} (the default; --patreon-seed SEED to change it)'.format(DEFAULT_SEED)
+    return 'patreon sandbox seed: {}'.format(seed)
 
 
 def sandbox_options(request):
