@@ -152,6 +152,7 @@ CHECKS = {
     "api.get_members_by_id('00000000-0000-0000-0000-000000000000')": ('404 True', None),
     "strict = patreon.API(access_token, strict_fields=True)": ('True\nrefused: fields[user]', None),
     "print(len(page.data()), 'members on the first page')": ('100 members on the first page', None),
+    "print(user.attribute('email'))  # None: not asked for": ('None\nTrue', None),
     "@app.route('/oauth/redirect')": ('login checked', CHECK_LOGIN),
     "@app.route('/hooks/patreon', methods=['POST'])": ('webhook checked', CHECK_WEBHOOK),
 }
