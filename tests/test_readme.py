@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 import pytest
+from six.moves.urllib.parse import urlsplit
 
 from patreon.sandbox import Sandbox
 
@@ -356,6 +357,15 @@ def test_make_demo_reinstalls_the_package_only_when_a_file_of_it_changed(tmpdir)
         assert installs()[-1:] == [['--quiet', '--force-reinstall', '--no-deps', '.']], changed
         assert installs()[:-1] == ([['.']] if changed == 'setup.cfg' else []), changed
         dated(1000000000, changed)
+
+
+def test_the_manual_test_opens_the_host_its_redirect_uri_comes_back_to():
+    # the session cookie (the login's state) is the opened host's: on another host the callback answers 403
+    section = readme_text().split('### Driving a running sandbox', 1)[1].split('\n## ', 1)[0]
+    redirect_uri = re.search(r'patreon sandbox .*--redirect-uri (\S+)', section).group(1)
+    opened = re.search(r'Open the\s+address `flask run` prints, `([^`]+)`', section).group(1)
+    assert urlsplit(opened).netloc == urlsplit(redirect_uri).netloc == '127.0.0.1:5000'  # what `flask run` prints
+    assert opened.startswith('http://') and redirect_uri.startswith('http://')
 
 
 def test_the_install_section_tells_the_truth_about_the_index():
