@@ -21,7 +21,8 @@ from . import option_types
 from .exit_status import UsageError
 
 __all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'BASE_URL_VARIABLE',
-           'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
+           'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context',
+           'check_requests_environment']
 
 PROG = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'

@@ -5,7 +5,8 @@ from ..api import API
 from ..console import ConsoleWriter, Progress
 
 __all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'BASE_URL_VARIABLE',
-           'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
+           'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context',
+           'check_requests_environment']
 
 PROG: Final = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE: Final = 'PATREON_ACCESS_TOKEN'
