@@ -516,6 +516,8 @@ class API(object):
             all that repeat the first (or a checkpoint) page whole: a listing that cycles under fresh cursors.
         :raises patreon.exceptions.InvalidResponse: a page that is not a page of resources.
         :raises patreon.exceptions.APIError: a page answered with an error.
+        :raises patreon.exceptions.InvalidArgument: ``method`` is not a list route (it takes no ``cursor``, as
+            :meth:`get_identity`), before any request.
         """
         for page in self.paginate_pages(method, *args, **kwargs):
             data = page.data()
@@ -537,6 +539,10 @@ class API(object):
         if not callable(method):
             raise InvalidArgument('paginate needs a list method of the client (e.g. api.get_campaigns), not {}'.format(
                 type(method).__name__))
+        takes_cursor = _takes_cursor(method)
+        if takes_cursor is False:  # a single resource's route: "paginating" it would hide the mistake
+            raise InvalidArgument('paginate needs a list route, one that takes a cursor (e.g. api.get_campaigns); '
+                                  '{} is not one: call it directly'.format(getattr(method, '__name__', 'this method')))
         first_cursor = kwargs.pop('cursor', None)
 
         def fetch_page(cursor):
@@ -548,7 +554,7 @@ class API(object):
                     getattr(method, '__name__', 'the method'), type(page).__name__))
             return page
 
-        return iterate_pages(fetch_page, first_cursor, list_route=_takes_cursor(method) or None)
+        return iterate_pages(fetch_page, first_cursor, list_route=takes_cursor)
 
     @staticmethod
     def extract_cursor(jsonapi_document, cursor_path=_DEFAULT_CURSOR_PATH):
@@ -732,14 +738,22 @@ def _page_size(page_size):
 
 
 def _takes_cursor(method):
-    """Whether ``method`` has a ``cursor`` parameter, as every list route does (False when it cannot be told)."""
+    """``True`` when ``method`` has a ``cursor`` parameter, as every list route does; ``False`` when it can take
+    none (no ``cursor``, no ``**kwargs``); ``None`` when that cannot be told (``**kwargs``, no readable signature)."""
     import inspect  # here, not at the top: it costs ~3 ms of import, and only paginate() needs it
     try:
         if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
-            return 'cursor' in inspect.getargspec(method).args
-        return 'cursor' in inspect.signature(method).parameters
+            spec = inspect.getargspec(method)
+            names, any_keyword = spec.args, spec.keywords is not None
+        else:
+            parameters = inspect.signature(method).parameters
+            names = parameters
+            any_keyword = any(parameter.kind == parameter.VAR_KEYWORD for parameter in parameters.values())
     except (TypeError, ValueError):  # a callable object or builtin without a readable signature
-        return False
+        return None
+    if 'cursor' in names:
+        return True
+    return None if any_keyword else False
 
 
 # The states of a live, as patreon.schemas.live.STATES (not imported from there: `import patreon` loads no schema).

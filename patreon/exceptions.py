@@ -460,6 +460,21 @@ class UnknownFieldWarning(UserWarning):
     """
 
 
+class MissingAttributeWarning(UserWarning):
+    """An attribute read that the answer does not carry: API v2 returns only the attributes asked for.
+
+    ``resource.attribute(name)`` still returns ``None``, as 0.5.1 did. The warning comes once per resource type
+    and attribute name in a process, when the resource has attributes but not that one and the name is an
+    attribute of the type in :mod:`patreon.schemas`; it names the type and attribute, never a value. Reads by
+    the package's own code (the command line, the demo) do not warn.
+
+    Usage::
+
+        api.get_identity(fields={'user': ['full_name', 'email']})  # ask for what you read
+        warnings.simplefilter('error', patreon.exceptions.MissingAttributeWarning)  # e.g. in your test suite
+    """
+
+
 class RealPatreonBlocked(PatreonError, RuntimeError):
     """A request to the real Patreon, refused before it was sent, because a test forbids it.
 

@@ -13,7 +13,9 @@ it once; ``-p no:patreon.pytest_plugin`` turns it off.  ``import patreon`` never
   ``patreon.API`` and ``patreon.OAuth`` left with the default ``base_url``
   (those created earlier included) sends to the sandbox, and a request to the
   real Patreon raises :class:`~patreon.exceptions.RealPatreonBlocked`; if the
-  code under test catches that and goes on, the test still fails.
+  code under test catches that and goes on, the test still fails.  The
+  environment variable ``PATREON_BASE_URL`` (an app's setting, in the
+  README's recipes) names the sandbox meanwhile, whatever a shell exported.
 - ``patreon_api``: a :class:`patreon.API` on the sandbox creator's token.
 
 Usage::
@@ -23,10 +25,15 @@ Usage::
 """
 from __future__ import absolute_import, unicode_literals
 
+import contextlib
+import os
+
 import pytest
 
 MARKER = 'patreon_sandbox'
 DEFAULT_SEED = 0
+#: The setting where the README's apps read where Patreon is: the sandbox's URL during a test.
+BASE_URL_VARIABLE = str('PATREON_BASE_URL')
 
 
 def pytest_addoption(parser):
@@ -44,9 +51,17 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    """Say which seed the sandboxes use when it was chosen on the command line (to reproduce a run)."""
+    """Say which seed the unmarked tests' sandboxes use (to reproduce a run), and warn of an exported base URL."""
     seed = config.getoption('patreon_seed')
-    return None if seed is None else 'patreon sandbox seed: {}'.format(seed)
+    if seed is None:
+        lines = ['patreon sandbox seed: {} (the default; --patreon-seed SEED to change it)'.format(DEFAULT_SEED)]
+    else:
+        lines = ['patreon sandbox seed: {}'.format(seed)]
+    if os.environ.get(BASE_URL_VARIABLE):  # its value is not shown: a URL may carry credentials
+        lines.append('patreon: ${0} is set; patreon_sandbox sets it to its sandbox during a test, but what was read '
+                     'from it before (at import) keeps the exported URL: unset it for pytest'.format(
+                         BASE_URL_VARIABLE))
+    return lines
 
 
 def sandbox_options(request):
@@ -81,7 +96,8 @@ def patreon_sandbox(request):
     sandbox = Sandbox(**sandbox_options(request))
     with sandbox:
         with endpoint.override_default_base_url(sandbox.url) as override:
-            yield sandbox
+            with _environment_variable(BASE_URL_VARIABLE, str(sandbox.url)):
+                yield sandbox
     if override.refused:
         pytest.fail('the code under test tried to reach the real Patreon {} time(s) during the test: {}'.format(
             len(override.refused), override.refused[0]), pytrace=False)
@@ -94,3 +110,18 @@ def patreon_api(patreon_sandbox):
 
     with API(patreon_sandbox.creator_token, base_url=patreon_sandbox.url) as api:
         yield api
+
+
+
+@contextlib.contextmanager
+def _environment_variable(name, value):
+    """``os.environ[name] = value`` within the block; what it was (or its absence) after."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before

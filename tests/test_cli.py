@@ -148,6 +148,39 @@ def test_without_base_url_the_command_line_follows_the_default_a_test_points_at_
     assert jsonl(out)[0]['id'] == sandbox.creator_user_id
 
 
+def test_the_base_url_from_the_environment_when_no_option_gives_it(capsys, sandbox):
+    # the README's manual test exports PATREON_BASE_URL: forgetting --base-url must not send the token elsewhere
+    with endpoint.override_default_base_url('http://127.0.0.1:9') as override:  # the default: nothing listens
+        code, out, err = run(capsys, ['identity'], environ={'PATREON_ACCESS_TOKEN': sandbox.creator_token,
+                                                            'PATREON_BASE_URL': sandbox.url + '/'})
+    assert (code, err, override.refused) == (EXIT_OK, '', [])
+    assert jsonl(out)[0]['id'] == sandbox.creator_user_id
+
+
+def test_the_base_url_option_wins_over_the_environment(capsys, sandbox):
+    code, out, err = run(capsys, ['--base-url', sandbox.url, 'identity'],
+                         environ={'PATREON_ACCESS_TOKEN': sandbox.creator_token,
+                                  'PATREON_BASE_URL': 'http://127.0.0.1:9'})
+    assert (code, err) == (EXIT_OK, '')
+
+
+@pytest.mark.parametrize('value', ['ftp://example.org', 'http://user:pw@example.org', 'http://example.org/?a=1'])
+def test_an_unusable_base_url_in_the_environment_is_a_usage_error_naming_the_variable(capsys, value):
+    code, out, err = run(capsys, ['identity'], environ={'PATREON_ACCESS_TOKEN': BAD_TOKEN, 'PATREON_BASE_URL': value})
+    assert (code, out) == (EXIT_USAGE, '')
+    assert '$PATREON_BASE_URL' in err and 'pw' not in err and BAD_TOKEN not in err
+
+
+def test_a_network_error_names_the_base_url_of_the_environment(capsys):
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    base_url = 'http://127.0.0.1:{}'.format(listener.getsockname()[1])
+    listener.close()  # nothing listens there now: connections are refused
+    code, _, err = run(capsys, ['--retries', '0', 'identity'],
+                       environ={'PATREON_ACCESS_TOKEN': BAD_TOKEN, 'PATREON_BASE_URL': base_url})
+    assert code == EXIT_NETWORK and 'cannot connect to ' + base_url in err
+
+
 def test_the_token_from_os_environ_by_default(capsys, sandbox, monkeypatch):
     monkeypatch.setenv(str('PATREON_ACCESS_TOKEN'), str(sandbox.creator_token))
     assert main(['--base-url', sandbox.url, 'identity', '--fields', 'full_name']) == EXIT_OK

@@ -150,3 +150,20 @@ def test_import_leaves_what_only_some_clients_use_to_first_use(tmpdir):
     output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
 
     assert output.decode('ascii').strip() == '[]'
+
+
+def test_contributing_writes_down_the_release_procedure_and_ships_in_the_sdist():
+    with io.open(os.path.join(REPO_ROOT, 'CONTRIBUTING.md'), encoding='utf-8') as handle:
+        text = ' '.join(handle.read().split())
+    release = text.split('## Making a release', 1)[1]
+    steps = ["__version__ = 'X.Y.Z'", 'patreon/version.py', '## Unreleased', '## X.Y.Z - YYYY-MM-DD', 'make dist',
+             'twine check --strict', 'git tag -a vX.Y.Z', 'twine upload']
+    assert [step for step in steps if step not in release] == []
+    positions = [release.index(step) for step in ('patreon/version.py', '## Unreleased', 'make dist', 'git tag',
+                                                  'twine upload')]
+    assert positions == sorted(positions)  # in the order they are done
+    with io.open(os.path.join(REPO_ROOT, 'Makefile'), encoding='utf-8') as handle:
+        dist_recipe = handle.read().split('\ndist:', 1)[1].split('\n\n', 1)[0]
+    assert 'twine check --strict' in dist_recipe and 'check_dist.py' in dist_recipe  # what step 4 says it runs
+    with io.open(os.path.join(REPO_ROOT, 'MANIFEST.in'), encoding='utf-8') as handle:
+        assert 'CONTRIBUTING.md' in handle.read().split()

@@ -11,7 +11,7 @@ import responses
 import six
 
 import patreon
-from patreon.exceptions import Forbidden, InvalidResponse, PaginationError, Unauthorized
+from patreon.exceptions import Forbidden, InvalidArgument, InvalidResponse, PaginationError, Unauthorized
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.pagination import MAX_STALLED_PAGES, cursor_from_link, follow_path, iterate_pages, next_cursor
 
@@ -113,12 +113,26 @@ def test_paginate_pages_exposes_totals():
     assert [p.json_data['meta']['pagination']['total'] for p in pages] == [2, 2]
 
 
+@pytest.mark.parametrize('route', ['get_identity', 'get_campaigns_by_id', 'get_members_by_id', 'get_posts_by_id',
+                                   'get_webhooks_by_id', 'get_lives_by_id'])
 @responses.activate
-def test_a_single_resource_route_yields_its_resource():
+def test_a_route_that_is_not_a_list_is_an_invalid_argument_before_any_request(route):
+    api = patreon.API('token')
+    args = () if route == 'get_identity' else ('900100',)
+    for walk in (api.paginate, api.paginate_pages):
+        with pytest.raises(InvalidArgument) as raised:
+            list(walk(getattr(api, route), *args))
+        assert route in str(raised.value) and 'list route' in str(raised.value)
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_callable_that_may_take_a_cursor_is_still_followed():
+    # **kwargs may pass the cursor on: the first page decides, as before
     responses.add(responses.GET, 'https://www.patreon.com/api/oauth2/v2/identity',
                   json=load_fixture('identity_with_memberships.json'))
     api = patreon.API('token')
-    assert [u.id() for u in api.paginate(api.get_identity)] == ['5553001']
+    assert [u.id() for u in api.paginate(lambda **kwargs: api.get_identity())] == ['5553001']
 
 
 @pytest.mark.parametrize('returned', [{'data': []}, None, [], 'text'])
@@ -162,7 +176,7 @@ def test_follow_path_and_cursor_from_link():
 def test_a_page_with_null_data_yields_nothing():
     responses.add(responses.GET, 'https://www.patreon.com/api/oauth2/v2/identity', json={'data': None})
     api = patreon.API('token')
-    assert list(api.paginate(api.get_identity)) == []
+    assert list(api.paginate(lambda **kwargs: api.get_identity())) == []
 
 
 # A next pointer that cannot be followed raises; it never ends the walk as if it were the last page -------------
@@ -399,7 +413,7 @@ def test_a_single_resource_that_points_to_a_next_page_raises():
     document = {'data': {'type': 'user', 'id': '1'}, 'meta': {'pagination': {'cursors': {'next': 'more'}}}}
     api = patreon.API('token')
     with pytest.raises(PaginationError):
-        list(api.paginate(lambda: JSONAPIParser(document)))
+        list(api.paginate(lambda **kwargs: JSONAPIParser(document)))
 
 
 @responses.activate

@@ -377,6 +377,7 @@ def test_resource_whose_json_data_is_not_a_dict_reads_as_empty(json_data):
     assert resource.relationship_info('user') is None
 
 
+@pytest.mark.filterwarnings('ignore::patreon.exceptions.MissingAttributeWarning')  # {}: read on purpose
 @pytest.mark.parametrize('attributes', [None, [], ['full_name'], 'full_name', 3, False, {}])
 def test_attributes_that_are_not_a_dict_read_as_none(attributes):
     resource = JSONAPIParser({'data': {'type': 'user', 'id': '1', 'attributes': attributes}}).data()

@@ -144,7 +144,38 @@ def test_the_seed_option_sets_the_seed_of_unmarked_tests(project):
     result.stdout.fnmatch_lines(['patreon sandbox seed: 5'])
     result, outcomes = run(project)
     assert outcomes == {'passed': 1, 'failed': 1}, result.stdout.str()  # unmarked: seed 0, not 5
-    assert 'patreon sandbox seed' not in result.stdout.str()
+    result.stdout.fnmatch_lines(['patreon sandbox seed: 0 (the default*'])  # the README: the header always says it
+
+
+def test_an_exported_base_url_names_the_sandbox_during_a_test_and_the_header_says_it_is_set(project, monkeypatch):
+    # the README's manual test has users export PATREON_BASE_URL, which its apps read as their setting
+    monkeypatch.setenv(str('PATREON_BASE_URL'), str('http://127.0.0.1:9'))
+    write(project, test_env='''
+        import os
+
+        def test_during(patreon_sandbox):
+            assert os.environ['PATREON_BASE_URL'] == patreon_sandbox.url
+
+        def test_after():
+            assert os.environ['PATREON_BASE_URL'] == 'http://127.0.0.1:9'
+    ''')
+    result, outcomes = run(project)
+    assert outcomes == {'passed': 2}, result.stdout.str()
+    result.stdout.fnmatch_lines(['patreon: $PATREON_BASE_URL is set; *unset it for pytest'])
+    assert '127.0.0.1:9' not in ''.join(line for line in result.stdout.lines if line.startswith('patreon'))
+    monkeypatch.delenv(str('PATREON_BASE_URL'))
+    write(project, test_env='''
+        import os
+
+        def test_during(patreon_sandbox):
+            assert os.environ['PATREON_BASE_URL'] == patreon_sandbox.url
+
+        def test_after():
+            assert 'PATREON_BASE_URL' not in os.environ
+    ''')
+    result, outcomes = run(project)
+    assert outcomes == {'passed': 2}, result.stdout.str()
+    assert 'PATREON_BASE_URL' not in result.stdout.str()
 
 
 def test_a_marker_with_positional_arguments_is_an_error_that_says_so(project):
@@ -385,6 +416,15 @@ def test_every_test_file_of_the_readme_passes_as_printed(project, monkeypatch):
     result, outcomes = run(project)
     expected = 8 + (2 if flask is not None else 0) + (1 if django is not None else 0)
     assert outcomes == {'passed': expected}, result.stdout.str()
+
+
+if flask is not None:
+    def test_the_readme_flask_test_keeps_to_its_sandbox_with_a_base_url_exported(project, monkeypatch):
+        monkeypatch.setenv(str('PATREON_BASE_URL'), str('http://127.0.0.1:9'))  # nothing listens there
+        project.makepyfile(test_flask_app=readme_test_files()['test_flask_app'])
+        project.syspathinsert(EXAMPLES)
+        result, outcomes = run(project)
+        assert outcomes == {'passed': 2}, result.stdout.str()
 
 
 def test_importing_patreon_imports_neither_pytest_nor_the_plugin(tmpdir):

@@ -15,10 +15,12 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
+from six.moves.urllib.parse import urlsplit
 
 from patreon.sandbox import Sandbox
 
@@ -152,6 +154,7 @@ CHECKS = {
     "api.get_members_by_id('00000000-0000-0000-0000-000000000000')": ('404 True', None),
     "strict = patreon.API(access_token, strict_fields=True)": ('True\nrefused: fields[user]', None),
     "print(len(page.data()), 'members on the first page')": ('100 members on the first page', None),
+    "print(user.attribute('email'))  # None: not asked for": ('None\nTrue', None),
     "@app.route('/oauth/redirect')": ('login checked', CHECK_LOGIN),
     "@app.route('/hooks/patreon', methods=['POST'])": ('webhook checked', CHECK_WEBHOOK),
 }
@@ -327,6 +330,52 @@ def test_make_demo_installs_the_package_alone():
     assert 'dev-requirements' not in commands and '.demo-venv/bin/patreon demo' in commands
     text = ' '.join(readme_text().split('## Quick start', 1)[1].split('\n## ', 1)[0].split())
     assert '.demo-venv' in text and 'about 2 minutes' in text
+
+
+def test_make_demo_reinstalls_the_package_only_when_a_file_of_it_changed(tmpdir):
+    root = str(tmpdir)
+    shutil.copy(os.path.join(REPO_ROOT, 'Makefile'), root)
+    sources = ['setup.py', 'setup.cfg', 'pyproject.toml', 'MANIFEST.in', 'patreon/__init__.py', 'patreon/py.typed',
+               'patreon/cli/runner.py', 'patreon/cli/runner.pyi']
+    for name in sources + ['patreon/__pycache__/__init__.cpython-311.pyc']:
+        if not os.path.isdir(os.path.dirname(os.path.join(root, name))):
+            os.makedirs(os.path.dirname(os.path.join(root, name)))
+        io.open(os.path.join(root, name), 'w').close()
+
+    def dated(when, *names):
+        for name in names:
+            os.utime(os.path.join(root, name), (when, when))
+
+    def installs():
+        env = dict(os.environ, MAKEFLAGS='')
+        commands = subprocess.check_output(['make', '-n', '-C', root, 'demo'], env=env).decode('utf-8')
+        assert '.demo-venv/bin/patreon demo' in commands
+        return [line.split('pip install', 1)[1].split() for line in commands.splitlines() if 'pip install' in line]
+
+    assert installs() == [['.'], ['--quiet', '--force-reinstall', '--no-deps', '.']]  # a fresh clone
+    os.makedirs(os.path.join(root, '.demo-venv'))
+    io.open(os.path.join(root, '.demo-venv', '.created'), 'w').close()
+    io.open(os.path.join(root, '.demo-venv', '.installed'), 'w').close()
+    everything = sources + ['patreon', 'patreon/cli', 'patreon/__pycache__']
+    dated(1000000000, *everything)
+    dated(1000000100, '.demo-venv/.created', '.demo-venv/.installed')
+    assert installs() == []  # nothing changed: no pip at all
+    dated(1000000200, 'patreon/__pycache__/__init__.cpython-311.pyc', 'patreon/__pycache__')
+    assert installs() == []  # compiled files are not the package's sources
+    for changed in ('patreon/cli/runner.pyi', 'patreon/py.typed', 'patreon/cli', 'setup.cfg'):
+        dated(1000000200, changed)  # a file edited, or one added to or removed from a directory
+        assert installs()[-1:] == [['--quiet', '--force-reinstall', '--no-deps', '.']], changed
+        assert installs()[:-1] == ([['.']] if changed == 'setup.cfg' else []), changed
+        dated(1000000000, changed)
+
+
+def test_the_manual_test_opens_the_host_its_redirect_uri_comes_back_to():
+    # the session cookie (the login's state) is the opened host's: on another host the callback answers 403
+    section = readme_text().split('### Driving a running sandbox', 1)[1].split('\n## ', 1)[0]
+    redirect_uri = re.search(r'patreon sandbox .*--redirect-uri (\S+)', section).group(1)
+    opened = re.search(r'Open the\s+address `flask run` prints, `([^`]+)`', section).group(1)
+    assert urlsplit(opened).netloc == urlsplit(redirect_uri).netloc == '127.0.0.1:5000'  # what `flask run` prints
+    assert opened.startswith('http://') and redirect_uri.startswith('http://')
 
 
 def test_the_install_section_tells_the_truth_about_the_index():

@@ -5,6 +5,7 @@ Usage::
 
     $ export PATREON_ACCESS_TOKEN=...     # a creator access token (safer than --token: ps shows arguments)
     $ export PATREON_USER_AGENT='MyCampaignName - Sync App'   # your app's name, first in the User-Agent
+    $ export PATREON_BASE_URL=http://127.0.0.1:5001   # a sandbox (as --base-url); unset, Patreon itself
     $ patreon identity
     $ patreon campaigns
     $ patreon members 1234567 --include currently_entitled_tiers -o members.csv

@@ -19,7 +19,7 @@ from ..console import ConsoleWriter
 from ..transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ..version import __version__
 from . import api_commands, option_types
-from .context import PROG, TOKEN_ENVIRONMENT_VARIABLE, USER_AGENT_ENVIRONMENT_VARIABLE
+from .context import BASE_URL_VARIABLE, PROG, TOKEN_ENVIRONMENT_VARIABLE, USER_AGENT_ENVIRONMENT_VARIABLE
 from .demo_command import add_demo_command
 from .exit_status import EXIT_STATUSES, UsageError
 from .formats import FORMATS
@@ -138,7 +138,8 @@ def _add_connection_options(parser, top_level):
                              '"MyCampaignName - Sync App"). By default it is read from the environment variable '
                              '{0}'.format(USER_AGENT_ENVIRONMENT_VARIABLE))
     parser.add_argument('--base-url', type=option_types.base_url, default=default(DEFAULT_BASE_URL), metavar='URL',
-                        help='where Patreon is, e.g. a sandbox (default: {})'.format(DEFAULT_BASE_URL))
+                        help='where Patreon is, e.g. a sandbox. By default it is read from the environment variable '
+                             '{}, else {}'.format(BASE_URL_VARIABLE, DEFAULT_BASE_URL))
     parser.add_argument('--timeout', type=option_types.positive_seconds, default=default(DEFAULT_TIMEOUT),
                         metavar='SECONDS', help='for each request, from {:g} to {:g} (default: {:g})'.format(
                             option_types.MIN_SECONDS, option_types.MAX_SECONDS, DEFAULT_TIMEOUT))

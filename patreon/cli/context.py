@@ -8,22 +8,28 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import argparse
 import os
 
 from .. import exceptions
 from ..api import API
 from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
+from ..transport import DEFAULT_BASE_URL
 from ..utils import check_user_agent
+from . import option_types
 from .exit_status import UsageError
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE',
-           'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'BASE_URL_VARIABLE',
+           'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context',
+           'check_requests_environment']
 
 PROG = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'
 #: The app's name for the User-Agent, when ``--user-agent`` is not given.
 USER_AGENT_ENVIRONMENT_VARIABLE = 'PATREON_USER_AGENT'
+#: Where Patreon is, when ``--base-url`` is not given (the README's manual test exports it: a sandbox's URL).
+BASE_URL_VARIABLE = 'PATREON_BASE_URL'
 #: Where ``patreon sandbox-control`` finds a running sandbox (``patreon sandbox`` prints both); the names are
 #: those of :mod:`patreon.sandbox.control`, repeated so that the parser loads no sandbox code.
 SANDBOX_URL_VARIABLE = 'PATREON_SANDBOX_URL'
@@ -56,10 +62,26 @@ class Context(object):
         if self._api is None:
             self.token = self.access_token()
             user_agent = self.user_agent()
+            base_url = self.base_url()
             check_requests_environment(os.environ)
-            self._api = API(self.token, base_url=self.options.base_url, timeout=self.options.timeout,
+            self._api = API(self.token, base_url=base_url, timeout=self.options.timeout,
                             raise_errors=True, max_retries=self.options.retries, user_agent=user_agent)
         return self._api
+
+    def base_url(self):
+        """``--base-url``, else ``$PATREON_BASE_URL`` checked as the option is, else the default base URL.
+
+        The value is kept in ``options.base_url``, so that a network error names where it was sent.
+        :raises UsageError: the variable is not a usable URL (the message names the variable).
+        """
+        if self.options.base_url is DEFAULT_BASE_URL:  # the option's default object: --base-url not given
+            value = self.environ.get(BASE_URL_VARIABLE)
+            if value:  # an empty variable is an unset one, as shells make them
+                try:
+                    self.options.base_url = option_types.base_url(value)
+                except argparse.ArgumentTypeError as exc:
+                    raise UsageError('${}: {}'.format(BASE_URL_VARIABLE, exception_text(exc)))
+        return self.options.base_url
 
     def user_agent(self):
         """The app's name of ``--user-agent`` or the environment, checked, or ``None``; :class:`UsageError` if unfit."""

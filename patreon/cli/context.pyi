@@ -4,12 +4,14 @@ from typing import Any, Final
 from ..api import API
 from ..console import ConsoleWriter, Progress
 
-__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'SANDBOX_URL_VARIABLE',
-           'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context', 'check_requests_environment']
+__all__ = ['PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'USER_AGENT_ENVIRONMENT_VARIABLE', 'BASE_URL_VARIABLE',
+           'SANDBOX_URL_VARIABLE', 'SANDBOX_KEY_VARIABLE', 'CA_BUNDLE_VARIABLES', 'Context',
+           'check_requests_environment']
 
 PROG: Final = 'patreon'
 TOKEN_ENVIRONMENT_VARIABLE: Final = 'PATREON_ACCESS_TOKEN'
 USER_AGENT_ENVIRONMENT_VARIABLE: Final = 'PATREON_USER_AGENT'
+BASE_URL_VARIABLE: Final = 'PATREON_BASE_URL'
 SANDBOX_URL_VARIABLE: Final = 'PATREON_SANDBOX_URL'
 SANDBOX_KEY_VARIABLE: Final = 'PATREON_SANDBOX_KEY'
 CA_BUNDLE_VARIABLES: tuple[str, ...]
@@ -27,6 +29,7 @@ class Context:
     @property
     def api(self) -> API: ...
     def access_token(self) -> str: ...
+    def base_url(self) -> str: ...
     def user_agent(self) -> str | None: ...
     @property
     def secrets(self) -> tuple[str, ...]: ...

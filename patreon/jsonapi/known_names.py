@@ -9,17 +9,24 @@ Patreon may add names after this release. In strict mode it is an :class:`~patre
 from __future__ import unicode_literals
 
 import importlib
+import os
 import sys
+import threading
 import warnings
 
 import six
 
 from .. import schemas
-from ..exceptions import UnknownFieldError, UnknownFieldWarning
+from ..exceptions import MissingAttributeWarning, UnknownFieldError, UnknownFieldWarning
 
 # Known names per resource type, and every relationship name, computed once on first use.
 _fields_of_type = {}
+_attributes_of_type = {}
 _relationships = []
+# (type, name) of the missing attributes already warned of in this process, and the lock of that set with the
+# process it was made in: a child after fork() may inherit it held by a thread that does not exist there.
+_warned_missing = set()
+_warned_lock = [os.getpid(), threading.Lock()]
 
 
 def check_names(include, field_lists, strict=False):
@@ -63,6 +70,48 @@ def check_names(include, field_lists, strict=False):
                 if name not in relationships:
                     _report('includes names {}, which is not a relationship known to patreon.schemas; '
                             'known: {}'.format(_quoted(name), ', '.join(sorted(relationships))), strict)
+
+
+def warn_missing_attribute(resource_type, name):
+    """Warn, once per type and name in the process, that ``name`` is not among a resource's attributes.
+
+    Only for a name :mod:`patreon.schemas` knows as an attribute of ``resource_type``, and only when the caller
+    of ``attribute()`` is outside this package (the package reads what it asked for, or says so itself). The
+    message names the type and attribute and how to ask for it, never a value.
+
+    Usage::
+
+        warn_missing_attribute('user', 'email')   # MissingAttributeWarning, the first time only
+    """
+    caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
+    if (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
+        return
+    if resource_type not in schemas.SCHEMA_MODULE_NAMES or name not in _known_attributes(resource_type):
+        return  # an unknown type or name: nothing to advise (and no text the answer chose goes in a message)
+    key = (resource_type, name)
+    if key in _warned_missing:  # the common case, read without the lock
+        return
+    if _warned_lock[0] != os.getpid():
+        _warned_lock[:] = [os.getpid(), threading.Lock()]
+    with _warned_lock[1]:
+        if key in _warned_missing:
+            return
+        _warned_missing.add(key)
+    warnings.warn(MissingAttributeWarning(
+        "the {0} attribute '{1}' was not in the response, so attribute('{1}') is None: Patreon's API v2 returns "
+        "only the attributes asked for; ask for it with fields={{'{0}': ['{1}', ...]}} (or "
+        "patreon.schemas.all_fields('{0}'))".format(resource_type, name)), stacklevel=_caller_level())
+
+
+def _known_attributes(resource_type):
+    known = _attributes_of_type.get(resource_type)
+    if known is None:
+        try:
+            known = frozenset(_names(_schema(resource_type).Attributes))
+        except ImportError:  # pragma: no cover - Python 2, package found through a relative path, cwd changed since
+            known = frozenset()  # advice that cannot be checked is not given
+        _attributes_of_type[resource_type] = known
+    return known
 
 
 def _split(joined, separator):

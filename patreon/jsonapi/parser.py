@@ -35,6 +35,15 @@ _get = dict.get
 _new_resource = object.__new__
 
 
+def _warn_missing_attribute(resource, name):
+    # Imported here: the schema names are loaded only when an attribute is missing, not by `import patreon`.
+    from .known_names import warn_missing_attribute
+
+    resource_type = resource.type()
+    if isinstance(resource_type, six.string_types) and isinstance(name, six.string_types):
+        warn_missing_attribute(resource_type, name)
+
+
 class JSONAPIParser(object):
     """A JSON:API document, as the API returns it.
 
@@ -167,14 +176,22 @@ class JSONAPIResource(object):
     def attribute(self, name):
         """One attribute's value, or ``None`` when it was not returned.
 
+        An attribute of the type that the resource's attributes lack was most likely not asked for (API v2 sends
+        only the ``fields`` requested): the first such read of each type and name in the process warns with
+        :class:`~patreon.exceptions.MissingAttributeWarning`.
+
         Usage::
 
             member.attribute('patron_status')  # 'active_patron'
         """
         try:
-            return _get(_get(self.json_data, 'attributes'), name)
+            attributes = _get(self.json_data, 'attributes')
+            value = _get(attributes, name)
         except TypeError:  # no attributes dict (or an unhashable name, which raises again here)
             return self.attributes().get(name)
+        if value is None and name not in attributes:
+            _warn_missing_attribute(self, name)
+        return value
 
     def relationships(self):
         """The resource's relationship objects by name (raw dicts); ``{}`` when none.
