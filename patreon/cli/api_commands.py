@@ -101,8 +101,9 @@ def _list_every_page(context, label, view, method_name, *args):
     writer = RecordWriter(selection.column_names, context.output_format, context.stdout, context.raw_csv)
     listing = _Listing(pages, context.progress(label))
     try:
+        values, write = selection.values, writer.write_values
         for resource in listing.resources():
-            writer.write(selection.record(resource))
+            write(values(resource))
         writer.finish()
     finally:
         if writer.written:  # a failure after some rows says how many of how many were written
