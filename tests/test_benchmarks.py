@@ -293,18 +293,20 @@ if sys.version_info >= (3, 6):
         output = str(tmpdir.join('RESULTS.md'))
         config = run.Config({'ours': sys.executable}, quick=True, check_identity=False, workdir=str(tmpdir))
 
-        report = run.run(config, set([1, 2, 3, 4, 5, 6]), output=output, echo=lambda *args: None)
+        report = run.run(config, set([1, 2, 3, 4, 5, 6, 7]), output=output, echo=lambda *args: None)
 
         assert report['failures'] == []
-        assert [figure['number'] for figure in report['figures']] == [1, 2, 3, 4, 5, 6]
+        assert [figure['number'] for figure in report['figures']] == [1, 2, 3, 4, 5, 6, 7]
         with io.open(output, encoding='utf-8') as written:
             text = written.read()
         assert text == report['text']
-        for number in range(1, 7):
+        for number in range(1, 8):
             assert '## Figure {}:'.format(number) in text
         assert [row[0] for row in report['figures'][5]['rows']] == [
             'fetching alone (paginate, no work)', 'working alone (no fetching)', 'paginate',
             'paginate(..., prefetch=True)']
+        assert [goal['goal'].split('`')[1] for goal in report['figures'][6]['goals']] == [
+            '--format csv', '--format jsonl', '--format table']
         http_rows = [row[:2] for row in report['figures'][2]['rows']]
         assert ('HTTPS', 'ours: paginate') in [tuple(row) for row in http_rows]
         assert '- Python: {}'.format(sys.version.split()[0]) in text
