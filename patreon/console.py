@@ -22,7 +22,7 @@ import six
 from .credentials import LONE_SURROGATE
 
 __all__ = ['ConsoleWriter', 'Progress', 'exception_text', 'is_broken_pipe', 'is_terminal', 'printable',
-           'without_lone_surrogates']
+           'has_surrogate', 'without_lone_surrogates']
 
 # What a terminal would act on or hide rather than show: C0 and C1 controls, DEL, format characters (bidi
 # overrides, zero-width spaces), line and paragraph separators.
@@ -80,7 +80,7 @@ class ConsoleWriter(object):
         # A lone surrogate (an answer's "\\ud800" escape) has no valid encoding: U+FFFD, not a traceback (3.x) or
         # bytes that are not UTF-8 (2.7).
         if self._binary is None and self.encoding == 'utf-8' and type(text) is six.text_type \
-                and not _ANY_SURROGATE.search(text):
+                and not has_surrogate(text):
             self.stream.write(text)  # what encoding it to UTF-8 and back would give: each line of an export
             return
         data = without_lone_surrogates(text).encode(self.encoding, self.errors)
@@ -166,6 +166,13 @@ def is_broken_pipe(exc):
     return isinstance(exc, (IOError, OSError)) and getattr(exc, 'errno', None) == errno.EPIPE
 
 
+def has_surrogate(text):
+    """Whether ``text`` holds a surrogate code point, lone or paired (ASCII text is known at once on 3.7+)."""
+    if _PLAIN_ASCII is not None and _PLAIN_ASCII(text):
+        return False
+    return _ANY_SURROGATE.search(text) is not None
+
+
 def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
     """``text`` with each lone surrogate replaced by ``replace(match)`` (U+FFFD by default).
 
@@ -173,7 +180,7 @@ def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
 
         without_lone_surrogates('a\ud800b')  # 'a\ufffdb'
     """
-    if not _ANY_SURROGATE.search(text):  # a plain character class: far faster than the pattern with lookarounds
+    if not has_surrogate(text):  # far faster than the pattern with lookarounds
         return text
     return LONE_SURROGATE.sub(replace, text)
 

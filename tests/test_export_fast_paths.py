@@ -73,6 +73,7 @@ def test_one_cell_as_the_general_rules_have_it(text):
     assert visible(text) == plain_visible(text)
     assert console.printable(text, escape_backslash=True) == plain_visible(text)
     assert console.without_lone_surrogates(text) == LONE_SURROGATE.sub('\ufffd', text)
+    assert console.has_surrogate(text) == any(0xd800 <= ord(character) <= 0xdfff for character in text)
 
 
 @settings(max_examples=100, deadline=None)

@@ -40,6 +40,7 @@ _PLAIN_NUMBER = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
 # Below U+00AD (a soft hyphen, the first format character) every character takes one column: only the others
 # are looked up.
 _MAYBE_NOT_ONE_COLUMN = re.compile('[^\x00-\xac]')
+_IS_ASCII = getattr(six.text_type, 'isascii', None)  # str.isascii, Python 3.7+
 _TEXT = six.text_type
 # A JSON line's keys in the order of the columns: a plain dict keeps it from Python 3.7 on, and is faster to encode.
 _ordered = dict if sys.version_info >= (3, 7) else collections.OrderedDict
@@ -116,6 +117,8 @@ def visible(text):
 def display_width(text):
     """Columns ``text`` takes on a terminal: wide (CJK, emoji) characters take two, combining marks none."""
     width = len(text)
+    if _IS_ASCII is not None and _IS_ASCII(text):  # known at once on Python 3.7+: the common case
+        return width
     for character in _MAYBE_NOT_ONE_COLUMN.findall(text):
         if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
             width -= 1
