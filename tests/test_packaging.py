@@ -135,6 +135,17 @@ def test_import_loads_no_costly_module_that_requests_does_not(tmpdir):
     assert output.decode('ascii').strip() == '[]'
 
 
+def test_import_leaves_oauth_to_first_use_and_then_gives_it(tmpdir):
+    script = ('import sys, requests, six; import patreon; loaded = "patreon.oauth" in sys.modules; '
+              'from patreon.oauth import OAuth; '
+              'print("%s %s %s" % (loaded, patreon.OAuth is OAuth, "OAuth" in dir(patreon)))')
+    output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
+
+    # Before 3.7 a module has no __getattr__: there patreon.OAuth is imported with patreon.
+    loaded_at_import = str(sys.version_info < (3, 7))
+    assert output.decode('ascii').split() == [loaded_at_import, 'True', 'True']
+
+
 def test_import_leaves_what_only_some_clients_use_to_first_use(tmpdir):
     # Token stores (tempfile, file locks), the scope tables and the schemas behind field checks load when used.
     script = ('import sys, requests, six; before = set(sys.modules); import patreon; '
