@@ -278,13 +278,15 @@ class _Taking(object):
             six.reraise(*error)
         return self._item
 
-    def _take(self, items):
+    # The names it needs are bound here: when Python 2 exits with a fetch in flight, it empties the modules under
+    # this daemon thread, and a name looked up then would raise out of the thread, printed on stderr.
+    def _take(self, items, next=next, stop=StopIteration, anything=BaseException, exc_info=sys.exc_info):
         try:
             self._item = next(items)
-        except StopIteration:
-            self._item = _Taking.END
-        except BaseException:  # raised to the caller where it happened, whatever it is
-            self._error = sys.exc_info()
+        except stop:
+            self._item = self.END
+        except anything:  # raised to the caller where it happened, whatever it is
+            self._error = exc_info()
 
 
 def _primary_data(page, list_route, cursor):

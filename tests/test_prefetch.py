@@ -9,6 +9,7 @@ the iteration ends, is closed or is dropped.  Each wait is bounded.
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import gc
+import subprocess
 import sys
 import threading
 import traceback
@@ -169,6 +170,29 @@ def test_an_abandoned_iteration_is_freed_and_leaves_no_thread():
     assert underlying_ref() is None  # nor its own thread, once ended, the source
     assert not source.asked[3].is_set()
     assert not [thing for thing in gc.garbage if type(thing).__name__ == 'generator']  # Python 2: no uncollectable
+
+
+EXIT_WITH_A_FETCH_IN_FLIGHT = """
+import threading, time
+from patreon.pagination import prefetched
+started = threading.Event()
+def items():
+    yield 1
+    started.set()
+    while True:  # a fetch still waiting on its socket when the process exits: Python 2 empties modules under it
+        time.sleep(0.001)
+pages = prefetched(items())
+next(pages)
+assert started.wait(10)
+"""
+
+
+def test_a_process_that_exits_with_a_fetch_in_flight_exits_quietly(tmpdir):
+    process = subprocess.Popen([sys.executable, '-c', EXIT_WITH_A_FETCH_IN_FLIGHT], cwd=str(tmpdir),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.communicate()
+
+    assert (process.returncode, err) == (0, b'')
 
 
 # Through the client, over HTTP -------------------------------------------------------------------------------
