@@ -11,7 +11,10 @@ Figures (each measured in child processes of the side's own interpreter):
 2. ``import patreon`` on top of ``import requests, six`` (:mod:`fig2_import`);
 3. every page of a 20,000-member campaign over HTTP and HTTPS (:mod:`fig3_http`);
 4. peak memory while iterating 100,000 members (:mod:`fig4_memory`);
-5. the sandbox's own requests per second (:mod:`fig5_throughput`).
+5. the sandbox's own requests per second (:mod:`fig5_throughput`);
+6. ``paginate(..., prefetch=True)`` with a latency and work per page (:mod:`fig6_prefetch`);
+7. the command line's exports against ``paginate``, in client CPU (:mod:`fig7_cli_export`);
+8. 8 processes sharing one OAuth client: the request rate the server saw (:mod:`fig8_shared`).
 
 ``--quick`` runs every figure at tiny sizes, for the smoke test; its numbers mean nothing.
 """
@@ -32,10 +35,13 @@ import fig2_import
 import fig3_http
 import fig4_memory
 import fig5_throughput
-import fig6_shared
+import fig6_prefetch
+import fig7_cli_export
+import fig8_shared
 import results
 
-FIGURES = ((1, fig1_walk), (2, fig2_import), (3, fig3_http), (4, fig4_memory), (5, fig5_throughput), (6, fig6_shared))
+FIGURES = ((1, fig1_walk), (2, fig2_import), (3, fig3_http), (4, fig4_memory), (5, fig5_throughput), (6, fig6_prefetch),
+           (7, fig7_cli_export), (8, fig8_shared))
 DEFAULT_OUTPUT = os.path.join(benchlib.BENCH_DIR, 'RESULTS.md')
 
 
@@ -126,7 +132,7 @@ def main(argv=None):
                         help='interpreter of a virtualenv with this repository installed (default: this one)')
     parser.add_argument('--baseline-python', default=None,
                         help='interpreter of a virtualenv with patreon-v2 0.5.1 (default: leave 0.5.1 out)')
-    parser.add_argument('--figures', default='1,2,3,4,5,6', help='comma-separated figure numbers')
+    parser.add_argument('--figures', default='1,2,3,4,5,6,7,8', help='comma-separated figure numbers')
     parser.add_argument('--quick', action='store_true', help='tiny sizes: checks that everything runs')
     parser.add_argument('--output', default=DEFAULT_OUTPUT, help="where to write the report; '' for nowhere")
     parser.add_argument('--no-identity-check', dest='check_identity', action='store_false',

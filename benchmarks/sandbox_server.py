@@ -86,6 +86,10 @@ class SandboxProcess(object):
     def campaign_id(self):
         return self.info['campaign_id']
 
+    @property
+    def control_key(self):
+        return self.info['control_key']
+
     def client_env(self):
         """Environment for a client: trust the run's CA (all of ``requests``' ways read it)."""
         return {'REQUESTS_CA_BUNDLE': self.ca_file} if self.ca_file else {}
@@ -111,7 +115,7 @@ def serve(members, seed, ca_file):
     sandbox = Sandbox(members=members, seed=seed, ssl_context=context).start()
     try:
         benchlib.emit({'url': sandbox.url, 'token': sandbox.creator_token, 'campaign_id': sandbox.campaign_id,
-                       'identity': benchlib.describe_patreon()})
+                       'control_key': sandbox.control_key, 'identity': benchlib.describe_patreon()})
         sys.stdin.read()  # until the parent closes it
     finally:
         sandbox.stop()

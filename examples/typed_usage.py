@@ -74,6 +74,12 @@ def members_by_status(api: patreon.API, campaign_id: str) -> Counter[Optional[st
     return statuses
 
 
+def page_totals(api: patreon.API, campaign_id: str) -> List[int]:
+    """The resources of each page, the next page fetched while this one is read (a keyword the method lacks)."""
+    pages = api.paginate_pages(api.get_campaigns_by_id_members, campaign_id, page_size=20, prefetch=True)
+    return [len(page.data()) for page in pages]
+
+
 def verify_delivery(secret: str, body: bytes) -> str:
     """A signed delivery, as a receiver sees it: the trigger and the resource id."""
     event = patreon.webhooks.parse_webhook(body, sign(secret, body), patreon.webhooks.MEMBERS_PLEDGE_CREATE, secret)
@@ -104,6 +110,7 @@ def run(sandbox: Sandbox) -> Dict[str, Any]:
 
     with patreon.API(sandbox.creator_token, base_url=sandbox.url, raise_errors=True) as creator_api:
         statuses = members_by_status(creator_api, sandbox.campaign_id)
+        page_sizes = page_totals(creator_api, sandbox.campaign_id)
 
     body = json.dumps({'data': {'type': 'member', 'id': 'm-1', 'attributes': {}}}).encode('utf-8')
     delivery = verify_delivery('webhook-secret', body)
@@ -116,7 +123,7 @@ def run(sandbox: Sandbox) -> Dict[str, Any]:
 
     return {'paying': len(paying), 'paying_after_refresh': len(paying_after_refresh), 'refreshes': len(refreshed),
             'members': sum(statuses.values()), 'active_patrons': statuses['active_patron'], 'delivery': delivery,
-            'error': error}
+            'error': error, 'pages': len(page_sizes)}
 
 
 def main() -> int:

@@ -18,7 +18,6 @@ import sys as _sys
 
 from . import exceptions  # noqa: F401 (patreon.exceptions.X after import patreon alone)
 from .api import API
-from .oauth import OAuth
 from .version import __version__
 
 __all__ = ['API', 'OAuth', '__version__']
@@ -31,11 +30,16 @@ _ON_FIRST_USE = ('entitlements', 'schemas', 'webhooks')
 def __getattr__(name):
     if name in _ON_FIRST_USE:
         return _importlib.import_module('.' + name, __name__)
+    if name == 'OAuth':  # a module of its own, loaded when first asked for: most processes only call the API
+        from .oauth import OAuth
+        globals()['OAuth'] = OAuth  # asked for once: a plain attribute from then on
+        return OAuth
     raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
 
 
 if _sys.version_info < (3, 7):  # pragma: no cover - no module __getattr__ before 3.7
     from . import entitlements, schemas, webhooks  # noqa: F401
+    from .oauth import OAuth
 
 # A library never configures logging; the application decides where records go.
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())

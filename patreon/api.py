@@ -22,7 +22,7 @@ from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
-from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at
+from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
 from .pacing import (DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget,
                      shared_budget, shared_pacer)
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
@@ -510,6 +510,11 @@ class API(object):
 
         :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
             the other arguments are its own (``cursor=`` names the first page).
+        :param prefetch: ``True`` fetches the next page on a thread while the
+            caller works on this one (see :func:`patreon.pagination.prefetched`):
+            the same resources, in the same order, errors raised at the same
+            place; two pages in memory at most.  Pacing, budgets and timeouts
+            apply as without it.
         :raises patreon.exceptions.PaginationError: a next pointer that cannot be
             followed, a cursor that repeats,
             :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new, or as many pages in
@@ -533,9 +538,11 @@ class API(object):
 
         Usage::
 
-            for page in api.paginate_pages(api.get_campaigns_by_id_members, campaign_id, page_size=500):
-                save_members(page.data())
+            for page in api.paginate_pages(api.get_campaigns_by_id_members, campaign_id, page_size=500,
+                                           prefetch=True):
+                save_members(page.data())  # the next page is on its way meanwhile
         """
+        prefetch = checked_bool(kwargs.pop('prefetch', False), 'prefetch')
         if not callable(method):
             raise InvalidArgument('paginate needs a list method of the client (e.g. api.get_campaigns), not {}'.format(
                 type(method).__name__))
@@ -554,7 +561,8 @@ class API(object):
                     getattr(method, '__name__', 'the method'), type(page).__name__))
             return page
 
-        return iterate_pages(fetch_page, first_cursor, list_route=takes_cursor)
+        pages = iterate_pages(fetch_page, first_cursor, list_route=takes_cursor)
+        return prefetched(pages) if prefetch else pages
 
     @staticmethod
     def extract_cursor(jsonapi_document, cursor_path=_DEFAULT_CURSOR_PATH):

@@ -1,7 +1,7 @@
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Final
+from typing import Any, Final, overload
 from typing_extensions import ParamSpec, Self, TypeAlias
 
 import requests
@@ -144,10 +144,21 @@ class API:
     # None when Patreon answers 204, as it does.
     def delete_live(self, live_id: _ResourceId) -> _Result | None: ...
 
-    # The arguments are those of `method` (cursor included: the first page to fetch).
+    # The arguments are those of `method` (cursor included: the first page to fetch); with `prefetch=` as well,
+    # a ParamSpec cannot take one more keyword, so they are not checked against the method's then.
+    @overload
+    def paginate(
+        self, method: Callable[..., _Result], *args: Any, prefetch: bool, **kwargs: Any
+    ) -> Iterator[JSONAPIResource]: ...
+    @overload
     def paginate(
         self, method: Callable[_P, _Result], *args: _P.args, **kwargs: _P.kwargs
     ) -> Iterator[JSONAPIResource]: ...
+    @overload
+    def paginate_pages(
+        self, method: Callable[..., _Result], *args: Any, prefetch: bool, **kwargs: Any
+    ) -> Iterator[JSONAPIParser]: ...
+    @overload
     def paginate_pages(
         self, method: Callable[_P, _Result], *args: _P.args, **kwargs: _P.kwargs
     ) -> Iterator[JSONAPIParser]: ...

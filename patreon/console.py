@@ -21,13 +21,17 @@ import six
 
 from .credentials import LONE_SURROGATE
 
-__all__ = ['ConsoleWriter', 'Progress', 'exception_text', 'is_broken_pipe', 'is_terminal', 'printable']
+__all__ = ['ConsoleWriter', 'Progress', 'exception_text', 'is_broken_pipe', 'is_terminal', 'printable',
+           'has_surrogate', 'without_lone_surrogates']
 
 # What a terminal would act on or hide rather than show: C0 and C1 controls, DEL, format characters (bidi
 # overrides, zero-width spaces), line and paragraph separators.
 _INVISIBLE = re.compile('[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f'
                         '\ufeff\ufff9-\ufffb]')
 _INVISIBLE_OR_BACKSLASH = re.compile('\\\\|' + _INVISIBLE.pattern)
+_ANY_SURROGATE = re.compile('[\ud800-\udfff]')
+# str.isascii (Python 3.7+): None where there is none, and the regular expressions decide.
+_PLAIN_ASCII = getattr(six.text_type, 'isascii', None)
 _NAMED_ESCAPES = {'\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
 
 
@@ -75,7 +79,11 @@ class ConsoleWriter(object):
         """Write ``text``; :class:`IOError` from the stream (``EPIPE`` when the reader went away) goes through."""
         # A lone surrogate (an answer's "\\ud800" escape) has no valid encoding: U+FFFD, not a traceback (3.x) or
         # bytes that are not UTF-8 (2.7).
-        data = LONE_SURROGATE.sub('\ufffd', text).encode(self.encoding, self.errors)
+        if self._binary is None and self.encoding == 'utf-8' and type(text) is six.text_type \
+                and not has_surrogate(text):
+            self.stream.write(text)  # what encoding it to UTF-8 and back would give: each line of an export
+            return
+        data = without_lone_surrogates(text).encode(self.encoding, self.errors)
         if self._binary is None:
             self.stream.write(data.decode(self.encoding))
         else:
@@ -158,12 +166,34 @@ def is_broken_pipe(exc):
     return isinstance(exc, (IOError, OSError)) and getattr(exc, 'errno', None) == errno.EPIPE
 
 
+def has_surrogate(text):
+    """Whether ``text`` holds a surrogate code point, lone or paired (ASCII text is known at once on 3.7+)."""
+    if _PLAIN_ASCII is not None and _PLAIN_ASCII(text):
+        return False
+    return _ANY_SURROGATE.search(text) is not None
+
+
+def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
+    """``text`` with each lone surrogate replaced by ``replace(match)`` (U+FFFD by default).
+
+    Usage::
+
+        without_lone_surrogates('a\ud800b')  # 'a\ufffdb'
+    """
+    if not has_surrogate(text):  # far faster than the pattern with lookarounds
+        return text
+    return LONE_SURROGATE.sub(replace, text)
+
+
 def printable(text, escape_backslash=False):
     """``text`` with control and invisible format characters shown as escapes (``\\x1b``, ``\\n``, ``\\u202e``).
 
     What a message or a table cell shows then cannot clear or retitle a terminal, move its cursor, or hide and
     forge lines.  ``escape_backslash`` doubles backslashes too, so that an escape shown is never the text's own.
     """
+    if _PLAIN_ASCII is not None and _PLAIN_ASCII(text) and text.isprintable() and '\\' not in text:
+        return text  # printable ASCII has no control character; only a backslash would be escaped
+
     def escape(match):
         character = match.group(0)
         if character in _NAMED_ESCAPES:

@@ -1,7 +1,10 @@
 # Console output shared by the command line and the demo.
+import re
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ['ConsoleWriter', 'Progress', 'exception_text', 'is_broken_pipe', 'is_terminal', 'printable']
+__all__ = ['ConsoleWriter', 'Progress', 'exception_text', 'is_broken_pipe', 'is_terminal', 'printable',
+           'has_surrogate', 'without_lone_surrogates']
 
 class ConsoleWriter:
     stream: Any
@@ -29,4 +32,6 @@ class Progress:
 
 def exception_text(exc: BaseException) -> str: ...
 def is_broken_pipe(exc: BaseException) -> bool: ...
+def has_surrogate(text: str) -> bool: ...
+def without_lone_surrogates(text: str, replace: Callable[[re.Match[str]], str] = ...) -> str: ...
 def printable(text: str, escape_backslash: bool = False) -> str: ...

@@ -37,6 +37,8 @@ from __future__ import unicode_literals
 
 import hashlib
 import itertools
+import sys
+import threading
 
 import six
 from six.moves.urllib.parse import parse_qs, unquote, urlsplit
@@ -51,6 +53,10 @@ MAX_STALLED_PAGES = 3
 #: What 0.5.1's ``extract_cursor`` raised (as a plain ``Exception``) where a path ends on no link: the end of a
 #: listing for loops written for it.
 NOT_A_LINK = str('Provided cursor path did not result in a link')  # a native str, as 0.5.1's was on Python 2
+#: The name of the thread that fetches the next page while the caller works on one (see :func:`prefetched`).
+PREFETCH_THREAD_NAME = 'patreon-prefetch'
+# Python 2 cannot interrupt a join without a timeout (Ctrl-C would wait for the page): it waits in slices there.
+_JOIN_SLICE = 0.5 if six.PY2 else None
 #: The longest text of an untrusted value quoted in a message.
 _QUOTED_LENGTH = 80
 
@@ -219,6 +225,68 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
             checkpoint_keys = keys
         previous_keys = keys
         cursor = following
+
+
+def prefetched(items):
+    """Yield what ``items`` (an iterator of pages) yields, taking the next one on a thread while the caller works.
+
+    While the caller holds item n, item n+1 is being taken by a daemon
+    thread (one per item, named :data:`PREFETCH_THREAD_NAME`); never more
+    than one ahead, so memory holds two pages at most.  What taking an item
+    raises is raised here, in its place: after every item before it.  The
+    thread ends with its item: when the iteration ends, nothing is left
+    running; when it is closed or dropped, a fetch in flight runs to its end
+    (its own timeouts bound it), its page is dropped, and its thread ends.
+
+    Usage::
+
+        for page in prefetched(iterate_pages(fetch_page, list_route=True)):
+            save(page.data())  # the page after it is on its way meanwhile
+    """
+    items = iter(items)
+    taking = _Taking(items)
+    while True:
+        item = taking.result()  # raises what taking it raised
+        if item is _Taking.END:
+            return
+        taking = _Taking(items)
+        yield item
+
+
+class _Taking(object):
+    """``next(items)`` on a daemon thread of its own; :meth:`result` waits for it.
+
+    The thread holds the iterator and this object only, never the generator
+    of :func:`prefetched`, so that a caller who drops it frees it.
+    """
+
+    END = object()
+    __slots__ = ('_thread', '_item', '_error')
+
+    def __init__(self, items):
+        self._item = self._error = None
+        thread = threading.Thread(target=self._take, args=(items,), name=PREFETCH_THREAD_NAME)
+        thread.daemon = True  # an abandoned fetch never keeps the process from exiting
+        thread.start()
+        self._thread = thread
+
+    def result(self):
+        while self._thread.is_alive():
+            self._thread.join(_JOIN_SLICE)
+        if self._error is not None:
+            error, self._error = self._error, None  # the traceback holds frames: not kept past raising it
+            six.reraise(*error)
+        return self._item
+
+    # The names it needs are bound here: when Python 2 exits with a fetch in flight, it empties the modules under
+    # this daemon thread, and a name looked up then would raise out of the thread, printed on stderr.
+    def _take(self, items, next=next, stop=StopIteration, anything=BaseException, exc_info=sys.exc_info):
+        try:
+            self._item = next(items)
+        except stop:
+            self._item = self.END
+        except anything:  # raised to the caller where it happened, whatever it is
+            self._error = exc_info()
 
 
 def _primary_data(page, list_route, cursor):

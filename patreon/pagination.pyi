@@ -1,9 +1,12 @@
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from .jsonapi.parser import JSONAPIParser
 
+_T = TypeVar('_T')
+
 MAX_STALLED_PAGES: int
+PREFETCH_THREAD_NAME: str
 NOT_A_LINK: str
 
 def follow_path(document: Any, dotted_path: str) -> Any: ...
@@ -14,3 +17,4 @@ def checked_cursor(value: Any, where: str) -> str: ...
 def iterate_pages(
     fetch_page: Callable[[Any], JSONAPIParser], first_cursor: Any = None, list_route: bool | None = None
 ) -> Iterator[JSONAPIParser]: ...
+def prefetched(items: Iterable[_T]) -> Iterator[_T]: ...

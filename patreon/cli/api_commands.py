@@ -95,13 +95,15 @@ def _list_every_page(context, label, view, method_name, *args):
     selection = view.select(options.fields, options.include)  # before the token: usage errors come first
     page_size = options.page_size or _default_page_size(label, selection)
     api = context.api
+    # prefetch: Patreon takes hundreds of milliseconds a page, time the rows of the page before are written in
     pages = api.paginate_pages(getattr(api, method_name), *args, page_size=page_size,
-                               includes=selection.includes, fields=selection.fields)
+                               includes=selection.includes, fields=selection.fields, prefetch=True)
     writer = RecordWriter(selection.column_names, context.output_format, context.stdout, context.raw_csv)
     listing = _Listing(pages, context.progress(label))
     try:
+        values, write = selection.values, writer.write_values
         for resource in listing.resources():
-            writer.write(selection.record(resource))
+            write(values(resource))
         writer.finish()
     finally:
         if writer.written:  # a failure after some rows says how many of how many were written

@@ -18,14 +18,15 @@ Usage::
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import collections
 import json
 import re
+import sys
 import unicodedata
 
 import six
 
-from ..console import printable
-from ..credentials import LONE_SURROGATE
+from ..console import printable, without_lone_surrogates
 from .exit_status import EXIT_SERVER, CommandFailed
 
 __all__ = ['FORMATS', 'RecordWriter', 'cell_text', 'csv_cell', 'csv_line', 'display_width', 'json_text', 'visible',
@@ -34,16 +35,32 @@ __all__ = ['FORMATS', 'RecordWriter', 'cell_text', 'csv_cell', 'csv_line', 'disp
 FORMATS = ('table', 'jsonl', 'csv')
 
 # What a spreadsheet takes for the start of a formula (fullwidth forms too), and cells that are plain numbers.
-_FORMULA_START = re.compile('^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]')
+_FORMULA_FIRST = '=+-@\t\r\uff1d\uff0b\uff0d\uff20'
 _PLAIN_NUMBER = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
+# Below U+00AD (a soft hyphen, the first format character) every character takes one column: only the others
+# are looked up.
+_MAYBE_NOT_ONE_COLUMN = re.compile('[^\x00-\xac]')
+_IS_ASCII = getattr(six.text_type, 'isascii', None)  # str.isascii, Python 3.7+
+_TEXT = six.text_type
+# A JSON line's keys in the order of the columns: a plain dict keeps it from Python 3.7 on, and is faster to encode.
+_ordered = dict if sys.version_info >= (3, 7) else collections.OrderedDict
+# One encoder for every line: json.dumps with options makes a new one each time.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), allow_nan=False)
+
+
 def cell_text(value):
     """One value as a CSV or table cell: lists joined with "; ", ``None`` empty, booleans lowercase."""
+    if type(value) is six.text_type:  # most cells: checked first, as exports call this for every cell
+        return value
     if value is None:
         return ''
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (list, tuple)):
-        return '; '.join(cell_text(item) for item in _flattened(value))
+        try:
+            return '; '.join(value)  # most lists: flat, of text
+        except TypeError:
+            return '; '.join(cell_text(item) for item in _flattened(value))
     if isinstance(value, dict):
         return json_text(value)
     return six.text_type(value)
@@ -69,18 +86,22 @@ def json_text(value):
         as is, no strict JSON reader would take the line.
     """
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(',', ':'), allow_nan=False)
+        text = _JSON.encode(value)
     except ValueError:
         raise CommandFailed('the answer holds a number JSON cannot carry (NaN or Infinity)', EXIT_SERVER)
     except RuntimeError:  # RecursionError (Python 2's too): a value nested deeper than the encoder goes
         raise CommandFailed('the answer holds a value nested too deep to write', EXIT_SERVER)
     text = text.decode('utf-8') if isinstance(text, bytes) else text
-    return LONE_SURROGATE.sub(lambda match: '\\u{:04x}'.format(ord(match.group(0))), text)
+    return without_lone_surrogates(text, _surrogate_escape)
+
+
+def _surrogate_escape(match):
+    return '\\u{:04x}'.format(ord(match.group(0)))
 
 
 def csv_cell(text, raw=False):
     """A CSV cell that a spreadsheet shows rather than runs: ``'=1+1`` for ``=1+1``; ``raw`` keeps it as is."""
-    if raw or not _FORMULA_START.match(text) or _PLAIN_NUMBER.match(text):
+    if raw or not text or text[0] not in _FORMULA_FIRST or _PLAIN_NUMBER.match(text):
         return text
     return "'" + text
 
@@ -95,11 +116,14 @@ def visible(text):
 
 def display_width(text):
     """Columns ``text`` takes on a terminal: wide (CJK, emoji) characters take two, combining marks none."""
-    width = 0
-    for character in text:
+    width = len(text)
+    if _IS_ASCII is not None and _IS_ASCII(text):  # known at once on Python 3.7+: the common case
+        return width
+    for character in _MAYBE_NOT_ONE_COLUMN.findall(text):
         if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
-            continue
-        width += 2 if unicodedata.east_asian_width(character) in ('W', 'F') else 1
+            width -= 1
+        elif unicodedata.east_asian_width(character) in ('W', 'F'):
+            width += 1
     return width
 
 
@@ -109,11 +133,15 @@ def csv_line(cells):
     (The ``csv`` module leaves a lone carriage return unquoted under a ``\\n`` line terminator, and a reader
     then splits the row there; and on Python 2 it takes bytes.)
     """
-    return ','.join(_csv_field(cell) for cell in cells) + '\n'
+    line = ','.join(cells)
+    # Joined first: when no cell holds a quote, a line break or a comma of its own, none needs quoting.
+    if '"' in line or '\n' in line or '\r' in line or line.count(',') != len(cells) - 1:
+        line = ','.join([_csv_field(cell) for cell in cells])
+    return line + '\n'
 
 
 def _csv_field(cell):
-    if any(character in cell for character in ',"\r\n'):
+    if ',' in cell or '"' in cell or '\r' in cell or '\n' in cell:
         return '"' + cell.replace('"', '""') + '"'
     return cell
 
@@ -145,13 +173,23 @@ class RecordWriter(object):
 
     def write(self, record):
         """Write one record (``table``: keep it for :meth:`finish`)."""
-        if self.output_format == 'jsonl':
-            self.console.line(json_text(record))
-        elif self.output_format == 'csv':
+        self.write_values([record[name] for name in self.columns])
+
+    def write_values(self, values):
+        """Write one record given as its values, in the order of the columns (what :meth:`write` does)."""
+        # Every cell of an export passes here: the common cases (text, no formula, printable ASCII) are tested
+        # inline, and the functions that handle the rest are called only for them.
+        if self.output_format == 'csv':
             self._write_header()
-            self.console.write(self._csv_line([cell_text(record[name]) for name in self.columns]))
+            texts = [value if type(value) is _TEXT else cell_text(value) for value in values]
+            if not self.raw_csv:
+                texts = [csv_cell(text) if text and text[0] in _FORMULA_FIRST else text for text in texts]
+            self.console.write(csv_line(texts))
+        elif self.output_format == 'jsonl':
+            self.console.write(json_text(_ordered(zip(self.columns, values))) + '\n')
         else:
-            self._rows.append([_table_cell(record[name]) for name in self.columns])
+            cells = [visible(value if type(value) is _TEXT else cell_text(value)) for value in values]
+            self._rows.append((cells, [display_width(cell) for cell in cells]))
             self.count += 1
             return
         self.count += 1
@@ -164,12 +202,12 @@ class RecordWriter(object):
         elif self.output_format == 'table':
             names = [visible(name) for name in self.columns]
             rows = self._rows
-            widths = [max([display_width(name)] + [display_width(row[index]) for row in rows])
+            widths = [max([display_width(name)] + [row[1][index] for row in rows])
                       for index, name in enumerate(names)]
             self.console.line(_table_line(names, widths))
             self.console.line(_table_line(['-' * width for width in widths], widths))
-            for row in rows:
-                self.console.line(_table_line(row, widths))
+            for cells, cell_widths in rows:
+                self.console.line(_padded_line(cells, cell_widths, widths))
                 self.written += 1
 
     def _write_header(self):
@@ -205,5 +243,9 @@ def _table_cell(value):
 
 
 def _table_line(cells, widths):
-    padded = [cell + ' ' * (width - display_width(cell)) for cell, width in zip(cells, widths)]
+    return _padded_line(cells, [display_width(cell) for cell in cells], widths)
+
+
+def _padded_line(cells, cell_widths, widths):
+    padded = [cell + ' ' * (width - cell_width) for cell, cell_width, width in zip(cells, cell_widths, widths)]
     return '  '.join(padded).rstrip()

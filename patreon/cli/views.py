@@ -41,7 +41,11 @@ class Selection(object):
 
     def record(self, resource):
         """The resource as an ordered dict of column name to value."""
-        return collections.OrderedDict((column.name, column.read(resource)) for column in self.columns)
+        return collections.OrderedDict(zip(self.column_names, self.values(resource)))
+
+    def values(self, resource):
+        """The resource's values, in the order of :attr:`column_names` (an export's rows: no dict per row)."""
+        return [column.read(resource) for column in self.columns]
 
 
 class ResourceView(object):
@@ -109,11 +113,13 @@ def _attribute_reader(name):
 def _related_ids(relationship):
     """A reader of the related id (to-one) or ids (to-many)."""
     def read(resource):
-        info = resource.relationship_info(relationship)
-        reference = info.resource_reference() if info is not None else None
-        if isinstance(reference, list):
-            return [item.id() for item in reference]
-        return None if reference is None else reference.id()
+        # What relationship_info(...).resource_reference() and id() read, from the raw objects: no object per
+        # reference, as this runs for every row of an export.
+        info = resource.relationships().get(relationship)
+        data = info.get('data') if isinstance(info, dict) else None
+        if isinstance(data, list):
+            return [item.get('id') if isinstance(item, dict) else None for item in data]
+        return data.get('id') if isinstance(data, dict) else None
     return read
 
 

@@ -1,4 +1,4 @@
-"""Figure 6: 8 processes sharing one OAuth client: the request rate a loopback server saw, against Patreon's limit.
+"""Figure 8: 8 processes sharing one OAuth client: the request rate a loopback server saw, against Patreon's limit.
 
 Each process is a user of the same app (one OAuth client, a token set of its
 own) and sends its requests as fast as its client lets it.  Alone, each
@@ -73,21 +73,21 @@ class _Server(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
 
 def run_processes(python, url, store_path, count, rate):
     """Start the 8 children, let them go at once, wait for all; the server's stamps are read by the caller."""
-    argv = [python, os.path.join(benchlib.BENCH_DIR, 'fig6_shared.py'), '--url', url, '--count', str(count),
+    argv = [python, os.path.join(benchlib.BENCH_DIR, 'fig8_shared.py'), '--url', url, '--count', str(count),
             '--requests', str(rate[0]), '--seconds', str(rate[1])] + (['--store', store_path] if store_path else [])
     children = [subprocess.Popen(argv + ['--name', str(index)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                  cwd=benchlib.BENCH_DIR) for index in range(PROCESSES)]
     try:
         for process in children:
             if process.stdout.readline() != b'ready\n':
-                raise benchlib.ChildFailed('a figure 6 child did not start')
+                raise benchlib.ChildFailed('a figure 8 child did not start')
         for process in children:
             process.stdin.write(b'go\n')
             process.stdin.flush()
         for process in children:
             process.communicate()
             if process.returncode != 0:
-                raise benchlib.ChildFailed('a figure 6 child failed')
+                raise benchlib.ChildFailed('a figure 8 child failed')
     finally:
         for process in children:
             if process.poll() is None:
@@ -105,7 +105,7 @@ def measure(config):
     python = config.pythons['ours']
     rows = []
     for label, store_path in (('each process alone (no shared store)', None),
-                              ('one SQLiteStore for all', os.path.join(config.workdir, 'fig6.sqlite'))):
+                              ('one SQLiteStore for all', os.path.join(config.workdir, 'fig8.sqlite'))):
         server = _Server(('127.0.0.1', 0), _Handler)
         server.lock, server.stamps = threading.Lock(), []
         thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.05})
@@ -128,7 +128,7 @@ def measure(config):
         'Alone, each process keeps to the limit by itself, so together they may send {} times it.'.format(PROCESSES),
     ]
     return {
-        'number': 6, 'title': 'Eight processes sharing one OAuth client: the rate the server saw',
+        'number': 8, 'title': 'Eight processes sharing one OAuth client: the rate the server saw',
         'columns': ['pacing', 'processes', 'requests', 'most in any window', "Patreon's limit", 'requests/s'],
         'rows': rows, 'notes': notes,
         'goals': [{'goal': 'with a shared store, no window above the limit', 'value': str(shared_worst),

@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+"""The exports' shortcuts for common cells give exactly what the general rules give, for any text.
+
+Each rule is written out here the plain way (a character at a time, or the
+regular expression over the whole text) and compared with the module's on
+text drawn from the characters every rule looks at: formula starts, quotes,
+commas, line breaks, backslashes, controls, format characters, surrogates,
+wide and combining characters.
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import collections
+import io
+import json
+import re
+import unicodedata
+
+import six
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from patreon import console
+from patreon.cli import formats
+from patreon.cli.formats import RecordWriter, cell_text, csv_cell, csv_line, display_width, json_text, visible
+from patreon.console import ConsoleWriter
+from patreon.credentials import LONE_SURROGATE
+
+INTERESTING = ('=+-@\t\r\n,"\'\\ .0123456789aZ\x00\x1b\x7f\x85\xa0\xac\xad\xe9\u0301\u061c\u200b\u202e\u2028'
+               '\u3042\uff1d\uff0b\uff0d\uff20\ufeff\ud800\udc00\U0001f3a7')
+TEXTS = st.lists(st.sampled_from(list(INTERESTING)) | st.characters(), max_size=12).map(''.join)
+VALUES = st.recursive(st.none() | st.booleans() | st.integers() | TEXTS,
+                      lambda children: st.lists(children, max_size=4), max_leaves=8)
+
+
+def plain_csv_cell(text):
+    if re.match('^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]', text) and not re.match(r'^[+-]?[0-9]+(\.[0-9]+)?$', text):
+        return "'" + text
+    return text
+
+
+def plain_csv_line(cells):
+    return ','.join('"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\r\n') else cell
+                    for cell in cells) + '\n'
+
+
+def plain_display_width(text):
+    width = 0
+    for character in text:
+        if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
+            continue
+        width += 2 if unicodedata.east_asian_width(character) in ('W', 'F') else 1
+    return width
+
+
+def plain_visible(text):
+    shown = []
+    for character in text:
+        if character in '\\\n\r\t':
+            shown.append({'\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t'}[character])
+        elif console._INVISIBLE.match(character):
+            code = ord(character)
+            shown.append('\\x{:02x}'.format(code) if code < 0x100 else '\\u{:04x}'.format(code))
+        else:
+            shown.append(character)
+    return ''.join(shown)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=TEXTS)
+def test_one_cell_as_the_general_rules_have_it(text):
+    assert csv_cell(text) == plain_csv_cell(text) and csv_cell(text, raw=True) == text
+    assert display_width(text) == plain_display_width(text)
+    assert visible(text) == plain_visible(text)
+    assert console.printable(text, escape_backslash=True) == plain_visible(text)
+    assert console.without_lone_surrogates(text) == LONE_SURROGATE.sub('\ufffd', text)
+    assert console.has_surrogate(text) == any(0xd800 <= ord(character) <= 0xdfff for character in text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(TEXTS, max_size=5))
+def test_a_csv_line_as_the_general_rule_has_it(cells):
+    assert csv_line(cells) == plain_csv_line(cells)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=VALUES)
+def test_a_list_cell_is_its_items_flattened(value):
+    if isinstance(value, list):
+        assert cell_text(value) == '; '.join(cell_text(item) for item in formats._flattened(value))
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(TEXTS, min_size=1, max_size=3))
+def test_a_line_written_is_the_text_with_lone_surrogates_replaced(texts):
+    text = ''.join(texts)
+    stream = io.StringIO()
+    ConsoleWriter(stream).write(text)
+    assert stream.getvalue() == LONE_SURROGATE.sub('\ufffd', text)
+    bytes_stream = io.BytesIO()
+    writer = ConsoleWriter(io.TextIOWrapper(bytes_stream, encoding='latin-1'))
+    writer.write(text)
+    writer.flush()
+    assert bytes_stream.getvalue() == LONE_SURROGATE.sub('\ufffd', text).encode('utf-8')
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(VALUES, min_size=3, max_size=3))
+def test_every_format_writes_values_as_it_writes_the_record(values):
+    columns = ['id', 'name', 'tiers']
+    record = collections.OrderedDict(zip(columns, values))
+    for output_format in formats.FORMATS:
+        outputs = []
+        for write in (lambda writer: writer.write(record), lambda writer: writer.write_values(values)):
+            stream = io.StringIO()
+            writer = RecordWriter(columns, output_format, ConsoleWriter(stream))
+            write(writer)
+            writer.finish()
+            outputs.append(stream.getvalue())
+        assert outputs[0] == outputs[1]
+    expected = json.dumps(record, ensure_ascii=False, separators=(',', ':'))
+    expected = expected.decode('utf-8') if isinstance(expected, bytes) else expected
+    assert json_text(record) == LONE_SURROGATE.sub(lambda match: '\\u{:04x}'.format(ord(match.group(0))), expected)
+    if six.PY3:
+        assert list(json.loads(json_text(record))) == columns  # in the order of the columns
+
+
+RELATIONSHIP_SHAPES = [None, [], 'text', {}, {'data': None}, {'data': []}, {'data': 'x'}, {'links': {}},
+                       {'data': {'type': 'user', 'id': '7'}}, {'data': {'type': 'user'}},
+                       {'data': [{'type': 'tier', 'id': '1'}, None, 'x', {'type': 'tier'}, {'id': '3'}]}]
+
+
+def test_related_ids_are_read_as_the_relationship_info_reads_them():
+    from patreon.cli.views import _related_ids
+    from patreon.jsonapi.parser import JSONAPIParser
+
+    for shape in RELATIONSHIP_SHAPES:
+        for relationships in ({'tiers': shape}, shape):
+            member = JSONAPIParser({'data': {'type': 'member', 'id': '1', 'relationships': relationships}}).data()
+            info = member.relationship_info('tiers')
+            reference = info.resource_reference() if info is not None else None
+            expected = [item.id() for item in reference] if isinstance(reference, list) else \
+                None if reference is None else reference.id()
+            assert _related_ids('tiers')(member) == expected, shape
