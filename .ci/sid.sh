@@ -5,12 +5,15 @@
 # Usage: bash .ci/sid.sh ensure                 build the tree if it is missing; exit 3 (one line said) where it can't
 #        bash .ci/sid.sh run DIR... -- CMD...   run CMD inside the tree, each host folder DIR bound at its own path
 # Environment:
-#   SID_ROOT  where the tree lives (default: /var/cache/patreon-ci/sid, outside any clone so that CI reuses it)
+#   SID_ROOT  where the tree lives (default: /var/cache/patreon-ci/sid-<checksum of the package list>, outside any
+#             clone so that CI reuses it)
 set -uo pipefail
 
-SID_ROOT=${SID_ROOT:-/var/cache/patreon-ci/sid}
 # make: the suite reads what `make -n` would run; redis-server: the Redis tests start one on loopback.
 SID_PACKAGES=python3.14,python3.14-venv,python3.15,python3.15-venv,ca-certificates,make,redis-server
+# One tree per package list: checkouts of other revisions (another branch, an older CI run) keep their own tree
+# instead of rebuilding one another's.
+SID_ROOT=${SID_ROOT:-/var/cache/patreon-ci/sid-$(echo "$SID_PACKAGES" | cksum | cut -d' ' -f1)}
 STAMP="$SID_ROOT/.patreon-ci-ready"
 
 say() {
@@ -51,6 +54,12 @@ ensure() {
     # The stamp holds the package list it was built with: a tree built with another list is built again.
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$SID_PACKAGES" ]; then
         return 0
+    fi
+    if [ "$(id -u)" -eq 0 ] && command -v flock >/dev/null 2>&1 && [ -z "${SID_LOCKED:-}" ]; then
+        # Two runs at once (two checkouts, two CI jobs) build the tree one after the other, never over each other.
+        mkdir -p "$(dirname "$SID_ROOT")"
+        SID_LOCKED=1 flock "$SID_ROOT.lock" bash "${BASH_SOURCE[0]}" ensure
+        return $?
     fi
     if [ "$(id -u)" -ne 0 ]; then
         say "Python 3.14 and 3.15 not tested: building their Debian sid tree needs root"
