@@ -17,6 +17,7 @@ import re
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
+from . import forks
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
@@ -572,6 +573,7 @@ class API(object):
         return self._call(method, path, json=document)
 
     def _call(self, method, path, **kwargs):
+        forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
         tokens = self._tokens
         tokens.before_call()  # a token that expires soon is refreshed first
         if tokens.undelivered:

@@ -1,9 +1,9 @@
 """The bound on one whole attempt (connect, send, headers and body), however a server trickles its answer.
 
 ``requests`` has no hook between connecting and reading the headers, and a
-caller's session keeps its own adapters; so one watchdog thread per process
-ends the attempts that outlive their deadline by shutting down the socket
-they are blocked on.
+caller's session keeps its own adapters; so one watchdog thread per process,
+alive only while an attempt is watched, ends the attempts that outlive their
+deadline by shutting down the socket they are blocked on.
 
 Usage::
 
@@ -19,14 +19,15 @@ import os
 import socket
 import sys
 import threading
-import time
 import types
 
 from six.moves import _thread
 
+from . import forks
+from .clock import monotonic as _clock
+
 logger = logging.getLogger(__name__)
 
-_clock = getattr(time, 'monotonic', time.time)  # Python 2 has no monotonic clock
 #: Seconds between two interruptions of an attempt that is past its deadline and still running.
 REPEAT = 0.05
 
@@ -49,7 +50,7 @@ class _Watch(object):
 
 
 class _Watchdog(object):
-    """Ends attempts that outlive their deadline, for the whole process, from one daemon thread.
+    """Ends attempts that outlive their deadline, for the whole process, from one daemon thread while any is watched.
 
     requests has no hook between connecting and reading the headers, and a
     caller's session keeps its own adapters: so the watchdog finds the socket
@@ -59,6 +60,11 @@ class _Watchdog(object):
     returns at once, the attempt fails, and urllib3 drops the connection; no
     thread or socket is left behind.  Per attempt, the cost is a lock and a
     set; the thread sleeps until the earliest deadline.
+
+    The thread runs only while an attempt is watched: the release of the last
+    watch ends it (and waits for it to end), so that no thread of the package
+    is alive while no call is in flight, and a later ``fork()`` copies no lock
+    it could hold.
     """
 
     def __init__(self):
@@ -67,34 +73,43 @@ class _Watchdog(object):
         self._changed = threading.Condition(self._lock)
         self._watches = set()
         self._wake_at = None
-        thread = threading.Thread(target=self._run, name='patreon-total-timeout')
-        thread.daemon = True
-        thread.start()
+        self._thread = None  # the thread watching now, or None
 
     def watch(self, seconds, frame):
         watch = _Watch(self, _clock() + seconds, frame)
         with self._lock:
             self._watches.add(watch)
-            if self._wake_at is None or watch.deadline < self._wake_at:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name='patreon-total-timeout')
+                self._thread.daemon = True
+                self._wake_at = watch.deadline
+                self._thread.start()
+            elif self._wake_at is None or watch.deadline < self._wake_at:
                 self._wake_at = watch.deadline
                 self._changed.notify()
         return watch
 
     def release(self, watch):
+        retiring = None
         with self._lock:
             self._watches.discard(watch)
             watch.frame = None
+            if not self._watches and self._thread is not None:
+                retiring, self._thread = self._thread, None
+                self._changed.notify()
+        if retiring is not None and retiring is not threading.current_thread():
+            retiring.join(_RETIRE_WITHIN)  # it only has to take the lock and return
         return watch.fired
 
     def _run(self):
         try:
-            self._watch_forever()
+            self._watch_while_needed(threading.current_thread())
         except BaseException:  # pragma: no cover - at exit, Python 2 empties modules under daemon threads
             return
 
-    def _watch_forever(self):
+    def _watch_while_needed(self, me):
         with self._lock:
-            while True:
+            while self._thread is me:
                 now = _clock()
                 for watch in [watch for watch in self._watches if watch.deadline <= now]:
                     watch.fired = True
@@ -111,10 +126,20 @@ class _Watchdog(object):
 
 _WATCHDOG = []
 _WATCHDOG_LOCK = threading.Lock()
+# Seconds the release of the last watch waits for the watchdog thread to end (it needs only to take the lock).
+_RETIRE_WITHIN = 5.0
+
+
+@forks.on_fork
+def _after_fork():
+    # The parent's watchdog thread is not in the child, and its lock may have been held: the child starts afresh.
+    global _WATCHDOG_LOCK
+    _WATCHDOG_LOCK = threading.Lock()
+    _WATCHDOG[:] = []
 
 
 def _watchdog():
-    """The process's watchdog, started on first use (and again in a child after ``fork()``, where it is gone)."""
+    """The process's watchdog, made on first use (and again in a child after ``fork()``)."""
     if not _WATCHDOG or _WATCHDOG[0].pid != os.getpid():
         with _WATCHDOG_LOCK:
             if not _WATCHDOG or _WATCHDOG[0].pid != os.getpid():

@@ -37,6 +37,7 @@ import requests
 import six
 from six.moves.urllib.parse import urlsplit
 
+from . import forks
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
 
 #: Where Patreon is (a native str, as the default always was, on Python 2 too).
@@ -54,6 +55,12 @@ _MOCK_MODULES = frozenset(['unittest.mock', 'mock', 'mock.mock'])
 
 _lock = threading.Lock()
 _overrides = []  # the active overrides, innermost last
+
+
+@forks.on_fork
+def _after_fork():
+    global _lock
+    _lock = threading.Lock()  # a thread of the parent may have held it at the fork
 
 
 class Override(object):

@@ -22,11 +22,12 @@ import contextlib
 import hashlib
 import logging
 import threading
-import time
 
 import six
 
-from .exceptions import InvalidArgument, RequestBudgetExceeded
+from . import forks
+from .clock import monotonic as _monotonic
+from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ DEFAULT_MAX_4XX = 1500
 BUDGET_WINDOW = 600.0
 # The most 4xx answers a log remembers: a limit above it can never trip.
 _MAX_REMEMBERED = 1 << 16
-
-_monotonic = getattr(time, 'monotonic', time.time)  # Python 2.7 has no monotonic clock in the standard library
 
 
 class Pacer(object):
@@ -71,21 +70,37 @@ class Pacer(object):
         self._condition = threading.Condition(threading.Lock())
         self._ended = collections.deque()  # when the requests of the last window ended, oldest first
         self._in_flight = 0
+        forks.track(self)
+
+    def _after_fork(self):
+        # The requests in flight at the fork are the parent's: their slots are never released in the child. Those
+        # that ended still count, as they reached Patreon.
+        self._condition = threading.Condition(threading.Lock())
+        self._in_flight = 0
 
     def __repr__(self):
         return '<patreon.pacing.Pacer {} requests per {:g} s>'.format(self.requests, self.seconds)
 
     @contextlib.contextmanager
-    def slot(self):
-        """Wait for a free slot, hold it while the block runs, then count the request as ended now."""
-        self.acquire()
+    def slot(self, timeout=None):
+        """Wait for a free slot, hold it while the block runs, then count the request as ended now.
+
+        :raises patreon.exceptions.TotalTimeout: no slot came free within ``timeout`` seconds.
+        """
+        if not self.acquire(timeout):
+            raise TotalTimeout('no request slot came free within {:g} s ({} requests per {:g} s, all taken)'.format(
+                timeout, self.requests, self.seconds), total_timeout=timeout)
         try:
             yield
         finally:
             self.release()
 
-    def acquire(self):
-        """Wait until a request may start; pair with :meth:`release` when its answer is in."""
+    def acquire(self, timeout=None):
+        """Wait until a request may start (``True``), or ``timeout`` seconds (``False``, no slot taken).
+
+        Pair a ``True`` with :meth:`release` when the answer is in.  ``None`` waits as long as it takes.
+        """
+        deadline = None if timeout is None else self._clock() + timeout
         with self._condition:
             waited = False
             while True:
@@ -96,10 +111,14 @@ class Pacer(object):
                     self._in_flight += 1
                     if waited:
                         logger.debug('paced: waited for a slot (%d per %g s)', self.requests, self.seconds)
-                    return
+                    return True
+                if deadline is not None and now >= deadline:
+                    return False
                 waited = True
                 # The oldest ended request leaves the window then; if all are in flight, the first release wakes us.
                 wait = self._ended[0] + self.seconds - now if self._ended else None
+                if deadline is not None:
+                    wait = deadline - now if wait is None else min(wait, deadline - now)
                 self._wait(wait)
 
     def release(self):
@@ -174,6 +193,10 @@ class FourxxLog(object):
         self._clock = clock or _monotonic
         self._times = collections.deque(maxlen=_MAX_REMEMBERED)
         self._lock = threading.Lock()
+        forks.track(self)
+
+    def _after_fork(self):
+        self._lock = threading.Lock()  # the 4xx answers stay: Patreon counted them, whichever process earned them
 
     def add(self):
         with self._lock:
@@ -210,6 +233,12 @@ _shared_lock = threading.Lock()
 _pacers = {}
 _logs = {}
 _PRUNE_ABOVE = 256
+
+
+@forks.on_fork
+def _after_fork():
+    global _shared_lock
+    _shared_lock = threading.Lock()
 
 
 def shared_pacer(base_url, owner, rate):

@@ -30,6 +30,7 @@ import time
 import requests
 import six
 
+from . import forks
 from .credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError, PatreonError
 # What a refresh's failure says, kept apart; re-exported, as callers first found these names here.
@@ -113,6 +114,14 @@ class TokenRefresh(object):
         self._delivering = False
         if stored is not None and _refused_in(stored, self.refresh_token):
             self._refused = (self.refresh_token, refused_elsewhere())
+        forks.track(self)
+
+    def _after_fork(self):
+        # A thread of the parent may have held these at the fork: in the child nobody would ever release them.
+        self._refresh_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._delivering = False
+        self._callbacks.clear()  # the parent delivers its refreshes; the child would call on_token_refresh twice
 
     @property
     def access_token(self):

@@ -32,6 +32,7 @@ import threading
 
 import six
 
+from . import forks
 from .exceptions import InvalidArgument, TokenStoreError
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,10 @@ class MemoryTokenStore(TokenStore):
         self._tokens = None
         if tokens is not None:
             self.save(tokens)
+        forks.track(self)
+
+    def _after_fork(self):
+        self._lock = threading.RLock()  # one a vanished thread of the parent held would never be released
 
     def load(self):
         with self._lock:
@@ -102,6 +107,7 @@ class MemoryTokenStore(TokenStore):
             self._tokens = dict(tokens)
 
     def lock(self):
+        forks.check()
         return self._lock
 
     def __reduce__(self):
@@ -136,6 +142,19 @@ class FileTokenStore(TokenStore):
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._lock_file = None
+        forks.track(self)
+
+    def _after_fork(self):
+        # Held by a thread of the parent at the fork: the child takes the lock afresh, on a file of its own. Closing
+        # the inherited descriptor never releases the parent's flock (it lives while the parent's stays open).
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        if self._lock_file is not None:
+            try:
+                os.close(self._lock_file)
+            except OSError:
+                pass
+            self._lock_file = None
 
     def __repr__(self):
         return '<patreon.tokens.FileTokenStore path={!r}>'.format(self.path)
@@ -174,6 +193,7 @@ class FileTokenStore(TokenStore):
 
     @contextlib.contextmanager
     def lock(self):
+        forks.check()
         with self._thread_lock:
             if self._depth == 0:
                 self._lock_file = _open_private(self.path + '.lock')

@@ -22,7 +22,7 @@ import requests
 import six
 import urllib3
 
-from . import deadline, endpoint
+from . import deadline, endpoint, forks
 from .exceptions import InvalidArgument, TotalTimeout
 # Re-exported: the retry policy and its limits were first defined here, and callers import them from here.
 from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHODS, RETRY_STATUSES,  # noqa: F401
@@ -79,6 +79,15 @@ class Transport(object):
         self.sleep = time.sleep
         self.pacer = None  # a patreon.pacing.Pacer every attempt waits its turn with, or None
         self.budget = None  # a patreon.pacing.RequestBudget every attempt is checked against and counted in, or None
+        forks.track(self)
+
+    def _after_fork(self):
+        # In a child of fork(): the parent goes on using the kept-alive connections, so the child makes its own.
+        self._session_lock = threading.Lock()
+        if self._owns_session:
+            self._session = None  # dropped, not closed: closing could not reach the parent's sockets anyway
+        elif self._session is not None:
+            _renew_connection_pools(self._session)
 
     @property
     def base_url(self):
@@ -140,6 +149,7 @@ class Transport(object):
         the request carried the credentials (``Authorization``, a token
         form), and an exception is logged, kept and pickled.
         """
+        forks.check()
         base_url = self.base_url
         endpoint.check_destination(base_url)
         try:
@@ -183,7 +193,7 @@ class Transport(object):
         if pacer is None:
             response = self._bounded_attempt(method, url, path, kwargs)
         else:
-            with pacer.slot():
+            with pacer.slot(self.total_timeout):  # a slot the parent of a fork held is not waited for forever
                 if budget is not None:
                     budget.check()  # the 4xx of the requests that went while this one waited
                 response = self._bounded_attempt(method, url, path, kwargs)
@@ -224,6 +234,19 @@ class Transport(object):
         """
         if self._owns_session and self._session is not None:
             self._session.close()
+
+def _renew_connection_pools(session):
+    """Give every ``requests`` adapter of ``session`` empty connection pools (in a child of ``fork()``).
+
+    The caller's session keeps its adapters and their settings; only the pools
+    holding the parent's sockets are replaced (as unpickling an adapter does).
+    An adapter that is not a ``requests.adapters.HTTPAdapter`` is left as it is.
+    """
+    for adapter in list(session.adapters.values()):
+        if isinstance(adapter, requests.adapters.HTTPAdapter):
+            adapter.proxy_manager = {}
+            adapter.init_poolmanager(adapter._pool_connections, adapter._pool_maxsize, block=adapter._pool_block)
+
 
 def _forget_requests(exc):
     """Drop the requests (credentials in headers and body) held by ``exc`` and the exceptions chained to it."""
