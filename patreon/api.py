@@ -113,7 +113,12 @@ class API(object):
         runs under ``token_store.lock()`` after reloading it, so that
         processes sharing the store refresh once; the new tokens are saved
         there before ``on_token_refresh`` runs, and a refused refresh token
-        is remembered there, never sent again.
+        is remembered there, never sent again.  Every 401 reloads the store
+        first, so tokens another process saved (its refresh, a new login)
+        reach a client whose refresh token was refused.  When the save fails,
+        the call raises :class:`~patreon.exceptions.TokenStoreError`, the new
+        tokens are used and passed to ``on_token_refresh`` all the same, and
+        the next call saves them.
     :param rate_limit: ``(requests, seconds)`` that every attempt waits its
         turn for, shared by the clients of the process with the same OAuth
         client (or token) and ``base_url``; Patreon's documented 100 per 2
@@ -575,20 +580,27 @@ class API(object):
     def _call(self, method, path, **kwargs):
         forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
         tokens = self._tokens
+        tokens.save_unsaved()  # tokens a failed save to the token store left behind
         tokens.before_call()  # a token that expires soon is refreshed first
         if tokens.undelivered:
             tokens.deliver()  # left behind by a callback that raised while others waited
+        _raise_save_failure(tokens)
         first_token, refreshes = tokens.snapshot()
         token = first_token
         response = self._send(method, path, token, kwargs)
         failure = route = None
-        if response.status_code == 401:
-            route = route_of(method, path)
+        # Twice at most: tokens taken over from the token store may have expired too, and then one refresh helps.
+        for _ in range(2):
+            if response.status_code != 401:
+                break
+            route = route or route_of(method, path)
             retry, failure = tokens.after_401(token, refreshes, route)
             tokens.deliver()  # outside the refresh lock: the callback may call this client
-            if retry:
-                token = tokens.access_token
-                response = self._send(method, path, token, kwargs)
+            _raise_save_failure(tokens)
+            if not retry:
+                break
+            token, refreshes = tokens.snapshot()
+            response = self._send(method, path, token, kwargs)
         if response.status_code == 401 or tokens.wants_answer(token):
             failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
         try:
@@ -623,6 +635,13 @@ class API(object):
     @staticmethod
     def _headers(token):
         return {'Authorization': 'Bearer {}'.format(token), 'User-Agent': user_agent_string()}
+
+def _raise_save_failure(tokens):
+    """Raise the TokenStoreError of a refresh whose new tokens the store could not keep (they are in use)."""
+    failure = tokens.take_save_failure()
+    if failure is not None:
+        raise failure
+
 
 def _pacer(rate_limit, base_url, owner):
     """The pacer ``rate_limit`` asks for: ``None``, the one given, or the process's for ``owner`` at ``base_url``."""
