@@ -31,6 +31,7 @@ import requests
 import six
 
 from . import forks
+from .clock import monotonic
 from .credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreError
 # What a refresh's failure says, kept apart; re-exported, as callers first found these names here.
@@ -43,6 +44,9 @@ DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
 # Seconds before a refresh before a call is tried again, after it failed (refused: as Patreon's own plugin waits).
 _RETRY_AFTER_FAILURE = 60.0
 _RETRY_AFTER_REFUSAL = 600.0
+#: Seconds after a refresh during which a route that refuses the new token (not having accepted it) lacks a scope;
+#: a refusal later may be its expiry. Tokens live for weeks; a retry right after a refresh comes within seconds.
+FRESH_FOR = 600.0
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +109,11 @@ class TokenRefresh(object):
         self._refreshes = 0  # refresh attempts finished
         self._last_failure = None  # the RefreshFailure of the last attempt, when it failed
         self._refused = None  # (refresh token, RefreshFailure) of the refresh token last refused
-        self._fresh_token = None  # the access token of the last refresh, until the API first accepts it
+        # The access token of the last refresh, when it came, and the routes that have accepted it: a route that
+        # refuses it before accepting it, within FRESH_FOR seconds, lacks a scope (whatever other routes answer).
+        self._fresh_token = None
+        self._fresh_at = 0.0
+        self._accepted_by = set()
         # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes, until a 2xx there shows
         # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
         self._hopeless_routes = set()
@@ -203,6 +211,16 @@ class TokenRefresh(object):
         """
         return bool(self._hopeless_routes) or (token is not None and token == self._fresh_token)
 
+    def _fresh_for(self, token, route):
+        """Whether ``route`` refusing ``token`` means it lacks a scope (the state lock held): ``token`` came from the
+        last refresh less than :data:`FRESH_FOR` seconds ago, and ``route`` has not accepted it."""
+        if token != self._fresh_token:
+            return False
+        if monotonic() - self._fresh_at >= FRESH_FOR:
+            self._fresh_token = None  # a refusal now may be its expiry; nothing more to learn from its answers
+            return False
+        return route not in self._accepted_by
+
     def snapshot(self):
         """``(access token, number of refreshes)``, read together: a 401 tells which refresh came after the request."""
         with self._state_lock:
@@ -267,7 +285,7 @@ class TokenRefresh(object):
     def _refresh_after_401(self, failed_token, refreshes_seen, route):
         """``after_401`` once the store (if any) had nothing newer: refresh, unless it cannot help."""
         with self._state_lock:
-            if failed_token == self._fresh_token or route in self._hopeless_routes:
+            if self._fresh_for(failed_token, route) or route in self._hopeless_routes:
                 self._hopeless_routes.add(route)  # scopes survive a refresh: so does this 401
                 return False, RefreshFailure.hopeless(route)
             if self._refreshes != refreshes_seen:
@@ -358,6 +376,8 @@ class TokenRefresh(object):
             self._last_failure = failure
             if failure is None:
                 self.access_token = self._fresh_token = tokens['access_token']
+                self._fresh_at = monotonic()
+                self._accepted_by = set()
                 self.refresh_token = tokens.get('refresh_token') or refresh_token
                 self.expires_at = stored_expiry(tokens)
                 if isinstance(tokens.get('scope'), six.string_types):
@@ -403,21 +423,22 @@ class TokenRefresh(object):
     def judge(self, token, status_code, route):
         """Learn from an answer to the token of the last refresh; the failure to report when no refresh can help.
 
-        A 401 to a token the API has not accepted yet cannot be an expiry: the route needs a scope the grant lacks,
-        and since a refresh keeps the scopes, a 401 there never refreshes again. A 2xx proves the token: when it
-        expires, it may be refreshed. A 2xx on a route proves the route too: its mark goes, so that a 401 there
-        when the token expires refreshes it (the first refusal passed; it was no missing scope).
+        A 401 to a token just refreshed, on a route that has not accepted it yet, cannot be an expiry: the route
+        needs a scope the grant lacks, and since a refresh keeps the scopes, a 401 there never refreshes again --
+        whatever other routes answer meanwhile (a 2xx elsewhere proves the token, not this route). A 2xx on a route
+        proves the route too: its mark goes, so that a 401 there when the token expires refreshes it (the first
+        refusal passed; it was no missing scope).
         """
         if status_code == 401:
             with self._state_lock:
-                if token == self._fresh_token:
+                if self._fresh_for(token, route):
                     self._hopeless_routes.add(route)
                 hopeless = route in self._hopeless_routes
             return RefreshFailure.hopeless(route) if hopeless else None
         if 200 <= status_code < 300:
             with self._state_lock:
-                if token == self._fresh_token:
-                    self._fresh_token = None
+                if self._fresh_for(token, route):
+                    self._accepted_by.add(route)  # from now on, a 401 there may be the token's expiry
                 if route in self._hopeless_routes:
                     self._hopeless_routes.discard(route)
                     logger.info('%s accepted the access token: a 401 there may refresh it again', route)

@@ -17,6 +17,7 @@ from .tokens import TokenStore
 logger: logging.Logger
 
 DEFAULT_REFRESH_MARGIN: Final[int]
+FRESH_FOR: Final[float]
 
 class TokenRefresh:
     access_token: str
