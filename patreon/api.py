@@ -23,7 +23,7 @@ from .exceptions import InvalidArgument, InvalidResponse, PaginationError, Patre
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import checked_text, encode_query, query_names, url_with
 from .pagination import checked_cursor, cursor_from_link, follow_path, iterate_pages
-from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, RequestBudget, shared_budget, shared_pacer
+from .pacing import DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, Pacer, budget_for, shared_pacer
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
@@ -153,7 +153,7 @@ class API(object):
                                    total_timeout=total_timeout)
         self.transport.pacer = _pacer(rate_limit, self.transport.base_url,
                                       getattr(oauth_client, 'client_id', None) or self._tokens.access_token)
-        self.transport.budget = _budget(max_4xx_per_10_minutes, self.transport.base_url)
+        self.transport.budget = budget_for(max_4xx_per_10_minutes, self.transport.base_url)
 
     @property
     def access_token(self):
@@ -648,13 +648,6 @@ def _pacer(rate_limit, base_url, owner):
     if rate_limit is None or isinstance(rate_limit, Pacer):
         return rate_limit
     return shared_pacer(base_url, owner, rate_limit)
-
-
-def _budget(limit, base_url):
-    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over the process's log."""
-    if limit is None or isinstance(limit, RequestBudget):
-        return limit
-    return shared_budget(base_url, limit)
 
 
 def _path(*segments):

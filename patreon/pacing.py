@@ -174,15 +174,37 @@ class RequestBudget(object):
         """Raise :class:`~patreon.exceptions.RequestBudgetExceeded` when the window holds ``limit`` 4xx answers."""
         wait = self.log.wait_below(self.limit)
         if wait > 0:
-            raise RequestBudgetExceeded(
-                '{} or more 4xx answers in the last {:g} s: nothing is sent for {:.0f} s more, so that Patreon does '
-                'not block this client for half an hour (max_4xx_per_10_minutes)'.format(
-                    self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
+            raise self._exceeded(wait)
 
     def record(self, status_code):
         """Count an answer when it is a 4xx."""
         if 400 <= status_code < 500:
             self.log.add()
+
+    def begin(self, timeout=None):
+        """Count a request in flight, or raise :class:`~patreon.exceptions.RequestBudgetExceeded`; then :meth:`end`.
+
+        Near the limit every request in flight may be one more 4xx: a request
+        waits (``timeout`` seconds at most) until those settle, so that
+        however many threads call at once, no more than ``limit`` 4xx come.
+        """
+        wait = self.log.reserve(self.limit, timeout)
+        if wait is None:
+            raise RequestBudgetExceeded(
+                'requests in flight could bring the 4xx answers of the last {:g} s to {} (max_4xx_per_10_minutes), '
+                'and did not end within {:g} s: nothing was sent'.format(self.log.window, self.limit, timeout))
+        if wait > 0:
+            raise self._exceeded(wait)
+
+    def end(self, status_code):
+        """The request :meth:`begin` counted ended: with ``status_code``, or ``None`` when it got no answer."""
+        self.log.settle(status_code)
+
+    def _exceeded(self, wait):
+        return RequestBudgetExceeded(
+            '{} or more 4xx answers in the last {:g} s: nothing is sent for {:.0f} s more, so that Patreon does '
+            'not block this client for half an hour (max_4xx_per_10_minutes)'.format(
+                self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
 
 
 class FourxxLog(object):
@@ -192,11 +214,17 @@ class FourxxLog(object):
         self.window = float(window)
         self._clock = clock or _monotonic
         self._times = collections.deque(maxlen=_MAX_REMEMBERED)
+        self._in_flight = 0  # requests counted by reserve() and not settled yet
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
         forks.track(self)
 
     def _after_fork(self):
-        self._lock = threading.Lock()  # the 4xx answers stay: Patreon counted them, whichever process earned them
+        # The 4xx answers stay: Patreon counted them, whichever process earned them. The requests in flight are the
+        # parent's, and settle there.
+        self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        self._in_flight = 0
 
     def add(self):
         with self._lock:
@@ -205,12 +233,39 @@ class FourxxLog(object):
     def wait_below(self, limit):
         """Seconds until fewer than ``limit`` answers are in the window (0.0 when they already are)."""
         with self._lock:
-            now = self._clock()
-            while self._times and self._times[0] <= now - self.window:
-                self._times.popleft()
-            if len(self._times) < limit:
-                return 0.0
-            return self._times[len(self._times) - limit] + self.window - now
+            return self._wait_below(limit, self._clock())
+
+    def _wait_below(self, limit, now):
+        while self._times and self._times[0] <= now - self.window:
+            self._times.popleft()
+        if len(self._times) < limit:
+            return 0.0
+        return self._times[len(self._times) - limit] + self.window - now
+
+    def reserve(self, limit, timeout=None):
+        """Count a request in flight: ``0.0`` when it may go; seconds until the window is below ``limit`` when it
+        may not; ``None`` when the requests in flight that could reach ``limit`` did not settle within ``timeout``."""
+        deadline = None if timeout is None else _monotonic() + timeout
+        with self._lock:
+            while True:
+                wait = self._wait_below(limit, self._clock())
+                if wait > 0:
+                    return wait
+                if len(self._times) + self._in_flight < limit:
+                    self._in_flight += 1
+                    return 0.0
+                left = None if deadline is None else deadline - _monotonic()
+                if left is not None and left <= 0:
+                    return None
+                self._settled.wait(left)  # near the limit: each request in flight may be one more 4xx
+
+    def settle(self, status_code):
+        """A request :meth:`reserve` counted ended, with ``status_code`` (``None``: no answer)."""
+        with self._lock:
+            self._in_flight -= 1
+            if status_code is not None and 400 <= status_code < 500:
+                self._times.append(self._clock())
+            self._settled.notify_all()
 
 
 def checked_rate(rate):
@@ -274,6 +329,18 @@ def shared_budget(base_url, limit):
         if log is None:
             log = _logs[base_url] = FourxxLog()
         return RequestBudget(limit, log=log)
+
+
+def budget_for(limit, base_url):
+    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over ``base_url``'s log.
+
+    Usage::
+
+        budget_for(1500, 'https://www.patreon.com')  # counts with every client of that host in the process
+    """
+    if limit is None or isinstance(limit, RequestBudget):
+        return limit
+    return shared_budget(base_url, limit)
 
 
 def _digest(owner):

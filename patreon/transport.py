@@ -191,14 +191,22 @@ class Transport(object):
         if budget is not None:
             budget.check()  # before waiting for a slot: a call that will not be sent does not wait
         if pacer is None:
+            return self._budgeted_attempt(method, url, path, kwargs)
+        with pacer.slot(self.total_timeout):  # a slot the parent of a fork held is not waited for forever
+            return self._budgeted_attempt(method, url, path, kwargs)
+
+    def _budgeted_attempt(self, method, url, path, kwargs):
+        """One try counted in flight by the 4xx budget, then as the answer it got."""
+        budget = self.budget
+        if budget is None:
+            return self._bounded_attempt(method, url, path, kwargs)
+        budget.begin(self.total_timeout)  # the 4xx of the requests that went, or are going, while this one waited
+        status = None
+        try:
             response = self._bounded_attempt(method, url, path, kwargs)
-        else:
-            with pacer.slot(self.total_timeout):  # a slot the parent of a fork held is not waited for forever
-                if budget is not None:
-                    budget.check()  # the 4xx of the requests that went while this one waited
-                response = self._bounded_attempt(method, url, path, kwargs)
-        if budget is not None:
-            budget.record(response.status_code)
+            status = response.status_code
+        finally:
+            budget.end(status)
         return response
 
     def _bounded_attempt(self, method, url, path, kwargs):
