@@ -23,6 +23,7 @@ import six
 import urllib3
 
 from . import deadline, endpoint, forks
+from .clock import monotonic
 from .exceptions import InvalidArgument, TotalTimeout
 # Re-exported: the retry policy and its limits were first defined here, and callers import them from here.
 from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHODS, RETRY_STATUSES,  # noqa: F401
@@ -162,7 +163,7 @@ class Transport(object):
         url = base_url + path  # the base URL checked, even if a test moves the default meanwhile
         attempt = 0
         while True:
-            started = time.time()
+            started = monotonic()
             try:
                 response = self._attempt(method, url, path, kwargs)
             except RETRY_EXCEPTIONS as exc:
@@ -174,7 +175,7 @@ class Transport(object):
             else:
                 if logger.isEnabledFor(logging.DEBUG):
                     logger.debug('%s %s -> %s in %.3f s (request id %s)', method, _path_only(path),
-                                 response.status_code, time.time() - started,
+                                 response.status_code, monotonic() - started,
                                  _request_id(response))
                 wait = self.retry.wait_after_response(method, response, attempt)
                 if wait is None:

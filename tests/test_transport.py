@@ -3,8 +3,11 @@
 What crosses a real socket (keep-alive, timeouts, resets) is in test_wire.py.
 """
 import json
+import os
 import socket
+import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,10 +17,14 @@ import six
 from hypothesis import given, settings, strategies as st
 
 import patreon
+import patreon.clock
 import patreon.deadline as deadline_module
 from patreon.exceptions import TotalTimeout
 from patreon.transport import (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS,
                                RetryPolicy, Transport, retry_after_seconds)
+
+from helpers import REPO_ROOT
+from loopback import ScriptedServer, json_answer, response_head, trickle
 
 BASE = 'http://patreon.test'
 URL = BASE + '/api/oauth2/v2/identity'
@@ -525,3 +532,68 @@ def test_a_negative_zero_retry_after_seconds_reads_as_zero(body):
     assert seconds == 0.0 and str(seconds) == '0.0'  # -0.0 == 0.0, but it prints "-0"
     error = patreon.exceptions.RateLimited(429, retry_after=seconds)
     assert 'retry after 0 s' in str(error) and '-0' not in str(error)
+
+
+# A wall clock stepped back (NTP): waits and deadlines run on a monotonic clock, 2.7 too ---------------------------
+
+STEPPED_CLOCK_CHILD = r'''
+import sys
+import time
+
+real_time = time.time
+step = [0.0]
+time.time = lambda: real_time() + step[0]  # the wall clock, before the package is imported: NTP may step it
+
+import requests
+import patreon
+from patreon import deadline
+from patreon.pacing import Pacer
+
+api = patreon.API('at_Stepped3kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=sys.argv[1], total_timeout=1, timeout=5,
+                  max_retries=0, rate_limit=Pacer(1, 0.2))
+watch = deadline.watch
+
+
+def stepped_watch(seconds, frame):
+    handle = watch(seconds, frame)
+    step[0] -= 3600.0  # an hour back, once the attempt is under watch
+    return handle
+
+
+for _ in range(2):
+    try:
+        api.get_identity()
+        sys.stdout.write('answered\n')
+    except requests.Timeout as exc:
+        sys.stdout.write(type(exc).__name__ + '\n')
+    sys.stdout.flush()
+    step[0] -= 3600.0  # an hour back between two paced calls
+    deadline.watch = stepped_watch
+'''
+
+
+def test_a_wall_clock_stepped_back_stretches_neither_a_paced_wait_nor_total_timeout():
+    identity = json.dumps({'data': {'type': 'user', 'id': '7', 'attributes': {}}}).encode('ascii')
+    with ScriptedServer([json_answer(200, identity), trickle(response_head(200, [('Content-Length', '400')]))]) \
+            as server:
+        env = dict(os.environ, PYTHONPATH=REPO_ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
+        child = subprocess.Popen([sys.executable, '-c', STEPPED_CLOCK_CHILD, server.url], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=env)
+        timer = threading.Timer(30, child.kill)  # an hour's wait or a trickle past its bound would end here
+        timer.start()
+        try:
+            out, err = child.communicate()
+        finally:
+            timer.cancel()
+        # The paced call went at once, and the trickled answer was cut at total_timeout, not an hour later.
+        assert out.decode('ascii').split() == ['answered', 'TotalTimeout'], err
+        assert server.hung_up.is_set()
+
+
+def test_the_clock_found_by_ctypes_is_monotonic_and_agrees_with_the_standard_library():
+    clock, source = patreon.clock._find_monotonic()
+    readings = [clock() for _ in range(1000)]
+    assert readings == sorted(readings)
+    assert source != 'time.time' and patreon.clock.IS_MONOTONIC
+    if sys.platform.startswith('linux') and hasattr(time, 'monotonic'):
+        assert abs(clock() - time.monotonic()) < 1.0  # the same CLOCK_MONOTONIC, read two ways
