@@ -14,7 +14,6 @@ its ``Content-Encoding``.
 """
 import logging
 import re
-import sys
 import threading
 import time
 
@@ -213,10 +212,12 @@ class Transport(object):
     def _bounded_attempt(self, method, url, path, kwargs):
         """One try, bounded by ``total_timeout``: the whole response, its body read and checked."""
         fired = False
-        watch = deadline.watch(self.total_timeout, sys._getframe())
+        session = self.session
+        deadline.watch_pools(session)  # the connections its pools hand out are the ones the watchdog may shut
+        watch = deadline.watch(self.total_timeout)
         try:
             try:
-                response = _send(self.session, method, url, self.timeout, kwargs)
+                response = _send(session, method, url, self.timeout, kwargs)
                 _check_complete(method, response)
             finally:
                 fired = watch.release()
