@@ -245,15 +245,16 @@ def watch_pools(session):
     """
     adapters = getattr(session, 'adapters', None)  # a stand-in for a session may have none
     for adapter in list(adapters.values()) if isinstance(adapters, dict) else []:
-        if isinstance(adapter, requests.adapters.HTTPAdapter) and not adapter.__dict__.get(_MARK):
-            _follow_adapter(adapter)
+        if isinstance(adapter, requests.adapters.HTTPAdapter):
+            _follow_manager(adapter.poolmanager)  # a new one after fork() or unpickling too
+            if not adapter.__dict__.get(_MARK):
+                _follow_adapter(adapter)
 
 
 _MARK = '_patreon_total_timeout'
 
 
 def _follow_adapter(adapter):
-    _follow_manager(adapter.poolmanager)
     for manager in list(adapter.proxy_manager.values()):
         _follow_manager(manager)
     make_proxy_manager = adapter.proxy_manager_for

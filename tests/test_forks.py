@@ -25,6 +25,7 @@ from patreon.sandbox import Sandbox
 from patreon.tokens import FileTokenStore
 
 from helpers import REPO_ROOT, refreshing_api, token_request_count
+from loopback import ScriptedServer, answer, response_head, trickle
 
 pytestmark = pytest.mark.skipif(not hasattr(os, 'fork'), reason='this platform has no fork()')
 
@@ -252,6 +253,41 @@ def test_a_child_forked_while_a_request_holds_the_only_pacer_slot_gets_a_slot(sb
     status, user = _forked_while_held(gate.hold(api.get_identity), gate.open, lambda: api.get_identity().data().id())
 
     assert (status, user) == ('ok', sb.creator_user_id)
+
+
+def _run_in_child(work):
+    """What ``work()`` gave in a forked child, which must finish within the guard (killed in any case)."""
+    outcome = _fork_context().Queue()
+    child = _fork_context().Process(target=_in_child, args=(work, outcome))
+    child.start()
+    try:
+        child.join(GUARD_SECONDS)
+        assert child.exitcode == 0, 'the child did not finish'
+        return outcome.get(timeout=GUARD_SECONDS)
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join(GUARD_SECONDS)
+
+
+@pytest.mark.parametrize('owned', [True, False], ids=['its session', "the caller's session"])
+def test_total_timeout_still_cuts_a_trickled_answer_in_a_child(owned):
+    identity = b'{"data": {"type": "user", "id": "7", "attributes": {}}}'
+    headers = [('Content-Type', 'application/json'), ('Content-Length', str(len(identity)))]
+    endless = [('Content-Type', 'application/json'), ('Content-Length', '100000')]  # outlasts the guard uncut
+    with ScriptedServer([answer(200, identity, *headers), trickle(response_head(200, endless) + b'{"da')]) as server:
+        api = patreon.API('at_Forked5kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=server.url, total_timeout=0.5,
+                          max_retries=0, rate_limit=None, session=None if owned else requests.Session())
+        assert api.get_identity().data().id() == '7'  # the parent's pools exist, and are followed, before the fork
+
+        def call():
+            try:
+                api.get_identity()
+            except requests.Timeout as exc:
+                return type(exc).__name__
+
+        assert _run_in_child(call) == ('ok', 'TotalTimeout')
+        assert server.hung_up.wait(GUARD_SECONDS)
 
 
 def _client_threads():
