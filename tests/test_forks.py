@@ -97,7 +97,6 @@ def _stop(process):
 
 
 def test_a_preloaded_app_under_gunicorn_answers_every_request_with_its_own_member(sb, member_ids):
-    pytest.importorskip('gunicorn')  # installed on every interpreter of make matrix; see dev-requirements.txt
     workers, rounds = 4, 3
     process, url = _start_gunicorn(sb, member_ids[0], workers)
     try:
