@@ -17,7 +17,7 @@ import re
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
-from . import endpoint
+from . import endpoint, forks
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
@@ -124,7 +124,12 @@ class API(object):
         is remembered there, never sent again.  A store that is shared by
         processes (:mod:`patreon.stores`: SQLite for one machine, Redis for
         many) also holds the pacers and the 4xx budget, so that every process
-        using it stays under Patreon's limits together.
+        using it stays under Patreon's limits together.  Every 401 reloads
+        the store first, so tokens another process saved (its refresh, a new
+        login) reach a client whose refresh token was refused.  When the save
+        fails, the call raises :class:`~patreon.exceptions.TokenStoreError`,
+        the new tokens are used and passed to ``on_token_refresh`` all the
+        same, and the next call saves them.
     :param rate_limit: ``(requests, seconds)`` that every attempt waits its
         turn for, shared by the clients of the process with the same OAuth
         client (or token) and ``base_url``; Patreon's documented 100 per 2
@@ -641,26 +646,34 @@ class API(object):
         return self._call(method, path, json=document)
 
     def _call(self, method, path, **kwargs):
+        forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
         replaced = stand_in(method) if method == 'GET' else None
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
             endpoint.check_destination(self.transport.base_url)
             return get_document(replaced, self.transport.url(API_ROOT + path), self.access_token,
                                 app_user_agent(self.user_agent, self.transport.session))
         tokens = self._tokens
+        tokens.save_unsaved()  # tokens a failed save to the token store left behind
         tokens.before_call()  # a token that expires soon is refreshed first
         if tokens.undelivered:
             tokens.deliver()  # left behind by a callback that raised while others waited
+        _raise_save_failure(tokens)
         first_token, refreshes = tokens.snapshot()
         token = first_token
         response = self._send(method, path, token, kwargs)
         failure = route = None
-        if response.status_code == 401:
-            route = route_of(method, path)
+        # Twice at most: tokens taken over from the token store may have expired too, and then one refresh helps.
+        for _ in range(2):
+            if response.status_code != 401:
+                break
+            route = route or route_of(method, path)
             retry, failure = tokens.after_401(token, refreshes, route)
             tokens.deliver()  # outside the refresh lock: the callback may call this client
-            if retry:
-                token = tokens.access_token
-                response = self._send(method, path, token, kwargs)
+            _raise_save_failure(tokens)
+            if not retry:
+                break
+            token, refreshes = tokens.snapshot()
+            response = self._send(method, path, token, kwargs)
         if response.status_code == 401 or tokens.wants_answer(token):
             failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
         try:
@@ -695,6 +708,13 @@ class API(object):
     def _headers(self, token):
         return {'Authorization': 'Bearer {}'.format(token),
                 'User-Agent': app_user_agent(self.user_agent, self.transport.session)}
+
+def _raise_save_failure(tokens):
+    """Raise the TokenStoreError of a refresh whose new tokens the store could not keep (they are in use)."""
+    failure = tokens.take_save_failure()
+    if failure is not None:
+        raise failure
+
 
 def _pacer(rate_limit, base_url, owner, store=None):
     """The pacer ``rate_limit`` asks for: ``None``, the one given, or the store's (else the process's) for ``owner``."""

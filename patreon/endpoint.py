@@ -40,6 +40,7 @@ from six.moves.urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from . import forks
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
 from .jsonapi.url_util import checked_bool
 
@@ -58,6 +59,12 @@ _MOCK_MODULES = frozenset(['unittest.mock', 'mock', 'mock.mock'])
 
 _lock = threading.Lock()
 _overrides = []  # the active overrides, innermost last
+
+
+@forks.on_fork
+def _after_fork():
+    global _lock
+    _lock = threading.Lock()  # a thread of the parent may have held it at the fork
 
 
 class Override(object):

@@ -402,7 +402,13 @@ class InvalidArgument(PatreonError, ValueError):
 
 
 class TokenStoreError(PatreonError, ValueError):
-    """A token store holds something that is not a token dict (a file another program wrote, a torn record).
+    """A token store holds something that is not a token dict (a file another program wrote, a torn record), or
+    could not save the tokens of a refresh (a full disk, permissions).
+
+    After a failed save the client goes on with the new tokens, has passed
+    them to ``on_token_refresh``, and saves them at its next call; the call
+    that refreshed raises this error (naming the store and the cause's type
+    and errno, never a token).
 
     Usage::
 

@@ -21,6 +21,7 @@ from . import endpoint
 from .credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError
 from .jsonapi.url_util import checked_bool, checked_text, encode_query, names_text
+from .pacing import DEFAULT_MAX_4XX, budget_for
 from .responses import ErrorDocument, oauth_result, reason_phrase
 from .stand_in import post_token_request, stand_in
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
@@ -65,15 +66,24 @@ class OAuth(object):
     :param total_timeout: seconds one token request may take in all (connect, headers and body).
     :param user_agent: the app's name, first in the ``User-Agent`` of token requests (the package's after it),
         as on :class:`patreon.API`; without it a ``User-Agent`` set on ``session`` is kept likewise.
+    :param max_4xx_per_10_minutes: the token endpoint's 4xx answers (codes
+        replayed at a login callback, refused refreshes) count with the API's,
+        for every client of ``base_url`` in the process, as Patreon's edge
+        counts them; past the limit a token request raises
+        :class:`~patreon.exceptions.RequestBudgetExceeded` without sending.
+        A :class:`patreon.pacing.RequestBudget` to share one explicitly;
+        ``None`` disables it.
     """
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
-                 base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT, user_agent=None):
+                 base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT,
+                 user_agent=None, max_4xx_per_10_minutes=DEFAULT_MAX_4XX):
         self.user_agent = check_user_agent(user_agent)
         self.client_id = clean_credential(client_id, 'client_id')
         self.client_secret = clean_credential(client_secret, 'client_secret')
         self.raise_errors = checked_bool(raise_errors, 'raise_errors')
         self.transport = Transport(base_url, session=session, timeout=timeout, total_timeout=total_timeout)
+        self.transport.budget = budget_for(max_4xx_per_10_minutes, self.transport.base_url)
 
     def __repr__(self):
         return '<patreon.OAuth client_id={!r} base_url={!r}>'.format(self.client_id, self.transport.base_url)

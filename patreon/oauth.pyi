@@ -4,6 +4,7 @@ from typing import Final
 import requests
 
 from ._typing import JSONObject, Timeout
+from .pacing import RequestBudget
 from .transport import Transport
 
 AUTHORIZE_PATH: Final = '/oauth2/authorize'
@@ -26,6 +27,7 @@ class OAuth:
         raise_errors: bool = False,
         total_timeout: float = 120.0,
         user_agent: str | None = None,
+        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
     ) -> None: ...
     # `scopes`: scope names, or one space-separated string.
     def get_authorization_url(

@@ -22,11 +22,12 @@ import contextlib
 import hashlib
 import logging
 import threading
-import time
 
 import six
 
-from .exceptions import InvalidArgument, RequestBudgetExceeded
+from . import forks
+from .clock import monotonic as _monotonic
+from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ BUDGET_WINDOW = 600.0
 # The most 4xx answers a log remembers: a limit above it can never trip.
 _MAX_REMEMBERED = 1 << 16
 
-_monotonic = getattr(time, 'monotonic', time.time)  # Python 2.7 has no monotonic clock in the standard library
-
 
 class Slots(object):
     """What every pacer shares: :meth:`slot`, a block between ``acquire()`` and ``release()``.
@@ -53,9 +52,14 @@ class Slots(object):
     """
 
     @contextlib.contextmanager
-    def slot(self):
-        """Wait for a free slot, hold it while the block runs, then count the request as ended now."""
-        self.acquire()
+    def slot(self, timeout=None):
+        """Wait for a free slot, hold it while the block runs, then count the request as ended now.
+
+        :raises patreon.exceptions.TotalTimeout: no slot came free within ``timeout`` seconds.
+        """
+        if not self.acquire(timeout):
+            raise TotalTimeout('no request slot came free within {:g} s ({!r}: all taken)'.format(timeout, self),
+                               total_timeout=timeout)
         try:
             yield
         finally:
@@ -92,12 +96,23 @@ class Pacer(Slots):
         self._condition = threading.Condition(threading.Lock())
         self._ended = collections.deque()  # when the requests of the last window ended, oldest first
         self._in_flight = 0
+        forks.track(self)
+
+    def _after_fork(self):
+        # The requests in flight at the fork are the parent's: their slots are never released in the child. Those
+        # that ended still count, as they reached Patreon.
+        self._condition = threading.Condition(threading.Lock())
+        self._in_flight = 0
 
     def __repr__(self):
         return '<patreon.pacing.Pacer {} requests per {:g} s>'.format(self.requests, self.seconds)
 
-    def acquire(self):
-        """Wait until a request may start; pair with :meth:`release` when its answer is in."""
+    def acquire(self, timeout=None):
+        """Wait until a request may start (``True``), or ``timeout`` seconds (``False``, no slot taken).
+
+        Pair a ``True`` with :meth:`release` when the answer is in.  ``None`` waits as long as it takes.
+        """
+        deadline = None if timeout is None else self._clock() + timeout
         with self._condition:
             waited = False
             while True:
@@ -108,10 +123,14 @@ class Pacer(Slots):
                     self._in_flight += 1
                     if waited:
                         logger.debug('paced: waited for a slot (%d per %g s)', self.requests, self.seconds)
-                    return
+                    return True
+                if deadline is not None and now >= deadline:
+                    return False
                 waited = True
                 # The oldest ended request leaves the window then; if all are in flight, the first release wakes us.
                 wait = self._ended[0] + self.seconds - now if self._ended else None
+                if deadline is not None:
+                    wait = deadline - now if wait is None else min(wait, deadline - now)
                 self._wait(wait)
 
     def release(self):
@@ -167,15 +186,45 @@ class RequestBudget(object):
         """Raise :class:`~patreon.exceptions.RequestBudgetExceeded` when the window holds ``limit`` 4xx answers."""
         wait = self.log.wait_below(self.limit)
         if wait > 0:
-            raise RequestBudgetExceeded(
-                '{} or more 4xx answers in the last {:g} s: nothing is sent for {:.0f} s more, so that Patreon does '
-                'not block this client for half an hour (max_4xx_per_10_minutes)'.format(
-                    self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
+            raise self._exceeded(wait)
 
     def record(self, status_code):
         """Count an answer when it is a 4xx."""
         if 400 <= status_code < 500:
             self.log.add()
+
+    def begin(self, timeout=None):
+        """Count a request in flight, or raise :class:`~patreon.exceptions.RequestBudgetExceeded`; then :meth:`end`.
+
+        Near the limit every request in flight may be one more 4xx: a request
+        waits (``timeout`` seconds at most) until those settle, so that
+        however many threads call at once, no more than ``limit`` 4xx come.
+        """
+        reserve = getattr(self.log, 'reserve', None)
+        if reserve is None:  # a log kept by a store shared by processes: their requests in flight are not counted
+            self.check()
+            return
+        wait = reserve(self.limit, timeout)
+        if wait is None:
+            raise RequestBudgetExceeded(
+                'requests in flight could bring the 4xx answers of the last {:g} s to {} (max_4xx_per_10_minutes), '
+                'and did not end within {:g} s: nothing was sent'.format(self.log.window, self.limit, timeout))
+        if wait > 0:
+            raise self._exceeded(wait)
+
+    def end(self, status_code):
+        """The request :meth:`begin` counted ended: with ``status_code``, or ``None`` when it got no answer."""
+        settle = getattr(self.log, 'settle', None)
+        if settle is not None:
+            settle(status_code)
+        elif status_code is not None:
+            self.record(status_code)
+
+    def _exceeded(self, wait):
+        return RequestBudgetExceeded(
+            '{} or more 4xx answers in the last {:g} s: nothing is sent for {:.0f} s more, so that Patreon does '
+            'not block this client for half an hour (max_4xx_per_10_minutes)'.format(
+                self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
 
 
 class FourxxLog(object):
@@ -185,7 +234,17 @@ class FourxxLog(object):
         self.window = float(window)
         self._clock = clock or _monotonic
         self._times = collections.deque(maxlen=_MAX_REMEMBERED)
+        self._in_flight = 0  # requests counted by reserve() and not settled yet
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        forks.track(self)
+
+    def _after_fork(self):
+        # The 4xx answers stay: Patreon counted them, whichever process earned them. The requests in flight are the
+        # parent's, and settle there.
+        self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        self._in_flight = 0
 
     def add(self):
         with self._lock:
@@ -194,12 +253,39 @@ class FourxxLog(object):
     def wait_below(self, limit):
         """Seconds until fewer than ``limit`` answers are in the window (0.0 when they already are)."""
         with self._lock:
-            now = self._clock()
-            while self._times and self._times[0] <= now - self.window:
-                self._times.popleft()
-            if len(self._times) < limit:
-                return 0.0
-            return self._times[len(self._times) - limit] + self.window - now
+            return self._wait_below(limit, self._clock())
+
+    def _wait_below(self, limit, now):
+        while self._times and self._times[0] <= now - self.window:
+            self._times.popleft()
+        if len(self._times) < limit:
+            return 0.0
+        return self._times[len(self._times) - limit] + self.window - now
+
+    def reserve(self, limit, timeout=None):
+        """Count a request in flight: ``0.0`` when it may go; seconds until the window is below ``limit`` when it
+        may not; ``None`` when the requests in flight that could reach ``limit`` did not settle within ``timeout``."""
+        deadline = None if timeout is None else _monotonic() + timeout
+        with self._lock:
+            while True:
+                wait = self._wait_below(limit, self._clock())
+                if wait > 0:
+                    return wait
+                if len(self._times) + self._in_flight < limit:
+                    self._in_flight += 1
+                    return 0.0
+                left = None if deadline is None else deadline - _monotonic()
+                if left is not None and left <= 0:
+                    return None
+                self._settled.wait(left)  # near the limit: each request in flight may be one more 4xx
+
+    def settle(self, status_code):
+        """A request :meth:`reserve` counted ended, with ``status_code`` (``None``: no answer)."""
+        with self._lock:
+            self._in_flight -= 1
+            if status_code is not None and 400 <= status_code < 500:
+                self._times.append(self._clock())
+            self._settled.notify_all()
 
 
 class PacerChain(Slots):
@@ -220,17 +306,26 @@ class PacerChain(Slots):
     def __repr__(self):
         return '<patreon.pacing.PacerChain {!r}>'.format(list(self.pacers))
 
-    def acquire(self):
-        """Wait for a slot in each pacer in turn; if one fails, the slots already taken are given back."""
+    def acquire(self, timeout=None):
+        """Wait for a slot in each pacer in turn, ``timeout`` seconds in all (``False`` if one did not come free);
+        the slots already taken are given back when one is not had."""
+        deadline = None if timeout is None else _monotonic() + timeout
         taken = []
         try:
             for pacer in self.pacers:
-                pacer.acquire()
+                left = None if deadline is None else max(0.0, deadline - _monotonic())
+                if not pacer.acquire(left):
+                    break
                 taken.append(pacer)
+            else:
+                return True
         except BaseException:
             for pacer in reversed(taken):
                 pacer.release()
             raise
+        for pacer in reversed(taken):
+            pacer.release()
+        return False
 
     def release(self):
         """The answer is in: every pacer counts the request as ended now."""
@@ -262,6 +357,12 @@ _shared_lock = threading.Lock()
 _pacers = {}
 _logs = {}
 _PRUNE_ABOVE = 256
+
+
+@forks.on_fork
+def _after_fork():
+    global _shared_lock
+    _shared_lock = threading.Lock()
 
 
 def shared_pacer(base_url, owner, rate):
@@ -297,6 +398,18 @@ def shared_budget(base_url, limit):
         if log is None:
             log = _logs[base_url] = FourxxLog()
         return RequestBudget(limit, log=log)
+
+
+def budget_for(limit, base_url):
+    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over ``base_url``'s log.
+
+    Usage::
+
+        budget_for(1500, 'https://www.patreon.com')  # counts with every client of that host in the process
+    """
+    if limit is None or isinstance(limit, RequestBudget):
+        return limit
+    return shared_budget(base_url, limit)
 
 
 def _digest(owner):

@@ -30,8 +30,10 @@ import time
 import requests
 import six
 
+from . import forks
+from .clock import monotonic
 from .credentials import clean_credential
-from .exceptions import InvalidArgument, OAuthError, PatreonError
+from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreError
 # What a refresh's failure says, kept apart; re-exported, as callers first found these names here.
 from .refresh_failure import (RefreshFailure, explained, refused_elsewhere, route_of,  # noqa: F401
                               stored_expiry, usable_tokens)
@@ -42,6 +44,9 @@ DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
 # Seconds before a refresh before a call is tried again, after it failed (refused: as Patreon's own plugin waits).
 _RETRY_AFTER_FAILURE = 60.0
 _RETRY_AFTER_REFUSAL = 600.0
+#: Seconds after a refresh during which a route that refuses the new token (not having accepted it) lacks a scope;
+#: a refusal later may be its expiry. Tokens live for weeks; a retry right after a refresh comes within seconds.
+FRESH_FOR = 600.0
 
 logger = logging.getLogger(__name__)
 
@@ -104,15 +109,29 @@ class TokenRefresh(object):
         self._refreshes = 0  # refresh attempts finished
         self._last_failure = None  # the RefreshFailure of the last attempt, when it failed
         self._refused = None  # (refresh token, RefreshFailure) of the refresh token last refused
-        self._fresh_token = None  # the access token of the last refresh, until the API first accepts it
+        # The access token of the last refresh, when it came, and the routes that have accepted it: a route that
+        # refuses it before accepting it, within FRESH_FOR seconds, lacks a scope (whatever other routes answer).
+        self._fresh_token = None
+        self._fresh_at = 0.0
+        self._accepted_by = set()
         # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes, until a 2xx there shows
         # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
         self._hopeless_routes = set()
         self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
         self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
         self._delivering = False
+        self._unsaved = None  # (tokens, the access token they replaced) when saving them to the store failed
+        self._save_failure = None  # the TokenStoreError to raise from the call whose refresh could not be saved
         if stored is not None and _refused_in(stored, self.refresh_token):
             self._refused = (self.refresh_token, refused_elsewhere())
+        forks.track(self)
+
+    def _after_fork(self):
+        # A thread of the parent may have held these at the fork: in the child nobody would ever release them.
+        self._refresh_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._delivering = False
+        self._callbacks.clear()  # the parent delivers its refreshes; the child would call on_token_refresh twice
 
     @property
     def access_token(self):
@@ -192,6 +211,16 @@ class TokenRefresh(object):
         """
         return bool(self._hopeless_routes) or (token is not None and token == self._fresh_token)
 
+    def _fresh_for(self, token, route):
+        """Whether ``route`` refusing ``token`` means it lacks a scope (the state lock held): ``token`` came from the
+        last refresh less than :data:`FRESH_FOR` seconds ago, and ``route`` has not accepted it."""
+        if token != self._fresh_token:
+            return False
+        if monotonic() - self._fresh_at >= FRESH_FOR:
+            self._fresh_token = None  # a refusal now may be its expiry; nothing more to learn from its answers
+            return False
+        return route not in self._accepted_by
+
     def snapshot(self):
         """``(access token, number of refreshes)``, read together: a 401 tells which refresh came after the request."""
         with self._state_lock:
@@ -236,47 +265,62 @@ class TokenRefresh(object):
         ``refreshes_seen`` is the count of refreshes when the request left, ``route`` what refused it
         (``'GET campaigns'``). Returns ``(retry, failure)``:
         whether to send the request again with the current token, and the :class:`RefreshFailure` that
-        explains the 401 when not.  With a token store, the store is reloaded under its lock first: tokens
-        another process saved are used, and a refresh token it refused is not sent.
+        explains the 401 when not.  With a token store, the store is reloaded under its lock first, whatever
+        the route or an earlier refusal say: tokens another process saved (its refresh, a new login) are used,
+        and a refresh token it refused is not sent.
         """
-        if self.oauth_client is None or self.refresh_token is None:
+        if self.token_store is None and (self.oauth_client is None or self.refresh_token is None):
             return False, None
         with self._refresh_lock:
             with self._state_lock:
                 if self.access_token != failed_token:
                     return True, None  # refreshed by another thread while this one waited, or set by the application
-                if failed_token == self._fresh_token or route in self._hopeless_routes:
-                    self._hopeless_routes.add(route)  # scopes survive a refresh: so does this 401
-                    return False, RefreshFailure.hopeless(route)
-                if self._refreshes != refreshes_seen:
-                    return False, self._last_failure  # a refresh tried since this request left failed: same answer
-                refresh_token = self.refresh_token
-                if self._refused is not None and self._refused[0] == refresh_token:
-                    return False, self._refused[1]  # refused already: asking again only adds 4xx answers
             if self.token_store is None:
-                failure = self._refresh(refresh_token)
-            else:
-                with self.token_store.lock():
-                    outcome = self._reload(failed_token)
-                    if outcome == 'adopted':
-                        return True, None
-                    if outcome == 'refused':
-                        return False, self._refused[1]
-                    failure = self._refresh(refresh_token)
-            if failure is not None:
-                logger.warning('after a 401, %s', failure.reason)
-                return False, failure
-            return True, None
+                return self._refresh_after_401(failed_token, refreshes_seen, route)
+            with self.token_store.lock():
+                if self._reload(failed_token) == 'adopted':
+                    return True, None
+                return self._refresh_after_401(failed_token, refreshes_seen, route)
+
+    def _refresh_after_401(self, failed_token, refreshes_seen, route):
+        """``after_401`` once the store (if any) had nothing newer: refresh, unless it cannot help."""
+        with self._state_lock:
+            if self._fresh_for(failed_token, route) or route in self._hopeless_routes:
+                self._hopeless_routes.add(route)  # scopes survive a refresh: so does this 401
+                return False, RefreshFailure.hopeless(route)
+            if self._refreshes != refreshes_seen:
+                return False, self._last_failure  # a refresh tried since this request left failed: same answer
+            refresh_token = self.refresh_token
+            if self.oauth_client is None or refresh_token is None:
+                return False, None
+            if self._refused is not None and self._refused[0] == refresh_token:
+                return False, self._refused[1]  # refused already: asking again only adds 4xx answers
+        failure = self._refresh(refresh_token)
+        if failure is not None:
+            logger.warning('after a 401, %s', failure.reason)
+            return False, failure
+        return True, None
 
     def _reload(self, token):
-        """Under the store's lock: ``'adopted'`` the tokens another process saved, ``'refused'``, or ``None``."""
+        """Under the store's lock: ``'adopted'`` the tokens another process saved, ``'refused'``, or ``None``.
+
+        Tokens a failed save left behind are saved first, while the store still holds those they replaced.
+        """
         stored = self.token_store.load()
+        if stored is not None:
+            stored = _tokens().checked_tokens(stored, 'the token store')
+        if self._unsaved is not None:
+            unsaved, replaced = self._unsaved
+            if stored is None or stored['access_token'] == replaced:
+                self._save(unsaved, replaced, report=False)
+                return None
+            self._unsaved = None  # the store moved on (a new login): what it holds now wins
         if stored is None:
             return None
-        stored = _tokens().checked_tokens(stored, 'the token store')
         with self._state_lock:
             if stored['access_token'] != token:
-                self.access_token = self._fresh_token = stored['access_token']
+                # Not marked fresh: whoever saved them may have done so long ago, and they may have expired since.
+                self.access_token = stored['access_token']
                 self.refresh_token = stored.get('refresh_token') or self.refresh_token
                 self.expires_at = stored_expiry(stored)
                 if isinstance(stored.get('scope'), six.string_types):
@@ -290,14 +334,50 @@ class TokenRefresh(object):
                 return 'refused'
         return None
 
+    def save_unsaved(self):
+        """Save the tokens a failed save left behind (the store's lock held); a new failure is logged."""
+        if self._unsaved is None or self.token_store is None:
+            return
+        with self._refresh_lock:
+            with self.token_store.lock():
+                self._reload(self.access_token)
+
+    def _save(self, tokens, replaced, report):
+        """Save ``tokens`` (which replace the access token ``replaced``); on failure keep them for the next call,
+        and, when ``report``, note the TokenStoreError for the call to raise."""
+        try:
+            self.token_store.save(tokens)
+        except Exception as exc:  # disk full, permissions, the application's own store failing: the tokens stay
+            # The store still holds what the first unsaved refresh replaced: only over that are these saved later.
+            self._unsaved = (tokens, replaced if self._unsaved is None else self._unsaved[1])
+            # Named by type and errno only: a store of the application's might quote the values it failed to write.
+            cause = type(exc).__name__ + (' [Errno {}]'.format(exc.errno) if getattr(exc, 'errno', None) else '')
+            logger.warning('the token store could not save the refreshed tokens (%s); saved again at the next call',
+                           cause)
+            if report:
+                self._save_failure = TokenStoreError(
+                    '{!r} could not save the refreshed tokens ({}): they are in use, passed to on_token_refresh, '
+                    'and saved again at the next call'.format(self.token_store, cause))
+            return
+        self._unsaved = None
+
+    def take_save_failure(self):
+        """The :class:`~patreon.exceptions.TokenStoreError` of a refresh whose tokens could not be saved, once."""
+        with self._state_lock:
+            failure, self._save_failure = self._save_failure, None
+        return failure
+
     def _refresh(self, refresh_token):
         """Spend ``refresh_token`` (the refresh lock held); save the outcome; the failure, or ``None``."""
         tokens, failure = self._ask_for_tokens(refresh_token)
         with self._state_lock:
+            replaced = self.access_token
             self._refreshes += 1
             self._last_failure = failure
             if failure is None:
                 self.access_token = self._fresh_token = tokens['access_token']
+                self._fresh_at = monotonic()
+                self._accepted_by = set()
                 self.refresh_token = tokens.get('refresh_token') or refresh_token
                 self.expires_at = stored_expiry(tokens)
                 if isinstance(tokens.get('scope'), six.string_types):
@@ -309,17 +389,24 @@ class TokenRefresh(object):
                 self._refused = (refresh_token, failure)
         if self.token_store is not None:
             if failure is None:
-                self.token_store.save(dict(tokens, refresh_token=self.refresh_token))
+                self._save(dict(tokens, refresh_token=self.refresh_token), replaced, report=True)
             elif failure.refused:
-                remembered = dict(self.token_store.load() or {'access_token': self.access_token,
-                                                              'refresh_token': refresh_token})
-                remembered[_tokens().REFUSED_KEY] = _tokens().digest(refresh_token)
-                self.token_store.save(remembered)
+                self._remember_refusal(refresh_token)
         if failure is None:
             logger.info('access token refreshed')
             if self.on_token_refresh is not None:
                 self._callbacks.append((self.on_token_refresh, tokens))  # under the refresh lock: in refresh order
         return failure
+
+    def _remember_refusal(self, refresh_token):
+        """Mark ``refresh_token`` refused in the store, so that no process sends it again (a failure is logged)."""
+        try:
+            remembered = dict(self.token_store.load() or {'access_token': self.access_token,
+                                                          'refresh_token': refresh_token})
+            remembered[_tokens().REFUSED_KEY] = _tokens().digest(refresh_token)
+            self.token_store.save(remembered)
+        except Exception as exc:  # the refusal is reported all the same; other processes will meet it themselves
+            logger.warning('the token store could not remember the refused refresh token (%s)', type(exc).__name__)
 
     def _ask_for_tokens(self, refresh_token):
         """``(tokens, None)`` from the token endpoint, or ``(None, RefreshFailure)``."""
@@ -336,21 +423,22 @@ class TokenRefresh(object):
     def judge(self, token, status_code, route):
         """Learn from an answer to the token of the last refresh; the failure to report when no refresh can help.
 
-        A 401 to a token the API has not accepted yet cannot be an expiry: the route needs a scope the grant lacks,
-        and since a refresh keeps the scopes, a 401 there never refreshes again. A 2xx proves the token: when it
-        expires, it may be refreshed. A 2xx on a route proves the route too: its mark goes, so that a 401 there
-        when the token expires refreshes it (the first refusal passed; it was no missing scope).
+        A 401 to a token just refreshed, on a route that has not accepted it yet, cannot be an expiry: the route
+        needs a scope the grant lacks, and since a refresh keeps the scopes, a 401 there never refreshes again --
+        whatever other routes answer meanwhile (a 2xx elsewhere proves the token, not this route). A 2xx on a route
+        proves the route too: its mark goes, so that a 401 there when the token expires refreshes it (the first
+        refusal passed; it was no missing scope).
         """
         if status_code == 401:
             with self._state_lock:
-                if token == self._fresh_token:
+                if self._fresh_for(token, route):
                     self._hopeless_routes.add(route)
                 hopeless = route in self._hopeless_routes
             return RefreshFailure.hopeless(route) if hopeless else None
         if 200 <= status_code < 300:
             with self._state_lock:
-                if token == self._fresh_token:
-                    self._fresh_token = None
+                if self._fresh_for(token, route):
+                    self._accepted_by.add(route)  # from now on, a 401 there may be the token's expiry
                 if route in self._hopeless_routes:
                     self._hopeless_routes.discard(route)
                     logger.info('%s accepted the access token: a 401 there may refresh it again', route)

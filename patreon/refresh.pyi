@@ -11,11 +11,13 @@ from .refresh_failure import (
     stored_expiry as stored_expiry,
     usable_tokens as usable_tokens,
 )
+from .exceptions import TokenStoreError
 from .tokens import TokenStore
 
 logger: logging.Logger
 
 DEFAULT_REFRESH_MARGIN: Final[int]
+FRESH_FOR: Final[float]
 
 class TokenRefresh:
     access_token: str
@@ -44,3 +46,5 @@ class TokenRefresh:
     def after_401(self, failed_token: str, refreshes_seen: int, route: str) -> tuple[bool, RefreshFailure | None]: ...
     def judge(self, token: str, status_code: int, route: str) -> RefreshFailure | None: ...
     def deliver(self) -> None: ...
+    def save_unsaved(self) -> None: ...
+    def take_save_failure(self) -> TokenStoreError | None: ...

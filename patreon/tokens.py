@@ -32,6 +32,7 @@ import threading
 
 import six
 
+from . import forks
 from .exceptions import InvalidArgument, TokenStoreError
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,10 @@ class MemoryTokenStore(TokenStore):
         self._tokens = None
         if tokens is not None:
             self.save(tokens)
+        forks.track(self)
+
+    def _after_fork(self):
+        self._lock = threading.RLock()  # one a vanished thread of the parent held would never be released
 
     def load(self):
         with self._lock:
@@ -102,6 +107,7 @@ class MemoryTokenStore(TokenStore):
             self._tokens = dict(tokens)
 
     def lock(self):
+        forks.check()
         return self._lock
 
     def __reduce__(self):
@@ -111,8 +117,9 @@ class MemoryTokenStore(TokenStore):
 class FileTokenStore(TokenStore):
     """Tokens in a JSON file, for the processes of one machine.
 
-    Each save writes a new file beside it and renames it over the old, so a
-    reader never sees half a file; the file is created readable and writable
+    Each save writes a new file beside it, syncs it, renames it over the old
+    and syncs the directory, so a reader never sees half a file and a save
+    that returned survives a crash; the file is created readable and writable
     by its owner only (``0600``).  :meth:`lock` holds an OS lock on
     ``path + '.lock'`` (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
     Windows) as well as a thread lock, so it excludes every thread of every
@@ -120,7 +127,10 @@ class FileTokenStore(TokenStore):
 
     :param path: the file (its directory must exist).
     :raises patreon.exceptions.TokenStoreError: from :meth:`load`, when the
-        file holds something that is not a token dict.
+        file holds something that is not a token dict.  :meth:`save` raises
+        the ``OSError`` of a disk that is full or a directory it may not
+        write; a client that refreshed keeps the new tokens, and its call
+        raises ``TokenStoreError`` instead.
 
     Usage::
 
@@ -136,6 +146,19 @@ class FileTokenStore(TokenStore):
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._lock_file = None
+        forks.track(self)
+
+    def _after_fork(self):
+        # Held by a thread of the parent at the fork: the child takes the lock afresh, on a file of its own. Closing
+        # the inherited descriptor never releases the parent's flock (it lives while the parent's stays open).
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        if self._lock_file is not None:
+            try:
+                os.close(self._lock_file)
+            except OSError:
+                pass
+            self._lock_file = None
 
     def __repr__(self):
         return '<patreon.tokens.FileTokenStore path={!r}>'.format(self.path)
@@ -171,9 +194,11 @@ class FileTokenStore(TokenStore):
             except BaseException:
                 _remove(temporary)
                 raise
+            _sync_directory(directory)  # the rename itself reaches the disk: a crash now keeps the new token
 
     @contextlib.contextmanager
     def lock(self):
+        forks.check()
         with self._thread_lock:
             if self._depth == 0:
                 self._lock_file = _open_private(self.path + '.lock')
@@ -230,6 +255,17 @@ def _replace(source, target):
     else:  # pragma: no cover - Python 2 on Windows cannot rename over a file; the lock keeps writers out
         _remove(target)
         os.rename(source, target)
+
+
+def _sync_directory(directory):
+    """``fsync`` a directory, so that a rename in it survives a crash (POSIX; Windows has no such call)."""
+    if os.name == 'nt':  # pragma: no cover - exercised on Windows only
+        return
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _remove(path):

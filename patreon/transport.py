@@ -14,7 +14,6 @@ its ``Content-Encoding``.
 """
 import logging
 import re
-import sys
 import threading
 import time
 
@@ -22,7 +21,8 @@ import requests
 import six
 import urllib3
 
-from . import deadline, endpoint
+from . import deadline, endpoint, forks
+from .clock import monotonic
 from .exceptions import InvalidArgument, TotalTimeout
 # Re-exported: the retry policy and its limits were first defined here, and callers import them from here.
 from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHODS, RETRY_STATUSES,  # noqa: F401
@@ -79,6 +79,15 @@ class Transport(object):
         self.sleep = time.sleep
         self.pacer = None  # a patreon.pacing.Pacer every attempt waits its turn with, or None
         self.budget = None  # a patreon.pacing.RequestBudget every attempt is checked against and counted in, or None
+        forks.track(self)
+
+    def _after_fork(self):
+        # In a child of fork(): the parent goes on using the kept-alive connections, so the child makes its own.
+        self._session_lock = threading.Lock()
+        if self._owns_session:
+            self._session = None  # dropped, not closed: closing could not reach the parent's sockets anyway
+        elif self._session is not None:
+            _renew_connection_pools(self._session)
 
     @property
     def base_url(self):
@@ -140,6 +149,7 @@ class Transport(object):
         the request carried the credentials (``Authorization``, a token
         form), and an exception is logged, kept and pickled.
         """
+        forks.check()
         base_url = self.base_url
         endpoint.check_destination(base_url + path, method)  # the whole URL: a path can move where a base URL ends
         try:
@@ -152,7 +162,7 @@ class Transport(object):
         url = base_url + path  # the base URL checked, even if a test moves the default meanwhile
         attempt = 0
         while True:
-            started = time.time()
+            started = monotonic()
             try:
                 response = self._attempt(method, url, path, kwargs)
             except RETRY_EXCEPTIONS as exc:
@@ -164,7 +174,7 @@ class Transport(object):
             else:
                 if logger.isEnabledFor(logging.DEBUG):
                     logger.debug('%s %s -> %s in %.3f s (request id %s)', method, _path_only(path),
-                                 response.status_code, time.time() - started,
+                                 response.status_code, monotonic() - started,
                                  _request_id(response))
                 wait = self.retry.wait_after_response(method, response, attempt)
                 if wait is None:
@@ -181,23 +191,33 @@ class Transport(object):
         if budget is not None:
             budget.check()  # before waiting for a slot: a call that will not be sent does not wait
         if pacer is None:
+            return self._budgeted_attempt(method, url, path, kwargs)
+        with pacer.slot(self.total_timeout):  # a slot the parent of a fork held is not waited for forever
+            return self._budgeted_attempt(method, url, path, kwargs)
+
+    def _budgeted_attempt(self, method, url, path, kwargs):
+        """One try counted in flight by the 4xx budget, then as the answer it got."""
+        budget = self.budget
+        if budget is None:
+            return self._bounded_attempt(method, url, path, kwargs)
+        budget.begin(self.total_timeout)  # the 4xx of the requests that went, or are going, while this one waited
+        status = None
+        try:
             response = self._bounded_attempt(method, url, path, kwargs)
-        else:
-            with pacer.slot():
-                if budget is not None:
-                    budget.check()  # the 4xx of the requests that went while this one waited
-                response = self._bounded_attempt(method, url, path, kwargs)
-        if budget is not None:
-            budget.record(response.status_code)
+            status = response.status_code
+        finally:
+            budget.end(status)
         return response
 
     def _bounded_attempt(self, method, url, path, kwargs):
         """One try, bounded by ``total_timeout``: the whole response, its body read and checked."""
         fired = False
-        watch = deadline.watch(self.total_timeout, sys._getframe())
+        session = self.session
+        deadline.watch_pools(session)  # the connections its pools hand out are the ones the watchdog may shut
+        watch = deadline.watch(self.total_timeout)
         try:
             try:
-                response = _send(self.session, method, url, self.timeout, kwargs)
+                response = _send(session, method, url, self.timeout, kwargs)
                 _check_complete(method, response)
             finally:
                 fired = watch.release()
@@ -224,6 +244,19 @@ class Transport(object):
         """
         if self._owns_session and self._session is not None:
             self._session.close()
+
+def _renew_connection_pools(session):
+    """Give every ``requests`` adapter of ``session`` empty connection pools (in a child of ``fork()``).
+
+    The caller's session keeps its adapters and their settings; only the pools
+    holding the parent's sockets are replaced (as unpickling an adapter does).
+    An adapter that is not a ``requests.adapters.HTTPAdapter`` is left as it is.
+    """
+    for adapter in list(session.adapters.values()):
+        if isinstance(adapter, requests.adapters.HTTPAdapter):
+            adapter.proxy_manager = {}
+            adapter.init_poolmanager(adapter._pool_connections, adapter._pool_maxsize, block=adapter._pool_block)
+
 
 def _forget_requests(exc):
     """Drop the requests (credentials in headers and body) held by ``exc`` and the exceptions chained to it."""

@@ -195,6 +195,63 @@ def test_a_401_no_refresh_can_fix_is_refreshed_once_for_16_threads_and_many_call
     tally('concurrency', '401 no refresh can fix, 16 threads', 'token refreshes (one in all)', token_request_count(sb))
 
 
+def test_a_route_lacking_a_scope_refreshes_once_while_other_threads_prove_the_token_on_other_routes(sb):
+    sb.clear_faults()
+    sb.clear_log()
+    # No 'campaigns' scope: every campaigns call is a 401. Two threads call identity (2xx) all along.
+    api, tokens, refreshed = refreshing_api(sb, scopes=['identity'], raise_errors=True)
+    proven = set()  # tokens identity answered 2xx to, once that call returned (and the client learnt from it)
+    condition = threading.Condition()
+    stop = threading.Event()
+    used = threading.local()
+    request = api.transport.request
+
+    def gated_request(method, path, **kwargs):
+        token = kwargs['headers']['Authorization'].split(' ', 1)[1]
+        used.token = token
+        response = request(method, path, **kwargs)
+        if '/campaigns' in path and response.status_code == 401 and token != tokens['access_token']:
+            # The retry right after a refresh: its 401 is judged only once identity has accepted the new token.
+            deadline = time.time() + GUARD_SECONDS
+            with condition:
+                while token not in proven:
+                    assert time.time() < deadline, 'identity never accepted the refreshed token'
+                    condition.wait(1.0)
+        return response
+
+    def prove():
+        while not stop.is_set():
+            try:
+                api.get_identity()
+            except Unauthorized:
+                continue  # the expired token, before the refresh
+            with condition:
+                proven.add(used.token)
+                condition.notify_all()
+
+    api.transport.request = gated_request
+    provers = [threading.Thread(target=prove) for _ in range(2)]
+    for thread in provers:
+        thread.start()
+    reasons = []
+    try:
+        for _ in range(10):
+            with pytest.raises(Unauthorized) as raised:
+                api.get_campaigns(5)
+            reasons.append(str(raised.value))
+    finally:
+        stop.set()
+        for thread in provers:
+            thread.join(GUARD_SECONDS)
+            assert not thread.is_alive()
+
+    assert token_request_count(sb) == 1  # whatever the other threads did, one refresh in all
+    assert len(refreshed) == 1 and api.access_token == refreshed[0]['access_token'] in proven
+    assert all('right after its refresh' in reason for reason in reasons)
+    tally('concurrency', 'route lacking a scope beside 2xx traffic', 'token refreshes (one in all)',
+          token_request_count(sb))
+
+
 # Soak (make soak) -------------------------------------------------------------------------------------------------
 
 @pytest.mark.soak

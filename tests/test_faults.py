@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 
 import json
+import sys
 import threading
 import zlib
 
@@ -644,6 +645,21 @@ def test_an_adapter_that_retries_on_a_new_connection_is_still_cut_at_the_deadlin
 
         assert 1 <= len(server.requests) <= 6  # the adapter's own retries, at most
         assert set(outcomes_of(server, outcomes)) == set(['hung up'])  # the client cut every one, none ran its course
+
+
+@pytest.mark.parametrize('session', sorted(SESSIONS))
+def test_the_deadline_reaches_the_socket_through_the_connections_not_the_interpreters_frames(session, monkeypatch):
+    # Frames and their locals changed in 3.13 (PEP 667) and differ on free-threaded builds: none is read.
+    def no_frames(*args):
+        raise AssertionError('the watchdog read another thread\'s frames')
+
+    monkeypatch.setattr(sys, '_current_frames', no_frames)
+    with ScriptedServer([TRICKLES['body']()]) as server:
+        api = scripted_api(server, timeout=1, max_retries=0, total_timeout=0.5, session=SESSIONS[session]())
+        tally('faults', 'single faults', 'faults injected (trickle)')
+        with pytest.raises(TotalTimeout):
+            api.get_identity()
+        assert server.hung_up.wait(30), 'the client never closed the connection'
 
 
 def test_an_attempt_with_no_socket_yet_at_the_deadline_is_cut_once_it_opens_one(monkeypatch):

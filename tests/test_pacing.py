@@ -9,9 +9,11 @@ import bisect
 import gc
 import json
 import threading
+import time
 import weakref
 
 import pytest
+import requests
 import responses
 from six.moves import BaseHTTPServer
 
@@ -19,8 +21,9 @@ import patreon
 from patreon.exceptions import APIError, InvalidArgument, NotFound, PatreonError, RequestBudgetExceeded
 from patreon import pacing
 from patreon.pacing import Pacer, RequestBudget, shared_pacer
+from patreon.sandbox import Sandbox
 
-from helpers import ACCESS_TOKEN, API_URL, LoopbackServer, http_fixture  # noqa: F401 (`http`)
+from helpers import ACCESS_TOKEN, API_URL, LoopbackServer, http_fixture, token_request_count  # noqa: F401 (`http`)
 
 IDENTITY = json.dumps({'data': {'type': 'user', 'id': '1', 'attributes': {}}}).encode('ascii')
 
@@ -267,3 +270,69 @@ def test_a_process_serving_many_tokens_forgets_idle_pacers_and_keeps_busy_ones()
         assert shared_pacer(base, 'at_busy', (100, 2.0)) is busy
     finally:
         busy.release()
+
+
+# The 4xx budget over real HTTP: the token endpoint's answers, and calls in flight ----------------------------------
+
+GUARD_SECONDS = 30  # only against a hung thread: a passing run never waits this long
+
+
+def _fourxx_at(sandbox):
+    return [record.path for record in sandbox.requests if 400 <= record.status < 500]
+
+
+def test_the_token_endpoints_4xx_count_with_the_apis_for_the_same_host():
+    with Sandbox(members=1, seed=41) as sb:
+        api = patreon.API(sb.creator_token, base_url=sb.url, max_4xx_per_10_minutes=5, rate_limit=None)
+        oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url, max_4xx_per_10_minutes=5)
+        for index in range(2):
+            assert api.get_members_by_id('no-such-member-{}'.format(index))['errors'][0]['status'] == '404'
+        answers = []
+        with pytest.raises(RequestBudgetExceeded):
+            for index in range(10):  # a bot replaying bogus codes at the app's login callback
+                answers.append(oauth.get_tokens('bogus-code-{:04d}'.format(index), sb.redirect_uri))
+        assert [answer['error'] for answer in answers] == ['invalid_grant'] * 3
+        assert len(_fourxx_at(sb)) == 5 and token_request_count(sb) == 3  # nothing sent past the limit
+        with pytest.raises(RequestBudgetExceeded):
+            api.get_identity()  # the token endpoint's 4xx count for the API too: same host, same edge block
+        assert len(sb.requests) == 5
+
+
+def test_concurrent_calls_near_the_limit_never_bring_more_4xx_than_it():
+    limit, calls = 10, 25
+    condition = threading.Condition()
+    entered = [0]
+
+    class GatheringSession(requests.Session):
+        """Sends only once ``limit`` requests are in it: without counting calls in flight, all 25 would be."""
+
+        def request(self, *args, **kwargs):
+            deadline = time.time() + GUARD_SECONDS
+            with condition:
+                entered[0] += 1
+                condition.notify_all()
+                while entered[0] < limit:
+                    assert time.time() < deadline, 'fewer than {} requests were let through'.format(limit)
+                    condition.wait(1.0)
+            return super(GatheringSession, self).request(*args, **kwargs)
+
+    with Sandbox(members=1, seed=42) as sb:
+        api = patreon.API(sb.creator_token, base_url=sb.url, session=GatheringSession(), raise_errors=True,
+                          max_4xx_per_10_minutes=limit, rate_limit=None, max_retries=0)
+        outcomes = [None] * calls
+
+        def call(index):
+            try:
+                api.get_members_by_id('no-such-member-{}'.format(index))
+            except (NotFound, RequestBudgetExceeded) as exc:
+                outcomes[index] = type(exc).__name__
+
+        threads = [threading.Thread(target=call, args=(index,)) for index in range(calls)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(GUARD_SECONDS)
+            assert not thread.is_alive()
+
+        assert len(_fourxx_at(sb)) == limit == entered[0]
+        assert sorted(outcomes) == ['NotFound'] * limit + ['RequestBudgetExceeded'] * (calls - limit)

@@ -7,6 +7,7 @@ the same expired token when they call, so each meets a 401.
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import copy
+import errno
 import io
 import json
 import logging
@@ -118,6 +119,116 @@ def test_a_store_with_tokens_saved_by_another_process_is_used_without_a_refresh(
     assert api.get_identity().data().id() == sb.creator_user_id
     assert token_request_count(sb) == before
     assert api.access_token == new['access_token']
+
+
+SAVER = r'''
+import json, sys
+from patreon.tokens import FileTokenStore
+FileTokenStore(sys.argv[1]).save(json.loads(sys.stdin.read()))
+'''
+
+
+def save_in_another_process(path, tokens):
+    """Save ``tokens`` to the store at ``path`` from a process of its own (as an app's other worker or login does)."""
+    env = dict(os.environ, PYTHONPATH=REPO_ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    child = subprocess.Popen([sys.executable, '-c', SAVER, path], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env)
+    timer = threading.Timer(GUARD_SECONDS, child.kill)
+    timer.start()
+    try:
+        _, err = child.communicate(json.dumps(tokens).encode('utf-8'))
+    finally:
+        timer.cancel()
+    assert child.returncode == 0, err
+
+
+def store_client(sb, store, **kwargs):
+    return patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store,
+                       oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url), **kwargs)
+
+
+def test_tokens_taken_over_from_the_store_that_turn_out_expired_are_refreshed(sb, folder):
+    path = os.path.join(folder, 'tokens.json')
+    mine, theirs = sb.issue_tokens(), sb.issue_tokens()
+    FileTokenStore(path).save(mine)
+    api = store_client(sb, FileTokenStore(path))
+    save_in_another_process(path, theirs)  # another process's login; its token expires before this client calls
+    sb.expire_access_token(mine['access_token'])
+    sb.expire_access_token(theirs['access_token'])
+    before = token_request_count(sb)
+
+    # Taken over, refused: an expired token, not a missing scope; one refresh of it, and the call succeeds.
+    assert api.get_identity().data().id() == sb.creator_user_id
+    assert token_request_count(sb) - before == 1
+    assert api.access_token not in (mine['access_token'], theirs['access_token'])
+    assert FileTokenStore(path).load()['access_token'] == api.access_token
+    assert api.get_identity().data().id() == sb.creator_user_id
+    assert token_request_count(sb) - before == 1
+
+
+def test_after_a_refused_refresh_a_new_login_saved_by_another_process_reaches_the_client(sb, folder):
+    path = os.path.join(folder, 'tokens.json')
+    dead = sb.issue_tokens()
+    FileTokenStore(path).save(dict(dead, refresh_token='rt_never_issued_by_the_sandbox'))
+    sb.expire_access_token(dead['access_token'])
+    api = store_client(sb, FileTokenStore(path))
+    with pytest.raises(patreon.exceptions.Unauthorized) as raised:
+        api.get_identity()
+    assert raised.value.refresh_error.error == 'invalid_grant'
+
+    login = sb.issue_tokens()
+    save_in_another_process(path, login)  # the user logs in again, in another worker
+
+    assert api.get_identity().data().id() == sb.creator_user_id  # no restart
+    assert api.access_token == login['access_token']
+
+
+class FullDisk(FileTokenStore):
+    """A file store whose next ``failures`` saves fail as a full disk does."""
+
+    failures = 1
+
+    def save(self, tokens):
+        if self.failures:
+            self.failures -= 1
+            raise OSError(errno.ENOSPC, 'No space left on device')
+        super(FullDisk, self).save(tokens)
+
+
+def test_a_refresh_the_store_cannot_save_reaches_on_token_refresh_and_is_saved_at_the_next_call(sb, folder, caplog):
+    path = os.path.join(folder, 'tokens.json')
+    tokens = sb.issue_tokens()
+    FileTokenStore(path).save(tokens)
+    sb.expire_access_token(tokens['access_token'])
+    refreshed = []
+    api = store_client(sb, FullDisk(path), on_token_refresh=refreshed.append)
+
+    with pytest.raises(TokenStoreError) as raised:
+        api.get_identity()
+
+    assert [new['access_token'] for new in refreshed] == [api.access_token] != [tokens['access_token']]
+    assert 'ENOSPC' in repr(raised.value) or '[Errno {}]'.format(errno.ENOSPC) in str(raised.value)
+    assert api.access_token not in str(raised.value) and api.refresh_token not in str(raised.value)
+    assert FileTokenStore(path).load()['access_token'] == tokens['access_token']  # not saved yet...
+    assert api.get_identity().data().id() == sb.creator_user_id
+    saved = FileTokenStore(path).load()  # ...saved by the next call, the single-use refresh token with it
+    assert (saved['access_token'], saved['refresh_token']) == (api.access_token, api.refresh_token)
+    sb.expire_access_token(api.access_token)
+    assert run_together(sb, path, 1) == ['ok {} True'.format(sb.creator_user_id)]  # no invalid_grant elsewhere
+    assert len(refreshed) == 1
+
+
+def test_a_save_syncs_the_directory_after_the_rename(folder, monkeypatch):
+    synced = []
+    fsync = os.fsync
+
+    def recording_fsync(handle):
+        synced.append(stat.S_ISDIR(os.fstat(handle).st_mode))
+        fsync(handle)
+
+    monkeypatch.setattr(os, 'fsync', recording_fsync)
+    FileTokenStore(os.path.join(folder, 'tokens.json')).save({'access_token': SECRET_ACCESS})
+    assert synced == [False, True]  # the file's content, then the directory that holds the rename
 
 
 # The stores ---------------------------------------------------------------------------------------------------------

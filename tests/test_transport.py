@@ -3,8 +3,11 @@
 What crosses a real socket (keep-alive, timeouts, resets) is in test_wire.py.
 """
 import json
+import os
 import socket
+import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,10 +17,14 @@ import six
 from hypothesis import given, settings, strategies as st
 
 import patreon
+import patreon.clock
 import patreon.deadline as deadline_module
 from patreon.exceptions import TotalTimeout
 from patreon.transport import (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS,
                                RetryPolicy, Transport, retry_after_seconds)
+
+from helpers import REPO_ROOT
+from loopback import ScriptedServer, json_answer, response_head, trickle
 
 BASE = 'http://patreon.test'
 URL = BASE + '/api/oauth2/v2/identity'
@@ -346,51 +353,51 @@ def test_a_callers_session_is_given_no_other_argument():
 
 
 class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
-    """``_interrupt`` shuts the sockets found below the attempt's frame, in the attempt's thread, and no other."""
+    """``_interrupt`` shuts the sockets of the connections the overdue attempt used, and nothing else.
 
-    def attempt(self, sockets, frame_of_the_attempt, stranger=None):
-        watch = deadline_module._Watch(None, 0.0, frame_of_the_attempt(sys._getframe()))
-        self.blocked_read(watch, sockets, stranger)
+    The sockets are reached through the connections the attempt's pools handed it (no frame, no ``f_locals``):
+    the same on 2.7, on 3.13's PEP 667 frames and on free-threaded builds.
+    """
 
-    def blocked_read(self, watch, sockets, stranger):
-        # What a blocked read looks like from the watchdog: a socket, in a socket file, in a connection.
-        connection = Connection(deadline_module.socket.SocketIO(sockets[0], 'rb') if six.PY3 else sockets[0])
-        deadline_module._interrupt(watch)
-        return connection, stranger
-
-    def test_a_socket_below_the_attempt_is_shut_down(self):
+    def test_the_socket_of_a_connection_the_attempt_used_is_shut_down(self):
         ours, peer = socket.socketpair()
         try:
-            self.attempt([ours], lambda frame: frame)
+            watch = deadline_module._Watch(None, 0.0)
+            watch.uses(Connection(ours))
+            deadline_module._interrupt(watch)
             assert peer.recv(1) == b''  # shut down: the peer reads the end of the stream
         finally:
             ours.close()
             peer.close()
 
-    def test_nothing_is_touched_when_the_attempt_is_not_on_the_stack(self):
+    def test_nothing_is_touched_once_the_attempt_let_go_of_its_watch(self):
         ours, peer = socket.socketpair()
         try:
-            self.attempt([ours], lambda frame: object())  # the attempt's frame is gone: another call is running
+            watch = deadline_module._watchdog().watch(60.0)
+            watch.uses(Connection(ours))
+            assert watch.release() is False
+            deadline_module._interrupt(watch)  # a watchdog round that comes late: the connection is back in its pool
             ours.sendall(b'x')
             assert peer.recv(1) == b'x'
         finally:
             ours.close()
             peer.close()
 
-    def test_no_property_or_getattr_of_a_stranger_runs(self):
-        class Booby(object):
-            @property
-            def sock(self):
-                raise AssertionError('a property ran in the watchdog')
-
-            def __getattr__(self, name):
-                raise AssertionError('__getattr__ ran in the watchdog')
-
+    def test_a_connection_another_thread_takes_from_the_same_pool_is_not_the_attempts(self):
         ours, peer = socket.socketpair()
+        pool = Pool(Connection(ours))
+        deadline_module._follow_pool(pool)
+        watch = deadline_module.watch(60.0)
         try:
-            self.attempt([ours], lambda frame: frame, stranger=Booby())
-            assert peer.recv(1) == b''
+            taker = threading.Thread(target=pool._get_conn)
+            taker.start()
+            taker.join(30)
+            assert not taker.is_alive() and pool.handed == 1
+            assert watch.sockets == []
+            pool._get_conn()  # in the attempt's own thread: its connection
+            assert len(watch.sockets) == 1
         finally:
+            watch.release()
             ours.close()
             peer.close()
 
@@ -398,6 +405,19 @@ class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
 class Connection(object):
     def __init__(self, sock):
         self.sock = sock
+
+    def connect(self):
+        pass
+
+
+class Pool(object):
+    def __init__(self, connection):
+        self.connection = connection
+        self.handed = 0
+
+    def _get_conn(self, timeout=None):
+        self.handed += 1
+        return self.connection
 
 
 # Content-Length: one number, or the answer is refused --------------------------------------------------------------
@@ -525,3 +545,68 @@ def test_a_negative_zero_retry_after_seconds_reads_as_zero(body):
     assert seconds == 0.0 and str(seconds) == '0.0'  # -0.0 == 0.0, but it prints "-0"
     error = patreon.exceptions.RateLimited(429, retry_after=seconds)
     assert 'retry after 0 s' in str(error) and '-0' not in str(error)
+
+
+# A wall clock stepped back (NTP): waits and deadlines run on a monotonic clock, 2.7 too ---------------------------
+
+STEPPED_CLOCK_CHILD = r'''
+import sys
+import time
+
+real_time = time.time
+step = [0.0]
+time.time = lambda: real_time() + step[0]  # the wall clock, before the package is imported: NTP may step it
+
+import requests
+import patreon
+from patreon import deadline
+from patreon.pacing import Pacer
+
+api = patreon.API('at_Stepped3kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=sys.argv[1], total_timeout=1, timeout=5,
+                  max_retries=0, rate_limit=Pacer(1, 0.2))
+watch = deadline.watch
+
+
+def stepped_watch(*args):
+    handle = watch(*args)
+    step[0] -= 3600.0  # an hour back, once the attempt is under watch
+    return handle
+
+
+for _ in range(2):
+    try:
+        api.get_identity()
+        sys.stdout.write('answered\n')
+    except requests.Timeout as exc:
+        sys.stdout.write(type(exc).__name__ + '\n')
+    sys.stdout.flush()
+    step[0] -= 3600.0  # an hour back between two paced calls
+    deadline.watch = stepped_watch
+'''
+
+
+def test_a_wall_clock_stepped_back_stretches_neither_a_paced_wait_nor_total_timeout():
+    identity = json.dumps({'data': {'type': 'user', 'id': '7', 'attributes': {}}}).encode('ascii')
+    with ScriptedServer([json_answer(200, identity), trickle(response_head(200, [('Content-Length', '400')]))]) \
+            as server:
+        env = dict(os.environ, PYTHONPATH=REPO_ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
+        child = subprocess.Popen([sys.executable, '-c', STEPPED_CLOCK_CHILD, server.url], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=env)
+        timer = threading.Timer(30, child.kill)  # an hour's wait or a trickle past its bound would end here
+        timer.start()
+        try:
+            out, err = child.communicate()
+        finally:
+            timer.cancel()
+        # The paced call went at once, and the trickled answer was cut at total_timeout, not an hour later.
+        assert out.decode('ascii').split() == ['answered', 'TotalTimeout'], err
+        assert server.hung_up.is_set()
+
+
+def test_the_clock_found_by_ctypes_is_monotonic_and_agrees_with_the_standard_library():
+    clock, source = patreon.clock._find_monotonic()
+    readings = [clock() for _ in range(1000)]
+    assert readings == sorted(readings)
+    assert source != 'time.time' and patreon.clock.IS_MONOTONIC
+    if sys.platform.startswith('linux') and hasattr(time, 'monotonic'):
+        assert abs(clock() - time.monotonic()) < 1.0  # the same CLOCK_MONOTONIC, read two ways

@@ -24,9 +24,10 @@ import io
 import numbers
 import re
 import socket
-import time
 
 from six.moves import BaseHTTPServer
+
+from ..clock import monotonic
 
 #: The largest request body the sandbox reads (bytes); its requests are a few hundred bytes.
 MAX_BODY = 1024 * 1024
@@ -156,13 +157,13 @@ class DeadlineReader(io.RawIOBase):
 
     def start(self):
         """Begin a request: from now, it has :attr:`limit` seconds to arrive whole."""
-        self.deadline = time.time() + self.limit
+        self.deadline = monotonic() + self.limit
 
     def readable(self):
         return True
 
     def readinto(self, buffer):
-        left = self.limit if self.deadline is None else self.deadline - time.time()
+        left = self.limit if self.deadline is None else self.deadline - monotonic()
         if left <= 0:
             raise socket.timeout('the request did not arrive whole within %g s' % self.limit)
         self._connection.settimeout(min(left, self.limit))

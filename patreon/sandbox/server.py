@@ -23,6 +23,7 @@ import time
 import six
 from six.moves import BaseHTTPServer, http_client, socketserver
 
+from ..clock import monotonic
 from .errors import APIError
 from .http_limits import IDLE_TIMEOUT, MAX_BODY, BadRequest, WholeRequestDeadline, read_body
 from .messages import HeaderDict, Request
@@ -182,11 +183,11 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
 
     def join_connections(self, timeout):
         """Wait, ``timeout`` seconds at most in all, for the threads serving a connection to end."""
-        deadline = time.time() + timeout
+        deadline = monotonic() + timeout
         with self._connections_lock:
             threads = list(self._serving_threads)
         for thread in threads:
-            thread.join(max(0.0, deadline - time.time()))
+            thread.join(max(0.0, deadline - monotonic()))
 
     def close_connections(self):
         """Shut down every open (keep-alive) connection so their threads end now."""

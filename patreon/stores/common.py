@@ -21,6 +21,7 @@ import time
 
 import six
 
+from ..clock import monotonic
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import Slots
 from ..tokens import TokenStore, checked_tokens
@@ -150,14 +151,22 @@ class TicketPacer(Slots):
     def __repr__(self):
         return '<{} {} requests per {:g} s>'.format(type(self).__name__, self.requests, self.seconds)
 
-    def acquire(self):
-        """Wait until a request may start (in every process sharing the backend)."""
+    def acquire(self, timeout=None):
+        """Wait until a request may start in every process sharing the backend (``True``), or ``timeout`` seconds
+        (``False``, no slot taken; ``None`` waits as long as it takes)."""
+        deadline = None if timeout is None else monotonic() + timeout
         while True:
             ticket, wait = self._take()
             if ticket is not None:
                 self._held().append(ticket)
-                return
-            self._sleep(_POLL if wait is None else min(max(wait, 0.001), self.seconds))
+                return True
+            pause = _POLL if wait is None else min(max(wait, 0.001), self.seconds)
+            if deadline is not None:
+                left = deadline - monotonic()
+                if left <= 0:
+                    return False
+                pause = min(pause, left)
+            self._sleep(pause)
 
     def release(self):
         """The answer of this thread's last request is in: it counts as ended now.

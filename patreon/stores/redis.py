@@ -29,6 +29,7 @@ import uuid
 import redis
 import six
 
+from ..clock import monotonic
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
 from ..tokens import digest
@@ -181,7 +182,7 @@ class RedisStore(SharedTokenStore):
     @contextlib.contextmanager
     def _hold(self):
         owner = uuid.uuid4().hex
-        give_up = time.time() + self.lock_timeout
+        give_up = monotonic() + self.lock_timeout
         while True:
             try:
                 taken = self.client.set(self._lock_key, owner, nx=True, px=int(self.lock_lease * 1000))
@@ -189,7 +190,7 @@ class RedisStore(SharedTokenStore):
                 raise _unusable(exc)
             if taken:
                 break
-            if time.time() > give_up:
+            if monotonic() > give_up:
                 raise TokenStoreError('{}: the refresh lock was not free within lock_timeout={:g} s'.format(
                     self, self.lock_timeout))
             time.sleep(_POLL)
