@@ -20,6 +20,7 @@ Usage::
         overdue = watch.release()  # True: the deadline passed, the connection may have been cut
 """
 import _socket
+import atexit
 import logging
 import os
 import socket
@@ -87,12 +88,15 @@ class _Watchdog(object):
         self._watches = set()
         self._wake_at = None
         self._thread = None  # the thread watching now, or None
+        self._retired = False  # at exit: no thread is started any more
 
     def watch(self, seconds):
         watch = _Watch(self, _clock() + seconds)
         with self._lock:
             self._watches.add(watch)
-            if self._thread is None:
+            if self._retired:
+                pass  # the process is ending: an attempt still in flight is not cut, and no thread is left behind
+            elif self._thread is None:
                 self._thread = threading.Thread(target=self._run, name='patreon-total-timeout')
                 self._thread.daemon = True
                 self._wake_at = watch.deadline
@@ -113,6 +117,15 @@ class _Watchdog(object):
         if retiring is not None and retiring is not threading.current_thread():
             retiring.join(_RETIRE_WITHIN)  # it only has to take the lock and return
         return watch.fired
+
+    def retire(self):
+        """End the thread, and start none again: at exit, before Python 2 empties the modules under it."""
+        with self._lock:
+            self._retired = True
+            retiring, self._thread = self._thread, None
+            self._changed.notify()
+        if retiring is not None and retiring is not threading.current_thread():
+            retiring.join(_RETIRE_WITHIN)
 
     def _run(self):
         try:
@@ -149,6 +162,15 @@ def _after_fork():
     global _WATCHDOG_LOCK
     _WATCHDOG_LOCK = threading.Lock()
     _WATCHDOG[:] = []
+
+
+@atexit.register
+def _retire_at_exit():
+    # A call still in flight when the process ends (an export stopped by a signal, its page on the way) keeps the
+    # watchdog's daemon thread waiting; Python 2 would tear its modules down under it, and print the failure.
+    for dog in list(_WATCHDOG):
+        if dog.pid == os.getpid():
+            dog.retire()
 
 
 def _watchdog():

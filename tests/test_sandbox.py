@@ -834,6 +834,24 @@ connection.sock.sendall(b'GET /api/oauth2/v2/identity HTTP/1.1\r\nHost: 127.0.0.
 '''
 
 
+def test_stop_leaves_no_thread_serving_a_connection():
+    # A kept-alive connection's thread waits for the next request: stop() shuts it down and waits for the thread.
+    sandbox = Sandbox(members=3).start()
+    server = sandbox._server
+    session = requests.Session()
+    try:
+        answer = session.get(sandbox.url + '/api/oauth2/v2/identity',
+                             headers={'Authorization': 'Bearer ' + sandbox.creator_token}, timeout=30)
+        assert answer.status_code == 200
+        with server._connections_lock:
+            serving = list(server._serving_threads)
+        assert serving  # the kept-alive connection's thread, waiting for the next request
+    finally:
+        sandbox.stop()
+        session.close()
+    assert not [thread for thread in serving if thread.is_alive()]
+
+
 def test_a_script_that_never_stops_its_sandbox_leaves_no_server_thread_to_the_interpreters_teardown():
     # Python 2 tears modules down while daemon threads still run: a server thread that outlived them failed with
     # "Exception in thread ... 'NoneType' object has no attribute 'debug'". The sandbox is stopped at exit first.

@@ -352,6 +352,19 @@ def test_a_callers_session_is_given_no_other_argument():
     assert session.adapters == adapters and session.hooks == {'response': []}
 
 
+def test_a_retired_watchdog_ends_its_thread_and_starts_none_again():
+    # What the exit handler does, so that no thread of ours meets Python 2's teardown of the modules.
+    dog = deadline_module._Watchdog()
+    first = dog.watch(60.0)
+    thread = dog._thread
+    assert thread is not None and thread.is_alive()
+    dog.retire()
+    assert not thread.is_alive() and dog._thread is None
+    second = dog.watch(60.0)  # a call still in flight at exit: watched, but by no thread
+    assert dog._thread is None
+    assert (dog.release(first), dog.release(second)) == (False, False)
+
+
 class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
     """``_interrupt`` shuts the sockets of the connections the overdue attempt used, and nothing else.
 

@@ -21,8 +21,9 @@ from .webhooks import WebhookHub
 
 logger = logging.getLogger(__name__)
 
-#: Seconds the interpreter's exit waits at most for the threads still serving a sandbox's connections.
-EXIT_WAIT = 2.0
+#: Seconds :meth:`Sandbox.stop` (and the interpreter's exit) waits at most for the threads serving its connections,
+#: which end as soon as their sockets are shut down: only a machine under heavy load takes more than a moment.
+EXIT_WAIT = 10.0
 
 DEFAULT_REDIRECT_URI = 'http://localhost:8000/oauth/redirect'
 
@@ -137,6 +138,9 @@ class Sandbox(object):
             server.close_connections()
             server.server_close()
             self._thread.join()
+            # The threads of the connections just shut down end at once: waited for, none outlives stop() (one
+            # that met the end of the process would fail on a module gone None, on Python 2).
+            server.join_connections(EXIT_WAIT)
         return server
 
     def __enter__(self):
@@ -380,6 +384,4 @@ def _stop_at_exit():
     for sandbox in list(_running):
         if sandbox._started_in != os.getpid():
             continue  # a child after fork(): its server thread stayed in the parent, and shutdown() would wait for it
-        server = sandbox._stop()
-        if server is not None:
-            server.join_connections(EXIT_WAIT)
+        sandbox._stop()
