@@ -178,7 +178,7 @@ def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
 
     Usage::
 
-        without_lone_surrogates('a\ud800b')  # 'a\ufffdb'
+        without_lone_surrogates('a\\ud800b')  # 'a\\ufffdb'
     """
     if not has_surrogate(text):  # far faster than the pattern with lookarounds
         return text

@@ -27,7 +27,12 @@ from patreon.tokens import FileTokenStore
 from helpers import REPO_ROOT, refreshing_api, token_request_count
 from loopback import ScriptedServer, answer, response_head, trickle
 
-pytestmark = pytest.mark.skipif(not hasattr(os, 'fork'), reason='this platform has no fork()')
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, 'fork'), reason='this platform has no fork()'),
+    # These tests fork on purpose while threads run (the sandbox's, a request's): 3.12+ warns of it, rightly, and
+    # the warning is what the tests stand up to. Threads of the package itself are checked by thread name below.
+    pytest.mark.filterwarnings('ignore:This process .* is multi-threaded, use of fork:DeprecationWarning'),
+]
 
 MEMBERS = 24
 GUARD_SECONDS = 30  # only against a hung process: a passing run takes a fraction of it
