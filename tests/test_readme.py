@@ -329,7 +329,7 @@ def test_make_demo_installs_the_package_alone():
         assert [word for word in words if not word.startswith('-')] == ['.'], line  # the package, nothing else
     assert 'dev-requirements' not in commands and '.demo-venv/bin/patreon demo' in commands
     text = ' '.join(readme_text().split('## Quick start', 1)[1].split('\n## ', 1)[0].split())
-    assert '.demo-venv' in text and 'about 2 minutes' in text
+    assert '.demo-venv' in text and 'about 3 minutes' in text
 
 
 def test_make_demo_reinstalls_the_package_only_when_a_file_of_it_changed(tmpdir):
