@@ -339,6 +339,12 @@ def ignoring(name):
     return lambda: signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
+def defaulting(name):
+    """What a child runs before the command to inherit ``name`` at its default, however the suite was started (a
+    suite run in the background of a non-interactive shell has SIGINT and SIGQUIT ignored, and passes that on)."""
+    return lambda: signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not hasattr(signal, 'SIGHUP'), reason='POSIX signals')
 @pytest.mark.parametrize('name, inherited', [('SIGTERM', None), ('SIGHUP', None), ('SIGINT', None),
                                              ('SIGQUIT', None), ('SIGUSR1', None), ('SIGALRM', None),
@@ -352,7 +358,7 @@ def test_a_stop_signal_during_an_export_to_a_file_leaves_no_temporary_file(tmpdi
         process = subprocess.Popen(
             [sys.executable, '-m', 'patreon', '--base-url', server.url, '--token=' + TOKEN, 'members', '1',
              '--no-progress', '-o', 'members.csv'], cwd=str(tmpdir), stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, preexec_fn=ignoring(name) if inherited else None)
+            stderr=subprocess.PIPE, preexec_fn=ignoring(name) if inherited else defaulting(name))
         try:
             assert arrived.wait(30), 'the export never asked for its first page'
             assert [entry for entry in os.listdir(str(tmpdir)) if entry.endswith('.part')]  # created before
