@@ -30,6 +30,9 @@ _INVISIBLE = re.compile('[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202
                         '\ufeff\ufff9-\ufffb]')
 _INVISIBLE_OR_BACKSLASH = re.compile('\\\\|' + _INVISIBLE.pattern)
 _ANY_SURROGATE = re.compile('[\ud800-\udfff]')
+# What no encoder takes: on Python 3 every surrogate code point, a high one followed by a low one included (a str
+# holds code points, never UTF-16 pairs); on Python 2 a lone one (a pair is one character of a narrow build).
+_UNENCODABLE_SURROGATE = _ANY_SURROGATE if six.PY3 else LONE_SURROGATE
 # str.isascii (Python 3.7+): None where there is none, and the regular expressions decide.
 _PLAIN_ASCII = getattr(six.text_type, 'isascii', None)
 _NAMED_ESCAPES = {'\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
@@ -174,7 +177,8 @@ def has_surrogate(text):
 
 
 def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
-    """``text`` with each lone surrogate replaced by ``replace(match)`` (U+FFFD by default).
+    """``text`` with each lone surrogate replaced by ``replace(match)`` (U+FFFD by default); on Python 3 a
+    surrogate followed by its pair is no character either, and is replaced too.
 
     Usage::
 
@@ -182,7 +186,7 @@ def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
     """
     if not has_surrogate(text):  # far faster than the pattern with lookarounds
         return text
-    return LONE_SURROGATE.sub(replace, text)
+    return _UNENCODABLE_SURROGATE.sub(replace, text)
 
 
 def printable(text, escape_backslash=False):

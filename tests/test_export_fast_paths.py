@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 import six
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from patreon import console
@@ -24,6 +24,10 @@ from patreon.cli import formats
 from patreon.cli.formats import RecordWriter, cell_text, csv_cell, csv_line, display_width, json_text, visible
 from patreon.console import ConsoleWriter
 from patreon.credentials import LONE_SURROGATE
+
+# What a writer must replace: on Python 3 every surrogate (a str holds code points: a high one before a low one is
+# no character either); on Python 2 a lone one.
+UNENCODABLE = re.compile('[\ud800-\udfff]') if six.PY3 else LONE_SURROGATE
 
 INTERESTING = ('=+-@\t\r\n,"\'\\ .0123456789aZ\x00\x1b\x7f\x85\xa0\xac\xad\xe9\u0301\u061c\u200b\u202e\u2028'
                '\u3042\uff1d\uff0b\uff0d\uff20\ufeff\ud800\udc00\U0001f3a7')
@@ -72,7 +76,7 @@ def test_one_cell_as_the_general_rules_have_it(text):
     assert display_width(text) == plain_display_width(text)
     assert visible(text) == plain_visible(text)
     assert console.printable(text, escape_backslash=True) == plain_visible(text)
-    assert console.without_lone_surrogates(text) == LONE_SURROGATE.sub('\ufffd', text)
+    assert console.without_lone_surrogates(text) == UNENCODABLE.sub('\ufffd', text)
     assert console.has_surrogate(text) == any(0xd800 <= ord(character) <= 0xdfff for character in text)
 
 
@@ -91,16 +95,20 @@ def test_a_list_cell_is_its_items_flattened(value):
 
 @settings(max_examples=60, deadline=None)
 @given(texts=st.lists(TEXTS, min_size=1, max_size=3))
+@example(texts=['\ud800\udc00'])  # a high surrogate before a low one: found by hypothesis on 3.7
 def test_a_line_written_is_the_text_with_lone_surrogates_replaced(texts):
     text = ''.join(texts)
+    expected = UNENCODABLE.sub('\ufffd', text)
+    if six.PY2:  # a pair that is one character of a narrow build is that character once written as UTF-8
+        expected = expected.encode('utf-8').decode('utf-8')
     stream = io.StringIO()
     ConsoleWriter(stream).write(text)
-    assert stream.getvalue() == LONE_SURROGATE.sub('\ufffd', text)
+    assert stream.getvalue() == expected
     bytes_stream = io.BytesIO()
     writer = ConsoleWriter(io.TextIOWrapper(bytes_stream, encoding='latin-1'))
     writer.write(text)
     writer.flush()
-    assert bytes_stream.getvalue() == LONE_SURROGATE.sub('\ufffd', text).encode('utf-8')
+    assert bytes_stream.getvalue() == expected.encode('utf-8')
 
 
 @settings(max_examples=60, deadline=None)
