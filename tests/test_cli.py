@@ -670,6 +670,16 @@ def command_line(tmpdir, *args, **popen_options):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen_options)
 
 
+def sandbox_url_from_banner(process):
+    """Read a ``patreon sandbox`` subprocess's banner to its end; the URL it listens on."""
+    lines = []
+    while not lines or 'Ctrl-C' not in lines[-1]:
+        line = process.stdout.readline().decode('utf-8')
+        assert line, 'the sandbox ended before printing its banner'
+        lines.append(line)
+    return re.search(r'listening on (\S+)', lines[0]).group(1)
+
+
 def _inherited(dispositions):
     # What a parent leaves a child: `make test &` in a non-interactive shell starts it with SIGINT ignored.
     def preexec():
@@ -691,12 +701,7 @@ def test_sandbox_subprocess_stops_cleanly_on_a_stop_signal(tmpdir, sent, inherit
     dispositions.update(inherited)
     process = command_line(tmpdir, 'sandbox', '--members', '20', preexec_fn=_inherited(dispositions))
     try:
-        lines = []
-        while not lines or 'Ctrl-C' not in lines[-1]:
-            line = process.stdout.readline().decode('utf-8')
-            assert line, 'the sandbox ended before printing its banner'
-            lines.append(line)
-        url = re.search(r'listening on (\S+)', lines[0]).group(1)
+        url = sandbox_url_from_banner(process)
         assert requests.get(url + '/api/oauth2/v2/identity', timeout=10).status_code == 401
         process.send_signal(sent)
         out, err = process.communicate()
@@ -712,12 +717,7 @@ def test_a_sandbox_under_nohup_outlives_its_terminal(tmpdir):
     # SIGHUP inherited as ignored is nohup's request: the sandbox keeps serving, and SIGTERM still stops it.
     process = command_line(tmpdir, 'sandbox', '--members', '5', preexec_fn=_inherited({signal.SIGHUP: signal.SIG_IGN}))
     try:
-        lines = []
-        while not lines or 'Ctrl-C' not in lines[-1]:
-            line = process.stdout.readline().decode('utf-8')
-            assert line, 'the sandbox ended before printing its banner'
-            lines.append(line)
-        url = re.search(r'listening on (\S+)', lines[0]).group(1)
+        url = sandbox_url_from_banner(process)
         process.send_signal(signal.SIGHUP)
         # Served after the hang-up: the signal was ignored (a request, not a sleep, proves it was delivered first).
         assert requests.get(url + '/api/oauth2/v2/identity', timeout=10).status_code == 401
