@@ -22,6 +22,8 @@ its ``response`` (``None`` once unpickled: its request carries the token).
 """
 from __future__ import unicode_literals
 
+import json
+
 import requests
 import six
 
@@ -197,10 +199,39 @@ class InvalidResponse(PatreonError, ValueError):
     def __init__(self, message, status_code=None, response=None):
         self.status_code = status_code
         self.response = response
-        super(InvalidResponse, self).__init__(message)
+        Exception.__init__(self, message)  # not super(): a JSON decode error's __init__ wants (msg, doc, pos)
 
 
-class InvalidErrorResponse(APIError, InvalidResponse):
+# What 0.5.1's ``response.json()`` raised for a body that is not JSON, with the installed requests: its
+# JSONDecodeError from 2.27 on (also a RequestException), json's (or a ValueError) before.
+_JSON_DECODE_ERROR = (getattr(requests.exceptions, 'JSONDecodeError', None)
+                      or getattr(json, 'JSONDecodeError', ValueError))
+
+
+class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
+    """The body is not JSON at all: an HTML page, an empty or cut body.
+
+    It is also the decode error that 0.5.1 let through from ``response.json()``
+    (``requests.exceptions.JSONDecodeError``, a ``json.JSONDecodeError`` and a
+    ``requests.RequestException``, where requests has it), so that code which
+    caught that still catches this.  ``msg`` is the message; ``doc`` is empty
+    (the body stays out of the exception); ``pos`` is 0.
+
+    Usage::
+
+        except ValueError as exc:  # json.JSONDecodeError and requests.RequestException catch it too
+            logger.error('unreadable answer (HTTP %s): %s', exc.status_code, exc)
+    """
+
+    msg = property(lambda self: self.args[0] if self.args else '')
+    request = None
+    doc = ''
+    pos = 0
+    lineno = 1
+    colno = 1
+
+
+class InvalidErrorResponse(APIError, NotJSONResponse):
     """An error status (400 or more) with a body that is not a JSON object: an :class:`APIError` and invalid.
 
     The status decides the class: a 401 page is an :class:`InvalidUnauthorizedResponse`, caught by
@@ -278,6 +309,48 @@ class InvalidServerResponse(ServerError, InvalidErrorResponse):
         except patreon.exceptions.ServerError as exc:
             retry_later(exc.status_code)  # 502 Bad Gateway pages land here too
     """
+
+
+class NoPrimaryData(PatreonError, AttributeError):
+    """``.data()`` of an errors document: there is no primary data, only the error.
+
+    It comes as the status's :class:`APIError` too (:func:`no_primary_data`), so
+    ``except Unauthorized`` catches it, and it is an ``AttributeError`` as in
+    0.5.1, whose errors document was a plain dict without ``data``.  Only
+    ``.data()`` raises it: elsewhere an :class:`APIError` is no
+    ``AttributeError``, which ``getattr`` and ``hasattr`` would swallow.
+
+    Usage::
+
+        try:
+            user = api.get_identity().data()
+        except AttributeError:  # 0.5.1's way; except patreon.exceptions.APIError works too
+            user = None
+    """
+
+
+class APIErrorNoPrimaryData(APIError, NoPrimaryData):
+    """An :class:`APIError` raised by ``.data()`` of its errors document."""
+
+
+class UnauthorizedNoPrimaryData(Unauthorized, NoPrimaryData):
+    """An :class:`Unauthorized` raised by ``.data()`` of its errors document."""
+
+
+class ForbiddenNoPrimaryData(Forbidden, NoPrimaryData):
+    """A :class:`Forbidden` raised by ``.data()`` of its errors document."""
+
+
+class NotFoundNoPrimaryData(NotFound, NoPrimaryData):
+    """A :class:`NotFound` raised by ``.data()`` of its errors document."""
+
+
+class RateLimitedNoPrimaryData(RateLimited, NoPrimaryData):
+    """A :class:`RateLimited` raised by ``.data()`` of its errors document."""
+
+
+class ServerErrorNoPrimaryData(ServerError, NoPrimaryData):
+    """A :class:`ServerError` raised by ``.data()`` of its errors document."""
 
 
 class OAuthError(PatreonError):
@@ -548,6 +621,9 @@ _REASONS = {
 _ERRORS_BY_STATUS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 429: RateLimited}
 _INVALID_ERRORS_BY_STATUS = {401: InvalidUnauthorizedResponse, 403: InvalidForbiddenResponse,
                              404: InvalidNotFoundResponse, 429: InvalidRateLimitedResponse}
+_NO_PRIMARY_DATA = {APIError: APIErrorNoPrimaryData, Unauthorized: UnauthorizedNoPrimaryData,
+                     Forbidden: ForbiddenNoPrimaryData, NotFound: NotFoundNoPrimaryData,
+                     RateLimited: RateLimitedNoPrimaryData, ServerError: ServerErrorNoPrimaryData}
 # Attributes a pickle leaves out: a requests.Response pickles its request, Authorization header and form body included.
 _NOT_PICKLED = ('response', 'request')
 
@@ -571,6 +647,23 @@ def error_class_for_status(status_code, invalid_body=False):
     if status_code >= 500:
         return ServerError
     return _ERRORS_BY_STATUS.get(status_code, APIError)
+
+
+def no_primary_data(error):
+    """``error`` as ``.data()`` of its errors document raises it: a copy of it that is also a :class:`NoPrimaryData`.
+
+    The copy has the same message and attributes; an error of another class is returned as it is.
+
+    Usage::
+
+        raise no_primary_data(Unauthorized(401))  # caught by except Unauthorized and by except AttributeError
+    """
+    no_data_class = _NO_PRIMARY_DATA.get(type(error))
+    if no_data_class is None:
+        return error
+    copy = _rebuild(no_data_class, error.args)
+    copy.__dict__.update(error.__dict__)
+    return copy
 
 
 def _header(response, name):

@@ -1,7 +1,9 @@
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
+
+_E = TypeVar("_E", bound=BaseException)
 
 class PatreonError(Exception):
     # Pickles with its class, message and attributes; its response is left behind (None once unpickled).
@@ -51,8 +53,18 @@ class InvalidResponse(PatreonError, ValueError):
         self, message: str, status_code: int | None = None, response: requests.Response | None = None
     ) -> None: ...
 
-# An error status whose body is not a JSON object: the status's APIError, and an InvalidResponse.
-class InvalidErrorResponse(APIError, InvalidResponse):
+# A body that is not JSON: also the decode error 0.5.1 let through from response.json().
+class NotJSONResponse(InvalidResponse, requests.exceptions.JSONDecodeError):
+    @property
+    def msg(self) -> str: ...  # type: ignore[override]
+    request: None
+    doc: str
+    pos: int
+    lineno: int
+    colno: int
+
+# An error status whose body is not a JSON object: the status's APIError, and a NotJSONResponse.
+class InvalidErrorResponse(APIError, NotJSONResponse):
     status_code: int
     def __init__(
         self, message: str, status_code: int | None = None, response: requests.Response | None = None
@@ -72,6 +84,17 @@ class InvalidRateLimitedResponse(RateLimited, InvalidErrorResponse):
     ) -> None: ...
 
 class InvalidServerResponse(ServerError, InvalidErrorResponse): ...
+
+# .data() of an errors document: the status's APIError, and an AttributeError as in 0.5.1.
+class NoPrimaryData(PatreonError, AttributeError): ...
+class APIErrorNoPrimaryData(APIError, NoPrimaryData): ...
+class UnauthorizedNoPrimaryData(Unauthorized, NoPrimaryData): ...
+class ForbiddenNoPrimaryData(Forbidden, NoPrimaryData): ...
+class NotFoundNoPrimaryData(NotFound, NoPrimaryData): ...
+class RateLimitedNoPrimaryData(RateLimited, NoPrimaryData): ...
+class ServerErrorNoPrimaryData(ServerError, NoPrimaryData): ...
+
+def no_primary_data(error: _E) -> _E: ...
 
 class OAuthError(PatreonError):
     error: str

@@ -14,8 +14,8 @@ import time
 
 import six
 
-from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, OAuthError, RateLimited,
-                         error_class_for_status)
+from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, NotJSONResponse, OAuthError, RateLimited,
+                         error_class_for_status, no_primary_data)
 from .jsonapi.parser import JSONAPIParser
 from .masking import MASK, MIN_SECRET_LENGTH, Mask  # noqa: F401 (MASK and MIN_SECRET_LENGTH: first defined here)
 from .retry import retry_after_seconds
@@ -36,15 +36,16 @@ class ErrorDocument(dict):
     """The errors document an error answer carried, as 0.5.1 returned it.
 
     It is the body's dict (``resp.get('errors')`` works as before), and
-    :meth:`data` raises the matching :class:`~patreon.exceptions.APIError`
-    instead of failing with ``AttributeError``.  When the body had no
+    :meth:`data` raises the matching :class:`~patreon.exceptions.APIError`,
+    which is also an ``AttributeError`` as in 0.5.1 (a
+    :class:`~patreon.exceptions.NoPrimaryData`).  When the body had no
     ``errors`` list (a load balancer's ``{"message": "Service Unavailable"}``),
     one describing the status is added: ``'errors' in resp`` holds for every
     error answer.  Credentials the answer echoed are masked::
 
         >>> api.get_identity().data()
         Traceback (most recent call last):
-        patreon.exceptions.Unauthorized: 401 Unauthorized: ...
+        patreon.exceptions.UnauthorizedNoPrimaryData: 401 Unauthorized: ...
 
     :ivar error: the :class:`~patreon.exceptions.APIError` it stands for.
     """
@@ -54,14 +55,14 @@ class ErrorDocument(dict):
         self.error = error
 
     def data(self):
-        """Raise :attr:`error`: an errors document has no primary data.
+        """Raise :attr:`error` as a :class:`~patreon.exceptions.NoPrimaryData` too: there is no primary data.
 
         Usage::
 
             result = api.get_identity()
-            user = result.data()  # a resource, or the APIError raised when result is an ErrorDocument
+            user = result.data()  # a resource, or the APIError (also an AttributeError) of an ErrorDocument
         """
-        raise self.error
+        raise no_primary_data(self.error)  # an AttributeError too, as 0.5.1's dict without data raised
 
 
 def decode_json(response, secrets=()):
@@ -86,7 +87,7 @@ def decode_json(response, secrets=()):
             response.status_code, reason_phrase(response, mask), _excerpt(response, mask))
         if response.status_code >= 400:
             raise _invalid_error(response, message, mask)
-        raise InvalidResponse(message, status_code=response.status_code, response=response)
+        raise NotJSONResponse(message, status_code=response.status_code, response=response)
 
 
 def api_error(response, body, secrets=()):
@@ -144,7 +145,7 @@ def api_result(response, raise_errors=False, secrets=(), document_expected=True)
     if 200 <= status < 300 and not response.content:
         if not document_expected:
             return None
-        raise InvalidResponse('Patreon answered {} {} with no body, where a JSON:API document is due'.format(
+        raise NotJSONResponse('Patreon answered {} {} with no body, where a JSON:API document is due'.format(
             status, reason_phrase(response, secrets)), status_code=status, response=response)
     mask = Mask.of(secrets)
     body = decode_json(response, mask)
@@ -217,14 +218,15 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
     """
     status = response.status_code
     mask = Mask.of(secrets, token_like=True)
-    not_json_class = InvalidServerResponse if status >= 500 else InvalidResponse
+    not_json_class = InvalidServerResponse if status >= 500 else NotJSONResponse
     try:
         body = response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
         raise not_json_class('The token endpoint answered {} {} with a body that is not JSON: {}'.format(
             status, reason_phrase(response, mask), _excerpt(response, mask)), status_code=status, response=response)
     if not isinstance(body, dict):
-        raise not_json_class('The token endpoint answered {} with JSON that is not an object'.format(status),
+        invalid_class = InvalidServerResponse if status >= 500 else InvalidResponse
+        raise invalid_class('The token endpoint answered {} with JSON that is not an object'.format(status),
                              status_code=status, response=response)
     if body.get('error') or not 200 <= status < 300:
         error = mask.text(_text(body['error'])) if body.get('error') else 'http_{}'.format(status)

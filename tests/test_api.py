@@ -4,6 +4,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import datetime
 import math
+import pickle
 
 import pytest
 import requests
@@ -13,8 +14,8 @@ import patreon
 from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, fixture_bytes,
                      FixedOffset, RecordingSession, http_fixture, json_body, load_fixture)  # noqa: F401 (`http`)
 from patreon.api import API
-from patreon.exceptions import (APIError, Forbidden, InvalidArgument, InvalidResponse, NotFound, OAuthError,
-                                PatreonError, RateLimited, ServerError, Unauthorized)
+from patreon.exceptions import (APIError, Forbidden, InvalidArgument, InvalidResponse, NoPrimaryData, NotFound,
+                                OAuthError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.responses import ErrorDocument
 from patreon.utils import user_agent_string
@@ -256,8 +257,16 @@ def test_errors_document_data_raises_the_matching_error(http, status, body, cls)
     assert result == body
     with pytest.raises(cls) as info:
         result.data()
-    assert type(info.value) is cls
-    assert str(info.value).startswith('{} '.format(status))
+    # The status's class, and an AttributeError as 0.5.1's dict without `data` raised: both kinds of except catch it.
+    assert type(info.value).__mro__[1] is cls
+    assert isinstance(info.value, AttributeError) and isinstance(info.value, NoPrimaryData)
+    assert str(info.value) == str(result.error) and str(info.value).startswith('{} '.format(status))
+    assert info.value.status_code == status and info.value.errors == result.error.errors
+    assert type(result.error) is cls  # the error kept on the document is no AttributeError: getattr cannot swallow it
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert type(copy) is type(info.value) and str(copy) == str(info.value)
+    with pytest.raises(AttributeError):  # the loop shape of 0.5.1 code: try .data(), except AttributeError
+        result.data()
 
 
 @pytest.mark.parametrize('status, body, cls', [

@@ -3,12 +3,14 @@ build_url and patreon.utils.user_agent_string; isinstance checks of JSONAPIParse
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import pytest
 import requests
 import responses
 from six.moves.urllib.parse import parse_qs, urlsplit
 
 import patreon
 import patreon.utils
+from patreon.exceptions import InvalidResponse, error_class_for_status
 from patreon.jsonapi.parser import JSONAPIParser
 from patreon.jsonapi.url_util import build_url
 
@@ -77,3 +79,61 @@ def test_results_through_a_mock_of_requests_get_are_json_api_parsers_too():
         result = PostsAPI(ACCESS_TOKEN, 77).get_identity(includes={'memberships'})
     assert isinstance(result, JSONAPIParser)
     assert get.call_args[0][0] == API_URL + 'identity?include=memberships'
+
+
+NOT_JSON_BODIES = [
+    (200, b'<html>Down for maintenance</html>'),
+    (200, b''),
+    (401, b'<html>401 Authorization Required</html>'),
+    (404, b'Not Found'),
+    (429, b'<html>Too Many Requests</html>'),
+    (502, b'<html>502 Bad Gateway</html>'),
+]
+
+
+def _what_0_5_1_raised(url):
+    """The exception 0.5.1 met for this answer: its `requests.get(url, headers=...).json()` with today's requests."""
+    try:
+        requests.get(url, headers={'Authorization': 'Bearer ' + ACCESS_TOKEN}).json()
+    except Exception as exc:  # noqa: BLE001 - whatever requests raises is the oracle
+        return exc
+    raise AssertionError('the body decoded as JSON')
+
+
+@responses.activate
+@pytest.mark.parametrize('status, body', NOT_JSON_BODIES)
+def test_an_answer_that_is_not_json_is_caught_by_what_caught_the_decode_error_of_0_5_1(status, body):
+    responses.add(responses.GET, API_URL + 'identity', body=body, status=status, content_type='text/html')
+    theirs = _what_0_5_1_raised(API_URL + 'identity')
+
+    with pytest.raises(Exception) as info:
+        patreon.API(ACCESS_TOKEN, max_retries=0).get_identity()
+
+    # Every class the decode error of 0.5.1 was (requests' JSONDecodeError: a json.JSONDecodeError, a ValueError,
+    # a RequestException, an IOError) catches ours: an `except` written for 0.5.1 still stops it.
+    for cls in type(theirs).__mro__:
+        if cls not in (object, BaseException, Exception):
+            assert isinstance(info.value, cls), cls
+    assert isinstance(info.value, InvalidResponse)
+    assert str(status) in str(info.value) and ACCESS_TOKEN not in str(info.value)
+    if status >= 400:  # and the status's class: except Unauthorized sees a 401 page
+        assert isinstance(info.value, error_class_for_status(status))
+
+
+@responses.activate
+@pytest.mark.parametrize('status', [200, 400, 502])
+def test_a_token_answer_that_is_not_json_is_caught_as_in_0_5_1(status):
+    responses.add(responses.POST, 'https://www.patreon.com/api/oauth2/token', body=b'<html>oops</html>',
+                  status=status, content_type='text/html')
+    try:
+        requests.post('https://www.patreon.com/api/oauth2/token').json()
+    except Exception as exc:  # noqa: BLE001 - the oracle
+        theirs = exc
+
+    with pytest.raises(Exception) as info:
+        patreon.OAuth('client-id', 'client-secret-Xy7Kq2Lw9Pz4').get_tokens('code-1', 'https://example.com/cb')
+
+    for cls in type(theirs).__mro__:
+        if cls not in (object, BaseException, Exception):
+            assert isinstance(info.value, cls), cls
+    assert 'client-secret-Xy7Kq2Lw9Pz4' not in str(info.value)

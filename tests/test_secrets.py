@@ -296,6 +296,17 @@ def provoke_local_errors(secrets):
         spent = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0, raise_errors=True,
                             max_4xx_per_10_minutes=RequestBudget(1))
         errors.extend([raised(spent.get_identity), raised(spent.get_identity)])
+    # .data() of errors documents that echo the token (the status's class and NoPrimaryData), and a 200 whose JSON is
+    # no document (a plain InvalidResponse).
+    with responses.RequestsMock() as mock:
+        for status in (400, 401, 403, 404, 429, 500):
+            mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
+                     json={'errors': [{'code_name': 'Echo', 'detail': 'Bearer ' + BOGUS_TOKEN, 'status': str(status)}]})
+            document = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0).get_identity()
+            errors.append(raised(document.data))
+            mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
+        mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', json={'data': 'Bearer ' + BOGUS_TOKEN})
+        errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0).get_identity))
     # A token file another program garbled around a token (TokenStoreError).
     directory = tempfile.mkdtemp()
     try:
@@ -332,8 +343,10 @@ def provoke_local_errors(secrets):
 
 
 def exception_types_of_the_package():
+    # PatreonError and NoPrimaryData are never raised alone: each is a base of the classes raised.
     types = set(value for value in vars(exceptions).values()
-                if isinstance(value, type) and issubclass(value, PatreonError) and value is not PatreonError)
+                if isinstance(value, type) and issubclass(value, PatreonError)
+                and value not in (PatreonError, exceptions.NoPrimaryData))
     return types | set([entitlements.MissingFieldError])
 
 
@@ -546,9 +559,10 @@ def test_a_pickled_error_carries_no_credential_and_reads_the_same_once_unpickled
                 assert getattr(copy, name, 'absent') == getattr(error, name, 'absent'), name
             assert copy.response is None
     assert kinds == set([Unauthorized, Forbidden, NotFound, RateLimited, APIError, ServerError, OAuthError,
-                         InvalidResponse, exceptions.InvalidErrorResponse, exceptions.InvalidUnauthorizedResponse,
-                         exceptions.InvalidForbiddenResponse, exceptions.InvalidNotFoundResponse,
-                         exceptions.InvalidRateLimitedResponse, exceptions.InvalidServerResponse])
+                         InvalidResponse, exceptions.NotJSONResponse, exceptions.InvalidErrorResponse,
+                         exceptions.InvalidUnauthorizedResponse, exceptions.InvalidForbiddenResponse,
+                         exceptions.InvalidNotFoundResponse, exceptions.InvalidRateLimitedResponse,
+                         exceptions.InvalidServerResponse])
     assert errors[0].request_id == 'uuid-77' and errors[0].patreon_sha == 'sha-77' and errors[0].cf_ray == 'ray-77-AMS'
     tally('secrets', 'pickled exceptions', 'pickles compared', len(errors) * len(PROTOCOLS))
 
