@@ -329,6 +329,9 @@ def test_a_request_from_another_machine_is_refused_even_with_the_key(sb):
     ('POST', 'end-period', b'{}', 'application/json', 400),
     ('POST', 'publish-post', b'{"title": "x", "is_public": "no"}', 'application/json', 400),
     ('POST', 'faults', b'{"route": "identity", "kind": "delay", "count": "2"}', 'application/json', 400),
+    # Options named as the fault's own fields: unknown options, not a clash of arguments (a 500 before).
+    ('POST', 'faults', b'{"route": "identity", "kind": "delay", "options": {"route": "x"}}', 'application/json', 400),
+    ('POST', 'faults', b'{"route": "identity", "kind": "delay", "options": {"count": 3}}', 'application/json', 400),
     ('POST', 'expire-tokens', b'{"user_id": "nobody"}', 'application/json', 400),
     ('POST', 'pledge', b'{"x": ' + b'[' * 100000 + b']' * 100000 + b'}', 'application/json', 400),  # too deep
 ])

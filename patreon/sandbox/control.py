@@ -218,7 +218,7 @@ class ControlEndpoint(object):
         if not isinstance(options, dict):
             raise ControlRefused(400, 'options must be an object')
         route, kind = _text(body, 'route'), _text(body, 'kind')
-        fault = self.sandbox.faults.add(route, kind, count, **dict((str(k), v) for k, v in options.items()))
+        fault = self.sandbox.faults.arm(route, kind, count, dict((str(k), v) for k, v in options.items()))
         return OrderedDict([('route', fault.route), ('kind', fault.kind), ('count', count),
                             ('options', fault.options)])
 

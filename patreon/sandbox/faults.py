@@ -70,6 +70,10 @@ class FaultInjector(object):
 
     def add(self, route, kind, count=1, **options):
         """Arm ``kind`` for the next ``count`` requests to ``route``; ValueError on nonsense."""
+        return self.arm(route, kind, count, options)
+
+    def arm(self, route, kind, count, options):
+        """As :meth:`add`, ``options`` a dict: an option named ``route`` or ``count`` is unknown, not a clash."""
         if route not in self.routes:
             raise ValueError('unknown route %r; use one of %s' % (route, ', '.join(sorted(self.routes))))
         if kind not in FAULT_KINDS:
