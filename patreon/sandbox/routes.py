@@ -21,12 +21,13 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import unquote, urlsplit
 
+from .._routes import by_path
 from .become_patron import become_patron
 from .control import CONTROL_PREFIX
 from .documents import DocumentError, Renderer, parse_fields, parse_include, request_data
 from .errors import APIError
 from .faults import field_fault_response
-from .live_routes import LIVE_ROUTES, LiveRoutes
+from .live_routes import LiveRoutes
 from .messages import Response, html_response, json_response
 from .paging import Page
 from .resources import View
@@ -42,12 +43,12 @@ DEFAULT_PAGE = 20
 
 
 class Route(object):
-    """A path pattern (``campaigns/{id}/members``), its handlers per method and its scope."""
+    """A path pattern (``campaigns/{id}/members``), its handlers and the scope each needs, per method."""
 
-    def __init__(self, pattern, handlers, scope=None, prefix=API_PREFIX):
+    def __init__(self, pattern, handlers, scopes=None, prefix=API_PREFIX):
         self.pattern = pattern
         self.handlers = handlers
-        self.scope = scope
+        self.scopes = scopes or {}
         self.prefix = prefix
         self.path = prefix + pattern
         self._segments = self.path.split('/')
@@ -66,21 +67,34 @@ class Route(object):
         return found
 
 
-ROUTES = (
-    Route('identity', {'GET': 'get_identity'}, 'identity'),
-    Route('campaigns', {'GET': 'list_campaigns'}, 'campaigns'),
-    Route('campaigns/{id}', {'GET': 'get_campaign'}, 'campaigns'),
-    Route('campaigns/{id}/members', {'GET': 'list_members'}, 'campaigns.members'),
-    Route('members/{id}', {'GET': 'get_member'}, 'campaigns.members'),
-    Route('campaigns/{id}/posts', {'GET': 'list_posts'}, 'campaigns.posts'),
-    Route('posts/{id}', {'GET': 'get_post'}, 'campaigns.posts'),
-    Route('webhooks', {'GET': 'list_webhooks', 'POST': 'create_webhook'}, 'w:campaigns.webhook'),
-    Route('webhooks/{id}', {'GET': 'get_webhook', 'PATCH': 'update_webhook',
-                            'DELETE': 'delete_webhook'}, 'w:campaigns.webhook'),
+#: The handler (a method of :class:`Application`) of each route that :mod:`patreon._routes` declares.
+HANDLERS = {
+    'get_identity': 'get_identity',
+    'get_campaigns': 'list_campaigns',
+    'get_campaigns_by_id': 'get_campaign',
+    'get_campaigns_by_id_members': 'list_members',
+    'get_members_by_id': 'get_member',
+    'get_campaigns_by_id_posts': 'list_posts',
+    'get_posts_by_id': 'get_post',
+    'get_webhooks': 'list_webhooks',
+    'get_webhooks_by_id': 'get_webhook',
+    'create_webhook': 'create_webhook',
+    'update_webhook': 'update_webhook',
+    'delete_webhook': 'delete_webhook',
+    'get_lives_by_id': 'get_live',
+    'create_live': 'create_live',
+    'update_live': 'update_live',
+    'delete_live': 'delete_live',
+}
+ROUTES = tuple(
+    Route(pattern, dict((method, HANDLERS[route.name]) for method, route in methods.items()),
+          dict((method, route.scope) for method, route in methods.items()))
+    for pattern, methods in by_path().items()
+) + (
     Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
     Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
     Route('become-patron', {'GET': 'become_patron'}, prefix='/oauth2/'),
-) + tuple(Route(pattern, handlers) for pattern, handlers in LIVE_ROUTES)  # scoped per method by their handlers
+)
 #: The route names that faults can target.
 ROUTE_NAMES = tuple(route.pattern for route in ROUTES)
 
@@ -169,9 +183,10 @@ class Application(LiveRoutes):
         if token is None:
             raise APIError.unauthorized()
         self._throttle(token.client_id)
-        if route.scope not in token.scopes:
+        scope = route.scopes[request.method]
+        if scope not in token.scopes:
             raise APIError.unauthorized("This request needs the scope '%s', which the access token "
-                                        "was not granted." % route.scope)
+                                        "was not granted." % scope)
         return token
 
     def _throttle(self, client_id):

@@ -1,0 +1,20 @@
+from collections import OrderedDict
+from typing import NamedTuple
+
+class Route(NamedTuple):
+    name: str
+    method: str
+    path: str
+    params: tuple[str, ...]
+    path_params: tuple[str, ...]
+    scope: str
+    returns: str | None
+    includes: tuple[str, ...]
+    pages: bool
+    email_scope: str
+    include_scopes: dict[str, str]
+
+ROUTES: OrderedDict[str, Route]
+
+def by_path() -> OrderedDict[str, OrderedDict[str, Route]]: ...
+def route_table() -> str: ...
