@@ -12,7 +12,7 @@ import pytest
 import six
 
 import patreon
-from patreon import _routes, scopes
+from patreon import _routes, _sandbox_actions, scopes
 from patreon.jsonapi import known_names
 from patreon.jsonapi.known_names import check_names
 from patreon.responses import ErrorDocument
@@ -29,12 +29,14 @@ NOT_ROUTES = ('close', 'paginate', 'paginate_pages', 'extract_cursor')
 
 
 def parameters(function):
-    """``[(name, has a default)]`` of a function, ``self`` left out."""
+    """``[(name, may be left out)]`` of a function, ``self`` left out (``**options`` may be)."""
     if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
         spec = inspect.getargspec(function)
         defaults = len(spec.defaults or ())
-        return [(name, index >= len(spec.args) - defaults) for index, name in enumerate(spec.args)][1:]
-    return [(name, parameter.default is not parameter.empty)
+        found = [(name, index >= len(spec.args) - defaults) for index, name in enumerate(spec.args)][1:]
+        return found + [(name, True) for name in (spec.varargs, spec.keywords) if name]
+    return [(name, parameter.default is not parameter.empty or parameter.kind in (parameter.VAR_POSITIONAL,
+                                                                                 parameter.VAR_KEYWORD))
             for name, parameter in inspect.signature(function).parameters.items()][1:]
 
 
@@ -167,6 +169,53 @@ def test_the_route_table_for_the_documentation_has_each_route():
     assert len(lines) == 2 + len(ROUTES)
     for line, route in zip(lines[2:], ROUTES):
         assert line.startswith('| {} | `{}` | `{}('.format(route.method, route.path, route.name))
+
+
+# -- the sandbox's control actions -----------------------------------------------------------------------------------
+
+ACTIONS = list(_sandbox_actions.ACTIONS.values())
+ACTION_IDS = [action.name for action in ACTIONS]
+
+
+@pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
+def test_the_client_and_the_sandbox_take_the_declared_body(action):
+    from patreon.sandbox import Sandbox, SandboxControl
+    from patreon.sandbox.control import ControlEndpoint
+
+    body = [(name.rstrip('?'), name.endswith('?')) for name in action.body]
+
+    assert parameters(getattr(SandboxControl, action.name)) == body
+    assert callable(getattr(ControlEndpoint, action.name))
+    if action.name not in ('overview', 'users'):  # what only the endpoint answers: the sandbox's properties
+        assert parameters(getattr(Sandbox, action.name)) == body
+
+
+def test_the_endpoint_answers_the_declared_requests_and_no_other(sb):
+    from patreon.sandbox.control import ControlEndpoint
+
+    endpoint = ControlEndpoint(sb, 'a-control-key')
+
+    assert sorted(endpoint.actions) == sorted((action.method, action.path) for action in ACTIONS)
+    for (method, path), handler in endpoint.actions.items():
+        assert handler.__name__ == [action.name for action in ACTIONS if (action.method, action.path) ==
+                                    (method, path)][0]
+
+
+def test_the_command_line_offers_each_declared_action_with_its_summary(capsys):
+    from patreon.cli.arguments import build_parser
+
+    parser = build_parser()
+    for action in ACTIONS:
+        with pytest.raises(SystemExit):
+            parser.parse_args(['sandbox-control', action.command, '--help'])
+        assert ' '.join(action.summary.split()) in ' '.join(capsys.readouterr().out.split())
+
+
+def test_the_action_table_for_the_documentation_has_each_action():
+    lines = _sandbox_actions.action_table().splitlines()
+
+    assert [line.split('|')[1].strip() for line in lines[2:]] == \
+        ['`{} /sandbox/{}`'.format(action.method, action.path) for action in ACTIONS]
 
 
 # -- fields ---------------------------------------------------------------------------------------------------------

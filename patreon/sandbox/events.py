@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 from collections import OrderedDict
 
+from .._sandbox_actions import PLEDGE_KINDS
 from .data import FIRST_NAMES, LAST_NAMES
 from .documents import Renderer
 from .messages import dump_json
@@ -62,9 +63,6 @@ def _membership(world, user, campaign_id):
     return None
 
 
-#: How a pledge is paid: ``'monthly'``, ``'annual'`` (a year at once), ``'gift'`` (by someone else),
-#: ``'free_trial'`` (nothing charged yet).
-PLEDGE_KINDS = ('monthly', 'annual', 'gift', 'free_trial')
 YEAR = 365 * DAY
 
 

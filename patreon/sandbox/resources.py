@@ -15,12 +15,11 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 from collections import OrderedDict
 
+from ..scopes import ALL
 from .lives import campaign_rules, live_access_rule_attributes, live_attributes, live_rules, rule_tier
 
-#: Every scope of Patreon's API v2.
-ALL_SCOPES = ('identity', 'identity[email]', 'identity.memberships', 'campaigns', 'w:campaigns.webhook',
-              'campaigns.members', 'campaigns.members[email]', 'campaigns.members.address',
-              'campaigns.posts', 'campaigns.lives', 'w:campaigns.lives')
+#: Every scope of Patreon's API v2 (declared in patreon.scopes).
+ALL_SCOPES = ALL
 
 WEB_URL = 'https://www.patreon.com'
 #: Images live on a host that can never resolve: nobody should fetch them.
