@@ -23,6 +23,21 @@ KEY_VARIABLE = 'PATREON_SANDBOX_KEY'
 #: ``'free_trial'`` (nothing charged yet).
 PLEDGE_KINDS = ('monthly', 'annual', 'gift', 'free_trial')
 
+#: The faults a sandbox can inject (patreon.sandbox.Sandbox.inject_fault): kind -> {option: default}.
+FAULT_KINDS = {
+    'rate_limit': {'retry_after': 1, 'header': True},
+    'server_error': {'status': 502},
+    'truncated': {},
+    'reset': {},
+    'delay': {'seconds': 1.0},
+    'stall': {},  # a list route answers the page asked for, with a new next cursor that points back at it
+    # What the live service has been seen to answer (patreon-api-v2 "Behaviour seen in the field"):
+    'unauthorized_html': {},  # 401 with an HTML page, not JSON:API
+    'json_server_error': {'status': 503},  # a load balancer's JSON without errors: {"message": "..."}
+    'maintenance': {},  # 200 with an HTML maintenance page
+    'trickle': {'chunk': 1, 'interval': 0.2},  # the real answer, ``chunk`` bytes every ``interval`` seconds
+}
+
 
 class Action(collections.namedtuple('Action', 'name command method path body answer summary')):
     """One control action.

@@ -21,7 +21,7 @@ import socket
 import six
 from six.moves import http_client
 
-from .._sandbox_actions import ACTIONS, PLEDGE_KINDS
+from .._sandbox_actions import ACTIONS, FAULT_KINDS, PLEDGE_KINDS
 from ..console import exception_text, printable
 from . import option_types
 from .context import SANDBOX_KEY_VARIABLE, SANDBOX_URL_VARIABLE
@@ -75,8 +75,8 @@ def add_sandbox_control_command(subparsers):
 
     fault = _action(actions, 'inject_fault', _fault)
     fault.add_argument('route', metavar='ROUTE', help="'identity', 'campaigns/{id}/members', 'token', ... or '*'")
-    fault.add_argument('kind', metavar='KIND', help='rate_limit, server_error, json_server_error, '
-                       'unauthorized_html, maintenance, stall, trickle, truncated, reset or delay')
+    fault.add_argument('kind', metavar='KIND', help='{} or {}'.format(', '.join(sorted(FAULT_KINDS)[:-1]),
+                                                                      sorted(FAULT_KINDS)[-1]))
     fault.add_argument('--count', type=option_types.bounded_int(1, option_types.MAX_FAULT_COUNT), default=1,
                        metavar='N', help='how many requests misbehave (default: 1)')
     fault.add_argument('--option', dest='fault_options', action='append', type=option_types.fault_option,
