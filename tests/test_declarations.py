@@ -12,6 +12,7 @@ import pytest
 import six
 
 import patreon
+from helpers import closed_port
 from patreon import _routes, _sandbox_actions, scopes
 from patreon.jsonapi import known_names
 from patreon.jsonapi.known_names import check_names
@@ -104,6 +105,18 @@ def test_scopes_come_from_the_declaration(route):
     assert route.scope in scopes.ALL and route.email_scope in scopes.ALL
     assert set(route.include_scopes.values()) <= set(scopes.ALL)
     assert 'needs the scope {},'.format(route.scope) in scopes.lacking_note(route.method, path, frozenset())
+
+
+@pytest.mark.parametrize('route', [route for route in ROUTES if route.path_params],
+                         ids=[route.name for route in ROUTES if route.path_params])
+def test_no_id_route_lets_a_dot_segment_reach_another_route(route):
+    api = patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=0)
+    required = [name for name, optional in parameters(getattr(patreon.API, route.name)) if not optional]
+
+    with pytest.raises(patreon.exceptions.InvalidArgument) as raised:  # before any request: nobody listens there
+        getattr(api, route.name)(*['..' if name in route.path_params else EXAMPLES[name] for name in required])
+
+    assert route.path in six.text_type(raised.value)
 
 
 def test_a_method_or_path_no_declaration_has_is_no_route_of_scopes():
