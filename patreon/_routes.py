@@ -80,6 +80,17 @@ ROUTES = collections.OrderedDict((route.name, route) for route in (
 ))
 
 
+def template(path):
+    """The declared form of a path as the client calls it: each id (every other segment) as ``{id}``, no query.
+
+    Usage::
+
+        template('campaigns/7/members?page%5Bcount%5D=10')  # 'campaigns/{id}/members'
+    """
+    segments = path.split('?', 1)[0].split('/')
+    return '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments))
+
+
 def by_path():
     """``{path: {method: Route}}``, paths in the order of :data:`ROUTES`.
 

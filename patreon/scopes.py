@@ -20,7 +20,7 @@ from __future__ import unicode_literals
 import six
 from six.moves.urllib.parse import parse_qsl
 
-from ._routes import by_path
+from ._routes import by_path, template
 from .exceptions import InvalidArgument
 from .jsonapi.url_util import checked_text
 
@@ -163,8 +163,7 @@ def _route(path):
     path = path.strip('/')
     if path.startswith('api/oauth2/v2/'):
         path = path[len('api/oauth2/v2/'):]
-    segments = path.split('/')
-    return '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments)), query
+    return template(path), query
 
 
 def _query_parts(query):
