@@ -12,6 +12,9 @@ from __future__ import unicode_literals
 
 import collections
 
+#: The states of a live, in the only order Patreon lets it move (what ``create_live`` and ``update_live`` send).
+LIVE_STATES = ('pre_live', 'live', 'live_ended')
+
 _ADDRESS = 'campaigns.members.address'
 _MEMBERS_EMAIL = 'campaigns.members[email]'
 

@@ -1,5 +1,7 @@
 from collections import OrderedDict
-from typing import NamedTuple
+from typing import Final, NamedTuple
+
+LIVE_STATES: Final[tuple[str, str, str]]
 
 class Route(NamedTuple):
     name: str

@@ -18,7 +18,7 @@ import six
 from six.moves.urllib.parse import quote, urlsplit
 
 from . import endpoint, forks
-from ._routes import ROUTES
+from ._routes import LIVE_STATES, ROUTES
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
@@ -786,8 +786,6 @@ def _takes_cursor(method):
     return None if any_keyword else False
 
 
-# The states of a live, as patreon.schemas.live.STATES (not imported from there: `import patreon` loads no schema).
-LIVE_STATES = ('pre_live', 'live', 'live_ended')
 # The methods of patreon 0.5.0 (API v1) -> what replaced them.
 _V1_METHODS = {
     'fetch_user': 'get_identity(includes=..., fields=...)',
