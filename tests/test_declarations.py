@@ -81,6 +81,11 @@ def test_each_route_is_an_api_method_with_the_declared_parameters(route):
         assert (('page_size', False) in found and ('cursor', True) in found) == route.pages
 
 
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_each_route_method_says_its_route_first(route):
+    assert getattr(patreon.API, route.name).__doc__.startswith('``{} {}``'.format(route.method, route.path))
+
+
 def test_every_route_method_of_the_api_is_declared():
     public = [name for name in dir(patreon.API) if not name.startswith('_')
               and inspect.isroutine(getattr(patreon.API, name)) and name not in NOT_ROUTES]
