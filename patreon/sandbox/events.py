@@ -18,7 +18,7 @@ from .data import FIRST_NAMES, LAST_NAMES
 from .documents import Renderer
 from .messages import dump_json
 from .records import DAY, Member, Post, User
-from .resources import View
+from .resources import SELF_PATHS, View
 
 #: What a ``members:*`` body includes, as Patreon sends it.
 MEMBER_BODY_INCLUDE = OrderedDict((name, OrderedDict()) for name in
@@ -244,10 +244,7 @@ def webhook_body(world, base_url, record):
     a post document its author and campaign; all with every attribute.
     """
     view = View(world, base_url, full=True)
-    if record.type == 'member':
-        include, self_path = MEMBER_BODY_INCLUDE, 'members/%s'
-    else:
-        include, self_path = POST_BODY_INCLUDE, 'posts/%s'
+    include = MEMBER_BODY_INCLUDE if record.type == 'member' else POST_BODY_INCLUDE
     renderer = Renderer(view, include=include, all_fields=True)
-    links = OrderedDict([('self', view.api_url(self_path % record.id))])
+    links = OrderedDict([('self', view.api_url(SELF_PATHS[record.type] % record.id))])
     return dump_json(renderer.document(record, links=links))

@@ -17,6 +17,7 @@ from .documents import Renderer, request_data
 from .errors import APIError
 from .lives import LiveError, lives_of
 from .messages import Response, json_response
+from .resources import SELF_PATHS
 
 
 class LiveRoutes(object):
@@ -33,7 +34,7 @@ class LiveRoutes(object):
     def _live_document(self, token, live, request=None, status=200):
         view = self._view(token)
         renderer = Renderer(view, all_fields=True) if request is None else self._renderer(request, view, 'live')
-        links = OrderedDict([('self', view.api_url('lives/%s' % live.id))])
+        links = OrderedDict([('self', view.api_url(SELF_PATHS[live.type] % live.id))])
         return json_response(status, renderer.document(live, links=links))
 
     def get_live(self, request, live_id, route):

@@ -30,7 +30,7 @@ from .faults import field_fault_response
 from .live_routes import LiveRoutes
 from .messages import Response, html_response, json_response
 from .paging import Page
-from .resources import View
+from .resources import SELF_PATHS, View
 from .webhooks import TRIGGERS
 
 logger = logging.getLogger(__name__)
@@ -251,7 +251,7 @@ class Application(LiveRoutes):
             view = self._view(token)
             campaign = self._owned(self.world.campaigns, campaign_id, token, 'campaign',
                                    lambda c: c.creator_id)
-            links = OrderedDict([('self', view.api_url('campaigns/%s' % campaign.id))])
+            links = OrderedDict([('self', view.api_url(SELF_PATHS[campaign.type] % campaign.id))])
             document = self._renderer(request, view, 'campaign').document(campaign, links=links)
         return json_response(200, document)
 
@@ -274,7 +274,7 @@ class Application(LiveRoutes):
         with self.lock:
             view = self._view(token)
             member = self._owned(self.world.members, member_id, token, 'member', self._campaign_owner)
-            links = OrderedDict([('self', view.api_url('members/%s' % member.id))])
+            links = OrderedDict([('self', view.api_url(SELF_PATHS[member.type] % member.id))])
             document = self._renderer(request, view, 'member').document(member, links=links)
         return json_response(200, document)
 
@@ -296,7 +296,7 @@ class Application(LiveRoutes):
         with self.lock:
             view = self._view(token)
             post = self._owned(self.world.posts, post_id, token, 'post', self._campaign_owner)
-            links = OrderedDict([('self', view.api_url('posts/%s' % post.id))])
+            links = OrderedDict([('self', view.api_url(SELF_PATHS[post.type] % post.id))])
             document = self._renderer(request, view, 'post').document(post, links=links)
         return json_response(200, document)
 
