@@ -19,7 +19,7 @@ _ADDRESS = 'campaigns.members.address'
 _MEMBERS_EMAIL = 'campaigns.members[email]'
 
 _FIELDS = ('name', 'method', 'path', 'params', 'path_params', 'scope', 'returns', 'includes', 'pages',
-           'email_scope', 'include_scopes')
+           'email_scope', 'include_scopes', 'max_page_size', 'max_page_size_with')
 
 
 class Route(collections.namedtuple('Route', _FIELDS)):
@@ -31,17 +31,29 @@ class Route(collections.namedtuple('Route', _FIELDS)):
     - ``returns``: the JSON:API type of its ``data`` (``None``: it answers 204);
     - ``includes``: the relationships Patreon documents for ``include`` on it;
     - ``pages``: a list route, taking ``page_size`` and ``cursor``;
-    - ``email_scope``: what an ``email`` field adds; ``include_scopes``: what an include's step adds.
+    - ``email_scope``: what an ``email`` field adds; ``include_scopes``: what an include's step adds;
+    - ``max_page_size``: the largest page Patreon serves (``None``: not documented), smaller with the includes of
+      ``max_page_size_with`` (``{include: size}``).
     """
 
     __slots__ = ()
 
+    def page_limit(self, includes=()):
+        """The largest page Patreon serves with these top-level ``includes``; ``None``: not documented.
+
+        Usage::
+
+            ROUTES['get_campaigns_by_id_members'].page_limit(['user', 'pledge_history'])  # 500
+        """
+        limits = [self.max_page_size_with[name] for name in includes if name in self.max_page_size_with]
+        return min(limits) if limits else self.max_page_size
+
 
 def _route(name, method, path, params, scope, returns=None, includes=(), pages=False, email_scope=_MEMBERS_EMAIL,
-           include_scopes=None):
+           include_scopes=None, max_page_size=None, max_page_size_with=None):
     path_params = tuple(params[:path.count('{id}')])
     return Route(name, method, path, tuple(params), path_params, scope, returns, tuple(includes), pages,
-                 email_scope, include_scopes or {'address': _ADDRESS})
+                 email_scope, include_scopes or {'address': _ADDRESS}, max_page_size, max_page_size_with or {})
 
 
 _READ = ('includes', 'fields')
@@ -60,10 +72,11 @@ ROUTES = collections.OrderedDict((route.name, route) for route in (
     _route('get_campaigns_by_id', 'GET', 'campaigns/{id}', _ONE, 'campaigns', 'campaign',
            ('tiers', 'creator', 'benefits', 'goals')),
     _route('get_campaigns_by_id_members', 'GET', 'campaigns/{id}/members', ('resource_id',) + _LIST,
-           'campaigns.members', 'member', _MEMBER_INCLUDES, pages=True),
+           'campaigns.members', 'member', _MEMBER_INCLUDES, pages=True, max_page_size=1000,
+           max_page_size_with={'pledge_history': 500}),
     _route('get_members_by_id', 'GET', 'members/{id}', _ONE, 'campaigns.members', 'member', _MEMBER_INCLUDES),
     _route('get_campaigns_by_id_posts', 'GET', 'campaigns/{id}/posts', ('resource_id',) + _LIST,
-           'campaigns.posts', 'post', ('user', 'campaign'), pages=True),
+           'campaigns.posts', 'post', ('user', 'campaign'), pages=True, max_page_size=1000),
     _route('get_posts_by_id', 'GET', 'posts/{id}', _ONE, 'campaigns.posts', 'post', ('user', 'campaign')),
     _route('get_webhooks', 'GET', 'webhooks', _LIST, 'w:campaigns.webhook', 'webhook', ('client', 'campaign'),
            pages=True),

@@ -1,4 +1,5 @@
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Final, NamedTuple
 
 LIVE_STATES: Final[tuple[str, str, str]]
@@ -15,6 +16,9 @@ class Route(NamedTuple):
     pages: bool
     email_scope: str
     include_scopes: dict[str, str]
+    max_page_size: int | None
+    max_page_size_with: dict[str, int]
+    def page_limit(self, includes: Iterable[str] = ()) -> int | None: ...
 
 ROUTES: OrderedDict[str, Route]
 

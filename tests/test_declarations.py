@@ -155,6 +155,20 @@ def test_the_method_sends_the_declared_route_which_the_sandbox_serves_with_the_d
     assert 'the call needs the scope {},'.format(route.scope) in six.text_type(result.error)
 
 
+@pytest.mark.parametrize('route', [route for route in ROUTES if route.max_page_size],
+                         ids=[route.name for route in ROUTES if route.max_page_size])
+def test_the_sandbox_serves_pages_up_to_the_declared_limits_and_no_larger(sb, route):
+    api = patreon.API(sb.creator_token, base_url=sb.url)
+    method = getattr(api, route.name)
+    for includes in [[]] + [[name] for name in route.max_page_size_with]:
+        limit = route.page_limit(includes)
+
+        assert not isinstance(method(sb.campaign_id, limit, includes=includes), ErrorDocument)
+        refused = method(sb.campaign_id, limit + 1, includes=includes)
+        assert isinstance(refused, ErrorDocument) and refused.error.status_code == 400
+        assert 'at most {} '.format(limit) in six.text_type(refused.error)
+
+
 def test_the_sandbox_route_table_is_made_of_the_declarations():
     from patreon.sandbox.routes import API_PREFIX, ROUTES as SERVED, Application
 

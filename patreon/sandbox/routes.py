@@ -21,7 +21,7 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import unquote, urlsplit
 
-from .._routes import by_path
+from .. import _routes
 from .become_patron import become_patron
 from .control import CONTROL_PREFIX
 from .documents import DocumentError, Renderer, parse_fields, parse_include, request_data
@@ -36,9 +36,6 @@ from .webhooks import TRIGGERS
 logger = logging.getLogger(__name__)
 
 API_PREFIX = '/api/oauth2/v2/'
-MEMBERS_MAX = 1000
-MEMBERS_WITH_HISTORY_MAX = 500
-POSTS_MAX = 1000
 DEFAULT_PAGE = 20
 
 
@@ -89,7 +86,7 @@ HANDLERS = {
 ROUTES = tuple(
     Route(pattern, dict((method, HANDLERS[route.name]) for method, route in methods.items()),
           dict((method, route.scope) for method, route in methods.items()))
-    for pattern, methods in by_path().items()
+    for pattern, methods in _routes.by_path().items()
 ) + (
     Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
     Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
@@ -264,7 +261,7 @@ class Application(LiveRoutes):
             campaign = self._owned(self.world.campaigns, campaign_id, token, 'campaign',
                                    lambda c: c.creator_id)
             renderer = self._renderer(request, view, 'member')
-            maximum = MEMBERS_WITH_HISTORY_MAX if 'pledge_history' in renderer.include else MEMBERS_MAX
+            maximum = _routes.ROUTES['get_campaigns_by_id_members'].page_limit(renderer.include)
             document = self._page_document(request, renderer, self.world.members, campaign.member_ids,
                                            maximum)
         return json_response(200, document)
@@ -288,7 +285,7 @@ class Application(LiveRoutes):
                                    lambda c: c.creator_id)
             renderer = self._renderer(request, view, 'post')
             document = self._page_document(request, renderer, self.world.posts, campaign.post_ids,
-                                           POSTS_MAX)
+                                           _routes.ROUTES['get_campaigns_by_id_posts'].page_limit())
         return json_response(200, document)
 
     def get_post(self, request, post_id, route):
