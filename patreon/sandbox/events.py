@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 from collections import OrderedDict
 
 from .._sandbox_actions import PLEDGE_KINDS
+from ..webhooks import (MEMBERS_CREATE, MEMBERS_PLEDGE_CREATE, MEMBERS_PLEDGE_DELETE, MEMBERS_PLEDGE_UPDATE,
+                        MEMBERS_UPDATE, POSTS_DELETE, POSTS_PUBLISH, POSTS_UPDATE)
 from .data import FIRST_NAMES, LAST_NAMES
 from .documents import Renderer
 from .messages import dump_json
@@ -120,17 +122,17 @@ def pledge(world, tier_id, user_id=None, kind='monthly'):
         member.events = []
         member.start = world.now()
         world.add_member(member)
-        triggers.append('members:create')
+        triggers.append(MEMBERS_CREATE)
     elif member.patron_status == 'active_patron':
         raise ValueError('member %s is already an active patron: use update_pledge()' % member.id)
     world.materialize_history(member)
     if tier.amount_cents == 0:
         member.tier_id, member.entitled = tier.id, True
-        return member, triggers or ['members:update']
+        return member, triggers or [MEMBERS_UPDATE]
     _start_paying(world, member, tier, kind)
     world.new_pledge_event(member, 'pledge_start', tier, 'Free Trial' if kind == 'free_trial' else 'Paid')
     world.count_patron(member, +1)
-    return member, triggers + ['members:pledge:create']
+    return member, triggers + [MEMBERS_PLEDGE_CREATE]
 
 
 def update_pledge(world, member_id, tier_id):
@@ -154,7 +156,7 @@ def update_pledge(world, member_id, tier_id):
     world.count_patron(member, +1)
     kind = 'pledge_upgrade' if tier.amount_cents > old_amount else 'pledge_downgrade'
     world.new_pledge_event(member, kind, tier)
-    return member, ['members:pledge:update', 'members:update']
+    return member, [MEMBERS_PLEDGE_UPDATE, MEMBERS_UPDATE]
 
 
 def cancel_pledge(world, member_id):
@@ -175,7 +177,7 @@ def cancel_pledge(world, member_id):
     member.will_pay_amount_cents = 0
     member.next_charge_date = None
     world.new_pledge_event(member, 'pledge_delete', world.tiers[member.tier_id], None, None)
-    return member, ['members:pledge:delete']
+    return member, [MEMBERS_PLEDGE_DELETE]
 
 
 def _stop_entitling(member):
@@ -196,7 +198,7 @@ def end_period(world, member_id):
         raise ValueError('member %s has no period to end: only a cancelled or declined patron still entitled has'
                          % member.id)
     _stop_entitling(member)
-    return member, ['members:update']
+    return member, [MEMBERS_UPDATE]
 
 
 def publish_post(world, campaign_id, title, content=None, is_public=True, tier_ids=None):
@@ -214,7 +216,7 @@ def publish_post(world, campaign_id, title, content=None, is_public=True, tier_i
             _tier(world, tier_id).post_count += 1
     world.posts[post.id] = post
     campaign.post_ids.append(post.id)
-    return post, ['posts:publish']
+    return post, [POSTS_PUBLISH]
 
 
 def update_post(world, post_id, title=None, content=None):
@@ -224,7 +226,7 @@ def update_post(world, post_id, title=None, content=None):
         post.title = title
     if content is not None:
         post.content = content
-    return post, ['posts:update']
+    return post, [POSTS_UPDATE]
 
 
 def delete_post(world, post_id):
@@ -234,7 +236,7 @@ def delete_post(world, post_id):
     world.campaigns[post.campaign_id].post_ids.remove(post.id)
     for tier_id in post.tier_ids:
         world.tiers[tier_id].post_count -= 1
-    return post, ['posts:delete']
+    return post, [POSTS_DELETE]
 
 
 def webhook_body(world, base_url, record):
