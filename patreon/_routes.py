@@ -1,7 +1,9 @@
 """Every route of API v2 that the client calls, declared once.
 
-:class:`patreon.API`'s route methods, :mod:`patreon.scopes` and the sandbox's route table are made from
-:data:`ROUTES`; ``tests/test_declarations.py`` fails when one of them disagrees with it.
+:class:`patreon.API`'s route methods (through one helper), :mod:`patreon.scopes`, the sandbox's route table,
+scopes, page limits and self links, and the command line's scopes are made from :data:`ROUTES`;
+``tests/test_declarations.py`` fails when one of them, or what is written next to it (a method's signature and
+docstring, the stub, the README's method list), disagrees with it. :func:`route_table` renders it for the docs.
 
 Usage::
 
