@@ -18,6 +18,7 @@ import six
 from six.moves.urllib.parse import quote, urlsplit
 
 from . import endpoint, forks
+from ._routes import LIVE_STATES, ROUTES
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
@@ -293,7 +294,7 @@ class API(object):
             user = api.get_identity(includes=['memberships'], fields={'user': ['full_name', 'email']}).data()
             memberships = user.relationship('memberships')
         """
-        return self._get_resource('identity', includes, fields)
+        return self._route_call('get_identity', (), includes, fields)
 
     def get_campaigns(self, page_size, cursor=None, includes=None, fields=None):
         """``GET campaigns``: the campaigns of the token's user.
@@ -303,7 +304,7 @@ class API(object):
             page = api.get_campaigns(10, fields={'campaign': ['creation_name', 'patron_count']})
             campaign_ids = [campaign.id() for campaign in page.data()]
         """
-        return self._get_collection('campaigns', page_size, cursor, includes, fields)
+        return self._route_call('get_campaigns', (), includes, fields, page_size, cursor)
 
     def get_campaigns_by_id(self, resource_id, includes=None, fields=None):
         """``GET campaigns/{id}``.
@@ -313,7 +314,7 @@ class API(object):
             campaign = api.get_campaigns_by_id(campaign_id, includes=['tiers'], fields={'tier': ['title']}).data()
             tiers = campaign.relationship('tiers')
         """
-        return self._get_resource(_path('campaigns', resource_id), includes, fields)
+        return self._route_call('get_campaigns_by_id', (resource_id,), includes, fields)
 
     def get_campaigns_by_id_members(self, resource_id, page_size, cursor=None, includes=None, fields=None):
         """``GET campaigns/{id}/members``: one page of a campaign's members.
@@ -324,8 +325,7 @@ class API(object):
                                                    fields={'member': ['full_name', 'patron_status']})
             names = [member.attribute('full_name') for member in page.data()]  # all pages: see paginate()
         """
-        return self._get_collection(_path('campaigns', resource_id, 'members'), page_size, cursor,
-                                    includes, fields)
+        return self._route_call('get_campaigns_by_id_members', (resource_id,), includes, fields, page_size, cursor)
 
     def get_members_by_id(self, resource_id, includes=None, fields=None):
         """``GET members/{id}``.
@@ -336,7 +336,7 @@ class API(object):
                                         fields={'member': ['patron_status', 'currently_entitled_amount_cents']})
             status = doc.data().attribute('patron_status')
         """
-        return self._get_resource(_path('members', resource_id), includes, fields)
+        return self._route_call('get_members_by_id', (resource_id,), includes, fields)
 
     def get_webhooks(self, page_size, cursor=None, includes=None, fields=None):
         """``GET webhooks``: the webhooks of the token's client.
@@ -346,7 +346,7 @@ class API(object):
             for hook in api.get_webhooks(10, fields={'webhook': ['uri', 'triggers', 'paused']}).data():
                 print(hook.id(), hook.attribute('uri'))
         """
-        return self._get_collection('webhooks', page_size, cursor, includes, fields)
+        return self._route_call('get_webhooks', (), includes, fields, page_size, cursor)
 
     def get_webhooks_by_id(self, resource_id, includes=None, fields=None):
         """``GET webhooks/{id}``.
@@ -356,7 +356,7 @@ class API(object):
             doc = api.get_webhooks_by_id(webhook_id, fields={'webhook': ['paused', 'num_consecutive_times_failed']})
             failures = doc.data().attribute('num_consecutive_times_failed')
         """
-        return self._get_resource(_path('webhooks', resource_id), includes, fields)
+        return self._route_call('get_webhooks_by_id', (resource_id,), includes, fields)
 
     # Routes beyond 0.5.1
 
@@ -368,8 +368,7 @@ class API(object):
             page = api.get_campaigns_by_id_posts(campaign_id, 20, fields={'post': ['title', 'published_at']})
             titles = [post.attribute('title') for post in page.data()]
         """
-        return self._get_collection(_path('campaigns', resource_id, 'posts'), page_size, cursor,
-                                    includes, fields)
+        return self._route_call('get_campaigns_by_id_posts', (resource_id,), includes, fields, page_size, cursor)
 
     def get_posts_by_id(self, resource_id, includes=None, fields=None):
         """``GET posts/{id}``.
@@ -378,7 +377,7 @@ class API(object):
 
             post = api.get_posts_by_id(post_id, fields={'post': ['title', 'url', 'is_public']}).data()
         """
-        return self._get_resource(_path('posts', resource_id), includes, fields)
+        return self._route_call('get_posts_by_id', (resource_id,), includes, fields)
 
     def create_webhook(self, campaign_id, uri, triggers):
         """``POST webhooks``: the answer holds the new webhook's ``secret``.
@@ -391,7 +390,7 @@ class API(object):
                                       [webhooks.MEMBERS_PLEDGE_CREATE]).data()
             store(hook.id(), hook.attribute('secret'))
         """
-        return self._send_document('POST', 'webhooks', {'data': {
+        return self._route_call('create_webhook', document={'data': {
             'type': 'webhook',
             'attributes': {'triggers': _triggers(triggers), 'uri': checked_text(uri, 'uri')},
             'relationships': {'campaign': {'data': {
@@ -415,8 +414,9 @@ class API(object):
             attributes['triggers'] = _triggers(triggers)
         if paused is not None:
             attributes['paused'] = checked_bool(paused, 'paused')  # bool('false') would pause it
-        return self._send_document('PATCH', _path('webhooks', webhook_id), {'data': {
-            'id': clean_resource_id(webhook_id, 'webhooks/{id}'), 'type': 'webhook', 'attributes': attributes}})
+        webhook_id = clean_resource_id(webhook_id, 'webhooks/{id}')
+        return self._route_call('update_webhook', (webhook_id,), document={'data': {
+            'id': webhook_id, 'type': 'webhook', 'attributes': attributes}})
 
     def delete_webhook(self, webhook_id):
         """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204.
@@ -425,7 +425,7 @@ class API(object):
 
             api.delete_webhook(webhook_id)
         """
-        return self._call('DELETE', _path('webhooks', webhook_id))
+        return self._route_call('delete_webhook', (webhook_id,))
 
     # Lives (early access: Patreon says they may change)
 
@@ -440,7 +440,7 @@ class API(object):
             live = api.get_lives_by_id(live_id, fields={'live': ['title', 'state', 'scheduled_for']}).data()
             live.attribute('state')  # 'pre_live', 'live' or 'live_ended'
         """
-        return self._get_resource(_path('lives', resource_id), includes, fields)
+        return self._route_call('get_lives_by_id', (resource_id,), includes, fields)
 
     def create_live(self, state='pre_live', title=None, description=None, scheduled_for=None,
                     live_access_rule_ids=None):
@@ -470,7 +470,7 @@ class API(object):
                 scheduled_for, datetime.datetime) else checked_text(scheduled_for, 'scheduled_for')
         if live_access_rule_ids is not None:
             attributes['live_access_rule_ids'] = _resource_ids(live_access_rule_ids, 'live_access_rule_ids')
-        return self._send_document('POST', 'lives', {'data': {'type': 'live', 'attributes': attributes}})
+        return self._route_call('create_live', document={'data': {'type': 'live', 'attributes': attributes}})
 
     def update_live(self, live_id, state):
         """``PATCH lives/{id}``: move a live on, ``'pre_live'`` -> ``'live'`` -> ``'live_ended'``.
@@ -482,9 +482,9 @@ class API(object):
             api.update_live(live_id, 'live')
             api.update_live(live_id, 'live_ended')
         """
-        return self._send_document('PATCH', _path('lives', live_id), {'data': {
-            'id': clean_resource_id(live_id, 'lives/{id}'), 'type': 'live',
-            'attributes': {'state': _live_state(state)}}})
+        live_id = clean_resource_id(live_id, 'lives/{id}')  # before the state, as the path was checked first
+        return self._route_call('update_live', (live_id,), document={'data': {
+            'id': live_id, 'type': 'live', 'attributes': {'state': _live_state(state)}}})
 
     def delete_live(self, live_id):
         """``DELETE lives/{id}``; ``None`` when Patreon answers 204.
@@ -493,7 +493,7 @@ class API(object):
 
             api.delete_live(live_id)
         """
-        return self._call('DELETE', _path('lives', live_id))
+        return self._route_call('delete_live', (live_id,))
 
     # Pagination
 
@@ -629,21 +629,22 @@ class API(object):
             raise Exception(NOT_A_LINK, stray)  # exactly Exception, as 0.5.1 raised: loops compare the type
         return cursor
 
-    # Shared request helpers: every route above is one of these.
+    # The one request helper of every route above: the route's declaration says how to call it.
 
-    def _get_resource(self, path, includes, fields):
+    def _route_call(self, name, ids=(), includes=None, fields=None, page_size=None, cursor=None, document=None):
+        route = ROUTES[name]
+        path = _path(route.path, ids)
+        if route.method != 'GET':
+            return self._call(route.method, path) if document is None else self._call(route.method, path,
+                                                                                       json=document)
+        if route.pages:
+            query = [('page[count]', _page_size(page_size))]
+            if cursor:
+                query.append(('page[cursor]', _cursor_text(cursor)))
+            path += '?' + encode_query(query)
         include, field_lists = query_names(includes, fields)
         _known_names().check_names(include, field_lists, strict=self.strict_fields)
         return self._call('GET', url_with(path, include, field_lists))
-
-    def _get_collection(self, path, page_size, cursor, includes, fields):
-        query = [('page[count]', _page_size(page_size))]
-        if cursor:
-            query.append(('page[cursor]', _cursor_text(cursor)))
-        return self._get_resource(path + '?' + encode_query(query), includes, fields)
-
-    def _send_document(self, method, path, document):
-        return self._call(method, path, json=document)
 
     def _call(self, method, path, **kwargs):
         forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
@@ -740,10 +741,11 @@ def _token_key(store, access_token):
     return key if isinstance(key, six.string_types) else (access_token or '')
 
 
-def _path(*segments):
+def _path(template, ids):
     # Ids are stripped, checked (no dot segment) and quoted, so that an id can never reach another route.
-    where = '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments))
-    return '/'.join(quote(clean_resource_id(segment, where).encode('utf-8'), safe='') for segment in segments)
+    ids = iter(ids)
+    return '/'.join(quote(clean_resource_id(next(ids), template).encode('utf-8'), safe='') if segment == '{id}'
+                    else segment for segment in template.split('/'))
 
 
 def _cursor_text(cursor):
@@ -784,8 +786,6 @@ def _takes_cursor(method):
     return None if any_keyword else False
 
 
-# The states of a live, as patreon.schemas.live.STATES (not imported from there: `import patreon` loads no schema).
-LIVE_STATES = ('pre_live', 'live', 'live_ended')
 # The methods of patreon 0.5.0 (API v1) -> what replaced them.
 _V1_METHODS = {
     'fetch_user': 'get_identity(includes=..., fields=...)',

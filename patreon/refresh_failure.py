@@ -11,6 +11,7 @@ import re
 
 import six
 
+from ._routes import template
 from .credentials import clean_credential
 from .exceptions import InvalidCredential, InvalidResponse, OAuthError
 
@@ -63,8 +64,7 @@ def route_of(method, path):
 
         route_of('GET', 'campaigns/7/members?page%5Bcount%5D=10')  # 'GET campaigns/{id}/members'
     """
-    segments = path.split('?', 1)[0].split('/')
-    return '{} {}'.format(method, '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments)))
+    return '{} {}'.format(method, template(path))
 
 
 def usable_tokens(tokens):

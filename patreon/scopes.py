@@ -20,6 +20,7 @@ from __future__ import unicode_literals
 import six
 from six.moves.urllib.parse import parse_qsl
 
+from ._routes import by_path, template
 from .exceptions import InvalidArgument
 from .jsonapi.url_util import checked_text
 
@@ -39,24 +40,9 @@ CAMPAIGNS_LIVES_WRITE = 'w:campaigns.lives'
 ALL = (IDENTITY, IDENTITY_EMAIL, IDENTITY_MEMBERSHIPS, CAMPAIGNS, CAMPAIGNS_WEBHOOK, CAMPAIGNS_MEMBERS,
        CAMPAIGNS_MEMBERS_EMAIL, CAMPAIGNS_MEMBERS_ADDRESS, CAMPAIGNS_POSTS, CAMPAIGNS_LIVES, CAMPAIGNS_LIVES_WRITE)
 
-# Route ('{id}' for ids) -> method -> the scope it needs whatever the query asks.
-_ROUTES = {
-    'identity': {'GET': IDENTITY},
-    'campaigns': {'GET': CAMPAIGNS},
-    'campaigns/{id}': {'GET': CAMPAIGNS},
-    'campaigns/{id}/members': {'GET': CAMPAIGNS_MEMBERS},
-    'members/{id}': {'GET': CAMPAIGNS_MEMBERS},
-    'campaigns/{id}/posts': {'GET': CAMPAIGNS_POSTS},
-    'posts/{id}': {'GET': CAMPAIGNS_POSTS},
-    'webhooks': {'GET': CAMPAIGNS_WEBHOOK, 'POST': CAMPAIGNS_WEBHOOK},
-    'webhooks/{id}': {'GET': CAMPAIGNS_WEBHOOK, 'PATCH': CAMPAIGNS_WEBHOOK, 'DELETE': CAMPAIGNS_WEBHOOK},
-    'lives': {'POST': CAMPAIGNS_LIVES_WRITE},
-    'lives/{id}': {'GET': CAMPAIGNS_LIVES, 'PATCH': CAMPAIGNS_LIVES_WRITE, 'DELETE': CAMPAIGNS_LIVES_WRITE},
-}
-# Routes whose data is the token's own user: an email there is the token's, under identity[email].
-_IDENTITY_ROUTES = ('identity',)
-#: Relationships that lead to campaigns (an address names its ``campaigns``).
-_CAMPAIGN_RELATIONSHIPS = frozenset(['campaign', 'campaigns'])
+# Route ('{id}' for ids) -> method -> its declaration (patreon._routes): the scope it needs whatever the query asks,
+# and those its email fields and includes add.
+_ROUTES = by_path()
 
 
 def required_scopes(method, path, includes=None, fields=None):
@@ -95,8 +81,8 @@ def _needs(method, path, includes=None, fields=None):
     if method_text is None or not isinstance(path, (six.text_type, bytes)):
         raise InvalidArgument('required_scopes needs a method and a path as text')
     route, query = _route(checked_text(path, 'path'))
-    scope = _ROUTES.get(route, {}).get(method_text)
-    if scope is None:
+    declared = _ROUTES.get(route, {}).get(method_text)
+    if declared is None:
         raise InvalidArgument('{} {} is no route of API v2 known to patreon.scopes'.format(method_text, route))
     include_names, field_map = _query_parts(query)
     include_names.extend(_names(includes, 'includes', ','))
@@ -105,14 +91,13 @@ def _needs(method, path, includes=None, fields=None):
     if fields is not None and not isinstance(fields, dict):
         raise InvalidArgument('fields must be a dict of JSON:API type to attribute names, not {}'.format(
             type(fields).__name__))
-    needed = set()
-    segments = set(part for name in include_names for part in name.split('.') if part)
+    scope = declared.scope
+    needed = set(declared.include_scopes[part] for name in include_names for part in name.split('.')
+                 if part in declared.include_scopes)
     if any('email' in names for resource_type, names in field_map.items() if resource_type in ('user', 'member')):
-        needed.add(IDENTITY_EMAIL if route in _IDENTITY_ROUTES else CAMPAIGNS_MEMBERS_EMAIL)
-    if 'address' in segments or field_map.get('address'):
+        needed.add(declared.email_scope)
+    if field_map.get('address'):
         needed.add(CAMPAIGNS_MEMBERS_ADDRESS)
-    if route in _IDENTITY_ROUTES and segments & _CAMPAIGN_RELATIONSHIPS:
-        needed.add(CAMPAIGNS)
     return scope, needed - set([scope])
 
 
@@ -178,8 +163,7 @@ def _route(path):
     path = path.strip('/')
     if path.startswith('api/oauth2/v2/'):
         path = path[len('api/oauth2/v2/'):]
-    segments = path.split('/')
-    return '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments)), query
+    return template(path), query
 
 
 def _query_parts(query):

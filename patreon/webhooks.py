@@ -47,10 +47,9 @@ ALL_TRIGGERS = (MEMBERS_CREATE, MEMBERS_UPDATE, MEMBERS_DELETE, MEMBERS_PLEDGE_C
                 MEMBERS_PLEDGE_DELETE, POSTS_PUBLISH, POSTS_UPDATE, POSTS_DELETE)
 
 _HEX_DIGITS = frozenset('0123456789abcdef')
-# The resource type of each trigger's data. The event header is not signed: a body signed for one kind of
-# resource must not be read as another's event.
-_TRIGGER_TYPES = dict([(trigger, 'member') for trigger in ALL_TRIGGERS[:6]] +
-                      [(trigger, 'post') for trigger in ALL_TRIGGERS[6:]])
+# The resource type of each trigger's data, named by its first word ('members:...' -> 'member'). The event header
+# is not signed: a body signed for one kind of resource must not be read as another's event.
+_TRIGGER_TYPES = dict((trigger, trigger.split(':', 1)[0][:-1]) for trigger in ALL_TRIGGERS)
 
 #: A verified delivery: ``trigger`` (e.g. ``'members:pledge:create'``) and its ``document``
 #: (a :class:`~patreon.jsonapi.parser.JSONAPIParser`; ``document.data()`` is the member or post).

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import six
 
 from .. import exceptions
+from .._routes import ROUTES
 from ..jsonapi.parser import JSONAPIResource
 from .exit_status import UsageError
 from .formats import RecordWriter, write_record
@@ -22,8 +23,9 @@ __all__ = ['command_identity', 'command_campaigns', 'command_members', 'command_
            'MEMBERS_PAGE_SIZE_WITH_HISTORY', 'LIST_PAGE_SIZE']
 
 #: Members pages: Patreon's maximum, and its lower maximum when the pledge history comes along.
-MEMBERS_PAGE_SIZE = 1000
-MEMBERS_PAGE_SIZE_WITH_HISTORY = 500
+# The largest pages Patreon serves for members (patreon._routes): the fewest requests for an export.
+MEMBERS_PAGE_SIZE = ROUTES['get_campaigns_by_id_members'].page_limit()
+MEMBERS_PAGE_SIZE_WITH_HISTORY = ROUTES['get_campaigns_by_id_members'].page_limit(['pledge_history'])
 LIST_PAGE_SIZE = 100
 
 

@@ -15,6 +15,7 @@ import argparse
 import sys
 
 from .. import webhooks
+from .._routes import ROUTES
 from ..console import ConsoleWriter
 from ..transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ..version import __version__
@@ -60,15 +61,16 @@ def build_parser():
     commands = parser.add_subparsers(dest='command', metavar='COMMAND')
 
     identity = _api_command(commands, 'identity', api_commands.command_identity, 'the user the token belongs to',
-                            'identity')
+                            'get_identity')
     _add_output_options(identity, USER_VIEW)
-    for name, handler, summary, scope, view, has_campaign in (
-            ('campaigns', api_commands.command_campaigns, "the token user's campaigns", 'campaigns',
+    for name, handler, summary, route, view, has_campaign in (
+            ('campaigns', api_commands.command_campaigns, "the token user's campaigns", 'get_campaigns',
              CAMPAIGN_VIEW, False),
-            ('members', api_commands.command_members, 'every member of a campaign', 'campaigns.members',
+            ('members', api_commands.command_members, 'every member of a campaign', 'get_campaigns_by_id_members',
              MEMBER_VIEW, True),
-            ('posts', api_commands.command_posts, 'every post of a campaign', 'campaigns.posts', POST_VIEW, True)):
-        listing = _api_command(commands, name, handler, summary, scope)
+            ('posts', api_commands.command_posts, 'every post of a campaign', 'get_campaigns_by_id_posts', POST_VIEW,
+             True)):
+        listing = _api_command(commands, name, handler, summary, route)
         if has_campaign:
             listing.add_argument('campaign_id', metavar='CAMPAIGN_ID',
                                  help="the campaign's id, as 'patreon campaigns' lists it")
@@ -77,17 +79,16 @@ def build_parser():
     hooks = commands.add_parser('webhooks', help="the webhooks of the token's OAuth client",
                                 description="List, create, change and delete the webhooks of the token's client.")
     actions = hooks.add_subparsers(dest='webhooks_command', metavar='ACTION')
-    listing = _api_command(actions, 'list', api_commands.command_webhooks_list, 'list the webhooks',
-                           'w:campaigns.webhook')
+    listing = _api_command(actions, 'list', api_commands.command_webhooks_list, 'list the webhooks', 'get_webhooks')
     _add_output_options(listing, WEBHOOK_VIEW, paginated='webhooks')
     create = _api_command(actions, 'create', api_commands.command_webhooks_create,
-                          'create a webhook; prints its secret', 'w:campaigns.webhook')
+                          'create a webhook; prints its secret', 'create_webhook')
     create.add_argument('--campaign', required=True, metavar='CAMPAIGN_ID')
     create.add_argument('--uri', required=True, help='where Patreon will POST the events')
     _add_trigger_option(create, required=True)
     _add_format_options(create)
     update = _api_command(actions, 'update', api_commands.command_webhooks_update, 'change a webhook',
-                          'w:campaigns.webhook')
+                          'update_webhook')
     update.add_argument('webhook_id', metavar='WEBHOOK_ID')
     update.add_argument('--uri', help='where Patreon will POST the events')
     _add_trigger_option(update, required=False)
@@ -98,7 +99,7 @@ def build_parser():
                         help='resume the deliveries; the queued events are sent')
     _add_format_options(update)
     delete = _api_command(actions, 'delete', api_commands.command_webhooks_delete, 'delete a webhook',
-                          'w:campaigns.webhook')
+                          'delete_webhook')
     delete.add_argument('webhook_id', metavar='WEBHOOK_ID')
 
     add_sandbox_command(commands)
@@ -119,7 +120,8 @@ class _PrintVersion(argparse.Action):
         parser.exit()
 
 
-def _api_command(subparsers, name, handler, summary, scope):
+def _api_command(subparsers, name, handler, summary, route):
+    scope = ROUTES[route].scope  # the scope of the API method it calls, as patreon._routes declares it
     command = subparsers.add_parser(name, help=summary, description='{} (scope: {})'.format(summary, scope))
     command.set_defaults(handler=handler, scope=scope)
     _add_connection_options(command, top_level=False)

@@ -12,6 +12,7 @@ import argparse
 import os
 
 from .. import exceptions
+from .._sandbox_actions import KEY_VARIABLE, URL_VARIABLE
 from ..api import API
 from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
@@ -30,10 +31,9 @@ TOKEN_ENVIRONMENT_VARIABLE = 'PATREON_ACCESS_TOKEN'
 USER_AGENT_ENVIRONMENT_VARIABLE = 'PATREON_USER_AGENT'
 #: Where Patreon is, when ``--base-url`` is not given (the README's manual test exports it: a sandbox's URL).
 BASE_URL_VARIABLE = 'PATREON_BASE_URL'
-#: Where ``patreon sandbox-control`` finds a running sandbox (``patreon sandbox`` prints both); the names are
-#: those of :mod:`patreon.sandbox.control`, repeated so that the parser loads no sandbox code.
-SANDBOX_URL_VARIABLE = 'PATREON_SANDBOX_URL'
-SANDBOX_KEY_VARIABLE = 'PATREON_SANDBOX_KEY'
+#: Where ``patreon sandbox-control`` finds a running sandbox (``patreon sandbox`` prints both).
+SANDBOX_URL_VARIABLE = URL_VARIABLE
+SANDBOX_KEY_VARIABLE = KEY_VARIABLE
 #: What ``requests`` reads from the environment for the certificates it trusts.
 CA_BUNDLE_VARIABLES = ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')
 

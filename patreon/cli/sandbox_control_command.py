@@ -21,6 +21,7 @@ import socket
 import six
 from six.moves import http_client
 
+from .._sandbox_actions import ACTIONS, FAULT_KINDS, PLEDGE_KINDS
 from ..console import exception_text, printable
 from . import option_types
 from .context import SANDBOX_KEY_VARIABLE, SANDBOX_URL_VARIABLE
@@ -29,8 +30,6 @@ from .exit_status import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_NETWORK, EXIT_NOT_F
 
 __all__ = ['add_sandbox_control_command', 'command_sandbox_control', 'PLEDGE_KINDS', 'refusal_exit_status']
 
-#: ``pledge --kind``: those of :data:`patreon.sandbox.events.PLEDGE_KINDS` (repeated: the parser loads no sandbox).
-PLEDGE_KINDS = ('monthly', 'annual', 'gift', 'free_trial')
 
 
 def add_sandbox_control_command(subparsers):
@@ -44,51 +43,46 @@ def add_sandbox_control_command(subparsers):
     _add_target_options(control, top_level=True)
     actions = control.add_subparsers(dest='control_action', metavar='ACTION')
 
-    _action(actions, 'overview', _overview, 'the campaign, its tiers, the redirect URIs, who logs in')
-    _action(actions, 'users', _users, 'the users to log in as: role, user id, name')
-    log_in_as = _action(actions, 'log-in-as', _log_in_as,
-                        "who approves the app's next logins (those that name nobody)")
+    _action(actions, 'overview', _overview)
+    _action(actions, 'users', _users)
+    log_in_as = _action(actions, 'log_in_as', _log_in_as)
     log_in_as.add_argument('user_id', metavar='USER_ID', type=option_types.identifier)
 
-    pledge = _action(actions, 'pledge', _pledge, "a new pledge to a tier; prints the member's id")
+    pledge = _action(actions, 'pledge', _pledge)
     pledge.add_argument('tier_id', metavar='TIER_ID', type=option_types.identifier)
     pledge.add_argument('--user', metavar='USER_ID', type=option_types.identifier,
                         help='who pledges (default: a new user)')
     pledge.add_argument('--kind', choices=PLEDGE_KINDS, default='monthly',
                         help='monthly, annual (a year paid at once), gift (0 cents, a real tier) or free_trial '
                              '(default: monthly)')
-    update = _action(actions, 'update-pledge', _update_pledge, 'an active patron moves to another paid tier')
+    update = _action(actions, 'update_pledge', _update_pledge)
     update.add_argument('member_id', metavar='MEMBER_ID', type=option_types.identifier)
     update.add_argument('tier_id', metavar='TIER_ID', type=option_types.identifier)
-    cancel = _action(actions, 'cancel-pledge', _cancel_pledge,
-                     'the patron cancels: a former patron at once, still entitled to the end of the period paid '
-                     'for (end-period ends it)')
+    cancel = _action(actions, 'cancel_pledge', _cancel_pledge)
     cancel.add_argument('member_id', metavar='MEMBER_ID', type=option_types.identifier)
-    end = _action(actions, 'end-period', _end_period,
-                  "a cancelled patron's paid period (or a declined one's payment retries) ends: entitled to nothing")
+    end = _action(actions, 'end_period', _end_period)
     end.add_argument('member_id', metavar='MEMBER_ID', type=option_types.identifier)
 
-    post = _action(actions, 'publish-post', _publish_post, "the creator publishes a post; prints the post's id")
+    post = _action(actions, 'publish_post', _publish_post)
     post.add_argument('title', metavar='TITLE')
     post.add_argument('--private', action='store_true', help='for patrons only (default: public)')
     post.add_argument('--tier', dest='tiers', action='append', metavar='TIER_ID', type=option_types.identifier,
                       help='a tier the post is for; repeat for several')
     post.add_argument('--content', metavar='HTML', help='its body')
 
-    expire = _action(actions, 'expire-tokens', _expire_tokens,
-                     "expire the access tokens (every user's, or one user's); prints how many")
+    expire = _action(actions, 'expire_tokens', _expire_tokens)
     expire.add_argument('--user', metavar='USER_ID', type=option_types.identifier, help="only this user's")
 
-    fault = _action(actions, 'fault', _fault, 'make the next requests to a route misbehave')
+    fault = _action(actions, 'inject_fault', _fault)
     fault.add_argument('route', metavar='ROUTE', help="'identity', 'campaigns/{id}/members', 'token', ... or '*'")
-    fault.add_argument('kind', metavar='KIND', help='rate_limit, server_error, json_server_error, '
-                       'unauthorized_html, maintenance, stall, trickle, truncated, reset or delay')
+    fault.add_argument('kind', metavar='KIND', help='{} or {}'.format(', '.join(sorted(FAULT_KINDS)[:-1]),
+                                                                      sorted(FAULT_KINDS)[-1]))
     fault.add_argument('--count', type=option_types.bounded_int(1, option_types.MAX_FAULT_COUNT), default=1,
                        metavar='N', help='how many requests misbehave (default: 1)')
     fault.add_argument('--option', dest='fault_options', action='append', type=option_types.fault_option,
                        metavar='NAME=VALUE', help='an option of the fault, VALUE as JSON when it is JSON '
                        '(status=503, retry_after=0); repeat for several')
-    _action(actions, 'clear-faults', _clear_faults, 'forget every fault not yet served')
+    _action(actions, 'clear_faults', _clear_faults)
     return control
 
 
@@ -102,8 +96,9 @@ def _add_target_options(parser, top_level):
                              'see the arguments of a command)'.format(SANDBOX_KEY_VARIABLE))
 
 
-def _action(actions, name, run, summary):
-    parser = actions.add_parser(name, help=summary, description=summary)
+def _action(actions, name, run):
+    declared = ACTIONS[name]  # its name on the command line and its help, from patreon._sandbox_actions
+    parser = actions.add_parser(declared.command, help=declared.summary, description=declared.summary)
     parser.set_defaults(handler=command_sandbox_control, run_action=run)
     _add_target_options(parser, top_level=False)
     return parser

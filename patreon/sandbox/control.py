@@ -9,29 +9,8 @@ Injected faults, rate limits and the request log (``sb.requests``) leave it alon
 
 Every request and answer body is JSON; answers are ``{"data": ...}`` or
 ``{"error": "..."}`` with 400 (bad arguments), 403 (not allowed), 404 (no
-such action), 405 or 415.
-
-===========================  ==============================================================  ===========================
-request                      body                                                            ``data`` of the answer
-===========================  ==============================================================  ===========================
-``GET /sandbox/``            --                                                              campaign, tiers, client
-``GET /sandbox/users``       --                                                              users to log in as
-``POST /sandbox/log-in-as``  ``{"user_id"}``                                                 ``{"user_id"}``
-``POST /sandbox/pledge``     ``{"tier_id", "user_id"?, "kind"?}`` (kind: monthly, annual,    ``{"member_id"}``
-                             gift, free_trial)
-``POST /sandbox/update-``    ``{"member_id", "tier_id"}``                                    ``{"member_id"}``
-``pledge``
-``POST /sandbox/cancel-``    ``{"member_id"}``                                               ``{"member_id"}``
-``pledge``
-``POST /sandbox/end-``       ``{"member_id"}`` (a cancelled or declined patron, still        ``{"member_id"}``
-``period``                   entitled, is entitled to nothing)
-``POST /sandbox/publish-``   ``{"title", "is_public"?, "content"?, "tier_ids"?}``            ``{"post_id"}``
-``post``
-``POST /sandbox/expire-``    ``{"user_id"?}`` (every user's when absent)                     ``{"expired": n}``
-``tokens``
-``POST /sandbox/faults``     ``{"route", "kind", "count"?, "options"?}``                     the fault
-``DELETE /sandbox/faults``   --                                                              ``{"cleared": true}``
-===========================  ==============================================================  ===========================
+such action), 405 or 415. The actions (request, body, the key of the answer's ``data``) are declared in
+:data:`patreon._sandbox_actions.ACTIONS`; :func:`patreon._sandbox_actions.action_table` lists them.
 
 Its Python client is :class:`~patreon.sandbox.control_client.SandboxControl`.
 
@@ -49,19 +28,15 @@ from collections import OrderedDict
 
 import six
 
+from .._sandbox_actions import ACTIONS, CONTROL_PREFIX, KEY_VARIABLE, URL_VARIABLE  # noqa: F401 (found here too)
 from .logins import login_lines
 from .messages import JSON_TYPE, json_response
 from .webhooks import is_loopback
 
 logger = logging.getLogger(__name__)
 
-#: Every control request's path starts with this.
-CONTROL_PREFIX = '/sandbox/'
 #: The request header that carries the control key.
 KEY_HEADER = 'X-Sandbox-Control-Key'
-#: Where a command line finds a running sandbox: its URL and its control key.
-URL_VARIABLE = 'PATREON_SANDBOX_URL'
-KEY_VARIABLE = 'PATREON_SANDBOX_KEY'
 
 
 class ControlRefused(Exception):
@@ -92,19 +67,8 @@ class ControlEndpoint(object):
     def __init__(self, sandbox, key):
         self.sandbox = sandbox
         self.key = key
-        self.actions = {
-            ('GET', ''): self.overview,
-            ('GET', 'users'): lambda body: self.sandbox.login_users(),
-            ('POST', 'log-in-as'): self.log_in_as,
-            ('POST', 'pledge'): self.pledge,
-            ('POST', 'update-pledge'): self.update_pledge,
-            ('POST', 'cancel-pledge'): self.cancel_pledge,
-            ('POST', 'end-period'): self.end_period,
-            ('POST', 'publish-post'): self.publish_post,
-            ('POST', 'expire-tokens'): self.expire_tokens,
-            ('POST', 'faults'): self.inject_fault,
-            ('DELETE', 'faults'): self.clear_faults,
-        }
+        # (method, path) -> the endpoint's method of the same name as the action (patreon._sandbox_actions).
+        self.actions = dict(((action.method, action.path), getattr(self, action.name)) for action in ACTIONS.values())
 
     def handle(self, request):
         """The answer to a request whose path starts with :data:`CONTROL_PREFIX` (or is ``/sandbox``)."""
@@ -168,6 +132,9 @@ class ControlEndpoint(object):
             ('redirect_uris', list(sandbox.client.redirect_uris)),
             ('login_user_id', sandbox.logins.user_id),
         ])
+
+    def users(self, body):
+        return self.sandbox.login_users()
 
     def log_in_as(self, body):
         self.sandbox.log_in_as(_text(body, 'user_id'))

@@ -17,7 +17,8 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
-from .control import CONTROL_PREFIX, KEY_HEADER, KEY_VARIABLE, URL_VARIABLE
+from .._sandbox_actions import ACTIONS, CONTROL_PREFIX, KEY_VARIABLE, URL_VARIABLE
+from .control import KEY_HEADER
 from .messages import JSON_TYPE, dump_json
 from .webhooks import is_loopback
 
@@ -132,23 +133,30 @@ class SandboxControl(object):
             raise SandboxControlError(answer.status, message)
         return document['data']
 
-    def _item(self, data, name):
+    def _run(self, name, body=None):
+        """The ``data`` of the answer to the action ``name`` (patreon._sandbox_actions.ACTIONS)."""
+        action = ACTIONS[name]
+        return self.request(action.method, action.path, body)
+
+    def _item(self, name, body=None):
+        """The declared ``answer`` item of the action's ``data``."""
+        data, item = self._run(name, body), ACTIONS[name].answer
         # A server that is no sandbox may answer 200 with any JSON: a refusal, not a KeyError or TypeError.
-        if not isinstance(data, dict) or name not in data:
-            raise SandboxControlError(200, 'the answer has no %s: is %s a Patreon sandbox?' % (name, self.host))
-        return data[name]
+        if not isinstance(data, dict) or item not in data:
+            raise SandboxControlError(200, 'the answer has no %s: is %s a Patreon sandbox?' % (item, self.host))
+        return data[item]
 
     def overview(self):
         """``{'url', 'campaign_id', 'creator_user_id', 'tiers': [{'id', 'title', 'amount_cents'}], ...}``."""
-        return self.request('GET', '')
+        return self._run('overview')
 
     def users(self):
         """The users to log in as (see :func:`~patreon.sandbox.logins.login_users`)."""
-        return self.request('GET', 'users')
+        return self._run('users')
 
     def log_in_as(self, user_id):
         """Make ``user_id`` approve the next authorization requests that name nobody."""
-        self.request('POST', 'log-in-as', {'user_id': user_id})
+        self._run('log_in_as', {'user_id': user_id})
 
     def pledge(self, tier_id, user_id=None, kind='monthly'):
         """A pledge to ``tier_id`` (a new user unless ``user_id``); ``kind``: monthly, annual, gift, free_trial.
@@ -158,19 +166,19 @@ class SandboxControl(object):
         body = {'tier_id': tier_id, 'kind': kind}
         if user_id is not None:
             body['user_id'] = user_id
-        return self._item(self.request('POST', 'pledge', body), 'member_id')
+        return self._item('pledge', body)
 
     def update_pledge(self, member_id, tier_id):
         """An active patron moves to another paid tier."""
-        self.request('POST', 'update-pledge', {'member_id': member_id, 'tier_id': tier_id})
+        self._run('update_pledge', {'member_id': member_id, 'tier_id': tier_id})
 
     def cancel_pledge(self, member_id):
         """The patron cancels: a former patron at once, still entitled until :meth:`end_period` if it was active."""
-        self.request('POST', 'cancel-pledge', {'member_id': member_id})
+        self._run('cancel_pledge', {'member_id': member_id})
 
     def end_period(self, member_id):
         """A cancelled patron's paid period (or a declined one's payment retries) ends: entitled to nothing."""
-        self.request('POST', 'end-period', {'member_id': member_id})
+        self._run('end_period', {'member_id': member_id})
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post; returns its id."""
@@ -179,19 +187,19 @@ class SandboxControl(object):
             body['content'] = content
         if tier_ids is not None:
             body['tier_ids'] = list(tier_ids)
-        return self._item(self.request('POST', 'publish-post', body), 'post_id')
+        return self._item('publish_post', body)
 
     def expire_tokens(self, user_id=None):
         """Expire every access token (of ``user_id`` only, when given); returns how many."""
-        return self._item(self.request('POST', 'expire-tokens', {'user_id': user_id} if user_id else {}), 'expired')
+        return self._item('expire_tokens', {'user_id': user_id} if user_id else {})
 
     def inject_fault(self, route, kind, count=1, **options):
         """Arm a fault, as :meth:`Sandbox.inject_fault <patreon.sandbox.Sandbox.inject_fault>` does."""
-        return self.request('POST', 'faults', {'route': route, 'kind': kind, 'count': count, 'options': options})
+        return self._run('inject_fault', {'route': route, 'kind': kind, 'count': count, 'options': options})
 
     def clear_faults(self):
         """Forget every fault armed and not yet served."""
-        self.request('DELETE', 'faults')
+        self._run('clear_faults')
 
 
 def fault_options(pairs):

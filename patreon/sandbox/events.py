@@ -13,11 +13,14 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 from collections import OrderedDict
 
+from .._sandbox_actions import PLEDGE_KINDS
+from ..webhooks import (MEMBERS_CREATE, MEMBERS_PLEDGE_CREATE, MEMBERS_PLEDGE_DELETE, MEMBERS_PLEDGE_UPDATE,
+                        MEMBERS_UPDATE, POSTS_DELETE, POSTS_PUBLISH, POSTS_UPDATE)
 from .data import FIRST_NAMES, LAST_NAMES
 from .documents import Renderer
 from .messages import dump_json
 from .records import DAY, Member, Post, User
-from .resources import View
+from .resources import SELF_PATHS, View
 
 #: What a ``members:*`` body includes, as Patreon sends it.
 MEMBER_BODY_INCLUDE = OrderedDict((name, OrderedDict()) for name in
@@ -62,9 +65,6 @@ def _membership(world, user, campaign_id):
     return None
 
 
-#: How a pledge is paid: ``'monthly'``, ``'annual'`` (a year at once), ``'gift'`` (by someone else),
-#: ``'free_trial'`` (nothing charged yet).
-PLEDGE_KINDS = ('monthly', 'annual', 'gift', 'free_trial')
 YEAR = 365 * DAY
 
 
@@ -122,17 +122,17 @@ def pledge(world, tier_id, user_id=None, kind='monthly'):
         member.events = []
         member.start = world.now()
         world.add_member(member)
-        triggers.append('members:create')
+        triggers.append(MEMBERS_CREATE)
     elif member.patron_status == 'active_patron':
         raise ValueError('member %s is already an active patron: use update_pledge()' % member.id)
     world.materialize_history(member)
     if tier.amount_cents == 0:
         member.tier_id, member.entitled = tier.id, True
-        return member, triggers or ['members:update']
+        return member, triggers or [MEMBERS_UPDATE]
     _start_paying(world, member, tier, kind)
     world.new_pledge_event(member, 'pledge_start', tier, 'Free Trial' if kind == 'free_trial' else 'Paid')
     world.count_patron(member, +1)
-    return member, triggers + ['members:pledge:create']
+    return member, triggers + [MEMBERS_PLEDGE_CREATE]
 
 
 def update_pledge(world, member_id, tier_id):
@@ -156,7 +156,7 @@ def update_pledge(world, member_id, tier_id):
     world.count_patron(member, +1)
     kind = 'pledge_upgrade' if tier.amount_cents > old_amount else 'pledge_downgrade'
     world.new_pledge_event(member, kind, tier)
-    return member, ['members:pledge:update', 'members:update']
+    return member, [MEMBERS_PLEDGE_UPDATE, MEMBERS_UPDATE]
 
 
 def cancel_pledge(world, member_id):
@@ -177,7 +177,7 @@ def cancel_pledge(world, member_id):
     member.will_pay_amount_cents = 0
     member.next_charge_date = None
     world.new_pledge_event(member, 'pledge_delete', world.tiers[member.tier_id], None, None)
-    return member, ['members:pledge:delete']
+    return member, [MEMBERS_PLEDGE_DELETE]
 
 
 def _stop_entitling(member):
@@ -198,7 +198,7 @@ def end_period(world, member_id):
         raise ValueError('member %s has no period to end: only a cancelled or declined patron still entitled has'
                          % member.id)
     _stop_entitling(member)
-    return member, ['members:update']
+    return member, [MEMBERS_UPDATE]
 
 
 def publish_post(world, campaign_id, title, content=None, is_public=True, tier_ids=None):
@@ -216,7 +216,7 @@ def publish_post(world, campaign_id, title, content=None, is_public=True, tier_i
             _tier(world, tier_id).post_count += 1
     world.posts[post.id] = post
     campaign.post_ids.append(post.id)
-    return post, ['posts:publish']
+    return post, [POSTS_PUBLISH]
 
 
 def update_post(world, post_id, title=None, content=None):
@@ -226,7 +226,7 @@ def update_post(world, post_id, title=None, content=None):
         post.title = title
     if content is not None:
         post.content = content
-    return post, ['posts:update']
+    return post, [POSTS_UPDATE]
 
 
 def delete_post(world, post_id):
@@ -236,7 +236,7 @@ def delete_post(world, post_id):
     world.campaigns[post.campaign_id].post_ids.remove(post.id)
     for tier_id in post.tier_ids:
         world.tiers[tier_id].post_count -= 1
-    return post, ['posts:delete']
+    return post, [POSTS_DELETE]
 
 
 def webhook_body(world, base_url, record):
@@ -246,10 +246,7 @@ def webhook_body(world, base_url, record):
     a post document its author and campaign; all with every attribute.
     """
     view = View(world, base_url, full=True)
-    if record.type == 'member':
-        include, self_path = MEMBER_BODY_INCLUDE, 'members/%s'
-    else:
-        include, self_path = POST_BODY_INCLUDE, 'posts/%s'
+    include = MEMBER_BODY_INCLUDE if record.type == 'member' else POST_BODY_INCLUDE
     renderer = Renderer(view, include=include, all_fields=True)
-    links = OrderedDict([('self', view.api_url(self_path % record.id))])
+    links = OrderedDict([('self', view.api_url(SELF_PATHS[record.type] % record.id))])
     return dump_json(renderer.document(record, links=links))

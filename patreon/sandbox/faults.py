@@ -22,22 +22,9 @@ import time
 
 from six.moves import http_client
 
+from .._sandbox_actions import FAULT_KINDS
 from .messages import JSON_TYPE, html_response, json_response
 
-#: kind -> {option: default}
-FAULT_KINDS = {
-    'rate_limit': {'retry_after': 1, 'header': True},
-    'server_error': {'status': 502},
-    'truncated': {},
-    'reset': {},
-    'delay': {'seconds': 1.0},
-    'stall': {},  # a list route answers the page asked for, with a new next cursor that points back at it
-    # What the live service has been seen to answer (patreon-api-v2 "Behaviour seen in the field"):
-    'unauthorized_html': {},  # 401 with an HTML page, not JSON:API
-    'json_server_error': {'status': 503},  # a load balancer's JSON without errors: {"message": "..."}
-    'maintenance': {},  # 200 with an HTML maintenance page
-    'trickle': {'chunk': 1, 'interval': 0.2},  # the real answer, ``chunk`` bytes every ``interval`` seconds
-}
 SERVER_ERROR_STATUSES = (500, 502, 503, 504)
 #: The longest ``retry_after`` of a ``rate_limit`` fault, and ``seconds`` of a ``delay`` one.
 MAX_RETRY_AFTER = 86400

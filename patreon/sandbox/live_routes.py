@@ -7,7 +7,7 @@ answers 204. :class:`LiveRoutes` is mixed into the application.
 
 Usage::
 
-    ROUTES += tuple(Route(pattern, handlers) for pattern, handlers in LIVE_ROUTES)
+    class Application(LiveRoutes): ...  # the route table (routes.ROUTES) names these handlers
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -17,28 +17,11 @@ from .documents import Renderer, request_data
 from .errors import APIError
 from .lives import LiveError, lives_of
 from .messages import Response, json_response
-
-READ_SCOPE = 'campaigns.lives'
-WRITE_SCOPE = 'w:campaigns.lives'
-#: ``(pattern, handlers by method)``: the routes of this module, scoped per method by the handlers.
-LIVE_ROUTES = (
-    ('lives', {'POST': 'create_live'}),
-    ('lives/{id}', {'GET': 'get_live', 'PATCH': 'update_live', 'DELETE': 'delete_live'}),
-)
-
-
-class _Scoped(object):
-    """What the application's authentication reads of a route: the scope one method needs."""
-
-    def __init__(self, scope):
-        self.scope = scope
+from .resources import SELF_PATHS
 
 
 class LiveRoutes(object):
     """Handlers of the Lives routes, for :class:`~.routes.Application` (its lock, world and helpers)."""
-
-    def _live_token(self, request, scope):
-        return self._authenticate(request, _Scoped(scope))
 
     def _own_live(self, token, live_id):
         live = lives_of(self.world).lives.get(live_id)
@@ -51,16 +34,16 @@ class LiveRoutes(object):
     def _live_document(self, token, live, request=None, status=200):
         view = self._view(token)
         renderer = Renderer(view, all_fields=True) if request is None else self._renderer(request, view, 'live')
-        links = OrderedDict([('self', view.api_url('lives/%s' % live.id))])
+        links = OrderedDict([('self', view.api_url(SELF_PATHS[live.type] % live.id))])
         return json_response(status, renderer.document(live, links=links))
 
     def get_live(self, request, live_id, route):
-        token = self._live_token(request, READ_SCOPE)
+        token = self._authenticate(request, route)
         with self.lock:
             return self._live_document(token, self._own_live(token, live_id), request)
 
     def create_live(self, request, _, route):
-        token = self._live_token(request, WRITE_SCOPE)
+        token = self._authenticate(request, route)
         attributes = _live_attributes(request, None)
         if 'state' not in attributes:
             raise APIError.bad_request('attributes.state is required.')
@@ -77,7 +60,7 @@ class LiveRoutes(object):
             return self._live_document(token, live, status=201)
 
     def update_live(self, request, live_id, route):
-        token = self._live_token(request, WRITE_SCOPE)
+        token = self._authenticate(request, route)
         attributes = _live_attributes(request, live_id)
         if 'state' not in attributes:
             raise APIError.bad_request('attributes.state is required.')
@@ -90,7 +73,7 @@ class LiveRoutes(object):
             return self._live_document(token, live)
 
     def delete_live(self, request, live_id, route):
-        token = self._live_token(request, WRITE_SCOPE)
+        token = self._authenticate(request, route)
         with self.lock:
             lives_of(self.world).delete(self._own_live(token, live_id))
         return Response(204)

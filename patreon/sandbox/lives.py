@@ -20,8 +20,8 @@ import re
 import threading
 from collections import OrderedDict
 
-#: The states of a live, in the only order a live may take them.
-STATES = ('pre_live', 'live', 'live_ended')
+from .._routes import LIVE_STATES as STATES
+
 #: What each state may become, and nothing else.
 NEXT_STATE = {'pre_live': 'live', 'live': 'live_ended'}
 #: States a live may be created in.

@@ -21,33 +21,31 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import unquote, urlsplit
 
+from .. import _routes
 from .become_patron import become_patron
 from .control import CONTROL_PREFIX
 from .documents import DocumentError, Renderer, parse_fields, parse_include, request_data
 from .errors import APIError
 from .faults import field_fault_response
-from .live_routes import LIVE_ROUTES, LiveRoutes
+from .live_routes import LiveRoutes
 from .messages import Response, html_response, json_response
 from .paging import Page
-from .resources import View
+from .resources import SELF_PATHS, View
 from .webhooks import TRIGGERS
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = '/api/oauth2/v2/'
-MEMBERS_MAX = 1000
-MEMBERS_WITH_HISTORY_MAX = 500
-POSTS_MAX = 1000
 DEFAULT_PAGE = 20
 
 
 class Route(object):
-    """A path pattern (``campaigns/{id}/members``), its handlers per method and its scope."""
+    """A path pattern (``campaigns/{id}/members``), its handlers and the scope each needs, per method."""
 
-    def __init__(self, pattern, handlers, scope=None, prefix=API_PREFIX):
+    def __init__(self, pattern, handlers, scopes=None, prefix=API_PREFIX):
         self.pattern = pattern
         self.handlers = handlers
-        self.scope = scope
+        self.scopes = scopes or {}
         self.prefix = prefix
         self.path = prefix + pattern
         self._segments = self.path.split('/')
@@ -66,21 +64,34 @@ class Route(object):
         return found
 
 
-ROUTES = (
-    Route('identity', {'GET': 'get_identity'}, 'identity'),
-    Route('campaigns', {'GET': 'list_campaigns'}, 'campaigns'),
-    Route('campaigns/{id}', {'GET': 'get_campaign'}, 'campaigns'),
-    Route('campaigns/{id}/members', {'GET': 'list_members'}, 'campaigns.members'),
-    Route('members/{id}', {'GET': 'get_member'}, 'campaigns.members'),
-    Route('campaigns/{id}/posts', {'GET': 'list_posts'}, 'campaigns.posts'),
-    Route('posts/{id}', {'GET': 'get_post'}, 'campaigns.posts'),
-    Route('webhooks', {'GET': 'list_webhooks', 'POST': 'create_webhook'}, 'w:campaigns.webhook'),
-    Route('webhooks/{id}', {'GET': 'get_webhook', 'PATCH': 'update_webhook',
-                            'DELETE': 'delete_webhook'}, 'w:campaigns.webhook'),
+#: The handler (a method of :class:`Application`) of each route that :mod:`patreon._routes` declares.
+HANDLERS = {
+    'get_identity': 'get_identity',
+    'get_campaigns': 'list_campaigns',
+    'get_campaigns_by_id': 'get_campaign',
+    'get_campaigns_by_id_members': 'list_members',
+    'get_members_by_id': 'get_member',
+    'get_campaigns_by_id_posts': 'list_posts',
+    'get_posts_by_id': 'get_post',
+    'get_webhooks': 'list_webhooks',
+    'get_webhooks_by_id': 'get_webhook',
+    'create_webhook': 'create_webhook',
+    'update_webhook': 'update_webhook',
+    'delete_webhook': 'delete_webhook',
+    'get_lives_by_id': 'get_live',
+    'create_live': 'create_live',
+    'update_live': 'update_live',
+    'delete_live': 'delete_live',
+}
+ROUTES = tuple(
+    Route(pattern, dict((method, HANDLERS[route.name]) for method, route in methods.items()),
+          dict((method, route.scope) for method, route in methods.items()))
+    for pattern, methods in _routes.by_path().items()
+) + (
     Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
     Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
     Route('become-patron', {'GET': 'become_patron'}, prefix='/oauth2/'),
-) + tuple(Route(pattern, handlers) for pattern, handlers in LIVE_ROUTES)  # scoped per method by their handlers
+)
 #: The route names that faults can target.
 ROUTE_NAMES = tuple(route.pattern for route in ROUTES)
 
@@ -169,9 +180,10 @@ class Application(LiveRoutes):
         if token is None:
             raise APIError.unauthorized()
         self._throttle(token.client_id)
-        if route.scope not in token.scopes:
+        scope = route.scopes[request.method]
+        if scope not in token.scopes:
             raise APIError.unauthorized("This request needs the scope '%s', which the access token "
-                                        "was not granted." % route.scope)
+                                        "was not granted." % scope)
         return token
 
     def _throttle(self, client_id):
@@ -236,7 +248,7 @@ class Application(LiveRoutes):
             view = self._view(token)
             campaign = self._owned(self.world.campaigns, campaign_id, token, 'campaign',
                                    lambda c: c.creator_id)
-            links = OrderedDict([('self', view.api_url('campaigns/%s' % campaign.id))])
+            links = OrderedDict([('self', view.api_url(SELF_PATHS[campaign.type] % campaign.id))])
             document = self._renderer(request, view, 'campaign').document(campaign, links=links)
         return json_response(200, document)
 
@@ -249,7 +261,7 @@ class Application(LiveRoutes):
             campaign = self._owned(self.world.campaigns, campaign_id, token, 'campaign',
                                    lambda c: c.creator_id)
             renderer = self._renderer(request, view, 'member')
-            maximum = MEMBERS_WITH_HISTORY_MAX if 'pledge_history' in renderer.include else MEMBERS_MAX
+            maximum = _routes.ROUTES['get_campaigns_by_id_members'].page_limit(renderer.include)
             document = self._page_document(request, renderer, self.world.members, campaign.member_ids,
                                            maximum)
         return json_response(200, document)
@@ -259,7 +271,7 @@ class Application(LiveRoutes):
         with self.lock:
             view = self._view(token)
             member = self._owned(self.world.members, member_id, token, 'member', self._campaign_owner)
-            links = OrderedDict([('self', view.api_url('members/%s' % member.id))])
+            links = OrderedDict([('self', view.api_url(SELF_PATHS[member.type] % member.id))])
             document = self._renderer(request, view, 'member').document(member, links=links)
         return json_response(200, document)
 
@@ -273,7 +285,7 @@ class Application(LiveRoutes):
                                    lambda c: c.creator_id)
             renderer = self._renderer(request, view, 'post')
             document = self._page_document(request, renderer, self.world.posts, campaign.post_ids,
-                                           POSTS_MAX)
+                                           _routes.ROUTES['get_campaigns_by_id_posts'].page_limit())
         return json_response(200, document)
 
     def get_post(self, request, post_id, route):
@@ -281,7 +293,7 @@ class Application(LiveRoutes):
         with self.lock:
             view = self._view(token)
             post = self._owned(self.world.posts, post_id, token, 'post', self._campaign_owner)
-            links = OrderedDict([('self', view.api_url('posts/%s' % post.id))])
+            links = OrderedDict([('self', view.api_url(SELF_PATHS[post.type] % post.id))])
             document = self._renderer(request, view, 'post').document(post, links=links)
         return json_response(200, document)
 

@@ -31,11 +31,12 @@ import six
 from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
+from ..webhooks import ALL_TRIGGERS
+
 logger = logging.getLogger(__name__)
 
-TRIGGERS = ('members:create', 'members:update', 'members:delete', 'members:pledge:create',
-            'members:pledge:update', 'members:pledge:delete', 'posts:publish', 'posts:update',
-            'posts:delete')
+#: Every webhook trigger (declared in patreon.webhooks).
+TRIGGERS = ALL_TRIGGERS
 USER_AGENT = 'Patreon-Sandbox-Webhooks/1.0'
 
 

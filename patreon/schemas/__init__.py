@@ -18,12 +18,6 @@ import importlib
 
 import six
 
-__all__ = [
-    'address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media', 'member',
-    'oauthclient', 'pledge_event', 'post', 'tier', 'user', 'webhook',
-    'SCHEMA_MODULE_NAMES', 'schema_for_type', 'all_fields',
-]
-
 #: JSON:API resource type (as in a document's ``"type"`` and in ``fields[<type>]``) -> schema module name.
 SCHEMA_MODULE_NAMES = {
     'address': 'address',
@@ -42,6 +36,8 @@ SCHEMA_MODULE_NAMES = {
     'user': 'user',
     'webhook': 'webhook',
 }
+
+__all__ = sorted(SCHEMA_MODULE_NAMES.values()) + ['SCHEMA_MODULE_NAMES', 'schema_for_type', 'all_fields']
 
 # Modules already looked up, so repeated calls (one per resource of a page) skip the import machinery.
 _schema_modules = {}

@@ -6,8 +6,7 @@ creator. Ask for them only where they are needed, and never log them.
 Usage: ``api.get_lives_by_id(live_id, fields={'live': [live.Attributes.title, live.Attributes.state]})``
 """
 
-#: The states of a live, in the only order Patreon lets it move: ``pre_live`` -> ``live`` -> ``live_ended``.
-STATES = ('pre_live', 'live', 'live_ended')
+from .._routes import LIVE_STATES as STATES  # noqa: F401 (``pre_live`` -> ``live`` -> ``live_ended``, here too)
 
 
 class Attributes(object):

@@ -1,0 +1,346 @@
+"""Each route and each resource's fields are declared once (patreon._routes, patreon.schemas): everything made from
+a declaration, or written next to it, must agree with it."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import inspect
+import io
+import os
+import re
+import warnings
+
+import pytest
+import six
+
+import patreon
+from helpers import closed_port
+from patreon import _routes, _sandbox_actions, scopes
+from patreon.jsonapi import known_names
+from patreon.jsonapi.known_names import check_names
+from patreon.responses import ErrorDocument
+from patreon.schemas import SCHEMA_MODULE_NAMES, schema_for_type
+
+SANDBOX = dict(members=40, seed=11)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROUTES = list(_routes.ROUTES.values())
+ROUTE_IDS = [route.name for route in ROUTES]
+# An argument for each parameter a route method requires, by name.
+EXAMPLES = {'resource_id': '4242', 'webhook_id': '4242', 'live_id': '4242', 'campaign_id': '4242', 'page_size': 5,
+            'uri': 'http://127.0.0.1:9/hook', 'triggers': ['members:create'], 'state': 'live'}
+NOT_ROUTES = ('close', 'paginate', 'paginate_pages', 'extract_cursor')
+
+
+def parameters(function):
+    """``[(name, may be left out)]`` of a function, ``self`` left out (``**options`` may be)."""
+    if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
+        spec = inspect.getargspec(function)
+        defaults = len(spec.defaults or ())
+        found = [(name, index >= len(spec.args) - defaults) for index, name in enumerate(spec.args)][1:]
+        return found + [(name, True) for name in (spec.varargs, spec.keywords) if name]
+    return [(name, parameter.default is not parameter.empty or parameter.kind in (parameter.VAR_POSITIONAL,
+                                                                                 parameter.VAR_KEYWORD))
+            for name, parameter in inspect.signature(function).parameters.items()][1:]
+
+
+def read(*path):
+    with io.open(os.path.join(ROOT, *path), encoding='utf-8') as stream:
+        return stream.read()
+
+
+def stub_methods(text):
+    """``{name: [parameter names]}`` of the ``def``s of a stub (self left out), read without a Python 3 parser."""
+    methods = {}
+    for match in re.finditer(r'def (\w+)\((.*?)\)\s*->', text, re.S):
+        names, depth, current = [], 0, ''
+        for char in match.group(2) + ',':
+            depth += char in '[(' and 1 or char in '])' and -1 or 0
+            if char == ',' and depth == 0:
+                name = current.split(':')[0].split('=')[0].strip().lstrip('*')
+                if name and name != 'self':
+                    names.append(name)
+                current = ''
+            else:
+                current += char
+        methods[match.group(1)] = names
+    return methods
+
+
+def filled(path):
+    return path.replace('{id}', EXAMPLES['resource_id'])
+
+
+# -- routes ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_each_route_is_an_api_method_with_the_declared_parameters(route):
+    found = parameters(getattr(patreon.API, route.name))
+
+    assert [name for name, _ in found] == list(route.params)
+    assert [name for name, optional in found if not optional][:len(route.path_params)] == list(route.path_params)
+    if route.method == 'GET':  # every read takes includes and fields, a list route a page size and a cursor
+        assert ('includes', True) in found and ('fields', True) in found
+        assert (('page_size', False) in found and ('cursor', True) in found) == route.pages
+
+
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_each_route_method_says_its_route_first(route):
+    assert getattr(patreon.API, route.name).__doc__.startswith('``{} {}``'.format(route.method, route.path))
+
+
+def test_every_route_method_of_the_api_is_declared():
+    public = [name for name in dir(patreon.API) if not name.startswith('_')
+              and inspect.isroutine(getattr(patreon.API, name)) and name not in NOT_ROUTES]
+
+    assert sorted(public) == sorted(_routes.ROUTES)
+
+
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_the_stub_lists_each_route_method_with_its_parameters(route):
+    assert stub_methods(read('patreon', 'api.pyi')).get(route.name) == list(route.params)
+
+
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_scopes_come_from_the_declaration(route):
+    path = filled(route.path)
+
+    assert scopes.required_scopes(route.method, path) == set([route.scope])
+    assert scopes.required_scopes(route.method, path, fields={'member': ['email']}) == \
+        set([route.scope, route.email_scope])
+    for step, scope in route.include_scopes.items():
+        assert scopes.required_scopes(route.method, path, includes=['x.' + step]) == set([route.scope, scope])
+    assert route.scope in scopes.ALL and route.email_scope in scopes.ALL
+    assert set(route.include_scopes.values()) <= set(scopes.ALL)
+    assert 'needs the scope {},'.format(route.scope) in scopes.lacking_note(route.method, path, frozenset())
+
+
+@pytest.mark.parametrize('route', [route for route in ROUTES if route.path_params],
+                         ids=[route.name for route in ROUTES if route.path_params])
+def test_no_id_route_lets_a_dot_segment_reach_another_route(route):
+    api = patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=0)
+    required = [name for name, optional in parameters(getattr(patreon.API, route.name)) if not optional]
+
+    with pytest.raises(patreon.exceptions.InvalidArgument) as raised:  # before any request: nobody listens there
+        getattr(api, route.name)(*['..' if name in route.path_params else EXAMPLES[name] for name in required])
+
+    assert route.path in six.text_type(raised.value)
+
+
+def test_a_method_or_path_no_declaration_has_is_no_route_of_scopes():
+    with pytest.raises(patreon.exceptions.InvalidArgument):
+        scopes.required_scopes('PATCH', 'campaigns/7')
+    with pytest.raises(patreon.exceptions.InvalidArgument):
+        scopes.required_scopes('GET', 'campaigns/7/tiers')
+
+
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_each_declared_include_is_a_relationship_of_the_type_returned(route):
+    assert (route.returns is None) == (route.method == 'DELETE')
+    if route.returns is not None:
+        relationships = vars(schema_for_type(route.returns).Relationships)
+        assert [name for name in route.includes if relationships.get(name) != name] == []
+
+
+@pytest.mark.parametrize('route', ROUTES, ids=ROUTE_IDS)
+def test_the_method_sends_the_declared_route_which_the_sandbox_serves_with_the_declared_scope(fresh, route):
+    token = fresh.issue_tokens(scopes=[scope for scope in scopes.ALL if scope != route.scope])['access_token']
+    api = patreon.API(token, base_url=fresh.url, scopes=[scope for scope in scopes.ALL if scope != route.scope])
+    required = [name for name, optional in parameters(getattr(patreon.API, route.name)) if not optional]
+
+    result = getattr(api, route.name)(*[EXAMPLES[name] for name in required])
+
+    record = fresh.requests[-1]
+    assert (record.method, record.path, record.status) == (route.method, '/api/oauth2/v2/' + filled(route.path), 401)
+    assert isinstance(result, ErrorDocument)
+    # The sandbox refused it for the declared scope, and the client's note names the same one.
+    assert "needs the scope '{}'".format(route.scope) in six.text_type(result.error)
+    assert 'the call needs the scope {},'.format(route.scope) in six.text_type(result.error)
+
+
+@pytest.mark.parametrize('route', [route for route in ROUTES if route.max_page_size],
+                         ids=[route.name for route in ROUTES if route.max_page_size])
+def test_the_sandbox_serves_pages_up_to_the_declared_limits_and_no_larger(sb, route):
+    api = patreon.API(sb.creator_token, base_url=sb.url)
+    method = getattr(api, route.name)
+    for includes in [[]] + [[name] for name in route.max_page_size_with]:
+        limit = route.page_limit(includes)
+
+        assert not isinstance(method(sb.campaign_id, limit, includes=includes), ErrorDocument)
+        refused = method(sb.campaign_id, limit + 1, includes=includes)
+        assert isinstance(refused, ErrorDocument) and refused.error.status_code == 400
+        assert 'at most {} '.format(limit) in six.text_type(refused.error)
+
+
+def test_the_sandbox_route_table_is_made_of_the_declarations():
+    from patreon.sandbox.routes import API_PREFIX, ROUTES as SERVED, Application
+
+    api_routes = [(route.pattern, method, route.handlers[method], route.scopes[method])
+                  for route in SERVED if route.prefix == API_PREFIX for method in sorted(route.handlers)]
+
+    assert sorted((pattern, method, scope) for pattern, method, _, scope in api_routes) == \
+        sorted((route.path, route.method, route.scope) for route in ROUTES)
+    assert [handler for _, _, handler, _ in api_routes if not callable(getattr(Application, handler, None))] == []
+
+
+def test_the_readme_names_each_route_method_under_its_scope():
+    readme = read('README.md')
+    listed = re.search(r'Every route is one method: (.*?)List routes', readme, re.S).group(1)
+    rows = re.findall(r'^\| `[A-Z_]+` \| `([^`]+)` \| (.*) \|$', readme, re.M)
+
+    assert sorted(set(re.findall(r'`(\w+)`', listed))) == sorted(_routes.ROUTES)
+    for scope, uses in rows:
+        for name in set(re.findall(r'`(\w+)`', uses)) & set(_routes.ROUTES):
+            route = _routes.ROUTES[name]
+            assert scope == route.scope or scope in route.include_scopes.values(), (name, scope)
+    for route in ROUTES:
+        uses = dict(rows)[route.scope]
+        assert '`{}`'.format(route.name) in uses or 'every {} route'.format(route.path.split('/')[0][:-1]) in uses
+
+
+def test_the_route_table_for_the_documentation_has_each_route():
+    lines = _routes.route_table().splitlines()
+
+    assert len(lines) == 2 + len(ROUTES)
+    for line, route in zip(lines[2:], ROUTES):
+        assert line.startswith('| {} | `{}` | `{}('.format(route.method, route.path, route.name))
+
+
+# -- the sandbox's control actions -----------------------------------------------------------------------------------
+
+ACTIONS = list(_sandbox_actions.ACTIONS.values())
+ACTION_IDS = [action.name for action in ACTIONS]
+
+
+@pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
+def test_the_client_and_the_sandbox_take_the_declared_body(action):
+    from patreon.sandbox import Sandbox, SandboxControl
+    from patreon.sandbox.control import ControlEndpoint
+
+    body = [(name.rstrip('?'), name.endswith('?')) for name in action.body]
+
+    assert parameters(getattr(SandboxControl, action.name)) == body
+    assert callable(getattr(ControlEndpoint, action.name))
+    if action.name not in ('overview', 'users'):  # what only the endpoint answers: the sandbox's properties
+        assert parameters(getattr(Sandbox, action.name)) == body
+
+
+def test_the_endpoint_answers_the_declared_requests_and_no_other(sb):
+    from patreon.sandbox.control import ControlEndpoint
+
+    endpoint = ControlEndpoint(sb, 'a-control-key')
+
+    assert sorted(endpoint.actions) == sorted((action.method, action.path) for action in ACTIONS)
+    for (method, path), handler in endpoint.actions.items():
+        assert handler.__name__ == [action.name for action in ACTIONS if (action.method, action.path) ==
+                                    (method, path)][0]
+
+
+def test_the_command_line_offers_each_declared_action_with_its_summary(capsys):
+    from patreon.cli.arguments import build_parser
+
+    parser = build_parser()
+    for action in ACTIONS:
+        with pytest.raises(SystemExit):
+            parser.parse_args(['sandbox-control', action.command, '--help'])
+        assert ' '.join(action.summary.split()) in ' '.join(capsys.readouterr().out.split())
+
+
+def test_the_action_table_for_the_documentation_has_each_action():
+    lines = _sandbox_actions.action_table().splitlines()
+
+    assert [line.split('|')[1].strip() for line in lines[2:]] == \
+        ['`{} /sandbox/{}`'.format(action.method, action.path) for action in ACTIONS]
+
+
+# -- fields ---------------------------------------------------------------------------------------------------------
+
+def declared(resource_type):
+    """``(attributes, relationships)`` of a type, as patreon.schemas declares them."""
+    schema = schema_for_type(resource_type)
+    return tuple(set(value for name, value in vars(cls).items() if not name.startswith('_'))
+                 for cls in (schema.Attributes, schema.Relationships))
+
+
+def served_records(sb):
+    """Records of every type the sandbox renders: what its relationships reach from a campaign, its posts and members,
+    the OAuth client, a webhook and a live (at most 25 of each type)."""
+    from patreon.sandbox.lives import lives_of
+    from patreon.sandbox.resources import RESOURCE_TYPES, View
+
+    world = sb.world
+    campaign = world.campaigns[sb.campaign_id]
+    with sb.lock:
+        live = lives_of(world).create(campaign.id, 'pre_live', 'Q&A', None, None, [])
+    hook = sb.hub.create(campaign.id, sb.client, 'http://127.0.0.1:9/hook', ['members:create'])
+    view = View(world, sb.url, full=True)
+    queue = [campaign, sb.client, hook, live] + [world.posts[post_id] for post_id in campaign.post_ids] + \
+        [world.members[member_id] for member_id in campaign.member_ids]
+    records, seen = {}, set()
+    while queue:
+        record = queue.pop()
+        kept = records.setdefault(record.type, [])
+        if (record.type, record.id) in seen or len(kept) >= 25:
+            continue
+        seen.add((record.type, record.id))
+        kept.append(record)
+        for relationship in RESOURCE_TYPES[record.type].relationships.values():
+            value = relationship.resolve(record, view)
+            queue.extend(value if relationship.many else [value] if value is not None else [])
+    return records, view
+
+
+def test_the_sandbox_serves_each_declared_field_but_those_it_says_it_does_not(sb):
+    from patreon.sandbox.resources import (RESOURCE_TYPES, UNSERVED_ATTRIBUTES, UNSERVED_RELATIONSHIPS,
+                                           UNSERVED_TYPES)
+
+    records, view = served_records(sb)
+
+    assert sorted(RESOURCE_TYPES) == sorted(set(SCHEMA_MODULE_NAMES) - set(UNSERVED_TYPES))
+    for resource_type, definition in RESOURCE_TYPES.items():
+        attributes, relationships = declared(resource_type)
+        served = set()
+        for record in records.get(resource_type, []):
+            served.update(definition.attributes(record, view))
+        unserved = UNSERVED_ATTRIBUTES.get(resource_type, ())
+        assert served == (set() if unserved == '*' else attributes - set(unserved)), resource_type
+        assert set(definition.relationships) == relationships - set(UNSERVED_RELATIONSHIPS.get(resource_type, ())), \
+            resource_type
+        assert set(target.target for target in definition.relationships.values()) <= set(RESOURCE_TYPES)
+    # What the sandbox says it leaves out is declared at all: no stale name.
+    for table in (UNSERVED_ATTRIBUTES, UNSERVED_RELATIONSHIPS):
+        for resource_type, names in table.items():
+            assert names == '*' or set(names) <= set().union(*declared(resource_type))
+
+
+def test_the_sandbox_renders_attributes_sorted(sb):
+    from patreon.sandbox.resources import RESOURCE_TYPES
+
+    records, view = served_records(sb)
+
+    for resource_type, kept in records.items():
+        for record in kept[:3]:
+            names = list(RESOURCE_TYPES[resource_type].attributes(record, view))
+            assert names == sorted(names)
+
+
+@pytest.mark.parametrize('resource_type', sorted(SCHEMA_MODULE_NAMES))
+def test_known_names_knows_each_declared_field_and_nothing_else(resource_type):
+    attributes, relationships = declared(resource_type)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        for name in attributes | relationships:
+            check_names(None, [(resource_type, name)], strict=True)
+        for name in relationships:
+            check_names(name, [], strict=True)
+    with pytest.raises(patreon.exceptions.UnknownFieldError):
+        check_names(None, [(resource_type, 'full_nme')], strict=True)
+    assert known_names._known_fields(resource_type) == attributes | relationships
+
+
+@pytest.mark.parametrize('resource_type', sorted(SCHEMA_MODULE_NAMES))
+def test_the_schema_stub_lists_each_declared_field(resource_type):
+    stub = read('patreon', 'schemas', SCHEMA_MODULE_NAMES[resource_type] + '.pyi')
+    attributes, relationships = declared(resource_type)
+
+    for cls, names in (('Attributes', attributes), ('Relationships', relationships)):
+        body = re.search(r'^class {}:\n((?:    .*\n?)*)'.format(cls), stub, re.M)
+        listed = dict(re.findall(r"^    (\w+): Final = '([^']*)'", body.group(1), re.M)) if body else {}
+        assert listed == dict((name, name) for name in names), (resource_type, cls)
