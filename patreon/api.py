@@ -263,7 +263,7 @@ class API(object):
         if replacement is not None:
             raise V1MethodRemoved(
                 'API.{}() was a method of patreon 0.5.0, for Patreon\'s API v1, which Patreon discontinued: use '
-                'API.{} instead (see "Moving from 0.5.0 (API v1)" in the README)'.format(name, replacement),
+                'API.{} instead (see "Moving from 0.5.0 (API v1)" in docs/migrating.md)'.format(name, replacement),
                 name=name, replacement=replacement.split('(', 1)[0])
         raise AttributeError('{!r} object has no attribute {!r}'.format(type(self).__name__, name))
 

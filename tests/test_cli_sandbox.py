@@ -548,7 +548,7 @@ def test_the_variable_names_are_the_sandboxs():
     assert sandbox_control_command.PLEDGE_KINDS == PLEDGE_KINDS
 
 
-# --- The manual test of the sandbox's guide runs as written -----------------------------------------------------------------------
+# --- The manual test of the sandbox's guide runs as written ----------------------------------------------------------
 
 
 def readme_walkthrough():
