@@ -75,7 +75,7 @@ def test_the_home_page_links_every_guide_and_the_reference():
 def test_the_command_line_page_lists_every_command_of_the_help(capsys, monkeypatch):
     from patreon import cli
 
-    monkeypatch.setenv('COLUMNS', '100')
+    monkeypatch.setenv(str('COLUMNS'), str('100'))  # native strings, as os.environ wants on 2.7
     assert cli.main(['--help']) == 0
     commands = re.findall(r'^ {4}([\w-]+) {2,}', capsys.readouterr().out, re.M)
     documented = re.findall(r'^\| `([\w-]+)[^|]*` \|', doc_text('docs/cli.md'), re.M)
