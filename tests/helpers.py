@@ -37,14 +37,6 @@ def doc_text(name):
         return handle.read()
 
 
-def doc_section(name, heading):
-    """The part of ``name`` from ``heading`` (a whole line, ``'## Install'``) to the next heading of its level."""
-    text = doc_text(name)
-    level = heading.split(' ', 1)[0]
-    assert '\n' + heading + '\n' in '\n' + text, (name, heading)
-    return ('\n' + text).split('\n' + heading + '\n', 1)[1].split('\n' + level + ' ', 1)[0]
-
-
 def doc_pages():
     """Every Markdown page of the documentation site, as paths from the repository's root (``docs/...``), sorted."""
     pages = []

@@ -36,6 +36,7 @@ except ImportError:  # Flask is a test dependency on Python 3.8+ only
     flask = None
 
 BLOCK = re.compile(r'^```python\n(.*?)^```', re.S | re.M)
+FENCED = re.compile(r'^```.*?^```', re.S | re.M)  # any code block: its comment lines are no headings
 HEADING = re.compile(r'^(#{1,3} .*)$', re.M)
 
 # The process a block runs in: the harness's set-up, then the block alone in a namespace of "your values", then
@@ -200,7 +201,9 @@ def readme_text():
 def document_blocks(name):
     """``[(section heading, block)]`` of every Python block of ``name``, in order."""
     text = doc_text(name)
-    headings = [(match.start(), match.group(1)) for match in HEADING.finditer(text)]
+    fenced = [(match.start(), match.end()) for match in FENCED.finditer(text)]
+    headings = [(match.start(), match.group(1)) for match in HEADING.finditer(text)
+                if not any(start < match.start() < end for start, end in fenced)]
     blocks = []
     for match in BLOCK.finditer(text):
         heading = ([title for start, title in headings if start < match.start()] or [name])[-1]
@@ -284,7 +287,7 @@ def test_the_guides_have_the_sections_users_need():
             ('docs/oauth.md', ['## A login in Flask', '## Scopes']),
             ('docs/pagination.md', ['## Pagination', '## Exports']),
             ('docs/errors.md', []), ('docs/limits.md', ['## Timeouts', '## Retries', '## Pacing', '## The 4xx budget']),
-            ('docs/tokens.md', ['## Token refresh', '### Several processes: token stores']),
+            ('docs/tokens.md', ['## Token refresh', '## Several processes: token stores']),
             ('docs/webhooks.md', []), ('docs/entitlements.md', []),
             ('docs/sandbox.md', ['## The sandbox: a local Patreon for your tests', '## Testing your app']),
             ('docs/cli.md', []), ('docs/migrating.md', ['## Changes from 0.5.1', '## Moving from 0.5.0 (API v1)'])]:
