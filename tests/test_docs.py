@@ -10,6 +10,7 @@ import importlib
 import io
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -80,3 +81,17 @@ def test_the_command_line_page_lists_every_command_of_the_help(capsys, monkeypat
     commands = re.findall(r'^ {4}([\w-]+) {2,}', capsys.readouterr().out, re.M)
     documented = re.findall(r'^\| `([\w-]+)[^|]*` \|', doc_text('docs/cli.md'), re.M)
     assert len(commands) >= 8 and documented == commands
+
+
+def test_make_docs_builds_strictly_offline_from_pinned_tools_and_ci_runs_it():
+    env = dict(os.environ, MAKEFLAGS='')
+    commands = subprocess.check_output(['make', '-n', '-B', '-C', REPO_ROOT, 'docs'], env=env).decode('utf-8')
+    assert '.docs-venv/bin/python -m pip install -r docs-requirements.txt' in commands
+    assert '.docs-venv/bin/mkdocs build --strict' in commands
+    requirements = [line for line in doc_text('docs-requirements.txt').splitlines() if line and line[0] != '#']
+    assert len(requirements) >= 4 and all(re.match(r'^[\w.-]+==[\w.]+$', line) for line in requirements)
+    config = doc_text('mkdocs.yml')
+    assert re.search(r'^  font: false$', config, re.M)  # the theme would fetch its web fonts
+    assert re.search(r'^strict: true$', config, re.M) and 'extra_javascript' not in config and '//' not in config
+    steps = [line for line in doc_text('.ci/run').splitlines() if line.startswith('make ')]
+    assert steps.index('make docs') == steps.index('make lint') + 1
