@@ -29,6 +29,7 @@ help:
 	@echo "make matrix  run the test suite on Python 2.7 and 3.6-3.15, each in a fresh virtualenv under .matrix/"
 	@echo "make demo    run 'patreon demo' against an embedded sandbox, in $(DEMO_VENV) (the package alone)"
 	@echo "make lint    ruff, and mypy's stubtest over the type stubs"
+	@echo "make docs    the documentation site (MkDocs, mkdocstrings) into site/, warnings as errors"
 	@echo "make dist    build the sdist and universal wheel, checked with twine"
 	@echo "make bench   benchmarks side by side with 0.5.1 (writes benchmarks/RESULTS.md)"
 	@echo "make compat  0.5.1's own spec suite against this package (62 of its 65 pass, as on 0.5.1)"
@@ -124,6 +125,25 @@ dist: $(DIST_STAMP)
 	$(DIST_VENV)/bin/twine check --strict dist/*
 	$(DIST_PYTHON) .ci/check_dist.py dist
 
+# --- The documentation site (`make docs`) ----------------------------------------------------------------------------
+# MkDocs with the Material theme and mkdocstrings, every package pinned in docs-requirements.txt, in a virtualenv of
+# its own. Strict: a warning (a broken link, a page left out of the navigation, a docstring that cannot be read)
+# fails the build. The reference is read from the sources, not imported, so the package is not installed here.
+DOCS_VENV := .docs-venv
+DOCS_STAMP := $(DOCS_VENV)/.installed
+
+.PHONY: docs
+
+$(DOCS_STAMP): docs-requirements.txt
+	test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --upgrade pip
+	$(DOCS_VENV)/bin/python -m pip install -r docs-requirements.txt
+	touch $@
+
+# NO_MKDOCS_2_WARNING: the theme's banner about its own future, printed on every build, says nothing about ours.
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict --clean
+
 # --- Benchmarks (`make bench`, issue 5; owned by the benchmarks) ------------------------------------------------------
 # Two virtualenvs of their own under .bench/, both on $(PYTHON): `ours` gets this tree installed afresh on every run
 # (plus trustme, for the HTTPS figures), `baseline` gets patreon-v2 0.5.1 (and setuptools<81: its import needs
@@ -167,7 +187,8 @@ compat:
 # --- Cleaning ------------------------------------------------------------------------------------------------------
 
 clean:
-	rm -rf $(VENV) .demo-venv .matrix .lint-venv .dist-venv .dist-smoke .bench .compat build dist *.egg-info .eggs \
+	rm -rf $(VENV) .demo-venv .matrix .lint-venv .dist-venv .docs-venv site .dist-smoke .bench .compat build dist \
+		*.egg-info .eggs \
 		.pytest_cache .hypothesis .mypy_cache .ruff_cache .coverage .coverage.* htmlcov
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name '*.py[co]' -delete

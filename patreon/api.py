@@ -264,7 +264,7 @@ class API(object):
         if replacement is not None:
             raise V1MethodRemoved(
                 'API.{}() was a method of patreon 0.5.0, for Patreon\'s API v1, which Patreon discontinued: use '
-                'API.{} instead (see "Moving from 0.5.0 (API v1)" in the README)'.format(name, replacement),
+                'API.{} instead (see "Moving from 0.5.0 (API v1)" in docs/migrating.md)'.format(name, replacement),
                 name=name, replacement=replacement.split('(', 1)[0])
         raise AttributeError('{!r} object has no attribute {!r}'.format(type(self).__name__, name))
 
@@ -513,13 +513,14 @@ class API(object):
                                        page_size=1000, includes=['user']):
                 print(member.relationship('user').id())
 
+        ``prefetch=True`` (a keyword) fetches the next page on a thread while the
+        caller works on this one (see :func:`patreon.pagination.prefetched`):
+        the same resources, in the same order, errors raised at the same
+        place; two pages in memory at most.  Pacing, budgets and timeouts
+        apply as without it.
+
         :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
             the other arguments are its own (``cursor=`` names the first page).
-        :param prefetch: ``True`` fetches the next page on a thread while the
-            caller works on this one (see :func:`patreon.pagination.prefetched`):
-            the same resources, in the same order, errors raised at the same
-            place; two pages in memory at most.  Pacing, budgets and timeouts
-            apply as without it.
         :raises patreon.exceptions.PaginationError: a next pointer that cannot be
             followed, a cursor that repeats,
             :data:`~patreon.pagination.MAX_STALLED_PAGES` pages in a row with nothing new, or as many pages in

@@ -185,8 +185,8 @@ def check_destination(url, method=None):
     raise PatchedRequestsIgnored(
         'a mock stands in for {}, but this {} request is not one 0.5.1 made through it: it goes through a '
         'requests.Session, so the mock would not intercept and the request would reach the real Patreon ({}); '
-        'intercept it with the responses package, or test against a sandbox (see "Changes from 0.5.1" in the '
-        'README)'.format(patched, method, _origin(url)))
+        'intercept it with the responses package, or test against a sandbox (see "Changes from 0.5.1" in '
+        'docs/migrating.md)'.format(patched, method, _origin(url)))
 
 
 def _patched_requests_function(method):

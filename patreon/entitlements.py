@@ -1,4 +1,7 @@
-"""Decide whether a member may see what a paying patron sees.
+"""Decide whether a member may see what a paying patron sees, as Patreon entitles it now.
+
+The rules, case by case and option by option, and where each comes from, are in the guide "Gating by tier"
+(docs/entitlements.md).
 
 Usage::
 
@@ -8,36 +11,6 @@ Usage::
                                    fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
     if is_active_patron(member, min_tier=gold_tier):  # Gold, or a dearer tier
         ...
-
-The rules, by Patreon's fields (``amount`` is ``currently_entitled_amount_cents``: by Patreon's docs, the
-pledge in force or a payment whose period is still running, so what the member is entitled to now):
-
-=============================================  ===================================================================
-member                                         ``is_active_patron``
-=============================================  ===================================================================
-``patron_status`` null, or not one of three    ``False`` (never pledged, or no status Patreon documents)
-active, declined or former, 0 cents, no gift   ``False``: Patreon entitles nothing (retries over, period ended,
-                                               a follower on a free tier)
-active, paying                                 ``True``
-declined, Patreon still entitles (retrying)    ``True``; ``False`` with ``allow_declined=False``
-former, paid through the period                ``True``; ``False`` with ``allow_former=False``
-in a free trial                                ``True``; ``False`` with ``allow_free_trial=False``
-gifted (0 cents, a tier entitled)              ``True``; ``False`` with ``allow_gifted=False``
-``min_amount_cents=``                          the monthly equivalent, ``amount / pledge_cadence`` (an annual
-                                               patron's amount is a year's; a null cadence is monthly), or a
-                                               gift's tier price, must reach it
-``tier=``                                      the member must be entitled to that very tier (one of a list)
-``min_tier=``                                  an entitled tier must cost (``amount_cents``) at least as much
-                                               as that tier: the tier, or a dearer one
-a paying member whose tier was deleted         with ``pledge_history`` included, ``tier=`` and ``min_tier=``
-                                               read the latest pledge event's tier; without it, refused
-a value not of the type Patreon documents      never a grant (a text amount, ``NaN``, a bool for a number ...)
-a refusal or gate whose field was not fetched  :class:`MissingFieldError` naming the field
-=============================================  ===================================================================
-
-``currently_entitled_tiers`` lists the tier pledged to, not the cheaper ones
-below it: "this tier or a dearer one" is ``min_tier=``, which compares the
-tiers' prices; ``tier=`` is the exact tier.
 """
 from __future__ import division, unicode_literals
 
@@ -97,9 +70,11 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
                      min_tier=None, allow_declined=True, allow_former=True):
     """Whether Patreon entitles ``member`` to a paying patron's benefits now (optionally of a tier, or an amount).
 
-    Patreon serves benefits by entitlement: a declined patron keeps them while Patreon retries the charge,
-    a patron who cancelled keeps them to the end of the period paid for, and ``currently_entitled_tiers``
-    and ``currently_entitled_amount_cents`` say so. ``patron_status`` only refuses when asked to.
+    A declined patron whom Patreon still entitles (the charge is being retried), and a patron who cancelled
+    but paid through the period, are let in; ``patron_status`` only refuses when asked to. A paying member
+    whose tier was deleted is judged by the tier of its latest pledge event, when fetched with
+    ``includes=['pledge_history']`` and :data:`PLEDGE_EVENT_FIELDS` (``min_tier=`` then needs that tier's price,
+    which a deleted tier no longer has: name the old tier's id in ``tier=``).
 
     :param member: a ``member`` :class:`~patreon.jsonapi.parser.JSONAPIResource` fetched with
         :data:`REQUIRED_FIELDS` and the ``currently_entitled_tiers`` relationship (with the tiers'
@@ -117,11 +92,6 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
         the period); ``False`` refuses every former patron.
     :param min_tier: a tier resource with ``amount_cents``, or the id of a tier in the member's document
         with it: the member must be entitled to this tier or a dearer one.
-
-    A paying member whose tier the creator deleted is listed with no entitled tier. When the member was
-    fetched with ``includes=['pledge_history']`` and :data:`PLEDGE_EVENT_FIELDS`, ``tier=`` and ``min_tier=``
-    read the tier of the latest pledge event instead (``min_tier=`` needs that tier's price in the document,
-    which a deleted tier no longer has: gate such patrons with ``tier=`` naming the old tier's id).
     :returns: ``bool``; ``False`` for any value not of the type Patreon documents for its field.
     :raises MissingFieldError: the decision needs an attribute, relationship or tier price not fetched.
     :raises InvalidArgument: an option of the wrong type (e.g. ``min_amount_cents='500'``).

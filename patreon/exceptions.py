@@ -39,8 +39,8 @@ class PatreonError(Exception):
             logger.error('Patreon call failed: %s', exc)
 
     :ivar refresh_error: the error of the automatic token refresh that failed
-        before this error surfaced, else ``None`` (see "Token refresh" in the
-        README): an ``OAuthError`` whose ``error`` is ``'invalid_grant'`` means
+        before this error surfaced, else ``None`` (see "Token refresh" in
+        docs/tokens.md): an ``OAuthError`` whose ``error`` is ``'invalid_grant'`` means
         the user must sign in again; anything else is a passing failure.
     """
 
@@ -580,7 +580,7 @@ class PatchedRequestsIgnored(RealPatreonBlocked):
     have (``create_webhook``, lives) go through a ``requests.Session``, which
     the mock does not intercept: one bound for the real Patreon raises this
     before anything is sent.  Intercept with ``responses``, or test against
-    the sandbox (see "Changes from 0.5.1" in the README).
+    the sandbox (see "Changes from 0.5.1" in docs/migrating.md).
 
     Usage::
 

@@ -124,7 +124,7 @@ class PaginationError(PatreonError): ...
 
 def error_class_for_status(status_code: int, invalid_body: bool = False) -> type[APIError]: ...
 
-# A method of patreon 0.5.0 (API v1): the message names the API v2 method to use and the README's section.
+# A method of patreon 0.5.0 (API v1): the message names the API v2 method to use and the migration guide's section.
 class V1MethodRemoved(PatreonError, AttributeError):
     name: str | None
     replacement: str | None

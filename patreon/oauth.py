@@ -35,23 +35,14 @@ TOKEN_PATH = '/api/oauth2/token'
 class OAuth(object):
     """The OAuth client of one Patreon app (client id and secret).
 
-    Token answers are the dict Patreon sent (``access_token``,
-    ``refresh_token``, ``expires_in``, ``scope``, ...) plus ``expires_at`` in
-    epoch seconds; a refusal is Patreon's error dict (``{"error":
-    "invalid_grant"}``, whose ``.error`` attribute is the
-    :class:`~patreon.exceptions.OAuthError` with the HTTP status), or that
-    :class:`~patreon.exceptions.OAuthError` raised with
-    ``raise_errors=True``.  Token requests are never retried: codes and
-    refresh tokens are single use.  Nor are they redirected: a 3xx answer
-    raises :class:`~patreon.exceptions.OAuthError` (``error`` is
-    ``'unexpected_redirect'``) in both modes, as following it would post the
-    secret to wherever the ``Location`` points.  A success answer whose
-    ``access_token`` is missing or cannot be sent raises
-    :class:`~patreon.exceptions.InvalidResponse`.
-
-    The client id, secret, code and refresh token are stripped of surrounding
-    whitespace; one that is empty or holds a control or non-ASCII character
-    raises :class:`~patreon.exceptions.InvalidCredential` (a ``ValueError``).
+    A token answer is Patreon's dict (``access_token``, ``refresh_token``, ``expires_in``, ``scope``, ...) plus
+    ``expires_at`` in epoch seconds. A refusal is Patreon's error dict (``{"error": "invalid_grant"}``), whose
+    ``.error`` is the :class:`~patreon.exceptions.OAuthError`; with ``raise_errors=True`` that error is raised.
+    Token requests are never retried nor redirected (a 3xx raises ``OAuthError`` with ``error ==
+    'unexpected_redirect'``); a success without a usable ``access_token`` raises
+    :class:`~patreon.exceptions.InvalidResponse`; a client id, secret, code or token that cannot be sent raises
+    :class:`~patreon.exceptions.InvalidCredential` (a ``ValueError``). The guide "Logging in with Patreon"
+    (docs/oauth.md) has a whole login.
 
     Usage::
 

@@ -1,31 +1,9 @@
 """Follow cursors from page to page: every resource once, or a :class:`PaginationError`.
 
-A walk ends on the page whose next pointer is null or absent, or raises; it
-never stops short and never runs forever:
-
-- the next pointer is ``meta.pagination.cursors.next`` (a non-empty string,
-  where Patreon documents it) or the ``page[cursor]`` in the URL of
-  ``links.next``.  One that cannot be followed (a number, ``""``, a URL
-  without a cursor or that cannot be parsed) raises, as do two pointers that
-  name different cursors: the client cannot tell which one is right.
-- a cursor seen before raises, naming it.
-- a page that brings no resource the page before did not (the API answered a
-  new cursor with the page it had already sent, or an empty page with a next
-  cursor) is a stalled page; :data:`MAX_STALLED_PAGES` of them in a row raise,
-  naming the cursor.  Resources a page repeats from the page before are left
-  out of it, so no resource comes out twice in a row.
-- a page made only of resources of the first page, or of a checkpoint page
-  (pages 1, 2, 4, 8, ...), repeats it: the listing went round again under
-  fresh cursors (an expired cursor that restarts the listing).  Its
-  resources are not yielded again, and :data:`MAX_STALLED_PAGES` such
-  repeats in all raise, naming the cursor; any cycle of pages, whatever its
-  length, meets its checkpoint again.
-- a page that is not a page of resources raises
-  :class:`~patreon.exceptions.InvalidResponse`.
-
-Memory stays bounded by a page: a walk keeps the ``(type, id)`` keys of the
-page before, the first page and the checkpoint page, and a 20-byte digest of
-each cursor it followed.
+A walk ends on the page whose next pointer (``meta.pagination.cursors.next``, or the ``page[cursor]`` of
+``links.next``) is null, or raises: on a pointer it cannot follow, a cursor seen before,
+:data:`MAX_STALLED_PAGES` pages that bring nothing new, or a listing that cycles. Memory stays bounded by a
+page. The rules, one by one, are in the guide "Exports and pagination" (docs/pagination.md).
 
 Usage::
 

@@ -1,21 +1,13 @@
 """pytest fixtures to test an app against a local Patreon: ``patreon_sandbox`` and ``patreon_api``.
 
-Installed with the package, registered through the ``pytest11`` entry point:
-nothing to import or configure.  The entry point is named after this module,
-so that ``-p patreon.pytest_plugin`` or ``pytest_plugins`` naming it too load
-it once; ``-p no:patreon.pytest_plugin`` turns it off.  ``import patreon`` never imports this module, nor pytest.
+Registered through the ``pytest11`` entry point: nothing to import or configure (``-p no:patreon.pytest_plugin``
+turns it off). The guide "The sandbox and testing your app" (docs/sandbox.md) shows whole test files.
 
-- ``patreon_sandbox``: a running :class:`patreon.sandbox.Sandbox`, stopped
-  after the test.  Options through a marker,
-  ``@pytest.mark.patreon_sandbox(members=50, seed=3)`` (any argument of
-  ``Sandbox``), on a test, class or module; the seed of unmarked tests comes
-  from ``--patreon-seed`` (default 0).  While it is active, every
-  ``patreon.API`` and ``patreon.OAuth`` left with the default ``base_url``
-  (those created earlier included) sends to the sandbox, and a request to the
-  real Patreon raises :class:`~patreon.exceptions.RealPatreonBlocked`; if the
-  code under test catches that and goes on, the test still fails.  The
-  environment variable ``PATREON_BASE_URL`` (an app's setting, in the
-  README's recipes) names the sandbox meanwhile, whatever a shell exported.
+- ``patreon_sandbox``: a running :class:`patreon.sandbox.Sandbox`, stopped after the test; options through
+  ``@pytest.mark.patreon_sandbox(members=50, seed=3)`` (any argument of ``Sandbox``) on a test, class or
+  module, the seed of the others from ``--patreon-seed`` (0). While it is active, every ``patreon.API`` and
+  ``patreon.OAuth`` left with the default ``base_url`` sends to it, ``PATREON_BASE_URL`` names it, and a
+  request to the real Patreon raises :class:`~patreon.exceptions.RealPatreonBlocked` (and fails the test).
 - ``patreon_api``: a :class:`patreon.API` on the sandbox creator's token.
 
 Usage::
@@ -32,7 +24,7 @@ import pytest
 
 MARKER = 'patreon_sandbox'
 DEFAULT_SEED = 0
-#: The setting where the README's apps read where Patreon is: the sandbox's URL during a test.
+#: The setting where the documented apps read where Patreon is: the sandbox's URL during a test.
 BASE_URL_VARIABLE = str('PATREON_BASE_URL')
 
 

@@ -1,16 +1,9 @@
 """Token stores: where a client keeps its tokens, so that one refresh serves every thread and process.
 
-Patreon's refresh tokens are single use: two processes refreshing the same one
-at once leave one of them with a dead token.  A :class:`TokenStore` gives them
-one place to read the tokens from and a lock held across processes while one
-refreshes; :class:`patreon.API` (``token_store=``) reloads the store under that
-lock before refreshing, and uses what another process saved instead.
-
-- :class:`MemoryTokenStore`: the threads of one process.
-- :class:`FileTokenStore`: the processes of one machine (a JSON file, written
-  atomically, readable by its owner only, locked with ``fcntl`` or ``msvcrt``).
-- Several machines: implement :class:`TokenStore` over the application's
-  database or cache (see "Token refresh" in the README).
+A :class:`TokenStore` is ``load()``, ``save(tokens)`` and ``lock()`` (held across processes while one
+refreshes). :class:`MemoryTokenStore` serves the threads of one process, :class:`FileTokenStore` the processes
+of one machine; :mod:`patreon.stores` has shared stores (SQLite, Redis). The guide "Token refresh and token
+stores" (docs/tokens.md) says which to choose and how to write one over your database.
 
 Usage::
 

@@ -29,6 +29,23 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES_DIR = os.path.join(REPO_ROOT, 'tests', 'fixtures')
 FIXTURES = FIXTURES_DIR  # the name the first version of this module used
 
+
+
+def doc_text(name):
+    """The text of ``README.md`` or of a page of the documentation site (``'docs/oauth.md'``)."""
+    with io.open(os.path.join(REPO_ROOT, name), encoding='utf-8') as handle:
+        return handle.read()
+
+
+def doc_pages():
+    """Every Markdown page of the documentation site, as paths from the repository's root (``docs/...``), sorted."""
+    pages = []
+    for folder, _, names in os.walk(os.path.join(REPO_ROOT, 'docs')):
+        pages.extend(os.path.relpath(os.path.join(folder, name), REPO_ROOT).replace(os.sep, '/')
+                     for name in names if name.endswith('.md'))
+    return sorted(pages)
+
+
 BASE_URL = 'https://www.patreon.com'
 API_URL = BASE_URL + '/api/oauth2/v2/'
 TOKEN_URL = BASE_URL + '/api/oauth2/token'

@@ -303,11 +303,11 @@ def test_any_arguments_end_in_a_result_a_usage_error_or_a_documented_failure(fak
 def test_the_documented_exit_statuses_are_those_main_returns():
     import patreon.cli
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with io.open(os.path.join(root, 'README.md'), encoding='utf-8') as handle:
-        section = handle.read().split('## The command line', 1)[1].split('\n## ', 1)[0]
-    in_readme = set(int(code) for code in re.findall(r'^\| (\d+) \|', section, re.M))
+    with io.open(os.path.join(root, 'docs', 'cli.md'), encoding='utf-8') as handle:
+        page = handle.read()
+    in_docs = set(int(code) for code in re.findall(r'^\| (\d+) \|', page, re.M))
     in_docstring = set(int(code) for code in re.findall(r'^(\d+) {2,}', patreon.cli.__doc__, re.M))
-    assert in_readme == in_docstring == DOCUMENTED
+    assert in_docs == in_docstring == DOCUMENTED
 
 
 @pytest.mark.parametrize('name', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])

@@ -548,12 +548,12 @@ def test_the_variable_names_are_the_sandboxs():
     assert sandbox_control_command.PLEDGE_KINDS == PLEDGE_KINDS
 
 
-# --- The README's manual test runs as written -----------------------------------------------------------------------
+# --- The manual test of the sandbox's guide runs as written ----------------------------------------------------------
 
 
 def readme_walkthrough():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with io.open(os.path.join(root, 'README.md'), encoding='utf-8') as handle:
+    with io.open(os.path.join(root, 'docs', 'sandbox.md'), encoding='utf-8') as handle:
         text = handle.read()
     return text.split('### Driving a running sandbox', 1)[1].split('\n## ', 1)[0]
 

@@ -1,4 +1,4 @@
-"""patreon.entitlements.is_active_patron: the decision table of the README, case by option, and odd values.
+"""patreon.entitlements.is_active_patron: the decision table of docs/entitlements.md, case by option, odd values.
 
 The members are JSON:API documents built here, shaped as Patreon sends them (the members route, and
 ``get_identity`` with ``memberships``): each campaign tier is in ``included`` with its ``amount_cents``.
@@ -72,7 +72,7 @@ ABSENT = object()  # an attribute that was not fetched
 #: The $20 tier's patron whose tier the creator deleted: listed with no tier; the pledge events still name it.
 DELETED_TIER = dict(tiers=[], history=pledge_events(('2025-01-05T10:00:00.000+00:00', 't5'),
                                                     ('2025-03-05T10:00:00.000+00:00', 't20')))
-#: Each case of the README's decision table: the member's tiers and attributes.
+#: Each case of the documented decision table: the member's tiers and attributes.
 CASES = {
     'active': dict(tiers=['t20']),
     # Patreon keeps a declined patron entitled while it retries the charge, then lists nothing.
@@ -95,7 +95,7 @@ CASES = {
     'tier deleted, history': DELETED_TIER,
 }
 
-#: The options, as the README's columns name them.
+#: The options, as the documented table's columns name them.
 OPTIONS = [
     ('', {}),
     ('allow_free_trial=False', {'allow_free_trial': False}),
@@ -458,19 +458,19 @@ def test_an_odd_price_of_the_gate_tier_never_grants(value, make_gate):
     assert is_active_patron(m, min_tier=gate) is False
 
 
-# The README's decision table is this module's TABLE -------------------------------------------------------------
+# The decision table of docs/entitlements.md is this module's TABLE -----------------------------------------------
 
-def readme_table():
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
+def documented_table():
+    with io.open(os.path.join(REPO_ROOT, 'docs', 'entitlements.md'), encoding='utf-8') as handle:
         text = handle.read()
-    section = text.split('\n## Entitlements\n', 1)[1].split('\n## ', 1)[0]
+    section = text.split('\n## ', 1)[0]  # the table opens the page
     rows = [[cell.strip() for cell in line.strip().strip('|').split('|')]
             for line in section.splitlines() if line.startswith('|') and not re.match(r'^\|[-| :]+\|$', line)]
     return rows[0], rows[1:]
 
 
-def test_the_readme_decision_table_is_the_tested_one():
-    header, rows = readme_table()
+def test_the_documented_decision_table_is_the_tested_one():
+    header, rows = documented_table()
     assert [cell.strip('`') for cell in header[1:]] == [option or 'no option' for option, _ in OPTIONS]
     answers = dict((row[0].split(':')[0].strip('*'), ' '.join('Y' if cell == 'yes' else 'N' for cell in row[1:]))
                    for row in rows)

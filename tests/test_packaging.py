@@ -9,6 +9,8 @@ import subprocess
 import sys
 import types
 
+from helpers import doc_text
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Set to 1 by .ci/matrix.sh, whose virtualenvs hold a regular (non-editable) install of the package.
@@ -71,8 +73,7 @@ def test_every_list_of_supported_pythons_says_the_same(monkeypatch):
         matrix = re.search(r'^SUPPORTED_VERSIONS=\(([^)]*)\)', script.read(), re.M).group(1).split()
     with io.open(os.path.join(REPO_ROOT, '.ci', 'dist-smoke.sh'), encoding='utf-8') as script:
         smoke = re.search(r'else VERSIONS=\(([^)]*)\)', script.read()).group(1).split()
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as readme:
-        text = readme.read()
+    text = '\n'.join(doc_text(name) for name in ['README.md', 'docs/quickstart.md', 'docs/development.md'])
     newest = matrix[-1]
 
     assert classified == matrix

@@ -22,7 +22,7 @@ import patreon.sandbox  # noqa: F401
 import patreon.webhooks  # noqa: F401
 from patreon import endpoint
 
-from helpers import REPO_ROOT
+from helpers import REPO_ROOT, doc_pages
 
 pytest_plugins = ['pytester']
 
@@ -391,13 +391,18 @@ if flask is not None:  # Flask is a test dependency on Python 3.8+ only: the tes
 
 
 def readme_test_files():
-    """``{file name: text}`` of the test files that README.md prints (``py`` blocks opening with ``# test_x.py``)."""
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
-        text = handle.read()
+    """``{file name: text}`` of the test files the documentation prints (``py`` blocks opening with ``# test_x.py``).
+
+    README.md and every page of docs/: a ``py`` block is a whole test file, wherever it is printed.
+    """
     files = {}
-    for block in re.findall(r'^```py\n(.*?)^```', text, re.S | re.M):
-        name = re.match(r'# (test_\w+)\.py', block).group(1)
-        files[name] = block
+    for page in ['README.md'] + doc_pages():
+        with io.open(os.path.join(REPO_ROOT, page), encoding='utf-8') as handle:
+            text = handle.read()
+        for block in re.findall(r'^```py\n(.*?)^```', text, re.S | re.M):
+            name = re.match(r'# (test_\w+)\.py', block).group(1)
+            assert name not in files, name  # one file per name
+            files[name] = block
     return files
 
 

@@ -1,4 +1,5 @@
-"""Every Python code block of README.md runs alone, in a fresh interpreter, against a local sandbox.
+"""Every Python code block of README.md and of the documentation site (docs/**/*.md) runs alone, in a fresh
+interpreter, against a local sandbox.
 
 A reader pastes one snippet into a new interpreter: each block gets a process of its own, with nothing defined but
 the names the README says stand for "your values" (``access_token``, ``campaign_id``, ...), set from the sandbox.
@@ -7,7 +8,9 @@ The snippets are printed as a reader runs them against Patreon: the harness alon
 so a snippet never shows a ``base_url`` a reader would not write. Unknown field names are errors there, so no
 snippet teaches a typo.
 
-Blocks that use Flask run where Flask is installed; every other block runs on every interpreter.
+Blocks that use Flask run where Flask is installed; every other block runs on every interpreter. A block that cannot
+run alone (a whole test file, a shell session, an answer shown) is fenced as ``py``, ``sh`` or ``text``, not
+``python``: ``py`` blocks are test files, which tests/test_pytest_plugin.py runs.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -24,7 +27,7 @@ from six.moves.urllib.parse import urlsplit
 
 from patreon.sandbox import Sandbox
 
-from helpers import REPO_ROOT
+from helpers import REPO_ROOT, doc_pages, doc_text
 from shared_servers import RedisServer
 
 try:
@@ -33,7 +36,8 @@ except ImportError:  # Flask is a test dependency on Python 3.8+ only
     flask = None
 
 BLOCK = re.compile(r'^```python\n(.*?)^```', re.S | re.M)
-HEADING = re.compile(r'^(#{2,3} .*)$', re.M)
+FENCED = re.compile(r'^```.*?^```', re.S | re.M)  # any code block: its comment lines are no headings
+HEADING = re.compile(r'^(#{1,3} .*)$', re.M)
 
 # The process a block runs in: the harness's set-up, then the block alone in a namespace of "your values", then
 # (for the apps) the test's own check of what the block made, in the same namespace.
@@ -146,8 +150,33 @@ assert deliver(b'not json') == 400
 print('webhook checked')
 '''
 
+# The README's login: a patron's code lets in, a non-patron's does not (the codes come from the sandbox's consent
+# page, as a browser gets them).
+CHECK_GATE = r'''
+import json
+import os
+
+import requests
+from six.moves.urllib.parse import parse_qs, urlsplit
+
+check = json.loads(os.environ['README_CHECK'])
+
+
+def code_of(user_id):
+    consent = oauth.get_authorization_url(redirect_uri, scopes=['identity', 'identity.memberships', 'campaigns'],
+                                          state='s')
+    back = requests.get(consent + '&sandbox_user=' + user_id, allow_redirects=False).headers['Location']
+    return parse_qs(urlsplit(back).query)['code'][0]
+
+
+assert lets_in(code_of(check['patron_user_id'])) is True
+assert lets_in(code_of(check['nonpatron_user_id'])) is False
+assert lets_in(code_of(check['former_user_id'])) is False
+print('gate checked')
+'''
+
 # A distinctive line of a block -> (what its output must hold, the check run after it). Every key must match
-# a block (test_the_checked_blocks_are_in_the_readme), so that rewording a snippet cannot drop its check silently.
+# a block (test_the_checked_blocks_are_in_the_documents), so that rewording a snippet cannot drop its check.
 CHECKS = {
     "print(len(names), 'members')": ('250 members', None),
     "resp = patreon.API('expired-token').get_identity()": ('401 Unauthorized', None),
@@ -157,21 +186,27 @@ CHECKS = {
     "print(user.attribute('email'))  # None: not asked for": ('None\nTrue', None),
     "@app.route('/oauth/redirect')": ('login checked', CHECK_LOGIN),
     "@app.route('/hooks/patreon', methods=['POST'])": ('webhook checked', CHECK_WEBHOOK),
+    'def lets_in(code):': ('gate checked', CHECK_GATE),
 }
 
 
+# The files whose Python blocks run: the README and every page of the documentation site.
+DOCUMENTS = ['README.md'] + doc_pages()
+
+
 def readme_text():
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
-        return handle.read()
+    return doc_text('README.md')
 
 
-def readme_blocks():
-    """``[(section heading, block)]`` of every Python block, in order."""
-    text = readme_text()
-    headings = [(match.start(), match.group(1)) for match in HEADING.finditer(text)]
+def document_blocks(name):
+    """``[(section heading, block)]`` of every Python block of ``name``, in order."""
+    text = doc_text(name)
+    fenced = [(match.start(), match.end()) for match in FENCED.finditer(text)]
+    headings = [(match.start(), match.group(1)) for match in HEADING.finditer(text)
+                if not any(start < match.start() < end for start, end in fenced)]
     blocks = []
     for match in BLOCK.finditer(text):
-        heading = [title for start, title in headings if start < match.start()][-1]
+        heading = ([title for start, title in headings if start < match.start()] or [name])[-1]
         blocks.append((heading.lstrip('# '), match.group(1)))
     return blocks
 
@@ -180,7 +215,8 @@ def uses_flask(block):
     return re.search(r'^import flask', block, re.M) is not None
 
 
-BLOCKS = [(number + 1, section, block) for number, (section, block) in enumerate(readme_blocks())]
+BLOCKS = [(name, number + 1, section, block) for name in DOCUMENTS
+          for number, (section, block) in enumerate(document_blocks(name))]
 
 
 # The module's sandbox (tests/conftest.py: fixtures `sb` and `sandbox`).
@@ -201,6 +237,7 @@ def check_values(sandbox):
     patron = api.get_members_by_id(patron_member_id(api, sandbox), fields={'member': ['full_name']}).data()
     roles = dict((user['role'], user) for user in sandbox.login_users())
     return {'patron_user_id': sandbox.patron_user_id, 'creator_user_id': sandbox.creator_user_id,
+            'nonpatron_user_id': roles['non-patron']['user_id'], 'former_user_id': roles['former patron']['user_id'],
             'patron_name': patron.attribute('full_name'),
             # the gate on the middle tier: a dearer tier opens it, a cheaper one does not
             'gate_tier_id': roles['patron of Patron']['tier_id'],
@@ -233,44 +270,63 @@ def run_alone(code, name, environ, check=None, tmpdir=None):
     return process.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
 
 
-def test_readme_has_the_sections_users_need():
+def test_the_readme_is_what_a_newcomer_needs():
     text = readme_text()
-    for heading in ['## Quick start', '## Install', '## Calling the API', '### Walking responses',
-                    '### Includes and fields', '## Pagination', '## Log in with Patreon', '## Errors',
-                    '## Retries', '## Token refresh', '## Webhooks', '## Entitlements', '## The sandbox',
-                    '## Testing your app', '## The command line', '## Changes from 0.5.1', '## Scopes',
-                    '## Lives (early access)', '## Moving from 0.5.0 (API v1)']:
-        assert heading in text
-    assert 'make demo' in text and 'make test' in text
-    assert len(BLOCKS) >= 12
+    for heading in ['## Quick start', '## Install', '## Log in with Patreon, and let patrons in',
+                    '## Every member of a campaign', '## Documentation']:
+        assert '\n' + heading + '\n' in text
+    assert 'make demo' in text and 'make test' in text and 'make docs' in text
+    assert [name for name, _, _, block in BLOCKS if name == 'README.md' and 'paginate(' in block]
+    assert len(text.splitlines()) < 200  # a screen or two, not the manual
 
 
-def test_the_checked_blocks_are_in_the_readme():
+def test_the_guides_have_the_sections_users_need():
+    for name, headings in [
+            ('docs/quickstart.md', ['## Install', '## Calling the API', '### Walking responses',
+                                    '### Includes and fields', '## Lives (early access)']),
+            ('docs/oauth.md', ['## A login in Flask', '## Scopes']),
+            ('docs/pagination.md', ['## Pagination', '## Exports']),
+            ('docs/errors.md', []), ('docs/limits.md', ['## Timeouts', '## Retries', '## Pacing', '## The 4xx budget']),
+            ('docs/tokens.md', ['## Token refresh', '## Several processes: token stores']),
+            ('docs/webhooks.md', []), ('docs/entitlements.md', []),
+            ('docs/sandbox.md', ['## The sandbox: a local Patreon for your tests', '## Testing your app']),
+            ('docs/cli.md', []), ('docs/migrating.md', ['## Changes from 0.5.1', '## Moving from 0.5.0 (API v1)'])]:
+        text = doc_text(name)
+        for heading in headings:
+            assert '\n' + heading + '\n' in text, (name, heading)
+        if name != 'docs/cli.md':  # whose shell commands run in test_every_command_of_the_cli_section_runs
+            assert [block for page, _, _, block in BLOCKS if page == name], name  # each guide shows code that runs
+    assert len(BLOCKS) >= 35
+
+
+def test_the_checked_blocks_are_in_the_documents():
     for line in CHECKS:
-        assert [number for number, _, block in BLOCKS if line in block], line
+        assert [number for _, number, _, block in BLOCKS if line in block], line
 
 
-@pytest.mark.parametrize('number, section, block', [
-    pytest.param(number, section, block, id='block{:02d}-{}'.format(number, section.split(' (')[0]))
-    for number, section, block in BLOCKS
+@pytest.mark.parametrize('name, number, section, block', [
+    pytest.param(name, number, section, block,
+                 id='{}-block{:02d}-{}'.format(name.replace('docs/', ''), number, section.split(' (')[0]))
+    for name, number, section, block in BLOCKS
     if flask is not None or not uses_flask(block)])  # the Flask blocks where Flask is installed
-def test_each_block_runs_alone_in_a_fresh_interpreter(number, section, block, sandbox, tmpdir):
+def test_each_block_runs_alone_in_a_fresh_interpreter(name, number, section, block, sandbox, tmpdir):
     if 'RedisStore' not in block:
-        run_block(number, section, block, sandbox, tmpdir, {})
+        run_block(name, number, section, block, sandbox, tmpdir, {})
         return
     pytest.importorskip('redis', reason='redis-py is not installed (pip install patreon[redis])')
     with RedisServer() as server:  # the block reads REDIS_URL, as an app reads its settings
-        run_block(number, section, block, sandbox, tmpdir, {'REDIS_URL': server.url})
+        run_block(name, number, section, block, sandbox, tmpdir, {'REDIS_URL': server.url})
 
 
-def run_block(number, section, block, sandbox, tmpdir, extra):
+def run_block(name, number, section, block, sandbox, tmpdir, extra):
     expected, check = next(((output, code) for line, (output, code) in CHECKS.items() if line in block),
                            (None, None))
     environ = dict(extra, PATREON_BASE_URL=sandbox.url, README_VALUES=json.dumps(your_values(sandbox)))
-    if check is CHECK_LOGIN:
+    if check in (CHECK_LOGIN, CHECK_GATE):
         environ['README_CHECK'] = json.dumps(check_values(sandbox))
-    status, out, err = run_alone(block, 'README.md block {} ({})'.format(number, section), environ, check, tmpdir)
-    assert status == 0, 'README block {} ({}) failed:\n{}\n{}'.format(number, section, block, err)
+    where = '{} block {} ({})'.format(name, number, section)
+    status, out, err = run_alone(block, where, environ, check, tmpdir)
+    assert status == 0, '{} failed:\n{}\n{}'.format(where, block, err)
     if expected is not None:
         assert expected in out, out
 
@@ -371,7 +427,7 @@ def test_make_demo_reinstalls_the_package_only_when_a_file_of_it_changed(tmpdir)
 
 def test_the_manual_test_opens_the_host_its_redirect_uri_comes_back_to():
     # the session cookie (the login's state) is the opened host's: on another host the callback answers 403
-    section = readme_text().split('### Driving a running sandbox', 1)[1].split('\n## ', 1)[0]
+    section = doc_text('docs/sandbox.md').split('### Driving a running sandbox', 1)[1].split('\n## ', 1)[0]
     redirect_uri = re.search(r'patreon sandbox .*--redirect-uri (\S+)', section).group(1)
     opened = re.search(r'Open the\s+address `flask run` prints, `([^`]+)`', section).group(1)
     assert urlsplit(opened).netloc == urlsplit(redirect_uri).netloc == '127.0.0.1:5000'  # what `flask run` prints
@@ -389,9 +445,8 @@ def test_the_install_section_tells_the_truth_about_the_index():
 
 
 def command_lines():
-    """The ``patreon ...`` lines of the README's command line section."""
-    section = readme_text().split('## The command line', 1)[1].split('\n## ', 1)[0]
-    block = re.search(r'```sh\n(.*?)```', section, re.S).group(1)
+    """The ``patreon ...`` lines of the first shell block of the command line's page."""
+    block = re.search(r'```sh\n(.*?)```', doc_text('docs/cli.md'), re.S).group(1)
     return [line.split('#', 1)[0].split('>', 1)[0].split() for line in block.splitlines()
             if line.startswith('patreon ')]
 

@@ -335,15 +335,15 @@ def test_no_store_puts_a_token_in_its_repr_log_or_pickle(folder, caplog):
     assert SECRET_ACCESS not in caplog.text and SECRET_REFRESH not in caplog.text
 
 
-# The README's recipe of a store in the application's database -----------------------------------------------------
+# The token stores guide's recipe of a store in the application's database ------------------------------------------
 
 def readme_sqlite_store():
-    """The ``SQLiteTokenStore`` class exactly as README.md prints it."""
-    with io.open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
+    """The ``SQLiteTokenStore`` class exactly as docs/tokens.md prints it."""
+    with io.open(os.path.join(REPO_ROOT, 'docs', 'tokens.md'), encoding='utf-8') as handle:
         blocks = re.findall(r'^```python\n(.*?)^```', handle.read(), re.S | re.M)
     block = [block for block in blocks if 'class SQLiteTokenStore' in block][0]
     namespace = {}
-    exec(compile(block.split('\nstore = SQLiteTokenStore(')[0], 'README.md', 'exec'), namespace)
+    exec(compile(block.split('\nstore = SQLiteTokenStore(')[0], 'docs/tokens.md', 'exec'), namespace)
     return namespace['SQLiteTokenStore']
 
 

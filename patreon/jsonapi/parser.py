@@ -11,12 +11,9 @@ Lookups by type and id go through an index built once per document, so
 walking a page costs time proportional to its size.  The parser never raises
 on a malformed document: what is missing or malformed reads as ``None``
 (``{}`` for ``attributes()``/``relationships()``).
-
-Speed: every accessor first reads the document as well-formed (dicts where
-JSON:API puts objects) with ``dict.get``, which raises ``TypeError`` on
-anything that is not a dict; only then does it take the careful path that
-reads what is malformed as missing.  Both paths give the same answers.
 """
+# Speed: each accessor reads the document as well-formed first (dict.get raises TypeError on what is not a dict), and
+# only then takes the careful path that reads what is malformed as missing; both give the same answers.
 from __future__ import unicode_literals
 
 import six

@@ -31,24 +31,10 @@ DEFAULT_REDIRECT_URI = 'http://localhost:8000/oauth/redirect'
 class Sandbox(object):
     """A Patreon of your own on ``127.0.0.1``: API v2, OAuth, webhooks, from a seeded world.
 
-    The world (a creator, their campaign, tiers, benefits, posts and ``members``
-    members) is generated from ``seed``: the same seed answers the same bytes.
-    ``rate_limit=True`` applies Patreon's 100 requests per 2 seconds per client;
-    a ``(limit, period)`` pair sets another window. ``epoch`` (a naive UTC
-    datetime) pins the world's dates, which otherwise count from the first day
-    of the current month. Webhook receivers get ``webhook_timeout`` seconds to answer.
-
-    ``/oauth2/authorize`` approves at once as :attr:`patron_user_id` (or whoever
-    :meth:`log_in_as` chose), or as the user named by the sandbox's own extra
-    query parameter ``sandbox_user``; ``login_page=True`` shows a page to choose
-    one of :meth:`login_users` instead. ``redirect_uris`` are the app's
-    callbacks (``localhost`` and ``127.0.0.1`` forms both accepted).
-
-    The server answers malformed requests with 400, bodies over ``max_body``
-    bytes with 413, and closes a connection whose request has not arrived whole within ``idle_timeout`` seconds.
-    Its control endpoint (``/sandbox/``, see :mod:`patreon.sandbox.control`)
-    takes ``control_key`` (random when None) and is driven by
-    ``SandboxControl(sb.url, sb.control_key)``.
+    The world (a creator, their campaign, tiers, benefits, posts and ``members`` members, of every kind Patreon
+    has) is generated from ``seed``: the same seed answers the same bytes. Its arguments, its users, events,
+    faults and control endpoint (driven by ``SandboxControl(sb.url, sb.control_key)``) are in the guide
+    "The sandbox and testing your app" (docs/sandbox.md).
 
     Usage::
 

@@ -1,0 +1,97 @@
+"""The documentation site: its pages, its navigation, the public modules its reference renders, the README's links.
+
+``make docs`` builds the site strictly (tests/ cannot: its tools need Python 3.11); these are the facts a build on
+any interpreter can miss: a reference page whose module does not import, a page left out of the navigation, a link
+of the README to a page that is gone. The code blocks of every page run in tests/test_readme.py.
+"""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import importlib
+import io
+import os
+import re
+import subprocess
+
+import pytest
+
+from helpers import REPO_ROOT, doc_pages, doc_text
+
+REFERENCE = 'docs/reference/'
+# What mkdocstrings renders: ``::: dotted.name`` on a line of its own.
+DIRECTIVE = re.compile(r'^::: ([\w.]+)$', re.M)
+
+
+def navigation():
+    """``[(title, page)]`` of mkdocs.yml's nav, pages relative to docs/, in order."""
+    with io.open(os.path.join(REPO_ROOT, 'mkdocs.yml'), encoding='utf-8') as handle:
+        nav = handle.read().split('\nnav:\n', 1)[1]
+    return re.findall(r'^ +- ([^:\n]+): (\S+\.md)$', nav, re.M)
+
+
+def reference_modules():
+    """The public modules, one reference page each (``docs/reference/patreon.api.md`` is ``patreon.api``)."""
+    return sorted(page[len(REFERENCE):-len('.md')] for page in doc_pages() if page.startswith(REFERENCE))
+
+
+def test_the_reference_lists_the_public_modules():
+    assert reference_modules() == sorted([
+        'patreon', 'patreon.api', 'patreon.oauth', 'patreon.exceptions', 'patreon.jsonapi.parser',
+        'patreon.jsonapi.url_util', 'patreon.schemas', 'patreon.utils', 'patreon.scopes', 'patreon.entitlements',
+        'patreon.webhooks', 'patreon.pagination', 'patreon.retry', 'patreon.pacing', 'patreon.tokens',
+        'patreon.endpoint', 'patreon.stores.sqlite', 'patreon.stores.redis', 'patreon.sandbox',
+        'patreon.pytest_plugin'])
+
+
+@pytest.mark.parametrize('module', reference_modules())
+def test_every_module_of_the_reference_imports_and_its_page_renders_it(module):
+    importlib.import_module(module)
+    targets = DIRECTIVE.findall(doc_text(REFERENCE + module + '.md'))
+    assert targets[0] == module  # the page opens with its module
+    for target in targets[1:]:  # and names nothing that is gone
+        owner, _, name = target.rpartition('.')
+        assert getattr(importlib.import_module(owner), name) is not None, target
+
+
+def test_every_page_is_in_the_navigation_once():
+    pages = ['docs/' + page for _, page in navigation()]
+    assert sorted(pages) == doc_pages()
+    assert pages[0] == 'docs/index.md'
+
+
+def test_the_readme_links_every_guide_and_each_link_leads_to_a_page():
+    links = re.findall(r'\]\((docs/[^)#]+)', doc_text('README.md'))
+    assert set(links) <= set(doc_pages())
+    guides = [page for page in doc_pages() if not page.startswith(REFERENCE) and page != 'docs/index.md']
+    assert sorted(set(links) - {'docs/index.md'}) == guides
+    assert set(links) >= {'docs/index.md'}
+
+
+def test_the_home_page_links_every_guide_and_the_reference():
+    text = doc_text('docs/index.md')
+    links = set(re.findall(r'\]\(([^)#]+\.md)', text))
+    pages = set(page[len('docs/'):] for page in doc_pages()) - {'index.md'}
+    assert links == pages
+
+
+def test_the_command_line_page_lists_every_command_of_the_help(capsys, monkeypatch):
+    from patreon import cli
+
+    monkeypatch.setenv(str('COLUMNS'), str('100'))  # native strings, as os.environ wants on 2.7
+    assert cli.main(['--help']) == 0
+    commands = re.findall(r'^ {4}([\w-]+) {2,}', capsys.readouterr().out, re.M)
+    documented = re.findall(r'^\| `([\w-]+)[^|]*` \|', doc_text('docs/cli.md'), re.M)
+    assert len(commands) >= 8 and documented == commands
+
+
+def test_make_docs_builds_strictly_offline_from_pinned_tools_and_ci_runs_it():
+    env = dict(os.environ, MAKEFLAGS='')
+    commands = subprocess.check_output(['make', '-n', '-B', '-C', REPO_ROOT, 'docs'], env=env).decode('utf-8')
+    assert '.docs-venv/bin/python -m pip install -r docs-requirements.txt' in commands
+    assert '.docs-venv/bin/mkdocs build --strict' in commands
+    requirements = [line for line in doc_text('docs-requirements.txt').splitlines() if line and line[0] != '#']
+    assert len(requirements) >= 4 and all(re.match(r'^[\w.-]+==[\w.]+$', line) for line in requirements)
+    config = doc_text('mkdocs.yml')
+    assert re.search(r'^  font: false$', config, re.M)  # the theme would fetch its web fonts
+    assert re.search(r'^strict: true$', config, re.M) and 'extra_javascript' not in config and '//' not in config
+    steps = [line for line in doc_text('.ci/run').splitlines() if line.startswith('make ')]
+    assert steps.index('make docs') == steps.index('make lint') + 1
