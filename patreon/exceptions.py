@@ -203,9 +203,10 @@ class InvalidResponse(PatreonError, ValueError):
 
 
 # What 0.5.1's ``response.json()`` raised for a body that is not JSON, with the installed requests: its
-# JSONDecodeError from 2.27 on (also a RequestException), json's (or a ValueError) before.
+# JSONDecodeError from 2.27 on (also a RequestException); before, that of the json module requests used (simplejson
+# when installed), or a ValueError.
 _JSON_DECODE_ERROR = (getattr(requests.exceptions, 'JSONDecodeError', None)
-                      or getattr(json, 'JSONDecodeError', ValueError))
+                      or getattr(getattr(requests.compat, 'json', json), 'JSONDecodeError', ValueError))
 
 
 class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
@@ -231,7 +232,7 @@ class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
     colno = 1
 
 
-class InvalidErrorResponse(APIError, NotJSONResponse):
+class InvalidErrorResponse(APIError, InvalidResponse):
     """An error status (400 or more) with a body that is not a JSON object: an :class:`APIError` and invalid.
 
     The status decides the class: a 401 page is an :class:`InvalidUnauthorizedResponse`, caught by
@@ -309,6 +310,40 @@ class InvalidServerResponse(ServerError, InvalidErrorResponse):
         except patreon.exceptions.ServerError as exc:
             retry_later(exc.status_code)  # 502 Bad Gateway pages land here too
     """
+
+
+class NotJSONErrorResponse(InvalidErrorResponse, NotJSONResponse):
+    """An error status whose body is not JSON at all: an :class:`InvalidErrorResponse` and a :class:`NotJSONResponse`.
+
+    As for :class:`InvalidErrorResponse`, the status decides the class (a 401 HTML page is a
+    :class:`NotJSONUnauthorizedResponse`); a body of JSON that is not an object is no decode error and comes as
+    the ``Invalid...`` class alone.
+
+    Usage::
+
+        except requests.RequestException:  # 0.5.1's catch-all still stops a proxy's HTML 502
+            schedule_retry()
+    """
+
+
+class NotJSONUnauthorizedResponse(InvalidUnauthorizedResponse, NotJSONErrorResponse):
+    """A 401 whose body is not JSON: an :class:`InvalidUnauthorizedResponse` and a :class:`NotJSONResponse`."""
+
+
+class NotJSONForbiddenResponse(InvalidForbiddenResponse, NotJSONErrorResponse):
+    """A 403 whose body is not JSON: an :class:`InvalidForbiddenResponse` and a :class:`NotJSONResponse`."""
+
+
+class NotJSONNotFoundResponse(InvalidNotFoundResponse, NotJSONErrorResponse):
+    """A 404 whose body is not JSON: an :class:`InvalidNotFoundResponse` and a :class:`NotJSONResponse`."""
+
+
+class NotJSONRateLimitedResponse(InvalidRateLimitedResponse, NotJSONErrorResponse):
+    """A 429 whose body is not JSON: an :class:`InvalidRateLimitedResponse` and a :class:`NotJSONResponse`."""
+
+
+class NotJSONServerResponse(InvalidServerResponse, NotJSONErrorResponse):
+    """A 5xx whose body is not JSON: an :class:`InvalidServerResponse` and a :class:`NotJSONResponse`."""
 
 
 class NoPrimaryData(PatreonError, AttributeError):
@@ -621,6 +656,11 @@ _REASONS = {
 _ERRORS_BY_STATUS = {401: Unauthorized, 403: Forbidden, 404: NotFound, 429: RateLimited}
 _INVALID_ERRORS_BY_STATUS = {401: InvalidUnauthorizedResponse, 403: InvalidForbiddenResponse,
                              404: InvalidNotFoundResponse, 429: InvalidRateLimitedResponse}
+_NOT_JSON_ERRORS = {
+    InvalidErrorResponse: NotJSONErrorResponse, InvalidUnauthorizedResponse: NotJSONUnauthorizedResponse,
+    InvalidForbiddenResponse: NotJSONForbiddenResponse, InvalidNotFoundResponse: NotJSONNotFoundResponse,
+    InvalidRateLimitedResponse: NotJSONRateLimitedResponse, InvalidServerResponse: NotJSONServerResponse,
+}
 _NO_PRIMARY_DATA = {APIError: APIErrorNoPrimaryData, Unauthorized: UnauthorizedNoPrimaryData,
                      Forbidden: ForbiddenNoPrimaryData, NotFound: NotFoundNoPrimaryData,
                      RateLimited: RateLimitedNoPrimaryData, ServerError: ServerErrorNoPrimaryData}
@@ -628,11 +668,13 @@ _NO_PRIMARY_DATA = {APIError: APIErrorNoPrimaryData, Unauthorized: UnauthorizedN
 _NOT_PICKLED = ('response', 'request')
 
 
-def error_class_for_status(status_code, invalid_body=False):
+def error_class_for_status(status_code, invalid_body=False, not_json=False):
     """Return the :class:`APIError` subclass that stands for ``status_code``.
 
     With ``invalid_body=True``, the class for an answer whose body is not a
-    JSON object: the same, and also an :class:`InvalidResponse`.
+    JSON object: the same, and also an :class:`InvalidResponse`; with
+    ``not_json=True`` too, for a body that is not JSON at all: also a
+    :class:`NotJSONResponse`.
 
     Usage::
 
@@ -642,8 +684,10 @@ def error_class_for_status(status_code, invalid_body=False):
     """
     if invalid_body:
         if status_code >= 500:
-            return InvalidServerResponse
-        return _INVALID_ERRORS_BY_STATUS.get(status_code, InvalidErrorResponse)
+            invalid_class = InvalidServerResponse
+        else:
+            invalid_class = _INVALID_ERRORS_BY_STATUS.get(status_code, InvalidErrorResponse)
+        return _NOT_JSON_ERRORS[invalid_class] if not_json else invalid_class
     if status_code >= 500:
         return ServerError
     return _ERRORS_BY_STATUS.get(status_code, APIError)
@@ -663,6 +707,8 @@ def no_primary_data(error):
         return error
     copy = _rebuild(no_data_class, error.args)
     copy.__dict__.update(error.__dict__)
+    copy.__cause__ = getattr(error, '__cause__', None)  # a refresh that failed first, as the traceback shows it
+    copy.__suppress_context__ = getattr(error, '__suppress_context__', False)
     return copy
 
 

@@ -23,7 +23,7 @@ from six.moves.urllib.parse import parse_qs, unquote, urlsplit
 
 from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
-from .responses import resource_key
+from .responses import ErrorDocument, resource_key
 
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;
 #: also the pages in all that repeat the first or a checkpoint page (a listing that cycles).
@@ -269,8 +269,10 @@ class _Taking(object):
 
 def _primary_data(page, list_route, cursor):
     """The list of resource objects of ``page``, or ``None`` when it holds one resource (or null)."""
-    document = page.json_data
     where = _where(cursor)
+    if isinstance(page, ErrorDocument):  # a client that does not raise: its page is the error's document
+        raise page.error
+    document = page.json_data
     if not isinstance(document, dict):
         raise InvalidResponse('{} is {}, not a JSON:API document'.format(where, _shape(document)))
     if document.get('errors'):

@@ -417,7 +417,7 @@ class TokenRefresh(object):
             if isinstance(tokens, dict) and tokens.get('error'):  # another client's error dict: a refusal
                 raise OAuthError(six.text_type(tokens['error']), None)
             return usable_tokens(tokens), None
-        except (requests.RequestException, PatreonError) as exc:
+        except (requests.RequestException, PatreonError, ValueError) as exc:  # ValueError: a stand-in's .json()
             return None, RefreshFailure.of(exc)
 
     def judge(self, token, status_code, route):

@@ -14,8 +14,8 @@ import time
 
 import six
 
-from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, NotJSONResponse, OAuthError, RateLimited,
-                         error_class_for_status, no_primary_data)
+from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, NotJSONResponse, NotJSONServerResponse,
+                         OAuthError, RateLimited, error_class_for_status, no_primary_data)
 from .jsonapi.parser import JSONAPIParser
 from .masking import MASK, MIN_SECRET_LENGTH, Mask  # noqa: F401 (MASK and MIN_SECRET_LENGTH: first defined here)
 from .retry import retry_after_seconds
@@ -28,6 +28,7 @@ MAX_EXPIRES_IN = 366 * 24 * 3600
 
 _CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
 _REASON_LENGTH = 80
+_NOT_JSON = object()  # what a token answer's body is when it does not decode
 # What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
 _USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
 
@@ -54,15 +55,20 @@ class ErrorDocument(dict):
         super(ErrorDocument, self).__init__(body)
         self.error = error
 
+    @property
     def data(self):
         """Raise :attr:`error` as a :class:`~patreon.exceptions.NoPrimaryData` too: there is no primary data.
+
+        Raised on access, as 0.5.1's plain dict raised ``AttributeError``:
+        ``hasattr(result, 'data')`` is false and ``getattr(result, 'data',
+        None)`` is ``None``, as they were.
 
         Usage::
 
             result = api.get_identity()
             user = result.data()  # a resource, or the APIError (also an AttributeError) of an ErrorDocument
         """
-        raise no_primary_data(self.error)  # an AttributeError too, as 0.5.1's dict without data raised
+        raise no_primary_data(self.error)
 
 
 def decode_json(response, secrets=()):
@@ -83,11 +89,12 @@ def decode_json(response, secrets=()):
     try:
         return response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
-        message = 'Patreon answered {} {} with a body that is not JSON: {}'.format(
-            response.status_code, reason_phrase(response, mask), _excerpt(response, mask))
-        if response.status_code >= 400:
-            raise _invalid_error(response, message, mask)
-        raise NotJSONResponse(message, status_code=response.status_code, response=response)
+        pass  # raised below, outside the handler: the decode error, which holds the whole body, is no context
+    message = 'Patreon answered {} {} with a body that is not JSON: {}'.format(
+        response.status_code, reason_phrase(response, mask), _excerpt(response, mask))
+    if response.status_code >= 400:
+        raise _invalid_error(response, message, mask, not_json=True)
+    raise NotJSONResponse(message, status_code=response.status_code, response=response)
 
 
 def api_error(response, body, secrets=()):
@@ -218,16 +225,17 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
     """
     status = response.status_code
     mask = Mask.of(secrets, token_like=True)
-    not_json_class = InvalidServerResponse if status >= 500 else NotJSONResponse
     try:
         body = response.json()
     except (ValueError, RuntimeError):  # RuntimeError: nested too deep (RecursionError, Python 2's too)
-        raise not_json_class('The token endpoint answered {} {} with a body that is not JSON: {}'.format(
-            status, reason_phrase(response, mask), _excerpt(response, mask)), status_code=status, response=response)
+        body = _NOT_JSON  # raised below, outside the handler: the decode error holds the whole body
+    if body is _NOT_JSON:
+        message = 'The token endpoint answered {} {} with a body that is not JSON: {}'.format(
+            status, reason_phrase(response, mask), _excerpt(response, mask))
+        raise _invalid_token_answer(response, message, mask, NotJSONServerResponse, NotJSONResponse)
     if not isinstance(body, dict):
-        invalid_class = InvalidServerResponse if status >= 500 else InvalidResponse
-        raise invalid_class('The token endpoint answered {} with JSON that is not an object'.format(status),
-                             status_code=status, response=response)
+        message = 'The token endpoint answered {} with JSON that is not an object'.format(status)
+        raise _invalid_token_answer(response, message, mask, InvalidServerResponse, InvalidResponse)
     if body.get('error') or not 200 <= status < 300:
         error = mask.text(_text(body['error'])) if body.get('error') else 'http_{}'.format(status)
         description = body.get('error_description')
@@ -273,9 +281,16 @@ def reason_phrase(response, secrets=()):
     return Mask.of(secrets).text(reason)[:_REASON_LENGTH]
 
 
-def _invalid_error(response, message, mask):
+def _invalid_token_answer(response, message, mask, server_class, other_class):
+    """The error for a token answer that is no JSON object: ``server_class`` (headers masked) for a 5xx."""
+    if response.status_code >= 500:
+        return _with_masked_headers(server_class(message, response.status_code, response), response, mask)
+    return other_class(message, status_code=response.status_code, response=response)
+
+
+def _invalid_error(response, message, mask, not_json=False):
     """The error for a status of 400 or more whose body is not a JSON object: the status's class, and invalid."""
-    error_class = error_class_for_status(response.status_code, invalid_body=True)
+    error_class = error_class_for_status(response.status_code, invalid_body=True, not_json=not_json)
     if issubclass(error_class, RateLimited):
         error = error_class(message, response.status_code, response, retry_after=retry_after_seconds(response))
     else:

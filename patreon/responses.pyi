@@ -17,7 +17,8 @@ MAX_EXPIRES_IN: Final = 31622400
 class ErrorDocument(dict[str, Any]):
     error: APIError
     def __init__(self, body: Mapping[str, Any], error: APIError) -> None: ...
-    # Always raises `error`: code written for a successful answer fails with the API's error.
+    # Raises `error` (also an AttributeError) on access: code written for a successful answer fails with it.
+    @property
     def data(self) -> NoReturn: ...
 
 def decode_json(response: requests.Response, secrets: Iterable[str | None] = ()) -> Any: ...

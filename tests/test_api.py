@@ -267,6 +267,8 @@ def test_errors_document_data_raises_the_matching_error(http, status, body, cls)
     assert type(copy) is type(info.value) and str(copy) == str(info.value)
     with pytest.raises(AttributeError):  # the loop shape of 0.5.1 code: try .data(), except AttributeError
         result.data()
+    # And as on 0.5.1's plain dict, whose `data` was no attribute at all:
+    assert not hasattr(result, 'data') and getattr(result, 'data', None) is None
 
 
 @pytest.mark.parametrize('status, body, cls', [

@@ -3,6 +3,9 @@ build_url and patreon.utils.user_agent_string; isinstance checks of JSONAPIParse
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import subprocess
+import sys
+
 import pytest
 import requests
 import responses
@@ -137,3 +140,55 @@ def test_a_token_answer_that_is_not_json_is_caught_as_in_0_5_1(status):
         if cls not in (object, BaseException, Exception):
             assert isinstance(info.value, cls), cls
     assert 'client-secret-Xy7Kq2Lw9Pz4' not in str(info.value)
+
+
+@responses.activate
+def test_data_of_an_errors_document_keeps_the_refresh_failure_as_its_cause():
+    responses.add(responses.GET, API_URL + 'identity', json=load_fixture('error_401.json'), status=401)
+    responses.add(responses.POST, 'https://www.patreon.com/api/oauth2/token', json={'error': 'invalid_grant'},
+                  status=400)
+    oauth = patreon.OAuth('client-id', 'client-secret-Xy7Kq2Lw9Pz4')
+    document = patreon.API(ACCESS_TOKEN, oauth_client=oauth, refresh_token='rt-Qw3Er5Ty7Ui9').get_identity()
+
+    with pytest.raises(AttributeError) as info:
+        document.data()
+
+    assert info.value.refresh_error is document.error.refresh_error is not None
+    assert info.value.__cause__ is document.error.__cause__ is not None  # the traceback shows the refusal
+    assert getattr(info.value, '__suppress_context__', False) == getattr(document.error, '__suppress_context__', False)
+
+
+def test_without_requests_json_decode_error_the_decode_error_is_that_of_the_json_module_requests_uses():
+    # requests before 2.27 has no JSONDecodeError; its response.json() used requests.compat.json, simplejson when
+    # installed: 0.5.1's callers caught that module's JSONDecodeError.
+    script = '\n'.join([
+        'import sys, types, requests, requests.compat',
+        'del requests.exceptions.JSONDecodeError',
+        'stand_in = types.ModuleType("simplejson")',
+        'stand_in.JSONDecodeError = type("JSONDecodeError", (ValueError,), {})',
+        'requests.compat.json = stand_in',
+        'from patreon.exceptions import NotJSONResponse, NotJSONUnauthorizedResponse',
+        'assert issubclass(NotJSONResponse, stand_in.JSONDecodeError)',
+        'assert issubclass(NotJSONUnauthorizedResponse, stand_in.JSONDecodeError)',
+        'assert not issubclass(NotJSONResponse, requests.RequestException)',
+        'print("ok")',
+    ])
+    assert subprocess.check_output([sys.executable, '-c', script]).strip() == b'ok'
+
+
+@responses.activate
+def test_a_token_answer_a_stand_in_cannot_decode_is_a_failed_refresh_not_a_crash():
+    responses.add(responses.GET, API_URL + 'identity', json=load_fixture('error_401.json'), status=401)
+    undecodable = mock.Mock(status_code=502, text='<html>Bad gateway</html>')
+    undecodable.json.side_effect = ValueError('No JSON object could be decoded')  # json's error before requests 2.27
+    oauth = patreon.OAuth('client-id', 'client-secret-Xy7Kq2Lw9Pz4')
+    api = patreon.API(ACCESS_TOKEN, oauth_client=oauth, refresh_token='rt-Qw3Er5Ty7Ui9', raise_errors=True)
+
+    with mock.patch('requests.post', return_value=undecodable) as post:
+        with pytest.raises(patreon.exceptions.Unauthorized) as info:
+            api.get_identity()
+
+    assert post.call_count == 1  # the refresh was tried through the stand-in, as 0.5.1 made it
+    assert isinstance(info.value.refresh_error, ValueError)  # the 401 carries it: no raw decode error escaped
+    assert 'the token refresh failed (ValueError)' in str(info.value)
+    assert api.access_token == ACCESS_TOKEN  # the tokens are kept for a later refresh

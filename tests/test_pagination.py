@@ -425,3 +425,16 @@ def test_an_error_document_on_a_later_page_raises_its_error_without_raise_errors
     next(pages)
     with pytest.raises(Forbidden):
         next(pages)
+
+
+@responses.activate
+def test_iterate_pages_over_a_client_that_does_not_raise_raises_the_error_of_its_errors_document():
+    serve(page(['a'], 'c1'))
+    responses.add(responses.GET, MEMBERS, json=load_fixture('error_401.json'), status=401)
+    api = patreon.API('token')  # raise_errors=False: the second page comes back as an errors document
+
+    pages = iterate_pages(lambda cursor: api.get_campaigns_by_id_members(900100, 1, cursor=cursor), list_route=True)
+
+    assert next(pages).data()[0].id() == 'a'
+    with pytest.raises(Unauthorized):  # the 401 itself, not an AttributeError about json_data
+        next(pages)

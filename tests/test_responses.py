@@ -388,7 +388,10 @@ def test_an_error_status_with_a_body_that_is_not_a_json_object_is_the_status_cla
                    raise_errors=raise_errors)
 
     error = info.value
-    assert type(error) is error_class_for_status(status, invalid_body=True)
+    # No JSON at all is also the decode error 0.5.1 let through; JSON of another shape is not (it decoded).
+    not_json = body.strip() in (b'', b'Service Unavailable') or body.startswith((b'<', b'{'))
+    assert type(error) is error_class_for_status(status, invalid_body=True, not_json=not_json)
+    assert isinstance(error, NotJSONResponse) is not_json
     assert isinstance(error, error_class_for_status(status)) and isinstance(error, APIError)
     assert isinstance(error, ValueError)
     assert error.status_code == status and error.errors == [] and error.request_id == 'req-2'
@@ -681,3 +684,29 @@ def test_a_token_refusal_nested_hundreds_deep_is_an_error_dict(shape):
 
     assert refusal['error'] == 'invalid_grant'
     assert ACCESS_TOKEN not in json.dumps(refusal) and '(nested too deep)' in json.dumps(refusal)
+
+
+@pytest.mark.parametrize('status', [200, 401, 502])
+def test_a_body_that_is_not_json_leaves_no_decode_error_holding_the_body(status):
+    body = '<html>Bearer {} was refused</html>'.format(ACCESS_TOKEN).encode('ascii')
+    with pytest.raises(NotJSONResponse) as info:
+        api_result(fetch(status, body, content_type='text/html'), secrets=(ACCESS_TOKEN,))
+
+    # requests' decode error keeps the whole body in .doc: it must not ride along as the context.
+    assert getattr(info.value, '__context__', None) is None and getattr(info.value, '__cause__', None) is None
+    assert ACCESS_TOKEN not in info.value.doc and ACCESS_TOKEN not in str(info.value)
+
+
+@pytest.mark.parametrize('body, content_type', [(b'<html>down</html>', 'text/html'), (b'[1]', 'application/json')])
+def test_a_5xx_token_answer_that_is_no_json_object_masks_the_headers_it_echoes(body, content_type):
+    echo = {'x-patreon-uuid': 'req ' + CLIENT_SECRET, 'cf-ray': 'ray ' + REFRESH_TOKEN}
+    with pytest.raises(ServerError) as info:
+        oauth_result(fetch(503, body, headers=echo, content_type=content_type),
+                     secrets=(CLIENT_SECRET, REFRESH_TOKEN))
+
+    error = info.value
+    assert isinstance(error, NotJSONResponse) is (body[:1] == b'<')
+    assert error.request_id.startswith('req ') and error.cf_ray.startswith('ray ')
+    for value in (error.request_id, error.cf_ray, repr(error.response_headers), str(error)):
+        assert CLIENT_SECRET not in value and REFRESH_TOKEN not in value
+    assert getattr(error, '__context__', None) is None

@@ -282,8 +282,14 @@ def provoke_local_errors(secrets):
         raised(patreon.API(BOGUS_TOKEN, strict_fields=True).get_identity, None, {'user': ['full_nme']}),
         raised(getattr, api, 'fetch_page_of_pledges'),  # V1MethodRemoved
     ]
-    # Error statuses with a page that is not JSON: the status's class, and invalid.
+    # Error statuses with a page that is not JSON, or JSON that is not an object: the status's class, and invalid.
     with responses.RequestsMock() as mock:
+        for status in (400, 401, 403, 404, 429, 500):
+            mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
+                     json=['Denied: Bearer {}'.format(BOGUS_TOKEN)])
+            errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
+                                             max_retries=0).get_identity))
+            mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
         for status in (400, 401, 403, 404, 429):
             mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
                      body='<html>Denied: Bearer {}</html>'.format(BOGUS_TOKEN), content_type='text/html')
@@ -303,9 +309,10 @@ def provoke_local_errors(secrets):
             mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
                      json={'errors': [{'code_name': 'Echo', 'detail': 'Bearer ' + BOGUS_TOKEN, 'status': str(status)}]})
             document = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0).get_identity()
-            errors.append(raised(document.data))
+            errors.append(raised(lambda document=document: document.data()))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
-        mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', json={'data': 'Bearer ' + BOGUS_TOKEN})
+        mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity',
+                 json={'data': 'Bearer ' + BOGUS_TOKEN})
         errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0).get_identity))
     # A token file another program garbled around a token (TokenStoreError).
     directory = tempfile.mkdtemp()
@@ -518,7 +525,7 @@ def api_errors_over_http():
         (404, html, b''), (429, dict(html, **{'Retry-After': '9'}), b'<html>Slow down</html>'),
         (400, html, b'<html>Bad</html>'), (502, html, b'<html>Bad gateway</html>'),
         json_answer(200, ['not', 'a', 'document']), json_answer(200, {'meta': {}}),
-    ]
+    ] + [json_answer(status, ['not', 'an', 'object'], **ERROR_HEADERS) for status in (400, 401, 403, 404, 429, 502)]
     errors = []
     with Canned(answers) as server:
         api = canned_api(server, raise_errors=True)
@@ -562,7 +569,10 @@ def test_a_pickled_error_carries_no_credential_and_reads_the_same_once_unpickled
                          InvalidResponse, exceptions.NotJSONResponse, exceptions.InvalidErrorResponse,
                          exceptions.InvalidUnauthorizedResponse, exceptions.InvalidForbiddenResponse,
                          exceptions.InvalidNotFoundResponse, exceptions.InvalidRateLimitedResponse,
-                         exceptions.InvalidServerResponse])
+                         exceptions.InvalidServerResponse, exceptions.NotJSONErrorResponse,
+                         exceptions.NotJSONUnauthorizedResponse, exceptions.NotJSONForbiddenResponse,
+                         exceptions.NotJSONNotFoundResponse, exceptions.NotJSONRateLimitedResponse,
+                         exceptions.NotJSONServerResponse])
     assert errors[0].request_id == 'uuid-77' and errors[0].patreon_sha == 'sha-77' and errors[0].cf_ray == 'ray-77-AMS'
     tally('secrets', 'pickled exceptions', 'pickles compared', len(errors) * len(PROTOCOLS))
 
