@@ -10,9 +10,9 @@ from ._typing import Fields, Includes, JSONObject, Timeout
 from .jsonapi.parser import JSONAPIParser, JSONAPIResource
 from .oauth import OAuth
 from .pacing import Pacer, PacerChain, RequestBudget
-from .responses import ErrorDocument
+from ._responses import ErrorDocument as ErrorDocument
 from .tokens import TokenStore
-from .transport import Transport
+from ._transport import Transport
 
 _P = ParamSpec('_P')
 

@@ -48,7 +48,7 @@ import six
 
 from .exceptions import InvalidArgument, PatreonError
 from .jsonapi.parser import JSONAPIParser
-from .patterns import LazyPattern
+from ._patterns import LazyPattern
 
 #: The member attributes the decision reads; ask for them with ``fields={'member': REQUIRED_FIELDS}``.
 REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_cadence', 'is_free_trial',

@@ -503,7 +503,7 @@ class PatchedRequestsIgnored(RealPatreonBlocked):
 
     0.5.1's own calls (the API's ``GET`` routes, the token requests) go
     through a ``requests.get`` or ``requests.post`` that something replaced,
-    as 0.5.1 made them (:mod:`patreon.stand_in`).  The routes 0.5.1 did not
+    as 0.5.1 made them (:mod:`patreon._stand_in`).  The routes 0.5.1 did not
     have (``create_webhook``, lives) go through a ``requests.Session``, which
     the mock does not intercept: one bound for the real Patreon raises this
     before anything is sent.  Intercept with ``responses``, or test against

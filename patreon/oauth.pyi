@@ -5,7 +5,7 @@ import requests
 
 from ._typing import JSONObject, Timeout
 from .pacing import RequestBudget
-from .transport import Transport
+from ._transport import Transport
 
 AUTHORIZE_PATH: Final = '/oauth2/authorize'
 TOKEN_PATH: Final = '/api/oauth2/token'

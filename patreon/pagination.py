@@ -45,7 +45,7 @@ from six.moves.urllib.parse import parse_qs, unquote, urlsplit
 
 from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
-from .responses import resource_key
+from ._responses import resource_key
 
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;
 #: also the pages in all that repeat the first or a checkpoint page (a listing that cycles).

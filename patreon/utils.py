@@ -5,7 +5,7 @@ import requests
 import six
 
 from .exceptions import InvalidArgument, InvalidResponse
-from .patterns import LazyPattern
+from ._patterns import LazyPattern
 from .version import __version__
 
 _user_agent = []

@@ -9,7 +9,7 @@ from __future__ import unicode_literals
 import six
 from six.moves.urllib.parse import urlencode
 
-from ..credentials import LONE_SURROGATE
+from .._credentials import LONE_SURROGATE
 from ..exceptions import InvalidArgument
 
 

@@ -14,12 +14,12 @@ See ``Sandbox`` for everything else: OAuth client details, events, faults, users
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-from .control_client import SandboxControl, SandboxControlError
-from .faults import FAULT_KINDS
-from .resources import ALL_SCOPES
-from .sandbox import Sandbox
-from .server import RequestRecord
-from .webhooks import TRIGGERS, Delivery, sign
+from ._control_client import SandboxControl, SandboxControlError
+from ._faults import FAULT_KINDS
+from ._resources import ALL_SCOPES
+from ._sandbox import Sandbox
+from ._server import RequestRecord
+from ._webhooks import TRIGGERS, Delivery, sign
 
 __all__ = ['Sandbox', 'SandboxControl', 'SandboxControlError', 'Delivery', 'RequestRecord', 'ALL_SCOPES', 'TRIGGERS',
            'FAULT_KINDS', 'sign']

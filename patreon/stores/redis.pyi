@@ -2,7 +2,7 @@ import logging
 from typing import Any, Final
 
 from ..pacing import RequestBudget
-from .common import SharedTokenStore, TicketPacer
+from ._common import SharedTokenStore, TicketPacer
 
 logger: logging.Logger
 

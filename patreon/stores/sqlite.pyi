@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ..pacing import RequestBudget
-from .common import SharedTokenStore, TicketPacer
+from ._common import SharedTokenStore, TicketPacer
 
 _T = TypeVar('_T')
 

@@ -1,0 +1,50 @@
+import logging
+from collections.abc import Callable
+from typing import Any, Final
+
+from ._typing import JSONObject
+from ._refresh_failure import (
+    RefreshFailure as RefreshFailure,
+    explained as explained,
+    refused_elsewhere as refused_elsewhere,
+    route_of as route_of,
+    stored_expiry as stored_expiry,
+    usable_tokens as usable_tokens,
+)
+from .exceptions import TokenStoreError
+from .tokens import TokenStore
+
+logger: logging.Logger
+
+DEFAULT_REFRESH_MARGIN: Final[int]
+FRESH_FOR: Final[float]
+
+class TokenRefresh:
+    access_token: str
+    refresh_token: str | None
+    oauth_client: Any
+    on_token_refresh: Callable[[JSONObject], object] | None
+    expires_at: float | None
+    refresh_margin: float
+    token_store: TokenStore | None
+    clock: Callable[[], float]
+    def __init__(
+        self,
+        access_token: str | None,
+        refresh_token: str | None = None,
+        oauth_client: Any = None,
+        on_token_refresh: Callable[[JSONObject], object] | None = None,
+        expires_at: float | None = None,
+        refresh_margin: float = 1209600,
+        token_store: TokenStore | None = None,
+    ) -> None: ...
+    def before_call(self) -> None: ...
+    @property
+    def undelivered(self) -> bool: ...
+    def wants_answer(self, token: str | None) -> bool: ...
+    def snapshot(self) -> tuple[str, int]: ...
+    def after_401(self, failed_token: str, refreshes_seen: int, route: str) -> tuple[bool, RefreshFailure | None]: ...
+    def judge(self, token: str, status_code: int, route: str) -> RefreshFailure | None: ...
+    def deliver(self) -> None: ...
+    def save_unsaved(self) -> None: ...
+    def take_save_failure(self) -> TokenStoreError | None: ...
