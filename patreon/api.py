@@ -35,6 +35,8 @@ from .retry import RetryPolicy
 from .utils import app_user_agent, check_user_agent
 from .version_compatibility.utc_timezone import isoformat_utc
 
+__all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
+
 logger = logging.getLogger(__name__)
 
 API_ROOT = '/api/oauth2/v2/'

@@ -44,6 +44,8 @@ from . import _forks
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
 from .jsonapi.url_util import checked_bool
 
+__all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_default_base_url']
+
 #: Where Patreon is (a native str, as the default always was, on Python 2 too).
 PATREON_URL = str('https://www.patreon.com')
 

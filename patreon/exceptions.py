@@ -25,6 +25,14 @@ from __future__ import unicode_literals
 import requests
 import six
 
+__all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 'RateLimited', 'ServerError',
+           'InvalidResponse', 'InvalidErrorResponse', 'InvalidUnauthorizedResponse', 'InvalidForbiddenResponse',
+           'InvalidNotFoundResponse', 'InvalidRateLimitedResponse', 'InvalidServerResponse', 'OAuthError',
+           'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
+           'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
+           'UnknownFieldWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+           'error_class_for_status']
+
 
 class PatreonError(Exception):
     """Base class of every error raised by this package.

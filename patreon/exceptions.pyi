@@ -3,6 +3,14 @@ from typing import Any
 
 import requests
 
+__all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 'RateLimited', 'ServerError',
+           'InvalidResponse', 'InvalidErrorResponse', 'InvalidUnauthorizedResponse', 'InvalidForbiddenResponse',
+           'InvalidNotFoundResponse', 'InvalidRateLimitedResponse', 'InvalidServerResponse', 'OAuthError',
+           'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
+           'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
+           'UnknownFieldWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+           'error_class_for_status']
+
 class PatreonError(Exception):
     # Pickles with its class, message and attributes; its response is left behind (None once unpickled).
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -98,6 +106,9 @@ class TotalTimeout(requests.exceptions.Timeout):
     def __init__(self, message: str, total_timeout: float | None = None) -> None: ...
 
 class PaginationError(PatreonError): ...
+
+# HTTP status -> reason phrase; read by the package's own modules.
+_REASONS: dict[int, str]
 
 def error_class_for_status(status_code: int, invalid_body: bool = False) -> type[APIError]: ...
 

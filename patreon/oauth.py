@@ -28,6 +28,8 @@ from ._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from .endpoint import DEFAULT_BASE_URL
 from .utils import app_user_agent, check_user_agent
 
+__all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH', 'BECOME_PATRON_PATH']
+
 AUTHORIZE_PATH = '/oauth2/authorize'
 BECOME_PATRON_PATH = '/oauth2/become-patron'
 TOKEN_PATH = '/api/oauth2/token'

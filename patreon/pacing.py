@@ -29,6 +29,9 @@ from . import _forks
 from ._clock import monotonic as _monotonic
 from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
 
+__all__ = ['Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX', 'BUDGET_WINDOW',
+           'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
+
 logger = logging.getLogger(__name__)
 
 #: Patreon's documented limit: requests per window, and the window in seconds.

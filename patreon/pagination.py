@@ -47,6 +47,8 @@ from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
 from ._responses import resource_key
 
+__all__ = ['MAX_STALLED_PAGES', 'PREFETCH_THREAD_NAME']
+
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;
 #: also the pages in all that repeat the first or a checkpoint page (a listing that cycles).
 MAX_STALLED_PAGES = 3

@@ -30,6 +30,8 @@ import os
 
 import pytest
 
+__all__ = ['patreon_sandbox', 'patreon_api', 'MARKER', 'DEFAULT_SEED']
+
 MARKER = 'patreon_sandbox'
 DEFAULT_SEED = 0
 #: The setting where the README's apps read where Patreon is: the sandbox's URL during a test.

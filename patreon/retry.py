@@ -22,6 +22,8 @@ import six
 from .exceptions import InvalidArgument
 from ._patterns import LazyPattern
 
+__all__ = ['RetryPolicy', 'MAX_RETRY_AFTER', 'MAX_SECONDS', 'RETRY_STATUSES', 'RETRY_METHODS', 'RETRY_EXCEPTIONS']
+
 logger = logging.getLogger(__name__)
 
 #: The longest wait (seconds) an answer may ask for; a longer ``Retry-After`` is taken for garbage and ignored.

@@ -35,6 +35,8 @@ import six
 from . import _forks
 from .exceptions import InvalidArgument, TokenStoreError
 
+__all__ = ['TokenStore', 'MemoryTokenStore', 'FileTokenStore', 'REFUSED_KEY', 'digest']
+
 logger = logging.getLogger(__name__)
 
 #: The key under which a store remembers (as a SHA-256 digest) the refresh token Patreon refused.

@@ -8,6 +8,8 @@ from .exceptions import InvalidArgument, InvalidResponse
 from ._patterns import LazyPattern
 from .version import __version__
 
+__all__ = ['user_agent_string', 'app_user_agent', 'discord_user_id']
+
 _user_agent = []
 
 

@@ -57,12 +57,9 @@ becomes), :mod:`~patreon.cli._runner` (``main``).  Console output shared with th
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-from ._context import PROG, TOKEN_ENVIRONMENT_VARIABLE
 from ._exit_status import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
                           EXIT_OUTPUT, EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE)
-from ._formats import FORMATS
 from ._runner import main
 
-__all__ = ['main', 'PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'FORMATS', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE',
-           'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND', 'EXIT_RATE_LIMITED', 'EXIT_NETWORK',
-           'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']
+__all__ = ['main', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE', 'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND',
+           'EXIT_RATE_LIMITED', 'EXIT_NETWORK', 'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']

@@ -12,6 +12,8 @@ from six.moves.urllib.parse import urlencode
 from .._credentials import LONE_SURROGATE
 from ..exceptions import InvalidArgument
 
+__all__ = ['build_url', 'joined_or_null']
+
 
 def joined_or_null(arr):
     """Join names with commas; an empty sequence becomes ``'null'``.

@@ -18,11 +18,9 @@ import importlib
 
 import six
 
-__all__ = [
-    'address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media', 'member',
-    'oauthclient', 'pledge_event', 'post', 'tier', 'user', 'webhook',
-    'SCHEMA_MODULE_NAMES', 'schema_for_type', 'all_fields',
-]
+__all__ = ['address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media', 'member',
+           'oauthclient', 'pledge_event', 'post', 'tier', 'user', 'webhook', 'SCHEMA_MODULE_NAMES', 'schema_for_type',
+           'all_fields']
 
 #: JSON:API resource type (as in a document's ``"type"`` and in ``fields[<type>]``) -> schema module name.
 SCHEMA_MODULE_NAMES = {

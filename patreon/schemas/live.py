@@ -6,6 +6,8 @@ creator. Ask for them only where they are needed, and never log them.
 Usage: ``api.get_lives_by_id(live_id, fields={'live': [live.Attributes.title, live.Attributes.state]})``
 """
 
+__all__ = ['Attributes', 'Relationships', 'STATES']
+
 #: The states of a live, in the only order Patreon lets it move: ``pre_live`` -> ``live`` -> ``live_ended``.
 STATES = ('pre_live', 'live', 'live_ended')
 

@@ -35,6 +35,8 @@ from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
 from ..tokens import digest
 from ._common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
 
+__all__ = ['RedisStore', 'DEFAULT_LOCK_LEASE', 'DEFAULT_LOCK_TIMEOUT']
+
 logger = logging.getLogger(__name__)
 
 #: Seconds a refresh lock outlives its holder's last renewal (a live holder renews it every third of that).

@@ -32,6 +32,8 @@ from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
 from ..tokens import FileTokenStore, digest
 from ._common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
 
+__all__ = ['SQLiteStore']
+
 _SCHEMA = (
     'CREATE TABLE IF NOT EXISTS tokens (name TEXT PRIMARY KEY, data TEXT NOT NULL)',
     'CREATE TABLE IF NOT EXISTS slots (ticket TEXT PRIMARY KEY, pacer TEXT NOT NULL, ended REAL, lease REAL)',
