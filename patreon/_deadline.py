@@ -150,7 +150,7 @@ class _Watchdog(object):
                 self._changed.wait(None if self._wake_at is None else self._wake_at - now)
 
 
-_WATCHDOG = []
+_WATCHDOG = []  # type: list
 _WATCHDOG_LOCK = threading.Lock()
 # Seconds the release of the last watch waits for the watchdog thread to end (it needs only to take the lock).
 _RETIRE_WITHIN = 5.0

@@ -24,11 +24,11 @@ import threading
 import weakref
 
 _HOOKED = hasattr(os, 'register_at_fork')
-_tracked = weakref.WeakSet()
+_tracked = weakref.WeakSet()  # type: weakref.WeakSet
 _lock = threading.Lock()
 _pid = os.getpid()
 #: Module-level resets (each a function of no argument), run in the child before the objects'.
-_module_resets = []
+_module_resets = []  # type: list
 
 
 def track(obj):

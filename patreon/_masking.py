@@ -104,23 +104,25 @@ class Mask(object):
         still accepts, would otherwise end in ``RecursionError`` rather than its typed error. Objects and lists
         nested deeper than :data:`MAX_NESTING` are copied as :data:`TOO_DEEP`.
         """
-        root = [None]
+        root = [None]  # type: list
         # (value, key, the container that receives the copy, where in it, its depth)
-        pending = [(value, key, root, 0, 0)]
+        pending = [(value, key, root, 0, 0)]  # type: list
         while pending:
             item, name, target, slot, depth = pending.pop()
             if isinstance(item, (dict, list)) and depth >= MAX_NESTING:
-                copy = TOO_DEEP
+                copy = TOO_DEEP  # type: object
             elif isinstance(item, dict):
-                copy = {}
+                mapping = {}  # type: dict
                 for item_name, child in item.items():
                     masked_name = self._scalar(item_name, None)
-                    copy[masked_name] = None
-                    pending.append((child, item_name, copy, masked_name, depth + 1))
+                    mapping[masked_name] = None
+                    pending.append((child, item_name, mapping, masked_name, depth + 1))
+                copy = mapping
             elif isinstance(item, list):
-                copy = [None] * len(item)
+                items = [None] * len(item)  # type: list
                 for index, child in enumerate(item):
-                    pending.append((child, None, copy, index, depth + 1))
+                    pending.append((child, None, items, index, depth + 1))
+                copy = items
             else:
                 copy = self._scalar(item, name)
             target[slot] = copy

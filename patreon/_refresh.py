@@ -115,7 +115,8 @@ class TokenRefresh(object):
         # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes, until a 2xx there shows
         # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
         self._hopeless_routes = set()
-        self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
+        # (on_token_refresh, tokens) of refreshes not yet delivered, in order
+        self._callbacks = collections.deque()  # type: collections.deque
         self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
         self._delivering = False
         self._unsaved = None  # (tokens, the access token they replaced) when saving them to the store failed
@@ -349,7 +350,8 @@ class TokenRefresh(object):
             # The store still holds what the first unsaved refresh replaced: only over that are these saved later.
             self._unsaved = (tokens, replaced if self._unsaved is None else self._unsaved[1])
             # Named by type and errno only: a store of the application's might quote the values it failed to write.
-            cause = type(exc).__name__ + (' [Errno {}]'.format(exc.errno) if getattr(exc, 'errno', None) else '')
+            errno = getattr(exc, 'errno', None)
+            cause = type(exc).__name__ + (' [Errno {}]'.format(errno) if errno else '')
             logger.warning('the token store could not save the refreshed tokens (%s); saved again at the next call',
                            cause)
             if report:

@@ -274,10 +274,10 @@ def reason_phrase(response, secrets=()):
 def _invalid_error(response, message, mask):
     """The error for a status of 400 or more whose body is not a JSON object: the status's class, and invalid."""
     error_class = error_class_for_status(response.status_code, invalid_body=True)
+    extra = {}  # type: dict
     if issubclass(error_class, RateLimited):
-        error = error_class(message, response.status_code, response, retry_after=retry_after_seconds(response))
-    else:
-        error = error_class(message, response.status_code, response)
+        extra['retry_after'] = retry_after_seconds(response)
+    error = error_class(message, response.status_code, response, **extra)
     return _with_masked_headers(error, response, mask)
 
 

@@ -253,7 +253,9 @@ def _renew_connection_pools(session):
     for adapter in list(session.adapters.values()):
         if isinstance(adapter, requests.adapters.HTTPAdapter):
             adapter.proxy_manager = {}
-            adapter.init_poolmanager(adapter._pool_connections, adapter._pool_maxsize, block=adapter._pool_block)
+            # Private attributes of requests' adapter (its own __setstate__ reads them): no stub declares them.
+            adapter.init_poolmanager(adapter._pool_connections, adapter._pool_maxsize,  # type: ignore[attr-defined]
+                                     block=adapter._pool_block)  # type: ignore[attr-defined]
 
 
 def _forget_requests(exc):

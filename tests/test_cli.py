@@ -549,6 +549,11 @@ def test_describe_failure_of_the_remaining_kinds():
     assert _exit_status.describe_failure(ValueError('a bug'), options) is None
     assert _exit_status.describe_failure(requests.ConnectionError('proxy said no'), options) == (
         EXIT_NETWORK, 'cannot connect to https://www.patreon.com (ConnectionError)')
+    # A TotalTimeout that names no limit (its default) is still one line, not a TypeError of the format.
+    assert _exit_status.describe_failure(exceptions.TotalTimeout('slow'), options) == (
+        EXIT_NETWORK, 'no complete answer from https://www.patreon.com in time')
+    assert _exit_status.describe_failure(exceptions.TotalTimeout('slow', 2.5), options) == (
+        EXIT_NETWORK, 'no complete answer from https://www.patreon.com within 2.5 s')
 
 
 def test_a_token_echoed_in_a_message_is_hidden(capsys):

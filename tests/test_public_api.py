@@ -126,6 +126,19 @@ def test_a_module_outside_the_list_has_an_underscore_in_its_name():
     assert unlisted == [], 'public-looking modules not in patreon/_public_api.py: {}'.format(unlisted)
 
 
+def test_private_modules_have_no_stub_but_the_typing_helpers():
+    stubs = []
+    for directory, subdirectories, files in os.walk(PACKAGE_DIR):
+        subdirectories[:] = [name for name in subdirectories if name != '__pycache__']
+        package = 'patreon' if directory == PACKAGE_DIR else 'patreon.' + os.path.relpath(
+            directory, PACKAGE_DIR).replace(os.sep, '.')
+        for name in files:
+            if name.endswith('.pyi'):
+                stem = name[:-4]
+                stubs.append(package if stem == '__init__' else package + '.' + stem)
+    assert sorted(name for name in stubs if name not in PUBLIC_API) == sorted(TYPING_HELPERS)
+
+
 def test_the_checks_above_read_stubs_as_they_are_written():
     text = ('from . import (\n    api as api,\n    jsonapi,\n)\nfrom ._typing import JSONObject\n'
             'import requests\n\n__all__ = [\n    \'API\', \'LIMIT\',\n]\n\nLIMIT: Final = 3\nclass API:\n'

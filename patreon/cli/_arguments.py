@@ -173,7 +173,7 @@ def _add_output_options(parser, view, paginated=None):
             default = '{}; {} with --include pledge_history'.format(
                 _api_commands.MEMBERS_PAGE_SIZE, _api_commands.MEMBERS_PAGE_SIZE_WITH_HISTORY)
         else:
-            default = _api_commands.LIST_PAGE_SIZE
+            default = str(_api_commands.LIST_PAGE_SIZE)
         parser.add_argument('--page-size', type=_option_types.bounded_int(1, _option_types.MAX_PAGE_SIZE),
                             metavar='N', help='{} per request, from 1 to {} (default: {})'.format(
                                 paginated, _option_types.MAX_PAGE_SIZE, default))

@@ -421,7 +421,7 @@ class Journey(object):
             rejected = raised(exceptions.Unauthorized, plain_api.get_identity)
         check(rejected, 'the expired token still works')
         self.report.detail('without refresh: {}'.format(exception_text(rejected)))
-        refreshed = []
+        refreshed = []  # type: list
         with API(old_access, base_url=sandbox.url, raise_errors=True, oauth_client=self.oauth,
                  refresh_token=old_refresh, on_token_refresh=refreshed.append) as api:
             user = api.get_identity(fields={'user': ['full_name']}).data()
@@ -455,10 +455,10 @@ class MembersSummary(object):
     def __init__(self):
         self.count = 0
         self.ids = set()
-        self.statuses = collections.Counter()
+        self.statuses = collections.Counter()  # type: collections.Counter
         self.active_per_tier = collections.OrderedDict()
         self.paying = 0
-        self.monthly_revenue_cents = 0
+        self.monthly_revenue_cents = 0  # type: float
         self.free_trials = 0
         self.gifts = 0
 

@@ -106,6 +106,8 @@ def _describe_api_error(exc, options):
 def _describe_network_error(exc, options):
     where = getattr(options, 'base_url', None)
     if isinstance(exc, exceptions.TotalTimeout):
+        if exc.total_timeout is None:  # raised by hand, with no limit named: no number to show
+            return 'no complete answer from {} in time'.format(where)
         return 'no complete answer from {} within {:g} s'.format(where, exc.total_timeout)
     if isinstance(exc, requests.Timeout):
         return 'no answer from {} within {:g} s'.format(where, options.timeout)

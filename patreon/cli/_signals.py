@@ -51,7 +51,7 @@ def stop_on_signals():
         with stop_on_signals():
             export()  # kill -TERM <pid>: Stopped('SIGTERM') raised in the main thread
     """
-    stopping = []
+    stopping = []  # type: list
 
     def handler(number, frame):
         if stopping:

@@ -91,7 +91,12 @@ def _comma_list(text):
 def _unique(names):
     # A name given twice is one column: a CSV header naming a column twice is read wrong by most programs.
     seen = set()
-    return [name for name in names if not (name in seen or seen.add(name))]
+    unique = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            unique.append(name)
+    return unique
 
 
 def _check_known(what, names, known):

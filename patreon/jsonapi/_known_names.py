@@ -20,13 +20,13 @@ from .. import schemas
 from ..exceptions import MissingAttributeWarning, UnknownFieldError, UnknownFieldWarning
 
 # Known names per resource type, and every relationship name, computed once on first use.
-_fields_of_type = {}
-_attributes_of_type = {}
-_relationships = []
+_fields_of_type = {}  # type: dict
+_attributes_of_type = {}  # type: dict
+_relationships = []  # type: list
 # (type, name) of the missing attributes already warned of in this process, and the lock of that set with the
 # process it was made in: a child after fork() may inherit it held by a thread that does not exist there.
-_warned_missing = set()
-_warned_lock = [os.getpid(), threading.Lock()]
+_warned_missing = set()  # type: set
+_warned_lock = [os.getpid(), threading.Lock()]  # type: list
 
 
 def check_names(include, field_lists, strict=False):
@@ -175,5 +175,5 @@ def _caller_level():
     # The warning points at the first frame outside this package: the line of the caller that wrote the name.
     frame, level = sys._getframe(2), 2
     while frame is not None and (frame.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
-        frame, level = frame.f_back, level + 1
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
     return level

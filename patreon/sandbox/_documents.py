@@ -37,7 +37,7 @@ def parse_include(value, type_name):
 
         parse_include('memberships.campaign', 'user')  # {'memberships': {'campaign': {}}}
     """
-    tree = OrderedDict()
+    tree = OrderedDict()  # type: OrderedDict
     for path in (value or '').split(','):
         path = path.strip()
         if not path:
@@ -55,7 +55,7 @@ def parse_include(value, type_name):
 
 def parse_fields(params):
     """``{'member': ['full_name', 'email']}`` from the ``fields[<type>]`` query parameters."""
-    fields = {}
+    fields = {}  # type: dict
     for name, value in params:
         match = _FIELDS_KEY.match(name)
         if match:
@@ -90,13 +90,13 @@ class Renderer(object):
     def document(self, primary, many=False, meta=None, links=None):
         """The whole document for ``primary`` (a record, or a list when ``many``)."""
         records = primary if many else [primary]
-        nodes = OrderedDict()
+        nodes = OrderedDict()  # type: OrderedDict
         primary_keys = []
         for record in records:
             key = (record.type, record.id)
             primary_keys.append(key)
             nodes.setdefault(key, _Node(record))
-        walked = set()
+        walked = set()  # type: set
         for record in records:
             self._walk(nodes[(record.type, record.id)], self.include, nodes, walked)
         data = [self._resource(nodes[key]) for key in primary_keys]
@@ -138,7 +138,7 @@ class Renderer(object):
         if self.all_fields or names is not None:
             attributes = RESOURCE_TYPES[record.type].attributes(record, self.view)
             if not self.all_fields:
-                wanted = set(names)
+                wanted = set(names or ())
                 attributes = OrderedDict((k, v) for k, v in attributes.items() if k in wanted)
             resource['attributes'] = attributes
         if node.relationships:

@@ -21,8 +21,8 @@ from ._resources import View
 
 #: What a ``members:*`` body includes, as Patreon sends it.
 MEMBER_BODY_INCLUDE = OrderedDict((name, OrderedDict()) for name in
-                                  ('user', 'currently_entitled_tiers', 'address', 'campaign'))
-POST_BODY_INCLUDE = OrderedDict((name, OrderedDict()) for name in ('user', 'campaign'))
+                                  ('user', 'currently_entitled_tiers', 'address', 'campaign'))  # type: OrderedDict
+POST_BODY_INCLUDE = OrderedDict((name, OrderedDict()) for name in ('user', 'campaign'))  # type: OrderedDict
 MONTH = 30 * DAY
 
 

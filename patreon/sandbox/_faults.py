@@ -25,7 +25,7 @@ from six.moves import http_client
 from ._messages import JSON_TYPE, html_response, json_response
 
 #: kind -> {option: default}
-FAULT_KINDS = {
+FAULT_KINDS = {  # type: dict
     'rate_limit': {'retry_after': 1, 'header': True},
     'server_error': {'status': 502},
     'truncated': {},
@@ -139,15 +139,15 @@ class RateLimiter(object):
 
 def _check_seconds(value, name, most):
     # Checked when armed: a value the answer cannot be made with (a string, NaN) would drop the connection later.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= most:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= float(value) <= most:
         raise ValueError('%s must be a number of seconds from 0 to %d' % (name, most))
 
 
 def _check_trickle(options):
     chunk, interval = options['chunk'], options['interval']
-    if isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or chunk < 1:
+    if isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or int(chunk) < 1:
         raise ValueError('chunk must be a whole number of bytes, at least 1')
-    if isinstance(interval, bool) or not isinstance(interval, numbers.Real) or not 0 < interval <= 60:
+    if isinstance(interval, bool) or not isinstance(interval, numbers.Real) or not 0 < float(interval) <= 60:
         raise ValueError('interval must be a number of seconds above 0 and at most 60')
 
 

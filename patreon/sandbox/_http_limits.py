@@ -42,7 +42,7 @@ _HEX = re.compile(r'\A[0-9A-Fa-f]{1,16}\Z')
 
 def check_idle_timeout(value):
     """``value`` as float seconds if it is a number above 0 and at most a day; else ValueError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value <= 86400:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < float(value) <= 86400:
         raise ValueError('idle_timeout must be a number of seconds above 0 and at most 86400, not %r' % (value,))
     return float(value)
 
@@ -189,7 +189,7 @@ class WholeRequestDeadline(BaseHTTPServer.BaseHTTPRequestHandler):
     # Base methods called by name, not super(): on Python 2 the base is a classic class.
     def setup(self):
         BaseHTTPServer.BaseHTTPRequestHandler.setup(self)
-        self.rfile.close()  # the socket's own file: unclosed, it would keep the connection open (Python 3)
+        self.rfile.close()  # type: ignore[has-type] # the socket's own file: unclosed, it would keep the connection open (Python 3)
         self._deadline_reader = DeadlineReader(self.connection, self.timeout)
         self.rfile = io.BufferedReader(self._deadline_reader)
 

@@ -27,7 +27,7 @@ from ._messages import html_response
 try:
     from html import escape as _escape
 except ImportError:  # Python 2
-    from cgi import escape as _escape
+    from cgi import escape as _escape  # type: ignore[attr-defined,no-redef]
 
 #: The roles :func:`login_users` looks for besides the creator and one patron per tier, in listing order.
 SPECIAL_ROLES = ('gifted patron', 'annual patron', 'free trial', 'declined patron', 'former patron',
@@ -80,7 +80,8 @@ def login_users(world):
     """
     campaign = world.campaigns[world.main_campaign_id]
     tiers = [world.tiers[tier_id] for tier_id in campaign.tier_ids]
-    by_tier, special = OrderedDict(), OrderedDict()
+    by_tier = OrderedDict()  # type: OrderedDict
+    special = OrderedDict()  # type: OrderedDict
     wanted = len(tiers) + len(SPECIAL_ROLES)
     for member_id in campaign.member_ids:
         member = world.members[member_id]

@@ -79,6 +79,7 @@ class Request(object):
         self.headers = headers
         self.body = body
         self.params = parse_query(query)
+        self.client_address = None  # the peer's IP address, set by the server that read the request
 
     def param(self, name, default=None):
         """The last value given for query parameter ``name``."""

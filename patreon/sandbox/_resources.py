@@ -241,7 +241,7 @@ def _email(user):
 
 
 def _social_connections(user):
-    connections = OrderedDict((platform, None) for platform in SOCIAL_PLATFORMS)
+    connections = OrderedDict((platform, None) for platform in SOCIAL_PLATFORMS)  # type: OrderedDict
     if user.bits % 3 == 0:
         connections['discord'] = OrderedDict([('user_id', '%d' % (10 ** 17 + user.bits % 10 ** 17)),
                                               ('url', None), ('scopes', ['identify', 'guilds.join'])])

@@ -132,12 +132,13 @@ class Sandbox(object):
     def _stop(self):
         """:meth:`stop`; the server stopped (``None`` when none was running)."""
         server, self._server = self._server, None
+        thread, self._thread = self._thread, None
         _running.discard(self)
-        if server is not None:
+        if server is not None and thread is not None:  # started together in start()
             server.shutdown()
             server.close_connections()
             server.server_close()
-            self._thread.join()
+            thread.join()
             # The threads of the connections just shut down end at once: waited for, none outlives stop() (one
             # that met the end of the process would fail on a module gone None, on Python 2).
             server.join_connections(EXIT_WAIT)
@@ -376,7 +377,7 @@ def _flag(value, name, alternative=''):
 # The sandboxes started and not stopped. At exit they are stopped before the interpreter tears its modules down:
 # a server thread that outlived them would fail on a module global gone None ("'NoneType' object has no attribute
 # 'debug'" on Python 2).
-_running = weakref.WeakSet()
+_running = weakref.WeakSet()  # type: weakref.WeakSet
 
 
 @atexit.register
