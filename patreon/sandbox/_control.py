@@ -113,8 +113,8 @@ class ControlEndpoint(object):
             name = request.path[len(CONTROL_PREFIX):].strip('/') if request.path != '/sandbox' else ''
             methods = [method for method, known in self.actions if known == name]
             if not methods:
-                raise ControlRefused(404, 'no control action %r; see the documentation of patreon.sandbox._control'
-                                     % name)
+                # The module is private: the message names what a user can read, the command's own help.
+                raise ControlRefused(404, 'no control action %r; `patreon sandbox-control --help` lists them' % name)
             action = self.actions.get((request.method, name))
             if action is None:
                 raise ControlRefused(405, 'use %s for %s' % (', '.join(sorted(methods)), request.path))
