@@ -166,8 +166,8 @@ def test_the_demo_uses_no_command_line_module_but_the_console():
     # Both live in patreon/cli/ now; the demo still runs without the parser and the commands, and the console
     # output it shares with them imports neither.
     def cli_imports(name):
-        with io.open(os.path.join(os.path.dirname(patreon.__file__), 'cli', name + '.py'), encoding='utf-8') as f:
-            tree = ast.parse(f.read())
+        with open(os.path.join(os.path.dirname(patreon.__file__), 'cli', name + '.py'), 'rb') as f:
+            tree = ast.parse(f.read())  # bytes: Python 2 refuses a coding line in a unicode source
         found = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 1:

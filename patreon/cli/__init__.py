@@ -55,7 +55,8 @@ sandbox), :mod:`~patreon.cli._demo_command`, :mod:`~patreon.cli._exit_status` (s
 becomes), :mod:`~patreon.cli._runner` (``main``).  Console output shared with the demo lives in
 :mod:`patreon.cli._console`.
 """
-from __future__ import absolute_import, division, print_function, unicode_literals
+# No unicode_literals: on Python 2, `from <package> import *` takes only str names from __all__.
+from __future__ import absolute_import, division, print_function
 
 from ._exit_status import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
                           EXIT_OUTPUT, EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE)

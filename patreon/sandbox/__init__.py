@@ -12,7 +12,8 @@ Test a Patreon integration without a creator account, tokens or a public URL::
 See ``Sandbox`` for everything else: OAuth client details, events, faults, users to log in as;
 ``SandboxControl(sb.url, sb.control_key)`` drives a running sandbox from another process.
 """
-from __future__ import absolute_import, division, print_function, unicode_literals
+# No unicode_literals: on Python 2, `from <package> import *` takes only str names from __all__.
+from __future__ import absolute_import, division, print_function
 
 from ._control_client import SandboxControl, SandboxControlError
 from ._faults import FAULT_KINDS
