@@ -61,7 +61,7 @@ def one_pass(kind, api, control, campaign_id, page_size, pages, latency, seconds
 def child(url, token, control_key, campaign_id, page_size, members, latency, seconds_of_work, rounds):
     benchlib.loopback_only()
     import patreon
-    from patreon.sandbox.control_client import SandboxControl
+    from patreon.sandbox import SandboxControl
 
     pages = -(-members // page_size)
     control = SandboxControl(url, control_key)

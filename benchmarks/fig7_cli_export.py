@@ -33,7 +33,7 @@ LABELS = {'paginate': 'paginate, the same values read', 'csv': 'patreon members 
 
 def read_with_paginate(url, token, campaign_id, page_size):
     import patreon
-    from patreon.cli.views import MEMBER_VIEW
+    from patreon.cli._views import MEMBER_VIEW
 
     selection = MEMBER_VIEW.select(None, INCLUDE)
     rows = 0

@@ -22,7 +22,7 @@ import six
 
 import patreon
 from patreon.exceptions import PatreonError
-from patreon.transport import DEFAULT_BASE_URL
+from patreon.endpoint import DEFAULT_BASE_URL
 
 COLUMNS = ('member_id', 'full_name', 'email', 'patron_status', 'tiers', 'currently_entitled_amount_cents',
            'lifetime_support_cents')

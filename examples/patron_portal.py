@@ -37,7 +37,7 @@ import patreon.oauth
 import patreon.scopes
 import patreon.webhooks
 from patreon.exceptions import InvalidSignature, InvalidWebhook, OAuthError, Unauthorized
-from patreon.transport import DEFAULT_BASE_URL
+from patreon.endpoint import DEFAULT_BASE_URL
 
 logger = logging.getLogger(__name__)
 

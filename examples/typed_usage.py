@@ -26,7 +26,7 @@ import patreon.scopes
 import patreon.webhooks
 from patreon.exceptions import APIError, RateLimited, Unauthorized
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 from patreon.sandbox import Sandbox, sign
 from patreon.schemas import member as member_schema
 from patreon.schemas import user as user_schema

@@ -20,11 +20,9 @@ LIVE_STATES = ('pre_live', 'live', 'live_ended')
 _ADDRESS = 'campaigns.members.address'
 _MEMBERS_EMAIL = 'campaigns.members[email]'
 
-_FIELDS = ('name', 'method', 'path', 'params', 'path_params', 'scope', 'returns', 'includes', 'pages',
-           'email_scope', 'include_scopes', 'max_page_size', 'max_page_size_with')
-
-
-class Route(collections.namedtuple('Route', _FIELDS)):
+class Route(collections.namedtuple('Route', ['name', 'method', 'path', 'params', 'path_params', 'scope', 'returns',
+                                             'includes', 'pages', 'email_scope', 'include_scopes', 'max_page_size',
+                                             'max_page_size_with'])):
     """One route: ``name`` is the :class:`patreon.API` method that calls it.
 
     - ``method``, ``path``: ``'GET'``, ``'campaigns/{id}/members'`` (each ``{id}`` filled by one of ``path_params``);
@@ -116,7 +114,7 @@ def by_path():
 
         by_path()['webhooks/{id}']['PATCH'].name  # 'update_webhook'
     """
-    table = collections.OrderedDict()
+    table = collections.OrderedDict()  # type: collections.OrderedDict
     for route in ROUTES.values():
         table.setdefault(route.path, collections.OrderedDict())[route.method] = route
     return table

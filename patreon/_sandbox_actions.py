@@ -1,6 +1,6 @@
 """What a running sandbox can be asked to do from another process, declared once.
 
-The control endpoint's table (:mod:`patreon.sandbox.control`), its client
+The control endpoint's table (:mod:`patreon.sandbox._control`), its client
 (:class:`patreon.sandbox.SandboxControl`) and ``patreon sandbox-control`` are made from :data:`ACTIONS`;
 ``tests/test_declarations.py`` fails when one of them, or the :class:`~patreon.sandbox.Sandbox` method an action
 runs, disagrees with it. Light on purpose: the command line's parser reads it without loading the sandbox.
@@ -24,7 +24,7 @@ KEY_VARIABLE = 'PATREON_SANDBOX_KEY'
 PLEDGE_KINDS = ('monthly', 'annual', 'gift', 'free_trial')
 
 #: The faults a sandbox can inject (patreon.sandbox.Sandbox.inject_fault): kind -> {option: default}.
-FAULT_KINDS = {
+FAULT_KINDS = {  # type: dict
     'rate_limit': {'retry_after': 1, 'header': True},
     'server_error': {'status': 502},
     'truncated': {},

@@ -17,21 +17,26 @@ import re
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
-from . import endpoint, forks
+from . import _forks, endpoint
+from ._credentials import clean_resource_id
 from ._routes import LIVE_STATES, ROUTES
-from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
 from .pacing import (DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget,
                      shared_budget, shared_pacer)
-from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
-from .responses import ErrorDocument, api_result, reason_phrase
-from .stand_in import get_document, stand_in
-from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
+from ._refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh
+from ._refresh_failure import explained, route_of
+from ._responses import ErrorDocument, api_result, reason_phrase
+from ._stand_in import get_document, stand_in
+from ._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
+from .endpoint import DEFAULT_BASE_URL
+from .retry import RetryPolicy
 from .utils import app_user_agent, check_user_agent
 from .version_compatibility.utc_timezone import isoformat_utc
+
+__all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +49,8 @@ _FALLBACK_CURSOR_PATH = 'meta.pagination.cursors.next'
 # Loaded on first use, so that `import patreon` stays light: the schemas that field names are checked against, and
 # the scope tables that explain a 401 or 403.
 def _known_names():
-    from .jsonapi import known_names
-    return known_names
+    from .jsonapi import _known_names
+    return _known_names
 
 
 def _scopes_module():
@@ -648,7 +653,7 @@ class API(object):
         return self._call('GET', url_with(path, include, field_lists))
 
     def _call(self, method, path, **kwargs):
-        forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
+        _forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
         replaced = stand_in(method) if method == 'GET' else None
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
             endpoint.check_destination(self.transport.base_url)

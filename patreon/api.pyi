@@ -1,18 +1,19 @@
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Final, overload
+from typing import Any, Final, NoReturn, overload
 from typing_extensions import ParamSpec, Self, TypeAlias
 
 import requests
 
-from ._typing import Fields, Includes, JSONObject, Timeout
+from ._typing import Fields, Includes, JSONObject, Timeout, Transport
+from .exceptions import APIError
 from .jsonapi.parser import JSONAPIParser, JSONAPIResource
 from .oauth import OAuth
 from .pacing import Pacer, PacerChain, RequestBudget
-from .responses import ErrorDocument
 from .tokens import TokenStore
-from .transport import Transport
+
+__all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
 
 _P = ParamSpec('_P')
 
@@ -20,6 +21,14 @@ logger: logging.Logger
 
 API_ROOT: Final = '/api/oauth2/v2/'
 LIVE_STATES: Final[tuple[str, str, str]]
+
+# The errors document Patreon answered (a dict, as 0.5.1 returned it), when raise_errors is off.
+class ErrorDocument(dict[str, Any]):
+    error: APIError
+    def __init__(self, body: Mapping[str, Any], error: APIError) -> None: ...
+    # Raises `error` (also an AttributeError) on access: code written for a successful answer fails with it.
+    @property
+    def data(self) -> NoReturn: ...
 
 # What a route gives: the parsed document, or (without raise_errors) the errors document Patreon answered,
 # whose data() raises the matching patreon.exceptions.APIError. Both have data().

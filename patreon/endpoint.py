@@ -17,7 +17,7 @@ Patreon (``patreon.com`` and its subdomains) in two cases, with
 - while a ``unittest.mock`` object stands in for the ``requests`` function
   of a request's method (``requests.post`` for a ``POST``) and the request
   is not one 0.5.1 made (those go through the replacement, see
-  :mod:`patreon.stand_in`): it is sent through a session, which the mock
+  :mod:`patreon._stand_in`): it is sent through a session, which the mock
   would not intercept (:class:`~patreon.exceptions.PatchedRequestsIgnored`).
 
 Usage::
@@ -40,9 +40,11 @@ from six.moves.urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from . import forks
+from . import _forks
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
 from .jsonapi.url_util import checked_bool
+
+__all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_default_base_url']
 
 #: Where Patreon is (a native str, as the default always was, on Python 2 too).
 PATREON_URL = str('https://www.patreon.com')
@@ -61,7 +63,7 @@ _lock = threading.Lock()
 _overrides = []  # the active overrides, innermost last
 
 
-@forks.on_fork
+@_forks.on_fork
 def _after_fork():
     global _lock
     _lock = threading.Lock()  # a thread of the parent may have held it at the fork

@@ -1,6 +1,8 @@
 from contextlib import AbstractContextManager
 from typing import Final
 
+__all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_default_base_url']
+
 PATREON_URL: Final = 'https://www.patreon.com'
 
 # Equal to PATREON_URL; a client that gets this very object follows default_base_url() instead.

@@ -21,7 +21,10 @@ import six
 
 from .exceptions import InvalidArgument, PatreonError
 from .jsonapi.parser import JSONAPIParser
-from .patterns import LazyPattern
+from ._patterns import LazyPattern
+
+__all__ = ['REQUIRED_FIELDS', 'TIER_FIELDS', 'PLEDGE_EVENT_FIELDS', 'ACTIVE_PATRON', 'DECLINED_PATRON', 'FORMER_PATRON',
+           'MissingFieldError', 'is_active_patron', 'pledged_tier_id', 'entitled_tier_ids', 'monthly_amount_cents']
 
 #: The member attributes the decision reads; ask for them with ``fields={'member': REQUIRED_FIELDS}``.
 REQUIRED_FIELDS = ['patron_status', 'currently_entitled_amount_cents', 'pledge_cadence', 'is_free_trial',

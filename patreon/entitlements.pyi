@@ -3,6 +3,9 @@ from typing import Final, TypeVar
 from .exceptions import PatreonError
 from .jsonapi.parser import JSONAPIRelatedResource, JSONAPIResource
 
+__all__ = ['REQUIRED_FIELDS', 'TIER_FIELDS', 'PLEDGE_EVENT_FIELDS', 'ACTIVE_PATRON', 'DECLINED_PATRON', 'FORMER_PATRON',
+           'MissingFieldError', 'is_active_patron', 'pledged_tier_id', 'entitled_tier_ids', 'monthly_amount_cents']
+
 REQUIRED_FIELDS: list[str]
 TIER_FIELDS: list[str]
 PLEDGE_EVENT_FIELDS: list[str]

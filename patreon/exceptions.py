@@ -27,6 +27,18 @@ import json
 import requests
 import six
 
+__all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 'RateLimited', 'ServerError',
+           'InvalidResponse', 'NotJSONResponse', 'InvalidErrorResponse', 'InvalidUnauthorizedResponse',
+           'InvalidForbiddenResponse', 'InvalidNotFoundResponse', 'InvalidRateLimitedResponse', 'InvalidServerResponse',
+           'NotJSONErrorResponse', 'NotJSONUnauthorizedResponse', 'NotJSONForbiddenResponse', 'NotJSONNotFoundResponse',
+           'NotJSONRateLimitedResponse', 'NotJSONServerResponse', 'NoPrimaryData', 'APIErrorNoPrimaryData',
+           'UnauthorizedNoPrimaryData', 'ForbiddenNoPrimaryData', 'NotFoundNoPrimaryData', 'RateLimitedNoPrimaryData',
+           'ServerErrorNoPrimaryData', 'no_primary_data', 'OAuthError',
+           'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
+           'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
+           'UnknownFieldWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+           'error_class_for_status']
+
 
 class PatreonError(Exception):
     """Base class of every error raised by this package.
@@ -611,7 +623,7 @@ class PatchedRequestsIgnored(RealPatreonBlocked):
 
     0.5.1's own calls (the API's ``GET`` routes, the token requests) go
     through a ``requests.get`` or ``requests.post`` that something replaced,
-    as 0.5.1 made them (:mod:`patreon.stand_in`).  The routes 0.5.1 did not
+    as 0.5.1 made them (:mod:`patreon._stand_in`).  The routes 0.5.1 did not
     have (``create_webhook``, lives) go through a ``requests.Session``, which
     the mock does not intercept: one bound for the real Patreon raises this
     before anything is sent.  Intercept with ``responses``, or test against

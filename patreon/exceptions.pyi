@@ -5,6 +5,18 @@ import requests
 
 _E = TypeVar("_E", bound=BaseException)
 
+__all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 'RateLimited', 'ServerError',
+           'InvalidResponse', 'NotJSONResponse', 'InvalidErrorResponse', 'InvalidUnauthorizedResponse',
+           'InvalidForbiddenResponse', 'InvalidNotFoundResponse', 'InvalidRateLimitedResponse', 'InvalidServerResponse',
+           'NotJSONErrorResponse', 'NotJSONUnauthorizedResponse', 'NotJSONForbiddenResponse', 'NotJSONNotFoundResponse',
+           'NotJSONRateLimitedResponse', 'NotJSONServerResponse', 'NoPrimaryData', 'APIErrorNoPrimaryData',
+           'UnauthorizedNoPrimaryData', 'ForbiddenNoPrimaryData', 'NotFoundNoPrimaryData', 'RateLimitedNoPrimaryData',
+           'ServerErrorNoPrimaryData', 'no_primary_data', 'OAuthError',
+           'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
+           'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
+           'UnknownFieldWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+           'error_class_for_status']
+
 class PatreonError(Exception):
     # Pickles with its class, message and attributes; its response is left behind (None once unpickled).
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -129,6 +141,9 @@ class TotalTimeout(requests.exceptions.Timeout):
     def __init__(self, message: str, total_timeout: float | None = None) -> None: ...
 
 class PaginationError(PatreonError): ...
+
+# HTTP status -> reason phrase; read by the package's own modules.
+_REASONS: dict[int, str]
 
 def error_class_for_status(status_code: int, invalid_body: bool = False, not_json: bool = False) -> type[APIError]: ...
 

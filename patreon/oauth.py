@@ -18,14 +18,17 @@ import re
 import six
 
 from . import endpoint
-from .credentials import clean_credential
+from ._credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError
 from .jsonapi.url_util import checked_bool, checked_text, encode_query, names_text
 from .pacing import DEFAULT_MAX_4XX, budget_for
-from .responses import ErrorDocument, oauth_result, reason_phrase
-from .stand_in import post_token_request, stand_in
-from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
+from ._responses import ErrorDocument, oauth_result, reason_phrase
+from ._stand_in import post_token_request, stand_in
+from ._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
+from .endpoint import DEFAULT_BASE_URL
 from .utils import app_user_agent, check_user_agent
+
+__all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH', 'BECOME_PATRON_PATH']
 
 AUTHORIZE_PATH = '/oauth2/authorize'
 BECOME_PATRON_PATH = '/oauth2/become-patron'

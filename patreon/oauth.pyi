@@ -3,9 +3,10 @@ from typing import Final
 
 import requests
 
-from ._typing import JSONObject, Timeout
+from ._typing import JSONObject, Timeout, Transport
 from .pacing import RequestBudget
-from .transport import Transport
+
+__all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH', 'BECOME_PATRON_PATH']
 
 AUTHORIZE_PATH: Final = '/oauth2/authorize'
 TOKEN_PATH: Final = '/api/oauth2/token'

@@ -25,9 +25,12 @@ import threading
 
 import six
 
-from . import forks
-from .clock import monotonic as _monotonic
+from . import _forks
+from ._clock import monotonic as _monotonic
 from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
+
+__all__ = ['Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX', 'BUDGET_WINDOW',
+           'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ class Pacer(Slots):
         self._condition = threading.Condition(threading.Lock())
         self._ended = collections.deque()  # when the requests of the last window ended, oldest first
         self._in_flight = 0
-        forks.track(self)
+        _forks.track(self)
 
     def _after_fork(self):
         # The requests in flight at the fork are the parent's: their slots are never released in the child. Those
@@ -237,7 +240,7 @@ class FourxxLog(object):
         self._in_flight = 0  # requests counted by reserve() and not settled yet
         self._lock = threading.Lock()
         self._settled = threading.Condition(self._lock)
-        forks.track(self)
+        _forks.track(self)
 
     def _after_fork(self):
         # The 4xx answers stay: Patreon counted them, whichever process earned them. The requests in flight are the
@@ -359,7 +362,7 @@ _logs = {}
 _PRUNE_ABOVE = 256
 
 
-@forks.on_fork
+@_forks.on_fork
 def _after_fork():
     global _shared_lock
     _shared_lock = threading.Lock()

@@ -3,6 +3,9 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Final
 
+__all__ = ['Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX', 'BUDGET_WINDOW',
+           'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
+
 logger: logging.Logger
 
 DEFAULT_RATE_LIMIT: Final[tuple[int, float]]

@@ -23,7 +23,9 @@ from six.moves.urllib.parse import parse_qs, unquote, urlsplit
 
 from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
-from .responses import ErrorDocument, resource_key
+from ._responses import ErrorDocument, resource_key
+
+__all__ = ['MAX_STALLED_PAGES', 'PREFETCH_THREAD_NAME']
 
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;
 #: also the pages in all that repeat the first or a checkpoint page (a listing that cycles).

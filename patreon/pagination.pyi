@@ -3,6 +3,8 @@ from typing import Any, TypeVar
 
 from .jsonapi.parser import JSONAPIParser
 
+__all__ = ['MAX_STALLED_PAGES', 'PREFETCH_THREAD_NAME']
+
 _T = TypeVar('_T')
 
 MAX_STALLED_PAGES: int

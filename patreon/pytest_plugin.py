@@ -22,6 +22,8 @@ import os
 
 import pytest
 
+__all__ = ['patreon_sandbox', 'patreon_api', 'MARKER', 'DEFAULT_SEED']
+
 MARKER = 'patreon_sandbox'
 DEFAULT_SEED = 0
 #: The setting where the documented apps read where Patreon is: the sandbox's URL during a test.

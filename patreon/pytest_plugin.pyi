@@ -4,6 +4,8 @@ from typing import Any, Final
 from .api import API
 from .sandbox import Sandbox
 
+__all__ = ['patreon_sandbox', 'patreon_api', 'MARKER', 'DEFAULT_SEED']
+
 MARKER: Final = 'patreon_sandbox'
 DEFAULT_SEED: Final = 0
 BASE_URL_VARIABLE: Final = 'PATREON_BASE_URL'

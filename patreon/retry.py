@@ -1,6 +1,6 @@
 """When to try a request again, and how long to wait first: the retry policy as data.
 
-:class:`RetryPolicy` decides; :class:`~patreon.transport.Transport` runs the
+:class:`RetryPolicy` decides; :class:`~patreon._transport.Transport` runs the
 loop.  Everything it reads from an answer is untrusted: a ``Retry-After`` or
 ``retry_after_seconds`` that is not a sane number of seconds is ignored, and
 the backoff applies.
@@ -20,7 +20,9 @@ import requests
 import six
 
 from .exceptions import InvalidArgument
-from .patterns import LazyPattern
+from ._patterns import LazyPattern
+
+__all__ = ['RetryPolicy', 'MAX_RETRY_AFTER', 'MAX_SECONDS', 'RETRY_STATUSES', 'RETRY_METHODS', 'RETRY_EXCEPTIONS']
 
 logger = logging.getLogger(__name__)
 

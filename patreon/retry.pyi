@@ -3,6 +3,8 @@ from typing import Final
 
 import requests
 
+__all__ = ['RetryPolicy', 'MAX_RETRY_AFTER', 'MAX_SECONDS', 'RETRY_STATUSES', 'RETRY_METHODS', 'RETRY_EXCEPTIONS']
+
 logger: logging.Logger
 
 MAX_RETRY_AFTER: Final = 86400.0

@@ -24,6 +24,10 @@ from ._routes import by_path, template
 from .exceptions import InvalidArgument
 from .jsonapi.url_util import checked_text
 
+__all__ = ['IDENTITY', 'IDENTITY_EMAIL', 'IDENTITY_MEMBERSHIPS', 'CAMPAIGNS', 'CAMPAIGNS_MEMBERS',
+           'CAMPAIGNS_MEMBERS_EMAIL', 'CAMPAIGNS_MEMBERS_ADDRESS', 'CAMPAIGNS_POSTS', 'CAMPAIGNS_WEBHOOK',
+           'CAMPAIGNS_LIVES', 'CAMPAIGNS_LIVES_WRITE', 'ALL', 'required_scopes', 'granted_scopes']
+
 IDENTITY = 'identity'
 IDENTITY_EMAIL = 'identity[email]'
 IDENTITY_MEMBERSHIPS = 'identity.memberships'

@@ -3,6 +3,10 @@ from typing import Final, TypeVar
 
 from ._typing import Fields, Includes
 
+__all__ = ['IDENTITY', 'IDENTITY_EMAIL', 'IDENTITY_MEMBERSHIPS', 'CAMPAIGNS', 'CAMPAIGNS_MEMBERS',
+           'CAMPAIGNS_MEMBERS_EMAIL', 'CAMPAIGNS_MEMBERS_ADDRESS', 'CAMPAIGNS_POSTS', 'CAMPAIGNS_WEBHOOK',
+           'CAMPAIGNS_LIVES', 'CAMPAIGNS_LIVES_WRITE', 'ALL', 'required_scopes', 'granted_scopes']
+
 _E = TypeVar('_E', bound=BaseException)
 
 IDENTITY: Final = 'identity'

@@ -25,8 +25,10 @@ import threading
 
 import six
 
-from . import forks
+from . import _forks
 from .exceptions import InvalidArgument, TokenStoreError
+
+__all__ = ['TokenStore', 'MemoryTokenStore', 'FileTokenStore', 'REFUSED_KEY', 'digest']
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +87,7 @@ class MemoryTokenStore(TokenStore):
         self._tokens = None
         if tokens is not None:
             self.save(tokens)
-        forks.track(self)
+        _forks.track(self)
 
     def _after_fork(self):
         self._lock = threading.RLock()  # one a vanished thread of the parent held would never be released
@@ -100,7 +102,7 @@ class MemoryTokenStore(TokenStore):
             self._tokens = dict(tokens)
 
     def lock(self):
-        forks.check()
+        _forks.check()
         return self._lock
 
     def __reduce__(self):
@@ -139,7 +141,7 @@ class FileTokenStore(TokenStore):
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._lock_file = None
-        forks.track(self)
+        _forks.track(self)
 
     def _after_fork(self):
         # Held by a thread of the parent at the fork: the child takes the lock afresh, on a file of its own. Closing
@@ -191,7 +193,7 @@ class FileTokenStore(TokenStore):
 
     @contextlib.contextmanager
     def lock(self):
-        forks.check()
+        _forks.check()
         with self._thread_lock:
             if self._depth == 0:
                 self._lock_file = _open_private(self.path + '.lock')

@@ -4,6 +4,8 @@ from typing import Final
 
 from ._typing import JSONObject
 
+__all__ = ['TokenStore', 'MemoryTokenStore', 'FileTokenStore', 'REFUSED_KEY', 'digest']
+
 logger: logging.Logger
 
 REFUSED_KEY: Final[str]

@@ -5,8 +5,10 @@ import requests
 import six
 
 from .exceptions import InvalidArgument, InvalidResponse
-from .patterns import LazyPattern
+from ._patterns import LazyPattern
 from .version import __version__
+
+__all__ = ['user_agent_string', 'app_user_agent', 'discord_user_id']
 
 _user_agent = []
 

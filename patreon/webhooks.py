@@ -30,9 +30,9 @@ import six
 from .exceptions import InvalidSignature, InvalidWebhook
 from .jsonapi.parser import JSONAPIParser
 
-__all__ = ['verify_signature', 'parse_webhook', 'WebhookEvent', 'InvalidSignature', 'InvalidWebhook',
-           'ALL_TRIGGERS', 'MEMBERS_CREATE', 'MEMBERS_UPDATE', 'MEMBERS_DELETE', 'MEMBERS_PLEDGE_CREATE',
-           'MEMBERS_PLEDGE_UPDATE', 'MEMBERS_PLEDGE_DELETE', 'POSTS_PUBLISH', 'POSTS_UPDATE', 'POSTS_DELETE']
+__all__ = ['verify_signature', 'parse_webhook', 'WebhookEvent', 'InvalidSignature', 'InvalidWebhook', 'ALL_TRIGGERS',
+           'MEMBERS_CREATE', 'MEMBERS_UPDATE', 'MEMBERS_DELETE', 'MEMBERS_PLEDGE_CREATE', 'MEMBERS_PLEDGE_UPDATE',
+           'MEMBERS_PLEDGE_DELETE', 'POSTS_PUBLISH', 'POSTS_UPDATE', 'POSTS_DELETE']
 
 MEMBERS_CREATE = 'members:create'
 MEMBERS_UPDATE = 'members:update'

@@ -17,7 +17,7 @@ from patreon.api import API
 from patreon.exceptions import (APIError, Forbidden, InvalidArgument, InvalidResponse, NoPrimaryData, NotFound,
                                 OAuthError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 from patreon.utils import user_agent_string
 
 MEMBERS_12 = 'campaigns/12/members'

@@ -19,12 +19,13 @@ import requests
 import six
 
 import patreon
-from patreon import console, endpoint, exceptions
+from patreon import endpoint, exceptions
+from patreon.cli import _console
 from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
-                         EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE, api_commands, arguments,
-                         exit_status, formats, main, sandbox_command)
-from patreon.cli.formats import display_width
-from patreon.console import ConsoleWriter, Progress
+                         EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE, _api_commands, _arguments,
+                         _exit_status, _formats, _sandbox_command, main)
+from patreon.cli._formats import display_width
+from patreon.cli._console import ConsoleWriter, Progress
 
 from canned import CannedServer
 
@@ -344,7 +345,7 @@ def test_no_progress_when_asked_or_when_stderr_is_not_a_terminal(capsys, sandbox
 
 
 def test_terminals_get_a_table_and_a_rewriting_progress_line(capsys, sandbox, members, monkeypatch):
-    monkeypatch.setattr(console, 'is_terminal', lambda stream: True)
+    monkeypatch.setattr(_console, 'is_terminal', lambda stream: True)
     code, out, err = run(capsys, connected(sandbox, 'members', sandbox.campaign_id, '--page-size', '100',
                                            '--fields', 'full_name'))
     total = members[1]
@@ -540,14 +541,19 @@ def test_a_page_without_data_is_patreon_failing_not_the_last_page(capsys):
 
 
 def test_describe_failure_of_the_remaining_kinds():
-    options = arguments.build_parser().parse_args(['members', '1'])
-    assert exit_status.describe_failure(exceptions.ServerError(503, []), options) == (
+    options = _arguments.build_parser().parse_args(['members', '1'])
+    assert _exit_status.describe_failure(exceptions.ServerError(503, []), options) == (
         EXIT_SERVER, '503 Service Unavailable')
-    assert exit_status.describe_failure(exceptions.PaginationError('cursor repeats'), options) == (
+    assert _exit_status.describe_failure(exceptions.PaginationError('cursor repeats'), options) == (
         EXIT_FAILURE, 'cursor repeats')
-    assert exit_status.describe_failure(ValueError('a bug'), options) is None
-    assert exit_status.describe_failure(requests.ConnectionError('proxy said no'), options) == (
+    assert _exit_status.describe_failure(ValueError('a bug'), options) is None
+    assert _exit_status.describe_failure(requests.ConnectionError('proxy said no'), options) == (
         EXIT_NETWORK, 'cannot connect to https://www.patreon.com (ConnectionError)')
+    # A TotalTimeout that names no limit (its default) is still one line, not a TypeError of the format.
+    assert _exit_status.describe_failure(exceptions.TotalTimeout('slow'), options) == (
+        EXIT_NETWORK, 'no complete answer from https://www.patreon.com in time')
+    assert _exit_status.describe_failure(exceptions.TotalTimeout('slow', 2.5), options) == (
+        EXIT_NETWORK, 'no complete answer from https://www.patreon.com within 2.5 s')
 
 
 def test_a_token_echoed_in_a_message_is_hidden(capsys):
@@ -563,7 +569,7 @@ def test_a_token_echoed_in_a_message_is_hidden(capsys):
 def test_ctrl_c_during_a_command(capsys, sandbox, monkeypatch):
     def interrupted(context):
         raise KeyboardInterrupt
-    monkeypatch.setattr(api_commands, 'command_identity', interrupted)
+    monkeypatch.setattr(_api_commands, 'command_identity', interrupted)
     code, _, err = run(capsys, connected(sandbox, 'identity'))
     assert (code, err) == (EXIT_INTERRUPTED, 'patreon: interrupted\n')
 
@@ -571,7 +577,7 @@ def test_ctrl_c_during_a_command(capsys, sandbox, monkeypatch):
 def test_bugs_keep_their_traceback(capsys, sandbox, monkeypatch):
     def broken(context):
         raise RuntimeError('a bug')
-    monkeypatch.setattr(api_commands, 'command_identity', broken)
+    monkeypatch.setattr(_api_commands, 'command_identity', broken)
     with pytest.raises(RuntimeError):
         main(connected(sandbox, 'identity'))
 
@@ -614,7 +620,7 @@ def test_a_closed_pipe_ends_quietly(capsys, sandbox, monkeypatch):
 def test_other_os_errors_are_not_taken_for_a_closed_pipe(sandbox, monkeypatch):
     def disk_full(context):
         raise IOError(errno.ENOSPC, 'No space left on device')
-    monkeypatch.setattr(api_commands, 'command_identity', disk_full)
+    monkeypatch.setattr(_api_commands, 'command_identity', disk_full)
     with pytest.raises(IOError):
         main(connected(sandbox, 'identity'))
 
@@ -635,7 +641,7 @@ def test_sandbox_command_serves_until_ctrl_c(capsys, monkeypatch):
                                       headers={'Authorization': 'Bearer ' + token}).status_code
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sandbox_command, 'wait_for_interrupt', use_then_interrupt)
+    monkeypatch.setattr(_sandbox_command, 'wait_for_interrupt', use_then_interrupt)
     code, _, err = run(capsys, ['sandbox', '--members', '30', '--seed', '5'])
     assert (code, err, seen['status']) == (EXIT_OK, 'sandbox stopped\n', 200)
     with pytest.raises(requests.ConnectionError):
@@ -656,7 +662,7 @@ def test_sandbox_command_on_a_port_in_use(capsys):
 
 
 def test_sandbox_banner(sandbox):
-    banner = '\n'.join(sandbox_command.sandbox_banner(sandbox))
+    banner = '\n'.join(_sandbox_command.sandbox_banner(sandbox))
     for value in (sandbox.url, sandbox.campaign_id, sandbox.creator_token, sandbox.client_id,
                   sandbox.client_secret, sandbox.redirect_uri):
         assert value in banner
@@ -744,8 +750,8 @@ def test_members_subprocess_writes_utf8_whatever_the_locale(tmpdir, sandbox, mem
 def test_demo_command(capsys, monkeypatch):
     code, out, _ = run(capsys, ['demo', '--members', '60', '--seed', '3'])
     assert code == EXIT_OK and '11/11 steps passed' in out
-    import patreon.demo
-    monkeypatch.setattr(patreon.demo, 'run_demo', lambda members, seed, out: False)
+    import patreon.cli._demo
+    monkeypatch.setattr(patreon.cli._demo, 'run_demo', lambda members, seed, out: False)
     assert run(capsys, ['demo'])[0] == EXIT_FAILURE
 
 
@@ -753,19 +759,19 @@ def test_demo_command(capsys, monkeypatch):
 
 
 def test_cells():
-    assert formats.cell_text(None) == ''
-    assert formats.cell_text(True) == 'true' and formats.cell_text(False) == 'false'
-    assert formats.cell_text(['a', 2, None]) == 'a; 2; '
-    assert formats.cell_text({'discord': None}) == '{"discord":null}'
-    assert formats.cell_text(1500) == '1500'
-    assert formats.json_text({'name': 'Zo\xeb'}) == '{"name":"Zo\xeb"}'
+    assert _formats.cell_text(None) == ''
+    assert _formats.cell_text(True) == 'true' and _formats.cell_text(False) == 'false'
+    assert _formats.cell_text(['a', 2, None]) == 'a; 2; '
+    assert _formats.cell_text({'discord': None}) == '{"discord":null}'
+    assert _formats.cell_text(1500) == '1500'
+    assert _formats.json_text({'name': 'Zo\xeb'}) == '{"name":"Zo\xeb"}'
 
 
 def test_a_cell_of_lists_nested_hundreds_deep_is_written_not_a_recursion_error():
     nested = json.loads('["a", ' + '[' * 700 + '"deep", 1' + ']' * 700 + ', ["x", ["y"]]]')  # as an answer is
 
-    assert formats.cell_text(nested) == 'a; deep; 1; x; y'
-    assert formats.cell_text(['a', ['b', ['c']], 'd']) == 'a; b; c; d'
+    assert _formats.cell_text(nested) == 'a; deep; 1; x; y'
+    assert _formats.cell_text(['a', ['b', ['c']], 'd']) == 'a; b; c; d'
 
 
 def test_display_width():
@@ -783,7 +789,7 @@ def test_formats_of_records():
 
     def written(output_format):
         stream = io.StringIO()
-        assert formats.write_records(iter(records), columns, output_format, ConsoleWriter(stream)) == 2
+        assert _formats.write_records(iter(records), columns, output_format, ConsoleWriter(stream)) == 2
         return stream.getvalue()
 
     assert parse_csv(written('csv')) == [columns, ['1', 'Zo\xeb, "Z"', 'A; B'], ['22', '\u5c71\u7530\nline', '']]
@@ -799,7 +805,7 @@ def test_formats_of_records():
 def test_empty_lists():
     for output_format, expected in (('jsonl', ''), ('csv', 'id\n'), ('table', 'id\n--\n')):
         stream = io.StringIO()
-        assert formats.write_records([], ['id'], output_format, ConsoleWriter(stream)) == 0
+        assert _formats.write_records([], ['id'], output_format, ConsoleWriter(stream)) == 0
         assert stream.getvalue() == expected
 
 
@@ -809,9 +815,9 @@ def test_a_page_without_pagination_meta():
 
         def data(self):
             return patreon.jsonapi.parser.JSONAPIParser(self.json_data).data()
-    assert api_commands._page_total(Page()) is None
+    assert _api_commands._page_total(Page()) is None
     progress = Progress('users', ConsoleWriter(io.StringIO()), enabled=False)
-    assert [resource.id() for resource in api_commands._Listing([Page()], progress).resources()] == ['1']
+    assert [resource.id() for resource in _api_commands._Listing([Page()], progress).resources()] == ['1']
 
 
 # --- Text that has no encoding: a usage error in, U+FFFD out ------------------------------------------------------

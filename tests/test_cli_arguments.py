@@ -16,16 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import patreon
-import patreon.demo
+import patreon.cli._demo
 import patreon.sandbox
-from patreon.cli import (EXIT_OK, EXIT_RATE_LIMITED, EXIT_USAGE, context, exit_status, main,
-                         sandbox_command)
+from patreon.cli import EXIT_OK, EXIT_RATE_LIMITED, EXIT_USAGE, _context, _exit_status, _sandbox_command, main
 from patreon.sandbox import Sandbox
 
 from canned import CannedServer
 
 TOKEN = 'argument-test-token-0123456789'
-DOCUMENTED = set(code for code, _ in exit_status.EXIT_STATUSES)
+DOCUMENTED = set(code for code, _ in _exit_status.EXIT_STATUSES)
 
 
 def run(capsys, args, environ=None):
@@ -240,9 +239,9 @@ class Patched(object):
         def interrupted():
             raise KeyboardInterrupt
 
-        for owner, name, value in ((context, 'API', api), (sandbox_command, 'wait_for_interrupt', interrupted),
+        for owner, name, value in ((_context, 'API', api), (_sandbox_command, 'wait_for_interrupt', interrupted),
                                    (patreon.sandbox, 'Sandbox', FakeSandbox),
-                                   (patreon.demo, 'run_demo', lambda members, seed, out: members % 2 == 0)):
+                                   (patreon.cli._demo, 'run_demo', lambda members, seed, out: members % 2 == 0)):
             self.saved.append((owner, name, getattr(owner, name)))
             setattr(owner, name, value)
         return self
@@ -296,7 +295,7 @@ def test_any_arguments_end_in_a_result_a_usage_error_or_a_documented_failure(fak
     if code != EXIT_OK and errors:  # (the faked demo fails with its report only, on stdout)
         assert errors.startswith('patreon: ') and errors.count('\n') == 1, errors
     else:
-        assert code == EXIT_OK or (code == exit_status.EXIT_FAILURE and arguments.count('demo'))
+        assert code == EXIT_OK or (code == _exit_status.EXIT_FAILURE and arguments.count('demo'))
     assert all(not name.endswith('.part') for name in leftovers)  # no temporary file left behind
 
 

@@ -19,9 +19,9 @@ import pytest
 import six
 
 from patreon.cli import EXIT_OK, EXIT_OUTPUT, EXIT_SERVER, EXIT_USAGE, main
-from patreon.cli.formats import csv_cell, display_width, visible, write_records
-from patreon.cli.output_file import OutputFailed, OutputFile
-from patreon.console import ConsoleWriter
+from patreon.cli._formats import csv_cell, display_width, visible, write_records
+from patreon.cli._output_file import OutputFailed, OutputFile
+from patreon.cli._console import ConsoleWriter
 from patreon.sandbox import Sandbox
 
 from canned import CannedServer
@@ -296,12 +296,12 @@ def test_a_total_that_is_no_number_is_shown_as_unknown(capsys):
 
 
 def test_ctrl_c_during_an_export_to_a_file_leaves_nothing(capsys, tmpdir, monkeypatch):
-    from patreon.cli import api_commands
+    from patreon.cli import _api_commands
 
     def interrupted(context):
         context.stdout.line('{"id": "1"}')
         raise KeyboardInterrupt
-    monkeypatch.setattr(api_commands, 'command_identity', interrupted)
+    monkeypatch.setattr(_api_commands, 'command_identity', interrupted)
     code = main(['--token=' + TOKEN, 'identity', '-o', str(tmpdir.join('me.jsonl'))], environ={})
     assert (code, capsys.readouterr()[1]) == (130, 'patreon: interrupted\n')
     assert os.listdir(str(tmpdir)) == []
@@ -426,7 +426,7 @@ def test_a_failed_export_to_a_named_pipe_says_how_many_rows_its_reader_got(capsy
 def test_stop_on_signals_raises_restores_the_handlers_and_leaves_a_programs_own_handler_alone():
     if not hasattr(signal, 'SIGUSR1') or not hasattr(signal, 'SIGUSR2'):
         pytest.skip('POSIX signals')
-    from patreon.cli.signals import Stopped, stop_on_signals
+    from patreon.cli._signals import Stopped, stop_on_signals
 
     seen = []
     own = signal.signal(signal.SIGUSR2, lambda number, frame: seen.append(number))  # a program's own handler

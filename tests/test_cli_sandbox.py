@@ -20,10 +20,10 @@ import six
 
 import patreon
 from patreon.cli import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK, EXIT_SERVER,
-                         EXIT_USAGE, context, main, sandbox_command, sandbox_control_command)
+                         EXIT_USAGE, _context, _sandbox_command, _sandbox_control_command, main)
 from patreon._sandbox_actions import ACTIONS
-from patreon.sandbox import SandboxControl, SandboxControlError, control
-from patreon.sandbox.events import PLEDGE_KINDS
+from patreon.sandbox import SandboxControl, SandboxControlError, _control
+from patreon.sandbox._events import PLEDGE_KINDS
 
 from canned import CannedServer
 
@@ -71,7 +71,7 @@ def serve(capsys, monkeypatch, args, during, environ=None):
         during(seen['banner'])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sandbox_command, 'wait_for_interrupt', use_then_interrupt)
+    monkeypatch.setattr(_sandbox_command, 'wait_for_interrupt', use_then_interrupt)
     code, _, err = run(capsys, ['sandbox', '--members', '60', '--seed', '4'] + list(args), environ)
     return code, seen.get('banner'), err
 
@@ -151,10 +151,10 @@ def test_the_banner_says_how_to_drive_the_sandbox_and_who_to_log_in_as(capsys, m
 
 
 def test_sandbox_banner_lists_every_redirect_uri_and_the_control_lines(sb):
-    banner = '\n'.join(sandbox_command.sandbox_banner(sb))
+    banner = '\n'.join(_sandbox_command.sandbox_banner(sb))
     for uri in sb.client.redirect_uris:
         assert uri in banner
-    for line in control.control_lines(sb):
+    for line in _control.control_lines(sb):
         assert line in banner
 
 
@@ -227,7 +227,7 @@ def test_users_lists_who_to_log_in_as(capsys, sb, environ):
     code, out, err = drive(capsys, environ, 'users')
     assert (code, err) == (EXIT_OK, '')
     users = sb.login_users()
-    assert out.splitlines() == control.login_lines(users)
+    assert out.splitlines() == _control.login_lines(users)
     assert [user['role'] for user in users][:2] == ['creator', 'free member']
 
 
@@ -338,7 +338,7 @@ def test_a_fault_the_sandbox_could_not_serve_is_refused_when_armed(capsys, sb, e
 
 
 def test_a_fault_option_that_is_not_finite_is_refused_by_the_endpoint_too(sb, environ):
-    headers = {control.KEY_HEADER: KEY, 'Content-Type': 'application/json'}
+    headers = {_control.KEY_HEADER: KEY, 'Content-Type': 'application/json'}
     for options in ('{"seconds": NaN}', '{"seconds": Infinity}'):
         answer = requests.post(sb.url + '/sandbox/faults', headers=headers, timeout=10,
                                data='{"route": "identity", "kind": "delay", "options": %s}' % options)
@@ -513,7 +513,7 @@ def test_what_the_control_client_sends(capsys):
                                               (403, EXIT_FORBIDDEN), (404, EXIT_NOT_FOUND), (405, EXIT_FAILURE),
                                               (415, EXIT_FAILURE), (500, EXIT_SERVER), (503, EXIT_SERVER)])
 def test_refusal_exit_statuses(status, expected):
-    assert sandbox_control_command.refusal_exit_status(status) == expected
+    assert _sandbox_control_command.refusal_exit_status(status) == expected
 
 
 @pytest.mark.parametrize('args', [['sandbox', '--key', 'secret-key-given-to-the-wrong-command'],
@@ -543,9 +543,9 @@ def test_help_lists_the_actions_and_options(capsys):
 
 
 def test_the_variable_names_are_the_sandboxs():
-    assert (context.SANDBOX_URL_VARIABLE, context.SANDBOX_KEY_VARIABLE) == (control.URL_VARIABLE,
-                                                                           control.KEY_VARIABLE)
-    assert sandbox_control_command.PLEDGE_KINDS == PLEDGE_KINDS
+    assert (_context.SANDBOX_URL_VARIABLE, _context.SANDBOX_KEY_VARIABLE) == (_control.URL_VARIABLE,
+                                                                           _control.KEY_VARIABLE)
+    assert _sandbox_control_command.PLEDGE_KINDS == PLEDGE_KINDS
 
 
 # --- The manual test of the sandbox's guide runs as written ----------------------------------------------------------

@@ -1,23 +1,23 @@
 # -*- coding: utf-8 -*-
-"""patreon.console: the writer that keeps names intact whatever the locale, progress lines, error text, escapes."""
+"""patreon.cli._console: the writer that keeps names intact whatever the locale, progress lines, error text, escapes."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import io
 
 import six
 
-from patreon import console
-from patreon.console import ConsoleWriter, Progress, printable
+from patreon.cli import _console
+from patreon.cli._console import ConsoleWriter, Progress, printable
 
 
 def test_exception_text_of_undecodable_messages():
     if six.PY2:
-        assert console.exception_text(Exception(b'caf\xc3\xa9 \xff')) == 'caf\xe9 \ufffd'
+        assert _console.exception_text(Exception(b'caf\xc3\xa9 \xff')) == 'caf\xe9 \ufffd'
     else:
         class Unprintable(Exception):
             def __str__(self):
                 raise UnicodeEncodeError('ascii', '', 0, 1, 'no')
-        assert console.exception_text(Unprintable('x')).startswith('Unprintable(')
+        assert _console.exception_text(Unprintable('x')).startswith('Unprintable(')
 
 
 def test_console_writer_writes_utf8_under_an_ascii_text_layer():
@@ -65,8 +65,8 @@ def test_is_terminal_of_streams_that_cannot_tell():
     class Closed(object):
         def isatty(self):
             raise ValueError('I/O operation on closed file')
-    assert console.is_terminal(Closed()) is False
-    assert console.is_terminal(object()) is False
+    assert _console.is_terminal(Closed()) is False
+    assert _console.is_terminal(object()) is False
 
 
 def test_progress_on_a_terminal_rewrites_its_line():
@@ -100,6 +100,6 @@ def test_printable():
 
 def test_is_broken_pipe():
     import errno
-    assert console.is_broken_pipe(IOError(errno.EPIPE, 'Broken pipe'))
-    assert not console.is_broken_pipe(IOError(errno.ENOSPC, 'No space left on device'))
-    assert not console.is_broken_pipe(ValueError('x'))
+    assert _console.is_broken_pipe(IOError(errno.EPIPE, 'Broken pipe'))
+    assert not _console.is_broken_pipe(IOError(errno.ENOSPC, 'No space left on device'))
+    assert not _console.is_broken_pipe(ValueError('x'))

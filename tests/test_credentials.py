@@ -12,7 +12,7 @@ from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TO
                      http_fixture, json_body, load_fixture)  # noqa: F401 (the fixture `http`)
 from patreon import cli
 from patreon.cli import EXIT_OK, EXIT_USAGE
-from patreon.credentials import clean_credential, clean_resource_id
+from patreon._credentials import clean_credential, clean_resource_id
 from patreon.exceptions import InvalidArgument, InvalidCredential, InvalidResponse, PatreonError, Unauthorized
 
 CODE = 'code_Zx8cV5bN2mQ9wE4r'

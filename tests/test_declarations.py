@@ -14,9 +14,9 @@ import six
 import patreon
 from helpers import closed_port
 from patreon import _routes, _sandbox_actions, scopes
-from patreon.jsonapi import known_names
-from patreon.jsonapi.known_names import check_names
-from patreon.responses import ErrorDocument
+from patreon.jsonapi import _known_names as known_names
+from patreon.jsonapi._known_names import check_names
+from patreon.api import ErrorDocument
 from patreon.schemas import SCHEMA_MODULE_NAMES, schema_for_type
 
 SANDBOX = dict(members=40, seed=11)
@@ -170,7 +170,7 @@ def test_the_sandbox_serves_pages_up_to_the_declared_limits_and_no_larger(sb, ro
 
 
 def test_the_sandbox_route_table_is_made_of_the_declarations():
-    from patreon.sandbox.routes import API_PREFIX, ROUTES as SERVED, Application
+    from patreon.sandbox._routes import API_PREFIX, ROUTES as SERVED, Application
 
     api_routes = [(route.pattern, method, route.handlers[method], route.scopes[method])
                   for route in SERVED if route.prefix == API_PREFIX for method in sorted(route.handlers)]
@@ -211,7 +211,7 @@ ACTION_IDS = [action.name for action in ACTIONS]
 @pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
 def test_the_client_and_the_sandbox_take_the_declared_body(action):
     from patreon.sandbox import Sandbox, SandboxControl
-    from patreon.sandbox.control import ControlEndpoint
+    from patreon.sandbox._control import ControlEndpoint
 
     body = [(name.rstrip('?'), name.endswith('?')) for name in action.body]
 
@@ -222,7 +222,7 @@ def test_the_client_and_the_sandbox_take_the_declared_body(action):
 
 
 def test_the_endpoint_answers_the_declared_requests_and_no_other(sb):
-    from patreon.sandbox.control import ControlEndpoint
+    from patreon.sandbox._control import ControlEndpoint
 
     endpoint = ControlEndpoint(sb, 'a-control-key')
 
@@ -233,7 +233,7 @@ def test_the_endpoint_answers_the_declared_requests_and_no_other(sb):
 
 
 def test_the_command_line_offers_each_declared_action_with_its_summary(capsys):
-    from patreon.cli.arguments import build_parser
+    from patreon.cli._arguments import build_parser
 
     parser = build_parser()
     for action in ACTIONS:
@@ -261,8 +261,8 @@ def declared(resource_type):
 def served_records(sb):
     """Records of every type the sandbox renders: what its relationships reach from a campaign, its posts and members,
     the OAuth client, a webhook and a live (at most 25 of each type)."""
-    from patreon.sandbox.lives import lives_of
-    from patreon.sandbox.resources import RESOURCE_TYPES, View
+    from patreon.sandbox._lives import lives_of
+    from patreon.sandbox._resources import RESOURCE_TYPES, View
 
     world = sb.world
     campaign = world.campaigns[sb.campaign_id]
@@ -287,7 +287,7 @@ def served_records(sb):
 
 
 def test_the_sandbox_serves_each_declared_field_but_those_it_says_it_does_not(sb):
-    from patreon.sandbox.resources import (RESOURCE_TYPES, UNSERVED_ATTRIBUTES, UNSERVED_RELATIONSHIPS,
+    from patreon.sandbox._resources import (RESOURCE_TYPES, UNSERVED_ATTRIBUTES, UNSERVED_RELATIONSHIPS,
                                            UNSERVED_TYPES)
 
     records, view = served_records(sb)
@@ -310,7 +310,7 @@ def test_the_sandbox_serves_each_declared_field_but_those_it_says_it_does_not(sb
 
 
 def test_the_sandbox_renders_attributes_sorted(sb):
-    from patreon.sandbox.resources import RESOURCE_TYPES
+    from patreon.sandbox._resources import RESOURCE_TYPES
 
     records, view = served_records(sb)
 

@@ -19,11 +19,11 @@ import six
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from patreon import console
-from patreon.cli import formats
-from patreon.cli.formats import RecordWriter, cell_text, csv_cell, csv_line, display_width, json_text, visible
-from patreon.console import ConsoleWriter
-from patreon.credentials import LONE_SURROGATE
+from patreon.cli import _console
+from patreon.cli import _formats
+from patreon.cli._formats import RecordWriter, cell_text, csv_cell, csv_line, display_width, json_text, visible
+from patreon.cli._console import ConsoleWriter
+from patreon._credentials import LONE_SURROGATE
 
 # What a writer must replace: on Python 3 every surrogate (a str holds code points: a high one before a low one is
 # no character either); on Python 2 a lone one.
@@ -61,7 +61,7 @@ def plain_visible(text):
     for character in text:
         if character in '\\\n\r\t':
             shown.append({'\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t'}[character])
-        elif console._INVISIBLE.match(character):
+        elif _console._INVISIBLE.match(character):
             code = ord(character)
             shown.append('\\x{:02x}'.format(code) if code < 0x100 else '\\u{:04x}'.format(code))
         else:
@@ -75,9 +75,9 @@ def test_one_cell_as_the_general_rules_have_it(text):
     assert csv_cell(text) == plain_csv_cell(text) and csv_cell(text, raw=True) == text
     assert display_width(text) == plain_display_width(text)
     assert visible(text) == plain_visible(text)
-    assert console.printable(text, escape_backslash=True) == plain_visible(text)
-    assert console.without_lone_surrogates(text) == UNENCODABLE.sub('\ufffd', text)
-    assert console.has_surrogate(text) == any(0xd800 <= ord(character) <= 0xdfff for character in text)
+    assert _console.printable(text, escape_backslash=True) == plain_visible(text)
+    assert _console.without_lone_surrogates(text) == UNENCODABLE.sub('\ufffd', text)
+    assert _console.has_surrogate(text) == any(0xd800 <= ord(character) <= 0xdfff for character in text)
 
 
 @settings(max_examples=100, deadline=None)
@@ -90,7 +90,7 @@ def test_a_csv_line_as_the_general_rule_has_it(cells):
 @given(value=VALUES)
 def test_a_list_cell_is_its_items_flattened(value):
     if isinstance(value, list):
-        assert cell_text(value) == '; '.join(cell_text(item) for item in formats._flattened(value))
+        assert cell_text(value) == '; '.join(cell_text(item) for item in _formats._flattened(value))
 
 
 @settings(max_examples=60, deadline=None)
@@ -116,7 +116,7 @@ def test_a_line_written_is_the_text_with_lone_surrogates_replaced(texts):
 def test_every_format_writes_values_as_it_writes_the_record(values):
     columns = ['id', 'name', 'tiers']
     record = collections.OrderedDict(zip(columns, values))
-    for output_format in formats.FORMATS:
+    for output_format in _formats.FORMATS:
         outputs = []
         for write in (lambda writer: writer.write(record), lambda writer: writer.write_values(values)):
             stream = io.StringIO()
@@ -138,7 +138,7 @@ RELATIONSHIP_SHAPES = [None, [], 'text', {}, {'data': None}, {'data': []}, {'dat
 
 
 def test_related_ids_are_read_as_the_relationship_info_reads_them():
-    from patreon.cli.views import _related_ids
+    from patreon.cli._views import _related_ids
     from patreon.jsonapi.parser import JSONAPIParser
 
     for shape in RELATIONSHIP_SHAPES:

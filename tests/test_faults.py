@@ -480,7 +480,7 @@ def test_the_command_line_reports_an_absurd_retry_after_without_a_traceback(caps
 
 def test_the_command_line_reports_total_timeout_without_a_traceback(capsys, monkeypatch):
     # The command line keeps the default of 120 s: its client is made with a shorter one here.
-    monkeypatch.setattr(cli.context, 'API', lambda *args, **kwargs: patreon.API(*args, total_timeout=1.5, **kwargs))
+    monkeypatch.setattr(cli._context, 'API', lambda *args, **kwargs: patreon.API(*args, total_timeout=1.5, **kwargs))
     with ScriptedServer([TRICKLES['headers']()]) as server:
         code = main(['--base-url', server.url, '--token=a-token-of-no-account', '--timeout', '1', 'identity'],
                     environ={})

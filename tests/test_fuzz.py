@@ -46,7 +46,7 @@ from patreon.jsonapi.parser import (JSONAPIParser, JSONAPIRelatedResource, JSONA
                                     JSONAPIResource)
 from patreon.jsonapi.url_util import build_url
 from patreon.oauth import OAuth
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 
 from reliability_report import examples, tally
 

@@ -8,7 +8,7 @@ import responses
 
 import patreon
 from patreon.exceptions import InvalidArgument, UnknownFieldError, UnknownFieldWarning
-from patreon.jsonapi.known_names import check_names
+from patreon.jsonapi._known_names import check_names
 
 from helpers import ACCESS_TOKEN, API_URL, http_fixture, load_fixture  # noqa: F401 (the fixture `http`)
 

@@ -13,7 +13,7 @@ import responses
 import patreon
 from helpers import ACCESS_TOKEN, API_URL, FixedOffset, http_fixture, json_body, load_fixture  # noqa: F401 (`http`)
 from patreon.exceptions import APIError, InvalidArgument, InvalidResponse, NotFound, Unauthorized
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 from patreon.schemas import live, live_access_rule, schema_for_type
 
 STREAM_KEY = 'sk_live_Q8wE3rT6yU9iO2pA5sD7fG'

@@ -11,7 +11,7 @@ import warnings
 import pytest
 
 from patreon.exceptions import MissingAttributeWarning
-from patreon.jsonapi import known_names
+from patreon.jsonapi import _known_names
 from patreon.jsonapi.parser import JSONAPIParser
 
 SECRET_NAME = 'Ada S3cr3t-Value'
@@ -20,7 +20,7 @@ SECRET_NAME = 'Ada S3cr3t-Value'
 @pytest.fixture(autouse=True)
 def nothing_warned_yet(monkeypatch):
     # "once per process": each test starts as a fresh process would
-    monkeypatch.setattr(known_names, '_warned_missing', set())
+    monkeypatch.setattr(_known_names, '_warned_missing', set())
 
 
 def user(attributes=None, with_attributes=True):
@@ -73,7 +73,7 @@ def test_the_package_reading_for_itself_does_not_warn():
     # the command line and the demo read what they asked for, and say so themselves when it is missing
     resource = user()
     code = compile('value = resource.attribute("email")', 'patreon_internal.py', 'exec')
-    scope = {'__name__': 'patreon.cli.views', 'resource': resource}
+    scope = {'__name__': 'patreon.cli._views', 'resource': resource}
     _, caught = recorded(lambda: exec_in(code, scope))
     assert caught == [] and scope['value'] is None
     _, caught = recorded(lambda: resource.attribute('email'))
@@ -106,7 +106,7 @@ def test_threads_reading_the_same_missing_attribute_warn_once():
 
 @pytest.mark.skipif(not hasattr(os, 'fork'), reason='fork() is POSIX only')
 def test_a_child_forked_while_another_thread_holds_the_lock_still_warns():
-    lock = known_names._warned_lock[1]
+    lock = _known_names._warned_lock[1]
     lock.acquire()  # as a thread in the middle of warning would, at the moment of fork()
     try:
         with warnings.catch_warnings():

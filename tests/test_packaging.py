@@ -158,7 +158,7 @@ def test_import_leaves_oauth_to_first_use_and_then_gives_it(tmpdir):
 def test_import_leaves_what_only_some_clients_use_to_first_use(tmpdir):
     # Token stores (tempfile, file locks), the scope tables and the schemas behind field checks load when used.
     script = ('import sys, requests, six; before = set(sys.modules); import patreon; '
-              'print(sorted(set(["tempfile", "patreon.tokens", "patreon.scopes", "patreon.jsonapi.known_names"]) '
+              'print(sorted(set(["tempfile", "patreon.tokens", "patreon.scopes", "patreon.jsonapi._known_names"]) '
               '& (set(sys.modules) - before)))')
     output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
 

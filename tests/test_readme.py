@@ -392,7 +392,7 @@ def test_make_demo_reinstalls_the_package_only_when_a_file_of_it_changed(tmpdir)
     root = str(tmpdir)
     shutil.copy(os.path.join(REPO_ROOT, 'Makefile'), root)
     sources = ['setup.py', 'setup.cfg', 'pyproject.toml', 'MANIFEST.in', 'patreon/__init__.py', 'patreon/py.typed',
-               'patreon/cli/runner.py', 'patreon/cli/runner.pyi']
+               'patreon/cli/__init__.py', 'patreon/cli/__init__.pyi']
     for name in sources + ['patreon/__pycache__/__init__.cpython-311.pyc']:
         if not os.path.isdir(os.path.dirname(os.path.join(root, name))):
             os.makedirs(os.path.dirname(os.path.join(root, name)))
@@ -418,7 +418,7 @@ def test_make_demo_reinstalls_the_package_only_when_a_file_of_it_changed(tmpdir)
     assert installs() == []  # nothing changed: no pip at all
     dated(1000000200, 'patreon/__pycache__/__init__.cpython-311.pyc', 'patreon/__pycache__')
     assert installs() == []  # compiled files are not the package's sources
-    for changed in ('patreon/cli/runner.pyi', 'patreon/py.typed', 'patreon/cli', 'setup.cfg'):
+    for changed in ('patreon/cli/__init__.pyi', 'patreon/py.typed', 'patreon/cli', 'setup.cfg'):
         dated(1000000200, changed)  # a file edited, or one added to or removed from a directory
         assert installs()[-1:] == [['--quiet', '--force-reinstall', '--no-deps', '.']], changed
         assert installs()[:-1] == ([['.']] if changed == 'setup.cfg' else []), changed

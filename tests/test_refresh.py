@@ -17,7 +17,7 @@ import six
 
 import patreon
 from patreon.exceptions import OAuthError, ServerError, Unauthorized
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 from patreon.sandbox import ALL_SCOPES
 
 from helpers import API_URL, TOKEN_URL, token_request_count

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""patreon.responses: how an HTTP answer becomes a document, an errors dict, a token dict or an exception."""
+"""patreon._responses: how an HTTP answer becomes a document, an errors dict, a token dict or an exception."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import json
@@ -16,7 +16,7 @@ from patreon.exceptions import (APIError, InvalidErrorResponse, InvalidForbidden
                                 ServerError, Unauthorized, error_class_for_status)
 from patreon.api import API
 from patreon.jsonapi.parser import JSONAPIParser
-from patreon.responses import (EXCERPT_LENGTH, ErrorDocument, api_error, api_result, decode_json, oauth_result,
+from patreon._responses import (EXCERPT_LENGTH, ErrorDocument, api_error, api_result, decode_json, oauth_result,
                                 resource_key)
 
 

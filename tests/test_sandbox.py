@@ -17,9 +17,9 @@ from six.moves import http_client
 from six.moves.urllib.parse import parse_qs, urlsplit
 
 from patreon.sandbox import Sandbox
-from patreon.sandbox.paging import encode_cursor
-from patreon.sandbox.records import utc_now
-from patreon.sandbox.resources import ALL_SCOPES, View
+from patreon.sandbox._paging import encode_cursor
+from patreon.sandbox._records import utc_now
+from patreon.sandbox._resources import ALL_SCOPES, View
 from test_sandbox_support import SandboxClient, error_of, load_fixture
 
 EPOCH = datetime.datetime(2026, 10, 1)

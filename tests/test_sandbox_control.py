@@ -17,10 +17,10 @@ import patreon
 from patreon.entitlements import REQUIRED_FIELDS, TIER_FIELDS, is_active_patron
 from patreon.exceptions import Unauthorized
 from patreon.sandbox import Sandbox, SandboxControl, SandboxControlError
-from patreon.sandbox.control import KEY_HEADER, ControlEndpoint, control_lines
-from patreon.sandbox.control_client import fault_options
-from patreon.sandbox.logins import redirect_uri_forms
-from patreon.sandbox.messages import HeaderDict, Request
+from patreon.sandbox._control import KEY_HEADER, ControlEndpoint, control_lines
+from patreon.sandbox._control_client import fault_options
+from patreon.sandbox._logins import redirect_uri_forms
+from patreon.sandbox._messages import HeaderDict, Request
 from loopback import ScriptedServer, json_answer
 from test_sandbox_support import Receiver, SandboxClient, webhook_document
 

@@ -7,7 +7,7 @@ from six.moves import http_client
 from six.moves.urllib.parse import urlsplit
 
 from patreon.sandbox import FAULT_KINDS, Sandbox
-from patreon.sandbox.faults import FaultInjector, RateLimiter
+from patreon.sandbox._faults import FaultInjector, RateLimiter
 from test_sandbox_support import SandboxClient, error_of, load_fixture, server_tls_context, write_tls_files
 
 

@@ -14,7 +14,7 @@ import requests
 import patreon
 from patreon.exceptions import (InvalidResponse, InvalidUnauthorizedResponse, PaginationError, ServerError,
                                 TotalTimeout, Unauthorized)
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 from patreon.sandbox import Sandbox
 
 from helpers import refreshing_api, token_request_count

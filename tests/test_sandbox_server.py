@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from patreon.sandbox import Sandbox
-from patreon.sandbox.webhooks import is_loopback
+from patreon.sandbox._webhooks import is_loopback
 from test_sandbox_support import Receiver, SandboxClient, trickle_until_hung_up, webhook_document
 
 MAX_BODY = 4096

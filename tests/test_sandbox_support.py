@@ -19,7 +19,7 @@ import requests
 from six.moves import BaseHTTPServer, socketserver
 
 from helpers import LoopbackServer, load_fixture  # noqa: F401 (the sandbox tests import load_fixture from here)
-from patreon.sandbox.messages import HeaderDict
+from patreon.sandbox._messages import HeaderDict
 
 
 # A self-signed test-only certificate for 127.0.0.1 (valid until 2126): not a secret, never used elsewhere.

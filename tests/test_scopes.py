@@ -14,7 +14,7 @@ from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL,
                      load_fixture, refreshing_api)
 from patreon import scopes
 from patreon.exceptions import Forbidden, InvalidArgument, Unauthorized
-from patreon.responses import ErrorDocument
+from patreon.api import ErrorDocument
 from patreon.sandbox import ALL_SCOPES
 
 ERROR_401 = {'errors': [{'code': 1, 'code_name': 'Unauthorized', 'detail': 'The server could not verify.',

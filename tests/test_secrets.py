@@ -33,7 +33,7 @@ from patreon import endpoint, entitlements, exceptions, webhooks
 from patreon.exceptions import (APIError, Forbidden, InvalidResponse, InvalidSignature, InvalidWebhook, NotFound,
                                 OAuthError, PaginationError, PatreonError, RateLimited, ServerError, Unauthorized)
 from patreon.jsonapi.parser import JSONAPIParser, JSONAPIResource
-from patreon.masking import Mask
+from patreon._masking import Mask
 from patreon.oauth import check_state, make_state
 from patreon.pacing import RequestBudget
 from patreon.sandbox import Sandbox
@@ -197,7 +197,7 @@ def test_a_full_journey_leaks_no_secret_to_urls_logs_or_reprs(sb, secrets, caplo
     for client in (api, creator, oauth):
         assert secrets.found_in(repr(client) + str(client)) == []
     names = set(record.name for record in caplog.records)
-    assert 'patreon.transport' in names and 'patreon.refresh' in names  # the refresh failures were logged
+    assert 'patreon._transport' in names and 'patreon._refresh' in names  # the refresh failures were logged
     assert any(name.startswith('urllib3') for name in names)
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     tally('secrets', 'full journey (code flow, refresh, cut refresh, webhooks)', 'requests served',

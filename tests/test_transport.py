@@ -17,11 +17,11 @@ import six
 from hypothesis import given, settings, strategies as st
 
 import patreon
-import patreon.clock
-import patreon.deadline as deadline_module
+import patreon._clock
+import patreon._deadline as deadline_module
+from patreon._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
 from patreon.exceptions import TotalTimeout
-from patreon.transport import (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS,
-                               RetryPolicy, Transport, retry_after_seconds)
+from patreon.retry import MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RetryPolicy, retry_after_seconds
 
 from helpers import REPO_ROOT
 from loopback import ScriptedServer, json_answer, response_head, trickle
@@ -572,12 +572,12 @@ time.time = lambda: real_time() + step[0]  # the wall clock, before the package 
 
 import requests
 import patreon
-from patreon import deadline
+from patreon import _deadline
 from patreon.pacing import Pacer
 
 api = patreon.API('at_Stepped3kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=sys.argv[1], total_timeout=1, timeout=5,
                   max_retries=0, rate_limit=Pacer(1, 0.2))
-watch = deadline.watch
+watch = _deadline.watch
 
 
 def stepped_watch(*args):
@@ -594,7 +594,7 @@ for _ in range(2):
         sys.stdout.write(type(exc).__name__ + '\n')
     sys.stdout.flush()
     step[0] -= 3600.0  # an hour back between two paced calls
-    deadline.watch = stepped_watch
+    _deadline.watch = stepped_watch
 '''
 
 
@@ -617,9 +617,9 @@ def test_a_wall_clock_stepped_back_stretches_neither_a_paced_wait_nor_total_time
 
 
 def test_the_clock_found_by_ctypes_is_monotonic_and_agrees_with_the_standard_library():
-    clock, source = patreon.clock._find_monotonic()
+    clock, source = patreon._clock._find_monotonic()
     readings = [clock() for _ in range(1000)]
     assert readings == sorted(readings)
-    assert source != 'time.time' and patreon.clock.IS_MONOTONIC
+    assert source != 'time.time' and patreon._clock.IS_MONOTONIC
     if sys.platform.startswith('linux') and hasattr(time, 'monotonic'):
         assert abs(clock() - time.monotonic()) < 1.0  # the same CLOCK_MONOTONIC, read two ways

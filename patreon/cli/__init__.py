@@ -46,22 +46,21 @@ An expected failure is one line on stderr (``patreon: error: 401 Unauthorized: .
 traceback, never the token or a sandbox's control key; a listing that fails after writing some rows says
 how many of how many.
 
-The package's modules, one concern each: :mod:`~patreon.cli.arguments` (the parser),
-:mod:`~patreon.cli.option_types` (what each option accepts), :mod:`~patreon.cli.formats` (table, jsonl, csv),
-:mod:`~patreon.cli.output_file` (``-o``), :mod:`~patreon.cli.views` (the columns of each resource type),
-:mod:`~patreon.cli.context` (token and client), :mod:`~patreon.cli.api_commands` (the commands that call
-Patreon), :mod:`~patreon.cli.sandbox_command`, :mod:`~patreon.cli.sandbox_control_command` (driving a running
-sandbox), :mod:`~patreon.cli.demo_command`, :mod:`~patreon.cli.exit_status` (statuses and the line each failure
-becomes), :mod:`~patreon.cli.runner` (``main``).  Console output shared with the demo lives in :mod:`patreon.console`.
+The package's modules, one concern each: :mod:`~patreon.cli._arguments` (the parser),
+:mod:`~patreon.cli._option_types` (what each option accepts), :mod:`~patreon.cli._formats` (table, jsonl, csv),
+:mod:`~patreon.cli._output_file` (``-o``), :mod:`~patreon.cli._views` (the columns of each resource type),
+:mod:`~patreon.cli._context` (token and client), :mod:`~patreon.cli._api_commands` (the commands that call
+Patreon), :mod:`~patreon.cli._sandbox_command`, :mod:`~patreon.cli._sandbox_control_command` (driving a running
+sandbox), :mod:`~patreon.cli._demo_command`, :mod:`~patreon.cli._exit_status` (statuses and the line each failure
+becomes), :mod:`~patreon.cli._runner` (``main``).  Console output shared with the demo lives in
+:mod:`patreon.cli._console`.
 """
-from __future__ import absolute_import, division, print_function, unicode_literals
+# No unicode_literals: on Python 2, `from <package> import *` takes only str names from __all__.
+from __future__ import absolute_import, division, print_function
 
-from .context import PROG, TOKEN_ENVIRONMENT_VARIABLE
-from .exit_status import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
+from ._exit_status import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_OK,
                           EXIT_OUTPUT, EXIT_RATE_LIMITED, EXIT_SERVER, EXIT_UNAUTHORIZED, EXIT_USAGE)
-from .formats import FORMATS
-from .runner import main
+from ._runner import main
 
-__all__ = ['main', 'PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'FORMATS', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE',
-           'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND', 'EXIT_RATE_LIMITED', 'EXIT_NETWORK',
-           'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']
+__all__ = ['main', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE', 'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND',
+           'EXIT_RATE_LIMITED', 'EXIT_NETWORK', 'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']

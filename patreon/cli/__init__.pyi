@@ -1,15 +1,10 @@
-# What importers of the command line use: main() and its exit statuses. The submodules are the command's own
-# machinery (argument parsing, output formats, the commands); their stubs declare what each exports.
+# What importers of the command line use: main() and its exit statuses. The private submodules are the command's
+# own machinery (argument parsing, output formats, the commands), checked by mypy from their sources.
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-__all__ = ['main', 'PROG', 'TOKEN_ENVIRONMENT_VARIABLE', 'FORMATS', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE',
-           'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND', 'EXIT_RATE_LIMITED', 'EXIT_NETWORK',
-           'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']
-
-PROG: Final = 'patreon'
-TOKEN_ENVIRONMENT_VARIABLE: Final = 'PATREON_ACCESS_TOKEN'
-FORMATS: tuple[str, ...]
+__all__ = ['main', 'EXIT_OK', 'EXIT_FAILURE', 'EXIT_USAGE', 'EXIT_UNAUTHORIZED', 'EXIT_FORBIDDEN', 'EXIT_NOT_FOUND',
+           'EXIT_RATE_LIMITED', 'EXIT_NETWORK', 'EXIT_SERVER', 'EXIT_OUTPUT', 'EXIT_INTERRUPTED']
 
 EXIT_OK: Final = 0
 EXIT_FAILURE: Final = 1

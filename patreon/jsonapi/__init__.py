@@ -1,1 +1,3 @@
 """JSON:API helpers: the response parser and the query string builder."""
+
+__all__ = []

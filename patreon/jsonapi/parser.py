@@ -34,7 +34,7 @@ _new_resource = object.__new__
 
 def _warn_missing_attribute(resource, name):
     # Imported here: the schema names are loaded only when an attribute is missing, not by `import patreon`.
-    from .known_names import warn_missing_attribute
+    from ._known_names import warn_missing_attribute
 
     resource_type = resource.type()
     if isinstance(resource_type, six.string_types) and isinstance(name, six.string_types):

@@ -9,8 +9,10 @@ from __future__ import unicode_literals
 import six
 from six.moves.urllib.parse import urlencode
 
-from ..credentials import LONE_SURROGATE
+from .._credentials import LONE_SURROGATE
 from ..exceptions import InvalidArgument
+
+__all__ = ['build_url', 'joined_or_null']
 
 
 def joined_or_null(arr):

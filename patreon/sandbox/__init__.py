@@ -12,14 +12,15 @@ Test a Patreon integration without a creator account, tokens or a public URL::
 See ``Sandbox`` for everything else: OAuth client details, events, faults, users to log in as;
 ``SandboxControl(sb.url, sb.control_key)`` drives a running sandbox from another process.
 """
-from __future__ import absolute_import, division, print_function, unicode_literals
+# No unicode_literals: on Python 2, `from <package> import *` takes only str names from __all__.
+from __future__ import absolute_import, division, print_function
 
-from .control_client import SandboxControl, SandboxControlError
-from .faults import FAULT_KINDS
-from .resources import ALL_SCOPES
-from .sandbox import Sandbox
-from .server import RequestRecord
-from .webhooks import TRIGGERS, Delivery, sign
+from ._control_client import SandboxControl, SandboxControlError
+from ._faults import FAULT_KINDS
+from ._resources import ALL_SCOPES
+from ._sandbox import Sandbox
+from ._server import RequestRecord
+from ._webhooks import TRIGGERS, Delivery, sign
 
 __all__ = ['Sandbox', 'SandboxControl', 'SandboxControlError', 'Delivery', 'RequestRecord', 'ALL_SCOPES', 'TRIGGERS',
            'FAULT_KINDS', 'sign']

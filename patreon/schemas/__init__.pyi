@@ -18,26 +18,9 @@ from . import (
     webhook as webhook,
 )
 
-__all__ = [
-    'address',
-    'benefit',
-    'campaign',
-    'deliverable',
-    'goal',
-    'live',
-    'live_access_rule',
-    'media',
-    'member',
-    'oauthclient',
-    'pledge_event',
-    'post',
-    'tier',
-    'user',
-    'webhook',
-    'SCHEMA_MODULE_NAMES',
-    'schema_for_type',
-    'all_fields',
-]
+__all__ = ['address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media', 'member',
+           'oauthclient', 'pledge_event', 'post', 'tier', 'user', 'webhook', 'SCHEMA_MODULE_NAMES', 'schema_for_type',
+           'all_fields']
 
 SCHEMA_MODULE_NAMES: dict[str, str]
 

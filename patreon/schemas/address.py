@@ -3,6 +3,8 @@
 Usage: ``fields = {'address': [address.Attributes.line_1, address.Attributes.city]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``address`` resource."""

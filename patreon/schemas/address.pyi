@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     addressee: Final = 'addressee'
     line_1: Final = 'line_1'

@@ -3,6 +3,8 @@
 Usage: ``fields = {'benefit': [benefit.Attributes.title, benefit.Attributes.is_ended]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``benefit`` resource."""

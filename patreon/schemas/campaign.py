@@ -3,6 +3,8 @@
 Usage: ``api.get_campaigns(10, fields={'campaign': [campaign.Attributes.url, campaign.Attributes.vanity]})``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``campaign`` resource."""

@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     summary: Final = 'summary'
     creation_name: Final = 'creation_name'

@@ -3,6 +3,8 @@
 Usage: ``fields = {'deliverable': [deliverable.Attributes.delivery_status, deliverable.Attributes.due_at]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``deliverable`` resource."""

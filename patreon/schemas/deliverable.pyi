@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     completed_at: Final = 'completed_at'
     delivery_status: Final = 'delivery_status'

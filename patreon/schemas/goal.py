@@ -3,6 +3,8 @@
 Usage: ``fields = {'goal': [goal.Attributes.title, goal.Attributes.amount_cents]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``goal`` resource."""

@@ -6,7 +6,9 @@ creator. Ask for them only where they are needed, and never log them.
 Usage: ``api.get_lives_by_id(live_id, fields={'live': [live.Attributes.title, live.Attributes.state]})``
 """
 
-from .._routes import LIVE_STATES as STATES  # noqa: F401 (``pre_live`` -> ``live`` -> ``live_ended``, here too)
+__all__ = ['Attributes', 'Relationships', 'STATES']
+
+from .._routes import LIVE_STATES as STATES  # ``pre_live`` -> ``live`` -> ``live_ended``, here too
 
 
 class Attributes(object):

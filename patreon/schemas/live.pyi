@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships', 'STATES']
+
 STATES: Final[tuple[str, str, str]]
 
 class Attributes:

@@ -6,6 +6,8 @@ Usage: ``api.get_campaigns_by_id(cid, includes=['live_access_rules'],
 fields={'live-access-rule': [live_access_rule.Attributes.access_rule_type]})``
 """
 
+__all__ = ['Attributes', 'Relationships', 'ACCESS_RULE_TYPES']
+
 #: The kinds of rule Patreon has shown.
 ACCESS_RULE_TYPES = ('tier', 'patron', 'public')
 

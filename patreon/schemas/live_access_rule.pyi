@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships', 'ACCESS_RULE_TYPES']
+
 ACCESS_RULE_TYPES: Final[tuple[str, str, str]]
 
 class Attributes:

@@ -3,6 +3,8 @@
 Usage: ``fields = {'media': [media.Attributes.download_url, media.Attributes.image_urls]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``media`` resource."""

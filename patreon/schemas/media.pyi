@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     file_name: Final = 'file_name'
     size_bytes: Final = 'size_bytes'

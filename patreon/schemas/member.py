@@ -3,6 +3,8 @@
 Usage: ``api.get_members_by_id(member_id, fields={'member': [member.Attributes.full_name]})``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``member`` resource."""

@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     patron_status: Final = 'patron_status'
     is_follower: Final = 'is_follower'

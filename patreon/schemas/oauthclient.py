@@ -3,6 +3,8 @@
 Usage: ``api.get_webhooks(10, includes=['client'], fields={'client': [oauthclient.Attributes.name]})``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``client`` resource."""

@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     client_secret: Final = 'client_secret'
     name: Final = 'name'

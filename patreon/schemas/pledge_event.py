@@ -3,6 +3,8 @@
 Usage: ``fields = {'pledge-event': [pledge_event.Attributes.type, pledge_event.Attributes.date]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``pledge-event`` resource."""

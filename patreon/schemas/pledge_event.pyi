@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     amount_cents: Final = 'amount_cents'
     currency_code: Final = 'currency_code'

@@ -3,6 +3,8 @@
 Usage: ``fields = {'post': [post.Attributes.title, post.Attributes.url]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``post`` resource."""

@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     app_id: Final = 'app_id'
     app_status: Final = 'app_status'

@@ -3,6 +3,8 @@
 Usage: ``fields = {'tier': [tier.Attributes.title, tier.Attributes.amount_cents]}``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``tier`` resource."""

@@ -3,6 +3,8 @@
 Usage: ``api.get_identity(includes=['memberships'], fields={'user': [user.Attributes.full_name]})``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``user`` resource."""

@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     email: Final = 'email'
     first_name: Final = 'first_name'

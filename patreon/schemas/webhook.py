@@ -3,6 +3,8 @@
 Usage: ``api.get_webhooks(10, fields={'webhook': [webhook.Attributes.uri, webhook.Attributes.triggers]})``
 """
 
+__all__ = ['Attributes', 'Relationships']
+
 
 class Attributes(object):
     """Attribute names of a ``webhook`` resource."""

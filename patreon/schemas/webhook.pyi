@@ -1,5 +1,7 @@
 from typing import Final
 
+__all__ = ['Attributes', 'Relationships']
+
 class Attributes:
     triggers: Final = 'triggers'
     uri: Final = 'uri'

@@ -19,3 +19,5 @@ Usage::
     from patreon.stores.sqlite import SQLiteStore
     api = patreon.API(None, oauth_client=oauth, token_store=SQLiteStore('/var/lib/myapp/patreon.sqlite'))
 """
+
+__all__ = []

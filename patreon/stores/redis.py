@@ -29,11 +29,13 @@ import uuid
 import redis
 import six
 
-from ..clock import monotonic
+from .._clock import monotonic
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
 from ..tokens import digest
-from .common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
+from ._common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
+
+__all__ = ['RedisStore', 'DEFAULT_LOCK_LEASE', 'DEFAULT_LOCK_TIMEOUT']
 
 logger = logging.getLogger(__name__)
 

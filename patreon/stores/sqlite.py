@@ -30,7 +30,9 @@ import six
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
 from ..tokens import FileTokenStore, digest
-from .common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
+from ._common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
+
+__all__ = ['SQLiteStore']
 
 _SCHEMA = (
     'CREATE TABLE IF NOT EXISTS tokens (name TEXT PRIMARY KEY, data TEXT NOT NULL)',

@@ -1,0 +1,92 @@
+"""Tokens, secrets and ids as the caller gives them: surrounding whitespace stripped, the unsendable refused.
+
+A token read from a file ends with a newline; sent as it is, ``requests`` fails with an error that quotes
+``Bearer <token>``. So every credential is checked before it is used, with an error that names the argument and
+never quotes the value.
+
+Usage::
+
+    token = clean_credential(open('token.txt').read(), 'access_token')  # the trailing newline is gone
+    path = 'members/' + clean_resource_id(member_id, 'members/{id}')
+"""
+from __future__ import unicode_literals
+
+import re
+
+import six
+
+from .exceptions import InvalidArgument, InvalidCredential
+from ._patterns import LazyPattern
+
+# RFC 6749, appendix A: client ids, secrets, codes and tokens are VSCHAR, printable ASCII (%x20-7E). Anything else
+# cannot go in a header on every Python (2.7 sends headers as ASCII).
+_NOT_VSCHAR = re.compile('[^\x20-\x7e]')
+# C0, DEL and C1 controls: never part of an id; non-ASCII ids are percent-encoded into the path.
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+# A surrogate that is not half of a pair (Python 2 narrow builds hold astral characters as pairs). Python 3 cannot
+# encode it, and Python 2 encodes it to bytes that are not UTF-8: either way it cannot be sent.
+LONE_SURROGATE = LazyPattern('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')
+
+
+def clean_credential(value, name):
+    """``value`` without surrounding whitespace, as text; :class:`InvalidCredential` when it cannot be sent.
+
+    :param value: text, or ASCII bytes.
+    :param name: the argument's name, for the message (the value is never quoted).
+    :raises patreon.exceptions.InvalidCredential: (a ``ValueError``) when ``value`` is not a string, is empty or
+        blank, or holds a control character or a character outside printable ASCII.
+
+    Usage::
+
+        clean_credential('at_123\\n', 'access_token')  # 'at_123'
+        clean_credential('at\\r\\n123', 'access_token')  # InvalidCredential: access_token contains a control character
+    """
+    if isinstance(value, bytes):
+        try:
+            value = value.decode('ascii')
+        except UnicodeDecodeError:
+            raise InvalidCredential('{} contains a character outside printable ASCII, which a token, id or '
+                                    'secret never does'.format(name))
+    elif not isinstance(value, six.text_type):
+        raise InvalidCredential('{} must be a string, not {}'.format(name, type(value).__name__))
+    value = value.strip()
+    if not value:
+        raise InvalidCredential('{} is empty'.format(name))
+    unsendable = _NOT_VSCHAR.search(value)
+    if unsendable is not None:
+        kind = 'a control character' if _CONTROL.match(unsendable.group()) else 'a character outside printable ASCII'
+        raise InvalidCredential('{} contains {}, which a token, id or secret never does'.format(name, kind))
+    return value
+
+
+def clean_resource_id(value, where):
+    """The id ``value`` as text without surrounding whitespace; :class:`InvalidArgument` when it cannot be one.
+
+    :param value: a string or a number.
+    :param where: the route it goes into, e.g. ``'members/{id}'``, for the message.
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, ``.`` or
+        ``..`` (dot segments, which would move the request to another route), or one holding a control character
+        or a lone surrogate.
+
+    Usage::
+
+        clean_resource_id(' 1234\\n', 'members/{id}')  # '1234'
+    """
+    if value is None:
+        raise InvalidArgument('the id of {} is None'.format(where))
+    if isinstance(value, bytes):
+        try:
+            value = value.decode('utf-8')
+        except UnicodeDecodeError:
+            raise InvalidArgument('the id of {} is not UTF-8'.format(where))
+    text = six.text_type(value).strip()
+    if not text:
+        raise InvalidArgument('the id of {} is empty'.format(where))
+    if _CONTROL.search(text):
+        raise InvalidArgument('the id of {} contains a control character'.format(where))
+    if text in ('.', '..'):  # a dot segment: a client or server resolves it, and the request goes to another route
+        raise InvalidArgument("the id of {} is '{}', which names no resource but a step in the path".format(
+            where, text))
+    if LONE_SURROGATE.search(text):  # e.g. '\\udcff' from an argument that was not UTF-8: no URL holds it
+        raise InvalidArgument('the id of {} holds a lone surrogate, which cannot be sent as UTF-8'.format(where))
+    return text

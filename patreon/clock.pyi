@@ -1,7 +1,0 @@
-from collections.abc import Callable
-
-SOURCE: str
-IS_MONOTONIC: bool
-
-def monotonic() -> float: ...
-def _find_monotonic() -> tuple[Callable[[], float], str]: ...

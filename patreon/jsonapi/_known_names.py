@@ -1,0 +1,179 @@
+"""Catch misspelt ``fields`` and ``includes``: every name is looked up in :mod:`patreon.schemas`.
+
+Patreon answers a field it does not know with nothing at all, no error, so ``fields={'member': ['full_nme']}``
+would silently return members without names. A name unknown to :mod:`patreon.schemas` is reported with an
+:class:`~patreon.exceptions.UnknownFieldWarning` naming it and the known ones; the request is still sent, since
+Patreon may add names after this release. In strict mode it is an :class:`~patreon.exceptions.UnknownFieldError`
+(an ``InvalidArgument``, a ``ValueError``) and nothing is sent.
+"""
+from __future__ import unicode_literals
+
+import importlib
+import os
+import sys
+import threading
+import warnings
+
+import six
+
+from .. import schemas
+from ..exceptions import MissingAttributeWarning, UnknownFieldError, UnknownFieldWarning
+
+# Known names per resource type, and every relationship name, computed once on first use.
+_fields_of_type = {}  # type: dict
+_attributes_of_type = {}  # type: dict
+_relationships = []  # type: list
+# (type, name) of the missing attributes already warned of in this process, and the lock of that set with the
+# process it was made in: a child after fork() may inherit it held by a thread that does not exist there.
+_warned_missing = set()  # type: set
+_warned_lock = [os.getpid(), threading.Lock()]  # type: list
+
+
+def check_names(include, field_lists, strict=False):
+    """Warn of (or, ``strict``, refuse) each name of :func:`~patreon.jsonapi.url_util.query_names`'s answer that
+    :mod:`patreon.schemas` does not know.
+
+    :param include: the joined ``include`` text (dotted paths such as ``'memberships.campaign'``), or ``None``.
+    :param field_lists: ``[(resource type, joined attribute names)]``.
+    :raises patreon.exceptions.UnknownFieldError: in strict mode, for the first unknown name.
+
+    Usage::
+
+        check_names(None, [('member', 'full_nme')])               # UnknownFieldWarning: ... 'full_nme' ...
+        check_names(None, [('member', 'full_nme')], strict=True)  # UnknownFieldError
+    """
+    for resource_type, names in field_lists:
+        if resource_type not in schemas.SCHEMA_MODULE_NAMES:
+            _report('fields names the resource type {}, which patreon.schemas does not know; known types: {}'.format(
+                _quoted(resource_type), ', '.join(sorted(schemas.SCHEMA_MODULE_NAMES))), strict)
+            continue
+        try:
+            known = _known_fields(resource_type)
+        except ImportError:  # pragma: no cover - Python 2, package found through a relative path, cwd changed since
+            if strict:
+                raise UnknownFieldError('the names of {} cannot be checked: patreon.schemas cannot be imported '
+                                        'from here'.format(resource_type))
+            continue  # the warning is advice: a name that cannot be checked is sent as given
+        for name in _split(names, ','):
+            if name not in known:
+                _report('fields[{}] names {}, which is not a field of {} known to patreon.schemas; known: {}'.format(
+                    resource_type, _quoted(name), resource_type, ', '.join(sorted(known))), strict)
+    if include is not None:
+        try:
+            relationships = _known_relationships()
+        except ImportError:  # pragma: no cover - as above
+            if strict:
+                raise UnknownFieldError('includes cannot be checked: patreon.schemas cannot be imported from here')
+            return
+        for path in _split(include, ','):
+            for name in path.split('.'):
+                if name not in relationships:
+                    _report('includes names {}, which is not a relationship known to patreon.schemas; '
+                            'known: {}'.format(_quoted(name), ', '.join(sorted(relationships))), strict)
+
+
+def warn_missing_attribute(resource_type, name):
+    """Warn, once per type and name in the process, that ``name`` is not among a resource's attributes.
+
+    Only for a name :mod:`patreon.schemas` knows as an attribute of ``resource_type``, and only when the caller
+    of ``attribute()`` is outside this package (the package reads what it asked for, or says so itself). The
+    message names the type and attribute and how to ask for it, never a value.
+
+    Usage::
+
+        warn_missing_attribute('user', 'email')   # MissingAttributeWarning, the first time only
+    """
+    caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
+    if (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
+        return
+    if resource_type not in schemas.SCHEMA_MODULE_NAMES or name not in _known_attributes(resource_type):
+        return  # an unknown type or name: nothing to advise (and no text the answer chose goes in a message)
+    key = (resource_type, name)
+    if key in _warned_missing:  # the common case, read without the lock
+        return
+    if _warned_lock[0] != os.getpid():
+        _warned_lock[:] = [os.getpid(), threading.Lock()]
+    with _warned_lock[1]:
+        if key in _warned_missing:
+            return
+        _warned_missing.add(key)
+    warnings.warn(MissingAttributeWarning(
+        "the {0} attribute '{1}' was not in the response, so attribute('{1}') is None: Patreon's API v2 returns "
+        "only the attributes asked for; ask for it with fields={{'{0}': ['{1}', ...]}} (or "
+        "patreon.schemas.all_fields('{0}'))".format(resource_type, name)), stacklevel=_caller_level())
+
+
+def _known_attributes(resource_type):
+    known = _attributes_of_type.get(resource_type)
+    if known is None:
+        try:
+            known = frozenset(_names(_schema(resource_type).Attributes))
+        except ImportError:  # pragma: no cover - Python 2, package found through a relative path, cwd changed since
+            known = frozenset()  # advice that cannot be checked is not given
+        _attributes_of_type[resource_type] = known
+    return known
+
+
+def _split(joined, separator):
+    # 'null' is how an empty list is sent: no name to check.
+    return [name for name in joined.split(separator) if name and joined != 'null']
+
+
+def _known_fields(resource_type):
+    known = _fields_of_type.get(resource_type)
+    if known is None:
+        module = _schema(resource_type)
+        # A sparse fieldset may name relationships as well as attributes.
+        known = frozenset(_names(module.Attributes) + _names(module.Relationships))
+        _fields_of_type[resource_type] = known
+    return known
+
+
+def _known_relationships():
+    if not _relationships:
+        names = set()
+        for resource_type in schemas.SCHEMA_MODULE_NAMES:
+            names.update(_names(_schema(resource_type).Relationships))
+        _relationships.append(frozenset(names))
+    return _relationships[0]
+
+
+def _schema(resource_type):
+    # Imported here rather than through schemas.schema_for_type, whose cache of modules is for its callers: only
+    # the names are kept here.
+    name = '{}.{}'.format(schemas.__name__, schemas.SCHEMA_MODULE_NAMES[resource_type])
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - Python 2, the package found through a relative path
+        # Python 2 remembers a failed look-up in a relative directory (made from another working directory) and
+        # fails every later one: forget it, and try once more from here.
+        for entry in getattr(schemas, '__path__', []):
+            sys.path_importer_cache.pop(entry, None)
+        if sys.modules.get(name, False) is None:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+
+def _names(cls):
+    return [value for name, value in vars(cls).items()
+            if not name.startswith('_') and isinstance(value, six.string_types)]
+
+
+def _quoted(name):
+    # repr() escapes what a terminal would act on; without the u prefix of Python 2.
+    text = repr(name)
+    return text[1:] if text.startswith('u') else text
+
+
+def _report(message, strict):
+    if strict:
+        raise UnknownFieldError(message + ' (the client was made with strict_fields=True)')
+    warnings.warn(UnknownFieldWarning(message), stacklevel=_caller_level())
+
+
+def _caller_level():
+    # The warning points at the first frame outside this package: the line of the caller that wrote the name.
+    frame, level = sys._getframe(2), 2
+    while frame is not None and (frame.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level

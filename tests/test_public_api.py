@@ -1,0 +1,151 @@
+"""The public API is what patreon/_public_api.py lists: the modules, their __all__ and their stubs agree with it."""
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import ast
+import importlib
+import io
+import os
+import pkgutil
+import re
+
+import pytest
+
+import patreon
+from patreon._public_api import PUBLIC_API, public_modules
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(patreon.__file__))
+# Stub-only aliases shared by the stubs (like typeshed's _typeshed): a public stub may import them.
+TYPING_HELPERS = ('patreon._typing',)
+
+
+def source_path(module_name, extension):
+    parts = module_name.split('.')[1:]
+    base = os.path.join(PACKAGE_DIR, *parts)
+    if os.path.isdir(base):
+        return os.path.join(base, '__init__' + extension)
+    return base + extension
+
+
+def read(path):
+    with io.open(path, encoding='utf-8') as f:
+        return f.read()
+
+
+def stub_text(module_name):
+    return read(source_path(module_name, '.pyi'))
+
+
+# Read line by line rather than with ast: stubs are Python 3 syntax, and this test also runs on 2.7.
+_DEFINED = re.compile(r'^(?:class|def)\s+(\w+)|^(\w+)\s*(?::|=)', re.MULTILINE)
+_REEXPORTED = re.compile(r'\b(\w+) as (\w+)\b')
+_IMPORT_LINE = re.compile(r'^(?:from\s+(\S+)\s+import\b|import\s+(\S+))', re.MULTILINE)
+_ALL = re.compile(r'^__all__\s*(?::[^=]*)?=\s*(\[[^\]]*\])', re.MULTILINE)
+
+
+def stub_names(text):
+    """The names a stub defines at its top level: classes, functions, variables, and `x as x` re-exports."""
+    names = set(first or second for first, second in _DEFINED.findall(text))
+    names.update(name for name, alias in _REEXPORTED.findall(text) if name == alias)
+    return names
+
+
+def stub_imports(module_name, text):
+    """The absolute names of the modules a stub imports from."""
+    package = module_name if source_path(module_name, '.pyi').endswith('__init__.pyi') else \
+        module_name.rpartition('.')[0]
+    found = set()
+    for relative, plain in _IMPORT_LINE.findall(text):
+        spec = relative or plain
+        dots = len(spec) - len(spec.lstrip('.'))
+        if dots:
+            base = package.split('.')
+            base = base[:len(base) - (dots - 1)]
+            spec = '.'.join(base + ([spec[dots:]] if spec[dots:] else []))
+        found.add(spec)
+    return found
+
+
+def stub_all(text):
+    match = _ALL.search(text)
+    return None if match is None else ast.literal_eval(match.group(1))
+
+
+def all_modules():
+    names = ['patreon']
+    for info in pkgutil.walk_packages(patreon.__path__, 'patreon.', onerror=_raise):
+        names.append(info[1])
+    return names
+
+
+def _raise(name):
+    raise ImportError('cannot walk into ' + name)
+
+
+def test_the_list_is_sorted_for_readers_and_its_modules_exist():
+    assert public_modules() == sorted(PUBLIC_API)
+    for name in public_modules():
+        assert os.path.exists(source_path(name, '.py')), name
+
+
+@pytest.mark.parametrize('module_name', public_modules())
+def test_every_listed_name_imports_and_is_the_modules_all(module_name):
+    module = importlib.import_module(module_name)
+    for name in PUBLIC_API[module_name]:
+        if not hasattr(module, name):  # a package's submodule (patreon.schemas.member) loads when imported
+            importlib.import_module(module_name + '.' + name)
+        assert hasattr(module, name), '{}.{} is listed but missing'.format(module_name, name)
+    assert tuple(module.__all__) == PUBLIC_API[module_name], (
+        '{}.__all__ differs from patreon/_public_api.py: update both together'.format(module_name))
+    namespace = {}
+    exec('from {} import *'.format(module_name), namespace)
+    assert set(namespace) - {'__builtins__'} == set(PUBLIC_API[module_name])
+
+
+@pytest.mark.parametrize('module_name', public_modules())
+def test_every_public_module_has_a_stub_that_defines_its_names(module_name):
+    path = source_path(module_name, '.pyi')
+    assert os.path.exists(path), '{} is public and has no stub'.format(module_name)
+    text = stub_text(module_name)
+    missing = set(PUBLIC_API[module_name]) - stub_names(text)
+    assert not missing, '{} does not define {}'.format(path, sorted(missing))
+    assert stub_all(text) == list(PUBLIC_API[module_name])
+
+
+@pytest.mark.parametrize('module_name', public_modules())
+def test_public_stubs_import_only_public_modules_and_typing_helpers(module_name):
+    internal = set(name for name in stub_imports(module_name, stub_text(module_name))
+                   if name.split('.')[0] == 'patreon' and name not in PUBLIC_API and name not in TYPING_HELPERS)
+    assert not internal, '{} names internal modules in its public types: {}'.format(module_name, sorted(internal))
+
+
+def test_a_module_outside_the_list_has_an_underscore_in_its_name():
+    modules = all_modules()
+    assert set(PUBLIC_API) <= set(modules)
+    unlisted = [name for name in modules if name not in PUBLIC_API
+                and not any(part.startswith('_') for part in name.split('.'))]
+    assert unlisted == [], 'public-looking modules not in patreon/_public_api.py: {}'.format(unlisted)
+
+
+def test_private_modules_have_no_stub_but_the_typing_helpers():
+    stubs = []
+    for directory, subdirectories, files in os.walk(PACKAGE_DIR):
+        subdirectories[:] = [name for name in subdirectories if name != '__pycache__']
+        package = 'patreon' if directory == PACKAGE_DIR else 'patreon.' + os.path.relpath(
+            directory, PACKAGE_DIR).replace(os.sep, '.')
+        for name in files:
+            if name.endswith('.pyi'):
+                stem = name[:-4]
+                stubs.append(package if stem == '__init__' else package + '.' + stem)
+    assert sorted(name for name in stubs if name not in PUBLIC_API) == sorted(TYPING_HELPERS)
+
+
+def test_the_checks_above_read_stubs_as_they_are_written():
+    text = ('from . import (\n    api as api,\n    jsonapi,\n)\nfrom ._typing import JSONObject\n'
+            'import requests\n\n__all__ = [\n    \'API\', \'LIMIT\',\n]\n\nLIMIT: Final = 3\nclass API:\n'
+            '    inner: int\n    def get(self) -> None: ...\ndef helper() -> None: ...\n_P = ParamSpec("_P")\n')
+    assert stub_names(text) == {'api', '__all__', 'LIMIT', 'API', 'helper', '_P'}
+    assert stub_imports('patreon.stores.sqlite', 'from ..pacing import Slots\nfrom ._common import X\n') == {
+        'patreon.pacing', 'patreon.stores._common'}
+    assert stub_imports('patreon', text) == {'patreon', 'patreon._typing', 'requests'}
+    assert stub_all(text) == ['API', 'LIMIT']
+    assert stub_all('x: int\n') is None
