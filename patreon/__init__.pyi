@@ -15,6 +15,10 @@ from . import (
 )
 from .api import API as API
 from .oauth import OAuth as OAuth
+from .pacing import Limits as Limits
+from .refresh import RefreshPolicy as RefreshPolicy
+from .retry import RetryPolicy as RetryPolicy
+from .transport import Timeout as Timeout
 from .version import __version__ as __version__
 
-__all__ = ['API', 'OAuth', '__version__']
+__all__ = ['API', 'Limits', 'OAuth', 'RefreshPolicy', 'RetryPolicy', 'Timeout', '__version__']

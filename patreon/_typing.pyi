@@ -5,7 +5,8 @@ from typing import Any
 from typing_extensions import TypeAlias
 
 # Seconds to connect and for each read, or (connect, read); finite, above 0 (checked when the client is made).
-Timeout: TypeAlias = float | tuple[float, float]
+# Seconds, or (connect, read): what a client's `timeout` takes besides a patreon.Timeout.
+TimeoutSeconds: TypeAlias = float | tuple[float, float]
 # A JSON object as decoded by the json module.
 JSONObject: TypeAlias = dict[str, Any]
 # Relationship names: a list, or one comma-separated string.

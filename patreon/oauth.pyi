@@ -3,9 +3,9 @@ from typing import Final
 
 import requests
 
-from ._typing import JSONObject, Timeout
-from .pacing import RequestBudget
-from .transport import Transport
+from ._typing import JSONObject, TimeoutSeconds
+from .pacing import Limits
+from .transport import Timeout, Transport
 
 AUTHORIZE_PATH: Final = '/oauth2/authorize'
 TOKEN_PATH: Final = '/api/oauth2/token'
@@ -22,12 +22,11 @@ class OAuth:
         client_id: str,
         client_secret: str,
         session: requests.Session | None = None,
-        timeout: Timeout = 30.0,
+        timeout: Timeout | TimeoutSeconds = 30.0,
         base_url: str = 'https://www.patreon.com',
         raise_errors: bool = False,
-        total_timeout: float = 120.0,
         user_agent: str | None = None,
-        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
+        limits: Limits | None = ...,
     ) -> None: ...
     # `scopes`: scope names, or one space-separated string.
     def get_authorization_url(

@@ -8,7 +8,7 @@ route needs a scope the grant lacks, and a refresh keeps the scopes.
 
 Usage::
 
-    refresh = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh=store)
+    refresh = TokenRefresh(access_token, refresh_token, RefreshPolicy(oauth_client, on_token_refresh=store))
     token, refreshes = refresh.snapshot()
     # ... the request with token met a 401 on 'GET identity':
     retry, failure = refresh.after_401(token, refreshes, 'GET identity')
@@ -31,6 +31,7 @@ import requests
 import six
 
 from . import forks
+from ._policy import Policy
 from .clock import monotonic
 from .credentials import clean_credential
 from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreError
@@ -63,6 +64,62 @@ def _refused_in(stored, refresh_token):
     tokens = _tokens()
     return refresh_token is not None and stored.get(tokens.REFUSED_KEY) == tokens.digest(refresh_token)
 
+def _checked_oauth_client(client):
+    # Checked now: found wrong at the first 401, it would fail with the refresh token at stake.
+    if not callable(getattr(client, 'refresh_token', None)):
+        raise InvalidArgument('oauth_client must be a patreon.OAuth (something with its refresh_token method), '
+                              'not {}'.format(type(client).__name__))
+    return client
+
+
+def _checked_callback(callback):
+    if callback is not None and not callable(callback):
+        raise InvalidArgument('on_token_refresh must be callable, not {}'.format(type(callback).__name__))
+    return callback
+
+
+def _checked_margin(seconds):
+    if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
+            or not 0 <= seconds <= 366 * 24 * 3600:
+        raise InvalidArgument('refresh_margin must be seconds from 0 to a year, not {!r}'.format(seconds))
+    return seconds
+
+
+class RefreshPolicy(Policy):
+    """How a client refreshes its tokens; immutable, shareable between clients.
+
+    A 401 refreshes the tokens once and retries the request; a call less than ``margin`` seconds before the
+    token's ``expires_at`` refreshes first.  A refresh token is spent at most once.
+
+    :param oauth_client: the :class:`patreon.OAuth` that refreshes.
+    :param on_token_refresh: called with the new token dict after each refresh (to store the new single-use
+        refresh token), outside every lock, in the order of the refreshes; what it raises propagates from the
+        call that ran it, and the client keeps the new tokens all the same.
+    :param margin: seconds (default 14 days: tokens have died ~11 days before ``expires_in`` said); ``0``
+        refreshes only after a 401.
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) an ``oauth_client`` without ``refresh_token``,
+        an ``on_token_refresh`` that is not callable, a ``margin`` not from 0 to a year.
+
+    Usage::
+
+        refresh = RefreshPolicy(patreon.OAuth(client_id, client_secret), on_token_refresh=save_tokens)
+        api = patreon.API(tokens['access_token'], refresh_token=tokens['refresh_token'], refresh=refresh)
+    """
+
+    __slots__ = _fields = ('oauth_client', 'on_token_refresh', 'margin')
+
+    def __init__(self, oauth_client, on_token_refresh=None, margin=DEFAULT_REFRESH_MARGIN):
+        self._init(oauth_client=_checked_oauth_client(oauth_client), on_token_refresh=_checked_callback(
+            on_token_refresh), margin=_checked_margin(margin))
+
+
+def refresh_policy(value):
+    """``refresh`` as a client takes it: a :class:`RefreshPolicy`, or ``None`` (no refresh)."""
+    if value is None or isinstance(value, RefreshPolicy):
+        return value
+    raise InvalidArgument('refresh must be a patreon.RefreshPolicy or None, not {}'.format(type(value).__name__))
+
+
 class TokenRefresh(object):
     """The tokens of one client, refreshed after a 401 at most once per access token.
 
@@ -79,12 +136,11 @@ class TokenRefresh(object):
 
     Usage::
 
-        refresh = TokenRefresh('at_1', 'rt_1', patreon.OAuth(client_id, client_secret))
+        refresh = TokenRefresh('at_1', 'rt_1', RefreshPolicy(patreon.OAuth(client_id, client_secret)))
         refresh.access_token  # 'at_1'
     """
 
-    def __init__(self, access_token, refresh_token=None, oauth_client=None, on_token_refresh=None,
-                 expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None):
+    def __init__(self, access_token, refresh_token=None, policy=None, expires_at=None, token_store=None):
         if token_store is not None and not all(callable(getattr(token_store, name, None))
                                                for name in ('load', 'save', 'lock')):
             raise InvalidArgument('token_store must be a patreon.tokens.TokenStore (load, save and lock), not '
@@ -96,10 +152,11 @@ class TokenRefresh(object):
             expires_at = stored_expiry(stored)
         self.access_token = access_token
         self.refresh_token = refresh_token
-        self.oauth_client = oauth_client
-        self.on_token_refresh = on_token_refresh
+        policy = refresh_policy(policy)
+        self.oauth_client = policy.oauth_client if policy else None
+        self.on_token_refresh = policy.on_token_refresh if policy else None
         self.expires_at = expires_at
-        self.refresh_margin = refresh_margin
+        self.refresh_margin = policy.margin if policy else DEFAULT_REFRESH_MARGIN
         self.token_store = token_store
         self.clock = time.time
         self._margin_cap = None  # half the lifetime of the last refreshed token: a short-lived one is not refreshed on
@@ -158,11 +215,7 @@ class TokenRefresh(object):
 
     @oauth_client.setter
     def oauth_client(self, client):
-        # Checked now: found wrong at the first 401, it would fail with the refresh token at stake.
-        if client is not None and not callable(getattr(client, 'refresh_token', None)):
-            raise InvalidArgument('oauth_client must be a patreon.OAuth (something with its refresh_token method), '
-                                  'not {}'.format(type(client).__name__))
-        self._oauth_client = client
+        self._oauth_client = None if client is None else _checked_oauth_client(client)
 
     @property
     def on_token_refresh(self):
@@ -171,9 +224,7 @@ class TokenRefresh(object):
 
     @on_token_refresh.setter
     def on_token_refresh(self, callback):
-        if callback is not None and not callable(callback):
-            raise InvalidArgument('on_token_refresh must be callable, not {}'.format(type(callback).__name__))
-        self._on_token_refresh = callback
+        self._on_token_refresh = _checked_callback(callback)
 
     @property
     def expires_at(self):
@@ -194,10 +245,7 @@ class TokenRefresh(object):
 
     @refresh_margin.setter
     def refresh_margin(self, seconds):
-        if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
-                or not 0 <= seconds <= 366 * 24 * 3600:
-            raise InvalidArgument('refresh_margin must be seconds from 0 to a year, not {!r}'.format(seconds))
-        self._refresh_margin = seconds
+        self._refresh_margin = _checked_margin(seconds)
 
     @property
     def undelivered(self):

@@ -1,7 +1,8 @@
 import logging
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
+from ._policy import Policy
 from ._typing import JSONObject
 from .refresh_failure import (
     RefreshFailure as RefreshFailure,
@@ -19,6 +20,25 @@ logger: logging.Logger
 DEFAULT_REFRESH_MARGIN: Final[int]
 FRESH_FOR: Final[float]
 
+class _Refresher(Protocol):
+    def refresh_token(self, refresh_token: str) -> Any: ...
+
+class RefreshPolicy(Policy):
+    @property
+    def oauth_client(self) -> _Refresher: ...
+    @property
+    def on_token_refresh(self) -> Callable[[JSONObject], object] | None: ...
+    @property
+    def margin(self) -> float: ...
+    def __init__(
+        self,
+        oauth_client: _Refresher,
+        on_token_refresh: Callable[[JSONObject], object] | None = None,
+        margin: float = 1209600,
+    ) -> None: ...
+
+def refresh_policy(value: RefreshPolicy | None) -> RefreshPolicy | None: ...
+
 class TokenRefresh:
     access_token: str
     refresh_token: str | None
@@ -32,10 +52,8 @@ class TokenRefresh:
         self,
         access_token: str | None,
         refresh_token: str | None = None,
-        oauth_client: Any = None,
-        on_token_refresh: Callable[[JSONObject], object] | None = None,
+        policy: RefreshPolicy | None = None,
         expires_at: float | None = None,
-        refresh_margin: float = 1209600,
         token_store: TokenStore | None = None,
     ) -> None: ...
     def before_call(self) -> None: ...

@@ -19,6 +19,7 @@ import time
 import requests
 import six
 
+from ._policy import Policy
 from .exceptions import InvalidArgument
 from .patterns import LazyPattern
 
@@ -37,13 +38,14 @@ RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.Chu
                     requests.exceptions.ContentDecodingError)
 
 
-class RetryPolicy(object):
-    """When to try a request again, and how long to wait first.
+class RetryPolicy(Policy):
+    """When to try a request again, and how long to wait first; immutable, shareable between clients.
+
+    Only ``GET``, ``HEAD``, ``OPTIONS`` and ``DELETE`` are retried, after a connection error, 429 or 5xx.
 
     Usage::
 
-        policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
-        transport = Transport('https://www.patreon.com', retry=policy)
+        patreon.API(access_token, retry=RetryPolicy(max_retries=5, max_retry_wait=30.0))
 
     :param max_retries: attempts after the first; ``0`` disables retries.
     :param max_retry_wait: the longest wait (seconds) a 429 may ask for; a
@@ -55,13 +57,15 @@ class RetryPolicy(object):
         may be larger, even infinite: no answer may ask for more than :data:`MAX_RETRY_AFTER`).
     """
 
+    __slots__ = _fields = ('max_retries', 'max_retry_wait', 'backoff_factor', 'backoff_max')
+
     def __init__(self, max_retries=3, max_retry_wait=60.0, backoff_factor=0.5, backoff_max=20.0):
         if isinstance(max_retries, bool) or not isinstance(max_retries, six.integer_types) or max_retries < 0:
             raise InvalidArgument('max_retries must be a whole number >= 0, not {!r}'.format(max_retries))
-        self.max_retries = max_retries
-        self.max_retry_wait = check_seconds('max_retry_wait', max_retry_wait, zero=True)
-        self.backoff_factor = check_seconds('backoff_factor', backoff_factor, zero=True, limit=MAX_SECONDS)
-        self.backoff_max = check_seconds('backoff_max', backoff_max, zero=True, limit=MAX_SECONDS)
+        self._init(max_retries=max_retries,
+                   max_retry_wait=check_seconds('max_retry_wait', max_retry_wait, zero=True),
+                   backoff_factor=check_seconds('backoff_factor', backoff_factor, zero=True, limit=MAX_SECONDS),
+                   backoff_max=check_seconds('backoff_max', backoff_max, zero=True, limit=MAX_SECONDS))
 
     def backoff(self, attempt):
         """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``.
@@ -215,3 +219,23 @@ def check_seconds(name, value, zero=False, limit=None):
             name, '>= 0' if zero else 'above 0', 'and at most {:g}'.format(limit) if limit else '(inf allowed)',
             value))
     return value
+
+
+#: What a client retries by default: 3 times, waiting at most 60 s for a ``Retry-After``.
+DEFAULT_RETRY = RetryPolicy()
+_NEVER = RetryPolicy(max_retries=0)
+
+
+def retry_policy(value):
+    """``retry`` as a client takes it: a :class:`RetryPolicy`, a whole number of retries, or ``None`` (never).
+
+    :raises patreon.exceptions.InvalidArgument: anything else.
+    """
+    if value is None:
+        return _NEVER
+    if isinstance(value, RetryPolicy):
+        return value
+    if isinstance(value, six.integer_types) and not isinstance(value, bool):
+        return RetryPolicy(max_retries=value)
+    raise InvalidArgument('retry must be a patreon.RetryPolicy, a number of retries or None, not {}'.format(
+        type(value).__name__))

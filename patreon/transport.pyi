@@ -4,7 +4,8 @@ from typing import Any, Final
 
 import requests
 
-from ._typing import Timeout
+from ._policy import Policy
+from ._typing import TimeoutSeconds
 from .pacing import Pacer, RequestBudget
 from .retry import (
     MAX_RETRY_AFTER as MAX_RETRY_AFTER,
@@ -15,6 +16,7 @@ from .retry import (
     RetryPolicy as RetryPolicy,
     check_seconds as check_seconds,
     retry_after_seconds as retry_after_seconds,
+    retry_policy as retry_policy,
 )
 
 logger: logging.Logger
@@ -23,9 +25,19 @@ DEFAULT_BASE_URL: Final = 'https://www.patreon.com'
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_TOTAL_TIMEOUT: Final = 120.0
 
+class Timeout(Policy):
+    @property
+    def connect(self) -> float: ...
+    @property
+    def read(self) -> float: ...
+    @property
+    def total(self) -> float: ...
+    def __init__(self, connect: float = 30.0, read: float = 30.0, total: float = 120.0) -> None: ...
+
+def timeout_policy(value: Timeout | TimeoutSeconds) -> Timeout: ...
+
 class Transport:
     timeout: Timeout
-    total_timeout: float
     retry: RetryPolicy
     # Replaceable, e.g. by a test that records the waits instead of sleeping.
     sleep: Callable[[float], object]
@@ -35,9 +47,8 @@ class Transport:
         self,
         base_url: str = 'https://www.patreon.com',
         session: requests.Session | None = None,
-        timeout: Timeout = 30.0,
-        retry: RetryPolicy | None = None,
-        total_timeout: float = 120.0,
+        timeout: Timeout | TimeoutSeconds = 30.0,
+        retry: RetryPolicy | int | None = None,
     ) -> None: ...
     # Left as default: patreon.endpoint.default_base_url() at each access. Setting it pins it.
     @property

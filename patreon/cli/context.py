@@ -15,6 +15,7 @@ from .. import exceptions
 from ..api import API
 from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
+from ..retry import RetryPolicy
 from ..transport import DEFAULT_BASE_URL
 from ..utils import check_user_agent
 from . import option_types
@@ -65,7 +66,8 @@ class Context(object):
             base_url = self.base_url()
             check_requests_environment(os.environ)
             self._api = API(self.token, base_url=base_url, timeout=self.options.timeout,
-                            raise_errors=True, max_retries=self.options.retries, user_agent=user_agent)
+                            raise_errors=True, retry=RetryPolicy(max_retries=self.options.retries),
+                            user_agent=user_agent)
         return self._api
 
     def base_url(self):
