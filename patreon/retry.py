@@ -10,8 +10,8 @@ Usage::
     policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
     policy.wait_after_response('GET', response, attempt=0)  # seconds to wait, or None to return the answer
 """
-import calendar
 import datetime
+import email.utils
 import logging
 import random
 import time
@@ -143,17 +143,11 @@ def retry_after_seconds(response):
 
 # ASCII digits only: float() also takes fullwidth digits, "1_0", "inf" and "nan".
 _DELAY_SECONDS = LazyPattern(r'[0-9]{1,9}(?:\.[0-9]{1,6})?\Z')
-_DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)'
-_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
-_MONTH = '(' + '|'.join(_MONTHS) + ')'
-_TIME = '([0-9]{2}):([0-9]{2}):([0-9]{2})'
-# The three forms of an HTTP date (RFC 9110, 5.6.7): (pattern, numbers of the groups of day, month, year, hour).
-_HTTP_DATES = (
-    (LazyPattern('^' + _DAY + ', ([0-9]{2}) ' + _MONTH + ' ([0-9]{4}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
-    (LazyPattern('^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ([0-9]{2})-' + _MONTH +
-                '-([0-9]{2}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
-    (LazyPattern('^' + _DAY + ' ' + _MONTH + ' ([0-9 ][0-9]) ' + _TIME + ' ([0-9]{4})\\Z'), (2, 1, 6, 3)),
-)
+# What an HTTP date looks like (RFC 9110, 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT"
+# or "Sun Nov  6 08:49:37 1994". A gate before parsedate_tz, which also takes a missing zone, other zones, a second
+# date after a comma, and digits of other scripts.
+_HTTP_DATE = LazyPattern(r'[A-Za-z]+(?:, [0-9A-Za-z -]+ [0-9]{2}:[0-9]{2}:[0-9]{2} GMT'
+                         r'| [A-Za-z]{3} [0-9 ][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4})\Z')
 
 
 def _retry_after_header(value):
@@ -169,24 +163,14 @@ def _retry_after_header(value):
 
 def _http_date(text):
     """Epoch seconds of an HTTP date in any of its three forms, or ``None`` for anything else."""
-    for pattern, (day, month, year, hour) in _HTTP_DATES:
-        match = pattern.match(text)
-        if match is None:
-            continue
-        groups = match.groups()
-        year_number = int(groups[year - 1])
-        if len(groups[year - 1]) == 2:  # RFC 850's two-digit year: the nearest one not 50 years ahead
-            year_number += 2000
-            if year_number > time.gmtime().tm_year + 50:
-                year_number -= 100
-        fields = (year_number, _MONTHS.index(groups[month - 1]) + 1, int(groups[day - 1]),
-                  int(groups[hour - 1]), int(groups[hour]), int(groups[hour + 1]))
-        try:
-            datetime.datetime(*fields)  # refuses 31 Feb, 25:00 and year 0
-        except ValueError:
-            return None
-        return float(calendar.timegm(fields))
-    return None
+    fields = email.utils.parsedate_tz(text) if _HTTP_DATE.match(text) else None
+    if fields is None:
+        return None
+    try:
+        datetime.datetime(*fields[:6])  # refuses 31 Feb, 25:00 and year 0
+    except ValueError:
+        return None
+    return float(email.utils.mktime_tz(fields[:9] + (0,)))  # GMT, which asctime's form leaves unsaid
 
 
 def _wait(value):

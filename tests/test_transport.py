@@ -37,7 +37,8 @@ HOSTILE_RETRY_AFTER = [
     '1_0', '3 s', '1, 2', '2, 2', '', ' ', 'soon', '\xb2', u'\u0663', u'\uff13', u'\u00e9t\u00e9',
     'Fri, 31 Dec 9999 23:59:59 GMT', 'Sun, 06 Nov 99999 08:49:37 GMT', 'Mon, 31 Feb 2100 08:49:37 GMT',
     'Sun, 06 Nov 1994 25:61:61 GMT', 'Sun, 06 Nov 1994 08:49:37 +9999999999', 'Sun, 06 Nov 1994 08:49:37',
-    'Wed, 21 Oct 2015 07:28:00 GMT, Thu, 22 Oct 2015 07:28:00 GMT',
+    'Wed, 21 Oct 2015 07:28:00 GMT, Thu, 22 Oct 2015 07:28:00 GMT', 'Sun, 06 Nov 1994 08:49:37 EST',
+    'Sun, 06 Nov 1994 08:49 GMT', u'Sun, \u0660\u0666 Nov 1994 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994 GMT',
 ]
 HOSTILE_RETRY_AFTER_BODIES = [
     b'{"errors": [{"retry_after_seconds": ' + value + b'}]}'
