@@ -31,7 +31,7 @@ from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHOD
 
 logger = logging.getLogger(__name__)
 
-# The default of base_url: this very object makes a client follow patreon.endpoint.default_base_url() (tests move it).
+# The default of base_url: a client given it follows patreon.endpoint.default_base_url() (tests move it).
 DEFAULT_BASE_URL = endpoint.DEFAULT_BASE_URL
 #: Seconds to wait for a connection and then for each read; finite, so that no single read waits forever.
 DEFAULT_TIMEOUT = 30.0
@@ -100,7 +100,7 @@ class Transport(object):
         if session is not None and not callable(getattr(session, 'request', None)):
             raise InvalidArgument('session must be a requests.Session, not {}'.format(type(session).__name__))
         # Left as default, the client follows patreon.endpoint's default at every request (a test can move it).
-        self._follows_default = base_url is DEFAULT_BASE_URL
+        self._follows_default = endpoint.follows_default(base_url)
         self._base_url = base_url.rstrip('/')
         self.timeout = timeout_policy(timeout)
         self.retry = retry_policy(retry)

@@ -16,7 +16,7 @@ from ..api import API
 from ..console import Progress, exception_text, printable
 from ..credentials import clean_credential
 from ..retry import RetryPolicy
-from ..transport import DEFAULT_BASE_URL
+from ..endpoint import follows_default
 from ..utils import check_user_agent
 from . import option_types
 from .exit_status import UsageError
@@ -76,7 +76,7 @@ class Context(object):
         The value is kept in ``options.base_url``, so that a network error names where it was sent.
         :raises UsageError: the variable is not a usable URL (the message names the variable).
         """
-        if self.options.base_url is DEFAULT_BASE_URL:  # the option's default object: --base-url not given
+        if follows_default(self.options.base_url):  # the option's default: --base-url not given
             value = self.environ.get(BASE_URL_VARIABLE)
             if value:  # an empty variable is an unset one, as shells make them
                 try:
