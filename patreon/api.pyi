@@ -45,7 +45,7 @@ class API:
         access_token: str | None,
         session: requests.Session | None = None,
         timeout: Timeout | TimeoutSeconds = 30.0,
-        base_url: str = 'https://www.patreon.com',
+        base_url: str = ...,
         raise_errors: bool = False,
         retry: RetryPolicy | int | None = ...,
         refresh: RefreshPolicy | None = None,

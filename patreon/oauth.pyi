@@ -23,7 +23,7 @@ class OAuth:
         client_secret: str,
         session: requests.Session | None = None,
         timeout: Timeout | TimeoutSeconds = 30.0,
-        base_url: str = 'https://www.patreon.com',
+        base_url: str = ...,
         raise_errors: bool = False,
         user_agent: str | None = None,
         limits: Limits | None = ...,

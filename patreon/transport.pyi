@@ -45,7 +45,7 @@ class Transport:
     budget: RequestBudget | None
     def __init__(
         self,
-        base_url: str = 'https://www.patreon.com',
+        base_url: str = ...,
         session: requests.Session | None = None,
         timeout: Timeout | TimeoutSeconds = 30.0,
         retry: RetryPolicy | int | None = None,
