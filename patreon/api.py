@@ -12,7 +12,6 @@ Usage::
 """
 import datetime
 import logging
-import re
 
 import six
 from six.moves.urllib.parse import quote, urlsplit
@@ -22,7 +21,8 @@ from ._policy import moved_keywords
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
+from .jsonapi.url_util import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
+                               url_with)
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
 from .pacing import (DEFAULT_LIMITS, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, limits_policy,
                      shared_budget, shared_pacer)
@@ -701,14 +701,7 @@ def _cursor_text(cursor):
 
 
 def _page_size(page_size):
-    """``page_size`` as a whole number above 0 (a string of digits, as 0.5.1 sent it, too), or InvalidArgument."""
-    if isinstance(page_size, six.string_types) and re.match(r'^[0-9]{1,18}$', page_size.strip()):
-        page_size = int(page_size)  # 18 digits at most: int() of thousands raises on Python 3.11+
-    if isinstance(page_size, bool) or not isinstance(page_size, six.integer_types) or page_size < 1:
-        raise InvalidArgument('page_size must be a whole number above 0, not {}'.format(
-            page_size if isinstance(page_size, six.integer_types) and not isinstance(page_size, bool)
-            else type(page_size).__name__))
-    return page_size
+    return checked_count(page_size, 'page_size')
 
 
 def _takes_cursor(method):
@@ -752,25 +745,11 @@ def _live_state(state):
 
 def _resource_ids(ids, param):
     """A list of checked resource ids (one id alone is a list of one), or InvalidArgument naming ``param``."""
-    if isinstance(ids, (six.text_type, bytes) + six.integer_types) and not isinstance(ids, bool):
-        ids = [ids]
-    if ids is None or isinstance(ids, dict):
-        raise InvalidArgument('{} must be a list of ids, not {}'.format(param, type(ids).__name__))
-    try:
-        items = list(ids)
-    except TypeError:
-        raise InvalidArgument('{} must be a list of ids, not {}'.format(param, type(ids).__name__))
-    return [clean_resource_id(item, param) for item in items]
+    ids = checked_list(ids, param, 'a list of ids', alone=(six.text_type, bytes) + six.integer_types)
+    return [clean_resource_id(item, param) for item in ids]
 
 
 def _triggers(triggers):
     """Webhook triggers (a list of names, or one name) as a list of text, or InvalidArgument naming ``triggers``."""
-    if isinstance(triggers, (six.text_type, bytes)):
-        return [checked_text(triggers, 'triggers')]
-    if triggers is None or isinstance(triggers, dict):
-        raise InvalidArgument('triggers must be a list of trigger names, not {}'.format(type(triggers).__name__))
-    try:
-        names = list(triggers)
-    except TypeError:
-        raise InvalidArgument('triggers must be a list of trigger names, not {}'.format(type(triggers).__name__))
+    names = checked_list(triggers, 'triggers', 'a list of trigger names', alone=(six.text_type, bytes))
     return [checked_text(name, 'triggers') for name in names]

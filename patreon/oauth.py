@@ -13,15 +13,14 @@ Usage (a "Log in with Patreon" view)::
 import base64
 import hmac
 import os
-import re
 
 import six
 
 from . import endpoint
 from ._policy import moved_keywords
 from .credentials import clean_credential
-from .exceptions import InvalidArgument, OAuthError
-from .jsonapi.url_util import checked_bool, checked_text, encode_query, names_text
+from .exceptions import OAuthError
+from .jsonapi.url_util import checked_bool, checked_count, checked_text, encode_query, names_text
 from .pacing import DEFAULT_LIMITS, budget_for, limits_policy
 from .responses import ErrorDocument, oauth_result, reason_phrase
 from .stand_in import post_token_request, stand_in
@@ -231,14 +230,7 @@ def check_state(expected, received):
 
 
 def _min_cents(min_cents):
-    """``min_cents`` as an int above 0 (a string of digits too), or InvalidArgument."""
-    if isinstance(min_cents, six.string_types) and re.match(r'^[0-9]{1,12}$', min_cents.strip()):
-        min_cents = int(min_cents)
-    if isinstance(min_cents, bool) or not isinstance(min_cents, six.integer_types) or min_cents < 1:
-        raise InvalidArgument('min_cents must be a whole number of cents above 0, not {}'.format(
-            min_cents if isinstance(min_cents, six.integer_types) and not isinstance(min_cents, bool)
-            else type(min_cents).__name__))
-    return min_cents
+    return checked_count(min_cents, 'min_cents', what='a whole number of cents', max_digits=12)
 
 
 def _utf8(text):

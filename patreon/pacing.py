@@ -29,6 +29,7 @@ from . import forks
 from ._policy import Policy
 from .clock import monotonic as _monotonic
 from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
+from .retry import MAX_SECONDS, check_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -342,11 +343,7 @@ def checked_rate(rate, name='rate'):
     requests, seconds = rate
     if isinstance(requests, bool) or not isinstance(requests, six.integer_types) or requests < 1:
         raise InvalidArgument('{} needs a whole number of requests above 0, not {!r}'.format(name, requests))
-    if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
-            or not 0 < seconds <= 86400:
-        raise InvalidArgument('{} needs a window of seconds above 0 and at most a day, not {!r}'.format(
-            name, seconds))
-    return requests, float(seconds)
+    return requests, float(check_seconds('the window of ' + name, seconds, limit=MAX_SECONDS))
 
 
 def _checked_4xx_limit(limit):

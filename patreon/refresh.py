@@ -39,6 +39,7 @@ from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreErr
 from .refresh_failure import (RefreshFailure, explained, refused_elsewhere, route_of,  # noqa: F401
                               stored_expiry, usable_tokens)
 from .responses import ErrorDocument
+from .retry import check_seconds
 
 #: Seconds before ``expires_at`` when a token is refreshed before a call: tokens have died ~11 days early.
 DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
@@ -79,10 +80,7 @@ def _checked_callback(callback):
 
 
 def _checked_margin(seconds):
-    if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
-            or not 0 <= seconds <= 366 * 24 * 3600:
-        raise InvalidArgument('refresh_margin must be seconds from 0 to a year, not {!r}'.format(seconds))
-    return seconds
+    return check_seconds('refresh_margin', seconds, zero=True, limit=366 * 24 * 3600)
 
 
 class RefreshPolicy(Policy):
@@ -233,10 +231,7 @@ class TokenRefresh(object):
 
     @expires_at.setter
     def expires_at(self, when):
-        if when is not None and (isinstance(when, bool) or not isinstance(when, six.integer_types + (float,))
-                                 or when != when):
-            raise InvalidArgument('expires_at must be epoch seconds or None, not {}'.format(type(when).__name__))
-        self._expires_at = when
+        self._expires_at = None if when is None else check_seconds('expires_at', when, zero=True)
 
     @property
     def refresh_margin(self):

@@ -200,7 +200,7 @@ def check_seconds(name, value, zero=False, limit=None):
     low_ok = value >= 0 if zero else value > 0
     if not (low_ok and (limit is None or value <= limit)):  # NaN fails both comparisons
         raise InvalidArgument('{} must be a number of seconds {} {}, not {!r}'.format(
-            name, '>= 0' if zero else 'above 0', 'and at most {:g}'.format(limit) if limit else '(inf allowed)',
+            name, '>= 0' if zero else 'above 0', 'and at most {:.15g}'.format(limit) if limit else '(inf allowed)',
             value))
     return value
 

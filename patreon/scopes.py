@@ -21,7 +21,7 @@ import six
 from six.moves.urllib.parse import parse_qsl
 
 from .exceptions import InvalidArgument
-from .jsonapi.url_util import checked_text
+from .jsonapi.url_util import checked_list, checked_text
 
 IDENTITY = 'identity'
 IDENTITY_EMAIL = 'identity[email]'
@@ -200,12 +200,7 @@ def _names(names, param, separator):
     if isinstance(names, (six.text_type, bytes)):
         text = checked_text(names, param)
         return [part.strip() for part in (text.split() if separator == ' ' else text.split(separator)) if part.strip()]
-    if isinstance(names, dict):
-        raise InvalidArgument('{} must be a list of names or one string, not a dict'.format(param))
-    try:
-        items = list(names)
-    except TypeError:
-        raise InvalidArgument('{} must be a list of names or one string, not {}'.format(param, type(names).__name__))
+    items = checked_list(names, param, 'a list of names or one string')
     result = []
     for item in items:
         if not isinstance(item, (six.text_type, bytes)):
