@@ -587,8 +587,8 @@ class API(object):
         tokens = self._tokens
         tokens.save_unsaved()  # tokens a failed save to the token store left behind
         tokens.before_call()  # a token that expires soon is refreshed first
-        if tokens.undelivered:
-            tokens.deliver()  # left behind by a callback that raised while others waited
+        if tokens.callbacks_pending:
+            tokens.run_callbacks()  # left behind by a callback that raised while others waited
         _raise_save_failure(tokens)
         first_token, refreshes = tokens.snapshot()
         token = first_token
@@ -600,14 +600,14 @@ class API(object):
                 break
             route = route or route_of(method, path)
             retry, failure = tokens.after_401(token, refreshes, route)
-            tokens.deliver()  # outside the refresh lock: the callback may call this client
+            tokens.run_callbacks()  # outside the refresh lock: the callback may call this client
             _raise_save_failure(tokens)
             if not retry:
                 break
             token, refreshes = tokens.snapshot()
             response = self._send(method, path, token, kwargs)
-        if response.status_code == 401 or tokens.wants_answer(token):
-            failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
+        if response.status_code == 401 or tokens.records_responses_to(token):
+            failure = tokens.record_response(token, response.status_code, route or route_of(method, path)) or failure
         try:
             result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token),
                                 document_expected=method != 'DELETE')  # only a DELETE may answer 204

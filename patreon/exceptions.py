@@ -589,12 +589,12 @@ def _rebuild(cls, args):
 def _detached(error):
     """A copy of a foreign exception (e.g. a ``requests`` one, whose request holds the token) without its request."""
     try:
-        return type(error)(*[_text(arg) for arg in error.args])
+        return type(error)(*[_as_text(arg) for arg in error.args])
     except Exception:  # a signature that takes no plain message
-        return PatreonError('{}: {}'.format(type(error).__name__, _text(error)))
+        return PatreonError('{}: {}'.format(type(error).__name__, _as_text(error)))
 
 
-def _text(value):
+def _as_text(value):
     try:
         return six.text_type(value)
     except UnicodeError:  # Python 2: bytes that are not ASCII

@@ -163,7 +163,7 @@ class RequestBudget(object):
 
     :param limit: 4xx answers allowed in ``window`` seconds (a whole number above 0).
     :param window: seconds; 10 minutes by default, as Patreon's edge counts.
-    :param log: the shared record of 4xx answers (a :class:`FourxxLog`); a new one by default.
+    :param log: the shared record of 4xx answers (a :class:`ClientErrorWindow`); a new one by default.
     :param clock: seconds as a float, when ``log`` is not given; a fake in tests.
     :raises patreon.exceptions.InvalidArgument: a limit that is not a whole number above 0.
 
@@ -176,7 +176,7 @@ class RequestBudget(object):
 
     def __init__(self, limit, window=BUDGET_WINDOW, log=None, clock=None):
         self.limit = _checked_4xx_limit(limit)
-        self.log = log if log is not None else FourxxLog(window, clock)
+        self.log = log if log is not None else ClientErrorWindow(window, clock)
 
     def __repr__(self):
         return '<patreon.pacing.RequestBudget {} 4xx per {:g} s>'.format(self.limit, self.log.window)
@@ -226,7 +226,7 @@ class RequestBudget(object):
                 self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
 
 
-class FourxxLog(object):
+class ClientErrorWindow(object):
     """When the 4xx answers of the last ``window`` seconds came (thread-safe); shared by budgets of one key."""
 
     def __init__(self, window=BUDGET_WINDOW, clock=None):
@@ -452,7 +452,7 @@ def shared_budget(base_url, limit):
     with _shared_lock:
         log = _logs.get(base_url)
         if log is None:
-            log = _logs[base_url] = FourxxLog()
+            log = _logs[base_url] = ClientErrorWindow()
         return RequestBudget(limit, log=log)
 
 

@@ -33,16 +33,20 @@ class Pacer(Slots):
 
 class RequestBudget:
     limit: int
-    log: FourxxLog
+    log: ClientErrorWindow
     def __init__(
-        self, limit: int, window: float = 600.0, log: FourxxLog | None = None, clock: Callable[[], float] | None = None
+        self,
+        limit: int,
+        window: float = 600.0,
+        log: ClientErrorWindow | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None: ...
     def check(self) -> None: ...
     def record(self, status_code: int) -> None: ...
     def begin(self, timeout: float | None = None) -> None: ...
     def end(self, status_code: int | None) -> None: ...
 
-class FourxxLog:
+class ClientErrorWindow:
     window: float
     def __init__(self, window: float = 600.0, clock: Callable[[], float] | None = None) -> None: ...
     def add(self) -> None: ...

@@ -12,7 +12,7 @@ Usage::
     token, refreshes = refresh.snapshot()
     # ... the request with token met a 401 on 'GET identity':
     retry, failure = refresh.after_401(token, refreshes, 'GET identity')
-    refresh.deliver()  # on_token_refresh, outside every lock
+    refresh.run_callbacks()  # on_token_refresh, outside every lock
 
 A token whose ``expires_at`` is less than ``refresh_margin`` seconds away is
 refreshed before the call (:meth:`TokenRefresh.before_call`).  With a
@@ -171,10 +171,10 @@ class TokenRefresh(object):
         self._accepted_by = set()
         # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes, until a 2xx there shows
         # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
-        self._hopeless_routes = set()
+        self._routes_lacking_scope = set()
         self._callbacks = collections.deque()  # (on_token_refresh, tokens) of refreshes not yet delivered, in order
         self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
-        self._delivering = False
+        self._running_callbacks = False
         self._unsaved = None  # (tokens, the access token they replaced) when saving them to the store failed
         self._save_failure = None  # the TokenStoreError to raise from the call whose refresh could not be saved
         if stored is not None and _refused_in(stored, self.refresh_token):
@@ -185,7 +185,7 @@ class TokenRefresh(object):
         # A thread of the parent may have held these at the fork: in the child nobody would ever release them.
         self._refresh_lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._delivering = False
+        self._running_callbacks = False
         self._callbacks.clear()  # the parent delivers its refreshes; the child would call on_token_refresh twice
 
     @property
@@ -243,16 +243,14 @@ class TokenRefresh(object):
         self._refresh_margin = _checked_margin(seconds)
 
     @property
-    def undelivered(self):
+    def callbacks_pending(self):
         """Whether refreshes wait for their ``on_token_refresh`` (left behind by a callback that raised)."""
         return bool(self._callbacks)
 
-    def wants_answer(self, token):
-        """Whether :meth:`judge` has something to learn from an answer to ``token`` (cheap: no lock).
-
-        True while ``token`` is fresh, and while any route is marked hopeless (a 2xx there clears the mark).
-        """
-        return bool(self._hopeless_routes) or (token is not None and token == self._fresh_token)
+    def records_responses_to(self, token):
+        """Whether :meth:`record_response` must see the HTTP responses to ``token`` (cheap: no lock): while it is
+        fresh from a refresh, and while a route is marked as lacking a scope (a 2xx there clears the mark)."""
+        return bool(self._routes_lacking_scope) or (token is not None and token == self._fresh_token)
 
     def _fresh_for(self, token, route):
         """Whether ``route`` refusing ``token`` means it lacks a scope (the state lock held): ``token`` came from the
@@ -328,9 +326,9 @@ class TokenRefresh(object):
     def _refresh_after_401(self, failed_token, refreshes_seen, route):
         """``after_401`` once the store (if any) had nothing newer: refresh, unless it cannot help."""
         with self._state_lock:
-            if self._fresh_for(failed_token, route) or route in self._hopeless_routes:
-                self._hopeless_routes.add(route)  # scopes survive a refresh: so does this 401
-                return False, RefreshFailure.hopeless(route)
+            if self._fresh_for(failed_token, route) or route in self._routes_lacking_scope:
+                self._routes_lacking_scope.add(route)  # scopes survive a refresh: so does this 401
+                return False, RefreshFailure.lacking_scope(route)
             if self._refreshes != refreshes_seen:
                 return False, self._last_failure  # a refresh tried since this request left failed: same answer
             refresh_token = self.refresh_token
@@ -463,44 +461,42 @@ class TokenRefresh(object):
         except (requests.RequestException, PatreonError) as exc:
             return None, RefreshFailure.of(exc)
 
-    def judge(self, token, status_code, route):
-        """Learn from an answer to the token of the last refresh; the failure to report when no refresh can help.
+    def record_response(self, token, status_code, route):
+        """Record the status of an HTTP response to ``token`` on ``route``; returns the :class:`RefreshFailure` to
+        report when the route lacks a scope (no refresh can help), else ``None``.
 
-        A 401 to a token just refreshed, on a route that has not accepted it yet, cannot be an expiry: the route
-        needs a scope the grant lacks, and since a refresh keeps the scopes, a 401 there never refreshes again --
-        whatever other routes answer meanwhile (a 2xx elsewhere proves the token, not this route). A 2xx on a route
-        proves the route too: its mark goes, so that a 401 there when the token expires refreshes it (the first
-        refusal passed; it was no missing scope).
+        A 401 to a token fresh from a refresh, on a route that has not accepted it, is a missing scope: a refresh
+        keeps the scopes, so a 401 there never refreshes again, until a 2xx there clears the mark.
         """
         if status_code == 401:
             with self._state_lock:
                 if self._fresh_for(token, route):
-                    self._hopeless_routes.add(route)
-                hopeless = route in self._hopeless_routes
-            return RefreshFailure.hopeless(route) if hopeless else None
+                    self._routes_lacking_scope.add(route)
+                lacking = route in self._routes_lacking_scope
+            return RefreshFailure.lacking_scope(route) if lacking else None
         if 200 <= status_code < 300:
             with self._state_lock:
                 if self._fresh_for(token, route):
                     self._accepted_by.add(route)  # from now on, a 401 there may be the token's expiry
-                if route in self._hopeless_routes:
-                    self._hopeless_routes.discard(route)
+                if route in self._routes_lacking_scope:
+                    self._routes_lacking_scope.discard(route)
                     logger.info('%s accepted the access token: a 401 there may refresh it again', route)
         return None
 
-    def deliver(self):
-        """Call ``on_token_refresh`` for every refresh not yet delivered, one at a time, in order.
+    def run_callbacks(self):
+        """Call ``on_token_refresh`` for each refresh not yet passed to it, one at a time, in order.
 
-        A thread that finds another delivering leaves the rest to it, so a callback that calls this client (and
-        meets a 401) never waits for itself. What a callback raises propagates; the next call delivers the rest.
+        A thread that finds another running them leaves the rest to it (a callback that calls this client never
+        waits for itself). What a callback raises propagates; the next call runs the rest.
         """
         while True:
             with self._state_lock:
-                if self._delivering or not self._callbacks:
+                if self._running_callbacks or not self._callbacks:
                     return
                 callback, tokens = self._callbacks.popleft()
-                self._delivering = True
+                self._running_callbacks = True
             try:
                 callback(tokens)
             finally:
                 with self._state_lock:
-                    self._delivering = False
+                    self._running_callbacks = False

@@ -256,7 +256,7 @@ class _RedisPacer(TicketPacer):
 
 
 class _RedisLog(object):
-    """The 4xx answers of one base URL in Redis (the interface of :class:`patreon.pacing.FourxxLog`)."""
+    """The 4xx answers of one base URL in Redis (the interface of :class:`patreon.pacing.ClientErrorWindow`)."""
 
     def __init__(self, store, key, window=BUDGET_WINDOW):
         self._store, self._key, self.window = store, key, float(window)

@@ -166,7 +166,7 @@ class _SQLitePacer(TicketPacer):
 
 
 class _SQLiteLog(object):
-    """The 4xx answers of one base URL in the store's file (the interface of :class:`patreon.pacing.FourxxLog`)."""
+    """The 4xx responses of one base URL in the store's file (as :class:`patreon.pacing.ClientErrorWindow`)."""
 
     def __init__(self, store, key, window=BUDGET_WINDOW):
         self._store, self._key, self.window = store, key, float(window)
