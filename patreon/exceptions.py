@@ -310,7 +310,7 @@ class OAuthError(PatreonError):
 class RequestBudgetExceeded(PatreonError):
     """Too many 4xx answers lately: the call was not sent, so that Patreon's edge does not block the client.
 
-    Raised before sending once ``max_4xx_per_10_minutes`` 4xx answers came in
+    Raised before sending once ``Limits.max_4xx_per_10_minutes`` 4xx responses came in
     the last 10 minutes (see :class:`patreon.API`); Patreon blocks a client
     for about 30 minutes past ~2,000.
 
@@ -352,7 +352,7 @@ class InvalidSignature(InvalidWebhook):
 
 
 class TotalTimeout(requests.exceptions.Timeout):
-    """One attempt of a request outlasted ``total_timeout`` (connect, headers and body together).
+    """One attempt of a request outlasted its total timeout (``Timeout.total``: connect, headers and body together).
 
     The server was too slow as a whole, a byte at a time perhaps, though each
     read came within ``timeout``.  A :class:`requests.Timeout`, like requests'
@@ -364,7 +364,7 @@ class TotalTimeout(requests.exceptions.Timeout):
     Usage::
 
         try:
-            user = patreon.API(access_token, timeout=10, total_timeout=60).get_identity().data()
+            user = patreon.API(access_token, timeout=patreon.Timeout(10, 10, total=60)).get_identity().data()
         except requests.Timeout as exc:  # TotalTimeout, or a single read longer than timeout
             logger.warning('Patreon is too slow: %s', exc)
     """

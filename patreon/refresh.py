@@ -14,7 +14,7 @@ Usage::
     retry, failure = refresh.after_401(token, refreshes, 'GET identity')
     refresh.run_callbacks()  # on_token_refresh, outside every lock
 
-A token whose ``expires_at`` is less than ``refresh_margin`` seconds away is
+A token whose ``expires_at`` is less than the policy's ``margin`` seconds away is
 refreshed before the call (:meth:`TokenRefresh.before_call`).  With a
 ``token_store`` (:mod:`patreon.tokens`), every refresh happens under the
 store's lock, after reloading it: tokens another process saved meanwhile are
@@ -121,16 +121,12 @@ def refresh_policy(value):
 class TokenRefresh(object):
     """The tokens of one client, refreshed after a 401 at most once per access token.
 
-    :ivar access_token: sent as ``Authorization: Bearer``; checked when set
-        (:class:`~patreon.exceptions.InvalidCredential`).
-    :ivar refresh_token: spent by a refresh (``None``: no refresh); checked when set.
-    :ivar oauth_client: an :class:`patreon.OAuth` (or anything with its
-        ``refresh_token(token)``), or ``None``.
-    :ivar on_token_refresh: called with the new token dict after each refresh, outside every lock.
-    :ivar expires_at: when the access token expires (epoch seconds), or ``None`` when unknown.
-    :ivar refresh_margin: seconds before ``expires_at`` when a call refreshes first.
-    :ivar token_store: a :class:`patreon.tokens.TokenStore` the tokens come from and go to, or ``None``.
-    :ivar clock: epoch seconds now (``time.time``); a fake in tests.
+    :param policy: a :class:`RefreshPolicy`, whose settings become the ``oauth_client``, ``on_token_refresh``
+        and ``refresh_margin`` attributes (checked again when set); ``None``: no refresh.
+    :param token_store: a :class:`patreon.tokens.TokenStore` the tokens are read from (instead of those given)
+        and saved to, or ``None``.
+    :raises patreon.exceptions.InvalidArgument: a ``token_store`` without ``load``, ``save`` and ``lock``.
+    :raises patreon.exceptions.InvalidCredential: a token that cannot be sent.
 
     Usage::
 

@@ -16,7 +16,7 @@ Usage::
 
     from patreon.stores.redis import RedisStore
     store = RedisStore('redis://cache.internal:6379/0')
-    api = patreon.API(None, oauth_client=oauth, token_store=store)
+    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
 """
 from __future__ import absolute_import, unicode_literals
 
@@ -118,7 +118,7 @@ class RedisStore(SharedTokenStore):
     Usage::
 
         store = RedisStore(redis.Redis(host='cache.internal'), name=str(user.id))
-        api = patreon.API(None, oauth_client=oauth, token_store=store)
+        api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
     """
 
     def __init__(self, client, name='default', prefix='patreon:', lock_lease=DEFAULT_LOCK_LEASE,
