@@ -110,6 +110,10 @@ class RefreshPolicy(Policy):
         self._init(oauth_client=_checked_oauth_client(oauth_client), on_token_refresh=_checked_callback(
             on_token_refresh), margin=_checked_margin(margin))
 
+    def __reduce__(self):
+        # Its OAuth client holds the client secret, which never goes into a pickle.
+        raise TypeError('a patreon.RefreshPolicy is not pickled: its OAuth client holds the client secret')
+
 
 def refresh_policy(value):
     """``refresh`` as a client takes it: a :class:`RefreshPolicy`, or ``None`` (no refresh)."""

@@ -60,6 +60,13 @@ def test_a_policy_of_settings_pickles_to_an_equal_one(index):
     assert pickle.loads(pickle.dumps(policy, 2)) == policy
 
 
+def test_a_refresh_policy_is_never_pickled_with_its_client_secret():
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        with pytest.raises(TypeError) as raised:
+            pickle.dumps(every_policy()[3], protocol)
+        assert 'client secret' in str(raised.value) and CLIENT_SECRET not in str(raised.value)
+
+
 @pytest.mark.parametrize('make', [
     lambda: patreon.Timeout(connect=0),
     lambda: patreon.Timeout(read=float('nan')),
