@@ -223,9 +223,10 @@ class Portal(object):
         tokens = self.tokens.get(user_id)
         if tokens is None:
             raise NotLoggedIn(user_id)
+        refresh = patreon.RefreshPolicy(self.oauth, on_token_refresh=lambda new_tokens: self.tokens.save(user_id,
+                                                                                                          new_tokens))
         return patreon.API(tokens['access_token'], base_url=self.settings.base_url, raise_errors=True,
-                           oauth_client=self.oauth, refresh_token=tokens['refresh_token'],
-                           on_token_refresh=lambda new_tokens: self.tokens.save(user_id, new_tokens))
+                           refresh=refresh, refresh_token=tokens['refresh_token'])
 
     # The patrons-only page
 

@@ -102,8 +102,9 @@ def run(sandbox: Sandbox) -> Dict[str, Any]:
     oauth = patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url, raise_errors=True)
     tokens = log_in(oauth, sandbox.redirect_uri)
     refreshed: List[Dict[str, Any]] = []
-    with patreon.API(tokens['access_token'], base_url=sandbox.url, raise_errors=True, oauth_client=oauth,
-                     refresh_token=tokens['refresh_token'], on_token_refresh=refreshed.append) as api:
+    with patreon.API(tokens['access_token'], base_url=sandbox.url, raise_errors=True,
+                     refresh=patreon.RefreshPolicy(oauth, on_token_refresh=refreshed.append),
+                     refresh_token=tokens['refresh_token']) as api:
         paying = patron_memberships(api)
         sandbox.expire_access_token(api.access_token)
         paying_after_refresh = patron_memberships(api)  # a 401, a refresh, the same call again

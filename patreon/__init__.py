@@ -18,9 +18,12 @@ import sys as _sys
 
 from . import exceptions  # noqa: F401 (patreon.exceptions.X after import patreon alone)
 from .api import API
+from .pacing import Limits
+from .policies import RefreshPolicy, Timeout
+from .retry import RetryPolicy
 from .version import __version__
 
-__all__ = ['API', 'OAuth', '__version__']
+__all__ = ['API', 'Limits', 'OAuth', 'RefreshPolicy', 'RetryPolicy', 'Timeout', '__version__']
 
 # Submodules a reader reaches as attributes of the package. Loaded on first use where the interpreter allows it
 # (PEP 562, Python 3.7+), so that `import patreon` stays fast; at once on older ones, which cannot defer them.

@@ -13,6 +13,9 @@ from . import (
 )
 from .api import API as API
 from .oauth import OAuth as OAuth
+from .pacing import Limits as Limits
+from .policies import RefreshPolicy as RefreshPolicy, Timeout as Timeout
+from .retry import RetryPolicy as RetryPolicy
 from .version import __version__ as __version__
 
-__all__ = ['API', 'OAuth', '__version__']
+__all__ = ['API', 'Limits', 'OAuth', 'RefreshPolicy', 'RetryPolicy', 'Timeout', '__version__']

@@ -6,7 +6,7 @@ through ``ctypes`` (Linux, the BSDs, macOS 10.12+), or Windows's
 ``GetTickCount64``.  Where neither can be loaded (a 2.7 built without
 ``ctypes``, an older macOS), it falls back to :func:`time.time` and
 :data:`IS_MONOTONIC` is ``False``: a clock stepped back (NTP) then lengthens a
-paced wait or a ``total_timeout`` by the size of the step.
+paced wait or a total timeout by the size of the step.
 
 Usage::
 

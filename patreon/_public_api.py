@@ -18,7 +18,7 @@ _SCHEMA_RESOURCES = ('address', 'benefit', 'campaign', 'deliverable', 'goal', 'l
 
 #: Module name -> the names it offers (its ``__all__``), as a tuple of str.
 PUBLIC_API = {
-    'patreon': ('API', 'OAuth', '__version__'),
+    'patreon': ('API', 'Limits', 'OAuth', 'RefreshPolicy', 'RetryPolicy', 'Timeout', '__version__'),
     # `python -m patreon`: the command line; nothing to import.
     'patreon.__main__': (),
     'patreon.api': ('API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES'),
@@ -58,8 +58,10 @@ PUBLIC_API = {
     'patreon.pagination': ('MAX_STALLED_PAGES', 'PREFETCH_THREAD_NAME'),
     'patreon.retry': ('RetryPolicy', 'MAX_RETRY_AFTER', 'MAX_SECONDS', 'RETRY_STATUSES', 'RETRY_METHODS',
                       'RETRY_EXCEPTIONS'),
-    'patreon.pacing': ('Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX',
-                       'BUDGET_WINDOW', 'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget'),
+    'patreon.policies': ('Timeout', 'RefreshPolicy', 'DEFAULT_TIMEOUT', 'DEFAULT_TOTAL_TIMEOUT',
+                         'DEFAULT_REFRESH_MARGIN'),
+    'patreon.pacing': ('Limits', 'Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT',
+                       'DEFAULT_MAX_4XX', 'BUDGET_WINDOW', 'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget'),
     'patreon.tokens': ('TokenStore', 'MemoryTokenStore', 'FileTokenStore', 'REFUSED_KEY', 'digest'),
     'patreon.endpoint': ('PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_default_base_url'),
     'patreon.stores': (),

@@ -8,13 +8,13 @@ route needs a scope the grant lacks, and a refresh keeps the scopes.
 
 Usage::
 
-    refresh = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh=store)
+    refresh = TokenRefresh(access_token, refresh_token, RefreshPolicy(oauth_client, on_token_refresh=store))
     token, refreshes = refresh.snapshot()
     # ... the request with token met a 401 on 'GET identity':
     retry, failure = refresh.after_401(token, refreshes, 'GET identity')
-    refresh.deliver()  # on_token_refresh, outside every lock
+    refresh.run_callbacks()  # on_token_refresh, outside every lock
 
-A token whose ``expires_at`` is less than ``refresh_margin`` seconds away is
+A token whose ``expires_at`` is less than the policy's ``margin`` seconds away is
 refreshed before the call (:meth:`TokenRefresh.before_call`).  With a
 ``token_store`` (:mod:`patreon.tokens`), every refresh happens under the
 store's lock, after reloading it: tokens another process saved meanwhile are
@@ -33,12 +33,13 @@ import six
 from . import _forks
 from ._clock import monotonic
 from ._credentials import clean_credential
-from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreError
 from ._refresh_failure import RefreshFailure, refused_elsewhere, stored_expiry, usable_tokens
 from ._responses import ErrorDocument
+from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreError
+from .policies import (DEFAULT_REFRESH_MARGIN, RefreshPolicy, checked_callback, checked_margin,  # noqa: F401
+                       checked_oauth_client, refresh_policy)
+from .retry import check_seconds
 
-#: Seconds before ``expires_at`` when a token is refreshed before a call: tokens have died ~11 days early.
-DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
 # Seconds before a refresh before a call is tried again, after it failed (refused: as Patreon's own plugin waits).
 _RETRY_AFTER_FAILURE = 60.0
 _RETRY_AFTER_REFUSAL = 600.0
@@ -64,25 +65,20 @@ def _refused_in(stored, refresh_token):
 class TokenRefresh(object):
     """The tokens of one client, refreshed after a 401 at most once per access token.
 
-    :ivar access_token: sent as ``Authorization: Bearer``; checked when set
-        (:class:`~patreon.exceptions.InvalidCredential`).
-    :ivar refresh_token: spent by a refresh (``None``: no refresh); checked when set.
-    :ivar oauth_client: an :class:`patreon.OAuth` (or anything with its
-        ``refresh_token(token)``), or ``None``.
-    :ivar on_token_refresh: called with the new token dict after each refresh, outside every lock.
-    :ivar expires_at: when the access token expires (epoch seconds), or ``None`` when unknown.
-    :ivar refresh_margin: seconds before ``expires_at`` when a call refreshes first.
-    :ivar token_store: a :class:`patreon.tokens.TokenStore` the tokens come from and go to, or ``None``.
-    :ivar clock: epoch seconds now (``time.time``); a fake in tests.
+    :param policy: a :class:`RefreshPolicy`, whose settings become the ``oauth_client``, ``on_token_refresh``
+        and ``refresh_margin`` attributes (checked again when set); ``None``: no refresh.
+    :param token_store: a :class:`patreon.tokens.TokenStore` the tokens are read from (instead of those given)
+        and saved to, or ``None``.
+    :raises patreon.exceptions.InvalidArgument: a ``token_store`` without ``load``, ``save`` and ``lock``.
+    :raises patreon.exceptions.InvalidCredential: a token that cannot be sent.
 
     Usage::
 
-        refresh = TokenRefresh('at_1', 'rt_1', patreon.OAuth(client_id, client_secret))
+        refresh = TokenRefresh('at_1', 'rt_1', RefreshPolicy(patreon.OAuth(client_id, client_secret)))
         refresh.access_token  # 'at_1'
     """
 
-    def __init__(self, access_token, refresh_token=None, oauth_client=None, on_token_refresh=None,
-                 expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None):
+    def __init__(self, access_token, refresh_token=None, policy=None, expires_at=None, token_store=None):
         if token_store is not None and not all(callable(getattr(token_store, name, None))
                                                for name in ('load', 'save', 'lock')):
             raise InvalidArgument('token_store must be a patreon.tokens.TokenStore (load, save and lock), not '
@@ -94,10 +90,11 @@ class TokenRefresh(object):
             expires_at = stored_expiry(stored)
         self.access_token = access_token
         self.refresh_token = refresh_token
-        self.oauth_client = oauth_client
-        self.on_token_refresh = on_token_refresh
+        policy = refresh_policy(policy)
+        self.oauth_client = policy.oauth_client if policy else None
+        self.on_token_refresh = policy.on_token_refresh if policy else None
         self.expires_at = expires_at
-        self.refresh_margin = refresh_margin
+        self.refresh_margin = policy.margin if policy else DEFAULT_REFRESH_MARGIN
         self.token_store = token_store
         self.clock = time.time
         self._margin_cap = None  # half the lifetime of the last refreshed token: a short-lived one is not refreshed on
@@ -114,11 +111,11 @@ class TokenRefresh(object):
         self._accepted_by = set()
         # 'GET campaigns': routes that refused a fresh token; a 401 there never refreshes, until a 2xx there shows
         # the refusal passed. A refresh through another route keeps the marks: scopes survive a refresh.
-        self._hopeless_routes = set()
+        self._routes_lacking_scope = set()
         # (on_token_refresh, tokens) of refreshes not yet delivered, in order
         self._callbacks = collections.deque()  # type: collections.deque
         self.granted_scope = None  # the ``scope`` text of the last refresh's answer, for messages naming scopes
-        self._delivering = False
+        self._running_callbacks = False
         self._unsaved = None  # (tokens, the access token they replaced) when saving them to the store failed
         self._save_failure = None  # the TokenStoreError to raise from the call whose refresh could not be saved
         if stored is not None and _refused_in(stored, self.refresh_token):
@@ -129,7 +126,7 @@ class TokenRefresh(object):
         # A thread of the parent may have held these at the fork: in the child nobody would ever release them.
         self._refresh_lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._delivering = False
+        self._running_callbacks = False
         self._callbacks.clear()  # the parent delivers its refreshes; the child would call on_token_refresh twice
 
     @property
@@ -157,11 +154,7 @@ class TokenRefresh(object):
 
     @oauth_client.setter
     def oauth_client(self, client):
-        # Checked now: found wrong at the first 401, it would fail with the refresh token at stake.
-        if client is not None and not callable(getattr(client, 'refresh_token', None)):
-            raise InvalidArgument('oauth_client must be a patreon.OAuth (something with its refresh_token method), '
-                                  'not {}'.format(type(client).__name__))
-        self._oauth_client = client
+        self._oauth_client = None if client is None else checked_oauth_client(client)
 
     @property
     def on_token_refresh(self):
@@ -170,9 +163,7 @@ class TokenRefresh(object):
 
     @on_token_refresh.setter
     def on_token_refresh(self, callback):
-        if callback is not None and not callable(callback):
-            raise InvalidArgument('on_token_refresh must be callable, not {}'.format(type(callback).__name__))
-        self._on_token_refresh = callback
+        self._on_token_refresh = checked_callback(callback)
 
     @property
     def expires_at(self):
@@ -181,10 +172,7 @@ class TokenRefresh(object):
 
     @expires_at.setter
     def expires_at(self, when):
-        if when is not None and (isinstance(when, bool) or not isinstance(when, six.integer_types + (float,))
-                                 or when != when):
-            raise InvalidArgument('expires_at must be epoch seconds or None, not {}'.format(type(when).__name__))
-        self._expires_at = when
+        self._expires_at = None if when is None else check_seconds('expires_at', when, zero=True)
 
     @property
     def refresh_margin(self):
@@ -193,22 +181,17 @@ class TokenRefresh(object):
 
     @refresh_margin.setter
     def refresh_margin(self, seconds):
-        if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
-                or not 0 <= seconds <= 366 * 24 * 3600:
-            raise InvalidArgument('refresh_margin must be seconds from 0 to a year, not {!r}'.format(seconds))
-        self._refresh_margin = seconds
+        self._refresh_margin = checked_margin(seconds)
 
     @property
-    def undelivered(self):
+    def callbacks_pending(self):
         """Whether refreshes wait for their ``on_token_refresh`` (left behind by a callback that raised)."""
         return bool(self._callbacks)
 
-    def wants_answer(self, token):
-        """Whether :meth:`judge` has something to learn from an answer to ``token`` (cheap: no lock).
-
-        True while ``token`` is fresh, and while any route is marked hopeless (a 2xx there clears the mark).
-        """
-        return bool(self._hopeless_routes) or (token is not None and token == self._fresh_token)
+    def records_responses_to(self, token):
+        """Whether :meth:`record_response` must see the HTTP responses to ``token`` (cheap: no lock): while it is
+        fresh from a refresh, and while a route is marked as lacking a scope (a 2xx there clears the mark)."""
+        return bool(self._routes_lacking_scope) or (token is not None and token == self._fresh_token)
 
     def _fresh_for(self, token, route):
         """Whether ``route`` refusing ``token`` means it lacks a scope (the state lock held): ``token`` came from the
@@ -284,9 +267,9 @@ class TokenRefresh(object):
     def _refresh_after_401(self, failed_token, refreshes_seen, route):
         """``after_401`` once the store (if any) had nothing newer: refresh, unless it cannot help."""
         with self._state_lock:
-            if self._fresh_for(failed_token, route) or route in self._hopeless_routes:
-                self._hopeless_routes.add(route)  # scopes survive a refresh: so does this 401
-                return False, RefreshFailure.hopeless(route)
+            if self._fresh_for(failed_token, route) or route in self._routes_lacking_scope:
+                self._routes_lacking_scope.add(route)  # scopes survive a refresh: so does this 401
+                return False, RefreshFailure.lacking_scope(route)
             if self._refreshes != refreshes_seen:
                 return False, self._last_failure  # a refresh tried since this request left failed: same answer
             refresh_token = self.refresh_token
@@ -420,44 +403,42 @@ class TokenRefresh(object):
         except (requests.RequestException, PatreonError, ValueError) as exc:  # ValueError: a stand-in's .json()
             return None, RefreshFailure.of(exc)
 
-    def judge(self, token, status_code, route):
-        """Learn from an answer to the token of the last refresh; the failure to report when no refresh can help.
+    def record_response(self, token, status_code, route):
+        """Record the status of an HTTP response to ``token`` on ``route``; returns the :class:`RefreshFailure` to
+        report when the route lacks a scope (no refresh can help), else ``None``.
 
-        A 401 to a token just refreshed, on a route that has not accepted it yet, cannot be an expiry: the route
-        needs a scope the grant lacks, and since a refresh keeps the scopes, a 401 there never refreshes again --
-        whatever other routes answer meanwhile (a 2xx elsewhere proves the token, not this route). A 2xx on a route
-        proves the route too: its mark goes, so that a 401 there when the token expires refreshes it (the first
-        refusal passed; it was no missing scope).
+        A 401 to a token fresh from a refresh, on a route that has not accepted it, is a missing scope: a refresh
+        keeps the scopes, so a 401 there never refreshes again, until a 2xx there clears the mark.
         """
         if status_code == 401:
             with self._state_lock:
                 if self._fresh_for(token, route):
-                    self._hopeless_routes.add(route)
-                hopeless = route in self._hopeless_routes
-            return RefreshFailure.hopeless(route) if hopeless else None
+                    self._routes_lacking_scope.add(route)
+                lacking = route in self._routes_lacking_scope
+            return RefreshFailure.lacking_scope(route) if lacking else None
         if 200 <= status_code < 300:
             with self._state_lock:
                 if self._fresh_for(token, route):
                     self._accepted_by.add(route)  # from now on, a 401 there may be the token's expiry
-                if route in self._hopeless_routes:
-                    self._hopeless_routes.discard(route)
+                if route in self._routes_lacking_scope:
+                    self._routes_lacking_scope.discard(route)
                     logger.info('%s accepted the access token: a 401 there may refresh it again', route)
         return None
 
-    def deliver(self):
-        """Call ``on_token_refresh`` for every refresh not yet delivered, one at a time, in order.
+    def run_callbacks(self):
+        """Call ``on_token_refresh`` for each refresh not yet passed to it, one at a time, in order.
 
-        A thread that finds another delivering leaves the rest to it, so a callback that calls this client (and
-        meets a 401) never waits for itself. What a callback raises propagates; the next call delivers the rest.
+        A thread that finds another running them leaves the rest to it (a callback that calls this client never
+        waits for itself). What a callback raises propagates; the next call runs the rest.
         """
         while True:
             with self._state_lock:
-                if self._delivering or not self._callbacks:
+                if self._running_callbacks or not self._callbacks:
                     return
                 callback, tokens = self._callbacks.popleft()
-                self._delivering = True
+                self._running_callbacks = True
             try:
                 callback(tokens)
             finally:
                 with self._state_lock:
-                    self._delivering = False
+                    self._running_callbacks = False

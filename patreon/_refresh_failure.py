@@ -25,7 +25,7 @@ class RefreshFailure(object):
         self.refused = refused
 
     @classmethod
-    def hopeless(cls, route):
+    def lacking_scope(cls, route):
         return cls('{} refused an access token right after its refresh, so no refresh can fix its 401 (the token '
                    'lacks a scope it needs)'.format(route))
 

@@ -237,9 +237,9 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
         message = 'The token endpoint answered {} with JSON that is not an object'.format(status)
         raise _invalid_token_answer(response, message, mask, InvalidServerResponse, InvalidResponse)
     if body.get('error') or not 200 <= status < 300:
-        error = mask.text(_text(body['error'])) if body.get('error') else 'http_{}'.format(status)
+        error = mask.text(_text_or_none(body['error'])) if body.get('error') else 'http_{}'.format(status)
         description = body.get('error_description')
-        description = None if description is None else mask.text(_text(description))
+        description = None if description is None else mask.text(_text_or_none(description))
         if raise_errors:
             raise OAuthError(error, description, status, response)
         refusal = mask.data(body)
@@ -344,7 +344,7 @@ def _usable_token(value):
     return isinstance(value, six.string_types) and _USABLE_TOKEN.match(value) is not None
 
 
-def _text(value):
+def _text_or_none(value):
     return None if value is None else six.text_type(value)
 
 

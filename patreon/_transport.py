@@ -25,52 +25,37 @@ from . import _deadline, _forks, endpoint
 from ._clock import monotonic
 from .exceptions import InvalidArgument, TotalTimeout
 from .endpoint import DEFAULT_BASE_URL
-from .retry import MAX_SECONDS, RETRY_EXCEPTIONS, RetryPolicy, check_seconds
+from .policies import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Timeout, timeout_policy  # noqa: F401 (read here too)
+from .retry import RETRY_EXCEPTIONS, retry_policy
 
 logger = logging.getLogger(__name__)
-
-#: Seconds to wait for a connection and then for each read; finite, so that no single read waits forever.
-DEFAULT_TIMEOUT = 30.0
-#: Seconds one attempt (connect, send, headers and body) may take in all, however the server trickles its answer.
-DEFAULT_TOTAL_TIMEOUT = 120.0
-
 
 class Transport(object):
     """Sends requests below ``base_url`` through one :class:`requests.Session`.
 
     Usage::
 
-        transport = Transport('https://www.patreon.com', timeout=10, total_timeout=60)
+        transport = Transport('https://www.patreon.com', timeout=Timeout(total=60))
         response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
 
     :param base_url: scheme and host every path hangs off.
     :param session: a :class:`requests.Session` of the caller's; by default
         one is created on first use, and reused (keep-alive).
-    :param timeout: seconds, or a ``(connect, read)`` tuple: the longest wait
-        for a connection, and for each read of the answer.
-    :param retry: a :class:`RetryPolicy`; ``None`` never retries.
-    :param total_timeout: seconds one attempt may take in all (connect, send,
-        headers and body), however slowly the server trickles its answer;
-        past it the attempt ends with :class:`~patreon.exceptions.TotalTimeout`
-        (a :class:`requests.Timeout`), which is not retried.
-    :raises ValueError: ``timeout`` or ``total_timeout`` is not a number of
-        seconds above 0 and at most :data:`MAX_SECONDS` (``None``, ``inf``,
-        ``nan``, ``0``, ``"30"``).
+    :param timeout: a :class:`Timeout`, seconds, or a ``(connect, read)`` tuple (see :func:`timeout_policy`).
+    :param retry: a :class:`RetryPolicy`, a number of retries, or ``None``: never retry.
+    :raises patreon.exceptions.InvalidArgument: a ``timeout`` or ``retry`` of another kind.
     """
 
-    def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None,
-                 total_timeout=DEFAULT_TOTAL_TIMEOUT):
+    def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None):
         if not isinstance(base_url, six.string_types):
             raise InvalidArgument('base_url must be a URL string, not {}'.format(type(base_url).__name__))
         if session is not None and not callable(getattr(session, 'request', None)):
             raise InvalidArgument('session must be a requests.Session, not {}'.format(type(session).__name__))
         # Left as default, the client follows patreon.endpoint's default at every request (a test can move it).
-        # This very object (not an equal string) makes a client follow endpoint.default_base_url() (tests move it).
-        self._follows_default = base_url is DEFAULT_BASE_URL
+        self._follows_default = endpoint.follows_default(base_url)
         self._base_url = base_url.rstrip('/')
-        self.timeout = _timeout(timeout)
-        self.total_timeout = check_seconds('total_timeout', total_timeout, limit=MAX_SECONDS)
-        self.retry = retry or RetryPolicy(max_retries=0)
+        self.timeout = timeout_policy(timeout)
+        self.retry = retry_policy(retry)
         self._session = session
         self._owns_session = session is None
         self._session_lock = threading.Lock()
@@ -134,7 +119,7 @@ class Transport(object):
 
         Connection errors that outlast the retries propagate as ``requests``
         raised them (``requests.ConnectionError``, ``requests.Timeout``); an
-        attempt that outlasts ``total_timeout`` raises
+        attempt that outlasts ``timeout.total`` raises
         :class:`~patreon.exceptions.TotalTimeout` at once; a ``Content-Length``
         that is not one number raises ``requests.exceptions.InvalidHeader``.
 
@@ -190,7 +175,7 @@ class Transport(object):
             budget.check()  # before waiting for a slot: a call that will not be sent does not wait
         if pacer is None:
             return self._budgeted_attempt(method, url, path, kwargs)
-        with pacer.slot(self.total_timeout):  # a slot the parent of a fork held is not waited for forever
+        with pacer.slot(self.timeout.total):  # a slot the parent of a fork held is not waited for forever
             return self._budgeted_attempt(method, url, path, kwargs)
 
     def _budgeted_attempt(self, method, url, path, kwargs):
@@ -198,7 +183,7 @@ class Transport(object):
         budget = self.budget
         if budget is None:
             return self._bounded_attempt(method, url, path, kwargs)
-        budget.begin(self.total_timeout)  # the 4xx of the requests that went, or are going, while this one waited
+        budget.begin(self.timeout.total)  # the 4xx of the requests that went, or are going, while this one waited
         status = None
         try:
             response = self._bounded_attempt(method, url, path, kwargs)
@@ -208,14 +193,14 @@ class Transport(object):
         return response
 
     def _bounded_attempt(self, method, url, path, kwargs):
-        """One try, bounded by ``total_timeout``: the whole response, its body read and checked."""
+        """One try, bounded by ``timeout.total``: the whole response, its body read and checked."""
         fired = False
         session = self.session
         _deadline.watch_pools(session)  # the connections its pools hand out are the ones the watchdog may shut
-        watch = _deadline.watch(self.total_timeout)
+        watch = _deadline.watch(self.timeout.total)
         try:
             try:
-                response = _send(session, method, url, self.timeout, kwargs)
+                response = _send(session, method, url, _requests_timeout(self.timeout), kwargs)
                 _check_complete(method, response)
             finally:
                 fired = watch.release()
@@ -229,9 +214,9 @@ class Transport(object):
         return response
 
     def _too_slow(self, method, path):
-        return TotalTimeout('{} {}: no complete answer within total_timeout={:g} s (connect, headers and body '
-                            'together)'.format(method, _path_only(path), self.total_timeout),
-                            total_timeout=self.total_timeout)
+        return TotalTimeout('{} {}: no complete answer within the total timeout, {:g} s (connect, headers and '
+                            'body together)'.format(method, _path_only(path), self.timeout.total),
+                            total_timeout=self.timeout.total)
 
     def close(self):
         """Close the session's connections (only a session this transport created).
@@ -271,6 +256,11 @@ def _forget_requests(exc):
         exc = getattr(exc, '__cause__', None) or getattr(exc, '__context__', None)
 
 
+def _requests_timeout(timeout):
+    # One number when both are the same, as requests documents the common case.
+    return timeout.connect if timeout.connect == timeout.read else (timeout.connect, timeout.read)
+
+
 def _send(session, method, url, timeout, kwargs):
     """``session.request``, its body read within the attempt, and its failures as ``requests`` names them right."""
     try:
@@ -285,16 +275,6 @@ def _send(session, method, url, timeout, kwargs):
         six.raise_from(requests.exceptions.InvalidURL('{} is not a URL that can be reached: {}'.format(
             _printable(url.split('?', 1)[0], 200), exc)), exc)
 
-
-def _timeout(value):
-    """``timeout`` as given, once checked: seconds, or a ``(connect, read)`` tuple of them."""
-    if isinstance(value, tuple) and len(value) == 2:
-        check_seconds('the connect timeout', value[0], limit=MAX_SECONDS)
-        check_seconds('the read timeout', value[1], limit=MAX_SECONDS)
-        return value
-    if isinstance(value, (tuple, list)):
-        raise InvalidArgument('timeout must be seconds or a (connect, read) tuple, not {!r}'.format(value))
-    return check_seconds('timeout', value, limit=MAX_SECONDS)
 
 # --- Is the body whole? ----------------------------------------------------------------------------------------------
 

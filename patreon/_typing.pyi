@@ -2,15 +2,16 @@
 # `if TYPE_CHECKING:` (or in quotes) in your own code.
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
-from typing_extensions import TypeAlias
+from typing_extensions import Self, TypeAlias
 
 import requests
 
 from .pacing import Pacer, RequestBudget
+from .policies import Timeout
 from .retry import RetryPolicy
 
-# Seconds to connect and for each read, or (connect, read); finite, above 0 (checked when the client is made).
-Timeout: TypeAlias = float | tuple[float, float]
+# Seconds, or (connect, read): what a client's `timeout` takes besides a patreon.Timeout.
+TimeoutSeconds: TypeAlias = float | tuple[float, float]
 # A JSON object as decoded by the json module.
 JSONObject: TypeAlias = dict[str, Any]
 # Relationship names: a list, or one comma-separated string.
@@ -22,7 +23,6 @@ Fields: TypeAlias = Mapping[str, Iterable[str]]
 # request (the class itself is internal).
 class Transport(Protocol):
     timeout: Timeout
-    total_timeout: float
     retry: RetryPolicy
     # Replaceable, e.g. by a test that records the waits instead of sleeping.
     sleep: Callable[[float], object]
@@ -38,3 +38,15 @@ class Transport(Protocol):
     def url(self, path: str) -> str: ...
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response: ...
     def close(self) -> None: ...
+
+# What the policy objects (patreon.Timeout, RetryPolicy, Limits, RefreshPolicy) share: immutable settings, checked
+# when made, compared by value; .replace() makes a checked copy.
+class Policy:
+    def replace(self, **changes: Any) -> Self: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+# What refreshes tokens: a patreon.OAuth, or any object with its refresh_token method.
+class Refresher(Protocol):
+    def refresh_token(self, refresh_token: str) -> Any: ...

@@ -12,27 +12,29 @@ Usage::
 """
 import datetime
 import logging
-import re
 
 import six
 from six.moves.urllib.parse import quote, urlsplit
 
 from . import _forks, endpoint
 from ._credentials import clean_resource_id
+from ._policy import moved_keywords
 from ._routes import LIVE_STATES, ROUTES
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
+from .jsonapi.url_util import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
+                               url_with)
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
-from .pacing import (DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget,
+from .policies import DEFAULT_TIMEOUT, RefreshPolicy, timeout_policy
+from .pacing import (DEFAULT_LIMITS, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, limits_policy,
                      shared_budget, shared_pacer)
-from ._refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh
+from ._refresh import TokenRefresh
 from ._refresh_failure import explained, route_of
 from ._responses import ErrorDocument, api_result, reason_phrase
 from ._stand_in import get_document, stand_in
-from ._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
+from ._transport import Transport
 from .endpoint import DEFAULT_BASE_URL
-from .retry import RetryPolicy
+from .retry import DEFAULT_RETRY, retry_policy
 from .utils import app_user_agent, check_user_agent
 from .version_compatibility.utc_timezone import isoformat_utc
 
@@ -63,136 +65,66 @@ def _explain_lacking(error, method, path, granted):
         _scopes_module().explain_lacking(error, method, path, granted)
 
 
-# token_rate_limit's default: Patreon's per-token limit with a store shared by processes (its token set outlives
-# refreshes and processes), unless rate_limit is None or a pacer of the caller's; else off.
-_FOLLOWS_RATE_LIMIT = object()
-
-
 class API(object):
-    """A client of Patreon's API v2 for one access token.
+    """A client of Patreon's API v2 for one access token; safe to share across threads.
 
-    Each route method returns a :class:`~patreon.jsonapi.parser.JSONAPIParser`
-    or, when Patreon answers with ``errors``, that errors document (a dict);
-    with ``raise_errors=True`` it raises instead.  One object is safe to share
-    across threads.
+    Each route method returns a :class:`~patreon.jsonapi.parser.JSONAPIParser`, or Patreon's errors document (a
+    dict) when the response has ``errors``; with ``raise_errors=True`` an
+    :class:`~patreon.exceptions.APIError` is raised instead.
+
+    :param access_token: the OAuth access token (``None`` with a ``token_store`` that holds one).
+    :param session: a :class:`requests.Session` to send through; one is made by default.
+    :param timeout: a :class:`patreon.Timeout` (connect, read, total), or seconds, or ``(connect, read)``.
+    :param base_url: where Patreon is; point it at a :class:`patreon.sandbox.Sandbox` in tests.
+    :param raise_errors: raise instead of returning errors documents.
+    :param retry: a :class:`patreon.RetryPolicy`, a number of retries, or ``None``: never retry.
+    :param refresh: a :class:`patreon.RefreshPolicy`: refresh the tokens after a 401 or before they expire.
+    :param limits: a :class:`patreon.Limits` (pacing, 4xx budget), or ``None``: no limits.
+    :param refresh_token: the refresh token that goes with ``access_token``.
+    :param expires_at: when ``access_token`` expires, in epoch seconds, or ``None``.
+    :param token_store: a :class:`patreon.tokens.TokenStore` the tokens are read from and saved to; every refresh
+        runs under its lock, and a store shared by processes (:mod:`patreon.stores`) shares the limits too.
+    :param scopes: the scopes the token was granted (the token response's ``scope``, or a list), so that a 401 or
+        403 names the scopes missing; ``None``: not known.
+    :param strict_fields: a field or include unknown to :mod:`patreon.schemas` raises
+        :class:`~patreon.exceptions.UnknownFieldError` instead of warning.
+    :param user_agent: the app's name, sent first in ``User-Agent`` (Patreon asks apps to name themselves).
+    :raises patreon.exceptions.InvalidCredential: an empty token, or one with a control or non-ASCII character.
+    :raises patreon.exceptions.InvalidArgument: a setting of the wrong kind or out of range.
 
     Usage::
 
-        api = patreon.API(access_token, raise_errors=True)
-        user = api.get_identity(includes=['memberships'], fields={'user': ['full_name']}).data()
-
-    :param access_token: the OAuth access token.
-    :param session: a :class:`requests.Session` to send through; one is made by default.
-    :param timeout: seconds (or ``(connect, read)``) for each request.
-    :param base_url: where Patreon is; point it at a :class:`patreon.sandbox.Sandbox` in tests.
-    :param raise_errors: raise :class:`~patreon.exceptions.APIError` subclasses
-        instead of returning errors documents.
-    :param max_retries: retries of ``GET``/``DELETE`` on 429, 5xx and connection
-        errors; ``0`` disables them.
-    :param max_retry_wait: the longest ``Retry-After`` (seconds) worth waiting for.
-    :param oauth_client: an :class:`patreon.OAuth`; with ``refresh_token``, a
-        401 refreshes the tokens once and retries the request (see "Token
-        refresh" in the README).  A token refused right after its refresh is
-        never refreshed again: at most one refresh per access token.  When a
-        refresh fails, the 401's :class:`~patreon.exceptions.Unauthorized`
-        says why and carries the refresh's own error as ``refresh_error``
-        (and ``__cause__``).
-    :param refresh_token: the refresh token that goes with ``access_token``.
-    :param on_token_refresh: called with the new token dict after a refresh,
-        so the application can store the new single-use refresh token.  It
-        runs outside any lock (it may call this client), once per refresh, in
-        the order of the refreshes; what it raises propagates from the call
-        that ran it, and the client keeps the new tokens all the same.
-    :param total_timeout: seconds one attempt of a request may take in all
-        (connect, headers and body), however slowly the server sends it.
-    :param strict_fields: a name of ``fields`` or ``includes`` unknown to
-        :mod:`patreon.schemas` (a typo: Patreon would answer it with nothing)
-        raises :class:`~patreon.exceptions.UnknownFieldError` and nothing is
-        sent; by default it is an :class:`~patreon.exceptions.UnknownFieldWarning`
-        and the request goes, as Patreon may add names later.
-    :param scopes: the scopes the token was granted: the token answer's
-        ``scope`` text as it came, or a list of names (see
-        :mod:`patreon.scopes`); ``None``, not known.  When known, a 401 or 403
-        names the scopes the call needed and the token lacks.  An automatic
-        refresh replaces them with its own answer's ``scope``.
-    :param expires_at: when ``access_token`` expires, in epoch seconds (the
-        ``expires_at`` of a token dict), or ``None``.  With ``oauth_client``
-        and ``refresh_token``, a call made less than ``refresh_margin`` seconds
-        before it refreshes the tokens first, once for all threads; the 401
-        path stays the fallback.
-    :param refresh_margin: seconds (default 14 days: tokens have died ~11
-        days before ``expires_in`` said); ``0`` refreshes only after a 401.
-    :param token_store: a :class:`patreon.tokens.TokenStore`: the tokens are
-        read from it (``access_token`` may then be ``None``), and every refresh
-        runs under ``token_store.lock()`` after reloading it, so that
-        processes sharing the store refresh once; the new tokens are saved
-        there before ``on_token_refresh`` runs, and a refused refresh token
-        is remembered there, never sent again.  A store that is shared by
-        processes (:mod:`patreon.stores`: SQLite for one machine, Redis for
-        many) also holds the pacers and the 4xx budget, so that every process
-        using it stays under Patreon's limits together.  Every 401 reloads
-        the store first, so tokens another process saved (its refresh, a new
-        login) reach a client whose refresh token was refused.  When the save
-        fails, the call raises :class:`~patreon.exceptions.TokenStoreError`,
-        the new tokens are used and passed to ``on_token_refresh`` all the
-        same, and the next call saves them.
-    :param rate_limit: ``(requests, seconds)`` that every attempt waits its
-        turn for, shared by the clients of the process with the same OAuth
-        client (or token) and ``base_url``; Patreon's documented 100 per 2
-        seconds by default; a :class:`patreon.pacing.Pacer` to share one
-        explicitly; ``None`` disables it.
-    :param token_rate_limit: ``(requests, seconds)`` per access token
-        (Patreon's 100 per minute by default; a refresh does not reset it),
-        waited for before ``rate_limit``; keyed by the token set of a shared
-        ``token_store``, else by the first access token; a pacer object to
-        share one explicitly; ``None`` disables it.  By default it is on
-        with a ``token_store`` shared by processes (:mod:`patreon.stores`)
-        while ``rate_limit`` is a ``(requests, seconds)`` tuple; else off.
-    :param max_4xx_per_10_minutes: past this many 4xx answers in 10 minutes
-        (counted for every client of ``base_url`` in the process), calls
-        raise :class:`~patreon.exceptions.RequestBudgetExceeded` without
-        sending, instead of earning Patreon's half-hour block at ~2,000;
-        ``None`` disables it.
-    :param user_agent: the app's name, sent first in every request's ``User-Agent``, the package's name and
-        version after it (Patreon asks every app to name itself, e.g. ``'MyCampaignName - Sync App'``, and
-        may answer 403 to calls that do not). Without it, a ``User-Agent`` set on ``session`` is kept the
-        same way; else the package's alone is sent. Printable ASCII text, else
-        :class:`~patreon.exceptions.InvalidArgument`.
-
-    ``access_token``, ``refresh_token`` (here and when set later) are stripped
-    of surrounding whitespace; an empty one, or one with a control or
-    non-ASCII character, raises :class:`~patreon.exceptions.InvalidCredential`
-    (a ``ValueError``) whose message never quotes it.  Redirects are never
-    followed: a 3xx answer raises :class:`~patreon.exceptions.InvalidResponse`,
-    as following it could carry the token elsewhere.
+        api = patreon.API(access_token, raise_errors=True, retry=patreon.RetryPolicy(max_retries=5),
+                          timeout=patreon.Timeout(total=60))
+        user = api.get_identity(fields={'user': ['full_name']}).data()
     """
 
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
-                 raise_errors=False, max_retries=3, max_retry_wait=60.0, oauth_client=None,
-                 refresh_token=None, on_token_refresh=None, total_timeout=DEFAULT_TOTAL_TIMEOUT, scopes=None,
-                 strict_fields=False, expires_at=None, refresh_margin=DEFAULT_REFRESH_MARGIN, token_store=None,
-                 rate_limit=DEFAULT_RATE_LIMIT, max_4xx_per_10_minutes=DEFAULT_MAX_4XX, user_agent=None,
-                 token_rate_limit=_FOLLOWS_RATE_LIMIT):
+                 raise_errors=False, retry=DEFAULT_RETRY, refresh=None, limits=DEFAULT_LIMITS, refresh_token=None,
+                 expires_at=None, token_store=None, scopes=None, strict_fields=False, user_agent=None, **moved):
+        if moved:
+            retry, timeout, refresh, limits = _apply_moved('API', moved, retry, timeout, refresh, limits)
         self.user_agent = check_user_agent(user_agent)
-        self._tokens = TokenRefresh(access_token, refresh_token, oauth_client, on_token_refresh,
-                                    expires_at=expires_at, refresh_margin=refresh_margin, token_store=token_store)
+        self._tokens = TokenRefresh(access_token, refresh_token, refresh, expires_at=expires_at,
+                                    token_store=token_store)
         self.scopes = scopes
         self.raise_errors = checked_bool(raise_errors, 'raise_errors')
         self.strict_fields = checked_bool(strict_fields, 'strict_fields')
-        self.transport = Transport(base_url, session=session, timeout=timeout,
-                                   retry=RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait),
-                                   total_timeout=total_timeout)
+        self.limits = limits_policy(limits)
+        self.transport = Transport(base_url, session=session, timeout=timeout, retry=retry)
         base_url = self.transport.base_url
-        if token_rate_limit is _FOLLOWS_RATE_LIMIT:
-            token_rate_limit = DEFAULT_TOKEN_RATE_LIMIT if isinstance(rate_limit, tuple) \
+        token_rate = self.limits.token_rate
+        if token_rate == 'auto':
+            token_rate = DEFAULT_TOKEN_RATE_LIMIT if isinstance(self.limits.rate, tuple) \
                 and callable(getattr(token_store, 'shared_pacer', None)) else None
-        pacers = [_pacer(token_rate_limit, base_url, 'token ' + _token_key(token_store, self._tokens.access_token),
+        oauth_client = self._tokens.oauth_client
+        pacers = [_pacer(token_rate, base_url, 'token ' + _token_key(token_store, self._tokens.access_token),
                          token_store),
-                  _pacer(rate_limit, base_url, getattr(oauth_client, 'client_id', None) or self._tokens.access_token,
-                         token_store)]
+                  _pacer(self.limits.rate, base_url,
+                         getattr(oauth_client, 'client_id', None) or self._tokens.access_token, token_store)]
         pacers = [pacer for pacer in pacers if pacer is not None]
         self.transport.pacer = (pacers[0] if len(pacers) == 1 else PacerChain(pacers)) if pacers else None
-        self.transport.budget = _budget(max_4xx_per_10_minutes, base_url, token_store)
+        self.transport.budget = _budget(self.limits.max_4xx_per_10_minutes, base_url, token_store)
 
     @property
     def access_token(self):
@@ -662,8 +594,8 @@ class API(object):
         tokens = self._tokens
         tokens.save_unsaved()  # tokens a failed save to the token store left behind
         tokens.before_call()  # a token that expires soon is refreshed first
-        if tokens.undelivered:
-            tokens.deliver()  # left behind by a callback that raised while others waited
+        if tokens.callbacks_pending:
+            tokens.run_callbacks()  # left behind by a callback that raised while others waited
         _raise_save_failure(tokens)
         first_token, refreshes = tokens.snapshot()
         token = first_token
@@ -675,14 +607,14 @@ class API(object):
                 break
             route = route or route_of(method, path)
             retry, failure = tokens.after_401(token, refreshes, route)
-            tokens.deliver()  # outside the refresh lock: the callback may call this client
+            tokens.run_callbacks()  # outside the refresh lock: the callback may call this client
             _raise_save_failure(tokens)
             if not retry:
                 break
             token, refreshes = tokens.snapshot()
             response = self._send(method, path, token, kwargs)
-        if response.status_code == 401 or tokens.wants_answer(token):
-            failure = tokens.judge(token, response.status_code, route or route_of(method, path)) or failure
+        if response.status_code == 401 or tokens.records_responses_to(token):
+            failure = tokens.record_response(token, response.status_code, route or route_of(method, path)) or failure
         try:
             result = api_result(response, self.raise_errors, secrets=(first_token, token, tokens.refresh_token),
                                 document_expected=method != 'DELETE')  # only a DELETE may answer 204
@@ -723,8 +655,22 @@ def _raise_save_failure(tokens):
         raise failure
 
 
+def _apply_moved(owner, moved, retry, timeout, refresh, limits):
+    """The policies with the old keywords of ``moved`` applied (see :func:`patreon._policy.moved_keywords`)."""
+    fields = moved_keywords(owner, moved, ('retry', 'timeout', 'refresh', 'limits'), stacklevel=4)
+    if 'retry' in fields:
+        retry = retry_policy(retry).replace(**fields['retry'])
+    if 'timeout' in fields:
+        timeout = timeout_policy(timeout).replace(**fields['timeout'])
+    if 'refresh' in fields:
+        refresh = refresh.replace(**fields['refresh']) if refresh else RefreshPolicy(**fields['refresh'])
+    if 'limits' in fields:
+        limits = limits_policy(limits).replace(**fields['limits'])
+    return retry, timeout, refresh, limits
+
+
 def _pacer(rate_limit, base_url, owner, store=None):
-    """The pacer ``rate_limit`` asks for: ``None``, the one given, or the store's (else the process's) for ``owner``."""
+    """The pacer a rate asks for: ``None``, the one given, or the store's (else the process's) for ``owner``."""
     if rate_limit is None or isinstance(rate_limit, Pacer) or callable(getattr(rate_limit, 'acquire', None)):
         return rate_limit
     if callable(getattr(store, 'shared_pacer', None)):  # a store shared by processes paces them together
@@ -733,7 +679,7 @@ def _pacer(rate_limit, base_url, owner, store=None):
 
 
 def _budget(limit, base_url, store=None):
-    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or the store's or process's."""
+    """The 4xx budget ``limit`` asks for: ``None``, the one given, or the store's or process's."""
     if limit is None or isinstance(limit, RequestBudget):
         return limit
     if callable(getattr(store, 'shared_budget', None)):
@@ -763,14 +709,7 @@ def _cursor_text(cursor):
 
 
 def _page_size(page_size):
-    """``page_size`` as a whole number above 0 (a string of digits, as 0.5.1 sent it, too), or InvalidArgument."""
-    if isinstance(page_size, six.string_types) and re.match(r'^[0-9]{1,18}$', page_size.strip()):
-        page_size = int(page_size)  # 18 digits at most: int() of thousands raises on Python 3.11+
-    if isinstance(page_size, bool) or not isinstance(page_size, six.integer_types) or page_size < 1:
-        raise InvalidArgument('page_size must be a whole number above 0, not {}'.format(
-            page_size if isinstance(page_size, six.integer_types) and not isinstance(page_size, bool)
-            else type(page_size).__name__))
-    return page_size
+    return checked_count(page_size, 'page_size')
 
 
 def _takes_cursor(method):
@@ -812,25 +751,11 @@ def _live_state(state):
 
 def _resource_ids(ids, param):
     """A list of checked resource ids (one id alone is a list of one), or InvalidArgument naming ``param``."""
-    if isinstance(ids, (six.text_type, bytes) + six.integer_types) and not isinstance(ids, bool):
-        ids = [ids]
-    if ids is None or isinstance(ids, dict):
-        raise InvalidArgument('{} must be a list of ids, not {}'.format(param, type(ids).__name__))
-    try:
-        items = list(ids)
-    except TypeError:
-        raise InvalidArgument('{} must be a list of ids, not {}'.format(param, type(ids).__name__))
-    return [clean_resource_id(item, param) for item in items]
+    ids = checked_list(ids, param, 'a list of ids', alone=(six.text_type, bytes) + six.integer_types)
+    return [clean_resource_id(item, param) for item in ids]
 
 
 def _triggers(triggers):
     """Webhook triggers (a list of names, or one name) as a list of text, or InvalidArgument naming ``triggers``."""
-    if isinstance(triggers, (six.text_type, bytes)):
-        return [checked_text(triggers, 'triggers')]
-    if triggers is None or isinstance(triggers, dict):
-        raise InvalidArgument('triggers must be a list of trigger names, not {}'.format(type(triggers).__name__))
-    try:
-        names = list(triggers)
-    except TypeError:
-        raise InvalidArgument('triggers must be a list of trigger names, not {}'.format(type(triggers).__name__))
+    names = checked_list(triggers, 'triggers', 'a list of trigger names', alone=(six.text_type, bytes))
     return [checked_text(name, 'triggers') for name in names]

@@ -6,11 +6,13 @@ from typing_extensions import ParamSpec, Self, TypeAlias
 
 import requests
 
-from ._typing import Fields, Includes, JSONObject, Timeout, Transport
+from ._typing import Fields, Includes, JSONObject, TimeoutSeconds, Transport
 from .exceptions import APIError
 from .jsonapi.parser import JSONAPIParser, JSONAPIResource
 from .oauth import OAuth
-from .pacing import Pacer, PacerChain, RequestBudget
+from .pacing import Limits
+from .policies import RefreshPolicy, Timeout
+from .retry import RetryPolicy
 from .tokens import TokenStore
 
 __all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
@@ -45,29 +47,24 @@ class API:
     oauth_client: OAuth | None
     on_token_refresh: Callable[[JSONObject], object] | None
     transport: Transport
+    limits: Limits
     user_agent: str | None
     def __init__(
         self,
         access_token: str | None,
         session: requests.Session | None = None,
-        timeout: Timeout = 30.0,
-        base_url: str = 'https://www.patreon.com',
+        timeout: Timeout | TimeoutSeconds = 30.0,
+        base_url: str = ...,
         raise_errors: bool = False,
-        max_retries: int = 3,
-        max_retry_wait: float = 60.0,
-        oauth_client: OAuth | None = None,
+        retry: RetryPolicy | int | None = ...,
+        refresh: RefreshPolicy | None = None,
+        limits: Limits | None = ...,
         refresh_token: str | None = None,
-        on_token_refresh: Callable[[JSONObject], object] | None = None,
-        total_timeout: float = 120.0,
+        expires_at: float | None = None,
+        token_store: TokenStore | None = None,
         scopes: str | Iterable[str] | None = None,
         strict_fields: bool = False,
-        expires_at: float | None = None,
-        refresh_margin: float = 1209600,
-        token_store: TokenStore | None = None,
-        rate_limit: tuple[int, float] | Pacer | None = (100, 2.0),
-        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
         user_agent: str | None = None,
-        token_rate_limit: tuple[int, float] | Pacer | PacerChain | None = ...,
     ) -> None: ...
     # The token's scopes (from the last refresh's answer, else as given), or None when not known.
     @property

@@ -50,10 +50,29 @@ __all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_defa
 PATREON_URL = str('https://www.patreon.com')
 
 
-#: The default of ``base_url`` in every client's signature: equal to :data:`PATREON_URL`, but a str object of its
-#: own (built at run time, so never the same object as a literal), by which a client tells a default left alone
-#: from Patreon's URL passed on purpose.
-DEFAULT_BASE_URL = str('').join([PATREON_URL[:8], PATREON_URL[8:]])
+class DefaultBaseURL(str):
+    """The type of :data:`DEFAULT_BASE_URL`: Patreon's URL, marked as "whatever the default is when sending"."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return DefaultBaseURL, (PATREON_URL,)
+
+
+#: The default of ``base_url`` in every client's signature: equal to :data:`PATREON_URL`, and marked by its type
+#: (:func:`follows_default`), so that a client given it follows :func:`default_base_url` (a test's sandbox) while one
+#: given ``'https://www.patreon.com'`` on purpose keeps it.
+DEFAULT_BASE_URL = DefaultBaseURL(PATREON_URL)
+
+
+def follows_default(base_url):
+    """Whether ``base_url`` is :data:`DEFAULT_BASE_URL` (of its type), not a URL given on purpose.
+
+    Usage::
+
+        follows_default(DEFAULT_BASE_URL), follows_default('https://www.patreon.com')  # True, False
+    """
+    return isinstance(base_url, DefaultBaseURL)
 
 
 # The modules whose objects stand in for functions in tests: unittest.mock, and its backport on Python 2.

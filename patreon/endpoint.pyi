@@ -5,8 +5,12 @@ __all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_defa
 
 PATREON_URL: Final = 'https://www.patreon.com'
 
-# Equal to PATREON_URL; a client that gets this very object follows default_base_url() instead.
-DEFAULT_BASE_URL: Final = 'https://www.patreon.com'
+class DefaultBaseURL(str): ...
+
+# Equal to PATREON_URL; a client given it (of its type) follows default_base_url() instead.
+DEFAULT_BASE_URL: Final[DefaultBaseURL]
+
+def follows_default(base_url: object) -> bool: ...
 
 class Override:
     url: str

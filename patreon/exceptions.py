@@ -430,7 +430,7 @@ class OAuthError(PatreonError):
 class RequestBudgetExceeded(PatreonError):
     """Too many 4xx answers lately: the call was not sent, so that Patreon's edge does not block the client.
 
-    Raised before sending once ``max_4xx_per_10_minutes`` 4xx answers came in
+    Raised before sending once ``Limits.max_4xx_per_10_minutes`` 4xx responses came in
     the last 10 minutes (see :class:`patreon.API`); Patreon blocks a client
     for about 30 minutes past ~2,000.
 
@@ -472,7 +472,7 @@ class InvalidSignature(InvalidWebhook):
 
 
 class TotalTimeout(requests.exceptions.Timeout):
-    """One attempt of a request outlasted ``total_timeout`` (connect, headers and body together).
+    """One attempt of a request outlasted its total timeout (``Timeout.total``: connect, headers and body together).
 
     The server was too slow as a whole, a byte at a time perhaps, though each
     read came within ``timeout``.  A :class:`requests.Timeout`, like requests'
@@ -484,7 +484,7 @@ class TotalTimeout(requests.exceptions.Timeout):
     Usage::
 
         try:
-            user = patreon.API(access_token, timeout=10, total_timeout=60).get_identity().data()
+            user = patreon.API(access_token, timeout=patreon.Timeout(10, 10, total=60)).get_identity().data()
         except requests.Timeout as exc:  # TotalTimeout, or a single read longer than timeout
             logger.warning('Patreon is too slow: %s', exc)
     """
@@ -740,12 +740,12 @@ def _rebuild(cls, args):
 def _detached(error):
     """A copy of a foreign exception (e.g. a ``requests`` one, whose request holds the token) without its request."""
     try:
-        return type(error)(*[_text(arg) for arg in error.args])
+        return type(error)(*[_as_text(arg) for arg in error.args])
     except Exception:  # a signature that takes no plain message
-        return PatreonError('{}: {}'.format(type(error).__name__, _text(error)))
+        return PatreonError('{}: {}'.format(type(error).__name__, _as_text(error)))
 
 
-def _text(value):
+def _as_text(value):
     try:
         return six.text_type(value)
     except UnicodeError:  # Python 2: bytes that are not ASCII

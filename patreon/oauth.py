@@ -13,19 +13,20 @@ Usage (a "Log in with Patreon" view)::
 import base64
 import hmac
 import os
-import re
 
 import six
 
 from . import endpoint
 from ._credentials import clean_credential
-from .exceptions import InvalidArgument, OAuthError
-from .jsonapi.url_util import checked_bool, checked_text, encode_query, names_text
-from .pacing import DEFAULT_MAX_4XX, budget_for
+from ._policy import moved_keywords
 from ._responses import ErrorDocument, oauth_result, reason_phrase
 from ._stand_in import post_token_request, stand_in
-from ._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
+from ._transport import Transport
 from .endpoint import DEFAULT_BASE_URL
+from .exceptions import OAuthError
+from .jsonapi.url_util import checked_bool, checked_count, checked_text, encode_query, names_text
+from .policies import DEFAULT_TIMEOUT, timeout_policy
+from .pacing import DEFAULT_LIMITS, budget_for, limits_policy
 from .utils import app_user_agent, check_user_agent
 
 __all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH', 'BECOME_PATRON_PATH']
@@ -54,30 +55,27 @@ class OAuth(object):
         api = patreon.API(tokens['access_token'])
 
     :param session: a :class:`requests.Session` to send through; one is made by default.
-    :param timeout: seconds (or ``(connect, read)``) for each request.
+    :param timeout: a :class:`patreon.Timeout`, or seconds, or ``(connect, read)``, as on :class:`patreon.API`.
     :param base_url: where Patreon is (a sandbox's ``url`` in tests).
     :param raise_errors: raise :class:`~patreon.exceptions.OAuthError` on refusals.
-    :param total_timeout: seconds one token request may take in all (connect, headers and body).
-    :param user_agent: the app's name, first in the ``User-Agent`` of token requests (the package's after it),
-        as on :class:`patreon.API`; without it a ``User-Agent`` set on ``session`` is kept likewise.
-    :param max_4xx_per_10_minutes: the token endpoint's 4xx answers (codes
-        replayed at a login callback, refused refreshes) count with the API's,
-        for every client of ``base_url`` in the process, as Patreon's edge
-        counts them; past the limit a token request raises
-        :class:`~patreon.exceptions.RequestBudgetExceeded` without sending.
-        A :class:`patreon.pacing.RequestBudget` to share one explicitly;
-        ``None`` disables it.
+    :param user_agent: the app's name, first in the ``User-Agent`` of token requests, as on :class:`patreon.API`.
+    :param limits: a :class:`patreon.Limits`, of which only ``max_4xx_per_10_minutes`` applies: the token
+        endpoint's 4xx responses (codes replayed at a login callback, refused refreshes) count with the API's, for
+        every client of ``base_url`` in the process, as Patreon's edge counts them; ``None``: no budget.
     """
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
-                 base_url=DEFAULT_BASE_URL, raise_errors=False, total_timeout=DEFAULT_TOTAL_TIMEOUT,
-                 user_agent=None, max_4xx_per_10_minutes=DEFAULT_MAX_4XX):
+                 base_url=DEFAULT_BASE_URL, raise_errors=False, user_agent=None, limits=DEFAULT_LIMITS, **moved):
+        if moved:
+            fields = moved_keywords('OAuth', moved, ('timeout', 'limits'))
+            timeout = timeout_policy(timeout).replace(**fields.get('timeout', {}))
+            limits = limits_policy(limits).replace(**fields.get('limits', {}))
         self.user_agent = check_user_agent(user_agent)
         self.client_id = clean_credential(client_id, 'client_id')
         self.client_secret = clean_credential(client_secret, 'client_secret')
         self.raise_errors = checked_bool(raise_errors, 'raise_errors')
-        self.transport = Transport(base_url, session=session, timeout=timeout, total_timeout=total_timeout)
-        self.transport.budget = budget_for(max_4xx_per_10_minutes, self.transport.base_url)
+        self.transport = Transport(base_url, session=session, timeout=timeout)
+        self.transport.budget = budget_for(limits_policy(limits).max_4xx_per_10_minutes, self.transport.base_url)
 
     def __repr__(self):
         return '<patreon.OAuth client_id={!r} base_url={!r}>'.format(self.client_id, self.transport.base_url)
@@ -139,7 +137,8 @@ class OAuth(object):
         Usage::
 
             tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
-            api = patreon.API(tokens['access_token'], oauth_client=oauth, refresh_token=tokens['refresh_token'])
+            api = patreon.API(tokens['access_token'], refresh_token=tokens['refresh_token'],
+                              refresh=patreon.RefreshPolicy(oauth))
 
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) before anything is sent, when ``code`` or
             ``redirect_uri`` cannot be (the code is single use: a bad ``redirect_uri`` would spend it).
@@ -226,14 +225,7 @@ def check_state(expected, received):
 
 
 def _min_cents(min_cents):
-    """``min_cents`` as an int above 0 (a string of digits too), or InvalidArgument."""
-    if isinstance(min_cents, six.string_types) and re.match(r'^[0-9]{1,12}$', min_cents.strip()):
-        min_cents = int(min_cents)
-    if isinstance(min_cents, bool) or not isinstance(min_cents, six.integer_types) or min_cents < 1:
-        raise InvalidArgument('min_cents must be a whole number of cents above 0, not {}'.format(
-            min_cents if isinstance(min_cents, six.integer_types) and not isinstance(min_cents, bool)
-            else type(min_cents).__name__))
-    return min_cents
+    return checked_count(min_cents, 'min_cents', what='a whole number of cents', max_digits=12)
 
 
 def _utf8(text):

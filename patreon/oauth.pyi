@@ -3,8 +3,9 @@ from typing import Final
 
 import requests
 
-from ._typing import JSONObject, Timeout, Transport
-from .pacing import RequestBudget
+from ._typing import JSONObject, TimeoutSeconds, Transport
+from .pacing import Limits
+from .policies import Timeout
 
 __all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH', 'BECOME_PATRON_PATH']
 
@@ -23,12 +24,11 @@ class OAuth:
         client_id: str,
         client_secret: str,
         session: requests.Session | None = None,
-        timeout: Timeout = 30.0,
-        base_url: str = 'https://www.patreon.com',
+        timeout: Timeout | TimeoutSeconds = 30.0,
+        base_url: str = ...,
         raise_errors: bool = False,
-        total_timeout: float = 120.0,
         user_agent: str | None = None,
-        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
+        limits: Limits | None = ...,
     ) -> None: ...
     # `scopes`: scope names, or one space-separated string.
     def get_authorization_url(

@@ -27,10 +27,12 @@ import six
 
 from . import _forks
 from ._clock import monotonic as _monotonic
+from ._policy import Policy
 from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
+from .retry import MAX_SECONDS, check_seconds
 
-__all__ = ['Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX', 'BUDGET_WINDOW',
-           'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
+__all__ = ['Limits', 'Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX',
+           'BUDGET_WINDOW', 'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +166,7 @@ class RequestBudget(object):
 
     :param limit: 4xx answers allowed in ``window`` seconds (a whole number above 0).
     :param window: seconds; 10 minutes by default, as Patreon's edge counts.
-    :param log: the shared record of 4xx answers (a :class:`FourxxLog`); a new one by default.
+    :param log: the shared record of 4xx answers (a :class:`ClientErrorWindow`); a new one by default.
     :param clock: seconds as a float, when ``log`` is not given; a fake in tests.
     :raises patreon.exceptions.InvalidArgument: a limit that is not a whole number above 0.
 
@@ -176,11 +178,8 @@ class RequestBudget(object):
     """
 
     def __init__(self, limit, window=BUDGET_WINDOW, log=None, clock=None):
-        if isinstance(limit, bool) or not isinstance(limit, six.integer_types) or limit < 1:
-            raise InvalidArgument('max_4xx_per_10_minutes must be a whole number above 0, or None, not {!r}'.format(
-                limit))
-        self.limit = limit
-        self.log = log if log is not None else FourxxLog(window, clock)
+        self.limit = _checked_4xx_limit(limit)
+        self.log = log if log is not None else ClientErrorWindow(window, clock)
 
     def __repr__(self):
         return '<patreon.pacing.RequestBudget {} 4xx per {:g} s>'.format(self.limit, self.log.window)
@@ -230,7 +229,7 @@ class RequestBudget(object):
                 self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
 
 
-class FourxxLog(object):
+class ClientErrorWindow(object):
     """When the 4xx answers of the last ``window`` seconds came (thread-safe); shared by budgets of one key."""
 
     def __init__(self, window=BUDGET_WINDOW, clock=None):
@@ -340,18 +339,75 @@ class PacerChain(Slots):
         return all(pacer.idle() for pacer in self.pacers)
 
 
-def checked_rate(rate):
+def checked_rate(rate, name='rate'):
     """``(requests, seconds)`` checked: a whole number above 0 and a finite number of seconds above 0."""
     if not isinstance(rate, tuple) or len(rate) != 2:
-        raise InvalidArgument('rate_limit must be (requests, seconds) or None, not {}'.format(type(rate).__name__))
+        raise InvalidArgument('{} must be (requests, seconds) or None, not {}'.format(name, type(rate).__name__))
     requests, seconds = rate
     if isinstance(requests, bool) or not isinstance(requests, six.integer_types) or requests < 1:
-        raise InvalidArgument('rate_limit needs a whole number of requests above 0, not {!r}'.format(requests))
-    if isinstance(seconds, bool) or not isinstance(seconds, six.integer_types + (float,)) \
-            or not 0 < seconds <= 86400:
-        raise InvalidArgument('rate_limit needs a window of seconds above 0 and at most a day, not {!r}'.format(
-            seconds))
-    return requests, float(seconds)
+        raise InvalidArgument('{} needs a whole number of requests above 0, not {!r}'.format(name, requests))
+    return requests, float(check_seconds('the window of ' + name, seconds, limit=MAX_SECONDS))
+
+
+def _checked_4xx_limit(limit):
+    if isinstance(limit, bool) or not isinstance(limit, six.integer_types) or limit < 1:
+        raise InvalidArgument('max_4xx_per_10_minutes must be a whole number above 0, or None, not {!r}'.format(
+            limit))
+    return limit
+
+
+def _checked_pace(rate, name):
+    """``None``, a pacer object (``acquire``/``release``), or ``(requests, seconds)`` checked."""
+    if rate is None or callable(getattr(rate, 'acquire', None)):
+        return rate
+    return checked_rate(rate, name)
+
+
+class Limits(Policy):
+    """How fast a client may send, and how many 4xx responses it may earn; immutable, shareable between clients.
+
+    :param rate: ``(requests, seconds)`` every attempt waits its turn for, shared by the clients of the process
+        with the same OAuth client (or token) and base URL; Patreon's 100 per 2 seconds by default; a
+        :class:`Pacer` to share one explicitly; ``None``: no pacing.
+    :param token_rate: ``(requests, seconds)`` per access token (Patreon's 100 per minute; a refresh does not
+        reset it), waited for before ``rate``; a pacer; ``None``: off.  ``'auto'`` (the default): on with a token
+        store shared by processes (:mod:`patreon.stores`) while ``rate`` is a tuple, else off.
+    :param max_4xx_per_10_minutes: past this many 4xx responses in 10 minutes (counted for every client of the
+        base URL in the process, or of a shared store), calls raise
+        :class:`~patreon.exceptions.RequestBudgetExceeded` without sending, instead of earning Patreon's
+        half-hour block at ~2,000; a :class:`RequestBudget` to share one explicitly; ``None``: no budget.
+        :class:`patreon.OAuth` uses this one only.
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) a value of another kind or out of range.
+
+    Usage::
+
+        patreon.API(access_token, limits=Limits(rate=(50, 2.0), max_4xx_per_10_minutes=500))
+    """
+
+    __slots__ = _fields = ('rate', 'token_rate', 'max_4xx_per_10_minutes')
+
+    def __init__(self, rate=DEFAULT_RATE_LIMIT, token_rate='auto', max_4xx_per_10_minutes=DEFAULT_MAX_4XX):
+        budget = max_4xx_per_10_minutes
+        if budget is not None and not isinstance(budget, RequestBudget):
+            budget = _checked_4xx_limit(budget)
+        self._init(rate=_checked_pace(rate, 'rate'),
+                   token_rate='auto' if token_rate == 'auto' else _checked_pace(token_rate, 'token_rate'),
+                   max_4xx_per_10_minutes=budget)
+
+
+#: Patreon's limits: 100 requests per 2 seconds, at most 1,500 4xx responses in 10 minutes.
+DEFAULT_LIMITS = Limits()
+#: No pacing and no 4xx budget.
+NO_LIMITS = Limits(rate=None, token_rate=None, max_4xx_per_10_minutes=None)
+
+
+def limits_policy(value):
+    """``limits`` as a client takes it: a :class:`Limits`, or ``None`` for :data:`NO_LIMITS`."""
+    if value is None:
+        return NO_LIMITS
+    if isinstance(value, Limits):
+        return value
+    raise InvalidArgument('limits must be a patreon.Limits or None, not {}'.format(type(value).__name__))
 
 
 _shared_lock = threading.Lock()
@@ -399,7 +455,7 @@ def shared_budget(base_url, limit):
     with _shared_lock:
         log = _logs.get(base_url)
         if log is None:
-            log = _logs[base_url] = FourxxLog()
+            log = _logs[base_url] = ClientErrorWindow()
         return RequestBudget(limit, log=log)
 
 

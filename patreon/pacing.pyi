@@ -1,10 +1,13 @@
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from typing import Final
+from typing import Final, Literal, Protocol
+from typing_extensions import TypeAlias
 
-__all__ = ['Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX', 'BUDGET_WINDOW',
-           'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
+from ._typing import Policy
+
+__all__ = ['Limits', 'Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX',
+           'BUDGET_WINDOW', 'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
 
 logger: logging.Logger
 
@@ -33,16 +36,20 @@ class Pacer(Slots):
 
 class RequestBudget:
     limit: int
-    log: FourxxLog
+    log: ClientErrorWindow
     def __init__(
-        self, limit: int, window: float = 600.0, log: FourxxLog | None = None, clock: Callable[[], float] | None = None
+        self,
+        limit: int,
+        window: float = 600.0,
+        log: ClientErrorWindow | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None: ...
     def check(self) -> None: ...
     def record(self, status_code: int) -> None: ...
     def begin(self, timeout: float | None = None) -> None: ...
     def end(self, status_code: int | None) -> None: ...
 
-class FourxxLog:
+class ClientErrorWindow:
     window: float
     def __init__(self, window: float = 600.0, clock: Callable[[], float] | None = None) -> None: ...
     def add(self) -> None: ...
@@ -58,7 +65,32 @@ class PacerChain(Slots):
     def release(self) -> None: ...
     def idle(self) -> bool: ...
 
-def checked_rate(rate: object) -> tuple[int, float]: ...
+class _Slots(Protocol):
+    def acquire(self, timeout: float | None = ...) -> bool: ...
+    def release(self) -> None: ...
+
+# (requests, seconds), or a pacer object to share, or None: no pacing.
+_Rate: TypeAlias = tuple[int, float] | _Slots | None
+
+class Limits(Policy):
+    @property
+    def rate(self) -> _Rate: ...
+    @property
+    def token_rate(self) -> _Rate | Literal['auto']: ...
+    @property
+    def max_4xx_per_10_minutes(self) -> int | RequestBudget | None: ...
+    def __init__(
+        self,
+        rate: _Rate = (100, 2.0),
+        token_rate: _Rate | Literal['auto'] = 'auto',
+        max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
+    ) -> None: ...
+
+DEFAULT_LIMITS: Final[Limits]
+NO_LIMITS: Final[Limits]
+
+def limits_policy(value: Limits | None) -> Limits: ...
+def checked_rate(rate: object, name: str = 'rate') -> tuple[int, float]: ...
 def shared_pacer(base_url: str, owner: str | bytes, rate: tuple[int, float]) -> Pacer: ...
 def shared_budget(base_url: str, limit: int) -> RequestBudget: ...
 def budget_for(limit: int | RequestBudget | None, base_url: str) -> RequestBudget | None: ...

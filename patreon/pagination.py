@@ -363,13 +363,13 @@ def _link_cursors(link):
         unquote_strictly = unquote if six.PY2 else (lambda text: unquote(text, errors='strict'))
         readings.extend([unquote_strictly(value) for key, _, value in (
             part.partition(equals) for part in query.split(ampersand)) if value and unquote(key) == name][:1])
-        readings = [_text(value) for value in readings]
+        readings = [_utf8_decoded(value) for value in readings]
     except (ValueError, UnicodeError):  # ValueError: not a URL at all, e.g. an unclosed '[' in the host
         raise PaginationError('links.next ({}) is not a URL whose page[cursor] can be read'.format(_quoted(link)))
     return [checked_cursor(value, 'the page[cursor] of links.next') for value in readings]
 
 
-def _text(value):
+def _utf8_decoded(value):
     return value.decode('utf-8') if isinstance(value, bytes) else value
 
 

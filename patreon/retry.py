@@ -10,8 +10,8 @@ Usage::
     policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
     policy.wait_after_response('GET', response, attempt=0)  # seconds to wait, or None to return the answer
 """
-import calendar
 import datetime
+import email.utils
 import logging
 import random
 import time
@@ -19,6 +19,7 @@ import time
 import requests
 import six
 
+from ._policy import Policy
 from .exceptions import InvalidArgument
 from ._patterns import LazyPattern
 
@@ -39,13 +40,14 @@ RETRY_EXCEPTIONS = (requests.exceptions.ConnectionError, requests.exceptions.Chu
                     requests.exceptions.ContentDecodingError)
 
 
-class RetryPolicy(object):
-    """When to try a request again, and how long to wait first.
+class RetryPolicy(Policy):
+    """When to try a request again, and how long to wait first; immutable, shareable between clients.
+
+    Only ``GET``, ``HEAD``, ``OPTIONS`` and ``DELETE`` are retried, after a connection error, 429 or 5xx.
 
     Usage::
 
-        policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
-        transport = Transport('https://www.patreon.com', retry=policy)
+        patreon.API(access_token, retry=RetryPolicy(max_retries=5, max_retry_wait=30.0))
 
     :param max_retries: attempts after the first; ``0`` disables retries.
     :param max_retry_wait: the longest wait (seconds) a 429 may ask for; a
@@ -57,13 +59,15 @@ class RetryPolicy(object):
         may be larger, even infinite: no answer may ask for more than :data:`MAX_RETRY_AFTER`).
     """
 
+    __slots__ = _fields = ('max_retries', 'max_retry_wait', 'backoff_factor', 'backoff_max')
+
     def __init__(self, max_retries=3, max_retry_wait=60.0, backoff_factor=0.5, backoff_max=20.0):
         if isinstance(max_retries, bool) or not isinstance(max_retries, six.integer_types) or max_retries < 0:
             raise InvalidArgument('max_retries must be a whole number >= 0, not {!r}'.format(max_retries))
-        self.max_retries = max_retries
-        self.max_retry_wait = check_seconds('max_retry_wait', max_retry_wait, zero=True)
-        self.backoff_factor = check_seconds('backoff_factor', backoff_factor, zero=True, limit=MAX_SECONDS)
-        self.backoff_max = check_seconds('backoff_max', backoff_max, zero=True, limit=MAX_SECONDS)
+        self._init(max_retries=max_retries,
+                   max_retry_wait=check_seconds('max_retry_wait', max_retry_wait, zero=True),
+                   backoff_factor=check_seconds('backoff_factor', backoff_factor, zero=True, limit=MAX_SECONDS),
+                   backoff_max=check_seconds('backoff_max', backoff_max, zero=True, limit=MAX_SECONDS))
 
     def backoff(self, attempt):
         """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``.
@@ -141,17 +145,11 @@ def retry_after_seconds(response):
 
 # ASCII digits only: float() also takes fullwidth digits, "1_0", "inf" and "nan".
 _DELAY_SECONDS = LazyPattern(r'[0-9]{1,9}(?:\.[0-9]{1,6})?\Z')
-_DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)'
-_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
-_MONTH = '(' + '|'.join(_MONTHS) + ')'
-_TIME = '([0-9]{2}):([0-9]{2}):([0-9]{2})'
-# The three forms of an HTTP date (RFC 9110, 5.6.7): (pattern, numbers of the groups of day, month, year, hour).
-_HTTP_DATES = (
-    (LazyPattern('^' + _DAY + ', ([0-9]{2}) ' + _MONTH + ' ([0-9]{4}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
-    (LazyPattern('^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), ([0-9]{2})-' + _MONTH +
-                '-([0-9]{2}) ' + _TIME + ' GMT\\Z'), (1, 2, 3, 4)),
-    (LazyPattern('^' + _DAY + ' ' + _MONTH + ' ([0-9 ][0-9]) ' + _TIME + ' ([0-9]{4})\\Z'), (2, 1, 6, 3)),
-)
+# What an HTTP date looks like (RFC 9110, 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT"
+# or "Sun Nov  6 08:49:37 1994". A gate before parsedate_tz, which also takes a missing zone, other zones, a second
+# date after a comma, and digits of other scripts.
+_HTTP_DATE = LazyPattern(r'[A-Za-z]+(?:, [0-9A-Za-z -]+ [0-9]{2}:[0-9]{2}:[0-9]{2} GMT'
+                         r'| [A-Za-z]{3} [0-9 ][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4})\Z')
 
 
 def _retry_after_header(value):
@@ -167,24 +165,14 @@ def _retry_after_header(value):
 
 def _http_date(text):
     """Epoch seconds of an HTTP date in any of its three forms, or ``None`` for anything else."""
-    for pattern, (day, month, year, hour) in _HTTP_DATES:
-        match = pattern.match(text)
-        if match is None:
-            continue
-        groups = match.groups()
-        year_number = int(groups[year - 1])
-        if len(groups[year - 1]) == 2:  # RFC 850's two-digit year: the nearest one not 50 years ahead
-            year_number += 2000
-            if year_number > time.gmtime().tm_year + 50:
-                year_number -= 100
-        fields = (year_number, _MONTHS.index(groups[month - 1]) + 1, int(groups[day - 1]),
-                  int(groups[hour - 1]), int(groups[hour]), int(groups[hour + 1]))
-        try:
-            datetime.datetime(*fields)  # refuses 31 Feb, 25:00 and year 0
-        except ValueError:
-            return None
-        return float(calendar.timegm(fields))
-    return None
+    fields = email.utils.parsedate_tz(text) if _HTTP_DATE.match(text) else None
+    if fields is None:
+        return None
+    try:
+        datetime.datetime(*fields[:6])  # refuses 31 Feb, 25:00 and year 0
+    except ValueError:
+        return None
+    return float(email.utils.mktime_tz(fields[:9] + (0,)))  # GMT, which asctime's form leaves unsaid
 
 
 def _wait(value):
@@ -214,6 +202,26 @@ def check_seconds(name, value, zero=False, limit=None):
     low_ok = value >= 0 if zero else value > 0
     if not (low_ok and (limit is None or value <= limit)):  # NaN fails both comparisons
         raise InvalidArgument('{} must be a number of seconds {} {}, not {!r}'.format(
-            name, '>= 0' if zero else 'above 0', 'and at most {:g}'.format(limit) if limit else '(inf allowed)',
+            name, '>= 0' if zero else 'above 0', 'and at most {:.15g}'.format(limit) if limit else '(inf allowed)',
             value))
     return value
+
+
+#: What a client retries by default: 3 times, waiting at most 60 s for a ``Retry-After``.
+DEFAULT_RETRY = RetryPolicy()
+_NEVER = RetryPolicy(max_retries=0)
+
+
+def retry_policy(value):
+    """``retry`` as a client takes it: a :class:`RetryPolicy`, a whole number of retries, or ``None`` (never).
+
+    :raises patreon.exceptions.InvalidArgument: anything else.
+    """
+    if value is None:
+        return _NEVER
+    if isinstance(value, RetryPolicy):
+        return value
+    if isinstance(value, six.integer_types) and not isinstance(value, bool):
+        return RetryPolicy(max_retries=value)
+    raise InvalidArgument('retry must be a patreon.RetryPolicy, a number of retries or None, not {}'.format(
+        type(value).__name__))

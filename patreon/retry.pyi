@@ -3,6 +3,8 @@ from typing import Final
 
 import requests
 
+from ._typing import Policy
+
 __all__ = ['RetryPolicy', 'MAX_RETRY_AFTER', 'MAX_SECONDS', 'RETRY_STATUSES', 'RETRY_METHODS', 'RETRY_EXCEPTIONS']
 
 logger: logging.Logger
@@ -13,11 +15,15 @@ RETRY_STATUSES: frozenset[int]
 RETRY_METHODS: frozenset[str]
 RETRY_EXCEPTIONS: tuple[type[requests.RequestException], ...]
 
-class RetryPolicy:
-    max_retries: int
-    max_retry_wait: float
-    backoff_factor: float
-    backoff_max: float
+class RetryPolicy(Policy):
+    @property
+    def max_retries(self) -> int: ...
+    @property
+    def max_retry_wait(self) -> float: ...
+    @property
+    def backoff_factor(self) -> float: ...
+    @property
+    def backoff_max(self) -> float: ...
     def __init__(
         self, max_retries: int = 3, max_retry_wait: float = 60.0, backoff_factor: float = 0.5, backoff_max: float = 20.0
     ) -> None: ...
@@ -27,3 +33,7 @@ class RetryPolicy:
 
 def retry_after_seconds(response: requests.Response) -> float | None: ...
 def check_seconds(name: str, value: float, zero: bool = False, limit: float | None = None) -> float: ...
+
+DEFAULT_RETRY: Final[RetryPolicy]
+
+def retry_policy(value: RetryPolicy | int | None) -> RetryPolicy: ...

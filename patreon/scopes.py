@@ -22,7 +22,7 @@ from six.moves.urllib.parse import parse_qsl
 
 from ._routes import by_path, template
 from .exceptions import InvalidArgument
-from .jsonapi.url_util import checked_text
+from .jsonapi.url_util import checked_list, checked_text
 
 __all__ = ['IDENTITY', 'IDENTITY_EMAIL', 'IDENTITY_MEMBERSHIPS', 'CAMPAIGNS', 'CAMPAIGNS_MEMBERS',
            'CAMPAIGNS_MEMBERS_EMAIL', 'CAMPAIGNS_MEMBERS_ADDRESS', 'CAMPAIGNS_POSTS', 'CAMPAIGNS_WEBHOOK',
@@ -188,12 +188,7 @@ def _names(names, param, separator):
     if isinstance(names, (six.text_type, bytes)):
         text = checked_text(names, param)
         return [part.strip() for part in (text.split() if separator == ' ' else text.split(separator)) if part.strip()]
-    if isinstance(names, dict):
-        raise InvalidArgument('{} must be a list of names or one string, not a dict'.format(param))
-    try:
-        items = list(names)
-    except TypeError:
-        raise InvalidArgument('{} must be a list of names or one string, not {}'.format(param, type(names).__name__))
+    items = checked_list(names, param, 'a list of names or one string')
     result = []
     for item in items:
         if not isinstance(item, (six.text_type, bytes)):

@@ -9,7 +9,7 @@ Usage::
 
     store = FileTokenStore('/var/lib/myapp/patreon-tokens.json')
     store.save(oauth.get_tokens(code, redirect_uri))          # once, after the login
-    api = patreon.API(None, oauth_client=oauth, token_store=store)  # in every process
+    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)  # every process
 """
 from __future__ import unicode_literals
 
@@ -79,7 +79,7 @@ class MemoryTokenStore(TokenStore):
     Usage::
 
         store = MemoryTokenStore(tokens)
-        api = patreon.API(None, oauth_client=oauth, token_store=store)
+        api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
     """
 
     def __init__(self, tokens=None):

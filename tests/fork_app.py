@@ -10,7 +10,7 @@ import os
 import patreon
 
 api = patreon.API(os.environ['PATREON_FORK_APP_TOKEN'], base_url=os.environ['PATREON_FORK_APP_URL'],
-                  raise_errors=True, total_timeout=20, timeout=10)
+                  raise_errors=True, timeout=patreon.Timeout(10, 10, total=20))
 api.get_members_by_id(os.environ['PATREON_FORK_APP_WARM'])  # in the master: its connection stays open
 
 

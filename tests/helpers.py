@@ -203,11 +203,11 @@ def refreshing_api(sandbox, scopes=None, expired=True, refresh_token=None, **kwa
     import patreon  # here: the suite's own helpers load without the package
     tokens = sandbox.issue_tokens(scopes=scopes)
     stored = []
-    kwargs.setdefault('on_token_refresh', stored.append)
+    oauth = patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url)
+    refresh = patreon.RefreshPolicy(oauth, on_token_refresh=kwargs.pop('on_token_refresh', stored.append),
+                                    margin=kwargs.pop('refresh_margin', patreon._refresh.DEFAULT_REFRESH_MARGIN))
     api = patreon.API(tokens['access_token'], base_url=sandbox.url,
-                      refresh_token=refresh_token or tokens['refresh_token'],
-                      oauth_client=patreon.OAuth(sandbox.client_id, sandbox.client_secret, base_url=sandbox.url),
-                      **kwargs)
+                      refresh_token=refresh_token or tokens['refresh_token'], refresh=refresh, **kwargs)
     if expired:
         sandbox.expire_access_token(tokens['access_token'])
     return api, tokens, stored

@@ -252,7 +252,7 @@ def test_error_status_without_errors_key_is_an_errors_document_by_default(http):
 def test_errors_document_data_raises_the_matching_error(http, status, body, cls):
     serve(http, 'identity', body, status=status)
 
-    result = API(ACCESS_TOKEN, max_retries=0).get_identity()
+    result = API(ACCESS_TOKEN, retry=None).get_identity()
 
     assert result == body
     with pytest.raises(cls) as info:
@@ -289,7 +289,7 @@ def test_raise_errors_raises_the_class_of_the_status(http, status, body, cls):
     serve(http, 'identity', body, status=status, headers={'x-patreon-uuid': 'req-5b2a9c4e'})
 
     with pytest.raises(cls) as info:
-        API(ACCESS_TOKEN, raise_errors=True, max_retries=0).get_identity()
+        API(ACCESS_TOKEN, raise_errors=True, retry=None).get_identity()
 
     error = info.value
     assert type(error) is cls
@@ -308,7 +308,7 @@ def test_rate_limited_carries_retry_after(http, headers, retry_after):
     serve(http, 'identity', load_fixture('error_429.json'), status=429, headers=headers)
 
     with pytest.raises(RateLimited) as info:
-        API(ACCESS_TOKEN, raise_errors=True, max_retries=0).get_identity()
+        API(ACCESS_TOKEN, raise_errors=True, retry=None).get_identity()
 
     assert info.value.retry_after == retry_after
 
@@ -339,7 +339,7 @@ def test_html_error_page_raises_invalid_response(http, raise_errors):
     serve(http, 'identity', fixture_bytes('error_502.html'), status=502, content_type='text/html')
 
     with pytest.raises(InvalidResponse) as info:
-        API(ACCESS_TOKEN, raise_errors=raise_errors, max_retries=0).get_identity()
+        API(ACCESS_TOKEN, raise_errors=raise_errors, retry=None).get_identity()
 
     error = info.value
     assert isinstance(error, ValueError)
@@ -352,7 +352,7 @@ def test_empty_502_raises_invalid_response(http):
     serve(http, MEMBERS_12, b'', status=502)
 
     with pytest.raises(ValueError) as info:
-        API(ACCESS_TOKEN, max_retries=0).get_campaigns_by_id_members(12, 25)
+        API(ACCESS_TOKEN, retry=None).get_campaigns_by_id_members(12, 25)
 
     assert isinstance(info.value, InvalidResponse)
     assert '502' in str(info.value)
@@ -385,7 +385,7 @@ def test_invalid_response_excerpt_is_short(http):
     serve(http, 'identity', page.encode('ascii'), status=500, content_type='text/html')
 
     with pytest.raises(InvalidResponse) as info:
-        API(ACCESS_TOKEN, max_retries=0).get_identity()
+        API(ACCESS_TOKEN, retry=None).get_identity()
 
     assert 'lorem ipsum' in str(info.value)
     assert 'THE-END' not in str(info.value)
@@ -775,7 +775,7 @@ def test_a_204_where_a_document_is_due_is_invalid_never_none(http, raise_errors,
     serve(http, path, b'', status=204, method=method)
 
     with pytest.raises(InvalidResponse) as info:
-        call(API(ACCESS_TOKEN, raise_errors=raise_errors, max_retries=0))
+        call(API(ACCESS_TOKEN, raise_errors=raise_errors, retry=None))
     assert info.value.status_code == 204 and 'no body' in str(info.value)
 
 
@@ -795,8 +795,10 @@ def refreshing_api(http, token_answers, **kwargs):
             http.add(responses.POST, TOKEN_URL, body=answer)
         else:
             http.add(responses.POST, TOKEN_URL, json=answer, status=400 if 'error' in answer else 200)
-    oauth = kwargs.pop('oauth_client', None) or patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
-    return API('expired_token', oauth_client=oauth, refresh_token=REFRESH_TOKEN, **kwargs)
+    oauth = kwargs.pop('oauth', None) or patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
+    refresh = patreon.RefreshPolicy(oauth, on_token_refresh=kwargs.pop('on_token_refresh', None),
+                                    margin=kwargs.pop('refresh_margin', patreon._refresh.DEFAULT_REFRESH_MARGIN))
+    return API('expired_token', refresh=refresh, refresh_token=REFRESH_TOKEN, **kwargs)
 
 
 def calls_to(http, url):
@@ -832,7 +834,7 @@ def test_refresh_answer_without_refresh_token_keeps_the_old_one(http):
 def test_refused_refresh_returns_the_401_and_is_not_asked_again(http, oauth_raise_errors):
     serve(http, 'identity', load_fixture('error_401.json'), status=401)
     api = refreshing_api(http, [load_fixture('oauth_error_invalid_grant.json')],
-                         oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET, raise_errors=oauth_raise_errors))
+                         oauth=patreon.OAuth(CLIENT_ID, CLIENT_SECRET, raise_errors=oauth_raise_errors))
 
     first = api.get_identity()
     second = api.get_identity()
@@ -876,7 +878,7 @@ class FakeOAuth(object):
 def test_unusable_refresh_answer_is_a_passing_failure(http, answer):
     serve(http, 'identity', load_fixture('error_401.json'), status=401)
     oauth = FakeOAuth(answer)
-    api = API('expired_token', oauth_client=oauth, refresh_token=REFRESH_TOKEN)
+    api = API('expired_token', refresh=patreon.RefreshPolicy(oauth), refresh_token=REFRESH_TOKEN)
 
     first = api.get_identity()
     assert 'errors' in api.get_identity()
@@ -889,7 +891,7 @@ def test_unusable_refresh_answer_is_a_passing_failure(http, answer):
 def test_an_error_dict_of_another_client_is_a_refusal(http):
     serve(http, 'identity', load_fixture('error_401.json'), status=401)
     oauth = FakeOAuth({'error': 'server_error'})
-    api = API('expired_token', oauth_client=oauth, refresh_token=REFRESH_TOKEN)
+    api = API('expired_token', refresh=patreon.RefreshPolicy(oauth), refresh_token=REFRESH_TOKEN)
 
     first = api.get_identity()
     assert 'errors' in api.get_identity()
@@ -899,7 +901,8 @@ def test_an_error_dict_of_another_client_is_a_refusal(http):
 
 
 def test_a_token_refreshed_meanwhile_is_reused_without_refreshing(http):
-    api = API('expired_token', oauth_client=FakeOAuth({'access_token': 'unused'}), refresh_token=REFRESH_TOKEN)
+    api = API('expired_token', refresh=patreon.RefreshPolicy(FakeOAuth({'access_token': 'unused'})),
+              refresh_token=REFRESH_TOKEN)
 
     def expired_while_another_thread_refreshed(request):
         api.access_token = 'refreshed_elsewhere'
@@ -916,7 +919,7 @@ def test_a_token_refreshed_meanwhile_is_reused_without_refreshing(http):
     assert api.oauth_client.calls == []
 
 
-@pytest.mark.parametrize('kwargs', [{}, {'oauth_client': FakeOAuth({'access_token': 'x'})},
+@pytest.mark.parametrize('kwargs', [{}, {'refresh': patreon.RefreshPolicy(FakeOAuth({'access_token': 'x'}))},
                                     {'refresh_token': REFRESH_TOKEN}])
 def test_no_refresh_without_both_client_and_refresh_token(http, kwargs):
     serve(http, 'identity', load_fixture('error_401.json'), status=401)

@@ -88,7 +88,7 @@ def test_an_answer_served_from_a_cache_is_whole_plain_or_compressed(make_session
     if encoding == 'gzip':
         headers.append(('Content-Encoding', 'gzip'))
     with ScriptedServer([answer(200, body, *headers)]) as server:
-        api = patreon.API(ACCESS_TOKEN, base_url=server.url, session=make_session(), max_retries=0)
+        api = patreon.API(ACCESS_TOKEN, base_url=server.url, session=make_session(), retry=None)
         answers = [api.get_identity() for _ in range(3)]
 
     assert len(server.requests) == 1  # one from the server, two from the cache
@@ -99,7 +99,7 @@ def test_an_answer_served_from_a_cache_is_whole_plain_or_compressed(make_session
 def test_a_body_cut_on_the_wire_is_still_refused_through_a_cache_now_and_on_the_next_call(make_session):
     # urllib3 2 refuses the short body itself; urllib3 1.26 lets it through, and a cache may then store it.
     with ScriptedServer([cut(200, BODY, 12, FOR_A_WHILE, dated())]) as server:
-        api = patreon.API(ACCESS_TOKEN, base_url=server.url, session=make_session(), max_retries=0)
+        api = patreon.API(ACCESS_TOKEN, base_url=server.url, session=make_session(), retry=None)
         for _ in range(2):
             with pytest.raises(requests.exceptions.ChunkedEncodingError):
                 api.get_identity()

@@ -233,7 +233,7 @@ class Patched(object):
         sandbox = self.sandbox
 
         def api(token, **options):
-            options.update(base_url=sandbox.url, max_retries=0)
+            options.update(base_url=sandbox.url, retry=None)
             return patreon.API(token, **options)
 
         def interrupted():

@@ -306,7 +306,7 @@ def test_expire_tokens_prints_how_many_and_the_tokens_answer_401(capsys, sb, env
 
 
 def test_fault_and_clear_faults(capsys, sb, environ):
-    api = patreon.API(sb.issue_tokens(sb.creator_user_id)['access_token'], base_url=sb.url, max_retries=0)
+    api = patreon.API(sb.issue_tokens(sb.creator_user_id)['access_token'], base_url=sb.url, retry=None)
     code, out, _ = drive(capsys, environ, 'fault', 'identity', 'json_server_error', '--count', '2',
                          '--option', 'status=503')
     assert code == EXIT_OK and out == 'json_server_error armed on identity for the next 2 requests\n'

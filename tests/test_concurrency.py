@@ -78,7 +78,7 @@ def test_16_threads_sharing_one_api_each_get_every_member_once(sb):
 
 def test_16_threads_under_a_429_storm_all_complete(sb):
     sb.clear_faults()
-    api = patreon.API(sb.creator_token, base_url=sb.url, max_retries=3)
+    api = patreon.API(sb.creator_token, base_url=sb.url, retry=patreon.RetryPolicy(max_retries=3))
     waits = []
     api.transport.sleep = waits.append
     sb.inject_fault('campaigns/{id}/members', 'rate_limit', 3, retry_after=0)  # <= max_retries: always absorbed

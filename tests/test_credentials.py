@@ -255,8 +255,9 @@ def test_an_automatic_refresh_answered_with_an_unsendable_token_keeps_the_old_on
     http.add(responses.GET, API_URL + 'identity', json=load_fixture('error_401.json'), status=401)
     http.add(responses.POST, TOKEN_URL, json={'access_token': 'at_abcdefgh\nijkl', 'refresh_token': 'rt_new'})
     stored = []
-    api = patreon.API(ACCESS_TOKEN, oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET), raise_errors=True,
-                      refresh_token=REFRESH_TOKEN, on_token_refresh=stored.append)
+    api = patreon.API(ACCESS_TOKEN, refresh=patreon.RefreshPolicy(patreon.OAuth(CLIENT_ID, CLIENT_SECRET),
+                                                                  on_token_refresh=stored.append), raise_errors=True,
+                      refresh_token=REFRESH_TOKEN)
 
     with pytest.raises(Unauthorized) as raised:
         api.get_identity()
@@ -320,7 +321,7 @@ LONE = '\ud800'
 @pytest.fixture
 def offline_api():
     # Port 9 on loopback: a request that got through would be a ConnectionError, not the InvalidArgument expected.
-    with patreon.API(ACCESS_TOKEN, base_url='http://127.0.0.1:9', max_retries=0) as api:
+    with patreon.API(ACCESS_TOKEN, base_url='http://127.0.0.1:9', retry=None) as api:
         yield api
 
 
@@ -416,12 +417,14 @@ def _closed_base():
     lambda base: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=None),
     lambda base: patreon.API(ACCESS_TOKEN, base_url=5),
     lambda base: patreon.API(ACCESS_TOKEN, base_url=base, session='a session'),
-    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, oauth_client='x', refresh_token=REFRESH_TOKEN),
-    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, on_token_refresh=5),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, refresh=patreon.RefreshPolicy('x'),
+                             refresh_token=REFRESH_TOKEN),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, refresh=patreon.RefreshPolicy(
+        patreon.OAuth(CLIENT_ID, CLIENT_SECRET), on_token_refresh=5)),
     lambda base: patreon.API(ACCESS_TOKEN, base_url=base, timeout=(1, 2, 3)),
-    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, max_retries=-1),
-    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, max_retries=1.5),
-    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, max_retry_wait=None),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, retry=patreon.RetryPolicy(max_retries=-1)),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, retry=patreon.RetryPolicy(max_retries=1.5)),
+    lambda base: patreon.API(ACCESS_TOKEN, base_url=base, retry=patreon.RetryPolicy(max_retry_wait=None)),
     lambda base: patreon.API(ACCESS_TOKEN, base_url=base).get_campaigns('9' * 5000),
     lambda base: list(patreon.API(ACCESS_TOKEN, base_url=base).paginate('get_campaigns', 10)),
     lambda base: list(patreon.API(ACCESS_TOKEN, base_url=base).paginate(None)),

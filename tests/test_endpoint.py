@@ -6,6 +6,8 @@ PatchedRequestsIgnored before anything is sent; and the other ways to test: resp
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import copy
+import pickle
 import threading
 
 import pytest
@@ -203,3 +205,16 @@ def test_the_second_way_forward_the_sandbox_answers_as_patreon_does(sandbox):
         assert user.id() == sandbox.creator_user_id
         with pytest.raises(Unauthorized):
             patreon.API('not-a-token', raise_errors=True).get_identity()
+
+
+def test_the_default_base_url_is_patreons_url_marked_by_its_type_not_its_identity():
+    default = endpoint.DEFAULT_BASE_URL
+    assert default == 'https://www.patreon.com' == endpoint.PATREON_URL and isinstance(default, str)
+    copies = [copy.copy(default), copy.deepcopy(default), pickle.loads(pickle.dumps(default, 2))]
+    assert all(endpoint.follows_default(url) for url in [default] + copies)
+    on_purpose = ['https://www.patreon.com', str(default), default + '', default.rstrip('/')]
+    assert not any(endpoint.follows_default(url) for url in on_purpose)
+    with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=False):
+        assert patreon.API('token', base_url=copies[-1]).transport.base_url == 'http://127.0.0.1:9'
+        assert patreon.OAuth('id', 'secret').transport.base_url == 'http://127.0.0.1:9'
+        assert patreon.API('token', base_url=on_purpose[1]).transport.base_url == 'https://www.patreon.com'

@@ -89,7 +89,7 @@ def assert_backoff(waits):
 @pytest.mark.parametrize('header', [True, False], ids=['Retry-After header', 'body only'])
 def test_a_429_storm_is_waited_out_exactly_as_asked(sb, retry_after, header):
     fresh(sb)
-    api = client(sb, max_retries=3)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=3))
     inject(sb, MEMBERS, 'rate_limit', 3, retry_after=retry_after, header=header)
 
     page = api.get_campaigns_by_id_members(sb.campaign_id, 10)
@@ -102,7 +102,7 @@ def test_a_429_storm_is_waited_out_exactly_as_asked(sb, retry_after, header):
 @pytest.mark.parametrize('raise_errors', [True, False])
 def test_a_429_storm_longer_than_max_retries_gives_up_with_rate_limited(sb, raise_errors):
     fresh(sb)
-    api = client(sb, max_retries=2, raise_errors=raise_errors)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=2), raise_errors=raise_errors)
     inject(sb, MEMBERS, 'rate_limit', 5, retry_after=4)
 
     with pytest.raises(RateLimited) as caught:
@@ -117,7 +117,7 @@ def test_a_429_storm_longer_than_max_retries_gives_up_with_rate_limited(sb, rais
 
 def test_paginate_raises_rate_limited_when_the_storm_outlasts_the_retries(sb):
     fresh(sb)
-    api = client(sb, max_retries=1)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=1))
     inject(sb, MEMBERS, 'rate_limit', 2, retry_after=3, header=False)
 
     with pytest.raises(RateLimited) as caught:
@@ -129,7 +129,7 @@ def test_paginate_raises_rate_limited_when_the_storm_outlasts_the_retries(sb):
 
 def test_a_429_asking_longer_than_max_retry_wait_is_given_up_at_once(sb):
     fresh(sb)
-    api = client(sb, max_retries=3, max_retry_wait=60, raise_errors=True)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=3, max_retry_wait=60), raise_errors=True)
     inject(sb, MEMBERS, 'rate_limit', 1, retry_after=120)
 
     with pytest.raises(RateLimited) as caught:
@@ -142,7 +142,7 @@ def test_a_429_asking_longer_than_max_retry_wait_is_given_up_at_once(sb):
 
 def test_max_retries_zero_never_retries(sb):
     fresh(sb)
-    api = client(sb, max_retries=0, raise_errors=True)
+    api = client(sb, retry=None, raise_errors=True)
     inject(sb, MEMBERS, 'rate_limit', 1, retry_after=0)
 
     with pytest.raises(RateLimited):
@@ -155,7 +155,7 @@ def test_max_retries_zero_never_retries(sb):
 @pytest.mark.parametrize('status', [500, 502, 503, 504])
 def test_a_5xx_burst_is_retried_with_backoff(sb, status):
     fresh(sb)
-    api = client(sb, max_retries=3)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=3))
     inject(sb, 'identity', 'server_error', 3, status=status)
 
     user = api.get_identity().data()
@@ -170,7 +170,7 @@ def test_a_5xx_burst_is_retried_with_backoff(sb, status):
 @pytest.mark.parametrize('status', [500, 502, 503, 504])
 def test_a_5xx_html_page_outlasting_the_retries_is_a_typed_error(sb, status, raise_errors):
     fresh(sb)
-    api = client(sb, max_retries=1, raise_errors=raise_errors)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=1), raise_errors=raise_errors)
     inject(sb, 'identity', 'server_error', 2, status=status)
 
     with pytest.raises((ServerError, InvalidResponse)) as caught:
@@ -182,7 +182,7 @@ def test_a_5xx_html_page_outlasting_the_retries_is_a_typed_error(sb, status, rai
 
 def test_a_5xx_on_post_is_not_retried(sb):
     fresh(sb)
-    api = client(sb, max_retries=3)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=3))
     inject(sb, 'webhooks', 'server_error', 1, status=503)
 
     with pytest.raises(TYPED_ERRORS):
@@ -197,7 +197,7 @@ def test_a_5xx_on_post_is_not_retried(sb):
 @pytest.mark.parametrize('kind', ['truncated', 'reset'])
 def test_cut_bodies_and_resets_are_retried(sb, kind):
     fresh(sb)
-    api = client(sb, max_retries=3)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=3))
     inject(sb, 'identity', kind, 2)
 
     assert api.get_identity().data().id() == sb.creator_user_id
@@ -209,7 +209,7 @@ def test_cut_bodies_and_resets_are_retried(sb, kind):
 @pytest.mark.parametrize('kind', ['truncated', 'reset'])
 def test_cut_bodies_and_resets_outlasting_the_retries_raise_a_requests_error(sb, kind):
     fresh(sb)
-    api = client(sb, max_retries=2)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=2))
     inject(sb, 'identity', kind, 3)
 
     with pytest.raises(requests.exceptions.ConnectionError if kind == 'reset' else requests.RequestException):
@@ -220,7 +220,7 @@ def test_cut_bodies_and_resets_outlasting_the_retries_raise_a_requests_error(sb,
 @pytest.mark.parametrize('kind', ['truncated', 'reset'])
 def test_a_cut_or_reset_post_is_not_retried(sb, kind):
     fresh(sb)
-    api = client(sb, max_retries=3)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=3))
     inject(sb, 'webhooks', kind, 1)
 
     with pytest.raises(requests.RequestException):
@@ -243,7 +243,8 @@ def test_a_cut_token_answer_is_not_retried_and_says_nothing_of_the_tokens(sb):
 
 
 def test_a_refused_connection_is_retried_then_raised():
-    api = patreon.API('token', base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=2)
+    api = patreon.API('token', base_url='http://127.0.0.1:{}'.format(closed_port()),
+                      retry=patreon.RetryPolicy(max_retries=2))
     waits = []
     api.transport.sleep = waits.append
     tally('faults', 'single faults', 'faults injected (refused)', 3)
@@ -259,7 +260,7 @@ def test_a_refused_connection_is_retried_then_raised():
 @pytest.mark.parametrize('timeout', [0.2, (5.0, 0.2)], ids=['seconds', '(connect, read)'])
 def test_a_server_slower_than_the_timeout_raises_timeout(sb, timeout):
     fresh(sb)
-    api = client(sb, max_retries=2, timeout=timeout)
+    api = client(sb, retry=patreon.RetryPolicy(max_retries=2), timeout=timeout)
     inject(sb, 'identity', 'delay', 3, seconds=2)  # one per possible attempt: retried or not, each is slow
 
     with pytest.raises(requests.Timeout):
@@ -314,21 +315,23 @@ def client_threads():
 @pytest.mark.parametrize('phase', sorted(TRICKLES))
 def test_an_answer_trickled_a_byte_at_a_time_raises_total_timeout(phase, session):
     with ScriptedServer([TRICKLES[phase]()]) as server:
-        api = scripted_api(server, timeout=1, max_retries=3, total_timeout=1.5, session=SESSIONS[session]())
+        api = scripted_api(server, retry=patreon.RetryPolicy(max_retries=3), timeout=patreon.Timeout(1, 1, total=1.5),
+                           session=SESSIONS[session]())
         tally('faults', 'single faults', 'faults injected (trickle)')
 
         with pytest.raises(requests.Timeout) as caught:
             api.get_identity()
 
         assert isinstance(caught.value, TotalTimeout)
-        assert 'total_timeout=1.5 s' in str(caught.value) and caught.value.total_timeout == 1.5
+        assert 'total timeout, 1.5 s' in str(caught.value) and caught.value.total_timeout == 1.5
         assert server.hung_up.wait(30), 'the client never closed the connection'
         assert len(server.requests) == 1 and api.waits == []  # not retried, as a read timeout is not
 
 
 def test_a_trickled_token_answer_raises_total_timeout():
     with ScriptedServer([TRICKLES['body']()]) as server:
-        oauth = patreon.OAuth('client-id', 'client-secret', base_url=server.url, timeout=1, total_timeout=1.5)
+        oauth = patreon.OAuth('client-id', 'client-secret', base_url=server.url, timeout=patreon.Timeout(1, 1,
+                                                                                                         total=1.5))
         tally('faults', 'single faults', 'faults injected (trickle)')
 
         with pytest.raises(TotalTimeout):
@@ -342,7 +345,7 @@ def test_attempts_cut_at_the_deadline_leave_no_thread_behind():
     for phase in ['headers', 'body', 'headers']:
         with ScriptedServer([TRICKLES[phase]()]) as server:
             with pytest.raises(TotalTimeout):
-                scripted_api(server, timeout=1, max_retries=0, total_timeout=1).get_identity()
+                scripted_api(server, retry=None, timeout=patreon.Timeout(1, 1, total=1)).get_identity()
             assert server.hung_up.wait(30)
         tally('faults', 'single faults', 'faults injected (trickle)')
     new = client_threads() - before
@@ -351,7 +354,7 @@ def test_attempts_cut_at_the_deadline_leave_no_thread_behind():
 
 def test_a_server_within_total_timeout_answers():
     with ScriptedServer([json_answer(200, IDENTITY)]) as server:
-        api = scripted_api(server, timeout=5, total_timeout=30)
+        api = scripted_api(server, timeout=patreon.Timeout(5, 5, total=30))
         for _ in range(3):
             assert api.get_identity().data().id() == '7'
         assert len(server.requests) == 3 and api.waits == []
@@ -380,7 +383,7 @@ def test_a_body_cut_short_is_retried_whatever_its_encoding(encoding):
                encoded_answer(encoding, data, len(ENCODINGS[encoding](data)) - 3),  # only the gzip trailer missing
                encoded_answer(encoding, data)]
     with ScriptedServer(scripts) as server:
-        api = scripted_api(server, max_retries=2)
+        api = scripted_api(server, retry=patreon.RetryPolicy(max_retries=2))
         tally('faults', 'single faults', 'faults injected (truncated, {})'.format(encoding), 2)
 
         assert api.get_identity().data().id() == '7'
@@ -391,7 +394,7 @@ def test_a_body_cut_short_is_retried_whatever_its_encoding(encoding):
 @pytest.mark.parametrize('encoding', sorted(ENCODINGS))
 def test_a_body_cut_short_outlasting_the_retries_is_a_requests_error(encoding):
     with ScriptedServer([encoded_answer(encoding, IDENTITY, half(encoding, IDENTITY))]) as server:
-        api = scripted_api(server, max_retries=1)
+        api = scripted_api(server, retry=patreon.RetryPolicy(max_retries=1))
 
         with pytest.raises(requests.exceptions.ChunkedEncodingError):
             api.get_identity()
@@ -411,7 +414,7 @@ def test_a_token_answer_cut_short_is_not_retried_whatever_its_encoding(encoding)
 def test_a_gzip_body_that_does_not_decode_is_retried():
     garbled = cut(200, b'this is not gzip at all', 23, ('Content-Encoding', 'gzip'))
     with ScriptedServer([garbled, encoded_answer('gzip', IDENTITY)]) as server:
-        api = scripted_api(server, max_retries=1)
+        api = scripted_api(server, retry=patreon.RetryPolicy(max_retries=1))
 
         assert api.get_identity().data().id() == '7'
         assert len(server.requests) == 2 and len(api.waits) == 1
@@ -425,7 +428,7 @@ def test_a_content_length_that_is_not_one_number_is_a_typed_error(lengths):
     headers = [('Content-Type', 'application/json')] + [('Content-Length', value) for value in lengths]
     with ScriptedServer([answer(200, IDENTITY[:25], *headers)]) as server:
         with pytest.raises(requests.exceptions.InvalidHeader):
-            scripted_api(server, max_retries=2).get_identity()
+            scripted_api(server, retry=patreon.RetryPolicy(max_retries=2)).get_identity()
         assert len(server.requests) == 1
 
 
@@ -439,7 +442,7 @@ def test_one_length_said_twice_is_that_length(lengths):
 def test_a_content_length_larger_than_any_body_is_a_cut_body():
     huge = answer(200, IDENTITY, ('Content-Length', '9' * 30))
     with ScriptedServer([huge, json_answer(200, IDENTITY)]) as server:
-        api = scripted_api(server, max_retries=1)
+        api = scripted_api(server, retry=patreon.RetryPolicy(max_retries=1))
         assert api.get_identity().data().id() == '7'
         assert len(server.requests) == 2
 
@@ -454,14 +457,14 @@ HOSTILE_WAITS = [('inf', b'Infinity'), ('nan', b'NaN'), ('-5', b'-5'), ('1e400',
 def test_an_absurd_retry_after_falls_back_to_the_backoff_and_is_reported_as_unknown(header, seconds):
     throttled = json_answer(429, THROTTLED_BODY % seconds, ('Retry-After', header))
     with ScriptedServer([throttled, throttled, json_answer(200, IDENTITY)]) as server:
-        api = scripted_api(server, max_retries=2)
+        api = scripted_api(server, retry=patreon.RetryPolicy(max_retries=2))
         assert api.get_identity().data().id() == '7'
         assert len(api.waits) == 2
         assert_backoff(api.waits)  # neither inf, nan, 0 nor a negative wait
 
     with ScriptedServer([throttled]) as server:
         with pytest.raises(RateLimited) as caught:
-            scripted_api(server, max_retries=1, raise_errors=True).get_identity()
+            scripted_api(server, retry=patreon.RetryPolicy(max_retries=1), raise_errors=True).get_identity()
         assert caught.value.retry_after is None
         assert 'retry after' not in str(caught.value)
 
@@ -480,7 +483,8 @@ def test_the_command_line_reports_an_absurd_retry_after_without_a_traceback(caps
 
 def test_the_command_line_reports_total_timeout_without_a_traceback(capsys, monkeypatch):
     # The command line keeps the default of 120 s: its client is made with a shorter one here.
-    monkeypatch.setattr(cli._context, 'API', lambda *args, **kwargs: patreon.API(*args, total_timeout=1.5, **kwargs))
+    monkeypatch.setattr(cli._context, 'API', lambda *args, **kwargs: patreon.API(
+        *args, **dict(kwargs, timeout=patreon.Timeout(kwargs['timeout'], kwargs['timeout'], total=1.5))))
     with ScriptedServer([TRICKLES['headers']()]) as server:
         code = main(['--base-url', server.url, '--token=a-token-of-no-account', '--timeout', '1', 'identity'],
                     environ={})
@@ -545,7 +549,8 @@ EXPECTED_ERRORS = {
 
 def check_paginate_under_faults(sandbox, all_ids, schedule, page_size, raise_errors):
     fresh(sandbox)
-    api = client(sandbox, max_retries=MAX_RETRIES, max_retry_wait=MAX_RETRY_WAIT, raise_errors=raise_errors)
+    api = client(sandbox, retry=patreon.RetryPolicy(max_retries=MAX_RETRIES, max_retry_wait=MAX_RETRY_WAIT),
+                 raise_errors=raise_errors)
     pages = -(-len(all_ids) // page_size)
     calls = []
 
@@ -637,7 +642,7 @@ def test_an_adapter_that_retries_on_a_new_connection_is_still_cut_at_the_deadlin
     session.mount('http://', requests.adapters.HTTPAdapter(max_retries=Retry(total=5, read=5, connect=5)))
     # A status line trickled and never ended: cut short, it is a bad status line, which the adapter retries.
     with ScriptedServer([recorded(trickle(b'H', piece=b'T', limit=15), outcomes)]) as server:
-        api = scripted_api(server, timeout=5, max_retries=0, total_timeout=0.5, session=session)
+        api = scripted_api(server, retry=None, timeout=patreon.Timeout(5, 5, total=0.5), session=session)
         tally('faults', 'single faults', 'faults injected (trickle)')
 
         with pytest.raises(TotalTimeout):
@@ -655,7 +660,7 @@ def test_the_deadline_reaches_the_socket_through_the_connections_not_the_interpr
 
     monkeypatch.setattr(sys, '_current_frames', no_frames)
     with ScriptedServer([TRICKLES['body']()]) as server:
-        api = scripted_api(server, timeout=1, max_retries=0, total_timeout=0.5, session=SESSIONS[session]())
+        api = scripted_api(server, retry=None, timeout=patreon.Timeout(1, 1, total=0.5), session=SESSIONS[session]())
         tally('faults', 'single faults', 'faults injected (trickle)')
         with pytest.raises(TotalTimeout):
             api.get_identity()
@@ -677,7 +682,7 @@ def test_an_attempt_with_no_socket_yet_at_the_deadline_is_cut_once_it_opens_one(
         return resolve(*args, **kwargs)
 
     with ScriptedServer([recorded(trickle(b'HTTP/1.1 200 OK\r\nX-Slow: ', limit=15), outcomes)]) as server:
-        api = scripted_api(server, timeout=5, max_retries=0, total_timeout=0.5)
+        api = scripted_api(server, retry=None, timeout=patreon.Timeout(5, 5, total=0.5))
         tally('faults', 'single faults', 'faults injected (trickle)')
         monkeypatch.setattr(socket, 'getaddrinfo', slow_getaddrinfo)
 
@@ -694,7 +699,7 @@ def test_a_body_that_stalls_past_the_read_timeout_is_a_read_timeout_not_retried(
     stall = trickle(response_head(200, (('Content-Type', 'application/json'), ('Content-Length', '100'))) + b'{"da',
                     piece=b'')
     with ScriptedServer([stall]) as server:
-        api = patreon.API('token', base_url=server.url, timeout=1, max_retries=3)
+        api = patreon.API('token', base_url=server.url, timeout=1, retry=patreon.RetryPolicy(max_retries=3))
         api.transport.sleep = lambda seconds: None
         with pytest.raises(requests.exceptions.ReadTimeout) as raised:
             api.get_identity()
@@ -707,13 +712,13 @@ def test_a_callers_session_that_streams_still_gets_whole_checked_bodies():
     session = requests.Session()
     session.stream = True  # the body would be read after the attempt, and the cut check would see 0 bytes
     with ScriptedServer([json_answer(200, body)]) as server:
-        user = patreon.API('token', base_url=server.url, session=session, max_retries=0).get_identity().data()
+        user = patreon.API('token', base_url=server.url, session=session, retry=None).get_identity().data()
     assert user.id() == '1'
 
 
 def test_a_host_that_is_no_host_is_an_invalid_url_and_one_line_from_the_command_line(capsys):
     with pytest.raises(requests.exceptions.InvalidURL):
-        patreon.API('token', base_url='http://a..b', max_retries=0).get_identity()
+        patreon.API('token', base_url='http://a..b', retry=None).get_identity()
     code = main(['identity', '--base-url', 'http://a..b', '--token', 'tok-12345678'])
     err = capsys.readouterr().err
     # the command line refuses it where it is given, before anything is sent

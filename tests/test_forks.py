@@ -138,7 +138,7 @@ def _fetch(asked):
 
 
 def test_one_client_used_across_multiprocessing_with_fork_answers_every_call_with_its_own_member(sb, member_ids):
-    _CLIENT[:] = [patreon.API(sb.creator_token, base_url=sb.url, raise_errors=True, total_timeout=20)]
+    _CLIENT[:] = [patreon.API(sb.creator_token, base_url=sb.url, raise_errors=True, timeout=patreon.Timeout(total=20))]
     assert _fetch(member_ids[0]) == member_ids[0]  # the parent's connection is open when the pool forks
     pool = _fork_context().Pool(4)
     try:
@@ -221,7 +221,7 @@ def test_a_child_forked_during_a_refresh_refreshes_on_its_own(sb, tmpdir, with_s
         store.save(tokens)
         sb.expire_access_token(tokens['access_token'])
         api = patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store,
-                          oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                          refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)))
     else:
         api, _, _ = refreshing_api(sb, raise_errors=True)
     gate = _Gate(api.oauth_client.refresh_token)
@@ -247,7 +247,7 @@ class _GatedSession(requests.Session):
 @pytest.mark.parametrize('owned', [True, False], ids=['its session', "the caller's session"])
 def test_a_child_forked_while_a_request_holds_the_only_pacer_slot_gets_a_slot(sb, owned):
     session = _GatedSession()
-    api = patreon.API(sb.creator_token, base_url=sb.url, raise_errors=True, rate_limit=Pacer(1, 0.001),
+    api = patreon.API(sb.creator_token, base_url=sb.url, raise_errors=True, limits=patreon.Limits(rate=Pacer(1, 0.001)),
                       session=None if owned else session)
     if owned:
         api.transport._session = session  # the client's own, gated
@@ -280,8 +280,9 @@ def test_total_timeout_still_cuts_a_trickled_answer_in_a_child(owned):
     headers = [('Content-Type', 'application/json'), ('Content-Length', str(len(identity)))]
     endless = [('Content-Type', 'application/json'), ('Content-Length', '100000')]  # outlasts the guard uncut
     with ScriptedServer([answer(200, identity, *headers), trickle(response_head(200, endless) + b'{"da')]) as server:
-        api = patreon.API('at_Forked5kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=server.url, total_timeout=0.5,
-                          max_retries=0, rate_limit=None, session=None if owned else requests.Session())
+        api = patreon.API('at_Forked5kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=server.url, retry=None,
+                          timeout=patreon.Timeout(total=0.5), limits=patreon.Limits(rate=None),
+                          session=None if owned else requests.Session())
         assert api.get_identity().data().id() == '7'  # the parent's pools exist, and are followed, before the fork
 
         def call():

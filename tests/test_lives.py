@@ -117,7 +117,7 @@ def test_an_error_echoing_the_stream_key_never_shows_it(http):
         patreon.API(ACCESS_TOKEN, raise_errors=True).update_live(810001, 'live')
     document = patreon.API(ACCESS_TOKEN).update_live(810001, 'live')
     with pytest.raises(InvalidResponse) as page:
-        patreon.API(ACCESS_TOKEN, raise_errors=True, max_retries=0).get_lives_by_id(810001)
+        patreon.API(ACCESS_TOKEN, raise_errors=True, retry=None).get_lives_by_id(810001)
 
     assert isinstance(document, ErrorDocument)
     for text in (str(raised.value), repr(raised.value), str(document), repr(document), str(document.error),

@@ -91,7 +91,7 @@ def test_250_requests_from_8_threads_never_exceed_the_rate_at_the_server():
     clock = FakeClock()
     pacer = Pacer(10, 2.0, clock=clock, sleep=clock.sleep)
     with StampingServer(clock) as server:
-        api = patreon.API(ACCESS_TOKEN, base_url=server.url, rate_limit=pacer)
+        api = patreon.API(ACCESS_TOKEN, base_url=server.url, limits=patreon.Limits(rate=pacer))
         errors = []
 
         def work(count):
@@ -120,7 +120,7 @@ def test_without_a_pacer_the_same_requests_come_at_once():
     # The measure above can see a burst: with rate_limit=None, all 40 land in one instant of the fake clock.
     clock = FakeClock()
     with StampingServer(clock) as server:
-        api = patreon.API(ACCESS_TOKEN, base_url=server.url, rate_limit=None)
+        api = patreon.API(ACCESS_TOKEN, base_url=server.url, limits=patreon.Limits(rate=None))
         assert api.transport.pacer is None
         for _ in range(40):
             api.get_identity()
@@ -149,14 +149,14 @@ def test_a_request_holds_its_slot_until_its_answer_is_in():
 
 def test_clients_of_one_oauth_client_or_token_share_a_pacer():
     oauth = patreon.OAuth('client_1', 'secret_1')
-    first = patreon.API('at_1', oauth_client=oauth, refresh_token='rt_1')
-    second = patreon.API('at_2', oauth_client=oauth, refresh_token='rt_2')
+    first = patreon.API('at_1', refresh=patreon.RefreshPolicy(oauth), refresh_token='rt_1')
+    second = patreon.API('at_2', refresh=patreon.RefreshPolicy(oauth), refresh_token='rt_2')
     third = patreon.API('at_1')
     fourth = patreon.API('at_1')
     assert first.transport.pacer is second.transport.pacer
     assert third.transport.pacer is fourth.transport.pacer is not first.transport.pacer
     assert (first.transport.pacer.requests, first.transport.pacer.seconds) == (100, 2.0)  # Patreon's documented limit
-    assert patreon.API('at_1', rate_limit=(5, 1)).transport.pacer is not third.transport.pacer
+    assert patreon.API('at_1', limits=patreon.Limits(rate=(5, 1))).transport.pacer is not third.transport.pacer
     assert 'at_1' not in repr(shared_pacer('https://www.patreon.com', 'at_1', (100, 2.0)))
 
 
@@ -164,7 +164,7 @@ def test_clients_of_one_oauth_client_or_token_share_a_pacer():
                                   (10, float('inf')), 100, '100/2', [100, 2.0], (1, 2, 3)])
 def test_a_rate_that_cannot_be_kept_is_refused(rate):
     with pytest.raises(InvalidArgument):
-        patreon.API(ACCESS_TOKEN, rate_limit=rate)
+        patreon.API(ACCESS_TOKEN, limits=patreon.Limits(rate=rate))
 
 
 # The 4xx budget ---------------------------------------------------------------------------------------------------
@@ -173,8 +173,8 @@ def test_the_4xx_budget_trips_without_sending_and_frees_up_as_the_window_slides(
     clock = FakeClock()
     budget = RequestBudget(3, clock=clock)
     with StampingServer(clock, status=404) as server:
-        api = patreon.API(ACCESS_TOKEN, base_url=server.url, raise_errors=True, rate_limit=None,
-                          max_4xx_per_10_minutes=budget)
+        api = patreon.API(ACCESS_TOKEN, base_url=server.url, raise_errors=True, limits=patreon.Limits(rate=None,
+                                                                                                      max_4xx_per_10_minutes=budget))
         for _ in range(3):
             with pytest.raises(NotFound):
                 api.get_identity()
@@ -198,8 +198,10 @@ def test_the_budget_counts_4xx_only_and_is_shared_by_the_clients_of_one_server()
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, 'http://budget.test/api/oauth2/v2/identity', status=401, json={'errors': []})
         mock.add(responses.GET, 'http://budget.test/api/oauth2/v2/campaigns/1', status=500, json={'errors': []})
-        first = patreon.API('at_1', base_url='http://budget.test', max_retries=0, max_4xx_per_10_minutes=2)
-        second = patreon.API('at_2', base_url='http://budget.test', max_retries=0, max_4xx_per_10_minutes=2)
+        first = patreon.API('at_1', base_url='http://budget.test', retry=None,
+                            limits=patreon.Limits(max_4xx_per_10_minutes=2))
+        second = patreon.API('at_2', base_url='http://budget.test', retry=None,
+                             limits=patreon.Limits(max_4xx_per_10_minutes=2))
         for _ in range(3):
             first.get_campaigns_by_id(1)  # 5xx: not counted
         first.get_identity()
@@ -208,7 +210,8 @@ def test_the_budget_counts_4xx_only_and_is_shared_by_the_clients_of_one_server()
             first.get_identity()
         with pytest.raises(RequestBudgetExceeded):
             second.get_campaigns_by_id(1)
-        unlimited = patreon.API('at_3', base_url='http://budget.test', max_4xx_per_10_minutes=None)
+        unlimited = patreon.API('at_3', base_url='http://budget.test',
+                                limits=patreon.Limits(max_4xx_per_10_minutes=None))
         assert unlimited.transport.budget is None
         unlimited.get_identity()  # sent
         assert len(mock.calls) == 6
@@ -217,7 +220,7 @@ def test_the_budget_counts_4xx_only_and_is_shared_by_the_clients_of_one_server()
 @pytest.mark.parametrize('limit', [0, -1, 1.5, True, '1500'])
 def test_a_budget_that_cannot_be_kept_is_refused(limit):
     with pytest.raises(InvalidArgument):
-        patreon.API(ACCESS_TOKEN, max_4xx_per_10_minutes=limit)
+        patreon.API(ACCESS_TOKEN, limits=patreon.Limits(max_4xx_per_10_minutes=limit))
 
 
 # Headers for Patreon support ----------------------------------------------------------------------------------------
@@ -252,10 +255,12 @@ def test_clients_made_one_per_web_request_still_share_one_pace_and_one_count():
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, 'http://per-request.test/api/oauth2/v2/identity', status=404, json={'errors': []})
         for _ in range(2):
-            patreon.API('at_per_request', base_url='http://per-request.test', max_4xx_per_10_minutes=2).get_identity()
+            patreon.API('at_per_request', base_url='http://per-request.test',
+                        limits=patreon.Limits(max_4xx_per_10_minutes=2)).get_identity()
             gc.collect()
         with pytest.raises(RequestBudgetExceeded):
-            patreon.API('at_per_request', base_url='http://per-request.test', max_4xx_per_10_minutes=2).get_identity()
+            patreon.API('at_per_request', base_url='http://per-request.test',
+                        limits=patreon.Limits(max_4xx_per_10_minutes=2)).get_identity()
         assert len(mock.calls) == 2
 
 
@@ -283,8 +288,9 @@ def _fourxx_at(sandbox):
 
 def test_the_token_endpoints_4xx_count_with_the_apis_for_the_same_host():
     with Sandbox(members=1, seed=41) as sb:
-        api = patreon.API(sb.creator_token, base_url=sb.url, max_4xx_per_10_minutes=5, rate_limit=None)
-        oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url, max_4xx_per_10_minutes=5)
+        api = patreon.API(sb.creator_token, base_url=sb.url, limits=patreon.Limits(rate=None, max_4xx_per_10_minutes=5))
+        oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url,
+                              limits=patreon.Limits(max_4xx_per_10_minutes=5))
         for index in range(2):
             assert api.get_members_by_id('no-such-member-{}'.format(index))['errors'][0]['status'] == '404'
         answers = []
@@ -318,7 +324,7 @@ def test_concurrent_calls_near_the_limit_never_bring_more_4xx_than_it():
 
     with Sandbox(members=1, seed=42) as sb:
         api = patreon.API(sb.creator_token, base_url=sb.url, session=GatheringSession(), raise_errors=True,
-                          max_4xx_per_10_minutes=limit, rate_limit=None, max_retries=0)
+                          retry=None, limits=patreon.Limits(rate=None, max_4xx_per_10_minutes=limit))
         outcomes = [None] * calls
 
         def call(index):

@@ -106,7 +106,7 @@ class ThreeHundredMembers(LoopbackServer):
 
 def test_the_campaign_of_the_small_server_has_300_members():
     with ThreeHundredMembers() as server:
-        api = patreon.API('token', base_url=server.url, max_retries=0)
+        api = patreon.API('token', base_url=server.url, retry=None)
         ids = [m.id() for m in api.paginate(api.get_campaigns_by_id_members, CAMPAIGN, page_size=PAGE_SIZE)]
     assert ids == MEMBER_IDS and server.cursors == [None, 'second', 'third']
 
@@ -115,7 +115,7 @@ def test_the_campaign_of_the_small_server_has_300_members():
 @pytest.mark.parametrize('raise_errors', [False, True])
 def test_a_broken_second_page_raises_rather_than_ending_at_100_members(name, raise_errors):
     with ThreeHundredMembers(BROKEN_SECOND_PAGES[name]) as server:
-        api = patreon.API('token', base_url=server.url, max_retries=0, raise_errors=raise_errors)
+        api = patreon.API('token', base_url=server.url, retry=None, raise_errors=raise_errors)
         ids = []
         with pytest.raises(EXPECTED.get(name, (PaginationError, InvalidResponse))):
             for member in api.paginate(api.get_campaigns_by_id_members, CAMPAIGN, page_size=PAGE_SIZE):
@@ -220,7 +220,7 @@ class Cycling(ThreeHundredMembers):
 def test_a_cycle_of_pages_under_fresh_cursors_raises_naming_the_cursor(length):
     # An expired cursor that restarts the listing: A, B, A, B... (or A, B, C, A...), each with a new cursor.
     with Cycling(length) as server:
-        api = patreon.API('token', base_url=server.url, max_retries=0)
+        api = patreon.API('token', base_url=server.url, retry=None)
         ids = []
         with pytest.raises(PaginationError) as raised:
             for member in api.paginate(api.get_campaigns_by_id_members, CAMPAIGN, page_size=2):
@@ -240,6 +240,6 @@ def test_a_long_walk_with_pages_of_one_is_untouched():
             return 200, {'data': [{'type': 'member', 'id': MEMBER_IDS[start]}],
                          'meta': {'pagination': {'cursors': {'next': following}}}}
         server.server.answer = answer
-        api = patreon.API('token', base_url=server.url, max_retries=0)
+        api = patreon.API('token', base_url=server.url, retry=None)
         ids = [m.id() for m in api.paginate(api.get_campaigns_by_id_members, CAMPAIGN, page_size=1)]
     assert ids == MEMBER_IDS and len(server.cursors) == len(MEMBER_IDS)

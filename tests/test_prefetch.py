@@ -199,7 +199,7 @@ def test_a_process_that_exits_with_a_fetch_in_flight_exits_quietly(tmpdir):
 
 @pytest.fixture
 def api(fresh):
-    return patreon.API(fresh.creator_token, base_url=fresh.url, max_retries=0)
+    return patreon.API(fresh.creator_token, base_url=fresh.url, retry=None)
 
 
 def member_ids(api, campaign_id, **kwargs):
@@ -254,7 +254,7 @@ def test_a_failed_page_raises_after_every_member_before_it(fresh, api):
 
 
 def test_total_timeout_bounds_a_prefetched_page_as_any_other(fresh):
-    api = patreon.API(fresh.creator_token, base_url=fresh.url, max_retries=0, total_timeout=0.5)
+    api = patreon.API(fresh.creator_token, base_url=fresh.url, retry=None, timeout=patreon.Timeout(total=0.5))
     seen = []
     with pytest.raises(requests.Timeout) as caught:
         for member in api.paginate(failing_at(api, fresh, 2, 'trickle', chunk=1, interval=0.1), fresh.campaign_id,

@@ -142,7 +142,7 @@ def test_an_automatic_refresh_never_follows_a_redirect(servers, target, status):
 
     first = servers(answer)
     api = patreon.API(ACCESS_TOKEN, base_url=first.url, raise_errors=True, refresh_token=REFRESH_TOKEN,
-                      oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=first.url))
+                      refresh=patreon.RefreshPolicy(patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=first.url)))
 
     with pytest.raises(Unauthorized) as raised:
         api.get_identity()
@@ -171,7 +171,7 @@ ROUTE_CALLS = [
 @pytest.mark.parametrize('call', [call for _, call in ROUTE_CALLS], ids=[name for name, _ in ROUTE_CALLS])
 def test_an_api_call_never_follows_a_redirect_to_another_host(servers, target, status, raise_errors, call):
     first = servers(lambda method, path: redirect(status, target.url + path))
-    api = patreon.API(ACCESS_TOKEN, base_url=first.url, raise_errors=raise_errors, max_retries=0)
+    api = patreon.API(ACCESS_TOKEN, base_url=first.url, raise_errors=raise_errors, retry=None)
 
     with pytest.raises(InvalidResponse) as raised:
         call(api)
@@ -185,7 +185,7 @@ def test_an_api_call_never_follows_a_redirect_to_another_host(servers, target, s
 @pytest.mark.parametrize('location', ['/api/oauth2/v2/elsewhere', 'https://127.0.0.1/api/oauth2/v2/identity'])
 def test_an_api_call_never_follows_a_redirect_within_its_host(servers, location):
     first = servers(lambda method, path: redirect(302, location))
-    api = patreon.API(ACCESS_TOKEN, base_url=first.url, max_retries=0)
+    api = patreon.API(ACCESS_TOKEN, base_url=first.url, retry=None)
 
     with pytest.raises(InvalidResponse):
         api.get_identity()

@@ -140,7 +140,7 @@ def test_a_route_that_accepts_the_token_after_refusing_it_fresh_is_refreshed_whe
         http.add_callback(responses.GET, re.compile(re.escape(API_URL + 'campaigns/1/members') + '.*'),
                           callback=members)
         api = patreon.API('at_expired_token_00000000', refresh_token='rt_initial_abcdefghijk', raise_errors=True,
-                          oauth_client=patreon.OAuth('cid', 'cs_SUPERSECRET_0123456789'), max_retries=0)
+                          retry=None, refresh=patreon.RefreshPolicy(patreon.OAuth('cid', 'cs_SUPERSECRET_0123456789')))
         refuse_once.add('at_fresh_token_number_0001')
         with pytest.raises(Unauthorized) as raised:
             api.get_campaigns_by_id_members('1', 10)

@@ -24,9 +24,10 @@ SANDBOX = dict(members=3, seed=15)
 
 def client(sb, tokens, **kwargs):
     stored = []
-    kwargs.setdefault('on_token_refresh', stored.append)
-    api = patreon.API(tokens['access_token'], base_url=sb.url, raise_errors=True,
-                      oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url),
+    refresh = patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url),
+                                    on_token_refresh=kwargs.pop('on_token_refresh', stored.append),
+                                    margin=kwargs.pop('refresh_margin', patreon._refresh.DEFAULT_REFRESH_MARGIN))
+    api = patreon.API(tokens['access_token'], base_url=sb.url, raise_errors=True, refresh=refresh,
                       refresh_token=tokens['refresh_token'], **kwargs)
     return api, stored
 
@@ -123,9 +124,9 @@ def test_a_store_near_its_expiry_is_refreshed_once_and_saved(sb):
     tokens = sb.issue_tokens()
     store = MemoryTokenStore(dict(tokens, expires_at=int(time.time()) + HOUR))
     api = patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store,
-                      oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                      refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)))
     other = patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store,
-                        oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                        refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)))
     sb.clear_log()
 
     api.get_identity()
@@ -150,4 +151,7 @@ def test_a_short_lived_token_is_not_refreshed_on_every_call(sb):
                                          ('refresh_margin', None), ('refresh_margin', 400 * DAY)])
 def test_an_expiry_setting_that_cannot_work_is_refused(name, value):
     with pytest.raises(InvalidArgument):
-        patreon.API('at_1', **{name: value})
+        if name == 'refresh_margin':
+            patreon.API('at_1', refresh=patreon.RefreshPolicy(patreon.OAuth('id', 'secret'), margin=value))
+        else:
+            patreon.API('at_1', **{name: value})

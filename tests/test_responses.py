@@ -8,6 +8,7 @@ import pickle
 import pytest
 import six
 
+import patreon
 from canned import CannedServer
 from helpers import ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN, fetch, fixture_bytes, load_fixture
 from patreon.exceptions import (APIError, InvalidErrorResponse, InvalidForbiddenResponse, InvalidNotFoundResponse,
@@ -555,7 +556,8 @@ def test_paginate_raises_on_an_error_status_without_errors_rather_than_stop_shor
     json_api = {'Content-Type': 'application/vnd.api+json'}
     answers = [(200, json_api, members_page(0, 100, 'c2'))] + [(status, json_api, body)] * 2
     with CannedServer(answers) as server:
-        api = API('access-token-0123456789', base_url=server.url, raise_errors=raise_errors, max_retries=1)
+        api = API('access-token-0123456789', base_url=server.url, raise_errors=raise_errors,
+                  retry=patreon.RetryPolicy(max_retries=1))
         api.transport.sleep = lambda seconds: None
         seen = []
         with pytest.raises(error_class_for_status(status)):
@@ -601,7 +603,7 @@ def test_headers_that_echo_the_token_are_masked_in_the_error_its_message_and_pic
                                                                                       content_type, body):
     headers = dict(ECHOED_HEADERS, **{'Content-Type': content_type})
     with CannedServer([(status, headers, body)]) as server:
-        api = API(ACCESS_TOKEN, base_url=server.url, raise_errors=raise_errors, max_retries=0)
+        api = API(ACCESS_TOKEN, base_url=server.url, raise_errors=raise_errors, retry=None)
         try:
             result = api.get_identity()
         except APIError as raised:

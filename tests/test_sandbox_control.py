@@ -255,8 +255,9 @@ def test_expired_tokens_make_the_app_refresh(sb, control):
     tokens, user_id = log_in(sb)
     stored = []
     api = patreon.API(tokens['access_token'], base_url=sb.url, raise_errors=True,
-                      refresh_token=tokens['refresh_token'], on_token_refresh=stored.append,
-                      oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                      refresh_token=tokens['refresh_token'], refresh=patreon.RefreshPolicy(
+                          patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url),
+                          on_token_refresh=stored.append))
     assert control.expire_tokens(user_id=user_id) == 1
     assert requests.get(sb.url + '/api/oauth2/v2/identity',
                         headers={'Authorization': 'Bearer ' + tokens['access_token']}).status_code == 401

@@ -126,13 +126,13 @@ def test_a_load_balancers_json_without_errors_is_a_server_error(fresh, status):
     answer = requests.get(fresh.url + '/api/oauth2/v2/identity')
     assert answer.status_code == status and 'errors' not in answer.json() and answer.json()['message']
     fresh.inject_fault('identity', 'json_server_error', count=2, status=status)
-    result = patreon.API(fresh.creator_token, base_url=fresh.url, max_retries=0).get_identity()
+    result = patreon.API(fresh.creator_token, base_url=fresh.url, retry=None).get_identity()
     assert isinstance(result, ErrorDocument) and result['errors']  # errors added: 'errors' in resp holds
     with pytest.raises(ServerError) as raised:
         result.data()
     assert raised.value.status_code == status
     with pytest.raises(ServerError):
-        patreon.API(fresh.creator_token, base_url=fresh.url, max_retries=0, raise_errors=True).get_identity()
+        patreon.API(fresh.creator_token, base_url=fresh.url, retry=None, raise_errors=True).get_identity()
 
 
 def test_a_maintenance_page_with_status_200_is_an_invalid_response_never_data(fresh):
@@ -165,7 +165,7 @@ def test_a_trickled_answer_is_the_real_answer_sent_slowly(fresh):
 def test_a_trickling_body_ends_in_a_total_timeout_not_data(fresh):
     # A byte every half second: each read comes well within `timeout`, the whole answer would take minutes.
     fresh.inject_fault('identity', 'trickle', chunk=1, interval=0.5)
-    api = patreon.API(fresh.creator_token, base_url=fresh.url, timeout=30, total_timeout=1.0)
+    api = patreon.API(fresh.creator_token, base_url=fresh.url, timeout=patreon.Timeout(30, 30, total=1.0))
     with pytest.raises(TotalTimeout):
         api.get_identity()
 
@@ -193,7 +193,7 @@ def test_a_401_for_a_missing_scope_names_it_and_no_refresh_fixes_it(fresh):
     assert "'campaigns.members'" in answer.json()['errors'][0]['detail']
     oauth = patreon.OAuth(fresh.client_id, fresh.client_secret, base_url=fresh.url)
     api = patreon.API(tokens['access_token'], base_url=fresh.url, raise_errors=True,
-                      refresh_token=tokens['refresh_token'], oauth_client=oauth)
+                      refresh_token=tokens['refresh_token'], refresh=patreon.RefreshPolicy(oauth))
     with pytest.raises(Unauthorized) as raised:
         api.get_campaigns_by_id_members(fresh.campaign_id, 10)
     assert token_request_count(fresh) == 1  # one refresh was tried: its token has the same scopes

@@ -194,7 +194,7 @@ def test_a_refresh_answer_with_unreadable_scopes_leaves_them_unknown(http):
                                               'scope': 'identity \ud800'})
     http.add(responses.GET, API_URL + 'identity', json=ERROR_401, status=401)
     api = patreon.API(ACCESS_TOKEN, raise_errors=True, scopes=scopes.ALL, refresh_token='rt_old_0123456789',
-                      oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET))
+                      refresh=patreon.RefreshPolicy(patreon.OAuth(CLIENT_ID, CLIENT_SECRET)))
 
     with pytest.raises(Unauthorized) as raised:
         api.get_identity()

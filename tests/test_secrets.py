@@ -161,8 +161,9 @@ def test_a_full_journey_leaks_no_secret_to_urls_logs_or_reprs(sb, secrets, caplo
     oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
     tokens = log_in(sb, oauth, secrets)
     refreshed = []
-    api = patreon.API(tokens['access_token'], base_url=sb.url, oauth_client=oauth,
-                      refresh_token=tokens['refresh_token'], on_token_refresh=refreshed.append)
+    api = patreon.API(tokens['access_token'], base_url=sb.url, refresh=patreon.RefreshPolicy(oauth,
+                                                                                             on_token_refresh=refreshed.append),
+                      refresh_token=tokens['refresh_token'])
     assert api.get_identity(includes=['memberships']).data().id() == sb.patron_user_id
 
     sb.expire_access_token(api.access_token)
@@ -206,7 +207,7 @@ def test_a_full_journey_leaks_no_secret_to_urls_logs_or_reprs(sb, secrets, caplo
 
 def test_the_clients_reprs_hold_no_secret(sb, secrets):
     oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
-    api = patreon.API(sb.creator_token, base_url=sb.url, oauth_client=oauth,
+    api = patreon.API(sb.creator_token, base_url=sb.url, refresh=patreon.RefreshPolicy(oauth),
                       refresh_token=sb.creator_refresh_token)
     for text in (repr(api), str(api), repr(oauth), str(oauth), repr(api.transport), repr(oauth.transport)):
         assert secrets.found_in(text) == []
@@ -231,14 +232,14 @@ def quick_api(sandbox, token, **kwargs):
 
 def provoke_sandbox_errors(sb, secrets):
     """One exception of every kind the sandbox can make the clients raise."""
-    creator = quick_api(sb, sb.creator_token, max_retries=0)
+    creator = quick_api(sb, sb.creator_token, retry=None)
     oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url, raise_errors=True)
     expired = sb.issue_tokens()
     sb.expire_access_token(expired['access_token'])
     patron = sb.issue_tokens(user_id=sb.patron_user_id)
     errors = [
         raised(quick_api(sb, BOGUS_TOKEN).get_identity),
-        raised(quick_api(sb, expired['access_token'], oauth_client=oauth,
+        raised(quick_api(sb, expired['access_token'], refresh=patreon.RefreshPolicy(oauth),
                          refresh_token=BOGUS_REFRESH_TOKEN).get_identity),
         raised(quick_api(sb, patron['access_token']).get_campaigns_by_id_members, sb.campaign_id, 10),
         raised(creator.get_members_by_id, '00000000-0000-4000-8000-000000000000'),
@@ -261,7 +262,7 @@ def provoke_sandbox_errors(sb, secrets):
     sb.inject_fault('identity', 'reset', 1)
     errors.append(raised(creator.get_identity))
     sb.inject_fault('identity', 'delay', 1, seconds=2)
-    errors.append(raised(quick_api(sb, sb.creator_token, timeout=0.2, max_retries=0).get_identity))
+    errors.append(raised(quick_api(sb, sb.creator_token, timeout=0.2, retry=None).get_identity))
     return errors
 
 
@@ -270,7 +271,7 @@ def provoke_local_errors(secrets):
     body = b'{"data": {"type": "member", "id": "1"}}'
     signature = hmac.new(WEBHOOK_SECRET.encode('ascii'), body, hashlib.md5).hexdigest()
     looping = JSONAPIParser({'data': [], 'meta': {'pagination': {'cursors': {'next': 'again'}}}})
-    api = patreon.API(BOGUS_TOKEN, base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=0)
+    api = patreon.API(BOGUS_TOKEN, base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None)
     errors = [
         raised(webhooks.parse_webhook, body, signature, 'members:create', 'not-' + WEBHOOK_SECRET),
         raised(webhooks.parse_webhook, body, signature, None, WEBHOOK_SECRET),
@@ -294,13 +295,13 @@ def provoke_local_errors(secrets):
             mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
                      body='<html>Denied: Bearer {}</html>'.format(BOGUS_TOKEN), content_type='text/html')
             errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
-                                             max_retries=0).get_identity))
+                                             retry=None).get_identity))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
         # A 4xx budget of one, spent: the next call is not sent (RequestBudgetExceeded).
         mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=404,
                  json={'errors': [{'code_name': 'NotFound', 'detail': 'Bearer ' + BOGUS_TOKEN, 'status': '404'}]})
-        spent = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0, raise_errors=True,
-                            max_4xx_per_10_minutes=RequestBudget(1))
+        spent = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', retry=None,
+                            limits=patreon.Limits(max_4xx_per_10_minutes=RequestBudget(1)), raise_errors=True)
         errors.extend([raised(spent.get_identity), raised(spent.get_identity)])
     # .data() of errors documents that echo the token (the status's class and NoPrimaryData), and a 200 whose JSON is
     # no document (a plain InvalidResponse).
@@ -337,7 +338,7 @@ def provoke_local_errors(secrets):
         mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=500,
                  json={'errors': [{'code_name': 'Internal', 'detail': 'boom', 'status': '500'}]})
         errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', raise_errors=True,
-                                         max_retries=0).get_identity))
+                                         retry=None).get_identity))
         oauth = patreon.OAuth('client', WRONG_CLIENT_SECRET, base_url='http://patreon.test')
         for garbled in [answer[:-2],                                  # cut after the tokens
                         answer[:60],                                  # cut inside the access token
@@ -386,7 +387,7 @@ FRESH_REFRESH = 'Rf3Gh5Jk7Lm9Np1Qr2St4Uv6Wx8Yz0AbCdEfGhIjKl'
 
 
 def canned_api(server, **kwargs):
-    api = patreon.API(BOGUS_TOKEN, base_url=server.url, max_retries=0, refresh_token=BOGUS_REFRESH_TOKEN, **kwargs)
+    api = patreon.API(BOGUS_TOKEN, base_url=server.url, retry=None, refresh_token=BOGUS_REFRESH_TOKEN, **kwargs)
     api.transport.sleep = lambda seconds: None
     return api
 
@@ -792,7 +793,7 @@ def test_the_library_never_turns_verification_off(sb, secrets):
     session = RecordingSession()
     oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url, session=session)
     tokens = log_in(sb, oauth, secrets)
-    api = patreon.API(tokens['access_token'], base_url=sb.url, session=session, oauth_client=oauth,
+    api = patreon.API(tokens['access_token'], base_url=sb.url, session=session, refresh=patreon.RefreshPolicy(oauth),
                       refresh_token=tokens['refresh_token'])
     sb.expire_access_token(api.access_token)
     api.get_identity()
@@ -849,7 +850,7 @@ class SilentListener(object):
 
 def network_errors(base_url):
     """The requests exception of every call that sends a credential, each raised by ``base_url``."""
-    api = patreon.API(BOGUS_TOKEN, base_url=base_url, max_retries=0, timeout=(5, 0.3))
+    api = patreon.API(BOGUS_TOKEN, base_url=base_url, retry=None, timeout=(5, 0.3))
     oauth = patreon.OAuth('client-id', WRONG_CLIENT_SECRET, base_url=base_url, timeout=(5, 0.3))
     return [raised(api.get_identity), raised(oauth.refresh_token, BOGUS_REFRESH_TOKEN),
             raised(oauth.get_tokens, 'an-authorization-CODE-0123456789', 'https://example.test/back')]
@@ -927,7 +928,7 @@ def test_a_reason_phrase_that_echoes_the_token_is_masked_everywhere(status, body
     line = 'HTTP/1.1 {} Echo Bearer {}'.format(status, REASON_TOKEN).encode('ascii')
     with ScriptedServer([status_line_answer(line, body, *headers)]) as server:
         with pytest.raises(raised) as caught:
-            patreon.API(REASON_TOKEN, base_url=server.url, max_retries=0).get_identity()
+            patreon.API(REASON_TOKEN, base_url=server.url, retry=None).get_identity()
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         assert b'ReasonEcho' not in pickle.dumps(caught.value, protocol)
     assert 'ReasonEcho' not in six.text_type(caught.value) + repr(caught.value)
@@ -951,7 +952,7 @@ def test_a_reason_phrase_outside_ascii_or_with_controls_reads_in_the_message():
     from loopback import ScriptedServer
     with ScriptedServer([status_line_answer(b'HTTP/1.1 503 Indispon\xedvel\x1b[2J', b'<html></html>')]) as server:
         with pytest.raises(exceptions.InvalidServerResponse) as caught:
-            patreon.API('at_token_0123456789', base_url=server.url, max_retries=0).get_identity()
+            patreon.API('at_token_0123456789', base_url=server.url, retry=None).get_identity()
     message = six.text_type(caught.value)
     assert 'Indispon\u00edvel?[2J' in message and '\x1b' not in message
 

@@ -51,7 +51,7 @@ import patreon
 url, client_id, client_secret, spec = sys.argv[1:5]
 store = make_store(spec)
 api = patreon.API(None, base_url=url, raise_errors=True, token_store=store,
-                  oauth_client=patreon.OAuth(client_id, client_secret, base_url=url))
+                  refresh=patreon.RefreshPolicy(patreon.OAuth(client_id, client_secret, base_url=url)))
 sys.stdout.write('ready\n')
 sys.stdout.flush()
 sys.stdin.readline()
@@ -64,8 +64,8 @@ import patreon
 url, spec, count, rate, token_rate = sys.argv[1:6]
 rate = tuple(float(part) if '.' in part else int(part) for part in rate.split('/'))
 token_rate = None if token_rate == '-' else tuple(float(p) if '.' in p else int(p) for p in token_rate.split('/'))
-api = patreon.API(None, base_url=url, token_store=make_store(spec), rate_limit=rate, token_rate_limit=token_rate,
-                  max_retries=0)
+api = patreon.API(None, base_url=url, token_store=make_store(spec), limits=patreon.Limits(rate, token_rate),
+                  retry=None)
 sys.stdout.write('ready\n')
 sys.stdout.flush()
 sys.stdin.readline()
@@ -86,7 +86,8 @@ with store.lock():
 BUDGET = MAKE_STORE + r'''
 import patreon
 url, spec = sys.argv[1:3]
-api = patreon.API('at_budget_child', base_url=url, token_store=make_store(spec), max_4xx_per_10_minutes=5)
+api = patreon.API('at_budget_child', base_url=url, token_store=make_store(spec),
+                  limits=patreon.Limits(max_4xx_per_10_minutes=5))
 try:
     api.get_identity()
     sys.stdout.write('sent\n')
@@ -199,7 +200,8 @@ def test_three_processes_together_stay_under_the_limit_at_the_server(spec, rate,
 def test_the_4xx_budget_is_one_for_every_process(spec):
     store = make_store(spec)
     with StampingServer(time.time, status=404) as server:
-        api = patreon.API('at_budget', base_url=server.url, token_store=store, max_4xx_per_10_minutes=5)
+        api = patreon.API('at_budget', base_url=server.url, token_store=store,
+                          limits=patreon.Limits(max_4xx_per_10_minutes=5))
         for _ in range(5):
             api.get_identity()
         with pytest.raises(RequestBudgetExceeded):
@@ -249,9 +251,9 @@ def test_tokens_refreshed_while_redis_is_down_are_kept_and_saved_once_it_is_back
     tokens = sb.issue_tokens()
     RedisStore(redis_server.url).save(tokens)
     store = StoppedAtSave(redis_server.url)
-    api = patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store, rate_limit=None,
-                      max_4xx_per_10_minutes=None,
-                      oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+    api = patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store,
+                      refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)),
+                      limits=patreon.Limits(rate=None, max_4xx_per_10_minutes=None))
     sb.expire_access_token(tokens['access_token'])
 
     with pytest.raises(TokenStoreError) as caught:
@@ -321,9 +323,9 @@ def test_a_shared_store_paces_per_token_too_by_default_and_other_clients_opt_in(
     store.save({'access_token': 'at_default_pace'})
     chain = patreon.API(None, token_store=store).transport.pacer
     assert [(pacer.requests, pacer.seconds) for pacer in chain.pacers] == [(100, 60.0), (100, 2.0)]
-    assert patreon.API(None, token_store=store, rate_limit=None).transport.pacer is None
+    assert patreon.API(None, token_store=store, limits=patreon.Limits(rate=None)).transport.pacer is None
     assert patreon.API('at_alone').transport.pacer.seconds == 2.0
-    chain = patreon.API('at_alone', token_rate_limit=(100, 60.0)).transport.pacer
+    chain = patreon.API('at_alone', limits=patreon.Limits(token_rate=(100, 60.0))).transport.pacer
     assert [(pacer.requests, pacer.seconds) for pacer in chain.pacers] == [(100, 60.0), (100, 2.0)]
 
 
@@ -333,11 +335,11 @@ def test_the_per_token_pace_outlives_a_refresh_it_is_the_token_sets(spec):
     store = make_store(spec)
     store.save({'access_token': 'at_before_the_refresh'})
     with StampingServer(time.time) as server:
-        before = patreon.API(None, base_url=server.url, token_store=store, token_rate_limit=(3, 0.3),
-                             rate_limit=(1000, 1.0))
+        before = patreon.API(None, base_url=server.url, token_store=store, limits=patreon.Limits(rate=(1000, 1.0),
+                                                                                                 token_rate=(3, 0.3)))
         store.save({'access_token': 'at_after_the_refresh'})
-        after = patreon.API(None, base_url=server.url, token_store=make_store(spec), token_rate_limit=(3, 0.3),
-                            rate_limit=(1000, 1.0))
+        after = patreon.API(None, base_url=server.url, token_store=make_store(spec),
+                            limits=patreon.Limits(rate=(1000, 1.0), token_rate=(3, 0.3)))
         assert before.access_token != after.access_token
         for _ in range(6):
             before.get_identity()

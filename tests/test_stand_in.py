@@ -176,7 +176,7 @@ def test_without_a_replacement_calls_keep_the_session_the_timeout_and_the_form_b
     assert '?' not in token_request.url  # nothing in the query string: the secret is in the form body
     assert dict(form_pairs(token_request))['client_secret'] == CLIENT_SECRET
     assert tokens['access_token'] == 'at_new'
-    assert api.transport.session is api.transport.session and api.transport.timeout == 30.0
+    assert api.transport.session is api.transport.session and api.transport.timeout.read == 30.0
 
 
 def test_a_client_blocked_from_patreon_is_blocked_through_a_replacement_too():

@@ -41,7 +41,7 @@ from patreon.tokens import FileTokenStore
 url, client_id, client_secret, path = sys.argv[1:5]
 store = FileTokenStore(path)
 api = patreon.API(None, base_url=url, raise_errors=True, token_store=store,
-                  oauth_client=patreon.OAuth(client_id, client_secret, base_url=url))
+                  refresh=patreon.RefreshPolicy(patreon.OAuth(client_id, client_secret, base_url=url)))
 sys.stdout.write('ready\n')
 sys.stdout.flush()
 sys.stdin.readline()
@@ -111,7 +111,7 @@ def test_a_store_with_tokens_saved_by_another_process_is_used_without_a_refresh(
     old, new = sb.issue_tokens(), sb.issue_tokens()
     FileTokenStore(path).save(old)
     api = patreon.API(None, base_url=sb.url, raise_errors=True, token_store=FileTokenStore(path),
-                      oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                      refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)))
     sb.expire_access_token(old['access_token'])
     FileTokenStore(path).save(new)  # another process refreshed meanwhile
     before = token_request_count(sb)
@@ -143,8 +143,9 @@ def save_in_another_process(path, tokens):
 
 
 def store_client(sb, store, **kwargs):
-    return patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store,
-                       oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url), **kwargs)
+    refresh = patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url),
+                                    on_token_refresh=kwargs.pop('on_token_refresh', None))
+    return patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store, refresh=refresh, **kwargs)
 
 
 def test_tokens_taken_over_from_the_store_that_turn_out_expired_are_refreshed(sb, folder):
@@ -354,7 +355,8 @@ def test_the_readme_sql_store_makes_clients_on_separate_connections_refresh_once
     store_class(database, '42').save(tokens)
     # One store (one connection at a time) per client: as separate processes would have.
     clients = [patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store_class(database, '42'),
-                           oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                           refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret,
+                                                                       base_url=sb.url)))
                for _ in range(4)]
     assert store_class(database, '7').load() is None  # another user's row
     sb.expire_access_token(tokens['access_token'])
@@ -384,7 +386,8 @@ def test_the_readme_sql_store_remembers_a_refused_refresh_token(sb, folder):
     tokens = sb.issue_tokens()
     store_class(database, '42').save(dict(tokens, refresh_token='rt_unknown_to_the_sandbox'))
     first, second = [patreon.API(None, base_url=sb.url, raise_errors=True, token_store=store_class(database, '42'),
-                                 oauth_client=patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url))
+                                 refresh=patreon.RefreshPolicy(patreon.OAuth(sb.client_id, sb.client_secret,
+                                                                             base_url=sb.url)))
                      for _ in range(2)]
     sb.expire_access_token(tokens['access_token'])
     before = token_request_count(sb)

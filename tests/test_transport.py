@@ -37,7 +37,8 @@ HOSTILE_RETRY_AFTER = [
     '1_0', '3 s', '1, 2', '2, 2', '', ' ', 'soon', '\xb2', u'\u0663', u'\uff13', u'\u00e9t\u00e9',
     'Fri, 31 Dec 9999 23:59:59 GMT', 'Sun, 06 Nov 99999 08:49:37 GMT', 'Mon, 31 Feb 2100 08:49:37 GMT',
     'Sun, 06 Nov 1994 25:61:61 GMT', 'Sun, 06 Nov 1994 08:49:37 +9999999999', 'Sun, 06 Nov 1994 08:49:37',
-    'Wed, 21 Oct 2015 07:28:00 GMT, Thu, 22 Oct 2015 07:28:00 GMT',
+    'Wed, 21 Oct 2015 07:28:00 GMT, Thu, 22 Oct 2015 07:28:00 GMT', 'Sun, 06 Nov 1994 08:49:37 EST',
+    'Sun, 06 Nov 1994 08:49 GMT', u'Sun, \u0660\u0666 Nov 1994 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994 GMT',
 ]
 HOSTILE_RETRY_AFTER_BODIES = [
     b'{"errors": [{"retry_after_seconds": ' + value + b'}]}'
@@ -144,28 +145,30 @@ class TestSettingsAreChecked(object):
             Transport(BASE, timeout=timeout)
         assert 'timeout' in str(raised.value)
 
-    @pytest.mark.parametrize('total_timeout', [0, -1, float('inf'), float('nan'), MAX_SECONDS + 1, None, '120',
-                                               False, (60, 60)])
-    def test_a_total_timeout_that_is_not_seconds_is_a_value_error(self, total_timeout):
+    @pytest.mark.parametrize('total', [0, -1, float('inf'), float('nan'), MAX_SECONDS + 1, None, '120',
+                                       False, (60, 60)])
+    def test_a_total_timeout_that_is_not_seconds_is_a_value_error(self, total):
         with pytest.raises(ValueError) as raised:
-            Transport(BASE, total_timeout=total_timeout)
-        assert 'total_timeout must be a number of seconds' in str(raised.value)
+            patreon.Timeout(total=total)
+        assert 'the total timeout must be a number of seconds' in str(raised.value)
 
     @pytest.mark.parametrize('make', [
         lambda **kwargs: patreon.API('token', **kwargs),
         lambda **kwargs: patreon.OAuth('client id', 'client secret', **kwargs),
     ], ids=['API', 'OAuth'])
     def test_api_and_oauth_take_and_check_both(self, make):
-        assert make().transport.total_timeout == DEFAULT_TOTAL_TIMEOUT == 120.0
-        client = make(timeout=(3, 7), total_timeout=45)
-        assert (client.transport.timeout, client.transport.total_timeout) == ((3, 7), 45)
-        for bad in [{'timeout': float('inf')}, {'total_timeout': float('nan')}, {'total_timeout': 0}]:
+        assert make().transport.timeout == patreon.Timeout(30.0, 30.0, DEFAULT_TOTAL_TIMEOUT)
+        assert make().transport.timeout.total == 120.0
+        client = make(timeout=patreon.Timeout(3, 7, total=45))
+        assert client.transport.timeout == patreon.Timeout(connect=3, read=7, total=45)
+        assert make(timeout=(3, 7)).transport.timeout == patreon.Timeout(3, 7, total=120.0)
+        for bad in [{'timeout': float('inf')}, {'timeout': (1, float('nan'))}, {'timeout': patreon}]:
             with pytest.raises(ValueError):
                 make(**bad)
 
     def test_sane_values_are_kept_as_given(self):
-        assert Transport(BASE, timeout=2, total_timeout=0.25).timeout == 2
-        assert Transport(BASE, timeout=(0.5, MAX_SECONDS)).timeout == (0.5, MAX_SECONDS)
+        assert Transport(BASE, timeout=2).timeout == patreon.Timeout(2, 2, 120.0)
+        assert Transport(BASE, timeout=(0.5, MAX_SECONDS)).timeout == patreon.Timeout(0.5, MAX_SECONDS)
 
     @pytest.mark.parametrize('settings', [
         {'max_retries': -1}, {'max_retries': 1.5}, {'max_retries': None}, {'max_retries': True},
@@ -289,7 +292,7 @@ def test_session_is_created_once_lazily_and_closed_only_when_owned():
 
 def test_default_timeout_is_finite():
     assert 0 < DEFAULT_TIMEOUT < 300
-    assert Transport(BASE).timeout == DEFAULT_TIMEOUT
+    assert Transport(BASE).timeout == patreon.Timeout(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT)
 
 
 def test_base_url_trailing_slash_is_ignored():
@@ -575,8 +578,8 @@ import patreon
 from patreon import _deadline
 from patreon.pacing import Pacer
 
-api = patreon.API('at_Stepped3kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=sys.argv[1], total_timeout=1, timeout=5,
-                  max_retries=0, rate_limit=Pacer(1, 0.2))
+api = patreon.API('at_Stepped3kT8pV1cX6bN9mQ4wE7rY2uI5oA0', base_url=sys.argv[1], timeout=patreon.Timeout(5, 5, 1),
+                  retry=None, limits=patreon.Limits(rate=Pacer(1, 0.2)))
 watch = _deadline.watch
 
 

@@ -5,7 +5,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import pytest
 
 from patreon.exceptions import InvalidArgument
-from patreon.jsonapi.url_util import build_url, checked_text, encode_query, joined_or_null
+from patreon.jsonapi.url_util import build_url, checked_count, checked_list, checked_text, encode_query, joined_or_null
 
 
 @pytest.mark.parametrize('names, expected', [
@@ -131,3 +131,22 @@ def test_encode_query_names_the_parameter_of_a_lone_surrogate():
 ])
 def test_the_shapes_0_5_1_accepted_still_build(includes, fields, expected):
     assert build_url('x', includes=includes, fields=fields) == expected
+
+
+def test_checked_count_takes_whole_numbers_above_0_and_short_strings_of_ascii_digits():
+    assert checked_count(7, 'page_size') == 7 and checked_count(' 0012 ', 'page_size') == 12
+    assert checked_count('9' * 12, 'min_cents', max_digits=12) == 10 ** 12 - 1
+    for value in [0, -1, True, 2.0, None, '', '1.5', '9' * 13, u'\u0661\u0662', u'\uff11', '+3', '1_0']:
+        with pytest.raises(InvalidArgument) as raised:
+            checked_count(value, 'min_cents', what='a whole number of cents', max_digits=12)
+        assert str(raised.value).startswith('min_cents must be a whole number of cents above 0, not ')
+
+
+def test_checked_list_makes_a_list_of_an_iterable_or_of_one_value_alone():
+    assert checked_list(('a', 'b'), 'ids', 'a list of ids') == ['a', 'b']
+    assert checked_list(iter([1]), 'ids', 'a list of ids') == [1]
+    assert checked_list('7', 'ids', 'a list of ids', alone=(str,)) == ['7']
+    for value in [None, {'a': 1}, 5, True]:
+        with pytest.raises(InvalidArgument) as raised:
+            checked_list(value, 'ids', 'a list of ids', alone=(str,))
+        assert str(raised.value) == 'ids must be a list of ids, not {}'.format(type(value).__name__)

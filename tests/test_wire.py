@@ -59,7 +59,7 @@ def test_a_429_is_waited_out_as_asked_then_retried(sandbox):
 
 
 def test_a_429_longer_than_the_cap_gives_up_at_once(sandbox):
-    api = creator_api(sandbox, raise_errors=True, max_retry_wait=10)
+    api = creator_api(sandbox, raise_errors=True, retry=patreon.RetryPolicy(max_retry_wait=10))
     sandbox.inject_fault('identity', 'rate_limit', count=1, retry_after=120)
     with pytest.raises(RateLimited) as raised:
         api.get_identity()
@@ -93,7 +93,8 @@ def test_a_slow_server_hits_the_timeout(sandbox):
 
 
 def test_a_refused_connection_raises_after_retries():
-    api = patreon.API('token', base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=2)
+    api = patreon.API('token', base_url='http://127.0.0.1:{}'.format(closed_port()),
+                      retry=patreon.RetryPolicy(max_retries=2))
     waits = []
     api.transport.sleep = waits.append
     with pytest.raises(requests.ConnectionError):

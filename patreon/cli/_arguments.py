@@ -17,7 +17,7 @@ import sys
 from .. import webhooks
 from .._routes import ROUTES
 from ._console import ConsoleWriter
-from .._transport import DEFAULT_TIMEOUT
+from ..policies import DEFAULT_TIMEOUT
 from ..endpoint import DEFAULT_BASE_URL
 from ..version import __version__
 from . import _api_commands, _option_types

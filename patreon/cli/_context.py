@@ -16,7 +16,8 @@ from .._sandbox_actions import KEY_VARIABLE, URL_VARIABLE
 from ..api import API
 from ._console import Progress, exception_text, printable
 from .._credentials import clean_credential
-from ..endpoint import DEFAULT_BASE_URL
+from ..retry import RetryPolicy
+from ..endpoint import follows_default
 from ..utils import check_user_agent
 from . import _option_types
 from ._exit_status import UsageError
@@ -65,7 +66,8 @@ class Context(object):
             base_url = self.base_url()
             check_requests_environment(os.environ)
             self._api = API(self.token, base_url=base_url, timeout=self.options.timeout,
-                            raise_errors=True, max_retries=self.options.retries, user_agent=user_agent)
+                            raise_errors=True, retry=RetryPolicy(max_retries=self.options.retries),
+                            user_agent=user_agent)
         return self._api
 
     def base_url(self):
@@ -74,7 +76,7 @@ class Context(object):
         The value is kept in ``options.base_url``, so that a network error names where it was sent.
         :raises UsageError: the variable is not a usable URL (the message names the variable).
         """
-        if self.options.base_url is DEFAULT_BASE_URL:  # the option's default object: --base-url not given
+        if follows_default(self.options.base_url):  # the option's default: --base-url not given
             value = self.environ.get(BASE_URL_VARIABLE)
             if value:  # an empty variable is an unset one, as shells make them
                 try:

@@ -33,6 +33,7 @@ from .. import exceptions, webhooks
 from ..api import API
 from ..entitlements import REQUIRED_FIELDS, is_active_patron, monthly_amount_cents
 from ..oauth import OAuth, check_state, make_state
+from ..policies import RefreshPolicy
 from ..sandbox._http_limits import IDLE_TIMEOUT, BadRequest, WholeRequestDeadline, read_body
 from ..version import __version__
 from ._console import ConsoleWriter, Progress, exception_text, printable
@@ -422,15 +423,15 @@ class Journey(object):
         check(rejected, 'the expired token still works')
         self.report.detail('without refresh: {}'.format(exception_text(rejected)))
         refreshed = []  # type: list
-        with API(old_access, base_url=sandbox.url, raise_errors=True, oauth_client=self.oauth,
-                 refresh_token=old_refresh, on_token_refresh=refreshed.append) as api:
+        with API(old_access, base_url=sandbox.url, raise_errors=True, refresh_token=old_refresh,
+                 refresh=RefreshPolicy(self.oauth, on_token_refresh=refreshed.append)) as api:
             user = api.get_identity(fields={'user': ['full_name']}).data()
             check(user.id() == sandbox.patron_user_id, 'the refreshed call read another user')
             check(len(refreshed) == 1, 'on_token_refresh was called {} times'.format(len(refreshed)))
             tokens = refreshed[0]
             check(tokens['refresh_token'] != old_refresh, 'the refresh token did not change')
             check(api.access_token == tokens['access_token'] != old_access, 'the client kept the old token')
-        self.report.detail('with oauth_client and refresh_token: get_identity() -> "{}"'.format(
+        self.report.detail('with RefreshPolicy and refresh_token: get_identity() -> "{}"'.format(
             user.attribute('full_name')))
         self.report.detail('on_token_refresh got access token {} and refresh token {} (was {})'.format(
             self.report.mask(tokens['access_token']), self.report.mask(tokens['refresh_token']),

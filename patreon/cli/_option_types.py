@@ -22,7 +22,7 @@ from .. import exceptions
 from ._console import exception_text, printable
 from .._credentials import clean_credential
 from .._masking import MIN_SECRET_LENGTH
-from ..endpoint import DEFAULT_BASE_URL
+from ..endpoint import follows_default
 from ..retry import MAX_SECONDS
 
 __all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COUNT', 'MIN_SECONDS',
@@ -105,7 +105,7 @@ def positive_seconds(text):
 
 def base_url(text):
     """An ``http://`` or ``https://`` URL with a host, without user, query or fragment; trailing ``/`` dropped."""
-    if text is DEFAULT_BASE_URL:
+    if follows_default(text):
         return text  # left alone, so that it follows patreon.endpoint's default (a test's sandbox)
     shown = _shown(text)
     if _USERINFO.match(text):  # credentials in a URL would show in every message naming it

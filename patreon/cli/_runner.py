@@ -96,7 +96,7 @@ def _run(options, context, stderr, to_file):
 
 
 def _parse(argv):
-    arguments = [_text(argument) for argument in argv]
+    arguments = [_argument_text(argument) for argument in argv]
     for position, argument in enumerate(arguments, 1):
         if argument is None or LONE_SURROGATE.search(argument):
             # Bytes the locale could not decode ('\\udcff' on Python 3): no id or name holds them.
@@ -113,7 +113,7 @@ def _secret_arguments(argv):
     """The values given to a secret option (``--token``, ``--key``, ``--control-key``, an abbreviation of one, or
     a mistyped option naming a token, key or secret), which argparse may quote in a usage error: "unrecognized
     arguments: --key K" under a command without it, "--keyy=K"."""
-    arguments = [_text(argument) or '' for argument in (sys.argv[1:] if argv is None else argv)]
+    arguments = [_argument_text(argument) or '' for argument in (sys.argv[1:] if argv is None else argv)]
     secrets = []
     for position, argument in enumerate(arguments):
         name, equals, value = argument.partition('=')
@@ -168,7 +168,7 @@ def _flushed(stdout, code):
     return code
 
 
-def _text(value):
+def _argument_text(value):
     """An argument as text; ``None`` for bytes (Python 2) that decode neither in the locale's encoding nor UTF-8."""
     if isinstance(value, bytes):
         for encoding in (sys.getfilesystemencoding() or 'utf-8', 'utf-8'):

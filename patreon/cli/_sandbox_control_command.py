@@ -208,7 +208,7 @@ def _log_in_as(options, control):
 
 
 def _pledge(options, control):
-    return [_text(control.pledge(options.tier_id, user_id=options.user, kind=options.kind), 'member_id')]
+    return [_sandbox_string(control.pledge(options.tier_id, user_id=options.user, kind=options.kind), 'member_id')]
 
 
 def _update_pledge(options, control):
@@ -229,7 +229,7 @@ def _end_period(options, control):
 def _publish_post(options, control):
     post_id = control.publish_post(options.title, is_public=not options.private, content=options.content,
                                    tier_ids=options.tiers)
-    return [_text(post_id, 'post_id')]
+    return [_sandbox_string(post_id, 'post_id')]
 
 
 def _expire_tokens(options, control):
@@ -261,7 +261,7 @@ def _field(answer, name, kind=six.string_types):
     return value
 
 
-def _text(value, name):
+def _sandbox_string(value, name):
     if not isinstance(value, six.string_types):
         raise _unexpected(name)
     return value

@@ -6,6 +6,8 @@ holding a lone surrogate, bytes that are not UTF-8, ``fields`` that is not a dic
 """
 from __future__ import unicode_literals
 
+import re
+
 import six
 from six.moves.urllib.parse import urlencode
 
@@ -13,6 +15,8 @@ from .._credentials import LONE_SURROGATE
 from ..exceptions import InvalidArgument
 
 __all__ = ['build_url', 'joined_or_null']
+
+_DIGITS = re.compile(r'[0-9]+\Z')  # ASCII digits: int() also takes those of other scripts
 
 
 def joined_or_null(arr):
@@ -49,6 +53,39 @@ def checked_bool(value, param):
     if not isinstance(value, bool):
         raise InvalidArgument('{} must be True or False, not {}'.format(param, type(value).__name__))
     return value
+
+
+def checked_count(value, param, what='a whole number', max_digits=18):
+    """``value`` as an int above 0; a string of at most ``max_digits`` digits is taken too (as 0.5.1 sent them).
+
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) "``param`` must be ``what`` above 0".
+    """
+    if isinstance(value, six.string_types) and _DIGITS.match(value.strip()) and len(value.strip()) <= max_digits:
+        value = int(value)  # a bounded number of digits: int() of thousands raises on Python 3.11+
+    if isinstance(value, bool) or not isinstance(value, six.integer_types) or value < 1:
+        raise InvalidArgument('{} must be {} above 0, not {}'.format(
+            param, what, value if isinstance(value, six.integer_types) and not isinstance(value, bool)
+            else type(value).__name__))
+    return value
+
+
+def checked_list(values, param, expected, alone=()):
+    """``values`` as a list (one value of an ``alone`` type as a list of one); its items are the caller's to check.
+
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) "``param`` must be ``expected``" for ``None``,
+        a dict (its keys are no list) and anything that cannot be iterated.
+    """
+    if alone and isinstance(values, alone) and not isinstance(values, bool):
+        return [values]
+    items = None
+    if values is not None and not isinstance(values, dict):
+        try:
+            items = list(values)
+        except TypeError:
+            pass
+    if items is None:
+        raise InvalidArgument('{} must be {}, not {}'.format(param, expected, type(values).__name__))
+    return items
 
 
 def checked_text(value, param):
@@ -92,14 +129,8 @@ def names_text(names, param, separator=',', empty='null'):
     """
     if isinstance(names, (six.text_type, bytes)):
         return checked_text(names, param) or empty
-    if isinstance(names, dict):
-        raise InvalidArgument('{} must be a list of names or one {}-separated string, not a dict'.format(
-            param, 'comma' if separator == ',' else 'space'))
-    try:
-        items = list(names)
-    except TypeError:
-        raise InvalidArgument('{} must be a list of names or one {}-separated string, not {}'.format(
-            param, 'comma' if separator == ',' else 'space', type(names).__name__))
+    items = checked_list(names, param, 'a list of names or one {}-separated string'.format(
+        'comma' if separator == ',' else 'space'))
     texts = []
     for item in items:
         if not isinstance(item, (six.text_type, bytes)):

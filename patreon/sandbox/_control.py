@@ -52,7 +52,7 @@ def _error(status, message):
     return json_response(status, OrderedDict([('error', message)]), content_type=JSON_TYPE)
 
 
-def _text(body, name, required=True):
+def _string_field(body, name, required=True):
     value = body.get(name)
     if value is None and not required:
         return None
@@ -137,17 +137,18 @@ class ControlEndpoint(object):
         return self.sandbox.login_users()
 
     def log_in_as(self, body):
-        self.sandbox.log_in_as(_text(body, 'user_id'))
+        self.sandbox.log_in_as(_string_field(body, 'user_id'))
         return OrderedDict([('user_id', self.sandbox.logins.user_id)])
 
     def pledge(self, body):
-        kind = _text(body, 'kind', required=False) or 'monthly'
-        member_id = self.sandbox.pledge(_text(body, 'tier_id'), _text(body, 'user_id', required=False), kind)
+        kind = _string_field(body, 'kind', required=False) or 'monthly'
+        member_id = self.sandbox.pledge(_string_field(body, 'tier_id'), _string_field(body, 'user_id', required=False),
+                                        kind)
         return OrderedDict([('member_id', member_id)])
 
     def update_pledge(self, body):
-        member_id = _text(body, 'member_id')
-        self.sandbox.update_pledge(member_id, _text(body, 'tier_id'))
+        member_id = _string_field(body, 'member_id')
+        self.sandbox.update_pledge(member_id, _string_field(body, 'tier_id'))
         return OrderedDict([('member_id', member_id)])
 
     def cancel_pledge(self, body):
@@ -158,7 +159,7 @@ class ControlEndpoint(object):
 
     @staticmethod
     def _to_member(body, event):
-        member_id = _text(body, 'member_id')
+        member_id = _string_field(body, 'member_id')
         event(member_id)
         return OrderedDict([('member_id', member_id)])
 
@@ -170,12 +171,12 @@ class ControlEndpoint(object):
         if tier_ids is not None and not (isinstance(tier_ids, list)
                                          and all(isinstance(t, six.string_types) for t in tier_ids)):
             raise ControlRefused(400, 'tier_ids must be a list of tier ids')
-        post_id = self.sandbox.publish_post(_text(body, 'title'), is_public, _text(body, 'content', required=False),
-                                            tier_ids)
+        post_id = self.sandbox.publish_post(_string_field(body, 'title'), is_public,
+                                            _string_field(body, 'content', required=False), tier_ids)
         return OrderedDict([('post_id', post_id)])
 
     def expire_tokens(self, body):
-        user_id = _text(body, 'user_id', required=False)
+        user_id = _string_field(body, 'user_id', required=False)
         return OrderedDict([('expired', self.sandbox.expire_tokens(user_id))])
 
     def inject_fault(self, body):
@@ -184,7 +185,7 @@ class ControlEndpoint(object):
             raise ControlRefused(400, 'count must be a whole number')
         if not isinstance(options, dict):
             raise ControlRefused(400, 'options must be an object')
-        route, kind = _text(body, 'route'), _text(body, 'kind')
+        route, kind = _string_field(body, 'route'), _string_field(body, 'kind')
         fault = self.sandbox.faults.arm(route, kind, count, dict((str(k), v) for k, v in options.items()))
         return OrderedDict([('route', fault.route), ('kind', fault.kind), ('count', count),
                             ('options', fault.options)])

@@ -17,7 +17,8 @@ Nothing here is imported by ``import patreon``: neither ``sqlite3`` nor
 Usage::
 
     from patreon.stores.sqlite import SQLiteStore
-    api = patreon.API(None, oauth_client=oauth, token_store=SQLiteStore('/var/lib/myapp/patreon.sqlite'))
+    store = SQLiteStore('/var/lib/myapp/patreon.sqlite')
+    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
 """
 
 __all__ = []

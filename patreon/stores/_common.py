@@ -24,6 +24,7 @@ import six
 from .._clock import monotonic
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import Slots
+from ..retry import MAX_SECONDS, check_seconds
 from ..tokens import TokenStore, checked_tokens
 
 logger = logging.getLogger(__name__)
@@ -200,6 +201,4 @@ class TicketPacer(Slots):
 
 def checked_lease(value, name):
     """A number of seconds above 0 and at most a day, else InvalidArgument."""
-    if isinstance(value, bool) or not isinstance(value, six.integer_types + (float,)) or not 0 < value <= 86400:
-        raise InvalidArgument('{} must be seconds above 0 and at most a day, not {!r}'.format(name, value))
-    return float(value)
+    return float(check_seconds(name, value, limit=MAX_SECONDS))

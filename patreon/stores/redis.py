@@ -16,7 +16,7 @@ Usage::
 
     from patreon.stores.redis import RedisStore
     store = RedisStore('redis://cache.internal:6379/0')
-    api = patreon.API(None, oauth_client=oauth, token_store=store)
+    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
 """
 from __future__ import absolute_import, unicode_literals
 
@@ -120,7 +120,7 @@ class RedisStore(SharedTokenStore):
     Usage::
 
         store = RedisStore(redis.Redis(host='cache.internal'), name=str(user.id))
-        api = patreon.API(None, oauth_client=oauth, token_store=store)
+        api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
     """
 
     def __init__(self, client, name='default', prefix='patreon:', lock_lease=DEFAULT_LOCK_LEASE,
@@ -258,7 +258,7 @@ class _RedisPacer(TicketPacer):
 
 
 class _RedisLog(object):
-    """The 4xx answers of one base URL in Redis (the interface of :class:`patreon.pacing.FourxxLog`)."""
+    """The 4xx answers of one base URL in Redis (the interface of :class:`patreon.pacing.ClientErrorWindow`)."""
 
     def __init__(self, store, key, window=BUDGET_WINDOW):
         self._store, self._key, self.window = store, key, float(window)

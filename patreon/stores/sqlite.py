@@ -15,7 +15,7 @@ Usage::
     from patreon.stores.sqlite import SQLiteStore
     store = SQLiteStore('/var/lib/myapp/patreon.sqlite')
     store.save(oauth.get_tokens(code, redirect_uri))            # once, after the login
-    api = patreon.API(None, oauth_client=oauth, token_store=store)  # in every process
+    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)  # every process
 """
 from __future__ import absolute_import, unicode_literals
 
@@ -61,7 +61,7 @@ class SQLiteStore(SharedTokenStore):
     Usage::
 
         store = SQLiteStore('/var/lib/myapp/patreon.sqlite', name=str(user.id))
-        api = patreon.API(None, oauth_client=oauth, token_store=store)
+        api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
     """
 
     def __init__(self, path, name='default', slot_lease=DEFAULT_SLOT_LEASE):
@@ -168,7 +168,7 @@ class _SQLitePacer(TicketPacer):
 
 
 class _SQLiteLog(object):
-    """The 4xx answers of one base URL in the store's file (the interface of :class:`patreon.pacing.FourxxLog`)."""
+    """The 4xx responses of one base URL in the store's file (as :class:`patreon.pacing.ClientErrorWindow`)."""
 
     def __init__(self, store, key, window=BUDGET_WINDOW):
         self._store, self._key, self.window = store, key, float(window)

@@ -1,0 +1,110 @@
+"""What the policy objects (:class:`~patreon._transport.Timeout`, :class:`~patreon.pacing.Limits`, ...) share.
+
+A policy is checked when made, never changes after (so one object can configure many clients), compares by
+value, and shows its settings in its repr, never what an object in it holds (a callback, a client, a pacer).
+"""
+import numbers
+
+import six
+
+
+class Policy(object):
+    """Immutable settings named by ``_fields``, in the order the constructor takes them."""
+
+    __slots__ = ()
+    _fields = ()  # type: tuple
+
+    def _init(self, **values):
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError('{} is immutable: make another with .replace({}=...)'.format(type(self).__name__, name))
+
+    def __delattr__(self, name):
+        self.__setattr__(name, None)
+
+    def _values(self):
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def replace(self, **changes):
+        """A copy with ``changes`` (checked as the constructor checks them).
+
+        Usage::
+
+            patient = Timeout().replace(total=600)
+        """
+        values = dict(zip(self._fields, self._values()))
+        values.update(changes)
+        return type(self)(**values)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash((type(self).__name__,) + tuple(id(value) if _unhashable(value) else value
+                                                   for value in self._values()))
+
+    def __reduce__(self):
+        return type(self), self._values()
+
+    def __repr__(self):
+        return 'patreon.{}({})'.format(type(self).__name__, ', '.join(
+            '{}={}'.format(name, _shown(value)) for name, value in zip(self._fields, self._values())))
+
+
+def _unhashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return True
+    return False
+
+
+def _shown(value):
+    # Numbers, tuples of them and words are settings; any other object is named by its type only (it may hold a
+    # secret: a client with its client secret, a callback closing over a token).
+    if value is None or isinstance(value, (bool, numbers.Number)):
+        return repr(value)
+    if isinstance(value, six.string_types):
+        return "'{}'".format(value)
+    if isinstance(value, tuple) and all(isinstance(item, numbers.Number) for item in value):
+        return repr(value)
+    return '<{}>'.format(type(value).__name__)
+
+
+# Keywords of the unpublished development versions, now settings of a policy object: (policy keyword, field).
+_MOVED = {
+    'max_retries': ('retry', 'max_retries'), 'max_retry_wait': ('retry', 'max_retry_wait'),
+    'total_timeout': ('timeout', 'total'),
+    'oauth_client': ('refresh', 'oauth_client'), 'on_token_refresh': ('refresh', 'on_token_refresh'),
+    'refresh_margin': ('refresh', 'margin'),
+    'rate_limit': ('limits', 'rate'), 'token_rate_limit': ('limits', 'token_rate'),
+    'max_4xx_per_10_minutes': ('limits', 'max_4xx_per_10_minutes'),
+}
+
+
+def moved_keywords(owner, moved, allowed, stacklevel=3):
+    """``{policy keyword: {field: value}}`` of the old keywords in ``moved``, with a DeprecationWarning.
+
+    :raises TypeError: a keyword that never was one of ``owner`` (as Python raises for an unknown keyword).
+    """
+    fields = {}  # type: dict
+    for name in sorted(moved):
+        if name not in _MOVED or _MOVED[name][0] not in allowed:
+            raise TypeError('{}() got an unexpected keyword argument {!r}'.format(owner, name))
+        policy, field = _MOVED[name]
+        fields.setdefault(policy, {})[field] = moved[name]
+    if fields:
+        import warnings
+        warnings.warn('{}({}) is now {}; the old keywords go in the next release'.format(
+            owner, ', '.join(name + '=...' for name in sorted(moved)),
+            ', '.join('{}=patreon.{}(...)'.format(policy, _CLASSES[policy]) for policy in sorted(fields))),
+            DeprecationWarning, stacklevel=stacklevel)
+    return fields
+
+
+_CLASSES = {'retry': 'RetryPolicy', 'timeout': 'Timeout', 'refresh': 'RefreshPolicy', 'limits': 'Limits'}
