@@ -40,8 +40,8 @@ def child(url, store_path, name, count, requests, seconds):
         store = SQLiteStore(store_path, name=name)
         store.save({'access_token': token})
         token = None
-    api = patreon.API(token, base_url=url, oauth_client=oauth, token_store=store, rate_limit=(requests, seconds),
-                      max_retries=0)
+    api = patreon.API(token, base_url=url, refresh=patreon.RefreshPolicy(oauth), token_store=store,
+                      limits=patreon.Limits(rate=(requests, seconds)), retry=None)
     sys.stdout.write('ready\n')
     sys.stdout.flush()
     sys.stdin.readline()

@@ -74,37 +74,3 @@ def _shown(value):
     if isinstance(value, tuple) and all(isinstance(item, numbers.Number) for item in value):
         return repr(value)
     return '<{}>'.format(type(value).__name__)
-
-
-# Keywords of the unpublished development versions, now settings of a policy object: (policy keyword, field).
-_MOVED = {
-    'max_retries': ('retry', 'max_retries'), 'max_retry_wait': ('retry', 'max_retry_wait'),
-    'total_timeout': ('timeout', 'total'),
-    'oauth_client': ('refresh', 'oauth_client'), 'on_token_refresh': ('refresh', 'on_token_refresh'),
-    'refresh_margin': ('refresh', 'margin'),
-    'rate_limit': ('limits', 'rate'), 'token_rate_limit': ('limits', 'token_rate'),
-    'max_4xx_per_10_minutes': ('limits', 'max_4xx_per_10_minutes'),
-}
-
-
-def moved_keywords(owner, moved, allowed, stacklevel=3):
-    """``{policy keyword: {field: value}}`` of the old keywords in ``moved``, with a DeprecationWarning.
-
-    :raises TypeError: a keyword that never was one of ``owner`` (as Python raises for an unknown keyword).
-    """
-    fields = {}  # type: dict
-    for name in sorted(moved):
-        if name not in _MOVED or _MOVED[name][0] not in allowed:
-            raise TypeError('{}() got an unexpected keyword argument {!r}'.format(owner, name))
-        policy, field = _MOVED[name]
-        fields.setdefault(policy, {})[field] = moved[name]
-    if fields:
-        import warnings
-        warnings.warn('{}({}) is now {}; the old keywords go in the next release'.format(
-            owner, ', '.join(name + '=...' for name in sorted(moved)),
-            ', '.join('{}=patreon.{}(...)'.format(policy, _CLASSES[policy]) for policy in sorted(fields))),
-            DeprecationWarning, stacklevel=stacklevel)
-    return fields
-
-
-_CLASSES = {'retry': 'RetryPolicy', 'timeout': 'Timeout', 'refresh': 'RefreshPolicy', 'limits': 'Limits'}

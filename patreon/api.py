@@ -18,14 +18,13 @@ from six.moves.urllib.parse import quote, urlsplit
 
 from . import _forks, endpoint
 from ._credentials import clean_resource_id
-from ._policy import moved_keywords
 from ._routes import LIVE_STATES, ROUTES
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
                                url_with)
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
-from .policies import DEFAULT_TIMEOUT, RefreshPolicy, timeout_policy
+from .policies import DEFAULT_TIMEOUT
 from .pacing import (DEFAULT_LIMITS, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, limits_policy,
                      shared_budget, shared_pacer)
 from ._refresh import TokenRefresh
@@ -34,7 +33,7 @@ from ._responses import ErrorDocument, api_result, reason_phrase
 from ._stand_in import get_document, stand_in
 from ._transport import Transport
 from .endpoint import DEFAULT_BASE_URL
-from .retry import DEFAULT_RETRY, retry_policy
+from .retry import DEFAULT_RETRY
 from .utils import app_user_agent, check_user_agent
 from .version_compatibility.utc_timezone import isoformat_utc
 
@@ -101,9 +100,7 @@ class API(object):
 
     def __init__(self, access_token, session=None, timeout=DEFAULT_TIMEOUT, base_url=DEFAULT_BASE_URL,
                  raise_errors=False, retry=DEFAULT_RETRY, refresh=None, limits=DEFAULT_LIMITS, refresh_token=None,
-                 expires_at=None, token_store=None, scopes=None, strict_fields=False, user_agent=None, **moved):
-        if moved:
-            retry, timeout, refresh, limits = _apply_moved('API', moved, retry, timeout, refresh, limits)
+                 expires_at=None, token_store=None, scopes=None, strict_fields=False, user_agent=None):
         self.user_agent = check_user_agent(user_agent)
         self._tokens = TokenRefresh(access_token, refresh_token, refresh, expires_at=expires_at,
                                     token_store=token_store)
@@ -653,20 +650,6 @@ def _raise_save_failure(tokens):
     failure = tokens.take_save_failure()
     if failure is not None:
         raise failure
-
-
-def _apply_moved(owner, moved, retry, timeout, refresh, limits):
-    """The policies with the old keywords of ``moved`` applied (see :func:`patreon._policy.moved_keywords`)."""
-    fields = moved_keywords(owner, moved, ('retry', 'timeout', 'refresh', 'limits'), stacklevel=4)
-    if 'retry' in fields:
-        retry = retry_policy(retry).replace(**fields['retry'])
-    if 'timeout' in fields:
-        timeout = timeout_policy(timeout).replace(**fields['timeout'])
-    if 'refresh' in fields:
-        refresh = refresh.replace(**fields['refresh']) if refresh else RefreshPolicy(**fields['refresh'])
-    if 'limits' in fields:
-        limits = limits_policy(limits).replace(**fields['limits'])
-    return retry, timeout, refresh, limits
 
 
 def _pacer(rate_limit, base_url, owner, store=None):

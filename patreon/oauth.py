@@ -18,14 +18,13 @@ import six
 
 from . import endpoint
 from ._credentials import clean_credential
-from ._policy import moved_keywords
 from ._responses import ErrorDocument, oauth_result, reason_phrase
 from ._stand_in import post_token_request, stand_in
 from ._transport import Transport
 from .endpoint import DEFAULT_BASE_URL
 from .exceptions import OAuthError
 from .jsonapi.url_util import checked_bool, checked_count, checked_text, encode_query, names_text
-from .policies import DEFAULT_TIMEOUT, timeout_policy
+from .policies import DEFAULT_TIMEOUT
 from .pacing import DEFAULT_LIMITS, budget_for, limits_policy
 from .utils import app_user_agent, check_user_agent
 
@@ -65,11 +64,7 @@ class OAuth(object):
     """
 
     def __init__(self, client_id, client_secret, session=None, timeout=DEFAULT_TIMEOUT,
-                 base_url=DEFAULT_BASE_URL, raise_errors=False, user_agent=None, limits=DEFAULT_LIMITS, **moved):
-        if moved:
-            fields = moved_keywords('OAuth', moved, ('timeout', 'limits'))
-            timeout = timeout_policy(timeout).replace(**fields.get('timeout', {}))
-            limits = limits_policy(limits).replace(**fields.get('limits', {}))
+                 base_url=DEFAULT_BASE_URL, raise_errors=False, user_agent=None, limits=DEFAULT_LIMITS):
         self.user_agent = check_user_agent(user_agent)
         self.client_id = clean_credential(client_id, 'client_id')
         self.client_secret = clean_credential(client_secret, 'client_secret')

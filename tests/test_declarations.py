@@ -115,7 +115,7 @@ def test_scopes_come_from_the_declaration(route):
 @pytest.mark.parametrize('route', [route for route in ROUTES if route.path_params],
                          ids=[route.name for route in ROUTES if route.path_params])
 def test_no_id_route_lets_a_dot_segment_reach_another_route(route):
-    api = patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), max_retries=0)
+    api = patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None)
     required = [name for name, optional in parameters(getattr(patreon.API, route.name)) if not optional]
 
     with pytest.raises(patreon.exceptions.InvalidArgument) as raised:  # before any request: nobody listens there

@@ -55,7 +55,7 @@ SOAK = 20000
 CURSOR_PATH_ERROR = 'Provided cursor path did not result in a link'
 BASE = 'http://patreon.test'
 # Thousands of answers, most of them 4xx, to one token: the pacer and the 4xx budget are tested in test_pacing.py.
-UNLIMITED = {'rate_limit': None, 'max_4xx_per_10_minutes': None}
+UNLIMITED = {'limits': None}
 
 
 def fuzz(max_examples):
@@ -647,7 +647,7 @@ def is_a_document(sent):
 
 
 def check_api_answer(status, body, raise_errors):
-    api = API('access-token', base_url=BASE, raise_errors=raise_errors, max_retries=0, **UNLIMITED)
+    api = API('access-token', base_url=BASE, raise_errors=raise_errors, retry=None, **UNLIMITED)
     with answer(status, body, 'application/vnd.api+json'):
         try:
             result = api.get_identity()

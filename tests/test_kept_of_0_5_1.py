@@ -110,7 +110,7 @@ def test_an_answer_that_is_not_json_is_caught_by_what_caught_the_decode_error_of
     theirs = _what_0_5_1_raised(API_URL + 'identity')
 
     with pytest.raises(Exception) as info:
-        patreon.API(ACCESS_TOKEN, max_retries=0).get_identity()
+        patreon.API(ACCESS_TOKEN, retry=None).get_identity()
 
     # Every class the decode error of 0.5.1 was (requests' JSONDecodeError: a json.JSONDecodeError, a ValueError,
     # a RequestException, an IOError) catches ours: an `except` written for 0.5.1 still stops it.
@@ -148,7 +148,8 @@ def test_data_of_an_errors_document_keeps_the_refresh_failure_as_its_cause():
     responses.add(responses.POST, 'https://www.patreon.com/api/oauth2/token', json={'error': 'invalid_grant'},
                   status=400)
     oauth = patreon.OAuth('client-id', 'client-secret-Xy7Kq2Lw9Pz4')
-    document = patreon.API(ACCESS_TOKEN, oauth_client=oauth, refresh_token='rt-Qw3Er5Ty7Ui9').get_identity()
+    api = patreon.API(ACCESS_TOKEN, refresh=patreon.RefreshPolicy(oauth), refresh_token='rt-Qw3Er5Ty7Ui9')
+    document = api.get_identity()
 
     with pytest.raises(AttributeError) as info:
         document.data()
@@ -182,7 +183,8 @@ def test_a_token_answer_a_stand_in_cannot_decode_is_a_failed_refresh_not_a_crash
     undecodable = mock.Mock(status_code=502, text='<html>Bad gateway</html>')
     undecodable.json.side_effect = ValueError('No JSON object could be decoded')  # json's error before requests 2.27
     oauth = patreon.OAuth('client-id', 'client-secret-Xy7Kq2Lw9Pz4')
-    api = patreon.API(ACCESS_TOKEN, oauth_client=oauth, refresh_token='rt-Qw3Er5Ty7Ui9', raise_errors=True)
+    api = patreon.API(ACCESS_TOKEN, refresh=patreon.RefreshPolicy(oauth), refresh_token='rt-Qw3Er5Ty7Ui9',
+                      raise_errors=True)
 
     with mock.patch('requests.post', return_value=undecodable) as post:
         with pytest.raises(patreon.exceptions.Unauthorized) as info:

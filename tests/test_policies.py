@@ -2,7 +2,6 @@
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import pickle
-import warnings
 
 import pytest
 
@@ -121,25 +120,11 @@ def test_limits_none_turns_off_pacing_and_the_budget():
     assert shared.transport.pacer is pacer and shared.transport.budget is budget
 
 
-def test_the_keywords_of_the_development_versions_map_to_the_policies_with_a_warning():
-    oauth = patreon.OAuth(CLIENT_ID, CLIENT_SECRET)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
-        api = patreon.API(ACCESS_TOKEN, timeout=(3, 7), max_retries=0, max_retry_wait=5, total_timeout=9,
-                          oauth_client=oauth, refresh_margin=0, rate_limit=None, max_4xx_per_10_minutes=None)
-    assert [warning.category for warning in caught] == [DeprecationWarning]
-    assert 'retry=patreon.RetryPolicy(...)' in str(caught[0].message)
-    assert caught[0].filename == __file__.replace('.pyc', '.py')  # the caller's line, not the package's
-    assert api.transport.timeout == patreon.Timeout(3, 7, total=9)
-    assert api.transport.retry == patreon.RetryPolicy(max_retries=0, max_retry_wait=5)
-    assert api.oauth_client is oauth and api._tokens.refresh_margin == 0
-    assert api.transport.pacer is None and api.transport.budget is None
-    with pytest.warns(DeprecationWarning):
-        assert patreon.OAuth(CLIENT_ID, CLIENT_SECRET, total_timeout=4).transport.timeout.total == 4
-
-
 @pytest.mark.parametrize('make', [
     lambda: patreon.API(ACCESS_TOKEN, max_retrys=0),
+    # The keywords of the unpublished development versions are policy objects now (CHANGELOG says which).
+    lambda: patreon.API(ACCESS_TOKEN, max_retries=0),
+    lambda: patreon.API(ACCESS_TOKEN, oauth_client=patreon.OAuth(CLIENT_ID, CLIENT_SECRET)),
     lambda: patreon.OAuth(CLIENT_ID, CLIENT_SECRET, max_retries=0),  # token requests never had retries
 ])
 def test_an_unknown_keyword_is_a_type_error_as_python_makes_it(make):

@@ -229,7 +229,7 @@ def test_the_sandbox_can_be_driven_from_the_test(project):
 
             patreon_sandbox.inject_fault('identity', 'rate_limit', count=1, retry_after=30)
             with pytest.raises(RateLimited) as caught:
-                patreon.API(patreon_sandbox.creator_token, raise_errors=True, max_retries=0).get_identity()
+                patreon.API(patreon_sandbox.creator_token, raise_errors=True, retry=None).get_identity()
             assert caught.value.retry_after == 30
     ''')
     result, outcomes = run(project)

@@ -289,7 +289,7 @@ def provoke_local_errors(secrets):
             mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
                      json=['Denied: Bearer {}'.format(BOGUS_TOKEN)])
             errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test',
-                                             max_retries=0).get_identity))
+                                             retry=None).get_identity))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
         for status in (400, 401, 403, 404, 429):
             mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
@@ -309,12 +309,12 @@ def provoke_local_errors(secrets):
         for status in (400, 401, 403, 404, 429, 500):
             mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity', status=status,
                      json={'errors': [{'code_name': 'Echo', 'detail': 'Bearer ' + BOGUS_TOKEN, 'status': str(status)}]})
-            document = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0).get_identity()
+            document = patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', retry=None).get_identity()
             errors.append(raised(lambda document=document: document.data()))
             mock.remove(responses.GET, 'http://patreon.test/api/oauth2/v2/identity')
         mock.add(responses.GET, 'http://patreon.test/api/oauth2/v2/identity',
                  json={'data': 'Bearer ' + BOGUS_TOKEN})
-        errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', max_retries=0).get_identity))
+        errors.append(raised(patreon.API(BOGUS_TOKEN, base_url='http://patreon.test', retry=None).get_identity))
     # A token file another program garbled around a token (TokenStoreError).
     directory = tempfile.mkdtemp()
     try:
