@@ -661,12 +661,19 @@ def test_sandbox_command_on_a_port_in_use(capsys):
     assert out == ''
 
 
-def test_sandbox_banner(sandbox):
+def test_sandbox_banner(sandbox, capsys):
     banner = '\n'.join(_sandbox_command.sandbox_banner(sandbox))
     for value in (sandbox.url, sandbox.campaign_id, sandbox.creator_token, sandbox.client_id,
                   sandbox.client_secret, sandbox.redirect_uri):
         assert value in banner
-    assert 'patreon --base-url {} members {}'.format(sandbox.url, sandbox.campaign_id) in banner
+    # What it says to try works as printed: the exports point the command at the sandbox, --base-url or not.
+    tried = banner.split('Try:\n')[1].split('\n\n')[0].splitlines()
+    environ = dict(line.split('export ', 1)[1].split('=', 1) for line in tried if line.lstrip().startswith('export '))
+    assert environ['PATREON_BASE_URL'] == sandbox.url
+    command = [line.split() for line in tried if not line.lstrip().startswith('export ')]
+    assert command == [['patreon', 'members', sandbox.campaign_id]]
+    code, out, err = run(capsys, command[0][1:], environ=environ)
+    assert code == 0 and err == '' and len(out.splitlines()) >= 2
 
 
 def command_line(tmpdir, *args, **popen_options):

@@ -16,7 +16,7 @@ import time
 
 from ._console import exception_text, printable
 from . import _option_types
-from ._context import PROG, SANDBOX_KEY_VARIABLE, TOKEN_ENVIRONMENT_VARIABLE
+from ._context import BASE_URL_VARIABLE, PROG, SANDBOX_KEY_VARIABLE, TOKEN_ENVIRONMENT_VARIABLE
 from ._exit_status import EXIT_OK, CommandFailed, UsageError
 
 __all__ = ['add_sandbox_command', 'command_sandbox', 'control_key', 'sandbox_banner', 'wait_for_interrupt']
@@ -122,8 +122,10 @@ def sandbox_banner(sandbox):
         for tier, amount in zip(tiers, amounts)]) + control_lines(sandbox) + [
         '',
         'Try:',
+        # Both, so that a command that forgets --base-url sends the sandbox's token to the sandbox, not to Patreon.
+        '  export {}={}'.format(BASE_URL_VARIABLE, sandbox.url),
         '  export {}={}'.format(TOKEN_ENVIRONMENT_VARIABLE, sandbox.creator_token),
-        '  {} --base-url {} members {}'.format(PROG, sandbox.url, sandbox.campaign_id),
+        '  {} members {}'.format(PROG, sandbox.campaign_id),
         '',
         'Press Ctrl-C to stop.',
     ]

@@ -78,8 +78,11 @@ def is_loopback(host):
 class Delivery(object):
     """One delivery attempt: what was sent where, and what came of it.
 
-    ``status`` is the receiver's HTTP status (None when it never answered);
-    ``error`` says what went wrong (None on a 2xx).
+    :ivar webhook_id: the webhook it was sent for; ``uri``: where; ``trigger``: e.g. ``'members:pledge:create'``.
+    :ivar body: the bytes posted; ``headers``: a dict of the headers sent (``X-Patreon-Event``,
+        ``X-Patreon-Signature``), so that a test can replay the delivery into its own client.
+    :ivar status: the receiver's HTTP status (``None`` when it never answered); ``error``: what went wrong
+        (``None`` on a 2xx).
     """
 
     def __init__(self, webhook_id, uri, trigger, headers, body):
