@@ -7,12 +7,6 @@ through ``ctypes`` (Linux, the BSDs, macOS 10.12+), or Windows's
 ``ctypes``, an older macOS), it falls back to :func:`time.time` and
 :data:`IS_MONOTONIC` is ``False``: a clock stepped back (NTP) then lengthens a
 paced wait or a total timeout by the size of the step.
-
-Usage::
-
-    from patreon._clock import monotonic
-    started = monotonic()
-    elapsed = monotonic() - started  # seconds, never negative
 """
 import os
 import sys

@@ -3,11 +3,6 @@
 A token read from a file ends with a newline; sent as it is, ``requests`` fails with an error that quotes
 ``Bearer <token>``. So every credential is checked before it is used, with an error that names the argument and
 never quotes the value.
-
-Usage::
-
-    token = clean_credential(open('token.txt').read(), 'access_token')  # the trailing newline is gone
-    path = 'members/' + clean_resource_id(member_id, 'members/{id}')
 """
 from __future__ import unicode_literals
 
@@ -35,11 +30,6 @@ def clean_credential(value, name):
     :param name: the argument's name, for the message (the value is never quoted).
     :raises patreon.exceptions.InvalidCredential: (a ``ValueError``) when ``value`` is not a string, is empty or
         blank, or holds a control character or a character outside printable ASCII.
-
-    Usage::
-
-        clean_credential('at_123\\n', 'access_token')  # 'at_123'
-        clean_credential('at\\r\\n123', 'access_token')  # InvalidCredential: access_token contains a control character
     """
     if isinstance(value, bytes):
         try:
@@ -67,10 +57,6 @@ def clean_resource_id(value, where):
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, ``.`` or
         ``..`` (dot segments, which would move the request to another route), or one holding a control character
         or a lone surrogate.
-
-    Usage::
-
-        clean_resource_id(' 1234\\n', 'members/{id}')  # '1234'
     """
     if value is None:
         raise InvalidArgument('the id of {} is None'.format(where))

@@ -9,15 +9,6 @@ thread per process, alive only while an attempt is watched, shuts down the
 sockets of those connections once the attempt outlives its deadline.  No
 interpreter internals (frames, their locals) are read: the same on 2.7,
 3.13's PEP 667 frames and free-threaded builds.
-
-Usage::
-
-    deadline.watch_pools(session)
-    watch = deadline.watch(120.0)
-    try:
-        response = session.request(...)
-    finally:
-        overdue = watch.release()  # True: the deadline passed, the connection may have been cut
 """
 import _socket
 import atexit
@@ -239,12 +230,6 @@ def watch(seconds):
 
     The connections the pools of :func:`watch_pools` hand this thread until
     :meth:`_Watch.release` are the attempt's.
-
-    Usage::
-
-        attempt = watch(120.0)
-        ...                      # the attempt
-        overdue = attempt.release()
     """
     handle = _watchdog().watch(seconds)
     _current.watch = handle
@@ -260,10 +245,6 @@ def watch_pools(session):
     ``HTTPAdapter`` (no ``poolmanager``) is not followed: its attempts end
     with ``TotalTimeout`` once they return, but are not cut.  Cheap when done
     already (a flag per adapter).
-
-    Usage::
-
-        watch_pools(session)  # before each attempt: an adapter mounted since is followed too
     """
     adapters = getattr(session, 'adapters', None)  # a stand-in for a session may have none
     for adapter in list(adapters.values()) if isinstance(adapters, dict) else []:

@@ -13,11 +13,6 @@ Where ``os.register_at_fork`` exists (3.7+) that runs in the child right after
 ``fork()``, while it has a single thread.  Elsewhere (2.7, 3.6) :func:`check`
 compares the process id at each use; there the first call in a child should
 come from one thread, as a second thread could start before the first resets.
-
-Usage::
-
-    forks.track(self)   # in __init__; self._after_fork() runs in every child
-    forks.check()       # before using per-process state (a no-op where the hook exists)
 """
 import os
 import threading

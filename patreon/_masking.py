@@ -39,12 +39,6 @@ _DOUBLE_QUOTE_ENTITIES = ('&quot;', '&#34;', '&#x22;')
 class Mask(object):
     """Hides credentials in text and data built from an answer.
 
-    Usage::
-
-        mask = Mask(secrets=(access_token,))
-        mask.text('token {} refused'.format(access_token))  # 'token *** refused'
-        mask.data({'refresh_token': 'rt_1', 'detail': 'ok'})  # {'refresh_token': '***', 'detail': 'ok'}
-
     Known secrets (the request's tokens, client secret, code) are replaced
     wherever they appear, URL-encoded too; values after a key naming a
     credential, and after ``Bearer``, whatever their quoting; with

@@ -3,11 +3,6 @@
 Most of the package's patterns serve error messages and rare headers; compiled at
 import, they cost ``import patreon`` about a millisecond and a half, which every
 process pays whether or not it ever masks a secret or reads a ``Retry-After`` date.
-
-Usage::
-
-    _BEARER = LazyPattern(r'bearer\\s+(\\S+)', re.IGNORECASE)
-    _BEARER.sub('bearer ***', text)  # compiled here, once
 """
 import re
 

@@ -6,14 +6,6 @@ refresh token is single use, so it is spent at most once, and a token that a
 route refuses right after its refresh is never refreshed again there: the
 route needs a scope the grant lacks, and a refresh keeps the scopes.
 
-Usage::
-
-    refresh = TokenRefresh(access_token, refresh_token, RefreshPolicy(oauth_client, on_token_refresh=store))
-    token, refreshes = refresh.snapshot()
-    # ... the request with token met a 401 on 'GET identity':
-    retry, failure = refresh.after_401(token, refreshes, 'GET identity')
-    refresh.run_callbacks()  # on_token_refresh, outside every lock
-
 A token whose ``expires_at`` is less than the policy's ``margin`` seconds away is
 refreshed before the call (:meth:`TokenRefresh.before_call`).  With a
 ``token_store`` (:mod:`patreon.tokens`), every refresh happens under the
@@ -71,11 +63,6 @@ class TokenRefresh(object):
         and saved to, or ``None``.
     :raises patreon.exceptions.InvalidArgument: a ``token_store`` without ``load``, ``save`` and ``lock``.
     :raises patreon.exceptions.InvalidCredential: a token that cannot be sent.
-
-    Usage::
-
-        refresh = TokenRefresh('at_1', 'rt_1', RefreshPolicy(patreon.OAuth(client_id, client_secret)))
-        refresh.access_token  # 'at_1'
     """
 
     def __init__(self, access_token, refresh_token=None, policy=None, expires_at=None, token_store=None):

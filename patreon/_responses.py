@@ -62,11 +62,6 @@ class ErrorDocument(dict):
         Raised on access, as 0.5.1's plain dict raised ``AttributeError``:
         ``hasattr(result, 'data')`` is false and ``getattr(result, 'data',
         None)`` is ``None``, as they were.
-
-        Usage::
-
-            result = api.get_identity()
-            user = result.data()  # a resource, or the APIError (also an AttributeError) of an ErrorDocument
         """
         raise no_primary_data(self.error)
 
@@ -80,10 +75,6 @@ def decode_json(response, secrets=()):
     :class:`~patreon.exceptions.InvalidUnauthorizedResponse`); otherwise an
     :class:`~patreon.exceptions.InvalidResponse`.  Its message names the
     status and quotes the start of the body, ``secrets`` masked.
-
-    Usage::
-
-        body = decode_json(response, secrets=(access_token,))  # the token is masked in the error message
     """
     mask = Mask.of(secrets)
     try:
@@ -102,11 +93,6 @@ def api_error(response, body, secrets=()):
 
     The class comes from the status; ``errors`` is the body's list (empty
     when it has none), with ``secrets`` masked in its text.
-
-    Usage::
-
-        error = api_error(response, decode_json(response))  # e.g. a NotFound for a 404
-        raise error
     """
     mask = Mask.of(secrets)
     errors = body.get('errors') if isinstance(body, dict) else None
@@ -142,11 +128,6 @@ def api_result(response, raise_errors=False, secrets=(), document_expected=True)
 
     ``secrets`` (the tokens the request carried) are masked in every message
     and in the :class:`ErrorDocument`.
-
-    Usage::
-
-        response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
-        user = api_result(response, raise_errors=True).data()
     """
     status = response.status_code
     if 200 <= status < 300 and not response.content:
@@ -176,11 +157,6 @@ def resource_key(resource):
 
     A resource object is a JSON object whose ``type`` and ``id`` are non-empty
     strings. Single answers and pages are checked with it.
-
-    Usage::
-
-        resource_key({'type': 'member', 'id': '7'})  # ('member', '7')
-        resource_key({'type': 'member'})             # None
     """
     if not isinstance(resource, dict):
         return None
@@ -217,11 +193,6 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
     any other value (negative, NaN, infinite, huge, a bool, a string) gives
     no ``expires_at``, and no error.  Credentials (``secrets``, and any value
     shaped like a token) are masked in every message and error dict.
-
-    Usage::
-
-        tokens = oauth_result(response, raise_errors=True, now=1700000000)
-        tokens['expires_at']  # 1700000000 + tokens['expires_in']
     """
     status = response.status_code
     mask = Mask.of(secrets, token_like=True)
@@ -267,10 +238,6 @@ def reason_phrase(response, secrets=()):
 
     A server chooses it freely: it is decoded as Latin-1 (Python 2 keeps it as bytes), cut short, its
     control characters shown as ``?``, and the credentials of the request (``secrets``) masked.
-
-    Usage::
-
-        'Patreon answered {} {}'.format(response.status_code, reason_phrase(response, (access_token,)))
     """
     reason = response.reason
     if isinstance(reason, bytes):

@@ -7,12 +7,6 @@ requests and :class:`patreon.OAuth`'s token requests are made through it as
 0.5.1 made them (the same URL, headers and query parameters, and nothing
 else), and its result is read as 0.5.1 read it (``.json()`` alone).  Real
 calls keep the session, the timeouts, the retries and the form body.
-
-Usage::
-
-    with mock.patch('requests.get') as get:
-        get.return_value.json.return_value = {'data': {'type': 'user', 'id': '1'}}
-        patreon.API(token).get_identity()  # get was called with the URL and headers 0.5.1 sent
 """
 import requests
 
@@ -23,24 +17,14 @@ _OWN = {'GET': requests.api.get, 'POST': requests.api.post}
 
 
 def stand_in(method):
-    """What stands in for ``requests.get`` (``'GET'``) or ``requests.post`` (``'POST'``), or ``None``: requests' own.
-
-    Usage::
-
-        stand_in('GET')  # None, unless a test or the application replaced requests.get
-    """
+    """What stands in for ``requests.get`` (``'GET'``) or ``requests.post`` (``'POST'``), or ``None``: requests' own."""
     current = getattr(requests, method.lower(), None)
     own = _OWN.get(method)
     return None if own is None or current is own or current is None else current
 
 
 def get_document(function, url, token, user_agent):
-    """``GET url`` through ``function`` as 0.5.1 sent it; the body's errors dict as it is, else a JSONAPIParser.
-
-    Usage::
-
-        get_document(stand_in('GET'), url, token, user_agent_string())
-    """
+    """``GET url`` through ``function`` as 0.5.1 sent it; the body's errors dict as it is, else a JSONAPIParser."""
     response = function(url, headers={'Authorization': 'Bearer {}'.format(token), 'User-Agent': user_agent})
     document = response.json()
     if document.get('errors'):
@@ -49,10 +33,5 @@ def get_document(function, url, token, user_agent):
 
 
 def post_token_request(function, url, params, user_agent):
-    """``POST url`` through ``function`` with ``params`` in the query string, as 0.5.1 sent it; ``.json()`` as it is.
-
-    Usage::
-
-        post_token_request(stand_in('POST'), url, {'grant_type': 'refresh_token', ...}, user_agent_string())
-    """
+    """``POST url`` through ``function`` with ``params`` in the query string, as 0.5.1 sent it; ``.json()`` as it is."""
     return function(url, params=params, headers={'User-Agent': user_agent}).json()

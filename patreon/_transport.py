@@ -33,11 +33,6 @@ logger = logging.getLogger(__name__)
 class Transport(object):
     """Sends requests below ``base_url`` through one :class:`requests.Session`.
 
-    Usage::
-
-        transport = Transport('https://www.patreon.com', timeout=Timeout(total=60))
-        response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
-
     :param base_url: scheme and host every path hangs off.
     :param session: a :class:`requests.Session` of the caller's; by default
         one is created on first use, and reused (keep-alive).
@@ -79,10 +74,6 @@ class Transport(object):
         A transport created without ``base_url`` answers
         :func:`patreon.endpoint.default_base_url` each time: Patreon, or the
         sandbox a test pointed the default at.  Setting it pins it.
-
-        Usage::
-
-            Transport().base_url  # 'https://www.patreon.com'
         """
         return endpoint.default_base_url() if self._follows_default else self._base_url
 
@@ -93,12 +84,7 @@ class Transport(object):
 
     @property
     def session(self):
-        """The :class:`requests.Session`, created on first use.
-
-        Usage::
-
-            session = transport.session  # the same session every time: connections are kept alive
-        """
+        """The :class:`requests.Session`, created on first use."""
         if self._session is None:
             with self._session_lock:
                 if self._session is None:
@@ -106,12 +92,7 @@ class Transport(object):
         return self._session
 
     def url(self, path):
-        """The absolute URL of ``path`` (which starts with ``/``).
-
-        Usage::
-
-            Transport('https://www.patreon.com/').url('/oauth2/authorize')  # 'https://www.patreon.com/oauth2/authorize'
-        """
+        """The absolute URL of ``path`` (which starts with ``/``)."""
         return self.base_url + path
 
     def request(self, method, path, **kwargs):
@@ -122,10 +103,6 @@ class Transport(object):
         attempt that outlasts ``timeout.total`` raises
         :class:`~patreon.exceptions.TotalTimeout` at once; a ``Content-Length``
         that is not one number raises ``requests.exceptions.InvalidHeader``.
-
-        Usage::
-
-            response = transport.request('PATCH', '/api/oauth2/v2/webhooks/7', json=document, headers=headers)
 
         A ``requests`` exception raised here keeps its class and message but
         no request (``.request`` is ``None``, and so is its response's):
@@ -219,12 +196,7 @@ class Transport(object):
                             total_timeout=self.timeout.total)
 
     def close(self):
-        """Close the session's connections (only a session this transport created).
-
-        Usage::
-
-            transport.close()  # a session the caller passed in is left open for its owner
-        """
+        """Close the session's connections (only a session this transport created)."""
         if self._owns_session and self._session is not None:
             self._session.close()
 

@@ -1,11 +1,5 @@
 # -*- coding: utf-8 -*-
-"""What a command works with: its parsed options, the output streams, the access token and the API client.
-
-Usage::
-
-    context = Context(options, ConsoleWriter(sys.stdout), ConsoleWriter(sys.stderr), os.environ)
-    user = context.api.get_identity()       # the client is made, and the token checked, on first use
-"""
+"""What a command works with: its parsed options, the output streams, the access token and the API client."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import argparse

@@ -8,12 +8,6 @@ every member, a webhook received and verified, an expired access token
 refreshed.  A :class:`patreon.sandbox.Sandbox` on 127.0.0.1 stands in for
 patreon.com; nothing else is reached.
 
-Usage::
-
-    from patreon.cli._demo import run_demo
-
-    ok = run_demo(members=2500)     # prints the report on stdout; True when every step checked out
-
 or ``patreon demo`` (``make demo``) from a shell.  Tokens and codes are
 printed masked (``abcd…``).
 """
@@ -110,15 +104,6 @@ class WebhookReceiver(object):
     Each delivery is checked with :func:`patreon.webhooks.parse_webhook`
     against :attr:`secret` and answered 204 (verified) or 403; either way
     a :class:`Received` lands in :attr:`deliveries`.
-
-    Usage::
-
-        receiver = WebhookReceiver().start()
-        hook = api.create_webhook(campaign_id, receiver.url, [webhooks.MEMBERS_PLEDGE_CREATE]).data()
-        receiver.secret = hook.attribute('secret')
-        ...
-        received = receiver.deliveries.get(timeout=10)
-        receiver.stop()
     """
 
     path = '/hooks/patreon'
@@ -493,11 +478,6 @@ class MembersSummary(object):
 
 def run_demo(members=2500, seed=7, out=None):
     """Run the journey against a fresh sandbox, report it on ``out``, and say whether every step passed.
-
-    Usage::
-
-        if not run_demo(members=200, out=io.StringIO()):
-            ...
 
     :param members: members of the sandbox's campaign (the default takes a few seconds).
     :param seed: the sandbox's seed: the same seed, the same data.

@@ -5,11 +5,6 @@ Left to their default, ``SIGTERM``, ``SIGHUP`` and the other signals that end a 
 to ``-o FILE`` would leave its temporary file, which holds patrons' names and e-mail addresses. Within
 :func:`stop_on_signals`, each of them raises :class:`Stopped` (a ``KeyboardInterrupt``) in the main thread
 instead, once; later ones are ignored until the block ends, so that the clean-up they interrupted can finish.
-
-Usage::
-
-    with stop_on_signals():
-        run_the_export()  # SIGTERM: Stopped raised here, the export's finally removes its temporary file
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -45,11 +40,6 @@ def stop_on_signals():
     caught only where it would end the process: inherited ignored it stays ignored (``nohup`` ignores
     ``SIGHUP``), and a handler the program installed is left alone. Outside the main thread, where no handler can
     be installed, the block runs as it is.
-
-    Usage::
-
-        with stop_on_signals():
-            export()  # kill -TERM <pid>: Stopped('SIGTERM') raised in the main thread
     """
     stopping = []  # type: list
 

@@ -36,11 +36,6 @@ def check_names(include, field_lists, strict=False):
     :param include: the joined ``include`` text (dotted paths such as ``'memberships.campaign'``), or ``None``.
     :param field_lists: ``[(resource type, joined attribute names)]``.
     :raises patreon.exceptions.UnknownFieldError: in strict mode, for the first unknown name.
-
-    Usage::
-
-        check_names(None, [('member', 'full_nme')])               # UnknownFieldWarning: ... 'full_nme' ...
-        check_names(None, [('member', 'full_nme')], strict=True)  # UnknownFieldError
     """
     for resource_type, names in field_lists:
         if resource_type not in schemas.SCHEMA_MODULE_NAMES:
@@ -78,10 +73,6 @@ def warn_missing_attribute(resource_type, name):
     Only for a name :mod:`patreon.schemas` knows as an attribute of ``resource_type``, and only when the caller
     of ``attribute()`` is outside this package (the package reads what it asked for, or says so itself). The
     message names the type and attribute and how to ask for it, never a value.
-
-    Usage::
-
-        warn_missing_attribute('user', 'email')   # MissingAttributeWarning, the first time only
     """
     caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
     if (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':

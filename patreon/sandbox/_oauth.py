@@ -5,13 +5,6 @@ user named by the extra ``sandbox_user`` parameter), and redirects with a
 single-use code. ``/api/oauth2/token`` exchanges codes and rotates refresh
 tokens, with OAuth-style errors (``{"error": "invalid_grant"}``), never
 JSON:API ones. Access tokens expire ``token_ttl`` seconds after issue.
-
-Usage::
-
-    server = OAuthServer(token_ttl=2678400)
-    client = server.register_client('My app', user_id, campaign_id, ['http://localhost/cb'])
-    answer = server.issue(user_id, client.id, ALL_SCOPES)
-    server.lookup(answer['access_token']).user_id == user_id  # True
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

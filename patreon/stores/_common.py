@@ -3,13 +3,6 @@
 A backend gives :class:`SharedTokenStore` three primitives (``_read``,
 ``_write``, ``_hold``) and :class:`TicketPacer` two (``_take``, ``_end``); the
 waiting, the re-entrant lock and the kept saves are written once, here.
-
-Usage::
-
-    class MyStore(SharedTokenStore):
-        def _read(self): ...           # the dict stored, or None; TokenStoreError when unreachable
-        def _write(self, tokens): ...  # TokenStoreError when it cannot
-        def _hold(self): ...           # a context manager excluding every other process
 """
 from __future__ import absolute_import, unicode_literals
 
