@@ -56,14 +56,6 @@ class MissingFieldError(PatreonError, ValueError):
     (``get_identity``'s ``memberships``, or the members routes and webhooks).
 
     :ivar field: the attribute or relationship missing, e.g. ``'is_gifted'``, or ``None``.
-
-    Usage::
-
-        try:
-            paying = is_active_patron(member, allow_gifted=False)
-        except MissingFieldError as exc:  # fetch the member again with fields={'member': REQUIRED_FIELDS}
-            logger.error('cannot decide: %s', exc)
-            paying = False
     """
 
     field = None
@@ -184,13 +176,6 @@ def pledged_tier_id(member):
     its latest event (by ``date``) names no tier or is not alone at that date with a different tier.
 
     :raises MissingFieldError: an event lacks ``date`` or ``tier_id`` (request :data:`PLEDGE_EVENT_FIELDS`).
-
-    Usage::
-
-        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers', 'pledge_history'],
-                                       fields={'member': REQUIRED_FIELDS,
-                                               'pledge-event': PLEDGE_EVENT_FIELDS}).data()
-        pledged_tier_id(member)  # e.g. '4477', a tier no longer listed
     """
     info = member.relationship_info('pledge_history')
     references = info.resource_reference() if info is not None else None
@@ -235,11 +220,6 @@ def entitled_tier_ids(member):
     Only text ids count: a reference with no usable id names no tier.
 
     :raises MissingFieldError: the ``currently_entitled_tiers`` relationship was not requested.
-
-    Usage::
-
-        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers']).data()
-        entitled_tier_ids(member)  # e.g. {'3', '7'}
     """
     return set(reference.id() for reference in _entitled_references(member))
 
@@ -315,10 +295,6 @@ def monthly_amount_cents(member):
 
     :raises MissingFieldError: ``currently_entitled_amount_cents``, or ``pledge_cadence`` for an amount, was
         not fetched.
-
-    Usage::
-
-        revenue = sum(monthly_amount_cents(m) or 0 for m in members)  # fetched with REQUIRED_FIELDS
     """
     attributes = member.attributes()
     amount = _required(member, attributes, 'currently_entitled_amount_cents')

@@ -82,13 +82,6 @@ class OAuth(object):
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``redirect_uri``, ``scopes`` or
             ``state`` is not a string (``scopes``: nor a list of them) or cannot be sent as UTF-8.
-
-        Usage::
-
-            from patreon import scopes
-
-            url = oauth.get_authorization_url('https://example.org/oauth/redirect',
-                                              scopes=[scopes.IDENTITY, scopes.CAMPAIGNS], state=state)
         """
         query = [('response_type', 'code'), ('client_id', self.client_id),
                  ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
@@ -110,13 +103,6 @@ class OAuth(object):
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) as :meth:`get_authorization_url` does, and
             for a ``min_cents`` that is not a whole number above 0.
-
-        Usage::
-
-            from patreon import scopes
-
-            url = oauth.get_become_patron_url('https://example.org/oauth/redirect', 500,
-                                              scopes=[scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS], state=state)
         """
         query = [('response_type', 'code'), ('min_cents', '{}'.format(_min_cents(min_cents))),
                  ('client_id', self.client_id), ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
@@ -145,11 +131,6 @@ class OAuth(object):
         """Trade ``refresh_token`` for new tokens; keep the new refresh token, the old one stops working.
 
         ``redirect_uri`` is accepted for 0.5.1's callers and not sent.
-
-        Usage::
-
-            tokens = oauth.refresh_token(stored['refresh_token'])
-            store(tokens['access_token'], tokens['refresh_token'], tokens['expires_at'])
         """
         return self._token_request({'grant_type': 'refresh_token',
                                     'refresh_token': clean_credential(refresh_token, 'refresh_token')})
@@ -192,13 +173,7 @@ class OAuth(object):
 
 
 def make_state():
-    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request.
-
-    Usage::
-
-        session['oauth_state'] = make_state()
-        url = oauth.get_authorization_url(redirect_uri, scopes=['identity'], state=session['oauth_state'])
-    """
+    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request."""
     return base64.urlsafe_b64encode(os.urandom(24)).decode('ascii').rstrip('=')
 
 

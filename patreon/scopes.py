@@ -6,14 +6,6 @@ or the answer of its own refresh), such an error's message names the route's
 scope when the token lacks it, and says the cause is unknown otherwise: the
 scopes that only add data (an email, an address, the identity's campaign) make
 Patreon leave that data out, not refuse the call.
-
-Usage::
-
-    from patreon import scopes
-
-    url = oauth.get_authorization_url(redirect_uri, scopes=[scopes.IDENTITY, scopes.CAMPAIGNS_MEMBERS], state=state)
-    scopes.required_scopes('GET', 'campaigns/7/members', fields={'user': ['email']})
-    # {'campaigns.members', 'campaigns.members[email]'}
 """
 from __future__ import unicode_literals
 
@@ -111,11 +103,6 @@ def granted_scopes(scopes):
     ``None`` stays ``None`` (not known).
 
     :raises patreon.exceptions.InvalidArgument: neither text nor a list of texts.
-
-    Usage::
-
-        granted_scopes(tokens['scope'])            # frozenset({'identity', 'campaigns'})
-        granted_scopes([scopes.IDENTITY])          # frozenset({'identity'})
     """
     if scopes is None:
         return None
@@ -128,11 +115,6 @@ def lacking_note(method, path, granted):
 
     Only the route's scope is named: Patreon refuses the call without it, while a scope that only adds data
     (an email, an address, the identity's campaign) leaves that data out instead.
-
-    Usage::
-
-        lacking_note('GET', 'campaigns/7/members', frozenset(['campaigns']))
-        # '; the call needs the scope campaigns.members, and the access token lacks it'
     """
     if granted is None:
         return None
@@ -146,12 +128,7 @@ def lacking_note(method, path, granted):
 
 
 def explain_lacking(error, method, path, granted):
-    """Add :func:`lacking_note` to a 401 or 403 ``error``'s message; other errors are left alone. Returns ``error``.
-
-    Usage::
-
-        explain_lacking(unauthorized, 'GET', 'campaigns/7/members', api.scopes)
-    """
+    """Add :func:`lacking_note` to a 401 or 403 ``error``'s message; other errors are left alone. Returns ``error``."""
     if getattr(error, 'status_code', None) not in (401, 403):
         return error
     note = lacking_note(method, path, granted)

@@ -42,13 +42,6 @@ class TokenStore(object):
     ``tokens`` is a dict as :meth:`patreon.OAuth.get_tokens` returns it
     (``access_token``, ``refresh_token``, ``expires_at``, ...), JSON-able.  A
     store never puts a token in its repr, its log lines or a pickle.
-
-    Usage::
-
-        class MyStore(TokenStore):
-            def load(self): ...          # the dict last saved, or None
-            def save(self, tokens): ...  # replace it whole
-            def lock(self): ...          # a context manager held across processes
     """
 
     def load(self):
@@ -75,11 +68,6 @@ class MemoryTokenStore(TokenStore):
     """Tokens in memory, for the threads of one process.
 
     :param tokens: the token dict to start with, or ``None``.
-
-    Usage::
-
-        store = MemoryTokenStore(tokens)
-        api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
     """
 
     def __init__(self, tokens=None):
@@ -216,12 +204,7 @@ class FileTokenStore(TokenStore):
 
 
 def checked_tokens(tokens, where, error=InvalidArgument):
-    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not.
-
-    Usage::
-
-        checked_tokens({'access_token': 'at', 'refresh_token': 'rt'}, 'store.save')
-    """
+    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not."""
     if not isinstance(tokens, dict) or not isinstance(tokens.get('access_token'), six.string_types):
         raise error('{} needs a token dict with an access_token, not {}'.format(
             where, 'a dict without one' if isinstance(tokens, dict) else type(tokens).__name__))
@@ -229,12 +212,7 @@ def checked_tokens(tokens, where, error=InvalidArgument):
 
 
 def digest(token):
-    """The SHA-256 hex digest of a token: how a store remembers a token without keeping it.
-
-    Usage::
-
-        digest('rt_1') == tokens.get(REFUSED_KEY)  # was this refresh token refused?
-    """
+    """The SHA-256 hex digest of a token: how a store remembers a token without keeping it."""
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 

@@ -70,12 +70,6 @@ def verify_signature(body, signature, secret):
     :param body: the request body exactly as received (``bytes``; ``str`` is UTF-8 encoded).
     :param signature: the ``X-Patreon-Signature`` header.
     :param secret: the webhook's secret, or a list of secrets (during a rotation any one may match).
-
-    Usage::
-
-        if not verify_signature(request.get_data(), request.headers.get('X-Patreon-Signature'),
-                                [NEW_WEBHOOK_SECRET, OLD_WEBHOOK_SECRET]):
-            abort(403)
     """
     body = _as_bytes(body)
     signature = _as_text(signature)

@@ -11,12 +11,6 @@ until ``slot_lease`` ends; its 4xx answers stay counted, as at Patreon.
 A Redis that is down, or answers what no Redis would, is a
 :class:`~patreon.exceptions.TokenStoreError`; tokens refreshed while it is
 down are kept by the process and saved at its next lock.
-
-Usage::
-
-    from patreon.stores.redis import RedisStore
-    store = RedisStore('redis://cache.internal:6379/0')
-    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
 """
 from __future__ import absolute_import, unicode_literals
 

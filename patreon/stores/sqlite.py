@@ -9,13 +9,6 @@ What a process that dies leaves behind: its refresh lock is an OS lock on a
 file beside the database, released by the OS at once; a request it had in
 flight stays counted until its lease ends (``slot_lease``, 150 s); its 4xx
 answers stay counted, as at Patreon.
-
-Usage::
-
-    from patreon.stores.sqlite import SQLiteStore
-    store = SQLiteStore('/var/lib/myapp/patreon.sqlite')
-    store.save(oauth.get_tokens(code, redirect_uri))            # once, after the login
-    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)  # every process
 """
 from __future__ import absolute_import, unicode_literals
 
