@@ -361,12 +361,8 @@ class API(object):
     def paginate(self, method, *args, **kwargs):
         """Yield every resource of every page of a list route, or raise.
 
-        Each resource resolves its relationships within its own page; only
-        one page is held at a time.  Errors always raise here, whatever
-        ``raise_errors`` says.  A resource that a page repeats from the page
-        before is not yielded again (a listing that restarts under fresh
-        cursors may repeat others before it raises); the walk ends on the page whose next
-        cursor is null, or raises (see :mod:`patreon.pagination`).
+        Errors always raise here, whatever ``raise_errors`` says; a resource repeated from the page before is not
+        yielded again (docs/pagination.md).
 
         Usage::
 
@@ -374,11 +370,7 @@ class API(object):
                                        page_size=1000, includes=['user']):
                 print(member.relationship('user').id())
 
-        ``prefetch=True`` (a keyword) fetches the next page on a thread while the
-        caller works on this one (see :func:`patreon.pagination.prefetched`):
-        the same resources, in the same order, errors raised at the same
-        place; two pages in memory at most.  Pacing, budgets and timeouts
-        apply as without it.
+        ``prefetch=True`` (a keyword) fetches the next page on a thread while the caller works on this one.
 
         :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
             the other arguments are its own (``cursor=`` names the first page).
@@ -399,9 +391,8 @@ class API(object):
     def paginate_pages(self, method, *args, **kwargs):
         """Yield every page (a :class:`~patreon.jsonapi.parser.JSONAPIParser`) of a list route, checked whole.
 
-        Each page's ``meta.pagination.total`` tells how many resources there
-        are in all.  A page that repeats resources of the page before comes
-        without them in its ``data``.  Raises as :meth:`paginate` does.
+        A page that repeats resources of the page before comes without them in its ``data``.  Raises as
+        :meth:`paginate` does.
         """
         prefetch = checked_bool(kwargs.pop('prefetch', False), 'prefetch')
         if not callable(method):
@@ -429,46 +420,18 @@ class API(object):
     def extract_cursor(jsonapi_document, cursor_path=_DEFAULT_CURSOR_PATH):
         """The ``page[cursor]`` of the link at ``cursor_path``; at the end of a listing, what 0.5.1 gave there.
 
-        Everything but one case is what 0.5.1 did with the same input:
-
-        - a link (a string) at the path: its first ``page[cursor]``, or
-          ``None`` when it has none;
-        - ``None`` when the value at the path is null, empty or missing at
-          its last key (``{'links': {'next': None}}``, ``{'links': {}}``);
-        - ``Exception('Provided cursor path did not result in a link',
-          value)``, of type exactly ``Exception``, when the walk ends on a
-          truthy value that is not a string: a non-string link, or the object
-          that lacks a key before the last one.  Patreon's last members page
-          has no ``links`` at all, so there this raises, as 0.5.1 did, and
-          loops written for 0.5.1 end on it (``except Exception: break``).
-
-        The one case that differs: with the default path, where the link
-        gives no cursor but ``meta.pagination.cursors.next`` holds one (a page
-        with a next page but without ``links.next``), that cursor is returned
-        (0.5.1 ended the listing there, dropping the members after it).
-        :meth:`paginate` needs none of this: it ends on the last page.
+        What 0.5.1 did with the same input, but that with the default path a page whose link gives no cursor
+        returns ``meta.pagination.cursors.next`` (docs/pagination.md).  Prefer :meth:`paginate`.
 
         :param jsonapi_document: a :class:`~patreon.jsonapi.parser.JSONAPIParser` or a dict.
         :param cursor_path: a dotted path of keys (``None`` walks nothing, as in 0.5.1).
         :returns: the cursor (text), or ``None``.
-        :raises Exception: the end of a listing, or a path that ends on no link (above).
+        :raises Exception: exactly ``Exception('Provided cursor path did not result in a link', value)`` at the end
+            of a listing (Patreon's last page has no ``links``), or when the path ends on a value that is no link.
         :raises patreon.exceptions.PaginationError: a link that cannot be parsed
             or whose cursor is not UTF-8 text; with the default path, a
             ``meta.pagination.cursors.next`` that is neither null nor a non-empty string.
         :raises patreon.exceptions.InvalidArgument: ``cursor_path`` that is not a string or ``None``.
-
-        Usage::
-
-            cursor = None
-            while True:
-                page = api.get_campaigns_by_id_members(campaign_id, 100, cursor=cursor)
-                save(page.data())
-                try:
-                    cursor = api.extract_cursor(page)
-                except Exception:  # the last page: Patreon sends no links there
-                    break
-                if not cursor:
-                    break
         """
         if cursor_path is not None and not isinstance(cursor_path, six.string_types):
             raise InvalidArgument('cursor_path must be a dotted path such as \'links.next\', not {}'.format(

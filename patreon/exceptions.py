@@ -1,13 +1,7 @@
 """Exceptions raised by the client.
 
-One small, flat tree. Every exception derives from :class:`PatreonError`.
-Every answer of the API with a status of 400 or more is an :class:`APIError`,
-whatever its body, its class chosen by the status; an answer that is not the
-JSON it should be is an :class:`InvalidResponse`, which is also a
-:class:`ValueError` (what 0.5.1's callers caught).  An error status with a
-body that is not a JSON object is both (a 401 HTML page is an
-:class:`InvalidUnauthorizedResponse`: an :class:`Unauthorized` and an
-:class:`InvalidResponse`)::
+Every exception derives from :class:`PatreonError` (but :class:`TotalTimeout`); docs/errors.md tells which is
+raised when.  Messages never contain a token or a secret; a pickled exception drops its ``response``::
 
     try:
         api.get_identity()
@@ -15,10 +9,6 @@ body that is not a JSON object is both (a 401 HTML page is an
         ...  # the token expired or lacks a scope
     except patreon.exceptions.RateLimited as exc:
         time.sleep(exc.retry_after)
-
-Messages say what happened; they never contain a token or a secret.  Every
-exception pickles with the same class, message and attributes, but without
-its ``response`` (``None`` once unpickled: its request carries the token).
 """
 from __future__ import unicode_literals
 
@@ -174,11 +164,8 @@ _JSON_DECODE_ERROR = (getattr(requests.exceptions, 'JSONDecodeError', None)
 class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
     """The body is not JSON at all: an HTML page, an empty or cut body.
 
-    It is also the decode error that 0.5.1 let through from ``response.json()``
-    (``requests.exceptions.JSONDecodeError``, a ``json.JSONDecodeError`` and a
-    ``requests.RequestException``, where requests has it), so that code which
-    caught that still catches this.  ``msg`` is the message; ``doc`` is empty
-    (the body stays out of the exception); ``pos`` is 0.
+    Also the decode error 0.5.1 let through from ``response.json()``; ``msg`` is the message, ``doc`` is empty
+    (the body stays out of the exception), ``pos`` is 0.
     """
 
     msg = property(lambda self: self.args[0] if self.args else '')
@@ -192,9 +179,7 @@ class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
 class InvalidErrorResponse(APIError, InvalidResponse):
     """An error status (400 or more) with a body that is not a JSON object: an :class:`APIError` and invalid.
 
-    The status decides the class: a 401 page is an :class:`InvalidUnauthorizedResponse`, caught by
-    ``except Unauthorized`` as by ``except InvalidResponse`` (or ``ValueError``); this class itself stands
-    for the statuses without a class of their own (400, 405, 409, ...).  :attr:`errors` is empty.
+    This class stands for the statuses without a class of their own (400, 405, 409, ...); :attr:`errors` is empty.
     """
 
     def __init__(self, message, status_code=None, response=None):
@@ -240,9 +225,7 @@ class InvalidServerResponse(ServerError, InvalidErrorResponse):
 class NotJSONErrorResponse(InvalidErrorResponse, NotJSONResponse):
     """An error status whose body is not JSON at all: an :class:`InvalidErrorResponse` and a :class:`NotJSONResponse`.
 
-    As for :class:`InvalidErrorResponse`, the status decides the class (a 401 HTML page is a
-    :class:`NotJSONUnauthorizedResponse`); a body of JSON that is not an object is no decode error and comes as
-    the ``Invalid...`` class alone.
+    A body of JSON that is not an object comes as the ``Invalid...`` class alone.
     """
 
 
@@ -269,11 +252,8 @@ class NotJSONServerResponse(InvalidServerResponse, NotJSONErrorResponse):
 class NoPrimaryData(PatreonError, AttributeError):
     """``.data()`` of an errors document: there is no primary data, only the error.
 
-    It comes as the status's :class:`APIError` too (:func:`no_primary_data`), so
-    ``except Unauthorized`` catches it, and it is an ``AttributeError`` as in
-    0.5.1, whose errors document was a plain dict without ``data``.  Only
-    ``.data()`` raises it: elsewhere an :class:`APIError` is no
-    ``AttributeError``, which ``getattr`` and ``hasattr`` would swallow.
+    Also the status's :class:`APIError` (:func:`no_primary_data`).  Only ``.data()`` raises it: elsewhere an
+    ``AttributeError`` would be swallowed by ``getattr`` and ``hasattr``.
     """
 
 
@@ -324,9 +304,7 @@ class OAuthError(PatreonError):
 class RequestBudgetExceeded(PatreonError):
     """Too many 4xx answers lately: the call was not sent, so that Patreon's edge does not block the client.
 
-    Raised before sending once ``Limits.max_4xx_per_10_minutes`` 4xx responses came in
-    the last 10 minutes (see :class:`patreon.API`); Patreon blocks a client
-    for about 30 minutes past ~2,000.
+    Raised before sending once ``Limits.max_4xx_per_10_minutes`` 4xx responses came in the last 10 minutes.
 
     :ivar retry_after: seconds until the budget frees up (a ``float``).
     """
@@ -347,10 +325,7 @@ class InvalidSignature(InvalidWebhook):
 class TotalTimeout(requests.exceptions.Timeout):
     """One attempt of a request outlasted its total timeout (``Timeout.total``: connect, headers and body together).
 
-    The server was too slow as a whole, a byte at a time perhaps, though each
-    read came within ``timeout``.  A :class:`requests.Timeout`, like requests'
-    own ``ReadTimeout``, and like it never retried.  It carries no request
-    (whose headers hold the token), only what the message says.
+    Never retried; it carries no request (whose headers hold the token).
 
     :ivar total_timeout: the bound that was reached, in seconds.
     """
@@ -375,10 +350,7 @@ class TokenStoreError(PatreonError, ValueError):
     """A token store holds something that is not a token dict (a file another program wrote, a torn record), or
     could not save the tokens of a refresh (a full disk, permissions).
 
-    After a failed save the client goes on with the new tokens, has passed
-    them to ``on_token_refresh``, and saves them at its next call; the call
-    that refreshed raises this error (naming the store and the cause's type
-    and errno, never a token).
+    After a failed save the client keeps the new tokens and saves them at its next call (docs/tokens.md).
     """
 
 
@@ -393,29 +365,21 @@ class InvalidCredential(InvalidArgument):
 class UnknownFieldError(InvalidArgument):
     """A name in ``fields`` or ``includes`` that :mod:`patreon.schemas` does not know, refused in strict mode.
 
-    Raised only by a client made with ``strict_fields=True``; by default the same finding is an
-    :class:`UnknownFieldWarning` and the request is sent (Patreon may add names this release does not know).
-    The message names the field and the known ones (names are not secrets).
+    Raised only with ``strict_fields=True``; by default it is an :class:`UnknownFieldWarning`.
     """
 
 
 class UnknownFieldWarning(UserWarning):
     """A name in ``fields`` or ``includes`` that :mod:`patreon.schemas` does not know: most likely a typo.
 
-    Patreon answers an unknown field with nothing at all (no error), so a misspelt name would silently return no
-    data. The request is still sent, as Patreon may have added the name since this release. Turn the warning into
-    an error with ``patreon.API(..., strict_fields=True)`` (raises :class:`UnknownFieldError`), or with the
-    warnings filter.
+    The request is still sent (Patreon may have added the name); ``strict_fields=True`` makes it an error.
     """
 
 
 class MissingAttributeWarning(UserWarning):
     """An attribute read that the answer does not carry: API v2 returns only the attributes asked for.
 
-    ``resource.attribute(name)`` still returns ``None``, as 0.5.1 did. The warning comes once per resource type
-    and attribute name in a process, when the resource has attributes but not that one and the name is an
-    attribute of the type in :mod:`patreon.schemas`; it names the type and attribute, never a value. Reads by
-    the package's own code (the command line, the demo) do not warn.
+    ``resource.attribute(name)`` still returns ``None``, as 0.5.1 did; the warning comes once per type and name.
     """
 
 
@@ -423,24 +387,16 @@ class RealPatreonBlocked(PatreonError, RuntimeError):
     """A request to the real Patreon, refused before it was sent, because a test forbids it.
 
     Raised while the pytest plugin's ``patreon_sandbox`` fixture (or
-    :func:`patreon.endpoint.override_default_base_url`) is active, by a client
-    that still points at ``www.patreon.com``: one created before the sandbox
-    started, or given Patreon's URL explicitly.  A ``RuntimeError``, not a
-    ``requests`` error: the app's handling of an unreachable Patreon must not
-    hide a test that was about to reach production.
+    :func:`patreon.endpoint.override_default_base_url`) is active, by a client that still points at Patreon.
+    Not a ``requests`` error, so that handling of an unreachable Patreon cannot hide it.
     """
 
 
 class PatchedRequestsIgnored(RealPatreonBlocked):
     """A mock stands in for ``requests.<method>``, and the request is one 0.5.1 never made, sent past the mock.
 
-    0.5.1's own calls (the API's ``GET`` routes, the token requests) go
-    through a ``requests.get`` or ``requests.post`` that something replaced,
-    as 0.5.1 made them (:mod:`patreon._stand_in`).  The routes 0.5.1 did not
-    have (``create_webhook``, lives) go through a ``requests.Session``, which
-    the mock does not intercept: one bound for the real Patreon raises this
-    before anything is sent.  Intercept with ``responses``, or test against
-    the sandbox (see "Changes from 0.5.1" in docs/migrating.md).
+    The routes 0.5.1 did not have go through a ``requests.Session``, which the mock does not intercept;
+    intercept with ``responses``, or test against the sandbox (docs/migrating.md).
     """
 
 
