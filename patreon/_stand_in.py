@@ -1,12 +1,7 @@
-"""``requests.get`` and ``requests.post`` replaced (by ``mock.patch``, or a wrapper): 0.5.1's calls go there.
+"""While something stands in for ``requests.get``/``requests.post`` (``mock.patch``), 0.5.1's calls go through it.
 
-0.5.1 sent each request through ``requests.get`` (the API) or ``requests.post``
-(the token endpoint), so its own tests, and its users', patched them.  While
-something else stands in for one of them, :class:`patreon.API`'s ``GET``
-requests and :class:`patreon.OAuth`'s token requests are made through it as
-0.5.1 made them (the same URL, headers and query parameters, and nothing
-else), and its result is read as 0.5.1 read it (``.json()`` alone).  Real
-calls keep the session, the timeouts, the retries and the form body.
+The API's ``GET`` routes and the token requests are made as 0.5.1 made them (URL, headers, query), read with
+``.json()`` alone; other calls keep the session, timeouts and retries.
 """
 import requests
 

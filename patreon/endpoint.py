@@ -1,24 +1,9 @@
 """Where a client sends by default, and when it must not send to the real Patreon.
 
-:class:`patreon.API` and :class:`patreon.OAuth` created without ``base_url``
-send to :func:`default_base_url`: ``https://www.patreon.com``, unless a test
-has pointed the default elsewhere with :func:`override_default_base_url`
-(what the pytest plugin's ``patreon_sandbox`` fixture does).  The default is
-read at every request, so that a client created at import time (an app's
-module-level ``OAuth``) follows it too; a client given ``base_url`` keeps it.
-
-Before each request, :func:`check_destination` refuses to reach the real
-Patreon (``patreon.com`` and its subdomains) in two cases, with
-:class:`~patreon.exceptions.RealPatreonBlocked` before anything is sent:
-
-- while an override with ``block_patreon=True`` is active: a test's client
-  that still points at Patreon (created before the fixture, or given the URL
-  explicitly) fails loudly instead of reaching production;
-- while a ``unittest.mock`` object stands in for the ``requests`` function
-  of a request's method (``requests.post`` for a ``POST``) and the request
-  is not one 0.5.1 made (those go through the replacement, see
-  :mod:`patreon._stand_in`): it is sent through a session, which the mock
-  would not intercept (:class:`~patreon.exceptions.PatchedRequestsIgnored`).
+Clients created without ``base_url`` read :func:`default_base_url` at every request, so a test's
+:func:`override_default_base_url` reaches clients made at import too.  :func:`check_destination` raises
+``RealPatreonBlocked`` under an override with ``block_patreon=True``, and ``PatchedRequestsIgnored`` for a request
+0.5.1 never made while a mock stands in for ``requests``.
 """
 from __future__ import unicode_literals
 

@@ -65,11 +65,8 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
                      min_tier=None, allow_declined=True, allow_former=True):
     """Whether Patreon entitles ``member`` to a paying patron's benefits now (optionally of a tier, or an amount).
 
-    A declined patron whom Patreon still entitles (the charge is being retried), and a patron who cancelled
-    but paid through the period, are let in; ``patron_status`` only refuses when asked to. A paying member
-    whose tier was deleted is judged by the tier of its latest pledge event, when fetched with
-    ``includes=['pledge_history']`` and :data:`PLEDGE_EVENT_FIELDS` (``min_tier=`` then needs that tier's price,
-    which a deleted tier no longer has: name the old tier's id in ``tier=``).
+    The rules case by case (declined, cancelled, a deleted tier with ``pledge_history``) are in
+    docs/entitlements.md.
 
     :param member: a ``member`` :class:`~patreon.jsonapi.parser.JSONAPIResource` fetched with
         :data:`REQUIRED_FIELDS` and the ``currently_entitled_tiers`` relationship (with the tiers'
@@ -96,8 +93,6 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
         member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
                                        fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
         can_read = is_active_patron(member, min_tier=gold_tier, allow_free_trial=False)
-        exactly_gold = is_active_patron(member, tier=[GOLD_TIER_ID, GOLD_ANNUAL_TIER_ID])
-        paid_up = is_active_patron(member, allow_declined=False)  # a declined charge refuses at once
     """
     minimum = _amount_option(min_amount_cents)
     for name, value in (('allow_free_trial', allow_free_trial), ('allow_gifted', allow_gifted),

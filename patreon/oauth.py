@@ -1,15 +1,4 @@
-"""OAuth: the authorization URL, code exchange and token refresh.
-
-Usage (a "Log in with Patreon" view)::
-
-    oauth = patreon.OAuth(client_id, client_secret)
-    state = patreon.oauth.make_state()            # keep it in the user's session
-    redirect(oauth.get_authorization_url(redirect_uri, scopes=[patreon.scopes.IDENTITY], state=state))
-    # ... in the callback:
-    if not patreon.oauth.check_state(session['state'], request.args.get('state')):
-        abort(403)
-    tokens = oauth.get_tokens(request.args['code'], redirect_uri)
-"""
+"""OAuth: the authorization URL, code exchange and token refresh (a whole login: docs/oauth.md)."""
 import base64
 import hmac
 import os
@@ -41,11 +30,8 @@ class OAuth(object):
     A token answer is Patreon's dict (``access_token``, ``refresh_token``, ``expires_in``, ``scope``, ...) plus
     ``expires_at`` in epoch seconds. A refusal is Patreon's error dict (``{"error": "invalid_grant"}``), whose
     ``.error`` is the :class:`~patreon.exceptions.OAuthError`; with ``raise_errors=True`` that error is raised.
-    Token requests are never retried nor redirected (a 3xx raises ``OAuthError`` with ``error ==
-    'unexpected_redirect'``); a success without a usable ``access_token`` raises
-    :class:`~patreon.exceptions.InvalidResponse`; a client id, secret, code or token that cannot be sent raises
-    :class:`~patreon.exceptions.InvalidCredential` (a ``ValueError``). The guide "Logging in with Patreon"
-    (docs/oauth.md) has a whole login.
+    A success without a usable ``access_token`` raises :class:`~patreon.exceptions.InvalidResponse`; a credential
+    that cannot be sent raises :class:`~patreon.exceptions.InvalidCredential`.  Token requests are never retried.
 
     Usage::
 
@@ -114,12 +100,6 @@ class OAuth(object):
 
     def get_tokens(self, code, redirect_uri):
         """Exchange the authorization ``code`` the callback received for tokens.
-
-        Usage::
-
-            tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
-            api = patreon.API(tokens['access_token'], refresh_token=tokens['refresh_token'],
-                              refresh=patreon.RefreshPolicy(oauth))
 
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) before anything is sent, when ``code`` or
             ``redirect_uri`` cannot be (the code is single use: a bad ``redirect_uri`` would spend it).

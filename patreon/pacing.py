@@ -1,13 +1,6 @@
-"""Staying under Patreon's limits: a pacer of requests, and a budget of 4xx answers.
+"""Staying under Patreon's limits (docs/limits.md): a pacer of requests, and a budget of 4xx responses.
 
-Patreon documents 100 requests per 2 seconds per client, and its edge blocks a
-client that earns about 2,000 4xx answers in 10 minutes for about half an
-hour.  :class:`Pacer` makes threads wait their turn so that no window of
-``seconds`` sees more than ``requests`` requests; :class:`RequestBudget`
-counts 4xx answers over a sliding window and refuses to send past its limit,
-with :class:`~patreon.exceptions.RequestBudgetExceeded`.  Both are shared
-within the process: :func:`shared_pacer` and :func:`shared_budget` hand every
-client of one key the same object.
+:func:`shared_pacer` and :func:`shared_budget` hand every client of one key in the process the same object.
 """
 from __future__ import unicode_literals
 
@@ -62,10 +55,8 @@ class Slots(object):
 class Pacer(Slots):
     """At most ``requests`` requests in any ``seconds``, counted at the server: threads wait their turn.
 
-    A request holds its slot from :meth:`slot` until its answer is in, then
-    counts at the time it ended, so that however long it took to reach the
-    server, no window there sees more than ``requests`` of them.  Nothing is
-    dropped: a thread waits until a slot is free.
+    A request holds its slot until its response is in and counts at the time it ended, so that no window at
+    the server sees more.
 
     :param requests: a whole number above 0.
     :param seconds: the window, a number of seconds above 0.

@@ -1,8 +1,7 @@
 # -*- coding: utf-8 -*-
-"""The types of the command line's options: each turns the text given into a value, or says in a line why not.
+"""The types of the command line's options: each turns the text into a value or raises ``ArgumentTypeError``.
 
-An ``argparse`` type raises :class:`argparse.ArgumentTypeError`; ``main`` makes it a usage error (exit status 2).
-The limits are those a value can work with, so that nothing refused here fails later with a traceback.
+The limits are those a value can work with, so that nothing accepted here fails later with a traceback.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -27,11 +26,7 @@ __all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COU
            'redirect_uri', 'sandbox_url', 'seed', 'whole_number']
 
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """``--help`` that shows each option's default, but not ``(default: None)``.
-
-    An option without a default of its own (``None``: the command decides, and its help says what) would
-    otherwise show ``None`` beside the real default its help names.
-    """
+    """``--help`` that shows each option's default, but not ``(default: None)`` (the command decides; its help says)."""
 
     def _get_help_string(self, action):
         if action.default is None:
