@@ -392,10 +392,10 @@ def _hint(member, what):
 
 
 def _tier_id(tier, option):
-    """The text id a ``tier=`` or ``min_tier=`` item names: a tier resource or reference, text, UTF-8 bytes or an int.
+    """The text id a ``tier=``/``min_tier=`` item names (a tier resource or reference, text, UTF-8 bytes or an int).
 
-    Anything else (``None`` in a list, a bool, a float, a resource of another type) is an
-    :class:`InvalidArgument`, never its text (``'None'``) compared with the tiers' ids.
+    :raises InvalidArgument: anything else (``None``, a bool, a float, another type's resource), never compared as
+    text.
     """
     if callable(getattr(tier, 'id', None)) and callable(getattr(tier, 'type', None)):
         if tier.type() != _TIER_TYPE or not isinstance(tier.id(), six.string_types):

@@ -1,9 +1,6 @@
 """When to try a request again, and how long to wait first: the retry policy as data.
 
-:class:`RetryPolicy` decides; :class:`~patreon._transport.Transport` runs the
-loop.  Everything it reads from an answer is untrusted: a ``Retry-After`` or
-``retry_after_seconds`` that is not a sane number of seconds is ignored, and
-the backoff applies.
+:class:`RetryPolicy` decides and ``Transport`` runs the loop; a wait a response asks for is used only when sane.
 """
 import datetime
 import email.utils
@@ -95,13 +92,9 @@ class RetryPolicy(Policy):
 def retry_after_seconds(response):
     """How long the server asked to wait, in seconds (a finite ``float``), or ``None``.
 
-    From the ``Retry-After`` header (whole seconds or an HTTP date), else
-    from Patreon's ``errors[].retry_after_seconds`` in a JSON body.  A value
-    that is not a sane wait is ignored, as if the server had said nothing:
-    negative or not a number (``-5``, ``"soon"``, ``NaN``, ``true``), longer
-    than :data:`MAX_RETRY_AFTER` (``1e400``, ``inf``, a date next year),
-    several values in one header, a date that does not exist.  A date in the
-    past asks for no wait (``0.0``).
+    From ``Retry-After`` (seconds or an HTTP date; a past date is ``0.0``), else the body's
+    ``errors[].retry_after_seconds``.  A value that is not a sane wait (negative, not a number, beyond
+    :data:`MAX_RETRY_AFTER`, several values, an impossible date) counts as none.
     """
     seconds = _retry_after_header(response.headers.get('Retry-After'))
     if seconds is not None:

@@ -1,11 +1,6 @@
-"""OAuth scopes of Patreon's API v2: a constant for each, and which of them a call needs.
+"""OAuth scopes of Patreon's API v2: a constant for each, and which of them a call needs (table: docs/oauth.md).
 
-A token lacking its route's scope gets a 401 (or 403) that no refresh fixes.
-When the client knows the token's scopes (``API(..., scopes=tokens['scope'])``,
-or the answer of its own refresh), such an error's message names the route's
-scope when the token lacks it, and says the cause is unknown otherwise: the
-scopes that only add data (an email, an address, the identity's campaign) make
-Patreon leave that data out, not refuse the call.
+When the client knows the token's scopes, a 401 or 403 names the route's scope the token lacks.
 """
 from __future__ import unicode_literals
 
@@ -44,14 +39,8 @@ _ROUTES = by_path()
 def required_scopes(method, path, includes=None, fields=None):
     """The set of scopes a call needs to get all it asks: its route's, and those its ``includes`` and ``fields`` add.
 
-    An email field (``fields={'user': ['email']}`` or ``{'member': ['email']}``) adds
-    ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
-    include (or ``address`` fields) adds ``campaigns.members.address``; on ``identity``, an include
-    that reaches a campaign (``campaign``, ``memberships.campaign``, ``memberships.address.campaigns``...)
-    adds ``campaigns``: Patreon's docs return the user's campaign only to a token with that scope.
-    ``memberships`` adds nothing: without ``identity.memberships`` Patreon answers with the membership to the
-    app's own campaign, with it all of them (ask for it when you want those). Elsewhere a ``campaign``
-    include comes with the route's scope.
+    An ``email`` field adds ``identity[email]`` (on ``identity``) or ``campaigns.members[email]``; ``address``
+    adds ``campaigns.members.address``; on ``identity`` an include reaching a campaign adds ``campaigns``.
 
     :param method: ``'GET'``, ``'POST'``, ``'PATCH'`` or ``'DELETE'``.
     :param path: the route with its ids, as the API methods call it (``'campaigns/7/members'``), with or
@@ -65,7 +54,6 @@ def required_scopes(method, path, includes=None, fields=None):
 
         required_scopes('GET', 'campaigns/7/members', fields={'user': ['email']})
         # {'campaigns.members', 'campaigns.members[email]'}
-        required_scopes('PATCH', 'lives/12')  # {'w:campaigns.lives'}
     """
     route_scope, data_scopes = _needs(method, path, includes, fields)
     return set([route_scope]) | data_scopes

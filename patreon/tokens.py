@@ -1,15 +1,7 @@
 """Token stores: where a client keeps its tokens, so that one refresh serves every thread and process.
 
-A :class:`TokenStore` is ``load()``, ``save(tokens)`` and ``lock()`` (held across processes while one
-refreshes). :class:`MemoryTokenStore` serves the threads of one process, :class:`FileTokenStore` the processes
-of one machine; :mod:`patreon.stores` has shared stores (SQLite, Redis). The guide "Token refresh and token
-stores" (docs/tokens.md) says which to choose and how to write one over your database.
-
-Usage::
-
-    store = FileTokenStore('/var/lib/myapp/patreon-tokens.json')
-    store.save(oauth.get_tokens(code, redirect_uri))          # once, after the login
-    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)  # every process
+A :class:`TokenStore` is ``load()``, ``save(tokens)`` and ``lock()`` (held across processes while one refreshes);
+docs/tokens.md says which store to choose and how to write one over your database.
 """
 from __future__ import unicode_literals
 
@@ -100,13 +92,8 @@ class MemoryTokenStore(TokenStore):
 class FileTokenStore(TokenStore):
     """Tokens in a JSON file, for the processes of one machine.
 
-    Each save writes a new file beside it, syncs it, renames it over the old
-    and syncs the directory, so a reader never sees half a file and a save
-    that returned survives a crash; the file is created readable and writable
-    by its owner only (``0600``).  :meth:`lock` holds an OS lock on
-    ``path + '.lock'`` (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
-    Windows) as well as a thread lock, so it excludes every thread of every
-    process that uses the same path.
+    A save is atomic and durable (a new file, synced, renamed over the old), mode ``0600``; :meth:`lock` holds an
+    OS lock on ``path + '.lock'`` and a thread lock.
 
     :param path: the file (its directory must exist).
     :raises patreon.exceptions.TokenStoreError: from :meth:`load`, when the

@@ -279,9 +279,8 @@ def _find_all(index, references, document):
 
 
 def _find(index, reference, document):
-    """The :class:`JSONAPIResource` that ``reference`` names in ``index``, or ``None``.
-
-    What :meth:`JSONAPIParser._lookup` finds, inlined: this runs for every reference of a walk.
+    """The :class:`JSONAPIResource` ``reference`` names in ``index``, or ``None`` (``_lookup`` inlined: a walk's hot
+    path).
     """
     try:
         by_id = index.get(_get(reference, 'type'))

@@ -202,10 +202,8 @@ class OAuthServer(object):
 
     @staticmethod
     def _form(request):
-        """The token request's parameters: a form body, or the query string of a request without a body.
-
-        Patreon takes both; clients of 0.5.1 sent every parameter in the query string, as Patreon's
-        documentation shows. Both at once is refused: which of the two would count cannot be told.
+        """The token request's parameters: a form body, or the query string (0.5.1 sent that); both at once is
+        refused.
         """
         if request.params:
             if request.body:
