@@ -1,7 +1,9 @@
 """Exceptions raised by the client.
 
 Every exception derives from :class:`PatreonError` (but :class:`TotalTimeout`); docs/errors.md tells which is
-raised when.  Messages never contain a token or a secret; a pickled exception drops its ``response``::
+raised when.  Messages never contain a token or a secret; a pickled exception drops its ``response``.
+
+Usage::
 
     try:
         api.get_identity()
@@ -213,13 +215,7 @@ class InvalidRateLimitedResponse(RateLimited, InvalidErrorResponse):
 
 
 class InvalidServerResponse(ServerError, InvalidErrorResponse):
-    """A 5xx whose body is not JSON (a proxy's HTML page): a :class:`ServerError` and an :class:`InvalidResponse`.
-
-    So that ``except ServerError`` sees every failure of Patreon's side, whatever page a proxy put in front::
-
-        except patreon.exceptions.ServerError as exc:
-            retry_later(exc.status_code)  # 502 Bad Gateway pages land here too
-    """
+    """A 5xx whose body is not JSON (a proxy's HTML page): a :class:`ServerError` and an :class:`InvalidResponse`."""
 
 
 class NotJSONErrorResponse(InvalidErrorResponse, NotJSONResponse):
