@@ -1,18 +1,7 @@
 """A monotonic clock on every interpreter: waits and deadlines that a step of the wall clock cannot stretch.
 
-Python 3 has :func:`time.monotonic`.  Python 2.7 has none in its standard
-library: there :func:`monotonic` reads ``clock_gettime(CLOCK_MONOTONIC)``
-through ``ctypes`` (Linux, the BSDs, macOS 10.12+), or Windows's
-``GetTickCount64``.  Where neither can be loaded (a 2.7 built without
-``ctypes``, an older macOS), it falls back to :func:`time.time` and
-:data:`IS_MONOTONIC` is ``False``: a clock stepped back (NTP) then lengthens a
-paced wait or a total timeout by the size of the step.
-
-Usage::
-
-    from patreon._clock import monotonic
-    started = monotonic()
-    elapsed = monotonic() - started  # seconds, never negative
+Python 2.7 reads ``clock_gettime``/``GetTickCount64`` through ``ctypes``; without either :data:`IS_MONOTONIC` is
+``False`` and :func:`time.time` is used.
 """
 import os
 import sys

@@ -1,13 +1,6 @@
 """Tokens, secrets and ids as the caller gives them: surrounding whitespace stripped, the unsendable refused.
 
-A token read from a file ends with a newline; sent as it is, ``requests`` fails with an error that quotes
-``Bearer <token>``. So every credential is checked before it is used, with an error that names the argument and
-never quotes the value.
-
-Usage::
-
-    token = clean_credential(open('token.txt').read(), 'access_token')  # the trailing newline is gone
-    path = 'members/' + clean_resource_id(member_id, 'members/{id}')
+A token read from a file ends with a newline; ``requests`` would fail quoting ``Bearer <token>``.
 """
 from __future__ import unicode_literals
 
@@ -29,17 +22,9 @@ LONE_SURROGATE = LazyPattern('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\ud
 
 
 def clean_credential(value, name):
-    """``value`` without surrounding whitespace, as text; :class:`InvalidCredential` when it cannot be sent.
+    """``value`` (text or ASCII bytes) stripped, as text; the message names ``name``, never the value.
 
-    :param value: text, or ASCII bytes.
-    :param name: the argument's name, for the message (the value is never quoted).
-    :raises patreon.exceptions.InvalidCredential: (a ``ValueError``) when ``value`` is not a string, is empty or
-        blank, or holds a control character or a character outside printable ASCII.
-
-    Usage::
-
-        clean_credential('at_123\\n', 'access_token')  # 'at_123'
-        clean_credential('at\\r\\n123', 'access_token')  # InvalidCredential: access_token contains a control character
+    :raises patreon.exceptions.InvalidCredential: not a string, blank, or a character outside printable ASCII.
     """
     if isinstance(value, bytes):
         try:
@@ -60,17 +45,10 @@ def clean_credential(value, name):
 
 
 def clean_resource_id(value, where):
-    """The id ``value`` as text without surrounding whitespace; :class:`InvalidArgument` when it cannot be one.
+    """The id ``value`` (a string or a number) stripped, as text; ``where`` (``'members/{id}'``) goes in the message.
 
-    :param value: a string or a number.
-    :param where: the route it goes into, e.g. ``'members/{id}'``, for the message.
-    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for ``None``, an empty or blank id, ``.`` or
-        ``..`` (dot segments, which would move the request to another route), or one holding a control character
-        or a lone surrogate.
-
-    Usage::
-
-        clean_resource_id(' 1234\\n', 'members/{id}')  # '1234'
+    :raises patreon.exceptions.InvalidArgument: ``None``, blank, ``.`` or ``..``, a control character or a lone
+    surrogate.
     """
     if value is None:
         raise InvalidArgument('the id of {} is None'.format(where))

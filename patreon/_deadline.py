@@ -1,23 +1,7 @@
-"""The bound on one whole attempt (connect, send, headers and body), however a server trickles its answer.
+"""The bound on one whole attempt (connect, send, headers and body), however a server trickles its response.
 
-``requests`` has no hook between connecting and reading the headers, and a
-caller's session keeps its own adapters; so the client follows its
-connections instead: :func:`watch_pools` has every connection pool of a
-session's ``HTTPAdapter`` report each connection it hands out, and the
-attempt under watch in that thread (a thread-local) keeps it.  One watchdog
-thread per process, alive only while an attempt is watched, shuts down the
-sockets of those connections once the attempt outlives its deadline.  No
-interpreter internals (frames, their locals) are read: the same on 2.7,
-3.13's PEP 667 frames and free-threaded builds.
-
-Usage::
-
-    deadline.watch_pools(session)
-    watch = deadline.watch(120.0)
-    try:
-        response = session.request(...)
-    finally:
-        overdue = watch.release()  # True: the deadline passed, the connection may have been cut
+``requests`` has no hook between connecting and reading the headers, so :func:`watch_pools` has each pool report
+the connections it hands out, and one watchdog thread shuts down the sockets of an attempt past its deadline.
 """
 import _socket
 import atexit
@@ -66,19 +50,11 @@ class _Watch(object):
 
 
 class _Watchdog(object):
-    """Ends attempts that outlive their deadline, for the whole process, from one daemon thread while any is watched.
+    """Ends attempts that outlive their deadline: shuts down their connections' sockets, again every :data:`REPEAT`
+    s.
 
-    The watchdog shuts down the sockets of the connections an overdue
-    attempt took from its pools; then again every :data:`REPEAT` seconds
-    until the attempt lets go of its watch.  The blocked read
-    returns at once, the attempt fails, and urllib3 drops the connection; no
-    thread or socket is left behind.  Per attempt, the cost is a lock and a
-    set; the thread sleeps until the earliest deadline.
-
-    The thread runs only while an attempt is watched: the release of the last
-    watch ends it (and waits for it to end), so that no thread of the package
-    is alive while no call is in flight, and a later ``fork()`` copies no lock
-    it could hold.
+    Its one daemon thread runs only while an attempt is watched, so that no thread or lock of the package outlives
+    a call (a later ``fork()`` copies none).
     """
 
     def __init__(self):
@@ -208,10 +184,7 @@ def _raw_socket(value, hops):
 
 
 def _plain_attribute(value, name):
-    """``value.name`` when stored in the instance (its ``__dict__`` or a slot), else ``None``.
-
-    Never a property or ``__getattr__``: the watchdog holds its lock, and must run nobody's code.
-    """
+    """``value.name`` when stored in the instance, else ``None``; never a property: the watchdog runs nobody's code."""
     try:
         attributes = object.__getattribute__(value, '__dict__')
     except Exception:  # no __dict__ (or an old-style instance of Python 2): its slots may still hold it
@@ -235,35 +208,17 @@ _current = threading.local()  # .watch: the attempt under watch in this thread, 
 
 
 def watch(seconds):
-    """Watch the attempt the calling thread starts now for ``seconds``; a :class:`_Watch`.
-
-    The connections the pools of :func:`watch_pools` hand this thread until
-    :meth:`_Watch.release` are the attempt's.
-
-    Usage::
-
-        attempt = watch(120.0)
-        ...                      # the attempt
-        overdue = attempt.release()
-    """
+    """Watch the attempt the calling thread starts now for ``seconds``; a :class:`_Watch`, until its ``release()``."""
     handle = _watchdog().watch(seconds)
     _current.watch = handle
     return handle
 
 
 def watch_pools(session):
-    """Have the connection pools of every ``HTTPAdapter`` of ``session`` report the connections they hand out.
+    """Have the pools of every ``HTTPAdapter`` of ``session`` (and those made later) report the connections they hand
+    out.
 
-    Pools the adapters have, and those they make later (proxies too), report
-    to the attempt under watch in the thread that takes the connection.  The
-    adapters' settings are untouched.  An adapter that is not an
-    ``HTTPAdapter`` (no ``poolmanager``) is not followed: its attempts end
-    with ``TotalTimeout`` once they return, but are not cut.  Cheap when done
-    already (a flag per adapter).
-
-    Usage::
-
-        watch_pools(session)  # before each attempt: an adapter mounted since is followed too
+    Another kind of adapter is not followed: its attempts raise ``TotalTimeout`` once they return, uncut.
     """
     adapters = getattr(session, 'adapters', None)  # a stand-in for a session may have none
     for adapter in list(adapters.values()) if isinstance(adapters, dict) else []:

@@ -1,23 +1,7 @@
-"""What a process forked from one that used the client starts from: connections, locks and counts of its own.
+"""A child of ``fork()`` starts with connections, locks and counts of its own.
 
-A child of ``fork()`` (gunicorn ``--preload``, uWSGI, Celery, ``multiprocessing``)
-inherits every object of its parent as it was at that instant: kept-alive
-sockets that the parent goes on using, locks that a thread of the parent held
-(and that nobody in the child will ever release), slots of requests that were
-in flight.  Every object of the package that holds such state registers here
-with :func:`track`; in the child, its ``_after_fork()`` gives it fresh locks,
-drops connections and slots, and keeps what stays true (the 4xx answers and
-requests that were sent count at Patreon whoever sent them).
-
-Where ``os.register_at_fork`` exists (3.7+) that runs in the child right after
-``fork()``, while it has a single thread.  Elsewhere (2.7, 3.6) :func:`check`
-compares the process id at each use; there the first call in a child should
-come from one thread, as a second thread could start before the first resets.
-
-Usage::
-
-    forks.track(self)   # in __init__; self._after_fork() runs in every child
-    forks.check()       # before using per-process state (a no-op where the hook exists)
+Objects holding such state register with :func:`track`; in the child, their ``_after_fork()`` runs: through
+``os.register_at_fork`` (3.7+), else on the first :func:`check` that sees a new process id (2.7, 3.6).
 """
 import os
 import threading

@@ -1,8 +1,4 @@
-"""Masking credentials in what is built from an answer: messages, error dicts, excerpts of pages.
-
-A server may echo what a request carried (a token in ``errors[].detail``, a
-secret in a garbled token answer); nothing built from its answer may show it.
-"""
+"""Masking credentials in what is built from a response: a server may echo what a request carried."""
 from __future__ import unicode_literals
 
 import re
@@ -37,19 +33,11 @@ _DOUBLE_QUOTE_ENTITIES = ('&quot;', '&#34;', '&#x22;')
 
 
 class Mask(object):
-    """Hides credentials in text and data built from an answer.
+    """Hides credentials in text and data built from a response.
 
-    Usage::
-
-        mask = Mask(secrets=(access_token,))
-        mask.text('token {} refused'.format(access_token))  # 'token *** refused'
-        mask.data({'refresh_token': 'rt_1', 'detail': 'ok'})  # {'refresh_token': '***', 'detail': 'ok'}
-
-    Known secrets (the request's tokens, client secret, code) are replaced
-    wherever they appear, URL-encoded too; values after a key naming a
-    credential, and after ``Bearer``, whatever their quoting; with
-    ``token_like``, any run of 24 or more token characters mixing letters
-    and digits.
+    Known secrets (URL-encoded too), values after a credential's key or ``Bearer``, and with ``token_like`` any run
+    of
+    24 or more token characters mixing letters and digits.
     """
 
     def __init__(self, secrets=(), token_like=False):
@@ -98,11 +86,10 @@ class Mask(object):
         return text
 
     def data(self, value, key=None):
-        """A copy of decoded JSON ``value`` with credentials masked (values under a credential's key, whole).
+        """A copy of decoded JSON ``value`` with credentials masked; nesting past :data:`MAX_NESTING` is
+        :data:`TOO_DEEP`.
 
-        Walked with a stack of its own, not by recursion: an answer nested hundreds deep, which the decoder
-        still accepts, would otherwise end in ``RecursionError`` rather than its typed error. Objects and lists
-        nested deeper than :data:`MAX_NESTING` are copied as :data:`TOO_DEEP`.
+        Walked with a stack, not recursion, so that deep nesting cannot end in ``RecursionError``.
         """
         root = [None]  # type: list
         # (value, key, the container that receives the copy, where in it, its depth)

@@ -1,24 +1,11 @@
-"""Regular expressions compiled on first use.
-
-Most of the package's patterns serve error messages and rare headers; compiled at
-import, they cost ``import patreon`` about a millisecond and a half, which every
-process pays whether or not it ever masks a secret or reads a ``Retry-After`` date.
-
-Usage::
-
-    _BEARER = LazyPattern(r'bearer\\s+(\\S+)', re.IGNORECASE)
-    _BEARER.sub('bearer ***', text)  # compiled here, once
-"""
+"""Regular expressions compiled on first use: compiling them at import cost ``import patreon`` about 1.5 ms."""
 import re
 
 __all__ = ['LazyPattern']
 
 
 class LazyPattern(object):
-    """A ``re`` pattern compiled when one of its methods is first used; otherwise it is the compiled pattern.
-
-    Two threads meeting an uncompiled pattern may both compile it: the results are equal, one is kept.
-    """
+    """A ``re`` pattern compiled when first used (two threads may both compile it: the results are equal)."""
 
     __slots__ = ('_source', '_compiled')
 

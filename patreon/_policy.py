@@ -28,12 +28,7 @@ class Policy(object):
         return tuple(getattr(self, name) for name in self._fields)
 
     def replace(self, **changes):
-        """A copy with ``changes`` (checked as the constructor checks them).
-
-        Usage::
-
-            patient = Timeout().replace(total=600)
-        """
+        """A copy with ``changes`` (checked as the constructor checks them)."""
         values = dict(zip(self._fields, self._values()))
         values.update(changes)
         return type(self)(**values)

@@ -4,13 +4,6 @@ A module not listed here, or a name not listed for its module, is internal and m
 modules have a leading underscore in their dotted path (``patreon._transport``, ``patreon.cli._runner``).  Each
 listed module's ``__all__`` is its entry, its stub (``.pyi``) defines each name, and tests/test_public_api.py fails
 when the package and this list disagree.
-
-Usage::
-
-    from patreon._public_api import PUBLIC_API, public_modules
-
-    public_modules()[:3]           # ['patreon', 'patreon.__main__', 'patreon.api']
-    PUBLIC_API['patreon.oauth']    # ('OAuth', 'make_state', 'check_state', ...)
 """
 
 _SCHEMA_RESOURCES = ('address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media',
@@ -82,11 +75,5 @@ PUBLIC_API['patreon.schemas.live_access_rule'] += ('ACCESS_RULE_TYPES',)
 
 
 def public_modules():
-    """Return the public modules' dotted names, sorted (a list of str).
-
-    Usage::
-
-        for name in public_modules():
-            importlib.import_module(name)
-    """
+    """Return the public modules' dotted names, sorted (a list of str)."""
     return sorted(PUBLIC_API)

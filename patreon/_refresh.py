@@ -1,24 +1,7 @@
 """Automatic token refresh: one refresh for every request a 401 met, never a storm, never a deadlock.
 
-:class:`TokenRefresh` holds one client's tokens and what it has learnt from
-its refreshes; :class:`patreon.API` asks it what to do after a 401.  A
-refresh token is single use, so it is spent at most once, and a token that a
-route refuses right after its refresh is never refreshed again there: the
-route needs a scope the grant lacks, and a refresh keeps the scopes.
-
-Usage::
-
-    refresh = TokenRefresh(access_token, refresh_token, RefreshPolicy(oauth_client, on_token_refresh=store))
-    token, refreshes = refresh.snapshot()
-    # ... the request with token met a 401 on 'GET identity':
-    retry, failure = refresh.after_401(token, refreshes, 'GET identity')
-    refresh.run_callbacks()  # on_token_refresh, outside every lock
-
-A token whose ``expires_at`` is less than the policy's ``margin`` seconds away is
-refreshed before the call (:meth:`TokenRefresh.before_call`).  With a
-``token_store`` (:mod:`patreon.tokens`), every refresh happens under the
-store's lock, after reloading it: tokens another process saved meanwhile are
-used instead of refreshing, and a refused refresh token is remembered there.
+A refresh token is single use, so it is spent at most once; a token refused right after its refresh is a missing
+scope and is not refreshed again there.  With a token store, every refresh runs under its lock after reloading it.
 """
 from __future__ import unicode_literals
 
@@ -71,11 +54,6 @@ class TokenRefresh(object):
         and saved to, or ``None``.
     :raises patreon.exceptions.InvalidArgument: a ``token_store`` without ``load``, ``save`` and ``lock``.
     :raises patreon.exceptions.InvalidCredential: a token that cannot be sent.
-
-    Usage::
-
-        refresh = TokenRefresh('at_1', 'rt_1', RefreshPolicy(patreon.OAuth(client_id, client_secret)))
-        refresh.access_token  # 'at_1'
     """
 
     def __init__(self, access_token, refresh_token=None, policy=None, expires_at=None, token_store=None):
@@ -209,10 +187,10 @@ class TokenRefresh(object):
             return self.access_token, self._refreshes
 
     def before_call(self):
-        """Refresh the tokens first when ``expires_at`` is less than ``refresh_margin`` away: once, for all threads.
+        """Refresh first, once for all threads, when ``expires_at`` is less than ``refresh_margin`` away.
 
-        A failure is logged and the call goes on with the old token (the 401 path stays the fallback); no refresh
-        before a call is tried again for a minute (ten after a refusal).
+        A failure is logged and the call goes on with the old token; no retry of it for a minute (ten after a
+        refusal).
         """
         if not self._expiring() or self.oauth_client is None or self.refresh_token is None:
             return
@@ -242,14 +220,11 @@ class TokenRefresh(object):
         return now >= self._not_before and expires_at - now < margin
 
     def after_401(self, failed_token, refreshes_seen, route):
-        """Refresh the tokens at most once for all the requests that saw ``failed_token`` refused.
+        """Refresh at most once for all the requests that saw ``failed_token`` refused; returns ``(retry, failure)``.
 
-        ``refreshes_seen`` is the count of refreshes when the request left, ``route`` what refused it
-        (``'GET campaigns'``). Returns ``(retry, failure)``:
-        whether to send the request again with the current token, and the :class:`RefreshFailure` that
-        explains the 401 when not.  With a token store, the store is reloaded under its lock first, whatever
-        the route or an earlier refusal say: tokens another process saved (its refresh, a new login) are used,
-        and a refresh token it refused is not sent.
+        ``failure`` is the :class:`RefreshFailure` that explains the 401 when not retrying.  With a token store, the
+        store is reloaded under its lock first: tokens another process saved are used, a token it refused is not
+        sent.
         """
         if self.token_store is None and (self.oauth_client is None or self.refresh_token is None):
             return False, None
@@ -284,10 +259,7 @@ class TokenRefresh(object):
         return True, None
 
     def _reload(self, token):
-        """Under the store's lock: ``'adopted'`` the tokens another process saved, ``'refused'``, or ``None``.
-
-        Tokens a failed save left behind are saved first, while the store still holds those they replaced.
-        """
+        """Under the store's lock: ``'adopted'`` (another process's tokens), ``'refused'``, or ``None``."""
         stored = self.token_store.load()
         if stored is not None:
             stored = _tokens().checked_tokens(stored, 'the token store')
@@ -404,11 +376,9 @@ class TokenRefresh(object):
             return None, RefreshFailure.of(exc)
 
     def record_response(self, token, status_code, route):
-        """Record the status of an HTTP response to ``token`` on ``route``; returns the :class:`RefreshFailure` to
-        report when the route lacks a scope (no refresh can help), else ``None``.
-
-        A 401 to a token fresh from a refresh, on a route that has not accepted it, is a missing scope: a refresh
-        keeps the scopes, so a 401 there never refreshes again, until a 2xx there clears the mark.
+        """Record the status of a response to ``token`` on ``route``; the :class:`RefreshFailure` of a missing scope,
+        or
+        ``None`` (a 401 to a fresh token on a route that has not accepted it: a refresh keeps the scopes).
         """
         if status_code == 401:
             with self._state_lock:
@@ -426,10 +396,10 @@ class TokenRefresh(object):
         return None
 
     def run_callbacks(self):
-        """Call ``on_token_refresh`` for each refresh not yet passed to it, one at a time, in order.
+        """Call ``on_token_refresh`` for each refresh not yet passed to it, in order, one thread at a time.
 
-        A thread that finds another running them leaves the rest to it (a callback that calls this client never
-        waits for itself). What a callback raises propagates; the next call runs the rest.
+        A callback that calls this client never waits for itself; what it raises propagates, and the next call runs
+        the rest.
         """
         while True:
             with self._state_lock:

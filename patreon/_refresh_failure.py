@@ -1,10 +1,4 @@
-"""What a token refresh that gave no usable token says: :class:`RefreshFailure`, and the 401 it explains.
-
-Usage::
-
-    failure = RefreshFailure.of(oauth_error)  # refused (invalid_grant), or a passing failure
-    raise explained(unauthorized, failure)    # "401 Unauthorized; the token refresh was refused ..."
-"""
+"""What a token refresh that gave no usable token says: :class:`RefreshFailure`, and the 401 it explains."""
 from __future__ import unicode_literals
 
 import re
@@ -58,23 +52,12 @@ def stored_expiry(tokens):
 
 
 def route_of(method, path):
-    """What a scope is granted for, whatever the ids and the query: the key of a route that needs one.
-
-    Usage::
-
-        route_of('GET', 'campaigns/7/members?page%5Bcount%5D=10')  # 'GET campaigns/{id}/members'
-    """
+    """What a scope is granted for, whatever the ids and the query: the key of a route that needs one."""
     return '{} {}'.format(method, template(path))
 
 
 def usable_tokens(tokens):
-    """The token dict of a refresh with its tokens checked; InvalidResponse when it cannot be used (fail closed).
-
-    Usage::
-
-        usable_tokens({'access_token': 'at_2', 'refresh_token': 'rt_2'})  # the same dict
-        usable_tokens({'access_token': 'at\n2'})                          # InvalidResponse
-    """
+    """The token dict of a refresh with its tokens checked; InvalidResponse when it cannot be used (fail closed)."""
     if not isinstance(tokens, dict):
         raise InvalidResponse('the token refresh answered {}, not a token dict'.format(type(tokens).__name__))
     try:
@@ -87,12 +70,7 @@ def usable_tokens(tokens):
 
 
 def explained(error, failure):
-    """``error`` (the 401) saying why no refresh fixed it, with the refresh's error as ``refresh_error``.
-
-    Usage::
-
-        raise explained(unauthorized, RefreshFailure.of(oauth_error))  # "401 Unauthorized; the token refresh ..."
-    """
+    """``error`` (the 401) saying why no refresh fixed it, with the refresh's error as ``refresh_error``."""
     error.refresh_error = failure.error
     if failure.error is not None:
         error.__cause__ = failure.error  # six.raise_from sets it on Python 3 only

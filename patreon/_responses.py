@@ -1,10 +1,7 @@
-"""Turn HTTP answers into what the clients return: documents, dicts or exceptions.
+"""Turn HTTP responses into what the clients return: documents, dicts or exceptions.
 
-The status decides first: an answer of 400 or more is an error whatever its
-body; a 2xx answer is data only when it is what was due (a JSON:API document,
-a token answer with a usable ``access_token``); anything else raises a typed
-error.  Every message, and every error dict handed back, is built from the
-answer with the credentials of the request masked.
+A status of 400 or more is an error whatever its body; a 2xx is data only when it is what was due. Credentials of
+the request are masked in every message and error dict.
 """
 from __future__ import unicode_literals
 
@@ -34,19 +31,9 @@ _USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
 
 
 class ErrorDocument(dict):
-    """The errors document an error answer carried, as 0.5.1 returned it.
+    """The errors document of an error response, a dict as 0.5.1 returned it (``'errors' in resp`` always holds).
 
-    It is the body's dict (``resp.get('errors')`` works as before), and
-    :meth:`data` raises the matching :class:`~patreon.exceptions.APIError`,
-    which is also an ``AttributeError`` as in 0.5.1 (a
-    :class:`~patreon.exceptions.NoPrimaryData`).  When the body had no
-    ``errors`` list (a load balancer's ``{"message": "Service Unavailable"}``),
-    one describing the status is added: ``'errors' in resp`` holds for every
-    error answer.  Credentials the answer echoed are masked::
-
-        >>> api.get_identity().data()
-        Traceback (most recent call last):
-        patreon.exceptions.UnauthorizedNoPrimaryData: 401 Unauthorized: ...
+    :meth:`data` raises the matching :class:`~patreon.exceptions.APIError` (also a ``NoPrimaryData``).
 
     :ivar error: the :class:`~patreon.exceptions.APIError` it stands for.
     """
@@ -57,33 +44,14 @@ class ErrorDocument(dict):
 
     @property
     def data(self):
-        """Raise :attr:`error` as a :class:`~patreon.exceptions.NoPrimaryData` too: there is no primary data.
-
-        Raised on access, as 0.5.1's plain dict raised ``AttributeError``:
-        ``hasattr(result, 'data')`` is false and ``getattr(result, 'data',
-        None)`` is ``None``, as they were.
-
-        Usage::
-
-            result = api.get_identity()
-            user = result.data()  # a resource, or the APIError (also an AttributeError) of an ErrorDocument
-        """
+        """Raise :attr:`error` as a ``NoPrimaryData`` on access: ``hasattr(result, 'data')`` is false as in 0.5.1."""
         raise no_primary_data(self.error)
 
 
 def decode_json(response, secrets=()):
-    """The JSON body of ``response``; a typed error when it is not JSON.
+    """The JSON body of ``response``, or raise ``InvalidResponse`` (with the status's ``APIError`` class for 400+).
 
-    For a status of 400 or more the error is the status's
-    :class:`~patreon.exceptions.APIError` that is also an
-    :class:`~patreon.exceptions.InvalidResponse` (a 401 page is an
-    :class:`~patreon.exceptions.InvalidUnauthorizedResponse`); otherwise an
-    :class:`~patreon.exceptions.InvalidResponse`.  Its message names the
-    status and quotes the start of the body, ``secrets`` masked.
-
-    Usage::
-
-        body = decode_json(response, secrets=(access_token,))  # the token is masked in the error message
+    The message quotes the start of the body, ``secrets`` masked.
     """
     mask = Mask.of(secrets)
     try:
@@ -98,16 +66,7 @@ def decode_json(response, secrets=()):
 
 
 def api_error(response, body, secrets=()):
-    """The :class:`~patreon.exceptions.APIError` for an error answer and its decoded body.
-
-    The class comes from the status; ``errors`` is the body's list (empty
-    when it has none), with ``secrets`` masked in its text.
-
-    Usage::
-
-        error = api_error(response, decode_json(response))  # e.g. a NotFound for a 404
-        raise error
-    """
+    """The status's ``APIError`` for an error response and its decoded body, ``secrets`` masked."""
     mask = Mask.of(secrets)
     errors = body.get('errors') if isinstance(body, dict) else None
     errors = mask.data(errors) if isinstance(errors, list) else []
@@ -120,33 +79,11 @@ def api_error(response, body, secrets=()):
 
 
 def api_result(response, raise_errors=False, secrets=(), document_expected=True):
-    """What an ``API`` route returns for ``response``.
+    """What an ``API`` route returns for ``response``: a ``JSONAPIParser``, an :class:`ErrorDocument`, or ``None``.
 
-    - A 2xx with no body (204): ``None`` when no document is due
-      (``document_expected=False``: a ``DELETE``); else
-      :class:`~patreon.exceptions.InvalidResponse`, never ``None`` where
-      the caller goes on to call ``.data()``.
-    - 400 or more, whatever the body: an :class:`ErrorDocument` (by default)
-      or the :class:`~patreon.exceptions.APIError` raised (``raise_errors``).
-      A body that is not a JSON object raises in both modes (the contract of
-      0.5.1's callers: a ``ValueError``), with a class that is both the
-      status's and :class:`~patreon.exceptions.InvalidResponse`.
-    - 2xx with a truthy ``errors``: as an error answer.
-    - 2xx with a JSON:API document (``data`` ``null``, a resource object
-      with a string ``type`` and ``id``, or a list of them):
-      a :class:`JSONAPIParser`.
-    - Anything else (not JSON, no ``data``, a list, a string, an empty body,
-      ``{"data": {}}``, ``{"data": [1, 2]}``, a status that is neither 2xx
-      nor an error):
-      :class:`~patreon.exceptions.InvalidResponse`, never an empty result.
-
-    ``secrets`` (the tokens the request carried) are masked in every message
-    and in the :class:`ErrorDocument`.
-
-    Usage::
-
-        response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
-        user = api_result(response, raise_errors=True).data()
+    ``None`` only for a 204 where no document is due; 400+ (or a 2xx with ``errors``) is an ``ErrorDocument`` or
+    raised
+    with ``raise_errors``; anything else raises ``InvalidResponse`` (docs/errors.md), never an empty result.
     """
     status = response.status_code
     if 200 <= status < 300 and not response.content:
@@ -172,16 +109,7 @@ def api_result(response, raise_errors=False, secrets=(), document_expected=True)
 
 
 def resource_key(resource):
-    """The ``(type, id)`` of a JSON:API resource object; ``None`` when ``resource`` is not one.
-
-    A resource object is a JSON object whose ``type`` and ``id`` are non-empty
-    strings. Single answers and pages are checked with it.
-
-    Usage::
-
-        resource_key({'type': 'member', 'id': '7'})  # ('member', '7')
-        resource_key({'type': 'member'})             # None
-    """
+    """The ``(type, id)`` of a JSON:API resource object (both non-empty strings); ``None`` when it is not one."""
     if not isinstance(resource, dict):
         return None
     kind, ident = resource.get('type'), resource.get('id')
@@ -198,30 +126,10 @@ def _resources_or_null(data):
 
 
 def oauth_result(response, raise_errors=False, secrets=(), now=None):
-    """What the token endpoint's ``response`` becomes: the token dict, or Patreon's error dict.
+    """The token dict for a token endpoint response, or Patreon's error dict (``OAuthError`` with ``raise_errors``).
 
-    - A refusal (a truthy ``error``, or a status that is not 2xx): Patreon's
-      error dict, with ``error`` set to ``'http_<status>'`` when the body
-      had none, so that ``'error' in tokens`` holds; or an
-      :class:`~patreon.exceptions.OAuthError` with ``raise_errors``.
-    - A 2xx answer whose ``access_token`` (or ``refresh_token``, when
-      present) is not a usable token (missing, empty, not a string, spaces
-      or control characters): :class:`~patreon.exceptions.InvalidResponse`
-      in both modes; it is no tokens.
-    - A body that is not a JSON object:
-      :class:`~patreon.exceptions.InvalidResponse` (for a 5xx, an
-      :class:`~patreon.exceptions.InvalidServerResponse`).
-
-    Token answers gain ``expires_at`` (int, epoch seconds) when ``expires_in``
-    is a number of seconds above 0 and at most :data:`MAX_EXPIRES_IN`;
-    any other value (negative, NaN, infinite, huge, a bool, a string) gives
-    no ``expires_at``, and no error.  Credentials (``secrets``, and any value
-    shaped like a token) are masked in every message and error dict.
-
-    Usage::
-
-        tokens = oauth_result(response, raise_errors=True, now=1700000000)
-        tokens['expires_at']  # 1700000000 + tokens['expires_in']
+    An error dict always has ``error`` (``'http_<status>'`` if the body had none); an answer without a usable token
+    raises ``InvalidResponse``.  Adds ``expires_at`` (epoch seconds) when ``expires_in`` is usable.
     """
     status = response.status_code
     mask = Mask.of(secrets, token_like=True)
@@ -263,15 +171,7 @@ def oauth_result(response, raise_errors=False, secrets=(), now=None):
 
 
 def reason_phrase(response, secrets=()):
-    """The answer's reason phrase (``'Bad Gateway'``) as it may go in a message; ``''`` when it has none.
-
-    A server chooses it freely: it is decoded as Latin-1 (Python 2 keeps it as bytes), cut short, its
-    control characters shown as ``?``, and the credentials of the request (``secrets``) masked.
-
-    Usage::
-
-        'Patreon answered {} {}'.format(response.status_code, reason_phrase(response, (access_token,)))
-    """
+    """The response's reason phrase, fit for a message (Latin-1, cut short, controls as ``?``, ``secrets`` masked)."""
     reason = response.reason
     if isinstance(reason, bytes):
         reason = reason.decode('latin-1')

@@ -4,11 +4,6 @@
 scopes, page limits and self links, and the command line's scopes are made from :data:`ROUTES`;
 ``tests/test_declarations.py`` fails when one of them, or what is written next to it (a method's signature and
 docstring, the stub, the README's method list), disagrees with it. :func:`route_table` renders it for the docs.
-
-Usage::
-
-    route = ROUTES['get_campaigns_by_id_members']
-    route.method, route.path, route.scope  # ('GET', 'campaigns/{id}/members', 'campaigns.members')
 """
 from __future__ import unicode_literals
 
@@ -39,12 +34,7 @@ class Route(collections.namedtuple('Route', ['name', 'method', 'path', 'params',
     __slots__ = ()
 
     def page_limit(self, includes=()):
-        """The largest page Patreon serves with these top-level ``includes``; ``None``: not documented.
-
-        Usage::
-
-            ROUTES['get_campaigns_by_id_members'].page_limit(['user', 'pledge_history'])  # 500
-        """
+        """The largest page Patreon serves with these top-level ``includes``; ``None``: not documented."""
         limits = [self.max_page_size_with[name] for name in includes if name in self.max_page_size_with]
         return min(limits) if limits else self.max_page_size
 
@@ -97,23 +87,13 @@ ROUTES = collections.OrderedDict((route.name, route) for route in (
 
 
 def template(path):
-    """The declared form of a path as the client calls it: each id (every other segment) as ``{id}``, no query.
-
-    Usage::
-
-        template('campaigns/7/members?page%5Bcount%5D=10')  # 'campaigns/{id}/members'
-    """
+    """The declared form of a path as the client calls it: each id (every other segment) as ``{id}``, no query."""
     segments = path.split('?', 1)[0].split('/')
     return '/'.join('{id}' if index % 2 else segment for index, segment in enumerate(segments))
 
 
 def by_path():
-    """``{path: {method: Route}}``, paths in the order of :data:`ROUTES`.
-
-    Usage::
-
-        by_path()['webhooks/{id}']['PATCH'].name  # 'update_webhook'
-    """
+    """``{path: {method: Route}}``, paths in the order of :data:`ROUTES`."""
     table = collections.OrderedDict()  # type: collections.OrderedDict
     for route in ROUTES.values():
         table.setdefault(route.path, collections.OrderedDict())[route.method] = route
@@ -121,12 +101,7 @@ def by_path():
 
 
 def route_table():
-    """The routes as a Markdown table (method, path, API method, scope, includes), for the documentation.
-
-    Usage::
-
-        print(route_table())
-    """
+    """The routes as a Markdown table (method, path, API method, scope, includes), for the documentation."""
     lines = ['| method | path | `patreon.API` method | scope | includes |', '|---|---|---|---|---|']
     for route in ROUTES.values():
         lines.append('| {} | `{}` | `{}({})` | `{}` | {} |'.format(

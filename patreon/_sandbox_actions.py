@@ -4,11 +4,6 @@ The control endpoint's table (:mod:`patreon.sandbox._control`), its client
 (:class:`patreon.sandbox.SandboxControl`) and ``patreon sandbox-control`` are made from :data:`ACTIONS`;
 ``tests/test_declarations.py`` fails when one of them, or the :class:`~patreon.sandbox.Sandbox` method an action
 runs, disagrees with it. Light on purpose: the command line's parser reads it without loading the sandbox.
-
-Usage::
-
-    action = ACTIONS['pledge']
-    action.method, CONTROL_PREFIX + action.path  # ('POST', '/sandbox/pledge')
 """
 from __future__ import unicode_literals
 
@@ -79,12 +74,7 @@ ACTIONS = collections.OrderedDict((action.name, action) for action in (
 
 
 def action_table():
-    """The actions as a Markdown table (request, body, answer, what it does), for the documentation.
-
-    Usage::
-
-        print(action_table())
-    """
+    """The actions as a Markdown table (request, body, answer, what it does), for the documentation."""
     lines = ['| request | body | `data` of the answer | what it does |', '|---|---|---|---|']
     for action in ACTIONS.values():
         body = ', '.join('`{}`{}'.format(name.rstrip('?'), ' (optional)' if name.endswith('?') else '')

@@ -1,16 +1,7 @@
 """The HTTP layer: one keep-alive session per client, timeouts, retries.
 
-:class:`Transport` is what :class:`patreon.API` and :class:`patreon.OAuth`
-send their requests through.  It owns the only retry loop of the package,
-which reads what urllib3's ``Retry`` cannot: the ``retry_after_seconds`` that
-Patreon puts in the body of a 429.  One loop also serves a session injected by
-the caller, on which mounting our own adapter would change their settings.
-
-Everything read from an answer is untrusted: a ``Retry-After`` or
-``retry_after_seconds`` that is not a sane number of seconds is ignored (the
-backoff applies), a ``Content-Length`` that is not one decimal number is an
-error, and a body shorter than its ``Content-Length`` is a cut body, whatever
-its ``Content-Encoding``.
+It owns the package's only retry loop, which reads what urllib3's ``Retry`` cannot (the ``retry_after_seconds`` of a
+429's body) and serves a caller's session without mounting an adapter on it.  Whatever a response says is untrusted.
 """
 import logging
 import re
@@ -32,11 +23,6 @@ logger = logging.getLogger(__name__)
 
 class Transport(object):
     """Sends requests below ``base_url`` through one :class:`requests.Session`.
-
-    Usage::
-
-        transport = Transport('https://www.patreon.com', timeout=Timeout(total=60))
-        response = transport.request('GET', '/api/oauth2/v2/identity', headers=headers)
 
     :param base_url: scheme and host every path hangs off.
     :param session: a :class:`requests.Session` of the caller's; by default
@@ -74,16 +60,7 @@ class Transport(object):
 
     @property
     def base_url(self):
-        """Scheme and host every path hangs off, no trailing slash.
-
-        A transport created without ``base_url`` answers
-        :func:`patreon.endpoint.default_base_url` each time: Patreon, or the
-        sandbox a test pointed the default at.  Setting it pins it.
-
-        Usage::
-
-            Transport().base_url  # 'https://www.patreon.com'
-        """
+        """Scheme and host, no trailing slash; unless set, :func:`patreon.endpoint.default_base_url` each time."""
         return endpoint.default_base_url() if self._follows_default else self._base_url
 
     @base_url.setter
@@ -93,12 +70,7 @@ class Transport(object):
 
     @property
     def session(self):
-        """The :class:`requests.Session`, created on first use.
-
-        Usage::
-
-            session = transport.session  # the same session every time: connections are kept alive
-        """
+        """The :class:`requests.Session`, created on first use."""
         if self._session is None:
             with self._session_lock:
                 if self._session is None:
@@ -106,31 +78,14 @@ class Transport(object):
         return self._session
 
     def url(self, path):
-        """The absolute URL of ``path`` (which starts with ``/``).
-
-        Usage::
-
-            Transport('https://www.patreon.com/').url('/oauth2/authorize')  # 'https://www.patreon.com/oauth2/authorize'
-        """
+        """The absolute URL of ``path`` (which starts with ``/``)."""
         return self.base_url + path
 
     def request(self, method, path, **kwargs):
         """Send one request (retrying as the policy allows) and return the :class:`requests.Response`.
 
-        Connection errors that outlast the retries propagate as ``requests``
-        raised them (``requests.ConnectionError``, ``requests.Timeout``); an
-        attempt that outlasts ``timeout.total`` raises
-        :class:`~patreon.exceptions.TotalTimeout` at once; a ``Content-Length``
-        that is not one number raises ``requests.exceptions.InvalidHeader``.
-
-        Usage::
-
-            response = transport.request('PATCH', '/api/oauth2/v2/webhooks/7', json=document, headers=headers)
-
-        A ``requests`` exception raised here keeps its class and message but
-        no request (``.request`` is ``None``, and so is its response's):
-        the request carried the credentials (``Authorization``, a token
-        form), and an exception is logged, kept and pickled.
+        Raises ``requests`` errors without their request (it carried the credentials), ``TotalTimeout`` at once, and
+        ``requests.exceptions.InvalidHeader`` for a ``Content-Length`` that is not one number.
         """
         _forks.check()
         base_url = self.base_url
@@ -219,22 +174,12 @@ class Transport(object):
                             total_timeout=self.timeout.total)
 
     def close(self):
-        """Close the session's connections (only a session this transport created).
-
-        Usage::
-
-            transport.close()  # a session the caller passed in is left open for its owner
-        """
+        """Close the session's connections (only a session this transport created)."""
         if self._owns_session and self._session is not None:
             self._session.close()
 
 def _renew_connection_pools(session):
-    """Give every ``requests`` adapter of ``session`` empty connection pools (in a child of ``fork()``).
-
-    The caller's session keeps its adapters and their settings; only the pools
-    holding the parent's sockets are replaced (as unpickling an adapter does).
-    An adapter that is not a ``requests.adapters.HTTPAdapter`` is left as it is.
-    """
+    """Give every ``HTTPAdapter`` of ``session`` empty pools (in a child of ``fork()``), keeping its settings."""
     for adapter in list(session.adapters.values()):
         if isinstance(adapter, requests.adapters.HTTPAdapter):
             adapter.proxy_manager = {}
@@ -281,9 +226,7 @@ def _send(session, method, url, timeout, kwargs):
 def _check_complete(method, response):
     """Refuse a ``Content-Length`` that is not one number, and a body shorter than it (on the wire, so gzip too).
 
-    urllib3 2 refuses a short body itself, urllib3 1.26 does not; neither
-    checks the length of a compressed body; both read whatever number
-    ``int()`` takes (``"+10"``, ``"1_0"``, Arabic digits) or none at all.
+    urllib3 1.26 does not check, and neither checks a compressed body or refuses ``"+10"``.
     """
     if method == 'HEAD' or response.status_code in (204, 304):
         return
@@ -319,10 +262,7 @@ def _content_length(header):
 def _bytes_received(response):
     """Bytes of body that came over the wire (before decoding), or ``None`` when that cannot be known.
 
-    A caching layer (requests-cache, CacheControl) may serve a stored body
-    through a raw stream that counts nothing read: a stream that told 0 while
-    there is a body did not carry it, and the stored body itself is measured
-    (a body cut before it was stored is still short), when not compressed.
+    A cache may serve a stored body through a stream that counted nothing: then the stored body is measured.
     """
     told = None
     tell = getattr(response.raw, 'tell', None)

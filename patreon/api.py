@@ -209,13 +209,7 @@ class API(object):
         self.close()
 
     def close(self):
-        """Close the connections of the session this client made.
-
-        Usage::
-
-            with patreon.API(access_token) as api:  # close() is called on leaving the block
-                user = api.get_identity().data()
-        """
+        """Close the connections of the session this client made."""
         self.transport.close()
 
     # Routes of 0.5.1
@@ -231,23 +225,11 @@ class API(object):
         return self._route_call('get_identity', (), includes, fields)
 
     def get_campaigns(self, page_size, cursor=None, includes=None, fields=None):
-        """``GET campaigns``: the campaigns of the token's user.
-
-        Usage::
-
-            page = api.get_campaigns(10, fields={'campaign': ['creation_name', 'patron_count']})
-            campaign_ids = [campaign.id() for campaign in page.data()]
-        """
+        """``GET campaigns``: the campaigns of the token's user."""
         return self._route_call('get_campaigns', (), includes, fields, page_size, cursor)
 
     def get_campaigns_by_id(self, resource_id, includes=None, fields=None):
-        """``GET campaigns/{id}``.
-
-        Usage::
-
-            campaign = api.get_campaigns_by_id(campaign_id, includes=['tiers'], fields={'tier': ['title']}).data()
-            tiers = campaign.relationship('tiers')
-        """
+        """``GET campaigns/{id}``."""
         return self._route_call('get_campaigns_by_id', (resource_id,), includes, fields)
 
     def get_campaigns_by_id_members(self, resource_id, page_size, cursor=None, includes=None, fields=None):
@@ -262,55 +244,25 @@ class API(object):
         return self._route_call('get_campaigns_by_id_members', (resource_id,), includes, fields, page_size, cursor)
 
     def get_members_by_id(self, resource_id, includes=None, fields=None):
-        """``GET members/{id}``.
-
-        Usage::
-
-            doc = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
-                                        fields={'member': ['patron_status', 'currently_entitled_amount_cents']})
-            status = doc.data().attribute('patron_status')
-        """
+        """``GET members/{id}``."""
         return self._route_call('get_members_by_id', (resource_id,), includes, fields)
 
     def get_webhooks(self, page_size, cursor=None, includes=None, fields=None):
-        """``GET webhooks``: the webhooks of the token's client.
-
-        Usage::
-
-            for hook in api.get_webhooks(10, fields={'webhook': ['uri', 'triggers', 'paused']}).data():
-                print(hook.id(), hook.attribute('uri'))
-        """
+        """``GET webhooks``: the webhooks of the token's client."""
         return self._route_call('get_webhooks', (), includes, fields, page_size, cursor)
 
     def get_webhooks_by_id(self, resource_id, includes=None, fields=None):
-        """``GET webhooks/{id}``.
-
-        Usage::
-
-            doc = api.get_webhooks_by_id(webhook_id, fields={'webhook': ['paused', 'num_consecutive_times_failed']})
-            failures = doc.data().attribute('num_consecutive_times_failed')
-        """
+        """``GET webhooks/{id}``."""
         return self._route_call('get_webhooks_by_id', (resource_id,), includes, fields)
 
     # Routes beyond 0.5.1
 
     def get_campaigns_by_id_posts(self, resource_id, page_size, cursor=None, includes=None, fields=None):
-        """``GET campaigns/{id}/posts``: one page of a campaign's posts.
-
-        Usage::
-
-            page = api.get_campaigns_by_id_posts(campaign_id, 20, fields={'post': ['title', 'published_at']})
-            titles = [post.attribute('title') for post in page.data()]
-        """
+        """``GET campaigns/{id}/posts``: one page of a campaign's posts."""
         return self._route_call('get_campaigns_by_id_posts', (resource_id,), includes, fields, page_size, cursor)
 
     def get_posts_by_id(self, resource_id, includes=None, fields=None):
-        """``GET posts/{id}``.
-
-        Usage::
-
-            post = api.get_posts_by_id(post_id, fields={'post': ['title', 'url', 'is_public']}).data()
-        """
+        """``GET posts/{id}``."""
         return self._route_call('get_posts_by_id', (resource_id,), includes, fields)
 
     def create_webhook(self, campaign_id, uri, triggers):
@@ -335,11 +287,6 @@ class API(object):
         """``PATCH webhooks/{id}``, sending only what is given.
 
         ``paused=False`` is sent: it makes Patreon replay the events it queued.
-
-        Usage::
-
-            api.update_webhook(webhook_id, paused=False)  # resume; Patreon sends what it queued
-            api.update_webhook(webhook_id, triggers=[webhooks.MEMBERS_CREATE, webhooks.MEMBERS_DELETE])
         """
         attributes = {}
         if uri is not None:
@@ -353,12 +300,7 @@ class API(object):
             'id': webhook_id, 'type': 'webhook', 'attributes': attributes}})
 
     def delete_webhook(self, webhook_id):
-        """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204.
-
-        Usage::
-
-            api.delete_webhook(webhook_id)
-        """
+        """``DELETE webhooks/{id}``; ``None`` when Patreon answers 204."""
         return self._route_call('delete_webhook', (webhook_id,))
 
     # Lives (early access: Patreon says they may change)
@@ -368,11 +310,6 @@ class API(object):
 
         ``stream_key`` and ``rtmp_url`` (which may embed the key) are credentials: ask for them only when
         needed, and keep them out of logs.
-
-        Usage::
-
-            live = api.get_lives_by_id(live_id, fields={'live': ['title', 'state', 'scheduled_for']}).data()
-            live.attribute('state')  # 'pre_live', 'live' or 'live_ended'
         """
         return self._route_call('get_lives_by_id', (resource_id,), includes, fields)
 
@@ -410,23 +347,13 @@ class API(object):
         """``PATCH lives/{id}``: move a live on, ``'pre_live'`` -> ``'live'`` -> ``'live_ended'``.
 
         Patreon refuses any other transition (a 4xx: :class:`~patreon.exceptions.APIError`).
-
-        Usage::
-
-            api.update_live(live_id, 'live')
-            api.update_live(live_id, 'live_ended')
         """
         live_id = clean_resource_id(live_id, 'lives/{id}')  # before the state, as the path was checked first
         return self._route_call('update_live', (live_id,), document={'data': {
             'id': live_id, 'type': 'live', 'attributes': {'state': _live_state(state)}}})
 
     def delete_live(self, live_id):
-        """``DELETE lives/{id}``; ``None`` when Patreon answers 204.
-
-        Usage::
-
-            api.delete_live(live_id)
-        """
+        """``DELETE lives/{id}``; ``None`` when Patreon answers 204."""
         return self._route_call('delete_live', (live_id,))
 
     # Pagination
@@ -434,12 +361,8 @@ class API(object):
     def paginate(self, method, *args, **kwargs):
         """Yield every resource of every page of a list route, or raise.
 
-        Each resource resolves its relationships within its own page; only
-        one page is held at a time.  Errors always raise here, whatever
-        ``raise_errors`` says.  A resource that a page repeats from the page
-        before is not yielded again (a listing that restarts under fresh
-        cursors may repeat others before it raises); the walk ends on the page whose next
-        cursor is null, or raises (see :mod:`patreon.pagination`).
+        Errors always raise here, whatever ``raise_errors`` says; a resource repeated from the page before is not
+        yielded again (docs/pagination.md).
 
         Usage::
 
@@ -447,11 +370,7 @@ class API(object):
                                        page_size=1000, includes=['user']):
                 print(member.relationship('user').id())
 
-        ``prefetch=True`` (a keyword) fetches the next page on a thread while the
-        caller works on this one (see :func:`patreon.pagination.prefetched`):
-        the same resources, in the same order, errors raised at the same
-        place; two pages in memory at most.  Pacing, budgets and timeouts
-        apply as without it.
+        ``prefetch=True`` (a keyword) fetches the next page on a thread while the caller works on this one.
 
         :param method: a list method of this client, e.g. :meth:`get_campaigns_by_id_members`;
             the other arguments are its own (``cursor=`` names the first page).
@@ -472,15 +391,8 @@ class API(object):
     def paginate_pages(self, method, *args, **kwargs):
         """Yield every page (a :class:`~patreon.jsonapi.parser.JSONAPIParser`) of a list route, checked whole.
 
-        Each page's ``meta.pagination.total`` tells how many resources there
-        are in all.  A page that repeats resources of the page before comes
-        without them in its ``data``.  Raises as :meth:`paginate` does.
-
-        Usage::
-
-            for page in api.paginate_pages(api.get_campaigns_by_id_members, campaign_id, page_size=500,
-                                           prefetch=True):
-                save_members(page.data())  # the next page is on its way meanwhile
+        A page that repeats resources of the page before comes without them in its ``data``.  Raises as
+        :meth:`paginate` does.
         """
         prefetch = checked_bool(kwargs.pop('prefetch', False), 'prefetch')
         if not callable(method):
@@ -508,46 +420,18 @@ class API(object):
     def extract_cursor(jsonapi_document, cursor_path=_DEFAULT_CURSOR_PATH):
         """The ``page[cursor]`` of the link at ``cursor_path``; at the end of a listing, what 0.5.1 gave there.
 
-        Everything but one case is what 0.5.1 did with the same input:
-
-        - a link (a string) at the path: its first ``page[cursor]``, or
-          ``None`` when it has none;
-        - ``None`` when the value at the path is null, empty or missing at
-          its last key (``{'links': {'next': None}}``, ``{'links': {}}``);
-        - ``Exception('Provided cursor path did not result in a link',
-          value)``, of type exactly ``Exception``, when the walk ends on a
-          truthy value that is not a string: a non-string link, or the object
-          that lacks a key before the last one.  Patreon's last members page
-          has no ``links`` at all, so there this raises, as 0.5.1 did, and
-          loops written for 0.5.1 end on it (``except Exception: break``).
-
-        The one case that differs: with the default path, where the link
-        gives no cursor but ``meta.pagination.cursors.next`` holds one (a page
-        with a next page but without ``links.next``), that cursor is returned
-        (0.5.1 ended the listing there, dropping the members after it).
-        :meth:`paginate` needs none of this: it ends on the last page.
+        What 0.5.1 did with the same input, but that with the default path a page whose link gives no cursor
+        returns ``meta.pagination.cursors.next`` (docs/pagination.md).  Prefer :meth:`paginate`.
 
         :param jsonapi_document: a :class:`~patreon.jsonapi.parser.JSONAPIParser` or a dict.
         :param cursor_path: a dotted path of keys (``None`` walks nothing, as in 0.5.1).
         :returns: the cursor (text), or ``None``.
-        :raises Exception: the end of a listing, or a path that ends on no link (above).
+        :raises Exception: exactly ``Exception('Provided cursor path did not result in a link', value)`` at the end
+            of a listing (Patreon's last page has no ``links``), or when the path ends on a value that is no link.
         :raises patreon.exceptions.PaginationError: a link that cannot be parsed
             or whose cursor is not UTF-8 text; with the default path, a
             ``meta.pagination.cursors.next`` that is neither null nor a non-empty string.
         :raises patreon.exceptions.InvalidArgument: ``cursor_path`` that is not a string or ``None``.
-
-        Usage::
-
-            cursor = None
-            while True:
-                page = api.get_campaigns_by_id_members(campaign_id, 100, cursor=cursor)
-                save(page.data())
-                try:
-                    cursor = api.extract_cursor(page)
-                except Exception:  # the last page: Patreon sends no links there
-                    break
-                if not cursor:
-                    break
         """
         if cursor_path is not None and not isinstance(cursor_path, six.string_types):
             raise InvalidArgument('cursor_path must be a dotted path such as \'links.next\', not {}'.format(

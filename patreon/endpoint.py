@@ -1,32 +1,9 @@
 """Where a client sends by default, and when it must not send to the real Patreon.
 
-:class:`patreon.API` and :class:`patreon.OAuth` created without ``base_url``
-send to :func:`default_base_url`: ``https://www.patreon.com``, unless a test
-has pointed the default elsewhere with :func:`override_default_base_url`
-(what the pytest plugin's ``patreon_sandbox`` fixture does).  The default is
-read at every request, so that a client created at import time (an app's
-module-level ``OAuth``) follows it too; a client given ``base_url`` keeps it.
-
-Before each request, :func:`check_destination` refuses to reach the real
-Patreon (``patreon.com`` and its subdomains) in two cases, with
-:class:`~patreon.exceptions.RealPatreonBlocked` before anything is sent:
-
-- while an override with ``block_patreon=True`` is active: a test's client
-  that still points at Patreon (created before the fixture, or given the URL
-  explicitly) fails loudly instead of reaching production;
-- while a ``unittest.mock`` object stands in for the ``requests`` function
-  of a request's method (``requests.post`` for a ``POST``) and the request
-  is not one 0.5.1 made (those go through the replacement, see
-  :mod:`patreon._stand_in`): it is sent through a session, which the mock
-  would not intercept (:class:`~patreon.exceptions.PatchedRequestsIgnored`).
-
-Usage::
-
-    from patreon import endpoint
-
-    with endpoint.override_default_base_url(sandbox.url) as override:
-        api = patreon.API(sandbox.creator_token)   # sends to sandbox.url
-        override.refused                           # messages of the requests to Patreon refused so far
+Clients created without ``base_url`` read :func:`default_base_url` at every request, so a test's
+:func:`override_default_base_url` reaches clients made at import too.  :func:`check_destination` raises
+``RealPatreonBlocked`` under an override with ``block_patreon=True``, and ``PatchedRequestsIgnored`` for a request
+0.5.1 never made while a mock stands in for ``requests``.
 """
 from __future__ import unicode_literals
 
@@ -66,12 +43,7 @@ DEFAULT_BASE_URL = DefaultBaseURL(PATREON_URL)
 
 
 def follows_default(base_url):
-    """Whether ``base_url`` is :data:`DEFAULT_BASE_URL` (of its type), not a URL given on purpose.
-
-    Usage::
-
-        follows_default(DEFAULT_BASE_URL), follows_default('https://www.patreon.com')  # True, False
-    """
+    """Whether ``base_url`` is :data:`DEFAULT_BASE_URL` (of its type), not a URL given on purpose."""
     return isinstance(base_url, DefaultBaseURL)
 
 
@@ -107,12 +79,7 @@ class Override(object):
 
 
 def default_base_url():
-    """The base URL a client created now without ``base_url`` sends to (no trailing slash).
-
-    Usage::
-
-        endpoint.default_base_url()  # 'https://www.patreon.com', or the URL of the active override
-    """
+    """The base URL a client created now without ``base_url`` sends to (no trailing slash)."""
     with _lock:
         return _overrides[-1].url if _overrides else PATREON_URL
 
@@ -146,13 +113,7 @@ def override_default_base_url(url, block_patreon=True):
 
 
 def is_patreon(url):
-    """Whether ``url`` is on Patreon's own hosts (``patreon.com`` and its subdomains).
-
-    Usage::
-
-        endpoint.is_patreon('https://www.patreon.com')  # True
-        endpoint.is_patreon(sandbox.url)                # False
-    """
+    """Whether ``url`` is on Patreon's own hosts (``patreon.com`` and its subdomains)."""
     host = connected_host(url)
     return host == 'patreon.com' or host.endswith('.patreon.com')
 
@@ -163,10 +124,6 @@ def connected_host(url):
     Read the way ``requests`` and ``urllib3`` read it, not with ``urlsplit``: they end the host at a backslash,
     percent-decode it and map it through IDNA, so ``https://www.patre%6Fn.com`` and ``https://www.patreon.com\\``
     both reach ``www.patreon.com``.
-
-    Usage::
-
-        endpoint.connected_host('https://www.patre%6Fn.com/x')  # 'www.patreon.com'
     """
     prepared = requests.PreparedRequest()
     try:
@@ -185,10 +142,6 @@ def check_destination(url, method=None):
     :raises PatchedRequestsIgnored: (a ``RealPatreonBlocked``) a mock stands in
         for the ``requests`` function of ``method`` (``requests.post`` for a
         ``POST``) that this request, one 0.5.1 never made, does not go through.
-
-    Usage::
-
-        endpoint.check_destination(transport.base_url, 'POST')
     """
     with _lock:
         blocking = [override for override in _overrides if override.block_patreon]

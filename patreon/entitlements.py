@@ -56,14 +56,6 @@ class MissingFieldError(PatreonError, ValueError):
     (``get_identity``'s ``memberships``, or the members routes and webhooks).
 
     :ivar field: the attribute or relationship missing, e.g. ``'is_gifted'``, or ``None``.
-
-    Usage::
-
-        try:
-            paying = is_active_patron(member, allow_gifted=False)
-        except MissingFieldError as exc:  # fetch the member again with fields={'member': REQUIRED_FIELDS}
-            logger.error('cannot decide: %s', exc)
-            paying = False
     """
 
     field = None
@@ -73,11 +65,8 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
                      min_tier=None, allow_declined=True, allow_former=True):
     """Whether Patreon entitles ``member`` to a paying patron's benefits now (optionally of a tier, or an amount).
 
-    A declined patron whom Patreon still entitles (the charge is being retried), and a patron who cancelled
-    but paid through the period, are let in; ``patron_status`` only refuses when asked to. A paying member
-    whose tier was deleted is judged by the tier of its latest pledge event, when fetched with
-    ``includes=['pledge_history']`` and :data:`PLEDGE_EVENT_FIELDS` (``min_tier=`` then needs that tier's price,
-    which a deleted tier no longer has: name the old tier's id in ``tier=``).
+    The rules case by case (declined, cancelled, a deleted tier with ``pledge_history``) are in
+    docs/entitlements.md.
 
     :param member: a ``member`` :class:`~patreon.jsonapi.parser.JSONAPIResource` fetched with
         :data:`REQUIRED_FIELDS` and the ``currently_entitled_tiers`` relationship (with the tiers'
@@ -104,8 +93,6 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
         member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers'],
                                        fields={'member': REQUIRED_FIELDS, 'tier': TIER_FIELDS}).data()
         can_read = is_active_patron(member, min_tier=gold_tier, allow_free_trial=False)
-        exactly_gold = is_active_patron(member, tier=[GOLD_TIER_ID, GOLD_ANNUAL_TIER_ID])
-        paid_up = is_active_patron(member, allow_declined=False)  # a declined charge refuses at once
     """
     minimum = _amount_option(min_amount_cents)
     for name, value in (('allow_free_trial', allow_free_trial), ('allow_gifted', allow_gifted),
@@ -184,13 +171,6 @@ def pledged_tier_id(member):
     its latest event (by ``date``) names no tier or is not alone at that date with a different tier.
 
     :raises MissingFieldError: an event lacks ``date`` or ``tier_id`` (request :data:`PLEDGE_EVENT_FIELDS`).
-
-    Usage::
-
-        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers', 'pledge_history'],
-                                       fields={'member': REQUIRED_FIELDS,
-                                               'pledge-event': PLEDGE_EVENT_FIELDS}).data()
-        pledged_tier_id(member)  # e.g. '4477', a tier no longer listed
     """
     info = member.relationship_info('pledge_history')
     references = info.resource_reference() if info is not None else None
@@ -235,11 +215,6 @@ def entitled_tier_ids(member):
     Only text ids count: a reference with no usable id names no tier.
 
     :raises MissingFieldError: the ``currently_entitled_tiers`` relationship was not requested.
-
-    Usage::
-
-        member = api.get_members_by_id(member_id, includes=['currently_entitled_tiers']).data()
-        entitled_tier_ids(member)  # e.g. {'3', '7'}
     """
     return set(reference.id() for reference in _entitled_references(member))
 
@@ -315,10 +290,6 @@ def monthly_amount_cents(member):
 
     :raises MissingFieldError: ``currently_entitled_amount_cents``, or ``pledge_cadence`` for an amount, was
         not fetched.
-
-    Usage::
-
-        revenue = sum(monthly_amount_cents(m) or 0 for m in members)  # fetched with REQUIRED_FIELDS
     """
     attributes = member.attributes()
     amount = _required(member, attributes, 'currently_entitled_amount_cents')
@@ -421,10 +392,10 @@ def _hint(member, what):
 
 
 def _tier_id(tier, option):
-    """The text id a ``tier=`` or ``min_tier=`` item names: a tier resource or reference, text, UTF-8 bytes or an int.
+    """The text id a ``tier=``/``min_tier=`` item names (a tier resource or reference, text, UTF-8 bytes or an int).
 
-    Anything else (``None`` in a list, a bool, a float, a resource of another type) is an
-    :class:`InvalidArgument`, never its text (``'None'``) compared with the tiers' ids.
+    :raises InvalidArgument: anything else (``None``, a bool, a float, another type's resource), never compared as
+    text.
     """
     if callable(getattr(tier, 'id', None)) and callable(getattr(tier, 'type', None)):
         if tier.type() != _TIER_TYPE or not isinstance(tier.id(), six.string_types):

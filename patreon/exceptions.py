@@ -1,13 +1,9 @@
 """Exceptions raised by the client.
 
-One small, flat tree. Every exception derives from :class:`PatreonError`.
-Every answer of the API with a status of 400 or more is an :class:`APIError`,
-whatever its body, its class chosen by the status; an answer that is not the
-JSON it should be is an :class:`InvalidResponse`, which is also a
-:class:`ValueError` (what 0.5.1's callers caught).  An error status with a
-body that is not a JSON object is both (a 401 HTML page is an
-:class:`InvalidUnauthorizedResponse`: an :class:`Unauthorized` and an
-:class:`InvalidResponse`)::
+Every exception derives from :class:`PatreonError` (but :class:`TotalTimeout`); docs/errors.md tells which is
+raised when.  Messages never contain a token or a secret; a pickled exception drops its ``response``.
+
+Usage::
 
     try:
         api.get_identity()
@@ -15,10 +11,6 @@ body that is not a JSON object is both (a 401 HTML page is an
         ...  # the token expired or lacks a scope
     except patreon.exceptions.RateLimited as exc:
         time.sleep(exc.retry_after)
-
-Messages say what happened; they never contain a token or a secret.  Every
-exception pickles with the same class, message and attributes, but without
-its ``response`` (``None`` once unpickled: its request carries the token).
 """
 from __future__ import unicode_literals
 
@@ -42,13 +34,6 @@ __all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 
 
 class PatreonError(Exception):
     """Base class of every error raised by this package.
-
-    Usage::
-
-        try:
-            user = api.get_identity().data()
-        except patreon.exceptions.PatreonError as exc:
-            logger.error('Patreon call failed: %s', exc)
 
     :ivar refresh_error: the error of the automatic token refresh that failed
         before this error surfaced, else ``None`` (see "Token refresh" in
@@ -91,13 +76,6 @@ class APIError(PatreonError):
         (``{'x-patreon-uuid': ..., 'x-patreon-sha': ..., 'cf-ray': ...}``), worth quoting to Patreon support;
         credentials the request carried are masked in them.
     :ivar response: the :class:`requests.Response` (``None`` once pickled: its request holds the token).
-
-    Usage::
-
-        try:
-            member = api.get_members_by_id(member_id).data()
-        except patreon.exceptions.APIError as exc:
-            logger.warning('Patreon answered %s (request id %s)', exc.status_code, exc.request_id)
     """
 
     def __init__(self, status_code, errors=None, request_id=None, response=None):
@@ -129,35 +107,15 @@ class APIError(PatreonError):
 
 
 class Unauthorized(APIError):
-    """401: the token is missing, invalid, expired, or lacks a scope.
-
-    Usage::
-
-        except patreon.exceptions.Unauthorized:
-            tokens = oauth.refresh_token(refresh_token)  # then call again with tokens['access_token']
-    """
+    """401: the token is missing, invalid, expired, or lacks a scope."""
 
 
 class Forbidden(APIError):
-    """403: the token may not see this resource.
-
-    Usage::
-
-        except patreon.exceptions.Forbidden:
-            abort(403)
-    """
+    """403: the token may not see this resource."""
 
 
 class NotFound(APIError):
-    """404: no such resource.
-
-    Usage::
-
-        try:
-            post = api.get_posts_by_id(post_id).data()
-        except patreon.exceptions.NotFound:
-            post = None
-    """
+    """404: no such resource."""
 
 
 class RateLimited(APIError):
@@ -166,11 +124,6 @@ class RateLimited(APIError):
     :ivar retry_after: seconds to wait before trying again (a ``float``), from
         the ``Retry-After`` header or the body's ``retry_after_seconds``;
         ``None`` when Patreon said neither.
-
-    Usage::
-
-        except patreon.exceptions.RateLimited as exc:
-            time.sleep(exc.retry_after if exc.retry_after is not None else 60)
     """
 
     def __init__(self, status_code, errors=None, request_id=None, response=None, retry_after=None):
@@ -185,24 +138,13 @@ class RateLimited(APIError):
 
 
 class ServerError(APIError):
-    """5xx: Patreon failed; trying again later may work.
-
-    Usage::
-
-        except patreon.exceptions.ServerError:
-            schedule_retry(delay=300)  # GETs were already retried max_retries times
-    """
+    """5xx: Patreon failed; trying again later may work."""
 
 
 class InvalidResponse(PatreonError, ValueError):
     """The answer is not what was due: not JSON (an HTML page, a cut body), or no JSON:API document, or no tokens.
 
     For an error status it comes as that status's :class:`APIError` too (see :class:`InvalidErrorResponse`).
-
-    Usage::
-
-        except patreon.exceptions.InvalidResponse as exc:
-            logger.error('unreadable answer (HTTP %s): %s', exc.status_code, exc)
 
     :ivar status_code: the HTTP status of the answer.
     :ivar response: the :class:`requests.Response` (``None`` once pickled).
@@ -224,16 +166,8 @@ _JSON_DECODE_ERROR = (getattr(requests.exceptions, 'JSONDecodeError', None)
 class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
     """The body is not JSON at all: an HTML page, an empty or cut body.
 
-    It is also the decode error that 0.5.1 let through from ``response.json()``
-    (``requests.exceptions.JSONDecodeError``, a ``json.JSONDecodeError`` and a
-    ``requests.RequestException``, where requests has it), so that code which
-    caught that still catches this.  ``msg`` is the message; ``doc`` is empty
-    (the body stays out of the exception); ``pos`` is 0.
-
-    Usage::
-
-        except ValueError as exc:  # json.JSONDecodeError and requests.RequestException catch it too
-            logger.error('unreadable answer (HTTP %s): %s', exc.status_code, exc)
+    Also the decode error 0.5.1 let through from ``response.json()``; ``msg`` is the message, ``doc`` is empty
+    (the body stays out of the exception), ``pos`` is 0.
     """
 
     msg = property(lambda self: self.args[0] if self.args else '')
@@ -247,18 +181,7 @@ class NotJSONResponse(InvalidResponse, _JSON_DECODE_ERROR):
 class InvalidErrorResponse(APIError, InvalidResponse):
     """An error status (400 or more) with a body that is not a JSON object: an :class:`APIError` and invalid.
 
-    The status decides the class: a 401 page is an :class:`InvalidUnauthorizedResponse`, caught by
-    ``except Unauthorized`` as by ``except InvalidResponse`` (or ``ValueError``); this class itself stands
-    for the statuses without a class of their own (400, 405, 409, ...).  :attr:`errors` is empty.
-
-    Usage::
-
-        try:
-            api.get_identity()
-        except patreon.exceptions.Unauthorized:
-            refresh()  # an expired token, even when the 401 came as an HTML page
-        except patreon.exceptions.InvalidErrorResponse as exc:
-            logger.error('HTTP %s with an unreadable body: %s', exc.status_code, exc)
+    This class stands for the statuses without a class of their own (400, 405, 409, ...); :attr:`errors` is empty.
     """
 
     def __init__(self, message, status_code=None, response=None):
@@ -270,43 +193,20 @@ class InvalidErrorResponse(APIError, InvalidResponse):
 
 
 class InvalidUnauthorizedResponse(Unauthorized, InvalidErrorResponse):
-    """A 401 whose body is not JSON (an expired token has been answered with an HTML page).
-
-    Usage::
-
-        except patreon.exceptions.Unauthorized:  # this one included
-            tokens = oauth.refresh_token(refresh_token)
-    """
+    """A 401 whose body is not JSON (an expired token has been answered with an HTML page)."""
 
 
 class InvalidForbiddenResponse(Forbidden, InvalidErrorResponse):
-    """A 403 whose body is not JSON (an edge's block page): a :class:`Forbidden` and an :class:`InvalidResponse`.
-
-    Usage::
-
-        except patreon.exceptions.Forbidden:  # this one included
-            abort(403)
-    """
+    """A 403 whose body is not JSON (an edge's block page): a :class:`Forbidden` and an :class:`InvalidResponse`."""
 
 
 class InvalidNotFoundResponse(NotFound, InvalidErrorResponse):
-    """A 404 whose body is not JSON: a :class:`NotFound` and an :class:`InvalidResponse`.
-
-    Usage::
-
-        except patreon.exceptions.NotFound:  # this one included
-            post = None
-    """
+    """A 404 whose body is not JSON: a :class:`NotFound` and an :class:`InvalidResponse`."""
 
 
 class InvalidRateLimitedResponse(RateLimited, InvalidErrorResponse):
     """A 429 whose body is not JSON: a :class:`RateLimited` (with ``retry_after`` from the header) and an
     :class:`InvalidResponse`.
-
-    Usage::
-
-        except patreon.exceptions.RateLimited as exc:  # this one included
-            time.sleep(exc.retry_after if exc.retry_after is not None else 60)
     """
 
     def __init__(self, message, status_code=None, response=None, retry_after=None):
@@ -315,26 +215,13 @@ class InvalidRateLimitedResponse(RateLimited, InvalidErrorResponse):
 
 
 class InvalidServerResponse(ServerError, InvalidErrorResponse):
-    """A 5xx whose body is not JSON (a proxy's HTML page): a :class:`ServerError` and an :class:`InvalidResponse`.
-
-    So that ``except ServerError`` sees every failure of Patreon's side, whatever page a proxy put in front::
-
-        except patreon.exceptions.ServerError as exc:
-            retry_later(exc.status_code)  # 502 Bad Gateway pages land here too
-    """
+    """A 5xx whose body is not JSON (a proxy's HTML page): a :class:`ServerError` and an :class:`InvalidResponse`."""
 
 
 class NotJSONErrorResponse(InvalidErrorResponse, NotJSONResponse):
     """An error status whose body is not JSON at all: an :class:`InvalidErrorResponse` and a :class:`NotJSONResponse`.
 
-    As for :class:`InvalidErrorResponse`, the status decides the class (a 401 HTML page is a
-    :class:`NotJSONUnauthorizedResponse`); a body of JSON that is not an object is no decode error and comes as
-    the ``Invalid...`` class alone.
-
-    Usage::
-
-        except requests.RequestException:  # 0.5.1's catch-all still stops a proxy's HTML 502
-            schedule_retry()
+    A body of JSON that is not an object comes as the ``Invalid...`` class alone.
     """
 
 
@@ -361,18 +248,8 @@ class NotJSONServerResponse(InvalidServerResponse, NotJSONErrorResponse):
 class NoPrimaryData(PatreonError, AttributeError):
     """``.data()`` of an errors document: there is no primary data, only the error.
 
-    It comes as the status's :class:`APIError` too (:func:`no_primary_data`), so
-    ``except Unauthorized`` catches it, and it is an ``AttributeError`` as in
-    0.5.1, whose errors document was a plain dict without ``data``.  Only
-    ``.data()`` raises it: elsewhere an :class:`APIError` is no
-    ``AttributeError``, which ``getattr`` and ``hasattr`` would swallow.
-
-    Usage::
-
-        try:
-            user = api.get_identity().data()
-        except AttributeError:  # 0.5.1's way; except patreon.exceptions.APIError works too
-            user = None
+    Also the status's :class:`APIError` (:func:`no_primary_data`).  Only ``.data()`` raises it: elsewhere an
+    ``AttributeError`` would be swallowed by ``getattr`` and ``hasattr``.
     """
 
 
@@ -407,13 +284,6 @@ class OAuthError(PatreonError):
     :ivar error_description: Patreon's explanation, or ``None``.
     :ivar status_code: the HTTP status.
     :ivar response: the :class:`requests.Response` (``None`` once pickled).
-
-    Usage::
-
-        try:
-            tokens = patreon.OAuth(client_id, client_secret, raise_errors=True).get_tokens(code, redirect_uri)
-        except patreon.exceptions.OAuthError as exc:
-            logger.warning('login refused: %s', exc.error)  # e.g. 'invalid_grant'
     """
 
     def __init__(self, error, error_description=None, status_code=None, response=None):
@@ -430,18 +300,9 @@ class OAuthError(PatreonError):
 class RequestBudgetExceeded(PatreonError):
     """Too many 4xx answers lately: the call was not sent, so that Patreon's edge does not block the client.
 
-    Raised before sending once ``Limits.max_4xx_per_10_minutes`` 4xx responses came in
-    the last 10 minutes (see :class:`patreon.API`); Patreon blocks a client
-    for about 30 minutes past ~2,000.
+    Raised before sending once ``Limits.max_4xx_per_10_minutes`` 4xx responses came in the last 10 minutes.
 
     :ivar retry_after: seconds until the budget frees up (a ``float``).
-
-    Usage::
-
-        try:
-            member = api.get_members_by_id(member_id)
-        except patreon.exceptions.RequestBudgetExceeded as exc:
-            schedule_retry(delay=exc.retry_after)
     """
 
     def __init__(self, message, retry_after=None):
@@ -450,43 +311,19 @@ class RequestBudgetExceeded(PatreonError):
 
 
 class InvalidWebhook(PatreonError, ValueError):
-    """A webhook delivery that cannot be used (missing header, unknown trigger, body not JSON:API of its type).
-
-    Usage::
-
-        try:
-            event = webhooks.parse_webhook(body, signature, event_header, secret)
-        except webhooks.InvalidWebhook:  # InvalidSignature included
-            abort(400)
-    """
+    """A webhook delivery that cannot be used (missing header, unknown trigger, body not JSON:API of its type)."""
 
 
 class InvalidSignature(InvalidWebhook):
-    """A webhook delivery whose ``X-Patreon-Signature`` does not match its body.
-
-    Usage::
-
-        except webhooks.InvalidSignature:
-            abort(403)
-    """
+    """A webhook delivery whose ``X-Patreon-Signature`` does not match its body."""
 
 
 class TotalTimeout(requests.exceptions.Timeout):
     """One attempt of a request outlasted its total timeout (``Timeout.total``: connect, headers and body together).
 
-    The server was too slow as a whole, a byte at a time perhaps, though each
-    read came within ``timeout``.  A :class:`requests.Timeout`, like requests'
-    own ``ReadTimeout``, and like it never retried.  It carries no request
-    (whose headers hold the token), only what the message says.
+    Never retried; it carries no request (whose headers hold the token).
 
     :ivar total_timeout: the bound that was reached, in seconds.
-
-    Usage::
-
-        try:
-            user = patreon.API(access_token, timeout=patreon.Timeout(10, 10, total=60)).get_identity().data()
-        except requests.Timeout as exc:  # TotalTimeout, or a single read longer than timeout
-            logger.warning('Patreon is too slow: %s', exc)
     """
 
     def __init__(self, message, total_timeout=None):
@@ -498,44 +335,18 @@ class TotalTimeout(requests.exceptions.Timeout):
 
 
 class PaginationError(PatreonError):
-    """Pagination cannot go on without losing or repeating resources.
-
-    Usage::
-
-        try:
-            members = list(api.paginate(api.get_campaigns_by_id_members, campaign_id, page_size=500))
-        except patreon.exceptions.PaginationError:
-            members = None  # the server repeated a cursor
-    """
+    """Pagination cannot go on without losing or repeating resources."""
 
 
 class InvalidArgument(PatreonError, ValueError):
-    """An argument cannot be sent as given (an id with a control character, an empty id).
-
-    Usage::
-
-        try:
-            api.get_members_by_id(member_id)
-        except patreon.exceptions.InvalidArgument as exc:  # also a ValueError
-            abort(400, str(exc))
-    """
+    """An argument cannot be sent as given (an id with a control character, an empty id)."""
 
 
 class TokenStoreError(PatreonError, ValueError):
     """A token store holds something that is not a token dict (a file another program wrote, a torn record), or
     could not save the tokens of a refresh (a full disk, permissions).
 
-    After a failed save the client goes on with the new tokens, has passed
-    them to ``on_token_refresh``, and saves them at its next call; the call
-    that refreshed raises this error (naming the store and the cause's type
-    and errno, never a token).
-
-    Usage::
-
-        try:
-            api = patreon.API(None, token_store=FileTokenStore(path))
-        except patreon.exceptions.TokenStoreError:
-            redirect_to_login()
+    After a failed save the client keeps the new tokens and saves them at its next call (docs/tokens.md).
     """
 
 
@@ -544,60 +355,27 @@ class InvalidCredential(InvalidArgument):
 
     Surrounding whitespace (a newline read with the token from a file) is stripped, not refused. The message
     names the argument and never quotes its value.
-
-    Usage::
-
-        try:
-            api = patreon.API(open('token.txt').read())  # the trailing newline is stripped
-        except patreon.exceptions.InvalidCredential as exc:
-            sys.exit(str(exc))  # e.g. "access_token contains a control character"
     """
 
 
 class UnknownFieldError(InvalidArgument):
     """A name in ``fields`` or ``includes`` that :mod:`patreon.schemas` does not know, refused in strict mode.
 
-    Raised only by a client made with ``strict_fields=True``; by default the same finding is an
-    :class:`UnknownFieldWarning` and the request is sent (Patreon may add names this release does not know).
-    The message names the field and the known ones (names are not secrets).
-
-    Usage::
-
-        api = patreon.API(access_token, strict_fields=True)
-        try:
-            api.get_identity(fields={'user': ['full_nme']})
-        except patreon.exceptions.UnknownFieldError as exc:  # also an InvalidArgument and a ValueError
-            print(exc)  # fields[user] names 'full_nme', which is not an attribute of user ... known: about, ...
+    Raised only with ``strict_fields=True``; by default it is an :class:`UnknownFieldWarning`.
     """
 
 
 class UnknownFieldWarning(UserWarning):
     """A name in ``fields`` or ``includes`` that :mod:`patreon.schemas` does not know: most likely a typo.
 
-    Patreon answers an unknown field with nothing at all (no error), so a misspelt name would silently return no
-    data. The request is still sent, as Patreon may have added the name since this release. Turn the warning into
-    an error with ``patreon.API(..., strict_fields=True)`` (raises :class:`UnknownFieldError`), or with the
-    warnings filter.
-
-    Usage::
-
-        import warnings
-        warnings.simplefilter('error', patreon.exceptions.UnknownFieldWarning)  # e.g. in your test suite
+    The request is still sent (Patreon may have added the name); ``strict_fields=True`` makes it an error.
     """
 
 
 class MissingAttributeWarning(UserWarning):
     """An attribute read that the answer does not carry: API v2 returns only the attributes asked for.
 
-    ``resource.attribute(name)`` still returns ``None``, as 0.5.1 did. The warning comes once per resource type
-    and attribute name in a process, when the resource has attributes but not that one and the name is an
-    attribute of the type in :mod:`patreon.schemas`; it names the type and attribute, never a value. Reads by
-    the package's own code (the command line, the demo) do not warn.
-
-    Usage::
-
-        api.get_identity(fields={'user': ['full_name', 'email']})  # ask for what you read
-        warnings.simplefilter('error', patreon.exceptions.MissingAttributeWarning)  # e.g. in your test suite
+    ``resource.attribute(name)`` still returns ``None``, as 0.5.1 did; the warning comes once per type and name.
     """
 
 
@@ -605,34 +383,16 @@ class RealPatreonBlocked(PatreonError, RuntimeError):
     """A request to the real Patreon, refused before it was sent, because a test forbids it.
 
     Raised while the pytest plugin's ``patreon_sandbox`` fixture (or
-    :func:`patreon.endpoint.override_default_base_url`) is active, by a client
-    that still points at ``www.patreon.com``: one created before the sandbox
-    started, or given Patreon's URL explicitly.  A ``RuntimeError``, not a
-    ``requests`` error: the app's handling of an unreachable Patreon must not
-    hide a test that was about to reach production.
-
-    Usage::
-
-        with pytest.raises(patreon.exceptions.RealPatreonBlocked):
-            patreon.API(token, base_url='https://www.patreon.com').get_identity()
+    :func:`patreon.endpoint.override_default_base_url`) is active, by a client that still points at Patreon.
+    Not a ``requests`` error, so that handling of an unreachable Patreon cannot hide it.
     """
 
 
 class PatchedRequestsIgnored(RealPatreonBlocked):
     """A mock stands in for ``requests.<method>``, and the request is one 0.5.1 never made, sent past the mock.
 
-    0.5.1's own calls (the API's ``GET`` routes, the token requests) go
-    through a ``requests.get`` or ``requests.post`` that something replaced,
-    as 0.5.1 made them (:mod:`patreon._stand_in`).  The routes 0.5.1 did not
-    have (``create_webhook``, lives) go through a ``requests.Session``, which
-    the mock does not intercept: one bound for the real Patreon raises this
-    before anything is sent.  Intercept with ``responses``, or test against
-    the sandbox (see "Changes from 0.5.1" in docs/migrating.md).
-
-    Usage::
-
-        with mock.patch('requests.post'):
-            patreon.API(token).create_webhook(campaign_id, uri, triggers)  # raises; nothing is sent
+    The routes 0.5.1 did not have go through a ``requests.Session``, which the mock does not intercept;
+    intercept with ``responses``, or test against the sandbox (docs/migrating.md).
     """
 
 
@@ -643,13 +403,6 @@ class V1MethodRemoved(PatreonError, AttributeError):
 
     :ivar name: the v1 method, e.g. ``'fetch_user'``.
     :ivar replacement: the method of :class:`patreon.API` to use instead, e.g. ``'get_identity'``.
-
-    Usage::
-
-        try:
-            api.fetch_user()
-        except patreon.exceptions.V1MethodRemoved as exc:
-            print(exc)  # ... use API.get_identity(includes=..., fields=...) instead ...
     """
 
     def __init__(self, message, name=None, replacement=None):
@@ -687,12 +440,6 @@ def error_class_for_status(status_code, invalid_body=False, not_json=False):
     JSON object: the same, and also an :class:`InvalidResponse`; with
     ``not_json=True`` too, for a body that is not JSON at all: also a
     :class:`NotJSONResponse`.
-
-    Usage::
-
-        error_class_for_status(404)                     # NotFound
-        error_class_for_status(503)                     # ServerError
-        error_class_for_status(401, invalid_body=True)  # InvalidUnauthorizedResponse
     """
     if invalid_body:
         if status_code >= 500:
@@ -709,10 +456,6 @@ def no_primary_data(error):
     """``error`` as ``.data()`` of its errors document raises it: a copy of it that is also a :class:`NoPrimaryData`.
 
     The copy has the same message and attributes; an error of another class is returned as it is.
-
-    Usage::
-
-        raise no_primary_data(Unauthorized(401))  # caught by except Unauthorized and by except AttributeError
     """
     no_data_class = _NO_PRIMARY_DATA.get(type(error))
     if no_data_class is None:

@@ -1,15 +1,4 @@
-"""OAuth: the authorization URL, code exchange and token refresh.
-
-Usage (a "Log in with Patreon" view)::
-
-    oauth = patreon.OAuth(client_id, client_secret)
-    state = patreon.oauth.make_state()            # keep it in the user's session
-    redirect(oauth.get_authorization_url(redirect_uri, scopes=[patreon.scopes.IDENTITY], state=state))
-    # ... in the callback:
-    if not patreon.oauth.check_state(session['state'], request.args.get('state')):
-        abort(403)
-    tokens = oauth.get_tokens(request.args['code'], redirect_uri)
-"""
+"""OAuth: the authorization URL, code exchange and token refresh (a whole login: docs/oauth.md)."""
 import base64
 import hmac
 import os
@@ -41,11 +30,8 @@ class OAuth(object):
     A token answer is Patreon's dict (``access_token``, ``refresh_token``, ``expires_in``, ``scope``, ...) plus
     ``expires_at`` in epoch seconds. A refusal is Patreon's error dict (``{"error": "invalid_grant"}``), whose
     ``.error`` is the :class:`~patreon.exceptions.OAuthError`; with ``raise_errors=True`` that error is raised.
-    Token requests are never retried nor redirected (a 3xx raises ``OAuthError`` with ``error ==
-    'unexpected_redirect'``); a success without a usable ``access_token`` raises
-    :class:`~patreon.exceptions.InvalidResponse`; a client id, secret, code or token that cannot be sent raises
-    :class:`~patreon.exceptions.InvalidCredential` (a ``ValueError``). The guide "Logging in with Patreon"
-    (docs/oauth.md) has a whole login.
+    A success without a usable ``access_token`` raises :class:`~patreon.exceptions.InvalidResponse`; a credential
+    that cannot be sent raises :class:`~patreon.exceptions.InvalidCredential`.  Token requests are never retried.
 
     Usage::
 
@@ -82,13 +68,6 @@ class OAuth(object):
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``redirect_uri``, ``scopes`` or
             ``state`` is not a string (``scopes``: nor a list of them) or cannot be sent as UTF-8.
-
-        Usage::
-
-            from patreon import scopes
-
-            url = oauth.get_authorization_url('https://example.org/oauth/redirect',
-                                              scopes=[scopes.IDENTITY, scopes.CAMPAIGNS], state=state)
         """
         query = [('response_type', 'code'), ('client_id', self.client_id),
                  ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
@@ -110,13 +89,6 @@ class OAuth(object):
         :param state: an unguessable value from :func:`make_state`, checked in the callback.
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) as :meth:`get_authorization_url` does, and
             for a ``min_cents`` that is not a whole number above 0.
-
-        Usage::
-
-            from patreon import scopes
-
-            url = oauth.get_become_patron_url('https://example.org/oauth/redirect', 500,
-                                              scopes=[scopes.IDENTITY, scopes.IDENTITY_MEMBERSHIPS], state=state)
         """
         query = [('response_type', 'code'), ('min_cents', '{}'.format(_min_cents(min_cents))),
                  ('client_id', self.client_id), ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
@@ -129,12 +101,6 @@ class OAuth(object):
     def get_tokens(self, code, redirect_uri):
         """Exchange the authorization ``code`` the callback received for tokens.
 
-        Usage::
-
-            tokens = oauth.get_tokens(request.args['code'], 'https://example.org/oauth/redirect')
-            api = patreon.API(tokens['access_token'], refresh_token=tokens['refresh_token'],
-                              refresh=patreon.RefreshPolicy(oauth))
-
         :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) before anything is sent, when ``code`` or
             ``redirect_uri`` cannot be (the code is single use: a bad ``redirect_uri`` would spend it).
         """
@@ -145,11 +111,6 @@ class OAuth(object):
         """Trade ``refresh_token`` for new tokens; keep the new refresh token, the old one stops working.
 
         ``redirect_uri`` is accepted for 0.5.1's callers and not sent.
-
-        Usage::
-
-            tokens = oauth.refresh_token(stored['refresh_token'])
-            store(tokens['access_token'], tokens['refresh_token'], tokens['expires_at'])
         """
         return self._token_request({'grant_type': 'refresh_token',
                                     'refresh_token': clean_credential(refresh_token, 'refresh_token')})
@@ -192,13 +153,7 @@ class OAuth(object):
 
 
 def make_state():
-    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request.
-
-    Usage::
-
-        session['oauth_state'] = make_state()
-        url = oauth.get_authorization_url(redirect_uri, scopes=['identity'], state=session['oauth_state'])
-    """
+    """A fresh, unguessable ``state`` (URL-safe text) for one authorization request."""
     return base64.urlsafe_b64encode(os.urandom(24)).decode('ascii').rstrip('=')
 
 

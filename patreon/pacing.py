@@ -1,19 +1,6 @@
-"""Staying under Patreon's limits: a pacer of requests, and a budget of 4xx answers.
+"""Staying under Patreon's limits (docs/limits.md): a pacer of requests, and a budget of 4xx responses.
 
-Patreon documents 100 requests per 2 seconds per client, and its edge blocks a
-client that earns about 2,000 4xx answers in 10 minutes for about half an
-hour.  :class:`Pacer` makes threads wait their turn so that no window of
-``seconds`` sees more than ``requests`` requests; :class:`RequestBudget`
-counts 4xx answers over a sliding window and refuses to send past its limit,
-with :class:`~patreon.exceptions.RequestBudgetExceeded`.  Both are shared
-within the process: :func:`shared_pacer` and :func:`shared_budget` hand every
-client of one key the same object.
-
-Usage::
-
-    pacer = Pacer(100, 2.0)
-    with pacer.slot():
-        response = session.get(url)  # at most 100 such blocks start in any 2 seconds
+:func:`shared_pacer` and :func:`shared_budget` hand every client of one key in the process the same object.
 """
 from __future__ import unicode_literals
 
@@ -48,13 +35,7 @@ _MAX_REMEMBERED = 1 << 16
 
 
 class Slots(object):
-    """What every pacer shares: :meth:`slot`, a block between ``acquire()`` and ``release()``.
-
-    Usage::
-
-        with pacer.slot():
-            send()
-    """
+    """What every pacer shares: :meth:`slot`, a block between ``acquire()`` and ``release()``."""
 
     @contextlib.contextmanager
     def slot(self, timeout=None):
@@ -74,10 +55,8 @@ class Slots(object):
 class Pacer(Slots):
     """At most ``requests`` requests in any ``seconds``, counted at the server: threads wait their turn.
 
-    A request holds its slot from :meth:`slot` until its answer is in, then
-    counts at the time it ended, so that however long it took to reach the
-    server, no window there sees more than ``requests`` of them.  Nothing is
-    dropped: a thread waits until a slot is free.
+    A request holds its slot until its response is in and counts at the time it ended, so that no window at
+    the server sees more.
 
     :param requests: a whole number above 0.
     :param seconds: the window, a number of seconds above 0.
@@ -86,12 +65,6 @@ class Pacer(Slots):
         a fake clock, a function that moves it.  By default the thread waits on
         a condition, woken early when a slot frees.
     :raises patreon.exceptions.InvalidArgument: a rate that cannot be kept.
-
-    Usage::
-
-        pacer = Pacer(100, 2.0)
-        with pacer.slot():
-            send()
     """
 
     def __init__(self, requests, seconds, clock=None, sleep=None):
@@ -169,12 +142,6 @@ class RequestBudget(object):
     :param log: the shared record of 4xx answers (a :class:`ClientErrorWindow`); a new one by default.
     :param clock: seconds as a float, when ``log`` is not given; a fake in tests.
     :raises patreon.exceptions.InvalidArgument: a limit that is not a whole number above 0.
-
-    Usage::
-
-        budget = RequestBudget(1500)
-        budget.check()                    # RequestBudgetExceeded once 1,500 4xx answers came in 10 minutes
-        budget.record(response.status_code)
     """
 
     def __init__(self, limit, window=BUDGET_WINDOW, log=None, clock=None):
@@ -294,12 +261,6 @@ class PacerChain(Slots):
     """Several pacers a request waits its turn in, in order (the per-token one, then the per-client one).
 
     :param pacers: objects with ``acquire()`` and ``release()`` (:class:`Pacer` or a shared store's).
-
-    Usage::
-
-        chain = PacerChain([token_pacer, client_pacer])
-        with chain.slot():
-            send()
     """
 
     def __init__(self, pacers):
@@ -428,10 +389,6 @@ def shared_pacer(base_url, owner, rate):
     """The :class:`Pacer` of every client of ``owner`` (an OAuth client id, or a token) at ``base_url``.
 
     ``owner`` is kept only as a digest: a token is never a key anyone can print.
-
-    Usage::
-
-        shared_pacer('https://www.patreon.com', oauth.client_id, (100, 2.0))
     """
     requests, seconds = checked_rate(rate)
     key = (base_url, _digest(owner), requests, seconds)
@@ -446,12 +403,7 @@ def shared_pacer(base_url, owner, rate):
 
 
 def shared_budget(base_url, limit):
-    """A :class:`RequestBudget` of ``limit`` over the 4xx log every client of ``base_url`` in the process shares.
-
-    Usage::
-
-        shared_budget('https://www.patreon.com', 1500)
-    """
+    """A :class:`RequestBudget` of ``limit`` over the 4xx log every client of ``base_url`` in the process shares."""
     with _shared_lock:
         log = _logs.get(base_url)
         if log is None:
@@ -460,12 +412,7 @@ def shared_budget(base_url, limit):
 
 
 def budget_for(limit, base_url):
-    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over ``base_url``'s log.
-
-    Usage::
-
-        budget_for(1500, 'https://www.patreon.com')  # counts with every client of that host in the process
-    """
+    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over ``base_url``'s log."""
     if limit is None or isinstance(limit, RequestBudget):
         return limit
     return shared_budget(base_url, limit)

@@ -2,11 +2,6 @@
 
 Each is immutable, checked when made, compared by value and shareable between clients; ``.replace(**changes)``
 makes a checked copy.  :class:`Timeout` bounds each request; :class:`RefreshPolicy` says how tokens are refreshed.
-
-Usage::
-
-    api = patreon.API(access_token, refresh_token=refresh_token, timeout=patreon.Timeout(total=60),
-                      refresh=patreon.RefreshPolicy(patreon.OAuth(client_id, client_secret)))
 """
 from ._policy import Policy
 from .exceptions import InvalidArgument

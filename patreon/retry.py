@@ -1,14 +1,6 @@
 """When to try a request again, and how long to wait first: the retry policy as data.
 
-:class:`RetryPolicy` decides; :class:`~patreon._transport.Transport` runs the
-loop.  Everything it reads from an answer is untrusted: a ``Retry-After`` or
-``retry_after_seconds`` that is not a sane number of seconds is ignored, and
-the backoff applies.
-
-Usage::
-
-    policy = RetryPolicy(max_retries=5, max_retry_wait=30.0)
-    policy.wait_after_response('GET', response, attempt=0)  # seconds to wait, or None to return the answer
+:class:`RetryPolicy` decides and ``Transport`` runs the loop; a wait a response asks for is used only when sane.
 """
 import datetime
 import email.utils
@@ -70,35 +62,19 @@ class RetryPolicy(Policy):
                    backoff_max=check_seconds('backoff_max', backoff_max, zero=True, limit=MAX_SECONDS))
 
     def backoff(self, attempt):
-        """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``.
-
-        Usage::
-
-            RetryPolicy(backoff_factor=0.5).backoff(2)  # between 1.0 and 2.0 seconds
-        """
+        """Exponential backoff with jitter: between half and all of ``factor * 2**attempt``."""
         # The exponent is capped: 2 ** 1100 does not fit a float, and 2 ** 64 is already beyond any backoff_max.
         base = min(self.backoff_max, self.backoff_factor * float(2 ** min(attempt, 64)))
         return base / 2.0 + random.uniform(0, base / 2.0)
 
     def wait_after_error(self, method, attempt):
-        """Seconds to wait before retrying after a connection error, or ``None`` to give up.
-
-        Usage::
-
-            policy.wait_after_error('GET', 0)   # a backoff, in seconds
-            policy.wait_after_error('POST', 0)  # None: a POST is never retried
-        """
+        """Seconds to wait before retrying after a connection error, or ``None`` to give up."""
         if method not in RETRY_METHODS or attempt >= self.max_retries:
             return None
         return self.backoff(attempt)
 
     def wait_after_response(self, method, response, attempt):
-        """Seconds to wait before retrying after ``response``, or ``None`` to return it.
-
-        Usage::
-
-            policy.wait_after_response('GET', response, 0)  # 2.0 after a 429 with "Retry-After: 2"
-        """
+        """Seconds to wait before retrying after ``response``, or ``None`` to return it."""
         if response.status_code not in RETRY_STATUSES or method not in RETRY_METHODS:
             return None
         if attempt >= self.max_retries:
@@ -116,17 +92,9 @@ class RetryPolicy(Policy):
 def retry_after_seconds(response):
     """How long the server asked to wait, in seconds (a finite ``float``), or ``None``.
 
-    From the ``Retry-After`` header (whole seconds or an HTTP date), else
-    from Patreon's ``errors[].retry_after_seconds`` in a JSON body.  A value
-    that is not a sane wait is ignored, as if the server had said nothing:
-    negative or not a number (``-5``, ``"soon"``, ``NaN``, ``true``), longer
-    than :data:`MAX_RETRY_AFTER` (``1e400``, ``inf``, a date next year),
-    several values in one header, a date that does not exist.  A date in the
-    past asks for no wait (``0.0``).
-
-    Usage::
-
-        retry_after_seconds(response)  # 2.0 for "Retry-After: 2"; None when the server said nothing usable
+    From ``Retry-After`` (seconds or an HTTP date; a past date is ``0.0``), else the body's
+    ``errors[].retry_after_seconds``.  A value that is not a sane wait (negative, not a number, beyond
+    :data:`MAX_RETRY_AFTER`, several values, an impossible date) counts as none.
     """
     seconds = _retry_after_header(response.headers.get('Retry-After'))
     if seconds is not None:
@@ -191,11 +159,6 @@ def check_seconds(name, value, zero=False, limit=None):
 
     Checks the settings given in seconds: the clients' timeouts and the policy's waits.
     ``limit=None`` takes any size, infinity included; a limit keeps sockets and sleeps from overflowing.
-
-    Usage::
-
-        check_seconds('timeout', 30)                               # 30
-        check_seconds('timeout', float('inf'), limit=MAX_SECONDS)  # InvalidArgument
     """
     if isinstance(value, bool) or not isinstance(value, six.integer_types + (float,)):
         raise InvalidArgument('{} must be a number of seconds, not {!r}'.format(name, value))

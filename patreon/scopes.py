@@ -1,19 +1,6 @@
-"""OAuth scopes of Patreon's API v2: a constant for each, and which of them a call needs.
+"""OAuth scopes of Patreon's API v2: a constant for each, and which of them a call needs (table: docs/oauth.md).
 
-A token lacking its route's scope gets a 401 (or 403) that no refresh fixes.
-When the client knows the token's scopes (``API(..., scopes=tokens['scope'])``,
-or the answer of its own refresh), such an error's message names the route's
-scope when the token lacks it, and says the cause is unknown otherwise: the
-scopes that only add data (an email, an address, the identity's campaign) make
-Patreon leave that data out, not refuse the call.
-
-Usage::
-
-    from patreon import scopes
-
-    url = oauth.get_authorization_url(redirect_uri, scopes=[scopes.IDENTITY, scopes.CAMPAIGNS_MEMBERS], state=state)
-    scopes.required_scopes('GET', 'campaigns/7/members', fields={'user': ['email']})
-    # {'campaigns.members', 'campaigns.members[email]'}
+When the client knows the token's scopes, a 401 or 403 names the route's scope the token lacks.
 """
 from __future__ import unicode_literals
 
@@ -52,14 +39,8 @@ _ROUTES = by_path()
 def required_scopes(method, path, includes=None, fields=None):
     """The set of scopes a call needs to get all it asks: its route's, and those its ``includes`` and ``fields`` add.
 
-    An email field (``fields={'user': ['email']}`` or ``{'member': ['email']}``) adds
-    ``identity[email]`` on ``identity`` and ``campaigns.members[email]`` elsewhere; an ``address``
-    include (or ``address`` fields) adds ``campaigns.members.address``; on ``identity``, an include
-    that reaches a campaign (``campaign``, ``memberships.campaign``, ``memberships.address.campaigns``...)
-    adds ``campaigns``: Patreon's docs return the user's campaign only to a token with that scope.
-    ``memberships`` adds nothing: without ``identity.memberships`` Patreon answers with the membership to the
-    app's own campaign, with it all of them (ask for it when you want those). Elsewhere a ``campaign``
-    include comes with the route's scope.
+    An ``email`` field adds ``identity[email]`` (on ``identity``) or ``campaigns.members[email]``; ``address``
+    adds ``campaigns.members.address``; on ``identity`` an include reaching a campaign adds ``campaigns``.
 
     :param method: ``'GET'``, ``'POST'``, ``'PATCH'`` or ``'DELETE'``.
     :param path: the route with its ids, as the API methods call it (``'campaigns/7/members'``), with or
@@ -73,7 +54,6 @@ def required_scopes(method, path, includes=None, fields=None):
 
         required_scopes('GET', 'campaigns/7/members', fields={'user': ['email']})
         # {'campaigns.members', 'campaigns.members[email]'}
-        required_scopes('PATCH', 'lives/12')  # {'w:campaigns.lives'}
     """
     route_scope, data_scopes = _needs(method, path, includes, fields)
     return set([route_scope]) | data_scopes
@@ -111,11 +91,6 @@ def granted_scopes(scopes):
     ``None`` stays ``None`` (not known).
 
     :raises patreon.exceptions.InvalidArgument: neither text nor a list of texts.
-
-    Usage::
-
-        granted_scopes(tokens['scope'])            # frozenset({'identity', 'campaigns'})
-        granted_scopes([scopes.IDENTITY])          # frozenset({'identity'})
     """
     if scopes is None:
         return None
@@ -128,11 +103,6 @@ def lacking_note(method, path, granted):
 
     Only the route's scope is named: Patreon refuses the call without it, while a scope that only adds data
     (an email, an address, the identity's campaign) leaves that data out instead.
-
-    Usage::
-
-        lacking_note('GET', 'campaigns/7/members', frozenset(['campaigns']))
-        # '; the call needs the scope campaigns.members, and the access token lacks it'
     """
     if granted is None:
         return None
@@ -146,12 +116,7 @@ def lacking_note(method, path, granted):
 
 
 def explain_lacking(error, method, path, granted):
-    """Add :func:`lacking_note` to a 401 or 403 ``error``'s message; other errors are left alone. Returns ``error``.
-
-    Usage::
-
-        explain_lacking(unauthorized, 'GET', 'campaigns/7/members', api.scopes)
-    """
+    """Add :func:`lacking_note` to a 401 or 403 ``error``'s message; other errors are left alone. Returns ``error``."""
     if getattr(error, 'status_code', None) not in (401, 403):
         return error
     note = lacking_note(method, path, granted)

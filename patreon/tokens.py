@@ -1,15 +1,7 @@
 """Token stores: where a client keeps its tokens, so that one refresh serves every thread and process.
 
-A :class:`TokenStore` is ``load()``, ``save(tokens)`` and ``lock()`` (held across processes while one
-refreshes). :class:`MemoryTokenStore` serves the threads of one process, :class:`FileTokenStore` the processes
-of one machine; :mod:`patreon.stores` has shared stores (SQLite, Redis). The guide "Token refresh and token
-stores" (docs/tokens.md) says which to choose and how to write one over your database.
-
-Usage::
-
-    store = FileTokenStore('/var/lib/myapp/patreon-tokens.json')
-    store.save(oauth.get_tokens(code, redirect_uri))          # once, after the login
-    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)  # every process
+A :class:`TokenStore` is ``load()``, ``save(tokens)`` and ``lock()`` (held across processes while one refreshes);
+docs/tokens.md says which store to choose and how to write one over your database.
 """
 from __future__ import unicode_literals
 
@@ -42,13 +34,6 @@ class TokenStore(object):
     ``tokens`` is a dict as :meth:`patreon.OAuth.get_tokens` returns it
     (``access_token``, ``refresh_token``, ``expires_at``, ...), JSON-able.  A
     store never puts a token in its repr, its log lines or a pickle.
-
-    Usage::
-
-        class MyStore(TokenStore):
-            def load(self): ...          # the dict last saved, or None
-            def save(self, tokens): ...  # replace it whole
-            def lock(self): ...          # a context manager held across processes
     """
 
     def load(self):
@@ -75,11 +60,6 @@ class MemoryTokenStore(TokenStore):
     """Tokens in memory, for the threads of one process.
 
     :param tokens: the token dict to start with, or ``None``.
-
-    Usage::
-
-        store = MemoryTokenStore(tokens)
-        api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
     """
 
     def __init__(self, tokens=None):
@@ -112,13 +92,8 @@ class MemoryTokenStore(TokenStore):
 class FileTokenStore(TokenStore):
     """Tokens in a JSON file, for the processes of one machine.
 
-    Each save writes a new file beside it, syncs it, renames it over the old
-    and syncs the directory, so a reader never sees half a file and a save
-    that returned survives a crash; the file is created readable and writable
-    by its owner only (``0600``).  :meth:`lock` holds an OS lock on
-    ``path + '.lock'`` (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
-    Windows) as well as a thread lock, so it excludes every thread of every
-    process that uses the same path.
+    A save is atomic and durable (a new file, synced, renamed over the old), mode ``0600``; :meth:`lock` holds an
+    OS lock on ``path + '.lock'`` and a thread lock.
 
     :param path: the file (its directory must exist).
     :raises patreon.exceptions.TokenStoreError: from :meth:`load`, when the
@@ -216,12 +191,7 @@ class FileTokenStore(TokenStore):
 
 
 def checked_tokens(tokens, where, error=InvalidArgument):
-    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not.
-
-    Usage::
-
-        checked_tokens({'access_token': 'at', 'refresh_token': 'rt'}, 'store.save')
-    """
+    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not."""
     if not isinstance(tokens, dict) or not isinstance(tokens.get('access_token'), six.string_types):
         raise error('{} needs a token dict with an access_token, not {}'.format(
             where, 'a dict without one' if isinstance(tokens, dict) else type(tokens).__name__))
@@ -229,12 +199,7 @@ def checked_tokens(tokens, where, error=InvalidArgument):
 
 
 def digest(token):
-    """The SHA-256 hex digest of a token: how a store remembers a token without keeping it.
-
-    Usage::
-
-        digest('rt_1') == tokens.get(REFUSED_KEY)  # was this refresh token refused?
-    """
+    """The SHA-256 hex digest of a token: how a store remembers a token without keeping it."""
     return hashlib.sha256(token.encode('utf-8')).hexdigest()
 
 

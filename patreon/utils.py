@@ -56,10 +56,6 @@ def check_user_agent(value, param='user_agent'):
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) not text (or UTF-8 bytes), empty, or with a
         character outside printable ASCII: a line break would split the header, and HTTP gives no other
         character one meaning.
-
-    Usage::
-
-        check_user_agent(' Lunar Sync ')  # 'Lunar Sync'
     """
     if value is None:
         return None
@@ -102,13 +98,6 @@ def discord_user_id(user):
     :returns: the id as text (Discord ids are numbers too large for some JSON readers, so keep them as text).
     :raises patreon.exceptions.InvalidResponse: (a ``ValueError``) when ``social_connections`` is there but not
         in Patreon's shape, or the Discord id is not a Discord id: such data cannot be vouched for.
-
-    Usage::
-
-        from patreon.utils import discord_user_id
-
-        user = api.get_identity(fields={'user': ['social_connections']}).data()
-        discord_id = discord_user_id(user)  # '123456789012345678', or None
     """
     resource = getattr(user, 'json_data', user)
     attributes = resource.get('attributes') if isinstance(resource, dict) else None

@@ -1,22 +1,4 @@
-"""Receive Patreon's webhook deliveries: check the signature, read the event.
-
-Usage (a Flask view)::
-
-    from patreon import webhooks
-
-    @app.route('/hooks/patreon', methods=['POST'])
-    def patreon_hook():
-        try:
-            event = webhooks.parse_webhook(request.get_data(),
-                                           request.headers.get('X-Patreon-Signature'),
-                                           request.headers.get('X-Patreon-Event'),
-                                           WEBHOOK_SECRET)
-        except webhooks.InvalidSignature:
-            abort(403)
-        if event.trigger == webhooks.MEMBERS_PLEDGE_CREATE:
-            welcome(event.document.data())
-        return '', 204
-"""
+"""Receive Patreon's webhook deliveries: check the signature, read the event (a Flask view: docs/webhooks.md)."""
 from __future__ import unicode_literals
 
 import collections
@@ -70,12 +52,6 @@ def verify_signature(body, signature, secret):
     :param body: the request body exactly as received (``bytes``; ``str`` is UTF-8 encoded).
     :param signature: the ``X-Patreon-Signature`` header.
     :param secret: the webhook's secret, or a list of secrets (during a rotation any one may match).
-
-    Usage::
-
-        if not verify_signature(request.get_data(), request.headers.get('X-Patreon-Signature'),
-                                [NEW_WEBHOOK_SECRET, OLD_WEBHOOK_SECRET]):
-            abort(403)
     """
     body = _as_bytes(body)
     signature = _as_text(signature)
@@ -110,9 +86,8 @@ def parse_webhook(body, signature, event, secret):
         of the trigger's type (``member`` for ``members:*``, ``post`` for ``posts:*``), or a body holding
         ``NaN``, ``Infinity`` or a number beyond a float (``1e400``).
 
-    The trigger comes from a header the signature does not cover: a signed body can be replayed under another
-    trigger of the same resource type (a ``members:pledge:create`` body as ``members:pledge:delete``), and
-    deliveries repeat and arrive out of order. Before granting or revoking, re-read the member's current state.
+    The signature does not cover the trigger, and deliveries repeat and arrive out of order: re-read the
+    member's current state before granting or revoking.
 
     Usage::
 

@@ -3,11 +3,6 @@
 
 A usage error is raised as :class:`~patreon.cli._exit_status.UsageError` (one line, exit status 2) rather than
 printed by ``argparse`` with the usage and ended with ``sys.exit``.
-
-Usage::
-
-    options = build_parser().parse_args(['members', '1234', '--format', 'csv'])
-    options.handler(context)
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

@@ -1,16 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Console output shared by the command line and the demo: a writer in a chosen encoding, progress, error text.
-
-Usage::
-
-    from patreon.cli._console import ConsoleWriter, Progress, exception_text
-
-    out = ConsoleWriter(sys.stdout)                       # UTF-8 whatever the locale
-    out.line('Zo\\xeb \\U0001f3a7')
-    progress = Progress('members', ConsoleWriter(sys.stderr), enabled=True)
-    progress.update(1000, 20000)                          # "members: 1000 of 20000"
-    progress.finish()
-"""
+"""Console output shared by the command line and the demo: a writer in a chosen encoding, progress, error text."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import codecs
@@ -39,18 +28,7 @@ _NAMED_ESCAPES = {'\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
 
 
 class ConsoleWriter(object):
-    """Writes text to a stream in one chosen encoding, whatever the stream's own.
-
-    Python 2's ``sys.stdout`` takes bytes, Python 3's takes text in the
-    locale's encoding (ASCII under ``LANG=C`` on 3.6): names like "Zoë 🎧"
-    must survive both.  Streams that take text in the chosen encoding (or
-    that have none, like :class:`io.StringIO`) get text, the others bytes.
-
-    Usage::
-
-        out = ConsoleWriter(sys.stdout)                     # UTF-8, as data exports should be
-        out.write('Chlo\\xe9 M\\xfcller\\n')
-        report = ConsoleWriter(sys.stdout, encoding=None, errors='replace')  # the terminal's own
+    """Writes text to a stream in one chosen encoding, whatever the stream's own (2.7's bytes, 3.6's ``LANG=C``).
 
     :param stream: a text stream (``sys.stdout``), a Python 2 file, or a buffer.
     :param encoding: the encoding to write; ``None`` for the stream's (UTF-8 when it declares none).
@@ -118,16 +96,7 @@ def is_terminal(stream):
 
 
 class Progress(object):
-    """Reports "members: 1000 of 20000" as pages arrive.
-
-    On a terminal the line rewrites itself; elsewhere each update is a line.
-
-    Usage::
-
-        progress = Progress('members', ConsoleWriter(sys.stderr), enabled=True)
-        progress.update(1000, 20000)
-        progress.finish()
-    """
+    """Reports "members: 1000 of 20000" as pages arrive; on a terminal the line rewrites itself."""
 
     def __init__(self, label, console, enabled=True, overwrite=None, prefix=''):
         self.label = label
@@ -179,10 +148,6 @@ def has_surrogate(text):
 def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
     """``text`` with each lone surrogate replaced by ``replace(match)`` (U+FFFD by default); on Python 3 a
     surrogate followed by its pair is no character either, and is replaced too.
-
-    Usage::
-
-        without_lone_surrogates('a\\ud800b')  # 'a\\ufffdb'
     """
     if not has_surrogate(text):  # far faster than the pattern with lookarounds
         return text
@@ -190,10 +155,9 @@ def without_lone_surrogates(text, replace=lambda match: '\ufffd'):
 
 
 def printable(text, escape_backslash=False):
-    """``text`` with control and invisible format characters shown as escapes (``\\x1b``, ``\\n``, ``\\u202e``).
+    """``text`` with control and invisible format characters escaped, so it cannot drive a terminal or forge lines.
 
-    What a message or a table cell shows then cannot clear or retitle a terminal, move its cursor, or hide and
-    forge lines.  ``escape_backslash`` doubles backslashes too, so that an escape shown is never the text's own.
+    ``escape_backslash`` doubles backslashes too, so that an escape shown is never the text's own.
     """
     if _PLAIN_ASCII is not None and _PLAIN_ASCII(text) and text.isprintable() and '\\' not in text:
         return text  # printable ASCII has no control character; only a backslash would be escaped

@@ -1,11 +1,5 @@
 # -*- coding: utf-8 -*-
-"""What a command works with: its parsed options, the output streams, the access token and the API client.
-
-Usage::
-
-    context = Context(options, ConsoleWriter(sys.stdout), ConsoleWriter(sys.stderr), os.environ)
-    user = context.api.get_identity()       # the client is made, and the token checked, on first use
-"""
+"""What a command works with: its parsed options, the output streams, the access token and the API client."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import argparse
@@ -71,9 +65,8 @@ class Context(object):
         return self._api
 
     def base_url(self):
-        """``--base-url``, else ``$PATREON_BASE_URL`` checked as the option is, else the default base URL.
+        """``--base-url``, else ``$PATREON_BASE_URL`` (checked as the option), else the default; kept in ``options``.
 
-        The value is kept in ``options.base_url``, so that a network error names where it was sent.
         :raises UsageError: the variable is not a usable URL (the message names the variable).
         """
         if follows_default(self.options.base_url):  # the option's default: --base-url not given
@@ -98,10 +91,7 @@ class Context(object):
             raise UsageError(exception_text(exc))
 
     def access_token(self):
-        """The token of ``--token`` or the environment, stripped and checked; :class:`UsageError` otherwise.
-
-        The usage error names where the token came from, never its value.
-        """
+        """The token of ``--token`` or the environment, stripped and checked; :class:`UsageError` naming its source."""
         if self.options.token:
             value, source = self.options.token, '--token'
         else:
@@ -145,11 +135,8 @@ class Context(object):
 
 
 def check_requests_environment(environ):
-    """:class:`UsageError` when a variable ``requests`` reads names certificates that do not exist.
-
-    ``requests`` would raise an ``OSError`` at the first request; here it is a usage error naming the variable.
-
-    :param environ: the environment ``requests`` reads (``os.environ``).
+    """:class:`UsageError` naming a variable of ``environ`` that points ``requests`` at certificates that do not
+    exist.
     """
     for name in CA_BUNDLE_VARIABLES:
         value = environ.get(name)

@@ -1,21 +1,7 @@
 # -*- coding: utf-8 -*-
-"""``patreon demo``: an app's whole journey with Patreon, against an embedded sandbox, narrated.
+"""``patreon demo``: an app's whole journey with Patreon, through the public API, against an embedded sandbox.
 
-The journey goes through the library's public API only, as an application
-would: "Log in with Patreon" (authorization URL, redirect, state check, code
-exchange), the patron's identity and entitlement, the creator's campaign and
-every member, a webhook received and verified, an expired access token
-refreshed.  A :class:`patreon.sandbox.Sandbox` on 127.0.0.1 stands in for
-patreon.com; nothing else is reached.
-
-Usage::
-
-    from patreon.cli._demo import run_demo
-
-    ok = run_demo(members=2500)     # prints the report on stdout; True when every step checked out
-
-or ``patreon demo`` (``make demo``) from a shell.  Tokens and codes are
-printed masked (``abcd…``).
+Nothing but 127.0.0.1 is reached; tokens and codes are printed masked.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -75,11 +61,7 @@ def raised(exception_class, function, *args):
 
 
 class Report(object):
-    """The narrated report: numbered steps, their details, and a mark for each.
-
-    The marks are ``✓``/``✗`` where the output can encode them, ``[ok]``/``[FAILED]`` elsewhere
-    (a Python 2 pipe, an ASCII terminal); other characters it cannot encode become ``?``.
-    """
+    """The narrated report: numbered steps, details, and a mark (``[ok]``/``[FAILED]`` where a check mark can't go)."""
 
     def __init__(self, out):
         self.console = ConsoleWriter(out, encoding=None, errors='replace')
@@ -105,21 +87,7 @@ class Report(object):
 
 
 class WebhookReceiver(object):
-    """A small threaded HTTP server on 127.0.0.1 that receives webhook deliveries and verifies them.
-
-    Each delivery is checked with :func:`patreon.webhooks.parse_webhook`
-    against :attr:`secret` and answered 204 (verified) or 403; either way
-    a :class:`Received` lands in :attr:`deliveries`.
-
-    Usage::
-
-        receiver = WebhookReceiver().start()
-        hook = api.create_webhook(campaign_id, receiver.url, [webhooks.MEMBERS_PLEDGE_CREATE]).data()
-        receiver.secret = hook.attribute('secret')
-        ...
-        received = receiver.deliveries.get(timeout=10)
-        receiver.stop()
-    """
+    """A threaded HTTP server on 127.0.0.1 that verifies webhook deliveries, answers 204 or 403, and keeps each."""
 
     path = '/hooks/patreon'
 
@@ -191,11 +159,7 @@ class _ReceiverHandler(WholeRequestDeadline):
 
 
 class Journey(object):
-    """The steps of the demo, sharing what each one learns (tokens, clients, the webhook).
-
-    Each step method checks what it did (raising :class:`StepFailed`) and
-    returns the one-line outcome to report.
-    """
+    """The steps of the demo, sharing what each learns; a step raises :class:`StepFailed` or returns its outcome."""
 
     def __init__(self, sandbox, report):
         self.sandbox = sandbox
@@ -493,11 +457,6 @@ class MembersSummary(object):
 
 def run_demo(members=2500, seed=7, out=None):
     """Run the journey against a fresh sandbox, report it on ``out``, and say whether every step passed.
-
-    Usage::
-
-        if not run_demo(members=200, out=io.StringIO()):
-            ...
 
     :param members: members of the sandbox's campaign (the default takes a few seconds).
     :param seed: the sandbox's seed: the same seed, the same data.

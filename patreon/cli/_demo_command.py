@@ -1,11 +1,5 @@
 # -*- coding: utf-8 -*-
-"""``patreon demo``: an app's whole journey against an embedded sandbox (:mod:`patreon.cli._demo`), narrated.
-
-Usage::
-
-    add_demo_command(subparsers)        # what build_parser does
-    $ patreon demo --members 500
-"""
+"""``patreon demo``: an app's whole journey against an embedded sandbox (:mod:`patreon.cli._demo`), narrated."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 

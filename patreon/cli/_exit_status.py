@@ -1,10 +1,5 @@
 # -*- coding: utf-8 -*-
-"""The exit statuses of the ``patreon`` command, and the one line each expected failure becomes.
-
-Usage::
-
-    failure = describe_failure(exc, options)   # (EXIT_UNAUTHORIZED, '401 Unauthorized: ...') or None for a bug
-"""
+"""The exit statuses of the ``patreon`` command, and the one line each expected failure becomes."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import re

@@ -1,12 +1,7 @@
 # -*- coding: utf-8 -*-
-"""The types of the command line's options: each turns the text given into a value, or says in a line why not.
+"""The types of the command line's options: each turns the text into a value or raises ``ArgumentTypeError``.
 
-An ``argparse`` type raises :class:`argparse.ArgumentTypeError`; ``main`` makes it a usage error (exit status 2).
-The limits are those a value can work with, so that nothing refused here fails later with a traceback.
-
-Usage::
-
-    parser.add_argument('--port', type=port, default=0)
+The limits are those a value can work with, so that nothing accepted here fails later with a traceback.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -31,15 +26,7 @@ __all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COU
            'redirect_uri', 'sandbox_url', 'seed', 'whole_number']
 
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """``--help`` that shows each option's default, but not ``(default: None)``.
-
-    An option without a default of its own (``None``: the command decides, and its help says what) would
-    otherwise show ``None`` beside the real default its help names.
-
-    Usage::
-
-        subparsers.add_parser('sandbox', formatter_class=DefaultsHelpFormatter)
-    """
+    """``--help`` that shows each option's default, but not ``(default: None)`` (the command decides; its help says)."""
 
     def _get_help_string(self, action):
         if action.default is None:
@@ -119,13 +106,7 @@ def base_url(text):
 
 
 def sandbox_url(text):
-    """The URL of a sandbox on this machine: :func:`base_url` whose host is ``localhost``, ``127.x.x.x`` or ``::1``.
-
-    Usage::
-
-        sandbox_url('http://127.0.0.1:8000/')   # 'http://127.0.0.1:8000'
-        sandbox_url('http://example.org')       # ArgumentTypeError: the control endpoint answers this machine only
-    """
+    """The URL of a sandbox on this machine: :func:`base_url` whose host is ``localhost``, ``127.x.x.x`` or ``::1``."""
     from ..sandbox._webhooks import is_loopback  # the sandbox's own rule; its code is loaded for this option only
 
     if _USERINFO.match(text):  # (base_url's message would point at the access token)
@@ -139,12 +120,7 @@ def sandbox_url(text):
 
 
 def redirect_uri(text):
-    """An OAuth redirect URI: an ``http://`` or ``https://`` URL with a host, a query allowed, no ``#fragment``.
-
-    Usage::
-
-        redirect_uri('http://localhost:5000/oauth/redirect')
-    """
+    """An OAuth redirect URI: an ``http://`` or ``https://`` URL with a host, a query allowed, no ``#fragment``."""
     parts = _http_url(text)
     if parts.fragment or '#' in text:  # OAuth forbids them, and the sandbox would refuse it with a traceback
         raise argparse.ArgumentTypeError("'{}' has a #fragment, which a redirect URI may not have".format(

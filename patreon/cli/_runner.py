@@ -1,10 +1,5 @@
 # -*- coding: utf-8 -*-
-"""Running the ``patreon`` command: parse, run the command, and turn every expected failure into one line.
-
-Usage::
-
-    sys.exit(main())                      # what the console script does
-"""
+"""Running the ``patreon`` command: parse, run the command, and turn every expected failure into one line."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import io
@@ -28,11 +23,6 @@ SECRET_OPTIONS = ('--token', '--key', '--control-key')
 
 def main(argv=None, environ=None):
     """Run the ``patreon`` command line and return its exit status (see :mod:`patreon.cli`).
-
-    Usage::
-
-        sys.exit(main())                      # what the console script does
-        main(['members', '1234', '--format', 'csv'])
 
     :param argv: the arguments, without the program name (default: ``sys.argv[1:]``).
     :param environ: where ``PATREON_ACCESS_TOKEN`` is read (default: ``os.environ``).

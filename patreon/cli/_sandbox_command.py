@@ -2,11 +2,6 @@
 """``patreon sandbox``: a local Patreon (:class:`patreon.sandbox.Sandbox`) in the foreground until Ctrl-C.
 
 Its options are declared here, beside what runs it, so that the command grows in one place.
-
-Usage::
-
-    add_sandbox_command(subparsers)     # what build_parser does
-    $ patreon sandbox --members 2500 --port 8080 --redirect-uri http://localhost:5000/oauth/redirect --login-page
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -97,11 +92,6 @@ def control_key(context):
 def sandbox_banner(sandbox):
     """The lines ``patreon sandbox`` prints: where the sandbox is, the credentials to use it with, its tiers, how
     to drive it (:func:`patreon.sandbox._control.control_lines`) and who to log in as.
-
-    Usage::
-
-        with Sandbox(members=100) as sb:
-            print('\\n'.join(sandbox_banner(sb)))
     """
     from ..sandbox._control import control_lines
 

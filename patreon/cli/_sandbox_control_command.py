@@ -6,12 +6,6 @@ The sandbox is found by ``--sandbox-url`` and ``--key``, else ``$PATREON_SANDBOX
 ``$PATREON_SANDBOX_KEY`` (``patreon sandbox`` prints the two ``export`` lines). A refusal of the sandbox is one
 line and the exit status of its HTTP status (403: 4, 404: 5, 5xx: 8, others: 1); no sandbox answering is a
 network error (7). The control key is never shown in a message.
-
-Usage::
-
-    add_sandbox_control_command(subparsers)     # what build_parser does
-    $ patreon sandbox-control pledge 3944004 --kind annual      # prints the new member's id
-    $ patreon sandbox-control fault '*' json_server_error --option status=503
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

@@ -1,15 +1,7 @@
 # -*- coding: utf-8 -*-
 """Stop signals (``SIGINT``, ``SIGTERM``, ``SIGHUP``...) turned into an exception, so that ``finally`` blocks run.
 
-Left to their default, ``SIGTERM``, ``SIGHUP`` and the other signals that end a process end it at once: an export
-to ``-o FILE`` would leave its temporary file, which holds patrons' names and e-mail addresses. Within
-:func:`stop_on_signals`, each of them raises :class:`Stopped` (a ``KeyboardInterrupt``) in the main thread
-instead, once; later ones are ignored until the block ends, so that the clean-up they interrupted can finish.
-
-Usage::
-
-    with stop_on_signals():
-        run_the_export()  # SIGTERM: Stopped raised here, the export's finally removes its temporary file
+An export to ``-o FILE`` would otherwise leave its temporary file, which holds patrons' names and e-mail addresses.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -38,18 +30,12 @@ class Stopped(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def stop_on_signals():
-    """Within the block, each of :data:`STOP_SIGNALS` raises :class:`Stopped`; the handlers are restored after.
+    """Within the block, each of :data:`STOP_SIGNALS` raises :class:`Stopped` once in the main thread; handlers
+    restored.
 
-    ``SIGINT`` and ``SIGTERM`` are caught even when the process inherited them ignored (a job started with
-    ``&`` by a shell ignores ``SIGINT``), so that the command can always be stopped cleanly. Another signal is
-    caught only where it would end the process: inherited ignored it stays ignored (``nohup`` ignores
-    ``SIGHUP``), and a handler the program installed is left alone. Outside the main thread, where no handler can
-    be installed, the block runs as it is.
-
-    Usage::
-
-        with stop_on_signals():
-            export()  # kill -TERM <pid>: Stopped('SIGTERM') raised in the main thread
+    ``SIGINT``/``SIGTERM`` are caught even when inherited ignored; other signals only where they would end the
+    process.
+    Outside the main thread the block runs as it is.
     """
     stopping = []  # type: list
 

@@ -1,11 +1,4 @@
-"""Catch misspelt ``fields`` and ``includes``: every name is looked up in :mod:`patreon.schemas`.
-
-Patreon answers a field it does not know with nothing at all, no error, so ``fields={'member': ['full_nme']}``
-would silently return members without names. A name unknown to :mod:`patreon.schemas` is reported with an
-:class:`~patreon.exceptions.UnknownFieldWarning` naming it and the known ones; the request is still sent, since
-Patreon may add names after this release. In strict mode it is an :class:`~patreon.exceptions.UnknownFieldError`
-(an ``InvalidArgument``, a ``ValueError``) and nothing is sent.
-"""
+"""Catch misspelt ``fields`` and ``includes`` against :mod:`patreon.schemas`: Patreon ignores unknown names silently."""
 from __future__ import unicode_literals
 
 import importlib
@@ -30,17 +23,9 @@ _warned_lock = [os.getpid(), threading.Lock()]  # type: list
 
 
 def check_names(include, field_lists, strict=False):
-    """Warn of (or, ``strict``, refuse) each name of :func:`~patreon.jsonapi.url_util.query_names`'s answer that
-    :mod:`patreon.schemas` does not know.
+    """Warn of (``strict``: refuse) each ``include`` path and ``field_lists`` name the schemas do not know.
 
-    :param include: the joined ``include`` text (dotted paths such as ``'memberships.campaign'``), or ``None``.
-    :param field_lists: ``[(resource type, joined attribute names)]``.
     :raises patreon.exceptions.UnknownFieldError: in strict mode, for the first unknown name.
-
-    Usage::
-
-        check_names(None, [('member', 'full_nme')])               # UnknownFieldWarning: ... 'full_nme' ...
-        check_names(None, [('member', 'full_nme')], strict=True)  # UnknownFieldError
     """
     for resource_type, names in field_lists:
         if resource_type not in schemas.SCHEMA_MODULE_NAMES:
@@ -73,16 +58,7 @@ def check_names(include, field_lists, strict=False):
 
 
 def warn_missing_attribute(resource_type, name):
-    """Warn, once per type and name in the process, that ``name`` is not among a resource's attributes.
-
-    Only for a name :mod:`patreon.schemas` knows as an attribute of ``resource_type``, and only when the caller
-    of ``attribute()`` is outside this package (the package reads what it asked for, or says so itself). The
-    message names the type and attribute and how to ask for it, never a value.
-
-    Usage::
-
-        warn_missing_attribute('user', 'email')   # MissingAttributeWarning, the first time only
-    """
+    """Warn once per type and name that attribute ``name`` was not in a response (a caller outside the package only)."""
     caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
     if (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
         return

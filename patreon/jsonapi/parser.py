@@ -44,11 +44,6 @@ def _warn_missing_attribute(resource, name):
 class JSONAPIParser(object):
     """A JSON:API document, as the API returns it.
 
-    Usage::
-
-        doc = JSONAPIParser({'data': {'type': 'user', 'id': '1', 'attributes': {'full_name': 'Ada'}}})
-        doc.data().attribute('full_name')  # 'Ada'
-
     :ivar json_data: the very dict given.
     """
 
@@ -57,13 +52,7 @@ class JSONAPIParser(object):
         self._index = None
 
     def data(self):
-        """The primary data: a :class:`JSONAPIResource`, a list of them, or ``None``.
-
-        Usage::
-
-            campaigns = api.get_campaigns(10).data()  # a list on list routes
-            campaign_ids = [campaign.id() for campaign in campaigns]
-        """
+        """The primary data: a :class:`JSONAPIResource`, a list of them, or ``None``."""
         try:
             data = _get(self.json_data, 'data')
         except TypeError:  # not a dict: no primary data
@@ -71,13 +60,7 @@ class JSONAPIParser(object):
         return _wrap(data, self)
 
     def find_resource_by_type_and_id(self, type, id):
-        """Return the resource of this ``type`` and ``id`` in ``data`` or ``included``, or ``None``.
-
-        Usage::
-
-            tier = doc.find_resource_by_type_and_id('tier', '3')
-            title = tier.attribute('title') if tier is not None else None
-        """
+        """Return the resource of this ``type`` and ``id`` in ``data`` or ``included``, or ``None``."""
         found = self._lookup(type, id)
         return None if found is None else JSONAPIResource(found, self)
 
@@ -126,12 +109,6 @@ class JSONAPIParser(object):
 class JSONAPIResource(object):
     """One resource object of a document.
 
-    Usage::
-
-        user = api.get_identity(fields={'user': ['full_name']}).data()
-        user.type(), user.id()       # ('user', '1')
-        user.attribute('full_name')  # 'Ada Lovelace'
-
     :ivar json_data: the resource's dict (``type``, ``id``, ``attributes``, ``relationships``).
     :ivar document: the :class:`JSONAPIParser` it belongs to, used to resolve relationships.
     """
@@ -162,12 +139,7 @@ class JSONAPIResource(object):
             return None
 
     def attributes(self):
-        """All attributes returned (only those asked for with ``fields``); ``{}`` when none.
-
-        Usage::
-
-            member.attributes()  # {'full_name': 'Ada Lovelace', 'patron_status': 'active_patron'}
-        """
+        """All attributes returned (only those asked for with ``fields``); ``{}`` when none."""
         return _as_dict(_as_dict(self.json_data).get('attributes'))
 
     def attribute(self, name):
@@ -191,12 +163,7 @@ class JSONAPIResource(object):
         return value
 
     def relationships(self):
-        """The resource's relationship objects by name (raw dicts); ``{}`` when none.
-
-        Usage::
-
-            sorted(member.relationships())  # ['campaign', 'user']
-        """
+        """The resource's relationship objects by name (raw dicts); ``{}`` when none."""
         return _as_dict(_as_dict(self.json_data).get('relationships'))
 
     def relationship(self, name):
@@ -233,26 +200,13 @@ class JSONAPIResource(object):
         return _resolve(data, document)
 
     def relationship_info(self, name):
-        """The :class:`JSONAPIRelationshipInfo` of relationship ``name``, or ``None``.
-
-        Usage::
-
-            info = member.relationship_info('currently_entitled_tiers')
-            tier_ids = [ref.id() for ref in info.resource_reference() or []] if info else []
-        """
+        """The :class:`JSONAPIRelationshipInfo` of relationship ``name``, or ``None``."""
         info = self.relationships().get(name)
         return None if info is None else JSONAPIRelationshipInfo(info, self.document)
 
 
 class JSONAPIRelationshipInfo(object):
-    """A relationship object (``{"data": ..., "links": ...}``) of a resource.
-
-    Usage::
-
-        info = member.relationship_info('user')
-        info.resource_reference().id()  # the user's id, even when the user was not included
-        info.resource()                 # the user resource, or None when it was not included
-    """
+    """A relationship object (``{"data": ..., "links": ...}``) of a resource."""
 
     __slots__ = ('json_data', 'document')
 
@@ -261,22 +215,11 @@ class JSONAPIRelationshipInfo(object):
         self.document = document
 
     def resource(self):
-        """Resolve the reference(s) through the document; see :meth:`JSONAPIResource.relationship`.
-
-        Usage::
-
-            user = member.relationship_info('user').resource()  # same as member.relationship('user')
-        """
+        """Resolve the reference(s) through the document; see :meth:`JSONAPIResource.relationship`."""
         return _resolve(_as_dict(self.json_data).get('data'), self.document)
 
     def resource_reference(self):
-        """The :class:`JSONAPIRelatedResource` (or a list of them); ``None`` for null or links only.
-
-        Usage::
-
-            reference = member.relationship_info('campaign').resource_reference()
-            reference.type(), reference.id()  # ('campaign', '12')
-        """
+        """The :class:`JSONAPIRelatedResource` (or a list of them); ``None`` for null or links only."""
         data = _as_dict(self.json_data).get('data')
         if isinstance(data, list):
             return [JSONAPIRelatedResource(item, self.document) for item in data]
@@ -286,14 +229,7 @@ class JSONAPIRelationshipInfo(object):
 
 
 class JSONAPIRelatedResource(object):
-    """A resource identifier (``{"type": ..., "id": ...}``) inside a relationship.
-
-    Usage::
-
-        reference = member.relationship_info('user').resource_reference()
-        reference.type(), reference.id()  # ('user', '1')
-        reference.resource()              # the included user, or None
-    """
+    """A resource identifier (``{"type": ..., "id": ...}``) inside a relationship."""
 
     __slots__ = ('json_data', 'document')
 
@@ -310,13 +246,7 @@ class JSONAPIRelatedResource(object):
         return _as_dict(self.json_data).get('id')
 
     def resource(self):
-        """The full resource from the document, or ``None`` when it was not included.
-
-        Usage::
-
-            user = reference.resource()
-            name = user.attribute('full_name') if user is not None else None
-        """
+        """The full resource from the document, or ``None`` when it was not included."""
         return _resolve(self.json_data, self.document)
 
 
@@ -349,9 +279,8 @@ def _find_all(index, references, document):
 
 
 def _find(index, reference, document):
-    """The :class:`JSONAPIResource` that ``reference`` names in ``index``, or ``None``.
-
-    What :meth:`JSONAPIParser._lookup` finds, inlined: this runs for every reference of a walk.
+    """The :class:`JSONAPIResource` ``reference`` names in ``index``, or ``None`` (``_lookup`` inlined: a walk's hot
+    path).
     """
     try:
         by_id = index.get(_get(reference, 'type'))

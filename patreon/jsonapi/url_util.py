@@ -44,11 +44,6 @@ def checked_bool(value, param):
     form or an environment variable says.
 
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) naming ``param`` and the type received.
-
-    Usage::
-
-        checked_bool(False, 'paused')    # False
-        checked_bool('false', 'paused')  # InvalidArgument: paused must be True or False, not str
     """
     if not isinstance(value, bool):
         raise InvalidArgument('{} must be True or False, not {}'.format(param, type(value).__name__))
@@ -95,11 +90,6 @@ def checked_text(value, param):
     :param param: the parameter's name, for the message (the value is never quoted).
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) for anything else: another type, bytes that
         are not UTF-8, text holding a lone surrogate (``'\\ud800'``, or ``'\\udcff'`` from undecodable input).
-
-    Usage::
-
-        checked_text('https://example.org/cb', 'redirect_uri')  # 'https://example.org/cb'
-        checked_text('\\ud800', 'state')                         # InvalidArgument: state ... lone surrogate
     """
     if isinstance(value, bytes):
         try:
@@ -120,12 +110,6 @@ def names_text(names, param, separator=',', empty='null'):
     :param empty: the value of an empty list (``'null'``: the API's "no attributes").
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``names`` is neither, or a name cannot
         be sent (see :func:`checked_text`).
-
-    Usage::
-
-        names_text(['user', 'campaign'], 'includes')  # 'user,campaign'
-        names_text('user,campaign', 'includes')       # 'user,campaign'
-        names_text([None], 'includes')                # InvalidArgument: includes must hold strings ...
     """
     if isinstance(names, (six.text_type, bytes)):
         return checked_text(names, param) or empty
@@ -164,10 +148,6 @@ def query_names(includes=None, fields=None):
     What :func:`build_url` sends, before it is encoded; :func:`url_with` puts it into a URL.
 
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) as :func:`build_url` does.
-
-    Usage::
-
-        query_names(['tiers'], {'tier': ['title', 'amount_cents']})  # ('tiers', [('tier', 'title,amount_cents')])
     """
     include = names_text(includes, 'includes') if includes else None
     field_lists = []
@@ -185,12 +165,7 @@ def query_names(includes=None, fields=None):
 
 
 def url_with(path, include, field_lists):
-    """``path`` with the ``include`` and ``fields[type]`` parameters of :func:`query_names`, sorted and encoded.
-
-    Usage::
-
-        url_with('campaigns', 'tiers', [('tier', 'title')])  # 'campaigns?fields%5Btier%5D=title&include=tiers'
-    """
+    """``path`` with the ``include`` and ``fields[type]`` parameters of :func:`query_names`, sorted and encoded."""
     params = [('fields[{}]'.format(resource_type), names) for resource_type, names in field_lists]
     if include is not None:
         params.append(('include', include))
@@ -206,11 +181,6 @@ def encode_query(pairs):
 
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when a name or value is text holding a lone
         surrogate, which has no UTF-8 form; the message names the parameter and never quotes the value.
-
-    Usage::
-
-        encode_query([('page[count]', 10), ('include', 'user,campaign')])
-        # 'page%5Bcount%5D=10&include=user%2Ccampaign'
     """
     return urlencode([(_utf8(name, name), _utf8(value, name)) for name, value in pairs])
 

@@ -7,10 +7,6 @@ default patron, or ``sandbox_user``) pledges to the cheapest paid tier worth
 active pledge already worth it stays), with the webhooks a pledge delivers,
 and is then redirected with a code as ``authorize`` does. Anything wrong is
 found before the pledge: nothing changes on a refused request.
-
-Usage::
-
-    response = become_patron(sandbox, request)  # 302 to redirect_uri?code=...&state=...
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

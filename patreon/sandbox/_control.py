@@ -13,11 +13,6 @@ such action), 405 or 415. The actions (request, body, the key of the answer's ``
 :data:`patreon._sandbox_actions.ACTIONS`; :func:`patreon._sandbox_actions.action_table` lists them.
 
 Its Python client is :class:`~patreon.sandbox._control_client.SandboxControl`.
-
-Usage::
-
-    endpoint = ControlEndpoint(sandbox, key)
-    response = endpoint.handle(request)  # for a request below /sandbox/
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -196,12 +191,7 @@ class ControlEndpoint(object):
 
 
 def control_lines(sandbox):
-    """What ``patreon sandbox`` prints about driving it: the endpoint, the variables to export, who can log in.
-
-    Usage::
-
-        print('\\n'.join(control_lines(sb)))
-    """
+    """What ``patreon sandbox`` prints about driving it: the endpoint, the variables to export, who can log in."""
     lines = [
         '  control endpoint:    %s (header %s)' % (sandbox.control_url, KEY_HEADER),
         'Drive it from another shell (patreon sandbox-control ...) after:',

@@ -1,12 +1,6 @@
 """A client of a running sandbox's control endpoint (see :mod:`.control`), from any process on this machine.
 
 Standard library only, like the rest of the sandbox.
-
-Usage::
-
-    control = SandboxControl('http://127.0.0.1:8000', key)  # the key printed by `patreon sandbox`
-    member_id = control.pledge(control.overview()['tiers'][2]['id'], kind='annual')
-    control.inject_fault('identity', 'unauthorized_html')
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -65,14 +59,6 @@ class SandboxControl(object):
     no sandbox echoes it), a sandbox that does not answer ``socket.error``. A key
     no header can carry (a blank, control or non-ASCII character) is a ``ValueError``
     before anything is sent, without the key in its message.
-
-    Usage::
-
-        control = SandboxControl(sb.url, sb.control_key)
-        member_id = control.pledge(sb.tier_ids[2], kind='gift')
-        control.cancel_pledge(member_id)   # former_patron, still entitled to the tier
-        control.end_period(member_id)      # the period paid for is over: entitled to nothing
-        control.expire_tokens(user_id=sb.patron_user_id)  # the app's next call gets a 401, then refreshes
     """
 
     def __init__(self, url, key, timeout=30.0):
@@ -91,10 +77,6 @@ class SandboxControl(object):
         """A client of the sandbox that ``url`` and ``key`` name, else ``PATREON_SANDBOX_URL`` and ``_KEY``.
 
         ValueError naming the missing variable when neither says.
-
-        Usage::
-
-            control = SandboxControl.from_environment(os.environ)  # as `patreon sandbox` told to export
         """
         url = url or environ.get(URL_VARIABLE)
         key = key or environ.get(KEY_VARIABLE)
@@ -206,10 +188,6 @@ def fault_options(pairs):
     """``NAME=VALUE`` texts (a command line's ``--option``) as fault options; VALUE is JSON when it parses.
 
     ValueError for a text without ``=`` or with an empty name.
-
-    Usage::
-
-        fault_options(['status=503', 'header=false'])  # {'status': 503, 'header': False}
     """
     options = {}
     for pair in pairs:

@@ -5,11 +5,6 @@ sandboxes with the same seed answer byte for byte the same. Generation is
 O(members) with three random draws per member; the rest of a member's details
 (its user's name, address, pledge history) is derived from those draws only
 when it is shown.
-
-Usage::
-
-    world = generate_world(seed=7, members=2500, posts=25, epoch=month_start())
-    campaign = world.campaigns[world.main_campaign_id]
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -80,10 +75,6 @@ def month_start(now=None):
 
     Monthly charges happen on the 1st, so this keeps every generated
     ``last_charge_date`` in the past and every ``next_charge_date`` in the future.
-
-    Usage::
-
-        month_start(datetime.datetime(2026, 11, 27, 5, 0))  # datetime(2026, 11, 1)
     """
     now = now or utc_now()
     return datetime.datetime(now.year, now.month, 1)
@@ -115,12 +106,6 @@ class RecordTable(object):
     each access rather than kept: a hundred thousand long-lived objects would
     slow down every full garbage collection, and with it every request. A
     record that changes is kept (:meth:`keep`) from then on.
-
-    Usage::
-
-        table = RecordTable(derive=lambda record_id: None)
-        table.add(user)
-        table[user.id] is user  # True
     """
 
     def __init__(self, derive=None):
@@ -535,13 +520,7 @@ def _build_other_campaigns(world, patron, rng):
 
 
 def generate_world(seed=0, members=100, posts=25, epoch=None):
-    """Build a world from ``seed``: a creator's campaign with ``members`` members and ``posts`` posts.
-
-    Usage::
-
-        world = generate_world(seed=7, members=2500)
-        len(world.campaigns[world.main_campaign_id].member_ids)  # 2500
-    """
+    """Build a world from ``seed``: a creator's campaign with ``members`` members and ``posts`` posts."""
     rng = random.Random(seed)
     world = World(rng, epoch or month_start())
     world.start_ids('campaign', _between(rng, 100000, 899999))

@@ -6,11 +6,6 @@
   dotted paths included (``memberships.campaign``), and ``included`` lists each
   related resource once;
 - an include that the type does not have is a :class:`DocumentError` (a 400).
-
-Usage::
-
-    renderer = Renderer(view, fields={'member': ['full_name']}, include=parse_include('user', 'member'))
-    renderer.document(members, many=True)  # {'data': [...], 'included': [...]}
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -32,10 +27,6 @@ def parse_include(value, type_name):
     """Turn ``'user,campaign.tiers'`` into a tree ``{'user': {}, 'campaign': {'tiers': {}}}``.
 
     Every step must be a relationship of the type reached so far.
-
-    Usage::
-
-        parse_include('memberships.campaign', 'user')  # {'memberships': {'campaign': {}}}
     """
     tree = OrderedDict()  # type: OrderedDict
     for path in (value or '').split(','):

@@ -1,10 +1,4 @@
-"""Patreon's JSON:API error answers, raised by routes as :class:`APIError`.
-
-Usage::
-
-    raise APIError.not_found('No campaign with id 42.')
-    # -> 404 {"errors": [{"code": 3, "code_name": "ResourceMissing", "detail": ..., "id": ..., ...}]}
-"""
+"""Patreon's JSON:API error answers, raised by routes as :class:`APIError`."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import uuid
@@ -24,15 +18,7 @@ def error_document(status, code, code_name, title, detail, **extra):
 
 
 class APIError(Exception):
-    """A route's refusal: becomes a JSON:API error response.
-
-    Usage::
-
-        try:
-            ...
-        except APIError as error:
-            return error.response()
-    """
+    """A route's refusal: becomes a JSON:API error response."""
 
     def __init__(self, status, code, code_name, title, detail, headers=None, **extra):
         Exception.__init__(self, detail)

@@ -3,11 +3,6 @@
 Each event mutates the world and returns the triggers it fires; callers hold
 the world lock, render :func:`webhook_body` for each trigger, and hand the
 bodies to the :class:`~.webhooks.WebhookHub` after releasing the lock.
-
-Usage::
-
-    member, triggers = pledge(world, tier_id)
-    body = webhook_body(world, 'http://127.0.0.1:5000', member)
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

@@ -1,17 +1,4 @@
-"""Misbehaviour on demand (fault injection) and Patreon-like rate limiting.
-
-Usage::
-
-    faults = FaultInjector(['identity', 'token'])
-    faults.add('identity', 'server_error', count=2, status=503)
-    faults.take('identity').options['status']  # 503, twice; then take() is None again
-
-    faults.add('campaigns/{id}/members', 'stall', count=3)  # the same page, with new cursors, 3 times
-    faults.add('identity', 'unauthorized_html')  # a 401 as an HTML page, as an expired token has met
-
-    limiter = RateLimiter(limit=100, period=2.0)
-    limiter.hit('client-id')  # None while allowed, else the seconds to wait
-"""
+"""Misbehaviour on demand (fault injection) and Patreon-like rate limiting."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import collections
@@ -148,10 +135,6 @@ def field_fault_response(fault):
     ``unauthorized_html``: 401 with an HTML page; ``json_server_error``: the
     status with ``{"message": "<reason>"}`` as ``application/json`` (no
     ``errors``); ``maintenance``: 200 with an HTML maintenance page.
-
-    Usage::
-
-        field_fault_response(Fault('identity', 'maintenance', 1, {})).status  # 200
     """
     if fault.kind == 'unauthorized_html':
         return html_response(401, '401 Unauthorized', 'Unauthorized')

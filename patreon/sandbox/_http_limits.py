@@ -10,13 +10,6 @@ Reads that wait longer than the connection's idle timeout raise
 ``socket.timeout`` from the socket itself (the server sets it); with
 :class:`WholeRequestDeadline`, so does a request that has not arrived whole
 (line, headers and body) within that time, however steadily it trickles.
-
-Usage::
-
-    try:
-        body = read_body(handler.headers, handler.rfile, max_body=MAX_BODY)
-    except BadRequest as error:
-        answer(error.status, error.message)  # then close the connection: the stream is out of step
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -64,12 +57,7 @@ def _header_values(headers, name):
 
 
 def content_length(headers, max_body=MAX_BODY):
-    """The request's ``Content-Length`` as an int (0 when absent); :class:`BadRequest` when not one number.
-
-    Usage::
-
-        content_length(handler.headers)  # 12 for 'Content-Length: 12'
-    """
+    """The request's ``Content-Length`` as an int (0 when absent); :class:`BadRequest` when not one number."""
     values = [value.strip() for value in _header_values(headers, 'Content-Length')]
     if not values:
         return 0
@@ -140,13 +128,6 @@ class DeadlineReader(io.RawIOBase):
     A client that sends a byte now and then never lets one read wait out its timeout: each read here waits
     at most until :meth:`start`'s deadline, then raises ``socket.timeout``. Closing it leaves the socket open
     (the server closes it).
-
-    Usage::
-
-        reader = DeadlineReader(connection, 30.0)
-        rfile = io.BufferedReader(reader)
-        reader.start()            # a request begins: it has 30 s to arrive whole
-        rfile.readline(65537)
     """
 
     def __init__(self, connection, limit):
@@ -179,11 +160,6 @@ class WholeRequestDeadline(BaseHTTPServer.BaseHTTPRequestHandler):
     ``timeout`` alone bounds each read, so a request trickled a byte at a time holds its thread as long as its
     client likes; here the time between the start of a request (the wait for its first line included) and its
     last byte is bounded. A request cut by the deadline ends the connection, as an idle one does.
-
-    Usage::
-
-        class Handler(WholeRequestDeadline):
-            timeout = 30.0
     """
 
     # Base methods called by name, not super(): on Python 2 the base is a classic class.

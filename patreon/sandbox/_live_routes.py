@@ -4,10 +4,6 @@ Reading needs ``campaigns.lives``, writing ``w:campaigns.lives``; a live is
 its campaign's creator's. A ``PATCH`` moves a live only along
 ``pre_live`` -> ``live`` -> ``live_ended`` (400 otherwise); a ``DELETE``
 answers 204. :class:`LiveRoutes` is mixed into the application.
-
-Usage::
-
-    class Application(LiveRoutes): ...  # the route table (routes.ROUTES) names these handlers
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

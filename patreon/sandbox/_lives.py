@@ -5,12 +5,6 @@ Each campaign has access rules from the start: one ``public``, one
 ``patron``, and one ``tier`` rule per paid tier. A live moves only
 ``pre_live`` -> ``live`` -> ``live_ended``; :meth:`LiveStore.transition`
 refuses anything else.
-
-Usage::
-
-    store = lives_of(world)
-    live = store.create(campaign_id, 'pre_live', title='Q&A', rule_ids=[store.rule_ids(campaign_id)[0]])
-    store.transition(live, 'live')
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

@@ -7,12 +7,6 @@ retries are over, a cancelled patron still in the period paid for and a former
 patron, someone who never pledged. :func:`login_users`
 finds one of each in the world (without changing it); :class:`Logins` keeps
 who approves ``/oauth2/authorize`` by default and renders the chooser page.
-
-Usage::
-
-    for user in login_users(world):
-        print(user['role'], user['user_id'], user['full_name'])
-    redirect_uri_forms('http://localhost:8000/cb')  # [... localhost ..., 'http://127.0.0.1:8000/cb']
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -72,11 +66,6 @@ def login_users(world):
     do not apply). The "patron of" users pay monthly (no gift, no trial). A
     kind the world has no member of (a sandbox of a few members) is left out;
     the creator and the non-patron are always there.
-
-    Usage::
-
-        patrons = dict((u['role'], u['user_id']) for u in login_users(sb.world))
-        sb.log_in_as(patrons['patron of Producer'])
     """
     campaign = world.campaigns[world.main_campaign_id]
     tiers = [world.tiers[tier_id] for tier_id in campaign.tier_ids]
@@ -109,13 +98,7 @@ def login_users(world):
 
 
 def redirect_uri_forms(uri):
-    """``[uri]``, plus the same URI with ``localhost`` and ``127.0.0.1`` swapped when it uses either.
-
-    Usage::
-
-        redirect_uri_forms('http://127.0.0.1:5000/callback')
-        # ['http://127.0.0.1:5000/callback', 'http://localhost:5000/callback']
-    """
+    """``[uri]``, plus the same URI with ``localhost`` and ``127.0.0.1`` swapped when it uses either."""
     parts = urlsplit(uri)
     twin = LOOPBACK_TWINS.get(parts.hostname or '')
     if twin is None:
@@ -185,14 +168,7 @@ class Logins(object):
 
 
 def login_lines(users):
-    """One aligned line per user to log in as (``role  user_id  full_name``), for a terminal.
-
-    Usage::
-
-        print('\\n'.join(login_lines(sb.login_users())))
-        # creator                 10000001  Mira Okonkwo
-        # patron of Supporter     10000007  Ada Becker ...
-    """
+    """One aligned line per user to log in as (``role  user_id  full_name``), for a terminal."""
     width = max([len(user['role']) for user in users] + [0])
     id_width = max([len(user['user_id']) for user in users] + [0])
     return ['  %s  %s  %s' % (user['role'].ljust(width), user['user_id'].ljust(id_width), user['full_name'])

@@ -3,11 +3,6 @@
 Routes take a :class:`Request` and return a :class:`Response`; the server in
 :mod:`.server` turns them into bytes on a socket. Keeping them apart lets one
 place decide about the wire (keep-alive, faults, logging).
-
-Usage::
-
-    response = json_response(200, {'data': []})
-    response.status, response.body  # (200, b'{"data":[]}')
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -22,12 +17,7 @@ HTML_TYPE = 'text/html; charset=utf-8'
 
 
 def parse_query(raw):
-    """Decode a query string or form body into ``[(name, value), ...]`` of text, on 2 and 3 alike.
-
-    Usage::
-
-        parse_query('fields%5Bmember%5D=full_name')  # [('fields[member]', 'full_name')]
-    """
+    """Decode a query string or form body into ``[(name, value), ...]`` of text, on 2 and 3 alike."""
     pairs = parse_qsl(six.ensure_str(raw), keep_blank_values=True)
     return [(six.ensure_text(name), six.ensure_text(value)) for name, value in pairs]
 
@@ -39,13 +29,7 @@ def dump_json(document):
 
 
 class HeaderDict(dict):
-    """Request headers: a plain dict with canonical names (``User-Agent``) whose lookups ignore case.
-
-    Usage::
-
-        headers = HeaderDict([('user-agent', 'curl')])
-        headers['User-Agent'], headers.get('USER-AGENT')  # ('curl', 'curl')
-    """
+    """Request headers: a plain dict with canonical names (``User-Agent``) whose lookups ignore case."""
 
     def __init__(self, items=()):
         dict.__init__(self)

@@ -5,13 +5,6 @@ user named by the extra ``sandbox_user`` parameter), and redirects with a
 single-use code. ``/api/oauth2/token`` exchanges codes and rotates refresh
 tokens, with OAuth-style errors (``{"error": "invalid_grant"}``), never
 JSON:API ones. Access tokens expire ``token_ttl`` seconds after issue.
-
-Usage::
-
-    server = OAuthServer(token_ttl=2678400)
-    client = server.register_client('My app', user_id, campaign_id, ['http://localhost/cb'])
-    answer = server.issue(user_id, client.id, ALL_SCOPES)
-    server.lookup(answer['access_token']).user_id == user_id  # True
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -209,10 +202,8 @@ class OAuthServer(object):
 
     @staticmethod
     def _form(request):
-        """The token request's parameters: a form body, or the query string of a request without a body.
-
-        Patreon takes both; clients of 0.5.1 sent every parameter in the query string, as Patreon's
-        documentation shows. Both at once is refused: which of the two would count cannot be told.
+        """The token request's parameters: a form body, or the query string (0.5.1 sent that); both at once is
+        refused.
         """
         if request.params:
             if request.body:

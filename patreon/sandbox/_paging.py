@@ -4,11 +4,6 @@ A cursor is an opaque token wrapping an offset into the (append-only) index,
 so a page is one list slice. ``page[count]`` limits and bad cursors are 400s.
 A stalled page (the ``stall`` fault) points its next cursor back at itself,
 with a fresh serial so that the cursor is new: the API seen in the field.
-
-Usage::
-
-    page = Page.from_request(request, ids, default=20, maximum=1000)
-    page.ids, page.next_cursor  # the slice and the cursor of the next page (None on the last)
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

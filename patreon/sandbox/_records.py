@@ -21,12 +21,7 @@ def utc_now():
 
 
 def format_time(epoch, offset):
-    """Render ``offset`` seconds after ``epoch`` (a naive UTC datetime), or None.
-
-    Usage::
-
-        format_time(datetime.datetime(2026, 11, 1), 3600)  # '2026-11-01T01:00:00.000+00:00'
-    """
+    """Render ``offset`` seconds after ``epoch`` (a naive UTC datetime), or None."""
     if offset is None:
         return None
     return (epoch + datetime.timedelta(seconds=offset)).strftime(TIME_FORMAT)

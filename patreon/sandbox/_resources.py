@@ -5,11 +5,6 @@ Every type of ``patreon-api-v2.md`` that the sandbox serves is described by a
 computes them from a record, and the relationships that ``include`` may follow.
 Who is asking (a :class:`View`) decides the privacy-sensitive parts: emails,
 addresses and other people's memberships.
-
-Usage::
-
-    view = View(world, 'http://127.0.0.1:5000', user_id=world.creator_user_id, scopes=ALL_SCOPES)
-    RESOURCE_TYPES['campaign'].attributes(campaign, view)['patron_count']
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -43,10 +38,6 @@ PLACES = (
 class View(object):
     """Who is asking: the token's user, scopes and OAuth client (``full`` sees everything); ``identity``
     for the identity route, where campaigns need the campaigns scope.
-
-    Usage::
-
-        View(world, sb.url, user_id=sb.patron_user_id, scopes=['identity'], client_campaign_id=cid)
     """
 
     def __init__(self, world, base_url, user_id=None, scopes=(), client_campaign_id=None, full=False,

@@ -4,11 +4,6 @@
 :class:`~.messages.Response`: it matches the route, applies injected faults and
 rate limits, authenticates the bearer token, checks scopes and ownership
 (401/403/404 as Patreon answers them) and renders JSON:API documents.
-
-Usage::
-
-    app = Application(sandbox)
-    response = app.handle(Request('GET', '/api/oauth2/v2/identity', '', headers, b''))
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

@@ -35,15 +35,6 @@ class Sandbox(object):
     has) is generated from ``seed``: the same seed answers the same bytes. Its arguments, its users, events,
     faults and control endpoint (driven by ``SandboxControl(sb.url, sb.control_key)``) are in the guide
     "The sandbox and testing your app" (docs/_sandbox.md).
-
-    Usage::
-
-        from patreon.sandbox import Sandbox
-
-        with Sandbox(members=2500, seed=7) as sb:
-            api = patreon.API(sb.creator_token, base_url=sb.url)
-            campaign = api.get_campaigns_by_id(sb.campaign_id).data()
-            member_id = sb.pledge(sb.tier_ids[1])   # delivers members:* webhooks
     """
 
     def __init__(self, members=100, seed=0, host='127.0.0.1', port=0, token_ttl=2678400,

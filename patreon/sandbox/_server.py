@@ -6,11 +6,6 @@ It is also hard to wedge: bodies are read by :mod:`.http_limits` (400 for bad
 framing, 413 past ``max_body``), every socket operation waits at most
 ``idle_timeout`` seconds, and so does a whole request (its line, headers and
 body), so half-sent and trickled requests free their threads.
-
-Usage::
-
-    server = SandboxHTTPServer(('127.0.0.1', 0), application, log=[])
-    threading.Thread(target=server.serve_forever).start()
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

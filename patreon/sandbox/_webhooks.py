@@ -8,13 +8,6 @@ at the first failure (connection refused, timeout, non-2xx), keeping the rest
 for later: the next event, or a ``PATCH`` with ``paused: false``, replays it.
 Deliveries go to loopback addresses only, so a sandbox can never post to the
 internet whatever URI a test registers.
-
-Usage::
-
-    hub = WebhookHub(clock=world.now)
-    webhook = hub.create(campaign_id, client, 'http://127.0.0.1:8000/hook', ['members:pledge:create'])
-    hub.publish(campaign_id, [('members:pledge:create', body_bytes)])
-    hub.deliveries[-1].status  # 200
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -41,12 +34,7 @@ USER_AGENT = 'Patreon-Sandbox-Webhooks/1.0'
 
 
 def sign(secret, body):
-    """Patreon's signature: hex HMAC-MD5 of the raw ``body`` bytes keyed with ``secret``.
-
-    Usage::
-
-        sign('secret', b'testing')  # 'a964f51f0ae9c643aca91bfbc66f6d78'
-    """
+    """Patreon's signature: hex HMAC-MD5 of the raw ``body`` bytes keyed with ``secret``."""
     return hmac.new(six.ensure_binary(secret), body, hashlib.md5).hexdigest()
 
 
@@ -56,10 +44,6 @@ def is_loopback(host):
     Decided on the text alone, never by resolving a name: ``localhost``, an
     IPv4 literal in 127.0.0.0/8 or the IPv6 literal ``::1``. A name that only
     starts like one (``127.0.0.1.example.invalid``) is not.
-
-    Usage::
-
-        is_loopback('127.0.0.2'), is_loopback('127.0.0.1.example.invalid')  # (True, False)
     """
     if not isinstance(host, six.string_types) or not host:
         return False

@@ -3,14 +3,6 @@
 Each module has classes ``Attributes`` and ``Relationships`` whose constants equal their names, so that
 typos fail loudly instead of silently asking for nothing. The submodules are imported only when used:
 ``import patreon`` stays fast.
-
-Usage::
-
-    from patreon.schemas import member, user
-
-    fields = {'member': [member.Attributes.full_name], 'user': [user.Attributes.email]}
-    schema_for_type('pledge-event').Attributes.amount_cents  # 'amount_cents'
-    all_fields('member', 'user')  # {'member': [every attribute], 'user': [every attribute]}
 """
 from __future__ import absolute_import
 
@@ -49,11 +41,6 @@ def schema_for_type(resource_type):
     :param resource_type: the resource's ``type``, e.g. ``'member'``, ``'client'`` or ``'pledge-event'``.
     :returns: the module, e.g. :mod:`patreon.schemas.member`, with classes ``Attributes`` and ``Relationships``.
     :raises KeyError: if the type is not a known Patreon resource type.
-
-    Usage::
-
-        >>> schema_for_type('client').Attributes.redirect_uris
-        'redirect_uris'
     """
     module = _schema_modules.get(resource_type)
     if module is None:

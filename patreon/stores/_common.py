@@ -1,15 +1,6 @@
-"""What the shared stores have in common: a token store that keeps a save it could not make, and a pacer over tickets.
-
-A backend gives :class:`SharedTokenStore` three primitives (``_read``,
-``_write``, ``_hold``) and :class:`TicketPacer` two (``_take``, ``_end``); the
-waiting, the re-entrant lock and the kept saves are written once, here.
-
-Usage::
-
-    class MyStore(SharedTokenStore):
-        def _read(self): ...           # the dict stored, or None; TokenStoreError when unreachable
-        def _write(self, tokens): ...  # TokenStoreError when it cannot
-        def _hold(self): ...           # a context manager excluding every other process
+"""What the shared stores have in common; a backend gives the primitives (``_read``, ``_write``, ``_hold``,
+``_take``,
+``_end``), the waiting, locking and kept saves are written once here.
 """
 from __future__ import absolute_import, unicode_literals
 
@@ -38,10 +29,8 @@ _POLL = 0.02
 class SharedTokenStore(TokenStore):
     """A :class:`~patreon.tokens.TokenStore` over a backend; a save that fails is kept and made at the next lock.
 
-    A refresh spends the old refresh token: if the new tokens cannot be saved
-    (the backend is down), they are the only ones left.  :meth:`save` then
-    raises :class:`~patreon.exceptions.TokenStoreError` but keeps them;
-    :meth:`load` answers them, and the next :meth:`lock` writes them first.
+    The refresh spent the old refresh token, so :meth:`save` raises ``TokenStoreError`` but :meth:`load` answers
+    them.
     """
 
     def __init__(self, name):
@@ -138,10 +127,8 @@ def decoded(data, where):
 class TicketPacer(Slots):
     """A :class:`patreon.pacing.Pacer` kept in a backend: each request takes a ticket and ends it when answered.
 
-    ``_take()`` answers ``(ticket, None)`` or ``(None, seconds to wait)``
-    (``None``: every slot is held by a request in flight); ``_end(ticket)``
-    counts the request as ended now.  A ticket whose process died is counted
-    until its lease ends.
+    ``_take()`` answers ``(ticket, None)`` or ``(None, seconds to wait)``; a dead process's ticket counts until its
+    lease.
     """
 
     def __init__(self, requests, seconds, sleep=None):
@@ -170,10 +157,8 @@ class TicketPacer(Slots):
             self._sleep(pause)
 
     def release(self):
-        """The answer of this thread's last request is in: it counts as ended now.
-
-        When the backend cannot be told, the answer is still returned: the
-        slot stays counted until its lease ends, which only slows the pace.
+        """This thread's last request is answered; if the backend cannot be told, its slot counts until its lease
+        ends.
         """
         ticket = self._held().pop()
         try:

@@ -1,22 +1,7 @@
 """Redis shared by every process of every machine of an app: tokens, a refresh lock, the pacer and the 4xx budget.
 
-Needs redis-py (``pip install patreon[redis]``); ``import patreon`` never
-imports it.  Every time that counts is the Redis server's (``TIME`` in a
-script), so machines whose clocks disagree still share one window.
-
-What a process that dies leaves behind: its refresh lock expires after
-``lock_lease`` seconds (a live holder renews it; a holder that lost it cannot
-save over the next one's tokens); a request it had in flight stays counted
-until ``slot_lease`` ends; its 4xx answers stay counted, as at Patreon.
-A Redis that is down, or answers what no Redis would, is a
-:class:`~patreon.exceptions.TokenStoreError`; tokens refreshed while it is
-down are kept by the process and saved at its next lock.
-
-Usage::
-
-    from patreon.stores.redis import RedisStore
-    store = RedisStore('redis://cache.internal:6379/0')
-    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)
+Needs redis-py (``pip install patreon[redis]``); the Redis server's clock times every window.  What a dead process
+leaves behind is bounded by ``lock_lease`` and ``slot_lease`` (docs/tokens.md).
 """
 from __future__ import absolute_import, unicode_literals
 

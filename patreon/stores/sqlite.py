@@ -1,21 +1,7 @@
 """One SQLite file shared by every process of one machine: tokens, the pacer and the 4xx budget.
 
-The default for a prefork server (gunicorn, uWSGI, Celery workers): pass
-:class:`SQLiteStore` as ``token_store=`` and every process of the machine
-refreshes a token once, and every request of every process waits its turn in
-one pace and counts in one 4xx budget.  Standard library only.
-
-What a process that dies leaves behind: its refresh lock is an OS lock on a
-file beside the database, released by the OS at once; a request it had in
-flight stays counted until its lease ends (``slot_lease``, 150 s); its 4xx
-answers stay counted, as at Patreon.
-
-Usage::
-
-    from patreon.stores.sqlite import SQLiteStore
-    store = SQLiteStore('/var/lib/myapp/patreon.sqlite')
-    store.save(oauth.get_tokens(code, redirect_uri))            # once, after the login
-    api = patreon.API(None, refresh=patreon.RefreshPolicy(oauth), token_store=store)  # every process
+The default for a prefork server (gunicorn, uWSGI, Celery); standard library only.  A dead process's refresh lock
+is freed by the OS at once, its request in flight counts until ``slot_lease`` ends (docs/tokens.md).
 """
 from __future__ import absolute_import, unicode_literals
 

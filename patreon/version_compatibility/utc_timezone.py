@@ -2,13 +2,6 @@
 
 Python 3 has :data:`datetime.timezone.utc`; Python 2.7 has no concrete ``tzinfo`` at all, so a small one is
 provided there.
-
-Usage::
-
-    from patreon.version_compatibility.utc_timezone import isoformat_utc, utc_timezone
-
-    now = datetime.datetime.now(utc_timezone())
-    isoformat_utc(datetime.datetime(2017, 1, 1))  # '2017-01-01T00:00:00+00:00'
 """
 from __future__ import absolute_import
 
@@ -20,39 +13,18 @@ _ZERO = datetime.timedelta(0)
 
 
 class FixedUTC(datetime.tzinfo):
-    """The UTC ``tzinfo`` used where :mod:`datetime` has no ``timezone`` class (Python 2.7).
-
-    Usage::
-
-        >>> datetime.datetime(2017, 1, 1, tzinfo=FixedUTC()).isoformat()
-        '2017-01-01T00:00:00+00:00'
-    """
+    """The UTC ``tzinfo`` used where :mod:`datetime` has no ``timezone`` class (Python 2.7)."""
 
     def utcoffset(self, dt):
-        """Return the offset from UTC: always zero.
-
-        Usage::
-
-            FixedUTC().utcoffset(None)  # datetime.timedelta(0)
-        """
+        """Return the offset from UTC: always zero."""
         return _ZERO
 
     def dst(self, dt):
-        """Return the daylight saving adjustment: always zero, UTC has none.
-
-        Usage::
-
-            FixedUTC().dst(None)  # datetime.timedelta(0)
-        """
+        """Return the daylight saving adjustment: always zero, UTC has none."""
         return _ZERO
 
     def tzname(self, dt):
-        """Return the name of the zone, ``'UTC'``.
-
-        Usage::
-
-            FixedUTC().tzname(None)  # 'UTC'
-        """
+        """Return the name of the zone, ``'UTC'``."""
         return 'UTC'
 
     def __repr__(self):
@@ -60,13 +32,7 @@ class FixedUTC(datetime.tzinfo):
 
 
 def has_timezone_support():
-    """Tell whether the standard library has ``datetime.timezone`` (Python 3) or not (Python 2.7).
-
-    Usage::
-
-        >>> has_timezone_support()  # on Python 3
-        True
-    """
+    """Tell whether the standard library has ``datetime.timezone`` (Python 3) or not (Python 2.7)."""
     return hasattr(datetime, 'timezone')
 
 
@@ -75,13 +41,7 @@ _UTC = datetime.timezone.utc if has_timezone_support() else FixedUTC()
 
 
 def utc_timezone():
-    """Return a UTC ``tzinfo``: :data:`datetime.timezone.utc` on Python 3, a :class:`FixedUTC` on 2.7.
-
-    Usage::
-
-        >>> utc_timezone().tzname(None)
-        'UTC'
-    """
+    """Return a UTC ``tzinfo``: :data:`datetime.timezone.utc` on Python 3, a :class:`FixedUTC` on 2.7."""
     return _UTC
 
 
@@ -91,11 +51,6 @@ def isoformat_utc(dt):
     :param dt: a :class:`datetime.datetime`, naive or aware.
     :returns: text such as ``'2017-01-01T00:00:00+00:00'``.
     :raises TypeError: if ``dt`` is not a datetime (a bare ``date`` has no time zone to convert).
-
-    Usage::
-
-        >>> isoformat_utc(datetime.datetime(2017, 1, 1))
-        '2017-01-01T00:00:00+00:00'
     """
     if not isinstance(dt, datetime.datetime):
         raise TypeError('isoformat_utc() expects a datetime.datetime, got {0}'.format(type(dt).__name__))
