@@ -15,13 +15,12 @@ import logging
 import re
 
 import six
-from six.moves.urllib.parse import quote, urlsplit
 
 from . import endpoint, forks
 from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, url_with
+from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, quote, url_with, urlsplit
 from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
 from .pacing import (DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget,
                      shared_budget, shared_pacer)
@@ -30,7 +29,6 @@ from .responses import ErrorDocument, api_result, reason_phrase
 from .stand_in import get_document, stand_in
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import app_user_agent, check_user_agent
-from .version_compatibility.utc_timezone import isoformat_utc
 
 logger = logging.getLogger(__name__)
 
@@ -466,6 +464,7 @@ class API(object):
         if description is not None:
             attributes['description'] = checked_text(description, 'description')
         if scheduled_for is not None:
+            from .version_compatibility.utc_timezone import isoformat_utc  # here: a package and a module less to import
             attributes['scheduled_for'] = isoformat_utc(scheduled_for) if isinstance(
                 scheduled_for, datetime.datetime) else checked_text(scheduled_for, 'scheduled_for')
         if live_access_rule_ids is not None:
@@ -748,6 +747,7 @@ def _path(*segments):
 
 def _cursor_text(cursor):
     if isinstance(cursor, datetime.datetime):
+        from .version_compatibility.utc_timezone import isoformat_utc  # here: a package and a module less to import
         return isoformat_utc(cursor)
     if isinstance(cursor, six.text_type):
         return checked_text(cursor, 'cursor')

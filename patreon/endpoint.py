@@ -36,13 +36,12 @@ import types
 
 import requests
 import six
-from six.moves.urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from . import forks
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
-from .jsonapi.url_util import checked_bool
+from .jsonapi.url_util import checked_bool, urlsplit
 
 #: Where Patreon is (a native str, as the default always was, on Python 2 too).
 PATREON_URL = str('https://www.patreon.com')

@@ -8,7 +8,8 @@ from __future__ import unicode_literals
 import re
 
 import six
-from six.moves.urllib.parse import quote, quote_plus
+
+from .jsonapi.url_util import quote, quote_plus
 from .patterns import LazyPattern
 
 #: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.

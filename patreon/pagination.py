@@ -41,10 +41,10 @@ import sys
 import threading
 
 import six
-from six.moves.urllib.parse import parse_qs, unquote, urlsplit
 
 from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
+from .jsonapi.url_util import parse_qs, unquote, urlsplit
 from .responses import resource_key
 
 #: Pages in a row that bring nothing new (only resources of the page before, or none) before a walk gives up;

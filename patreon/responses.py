@@ -9,7 +9,6 @@ answer with the credentials of the request masked.
 from __future__ import unicode_literals
 
 import logging
-import re
 import time
 
 import six
@@ -18,6 +17,7 @@ from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, OAuth
                          error_class_for_status)
 from .jsonapi.parser import JSONAPIParser
 from .masking import MASK, MIN_SECRET_LENGTH, Mask  # noqa: F401 (MASK and MIN_SECRET_LENGTH: first defined here)
+from .patterns import LazyPattern
 from .retry import retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,10 @@ EXCERPT_LENGTH = 200
 #: The longest ``expires_in`` (seconds) taken at its word; Patreon gives 31 days.
 MAX_EXPIRES_IN = 366 * 24 * 3600
 
-_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+_CONTROL = LazyPattern('[\x00-\x1f\x7f-\x9f]')
 _REASON_LENGTH = 80
 # What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
-_USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
+_USABLE_TOKEN = LazyPattern(r'\A[\x21-\x7e]+\Z')
 
 
 class ErrorDocument(dict):

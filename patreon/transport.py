@@ -13,7 +13,6 @@ error, and a body shorter than its ``Content-Length`` is a cut body, whatever
 its ``Content-Encoding``.
 """
 import logging
-import re
 import threading
 import time
 
@@ -24,6 +23,7 @@ import urllib3
 from . import deadline, endpoint, forks
 from .clock import monotonic
 from .exceptions import InvalidArgument, TotalTimeout
+from .patterns import LazyPattern
 # Re-exported: the retry policy and its limits were first defined here, and callers import them from here.
 from .retry import (MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RETRY_METHODS, RETRY_STATUSES,  # noqa: F401
                     RetryPolicy, check_seconds, retry_after_seconds)
@@ -322,7 +322,7 @@ def _check_complete(method, response):
             'the body was cut short: {} of {} bytes'.format(received, _printable(header.split(',')[0].strip())))
 
 
-_DIGITS = re.compile(r'[0-9]+\Z')
+_DIGITS = LazyPattern(r'[0-9]+\Z')
 _LARGER_THAN_ANY_BODY = 10 ** 18
 
 
@@ -369,7 +369,7 @@ def _printable(value, limit=64):
 
 
 # What Patreon sends as x-patreon-uuid; anything else is not logged, as a hostile server could echo a credential.
-_UUID = re.compile(r'\A[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z')
+_UUID = LazyPattern(r'\A[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z')
 
 
 def _request_id(response):
