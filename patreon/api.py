@@ -21,12 +21,10 @@ from .credentials import clean_resource_id
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import checked_bool, checked_text, encode_query, query_names, quote, url_with, urlsplit
-from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
 from .pacing import (DEFAULT_MAX_4XX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget,
                      shared_budget, shared_pacer)
 from .refresh import DEFAULT_REFRESH_MARGIN, TokenRefresh, explained, route_of
 from .responses import ErrorDocument, api_result, reason_phrase
-from .stand_in import get_document, stand_in
 from .transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, RetryPolicy, Transport
 from .utils import app_user_agent, check_user_agent
 
@@ -565,6 +563,7 @@ class API(object):
                     getattr(method, '__name__', 'the method'), type(page).__name__))
             return page
 
+        from .pagination import iterate_pages, prefetched  # on first use: `import patreon` leaves it out
         pages = iterate_pages(fetch_page, first_cursor, list_route=takes_cursor)
         return prefetched(pages) if prefetch else pages
 
@@ -618,6 +617,7 @@ class API(object):
                 type(cursor_path).__name__))
         document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
             else jsonapi_document
+        from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, link_at
         link, stray = link_at(document, cursor_path)
         cursor = cursor_from_link(link) if link else None
         if cursor is None and cursor_path == _DEFAULT_CURSOR_PATH:
@@ -646,6 +646,7 @@ class API(object):
 
     def _call(self, method, path, **kwargs):
         forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
+        from .stand_in import get_document, stand_in  # on the first call: `import patreon` leaves it out
         replaced = stand_in(method) if method == 'GET' else None
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
             endpoint.check_destination(self.transport.base_url)

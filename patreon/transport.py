@@ -20,7 +20,7 @@ import requests
 import six
 import urllib3
 
-from . import deadline, endpoint, forks
+from . import endpoint, forks
 from .clock import monotonic
 from .exceptions import InvalidArgument, TotalTimeout
 from .patterns import LazyPattern
@@ -211,6 +211,7 @@ class Transport(object):
 
     def _bounded_attempt(self, method, url, path, kwargs):
         """One try, bounded by ``total_timeout``: the whole response, its body read and checked."""
+        from . import deadline  # on the first request: `import patreon` has no watchdog to load
         fired = False
         session = self.session
         deadline.watch_pools(session)  # the connections its pools hand out are the ones the watchdog may shut
