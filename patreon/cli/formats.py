@@ -375,9 +375,19 @@ class RecordWriter(object):
                            _table_line(['-' * column_width for column_width in widths], widths) + '\n')
         for first in range(0, self._table_rows, _TABLE_LINES_PER_WRITE):
             last = min(first + _TABLE_LINES_PER_WRITE, self._table_rows)
-            self.console.write(''.join([
-                _padded_line(cells[row * width:row * width + width], cell_widths[row * width:row * width + width],
-                             widths) + '\n' for row in range(first, last)]))
+            start, stop = first * width, last * width
+            # Column by column: each cell padded to its column's width (str.ljust where a cell's width is its
+            # length, as in a column of ASCII), then the rows joined, as _padded_line() does one row at a time.
+            padded = []
+            for index, column_width in enumerate(widths):
+                column = cells[start + index:stop:width]
+                shown = cell_widths[start + index:stop:width]
+                if shown == list(map(len, column)):
+                    padded.append(list(map(_TEXT.ljust, column, itertools.repeat(column_width))))
+                else:
+                    padded.append([cell + ' ' * (column_width - cell_width) for cell, cell_width in zip(column, shown)])
+            lines = map('  '.join, zip(*padded)) if width else [''] * (last - first)
+            self.console.write(''.join([line.rstrip() + '\n' for line in lines]))
             self.written += last - first
 
     def _write_header(self):
