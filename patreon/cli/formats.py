@@ -383,7 +383,7 @@ class RecordWriter(object):
                 column = cells[start + index:stop:width]
                 shown = cell_widths[start + index:stop:width]
                 if shown == list(map(len, column)):
-                    padded.append(list(map(_TEXT.ljust, column, itertools.repeat(column_width))))
+                    padded.append(list(map(_TEXT.ljust, column, [column_width] * len(column))))
                 else:
                     padded.append([cell + ' ' * (column_width - cell_width) for cell, cell_width in zip(column, shown)])
             lines = map('  '.join, zip(*padded)) if width else [''] * (last - first)
