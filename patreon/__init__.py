@@ -27,7 +27,7 @@ __all__ = ['API', 'Limits', 'OAuth', 'RefreshPolicy', 'RetryPolicy', 'Timeout', 
 
 # Submodules a reader reaches as attributes of the package. Loaded on first use where the interpreter allows it
 # (PEP 562, Python 3.7+), so that `import patreon` stays fast; at once on older ones, which cannot defer them.
-_ON_FIRST_USE = ('entitlements', 'schemas', 'webhooks')
+_ON_FIRST_USE = ('entitlements', 'pagination', 'schemas', 'webhooks')
 
 
 def __getattr__(name):
@@ -41,7 +41,7 @@ def __getattr__(name):
 
 
 if _sys.version_info < (3, 7):  # pragma: no cover - no module __getattr__ before 3.7
-    from . import entitlements, schemas, webhooks  # noqa: F401
+    from . import entitlements, pagination, schemas, webhooks  # noqa: F401
     from .oauth import OAuth
 
 # A library never configures logging; the application decides where records go.

@@ -4,8 +4,6 @@ A token read from a file ends with a newline; ``requests`` would fail quoting ``
 """
 from __future__ import unicode_literals
 
-import re
-
 import six
 
 from .exceptions import InvalidArgument, InvalidCredential
@@ -13,9 +11,9 @@ from ._patterns import LazyPattern
 
 # RFC 6749, appendix A: client ids, secrets, codes and tokens are VSCHAR, printable ASCII (%x20-7E). Anything else
 # cannot go in a header on every Python (2.7 sends headers as ASCII).
-_NOT_VSCHAR = re.compile('[^\x20-\x7e]')
+_NOT_VSCHAR = LazyPattern('[^\x20-\x7e]')
 # C0, DEL and C1 controls: never part of an id; non-ASCII ids are percent-encoded into the path.
-_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+_CONTROL = LazyPattern('[\x00-\x1f\x7f-\x9f]')
 # A surrogate that is not half of a pair (Python 2 narrow builds hold astral characters as pairs). Python 3 cannot
 # encode it, and Python 2 encodes it to bytes that are not UTF-8: either way it cannot be sent.
 LONE_SURROGATE = LazyPattern('[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]')

@@ -12,7 +12,11 @@ import threading
 import types
 
 import requests
-from six.moves import _thread
+
+try:  # not six.moves, which `import patreon` would load three modules more for
+    from _thread import get_ident
+except ImportError:  # Python 2
+    from thread import get_ident  # type: ignore[import-not-found,no-redef]
 
 from . import _forks
 from ._clock import monotonic as _clock
@@ -31,7 +35,7 @@ class _Watch(object):
     def __init__(self, dog, deadline):
         self._dog = dog
         self.deadline = deadline
-        self.thread = _thread.get_ident()
+        self.thread = get_ident()
         self.sockets = []
         self.fired = False
 

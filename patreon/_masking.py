@@ -4,8 +4,9 @@ from __future__ import unicode_literals
 import re
 
 import six
-from six.moves.urllib.parse import quote, quote_plus
+
 from ._patterns import LazyPattern
+from .jsonapi.url_util import quote, quote_plus
 
 #: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.
 MIN_SECRET_LENGTH = 8

@@ -6,7 +6,6 @@ the request are masked in every message and error dict.
 from __future__ import unicode_literals
 
 import logging
-import re
 import time
 
 import six
@@ -15,6 +14,7 @@ from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, NotJS
                          OAuthError, RateLimited, error_class_for_status, no_primary_data)
 from .jsonapi.parser import JSONAPIParser
 from ._masking import Mask
+from ._patterns import LazyPattern
 from .retry import retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -23,11 +23,11 @@ EXCERPT_LENGTH = 200
 #: The longest ``expires_in`` (seconds) taken at its word; Patreon gives 31 days.
 MAX_EXPIRES_IN = 366 * 24 * 3600
 
-_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+_CONTROL = LazyPattern('[\x00-\x1f\x7f-\x9f]')
 _REASON_LENGTH = 80
 _NOT_JSON = object()  # what a token answer's body is when it does not decode
 # What a bearer token may hold: printable ASCII, no space (anything else cannot go in a header).
-_USABLE_TOKEN = re.compile(r'\A[\x21-\x7e]+\Z')
+_USABLE_TOKEN = LazyPattern(r'\A[\x21-\x7e]+\Z')
 
 
 class ErrorDocument(dict):

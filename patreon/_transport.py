@@ -4,7 +4,6 @@ It owns the package's only retry loop, which reads what urllib3's ``Retry`` cann
 429's body) and serves a caller's session without mounting an adapter on it.  Whatever a response says is untrusted.
 """
 import logging
-import re
 import threading
 import time
 
@@ -12,8 +11,9 @@ import requests
 import six
 import urllib3
 
-from . import _deadline, _forks, endpoint
+from . import _forks, endpoint
 from ._clock import monotonic
+from ._patterns import LazyPattern
 from .exceptions import InvalidArgument, TotalTimeout
 from .endpoint import DEFAULT_BASE_URL
 from .policies import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Timeout, timeout_policy  # noqa: F401 (read here too)
@@ -149,6 +149,7 @@ class Transport(object):
 
     def _bounded_attempt(self, method, url, path, kwargs):
         """One try, bounded by ``timeout.total``: the whole response, its body read and checked."""
+        from . import _deadline  # on the first request: `import patreon` has no watchdog to load
         fired = False
         session = self.session
         _deadline.watch_pools(session)  # the connections its pools hand out are the ones the watchdog may shut
@@ -245,7 +246,7 @@ def _check_complete(method, response):
             'the body was cut short: {} of {} bytes'.format(received, _printable(header.split(',')[0].strip())))
 
 
-_DIGITS = re.compile(r'[0-9]+\Z')
+_DIGITS = LazyPattern(r'[0-9]+\Z')
 _LARGER_THAN_ANY_BODY = 10 ** 18
 
 
@@ -289,7 +290,7 @@ def _printable(value, limit=64):
 
 
 # What Patreon sends as x-patreon-uuid; anything else is not logged, as a hostile server could echo a credential.
-_UUID = re.compile(r'\A[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z')
+_UUID = LazyPattern(r'\A[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z')
 
 
 def _request_id(response):

@@ -14,7 +14,6 @@ import datetime
 import logging
 
 import six
-from six.moves.urllib.parse import quote, urlsplit
 
 from . import _forks, endpoint
 from ._credentials import clean_resource_id
@@ -22,20 +21,17 @@ from ._routes import LIVE_STATES, ROUTES
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
 from .jsonapi.url_util import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
-                               url_with)
-from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, iterate_pages, link_at, prefetched
+                               quote, url_with, urlsplit)
 from .policies import DEFAULT_TIMEOUT
 from .pacing import (DEFAULT_LIMITS, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, limits_policy,
                      shared_budget, shared_pacer)
 from ._refresh import TokenRefresh
 from ._refresh_failure import explained, route_of
 from ._responses import ErrorDocument, api_result, reason_phrase
-from ._stand_in import get_document, stand_in
 from ._transport import Transport
 from .endpoint import DEFAULT_BASE_URL
 from .retry import DEFAULT_RETRY
 from .utils import app_user_agent, check_user_agent
-from .version_compatibility.utc_timezone import isoformat_utc
 
 __all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
 
@@ -337,6 +333,7 @@ class API(object):
         if description is not None:
             attributes['description'] = checked_text(description, 'description')
         if scheduled_for is not None:
+            from .version_compatibility.utc_timezone import isoformat_utc  # here: a package and a module less to import
             attributes['scheduled_for'] = isoformat_utc(scheduled_for) if isinstance(
                 scheduled_for, datetime.datetime) else checked_text(scheduled_for, 'scheduled_for')
         if live_access_rule_ids is not None:
@@ -413,6 +410,7 @@ class API(object):
                     getattr(method, '__name__', 'the method'), type(page).__name__))
             return page
 
+        from .pagination import iterate_pages, prefetched  # on first use: `import patreon` leaves it out
         pages = iterate_pages(fetch_page, first_cursor, list_route=takes_cursor)
         return prefetched(pages) if prefetch else pages
 
@@ -438,6 +436,7 @@ class API(object):
                 type(cursor_path).__name__))
         document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
             else jsonapi_document
+        from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, link_at
         link, stray = link_at(document, cursor_path)
         cursor = cursor_from_link(link) if link else None
         if cursor is None and cursor_path == _DEFAULT_CURSOR_PATH:
@@ -467,6 +466,7 @@ class API(object):
 
     def _call(self, method, path, **kwargs):
         _forks.check()  # before any lock is taken: in a child of fork() on 2.7 and 3.6, they are replaced first
+        from ._stand_in import get_document, stand_in  # on the first call: `import patreon` leaves it out
         replaced = stand_in(method) if method == 'GET' else None
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
             endpoint.check_destination(self.transport.base_url)
@@ -569,6 +569,7 @@ def _path(template, ids):
 
 def _cursor_text(cursor):
     if isinstance(cursor, datetime.datetime):
+        from .version_compatibility.utc_timezone import isoformat_utc  # here: a package and a module less to import
         return isoformat_utc(cursor)
     if isinstance(cursor, six.text_type):
         return checked_text(cursor, 'cursor')

@@ -13,13 +13,12 @@ import types
 
 import requests
 import six
-from six.moves.urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from . import _forks
 from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
-from .jsonapi.url_util import checked_bool
+from .jsonapi.url_util import checked_bool, urlsplit
 
 __all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_default_base_url']
 

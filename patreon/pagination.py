@@ -19,11 +19,11 @@ import sys
 import threading
 
 import six
-from six.moves.urllib.parse import parse_qs, unquote, urlsplit
 
 from .exceptions import InvalidResponse, PaginationError
 from .jsonapi.parser import JSONAPIParser
 from ._responses import ErrorDocument, resource_key
+from .jsonapi.url_util import parse_qs, unquote, urlsplit
 
 __all__ = ['MAX_STALLED_PAGES', 'PREFETCH_THREAD_NAME']
 

@@ -824,7 +824,8 @@ def test_a_page_without_pagination_meta():
             return patreon.jsonapi.parser.JSONAPIParser(self.json_data).data()
     assert _api_commands._page_total(Page()) is None
     progress = Progress('users', ConsoleWriter(io.StringIO()), enabled=False)
-    assert [resource.id() for resource in _api_commands._Listing([Page()], progress).resources()] == ['1']
+    assert [[resource.id() for resource in resources]
+            for resources in _api_commands._Listing([Page()], progress).pages_of_resources()] == [['1']]
 
 
 # --- Text that has no encoding: a usage error in, U+FFFD out ------------------------------------------------------

@@ -149,3 +149,80 @@ def test_related_ids_are_read_as_the_relationship_info_reads_them():
             expected = [item.id() for item in reference] if isinstance(reference, list) else \
                 None if reference is None else reference.id()
             assert _related_ids('tiers')(member) == expected, shape
+
+
+PAGE_COLUMNS = ['id', 'full_name', 'amount_cents', 'tier_titles']
+
+
+def plain_lines(columns, rows, output_format):
+    """What a writer gives for ``rows``, each rule applied one record and one cell at a time."""
+    if output_format == 'jsonl':
+        lines = []
+        for values in rows:
+            text = json.dumps(collections.OrderedDict(zip(columns, values)), ensure_ascii=False,
+                              separators=(',', ':'))
+            text = text.decode('utf-8') if isinstance(text, bytes) else text
+            lines.append(UNENCODABLE.sub(lambda match: '\\u{:04x}'.format(ord(match.group(0))), text) + '\n')
+        return ''.join(lines)
+    if output_format == 'csv':
+        return ''.join(plain_csv_line([plain_csv_cell(cell_text(value)) for value in values])
+                       for values in [columns] + rows)
+    table = [[plain_visible(name) for name in columns]] + [[plain_visible(cell_text(value)) for value in values]
+                                                           for values in rows]
+    widths = [max(plain_display_width(row[index]) for row in table) for index in range(len(columns))]
+    table.insert(1, ['-' * width for width in widths])
+    return ''.join('  '.join(cell + ' ' * (width - plain_display_width(cell)) for cell, width in zip(row, widths))
+                   .rstrip() + '\n' for row in table)
+
+
+def written(output_format, pages):
+    stream = io.StringIO()
+    writer = RecordWriter(PAGE_COLUMNS, output_format, ConsoleWriter(stream))
+    for page in pages:
+        writer.write_rows(page)
+    writer.finish()
+    return stream.getvalue(), writer
+
+
+ROW = st.tuples(TEXTS, TEXTS | st.none(), st.integers() | st.none() | TEXTS, st.lists(TEXTS, max_size=3) | VALUES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pages=st.lists(st.lists(ROW.map(list), min_size=1, max_size=6), min_size=1, max_size=3))
+@example(pages=[[['1', 'Zo\xeb \U0001f3a7', 500, ['Gold', 'S\xeflver']], ['2', None, None, []]]])
+@example(pages=[[['\ud800', '=1+1', True, ['\x1b[2J', '\u5c71']]]])
+def test_a_page_written_at_once_is_its_records_written_one_by_one(pages):
+    # Pages are built column by column and written in one call: the bytes must be those of the rules, record by
+    # record (formula quotes, escapes, alignment, surrogates escaped or replaced).
+    rows = [row for page in pages for row in page]
+    for output_format in _formats.FORMATS:
+        expected = plain_lines(PAGE_COLUMNS, rows, output_format)
+        if six.PY2 and output_format != 'jsonl':
+            expected = UNENCODABLE.sub('\ufffd', expected).encode('utf-8').decode('utf-8')
+        elif output_format != 'jsonl':
+            expected = UNENCODABLE.sub('\ufffd', expected)
+        out, writer = written(output_format, pages)
+        assert out == expected, output_format
+        assert writer.count == writer.written == len(rows)
+
+
+def test_a_value_json_cannot_carry_leaves_the_records_before_it_written_and_counted():
+    page = [['1', 'Ann', 5, []], ['2', 'Bo', float('nan'), []], ['3', 'Cy', 7, []]]
+    stream = io.StringIO()
+    writer = RecordWriter(PAGE_COLUMNS, 'jsonl', ConsoleWriter(stream))
+    try:
+        writer.write_rows(page)
+    except _formats.CommandFailed as exc:
+        assert 'NaN or Infinity' in str(exc)
+    else:
+        raise AssertionError('NaN was written')
+    assert stream.getvalue() == '{"id":"1","full_name":"Ann","amount_cents":5,"tier_titles":[]}\n'
+    assert (writer.count, writer.written) == (1, 1)
+
+
+def test_every_character_a_table_escapes_is_one_str_isprintable_refuses():
+    # printable() and the table's rows skip the escaping of a text str.isprintable() accepts.
+    if not hasattr('', 'isprintable'):
+        return  # Python 2: the regular expressions decide every time
+    escaped = [six.unichr(code) for code in range(0x10000) if _console._INVISIBLE.match(six.unichr(code))]
+    assert escaped and [character for character in escaped if character.isprintable()] == []

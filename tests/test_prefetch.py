@@ -272,7 +272,7 @@ def test_the_command_line_export_prefetches(fresh, capsys, monkeypatch):
     def recording(items):
         used.append(True)
         return prefetched(items)
-    monkeypatch.setattr('patreon.api.prefetched', recording)
+    monkeypatch.setattr('patreon.pagination.prefetched', recording)
     expected = member_ids(patreon.API(fresh.creator_token, base_url=fresh.url), fresh.campaign_id)
 
     code = main(['--base-url', fresh.url, '--token=' + fresh.creator_token, 'members', fresh.campaign_id,

@@ -103,9 +103,9 @@ def _list_every_page(context, label, view, method_name, *args):
     writer = RecordWriter(selection.column_names, context.output_format, context.stdout, context.raw_csv)
     listing = _Listing(pages, context.progress(label))
     try:
-        values, write = selection.values, writer.write_values
-        for resource in listing.resources():
-            write(values(resource))
+        values, write = selection.values, writer.write_rows
+        for resources in listing.pages_of_resources():
+            write(values(resource) for resource in resources)  # a page in one write
         writer.finish()
     finally:
         if writer.written:  # a failure after some rows says how many of how many were written
@@ -127,7 +127,8 @@ class _Listing(object):
         self.progress = progress
         self.total = None
 
-    def resources(self):
+    def pages_of_resources(self):
+        """The resources of each page, a list a page (a page without any gives none)."""
         done = 0
         try:
             for page in self.pages:
@@ -136,8 +137,8 @@ class _Listing(object):
                 done += len(resources)
                 self.total = _page_total(page)
                 self.progress.update(done, self.total)
-                for resource in resources:
-                    yield resource
+                if resources:
+                    yield resources
         finally:
             self.progress.finish()
 

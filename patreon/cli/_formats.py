@@ -19,10 +19,12 @@ Usage::
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import collections
+import itertools
 import json
 import re
 import sys
 import unicodedata
+from json.encoder import encode_basestring
 
 import six
 
@@ -41,11 +43,21 @@ _PLAIN_NUMBER = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
 # are looked up.
 _MAYBE_NOT_ONE_COLUMN = re.compile('[^\x00-\xac]')
 _IS_ASCII = getattr(six.text_type, 'isascii', None)  # str.isascii, Python 3.7+
+_IS_PRINTABLE = six.text_type.isprintable if _IS_ASCII else None  # type: ignore[attr-defined]  # both or neither
 _TEXT = six.text_type
 # A JSON line's keys in the order of the columns: a plain dict keeps it from Python 3.7 on, and is faster to encode.
 _ordered = dict if sys.version_info >= (3, 7) else collections.OrderedDict
 # One encoder for every line: json.dumps with options makes a new one each time.
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), allow_nan=False)
+#: What that encoder writes a text as (keys included): a line of text cells is built from it without one encoder
+#: call per line, whose setting-up costs more than the cells (see ``_json_lines``).
+_json_string = encode_basestring
+_JUST_TEXT = frozenset([_TEXT])
+_TEXT_OR_NONE = frozenset([_TEXT, type(None)])
+_JUST_LIST = frozenset([list])
+_chain = itertools.chain
+#: Lines a table writes at once: one write per line costs a surrogate check and a stream call each.
+_TABLE_LINES_PER_WRITE = 1000
 
 
 def cell_text(value):
@@ -54,6 +66,8 @@ def cell_text(value):
         return value
     if value is None:
         return ''
+    if type(value) is int:  # amounts in cents (a bool is no int here: its type is bool)
+        return _TEXT(value)
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (list, tuple)):
@@ -85,14 +99,67 @@ def json_text(value):
     :raises CommandFailed: (Patreon failed) ``value`` holds NaN or an infinity, which JSON cannot carry: written
         as is, no strict JSON reader would take the line.
     """
+    return without_lone_surrogates(_json_encoded(value), _surrogate_escape)
+
+
+def _json_encoded(value):
+    """:func:`json_text` before its surrogates are escaped (a surrogate's escape does not depend on its line)."""
     try:
         text = _JSON.encode(value)
     except ValueError:
         raise CommandFailed('the answer holds a number JSON cannot carry (NaN or Infinity)', EXIT_SERVER)
     except RuntimeError:  # RecursionError (Python 2's too): a value nested deeper than the encoder goes
         raise CommandFailed('the answer holds a value nested too deep to write', EXIT_SERVER)
-    text = text.decode('utf-8') if isinstance(text, bytes) else text
-    return without_lone_surrogates(text, _surrogate_escape)
+    return text.decode('utf-8') if isinstance(text, bytes) else text
+
+
+def _json_value(value):
+    """One value as the encoder writes it (before its surrogates are escaped): text, ``None``, a whole number and
+    a list of texts here, the others by the encoder."""
+    kind = type(value)
+    if kind is _TEXT:
+        return _json_string(value)
+    if value is None:
+        return 'null'
+    if kind is int:  # exactly int: a bool is written true or false, by the encoder
+        try:
+            return _TEXT(value)
+        except ValueError:  # more digits than Python 3.11+ converts: the encoder's own failure
+            return _json_encoded(value)
+    if kind is list and all([type(item) is _TEXT for item in value]):
+        return '[' + ','.join(map(_json_string, value)) + ']'
+    return _json_encoded(value)
+
+
+def _json_page(keys, rows):
+    """The JSON lines of ``rows`` (sequences of values, each as long as ``keys``) as one text, before their
+    surrogates are escaped; built column by column, and joined once: no call of Python per cell for a column of
+    texts (most), nor a join per line.
+
+    :param keys: what comes before each value in a line: ``['{"id":', ',"full_name":']``.
+    :raises CommandFailed: a value JSON cannot carry (also ``TypeError`` for one it cannot write at all).
+    """
+    count, stride = len(rows), 2 * len(keys) + 1
+    parts = [''] * (count * stride)  # key, value, key, value, ..., '}\n' for each row
+    for index, (key, column) in enumerate(zip(keys, zip(*rows))):
+        parts[2 * index::stride] = [key] * count
+        parts[2 * index + 1::stride] = _json_column(column)
+    parts[stride - 1::stride] = ['}\n'] * count
+    return ''.join(parts)
+
+
+def _json_column(column):
+    """The values of ``column`` as the encoder writes them (see :func:`_json_value`)."""
+    try:
+        return list(map(_json_string, column))  # raises TypeError at the first value that is no text
+    except TypeError:
+        pass
+    kinds = set(map(type, column))
+    if kinds <= _TEXT_OR_NONE:
+        return [_json_string(value) if value is not None else 'null' for value in column]
+    if kinds == _JUST_LIST and set(map(type, _chain(*column))) <= _JUST_TEXT:
+        return ['[' + ','.join(map(_json_string, value)) + ']' for value in column]
+    return list(map(_json_value, column))
 
 
 def _surrogate_escape(match):
@@ -147,16 +214,18 @@ def _csv_field(cell):
 
 
 class RecordWriter(object):
-    """Writes records (ordered dicts with keys ``columns``) one at a time in a format; counts them.
+    """Writes records (ordered dicts with keys ``columns``) in a format, one at a time or a page at a time; counts
+    them.
 
-    ``jsonl`` and ``csv`` stream, ``table`` keeps every row until :meth:`finish`, to size its columns.
+    ``jsonl`` and ``csv`` stream (one write per call), ``table`` keeps every row until :meth:`finish`, to size its
+    columns.
 
     :param columns: the column names, in order.
     :param output_format: one of :data:`FORMATS`.
     :param console: a :class:`patreon.cli._console.ConsoleWriter`.
     :param raw_csv: write CSV cells as they are, formulas included (for programs, not spreadsheets).
     :ivar count: the records taken so far.
-    :ivar written: the records in the output so far (``table``: none until :meth:`finish`).
+    :ivar written: the records handed to ``console`` so far (``table``: none until :meth:`finish`).
     """
 
     def __init__(self, columns, output_format, console, raw_csv=False):
@@ -169,46 +238,158 @@ class RecordWriter(object):
         self.count = 0
         self.written = 0
         self._header_written = False
-        self._rows = []
+        # A table's cells and their widths, row after row in one list each: no list per row for the garbage
+        # collector to walk again and again while an export of 100,000 rows grows.
+        self._cells = []
+        self._widths = []
+        self._table_rows = 0
+        names = self.columns
+        # A JSON line is built value by value after these keys when each column is a text given once (a dict
+        # would keep the last of two values under one name: the encoder then writes the dict).
+        self._json_keys = None
+        if all(type(name) is _TEXT for name in names) and len(set(names)) == len(names):
+            self._json_keys = [(',' if index else '{') + _json_string(name) + ':' for index, name in enumerate(names)]
 
     def write(self, record):
         """Write one record (``table``: keep it for :meth:`finish`)."""
-        self.write_values([record[name] for name in self.columns])
+        self.write_rows([[record[name] for name in self.columns]])
 
     def write_values(self, values):
         """Write one record given as its values, in the order of the columns (what :meth:`write` does)."""
-        # Every cell of an export passes here: the common cases (text, no formula, printable ASCII) are tested
-        # inline, and the functions that handle the rest are called only for them.
-        if self.output_format == 'csv':
-            self._write_header()
-            texts = [value if type(value) is _TEXT else cell_text(value) for value in values]
-            if not self.raw_csv:
-                texts = [csv_cell(text) if text and text[0] in _FORMULA_FIRST else text for text in texts]
-            self.console.write(csv_line(texts))
-        elif self.output_format == 'jsonl':
-            self.console.write(json_text(_ordered(zip(self.columns, values))) + '\n')
-        else:
-            cells = [visible(value if type(value) is _TEXT else cell_text(value)) for value in values]
-            self._rows.append((cells, [display_width(cell) for cell in cells]))
-            self.count += 1
+        self.write_rows([values])
+
+    def write_rows(self, rows):
+        """Write records given as their values (an iterable of sequences in the order of the columns) in one write.
+
+        What :meth:`write_values` writes for each, in one call to ``console``: an export writes a page at a time.
+        When a value cannot be written (``CommandFailed``) or ``rows`` raises, the records before it are written
+        first, as one at a time they would have been.
+
+        Usage::
+
+            writer.write_rows([['1', 'Ann'], ['2', 'Bo']])
+        """
+        if self.output_format == 'table':
+            keep = self._keep_table_row
+            for values in rows:
+                keep(values)
             return
+        taken = []
+        try:
+            for values in rows:
+                taken.append(values)
+        except BaseException:
+            self._write_taken(taken)
+            raise
+        self._write_taken(taken)
+
+    def _write_taken(self, rows):
+        """Write ``rows`` (a list); when one cannot be written, those before it, then raise."""
+        if not rows:
+            return
+        header = ''
+        if self.output_format == 'csv' and not self._header_written:
+            header = self._csv_line(self.columns)  # with the first record, so that a failed listing has none
+            self._header_written = True
+        page = self._page_text(rows)
+        if page is not None:
+            self._write_text(header + page, len(rows))
+            return
+        lines = [header]
+        line = self._csv_row if self.output_format == 'csv' else self._json_line
+        try:
+            for values in rows:
+                lines.append(line(values))
+        except BaseException:
+            self._write_text(''.join(lines), len(lines) - 1)
+            raise
+        self._write_text(''.join(lines), len(rows))
+
+    def _page_text(self, rows):
+        """The lines of ``rows`` built column by column, or ``None`` where they are written one at a time: a value
+        that cannot be written (the lines before it are, then), rows not as long as the columns, Python 2."""
+        # Python 3: its encoder's function for text takes nothing else (on Python 2 it would take bytes).
+        if self.output_format != 'jsonl' or not six.PY3 or not self._json_keys or \
+                set(map(len, rows)) != set([len(self.columns)]):
+            return None
+        try:
+            return _json_page(self._json_keys, rows)
+        except Exception:  # a value the encoder refuses (CommandFailed, or TypeError for one it cannot write)
+            return None
+
+    def _write_text(self, text, records):
+        if text:
+            if self.output_format == 'jsonl':
+                # Once for every line: the same escapes. None is left for the console to replace.
+                self.console.write(without_lone_surrogates(text, _surrogate_escape), True)
+            else:
+                self.console.write(text)
+        self.count += records
+        self.written += records
+
+    def _csv_row(self, values):
+        # Every cell of an export passes here: the common cases (text, no formula) are tested inline, and the
+        # functions that handle the rest are called only for them.
+        texts = [value if type(value) is _TEXT else cell_text(value) for value in values]
+        if not self.raw_csv:
+            texts = [csv_cell(text) if text and text[0] in _FORMULA_FIRST else text for text in texts]
+        return csv_line(texts)
+
+    def _json_line(self, values):
+        if self._json_keys and len(values) == len(self.columns):
+            return ''.join([key + _json_value(value) for key, value in zip(self._json_keys, values)]) + '}\n'
+        return _json_encoded(_ordered(zip(self.columns, values))) + '\n'
+
+    def _keep_table_row(self, values):
+        width = len(self.columns)
+        if len(values) < width:
+            raise ValueError('a row of {} values for {} columns'.format(len(values), width))
+        texts = [value if type(value) is _TEXT else cell_text(value) for value in values[:width]]
+        joined = ''.join(texts)
+        # A row that is printable and has no backslash is shown as it is (visible() escapes only what
+        # str.isprintable() refuses, and backslashes): tested once for the row, and ASCII takes a column a character.
+        if _IS_PRINTABLE is not None and _IS_PRINTABLE(joined) and '\\' not in joined:
+            cells = texts
+            ascii_only = _IS_ASCII(joined)  # type: ignore[misc]  # not None where _IS_PRINTABLE is not
+            widths = [len(text) for text in texts] if ascii_only else [display_width(text) for text in texts]
+        else:
+            cells = [visible(text) for text in texts]
+            widths = [display_width(cell) for cell in cells]
+        self._cells.extend(cells)
+        self._widths.extend(widths)
+        self._table_rows += 1
         self.count += 1
-        self.written += 1
 
     def finish(self):
         """End the output: the CSV header if no record came, the whole table."""
         if self.output_format == 'csv':
             self._write_header()
         elif self.output_format == 'table':
-            names = [visible(name) for name in self.columns]
-            rows = self._rows
-            widths = [max([display_width(name)] + [row[1][index] for row in rows])
-                      for index, name in enumerate(names)]
-            self.console.line(_table_line(names, widths))
-            self.console.line(_table_line(['-' * width for width in widths], widths))
-            for cells, cell_widths in rows:
-                self.console.line(_padded_line(cells, cell_widths, widths))
-                self.written += 1
+            self._write_table()
+
+    def _write_table(self):
+        width = len(self.columns)
+        names = [visible(name) for name in self.columns]
+        cells, cell_widths = self._cells, self._widths
+        widths = [max([display_width(name)] + cell_widths[index::width]) for index, name in enumerate(names)]
+        self.console.write(_table_line(names, widths) + '\n' +
+                           _table_line(['-' * column_width for column_width in widths], widths) + '\n')
+        for first in range(0, self._table_rows, _TABLE_LINES_PER_WRITE):
+            last = min(first + _TABLE_LINES_PER_WRITE, self._table_rows)
+            start, stop = first * width, last * width
+            # Column by column: each cell padded to its column's width (str.ljust where a cell's width is its
+            # length, as in a column of ASCII), then the rows joined, as _padded_line() does one row at a time.
+            padded = []
+            for index, column_width in enumerate(widths):
+                column = cells[start + index:stop:width]
+                shown = cell_widths[start + index:stop:width]
+                if shown == list(map(len, column)):
+                    padded.append(list(map(_TEXT.ljust, column, [column_width] * len(column))))
+                else:
+                    padded.append([cell + ' ' * (column_width - cell_width) for cell, cell_width in zip(column, shown)])
+            lines = map('  '.join, zip(*padded)) if width else [''] * (last - first)
+            self.console.write(''.join([line.rstrip() + '\n' for line in lines]))
+            self.written += last - first
 
     def _write_header(self):
         if not self._header_written:

@@ -10,6 +10,7 @@ Usage::
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import collections
+import operator
 
 import six
 
@@ -20,6 +21,7 @@ from ._formats import cell_text
 __all__ = ['Column', 'Inclusion', 'Selection', 'ResourceView', 'USER_VIEW', 'CAMPAIGN_VIEW', 'MEMBER_VIEW',
            'POST_VIEW', 'WEBHOOK_VIEW']
 
+_get = dict.get  # unbound: TypeError unless given a dict (see patreon.jsonapi.parser)
 _ADDRESS_FIELDS = ['addressee', 'line_1', 'line_2', 'postal_code', 'city', 'state', 'country']
 
 Column = collections.namedtuple('Column', ['name', 'read'])
@@ -34,6 +36,18 @@ class Selection(object):
         self.fields = fields
         self.includes = includes
         self.columns = columns
+        # The id and the attributes that open the columns (all of them but what --include adds) are read in one
+        # step for each row of an export; the other columns by their own readers.
+        names = []
+        if columns and columns[0].read is _resource_id:
+            for column in columns[1:]:
+                name = getattr(column.read, 'attribute', None)
+                if name is None:
+                    break
+                names.append(name)
+        self._head = 1 + len(names) if columns and columns[0].read is _resource_id else 0
+        self._attributes = _items_getter(names)
+        self._others = [column.read for column in columns[self._head:]]
 
     @property
     def column_names(self):
@@ -45,7 +59,17 @@ class Selection(object):
 
     def values(self, resource):
         """The resource's values, in the order of :attr:`column_names` (an export's rows: no dict per row)."""
-        return [column.read(resource) for column in self.columns]
+        if self._head:
+            try:
+                data = resource.json_data
+                values = [_get(data, 'id')]
+                values.extend(self._attributes(_get(data, 'attributes')))
+            except (TypeError, KeyError, AttributeError):  # not dicts, an attribute missing (it warns): one by one
+                values = [column.read(resource) for column in self.columns[:self._head]]
+        else:
+            values = []
+        values.extend([read(resource) for read in self._others])
+        return values
 
 
 class ResourceView(object):
@@ -112,7 +136,18 @@ def _resource_id(resource):
 def _attribute_reader(name):
     def read(resource):
         return resource.attribute(name)
+    read.attribute = name  # type: ignore[attr-defined]  # what Selection reads in one step with the others
     return read
+
+
+def _items_getter(names):
+    """``function(mapping)``: the list of ``mapping[name]`` for ``names``, in one call (KeyError for one missing)."""
+    if not names:
+        return lambda mapping: []
+    if len(names) == 1:
+        name = names[0]
+        return lambda mapping: [mapping[name]]
+    return operator.itemgetter(*names)
 
 
 def _related_ids(relationship):

@@ -9,7 +9,14 @@ from __future__ import unicode_literals
 import re
 
 import six
-from six.moves.urllib.parse import urlencode
+
+# The standard library's URL functions, for the modules `import patreon` loads: six.moves would load three modules
+# more.
+try:
+    from urllib.parse import parse_qs, quote, quote_plus, unquote, urlencode, urlsplit  # noqa: F401
+except ImportError:  # Python 2
+    from urllib import quote, quote_plus, unquote, urlencode  # noqa: F401
+    from urlparse import parse_qs, urlsplit  # noqa: F401
 
 from .._credentials import LONE_SURROGATE
 from ..exceptions import InvalidArgument

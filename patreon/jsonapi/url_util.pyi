@@ -3,6 +3,16 @@ from typing import Any
 
 from .._typing import Fields, Includes
 
+# The standard library's URL functions, for the package's own modules (not six.moves: three modules less to import).
+from urllib.parse import (
+    parse_qs as parse_qs,
+    quote as quote,
+    quote_plus as quote_plus,
+    unquote as unquote,
+    urlencode as urlencode,
+    urlsplit as urlsplit,
+)
+
 __all__ = ['build_url', 'joined_or_null']
 
 def joined_or_null(arr: Iterable[str] | None) -> str: ...
