@@ -1,7 +1,7 @@
 """A monotonic clock on every interpreter: waits and deadlines that a step of the wall clock cannot stretch.
 
-Python 2.7 reads ``clock_gettime``/``GetTickCount64`` through ``ctypes``; without either :data:`IS_MONOTONIC` is
-``False`` and :func:`time.time` is used.
+Python 2.7 reads ``clock_gettime``/``GetTickCount64`` through ``ctypes`` (found at the first reading); without
+either, :func:`time.time` is used and :func:`source` says so.
 """
 import os
 import sys
@@ -61,8 +61,20 @@ def _find_monotonic():
 
 if hasattr(time, 'monotonic'):
     monotonic = time.monotonic
-    SOURCE = 'time.monotonic'
+    _FOUND = [time.monotonic, 'time.monotonic']
 else:  # pragma: no cover - Python 2.7
-    monotonic, SOURCE = _find_monotonic()
-#: Whether :func:`monotonic` is a monotonic clock (``False`` only where none could be found: see above).
-IS_MONOTONIC = monotonic is not time.time
+    _FOUND = []
+
+    def monotonic():
+        # Found on the first reading, not at import: ctypes and find_library (which runs ldconfig) were about
+        # half of what `import patreon` cost on 2.7.
+        if not _FOUND:
+            _FOUND[:] = _find_monotonic()
+        return _FOUND[0]()
+
+
+def source():
+    """``(name, monotonic)``: the clock :func:`monotonic` reads; ``time.time``, not monotonic, where none was found."""
+    if not _FOUND:
+        monotonic()
+    return _FOUND[1], _FOUND[0] is not time.time
