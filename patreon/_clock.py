@@ -59,18 +59,20 @@ def _find_monotonic():
     return time.time, 'time.time'
 
 
+def _first_found():  # pragma: no cover - Python 2.7
+    # Found on the first reading, not at import: ctypes and find_library (which runs ldconfig) were about half of
+    # what `import patreon` cost on 2.7.
+    if not _FOUND:
+        _FOUND[:] = _find_monotonic()
+    return _FOUND[0]()
+
+
 if hasattr(time, 'monotonic'):
     monotonic = time.monotonic
-    _FOUND = [time.monotonic, 'time.monotonic']
+    _FOUND = [time.monotonic, 'time.monotonic']  # type: list
 else:  # pragma: no cover - Python 2.7
+    monotonic = _first_found
     _FOUND = []
-
-    def monotonic():
-        # Found on the first reading, not at import: ctypes and find_library (which runs ldconfig) were about
-        # half of what `import patreon` cost on 2.7.
-        if not _FOUND:
-            _FOUND[:] = _find_monotonic()
-        return _FOUND[0]()
 
 
 def source():
