@@ -1,10 +1,8 @@
-"""What the policy objects (:class:`~patreon._transport.Timeout`, :class:`~patreon.pacing.Limits`, ...) share.
+"""What the policy objects (:class:`~patreon.policies.Timeout`, :class:`~patreon.pacing.Limits`, ...) share.
 
 A policy is checked when made, never changes after (so one object can configure many clients), compares by
 value, and shows its settings in its repr, never what an object in it holds (a callback, a client, a pacer).
 """
-import numbers
-
 import six
 
 
@@ -59,13 +57,17 @@ def _unhashable(value):
     return False
 
 
+# The numbers a setting takes (not the numbers module: a module more for `import patreon` to load).
+_NUMBERS = six.integer_types + (float,)
+
+
 def _shown(value):
     # Numbers, tuples of them and words are settings; any other object is named by its type only (it may hold a
     # secret: a client with its client secret, a callback closing over a token).
-    if value is None or isinstance(value, (bool, numbers.Number)):
+    if value is None or isinstance(value, _NUMBERS):
         return repr(value)
     if isinstance(value, six.string_types):
         return "'{}'".format(value)
-    if isinstance(value, tuple) and all(isinstance(item, numbers.Number) for item in value):
+    if isinstance(value, tuple) and all(isinstance(item, _NUMBERS) for item in value):
         return repr(value)
     return '<{}>'.format(type(value).__name__)
