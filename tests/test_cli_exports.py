@@ -379,7 +379,12 @@ def read_from_a_named_pipe(tmpdir):
     fifo = str(tmpdir.join('members.fifo'))
     os.mkfifo(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(io.open(fifo, 'rb').read()))
+
+    def read():
+        with io.open(fifo, 'rb') as pipe:  # closed here: 3.15 warns of a reader left to the collector
+            received.append(pipe.read())
+
+    reader = threading.Thread(target=read)
     reader.daemon = True
     reader.start()
     return fifo, reader, received
