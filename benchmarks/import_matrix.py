@@ -86,26 +86,30 @@ def measure_all(pythons, runs=RUNS, warmup=WARMUP):
     """``{version: {'floor': stats, 'patreon': stats}}``: fresh interpreters of each in turn, run after run."""
     from fig2_import import import_once  # here: figure 2 imports this module
 
-    samples = dict((version, {'floor': [], 'patreon': []}) for version in pythons)
+    samples = dict((version, {'floor': [], 'patreon': [], 'first_use': []}) for version in pythons)
     for round_number in range(warmup + runs):
         for version, python in sorted(pythons.items()):
             timing = import_once(python)
             if round_number == 0 and not timing['file'].startswith(os.path.dirname(os.path.dirname(python))):
                 raise benchlib.ChildFailed('{} imported patreon from {}'.format(python, timing['file']))
             if round_number >= warmup:
-                samples[version]['floor'].append(timing['floor'])
-                samples[version]['patreon'].append(timing['patreon'])
+                for name in samples[version]:
+                    samples[version][name].append(timing[name])
     return dict((version, dict((name, benchlib.summarize(values)) for name, values in measured.items()))
                 for version, measured in samples.items())
 
 
 def rows_and_goal(stats, goal_ratio):
-    """The table's rows (interpreter, floor, import patreon, share) and the goal: the worst share within it."""
+    """The table's rows (interpreter, floor, import patreon, share, first use, share of both) and the goal: the
+    worst share of the import within it."""
+    from fig2_import import first_use_cells  # here: figure 2 imports this module
+
     rows, worst = [], None
     for version in sorted(stats, key=lambda text: [int(part) for part in text.split('.')]):
         share = stats[version]['patreon']['median'] / stats[version]['floor']['median']
         rows.append(['Python ' + version, milliseconds(stats[version]['floor']),
-                     milliseconds(stats[version]['patreon']), '{:.3f}'.format(share)])
+                     milliseconds(stats[version]['patreon']), '{:.3f}'.format(share)]
+                    + first_use_cells(stats[version]))
         if worst is None or share > worst[1]:
             worst = (version, share)
     goal = {'goal': '`import patreon` costs at most {:.2f} of `import requests, six` on every interpreter of the '
@@ -136,8 +140,8 @@ def main(argv=None):
     versions = [version for version in args.versions.split(',') if version]
     stats = measure(sys.executable, versions, args.runs, args.warmup)
     rows, goal = rows_and_goal(stats, GOAL_RATIO)
-    print('| interpreter | floor: import requests, six | import patreon | ÷ floor |')
-    print('| --- | --- | --- | --- |')
+    print('| interpreter | floor: import requests, six | import patreon | ÷ floor | then patreon.API | both ÷ floor |')
+    print('| --- | --- | --- | --- | --- | --- |')
     for row in rows:
         print('| ' + ' | '.join(row) + ' |')
     print('- Goal: {goal} — **{verdict}** ({value}).'.format(verdict='MET' if goal['met'] else 'NOT MET', **goal))

@@ -87,6 +87,12 @@ def test_the_list_is_sorted_for_readers_and_its_modules_exist():
         assert os.path.exists(source_path(name, '.py')), name
 
 
+def test_the_package_reaches_every_public_submodule_but_the_plugin_and_the_entry_point():
+    top_level = set(name.split('.')[1] for name in public_modules() if name.count('.') >= 1)
+    # The plugin imports pytest; __main__ runs the command line.
+    assert patreon._SUBMODULES == top_level - {'pytest_plugin', '__main__'}
+
+
 @pytest.mark.parametrize('module_name', public_modules())
 def test_every_listed_name_imports_and_is_the_modules_all(module_name):
     module = importlib.import_module(module_name)
