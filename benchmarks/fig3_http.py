@@ -24,7 +24,6 @@ CA made for the run (``trustme``) that every client trusts through
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import argparse
 import hashlib
 import json
 import os
@@ -32,7 +31,7 @@ import time
 
 import benchlib
 from results import milliseconds, ratio, seconds
-from sandbox_server import SandboxProcess
+from sandbox_server import SandboxProcess, client_parser
 
 PATREON = 'https://www.patreon.com'
 MEMBERS, PAGE_SIZE = 20000, 1000
@@ -232,8 +231,7 @@ def measure_protocol(config, https):
     ca_file = os.path.join(config.workdir, 'bench-ca.pem') if https else None
     outcomes = dict((side, []) for _, sides in groups for side in sides)
     with SandboxProcess(config.pythons['ours'], members, ca_file=ca_file) as sandbox:
-        common = ['--url', sandbox.url, '--token=' + sandbox.token, '--campaign', sandbox.campaign_id,
-                  '--page-size', page_size]
+        common = sandbox.client_args() + ['--page-size', page_size]
         for round_number in range(rounds):
             # Each round starts with the other process, so that neither always follows the same one.
             for venv, sides in groups[round_number % len(groups):] + groups[:round_number % len(groups)]:
@@ -384,11 +382,8 @@ def tabulate(protocols):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = client_parser(__doc__.split('\n')[0])
     parser.add_argument('--sides', required=True, help='comma-separated, of: ' + ', '.join(SIDES))
-    parser.add_argument('--url', required=True)
-    parser.add_argument('--token', required=True)
-    parser.add_argument('--campaign', required=True)
     parser.add_argument('--page-size', type=int, default=PAGE_SIZE)
     parser.add_argument('--runs', type=int, default=RUNS)
     parser.add_argument('--warmup', type=int, default=WARMUP)

@@ -17,12 +17,11 @@ is what the work cost:
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import argparse
 
 import benchlib
 from fig3_http import FIELDS, INCLUDES, first_page_url
 from results import mebibytes, megabytes, ratio
-from sandbox_server import SandboxProcess
+from sandbox_server import SandboxProcess, client_parser
 
 MEMBERS, PAGE_SIZE, FIRST_PAGES = 100000, 1000, 10
 QUICK_MEMBERS, QUICK_PAGE_SIZE, QUICK_FIRST_PAGES = 60, 10, 2
@@ -98,9 +97,8 @@ def measure(config):
     outcomes = {}
     with SandboxProcess(python, members) as sandbox:
         for mode in MODES:
-            outcome = benchlib.run_child(python, 'fig4_memory.py', [
-                '--mode', mode, '--url', sandbox.url, '--token=' + sandbox.token, '--campaign', sandbox.campaign_id,
-                '--page-size', page_size, '--first-pages', first_pages])
+            outcome = benchlib.run_child(python, 'fig4_memory.py', sandbox.client_args() + [
+                '--mode', mode, '--page-size', page_size, '--first-pages', first_pages])
             if config.check_identity:
                 benchlib.check_identity(outcome['identity'], 'ours')
             expected = page_size if mode == 'one-page' else members
@@ -153,11 +151,8 @@ def tabulate(outcomes, members, page_size, first_pages):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = client_parser(__doc__.split('\n')[0])
     parser.add_argument('--mode', choices=MODES, required=True)
-    parser.add_argument('--url', required=True)
-    parser.add_argument('--token', required=True)
-    parser.add_argument('--campaign', required=True)
     parser.add_argument('--page-size', type=int, default=PAGE_SIZE)
     parser.add_argument('--first-pages', type=int, default=FIRST_PAGES,
                         help='also read the peak after this many pages')

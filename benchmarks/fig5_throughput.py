@@ -8,13 +8,12 @@ figure 3's per-page times that no client can save.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import argparse
 import os
 
 import benchlib
 from fig3_http import first_page_url
 from results import megabytes, milliseconds
-from sandbox_server import SandboxProcess
+from sandbox_server import SandboxProcess, client_parser
 
 MEMBERS, PAGE_SIZE, SECONDS, WARMUP = 20000, 1000, 4.0, 3
 QUICK_MEMBERS, QUICK_PAGE_SIZE, QUICK_SECONDS, QUICK_WARMUP = 30, 10, 0.2, 1
@@ -60,8 +59,7 @@ def measure(config):
     for protocol in ('HTTP', 'HTTPS'):
         ca_file = os.path.join(config.workdir, 'throughput-ca.pem') if protocol == 'HTTPS' else None
         with SandboxProcess(python, members, ca_file=ca_file) as sandbox:
-            args = ['--url', sandbox.url, '--token=' + sandbox.token, '--campaign', sandbox.campaign_id,
-                    '--page-size', page_size, '--seconds', seconds, '--warmup', warmup]
+            args = sandbox.client_args() + ['--page-size', page_size, '--seconds', seconds, '--warmup', warmup]
             outcome = benchlib.run_child(python, 'fig5_throughput.py', args + (['--ca-file', ca_file] if ca_file
                                                                                 else []))
         measured.append((protocol, outcome))
@@ -92,10 +90,7 @@ def tabulate(measured, page_size, seconds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--url', required=True)
-    parser.add_argument('--token', required=True)
-    parser.add_argument('--campaign', required=True)
+    parser = client_parser(__doc__.split('\n')[0])
     parser.add_argument('--page-size', type=int, default=PAGE_SIZE)
     parser.add_argument('--seconds', type=float, default=SECONDS)
     parser.add_argument('--warmup', type=int, default=WARMUP)

@@ -15,12 +15,11 @@ The goal: prefetch's pass takes at most 1.1 × the longer of fetching alone and 
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import argparse
 import time
 
 import benchlib
 from results import ratio, seconds
-from sandbox_server import SandboxProcess
+from sandbox_server import SandboxProcess, client_parser
 
 MEMBERS, PAGE_SIZE, LATENCY, WORK, ROUNDS = 5000, 250, 0.05, 0.05, 4
 QUICK_MEMBERS, QUICK_PAGE_SIZE, QUICK_LATENCY, QUICK_WORK, QUICK_ROUNDS = 30, 10, 0.01, 0.01, 1
@@ -84,10 +83,9 @@ def measure(config):
         else (MEMBERS, PAGE_SIZE, LATENCY, WORK, ROUNDS))
     python = config.pythons['ours']
     with SandboxProcess(python, members) as sandbox:
-        outcome = benchlib.run_child(python, 'fig6_prefetch.py', [
-            '--url', sandbox.url, '--token=' + sandbox.token, '--control-key=' + sandbox.control_key,
-            '--campaign', sandbox.campaign_id, '--page-size', page_size, '--members', members,
-            '--latency', latency, '--work', seconds_of_work, '--rounds', rounds])
+        outcome = benchlib.run_child(python, 'fig6_prefetch.py', sandbox.client_args(control=True) + [
+            '--page-size', page_size, '--members', members, '--latency', latency, '--work', seconds_of_work,
+            '--rounds', rounds])
     return tabulate(outcome, members, page_size, latency, seconds_of_work)
 
 
@@ -116,11 +114,7 @@ def tabulate(outcome, members, page_size, latency, seconds_of_work):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--url', required=True)
-    parser.add_argument('--token', required=True)
-    parser.add_argument('--control-key', required=True)
-    parser.add_argument('--campaign', required=True)
+    parser = client_parser(__doc__.split('\n')[0], control=True)
     parser.add_argument('--page-size', type=int, default=PAGE_SIZE)
     parser.add_argument('--members', type=int, default=MEMBERS)
     parser.add_argument('--latency', type=float, default=LATENCY)

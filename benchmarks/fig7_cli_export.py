@@ -11,14 +11,13 @@ CPU of ``paginate`` for the same rows.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
-import argparse
 import os
 import sys
 import time
 
 import benchlib
 from results import milliseconds, ratio
-from sandbox_server import SandboxProcess
+from sandbox_server import SandboxProcess, client_parser
 
 MEMBERS, PAGE_SIZE, ROUNDS = 20000, 1000, 4
 QUICK_MEMBERS, QUICK_PAGE_SIZE, QUICK_ROUNDS = 45, 10, 1
@@ -93,8 +92,7 @@ def measure(config):
         else (MEMBERS, PAGE_SIZE, ROUNDS)
     python = config.pythons['ours']
     with SandboxProcess(python, members) as sandbox:
-        outcome = benchlib.run_child(python, 'fig7_cli_export.py', [
-            '--url', sandbox.url, '--token=' + sandbox.token, '--campaign', sandbox.campaign_id,
+        outcome = benchlib.run_child(python, 'fig7_cli_export.py', sandbox.client_args() + [
             '--page-size', page_size, '--members', members, '--rounds', rounds])
     return tabulate(outcome, members, page_size)
 
@@ -128,10 +126,7 @@ def tabulate(outcome, members, page_size):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--url', required=True)
-    parser.add_argument('--token', required=True)
-    parser.add_argument('--campaign', required=True)
+    parser = client_parser(__doc__.split('\n')[0])
     parser.add_argument('--page-size', type=int, default=PAGE_SIZE)
     parser.add_argument('--members', type=int, default=MEMBERS)
     parser.add_argument('--rounds', type=int, default=ROUNDS)

@@ -94,6 +94,22 @@ class SandboxProcess(object):
         """Environment for a client: trust the run's CA (all of ``requests``' ways read it)."""
         return {'REQUESTS_CA_BUNDLE': self.ca_file} if self.ca_file else {}
 
+    def client_args(self, control=False):
+        """The options that hand a figure's child process this sandbox (see :func:`client_parser`)."""
+        args = ['--url', self.url, '--token=' + self.token, '--campaign', self.campaign_id]
+        return args + ['--control-key=' + self.control_key] if control else args
+
+
+def client_parser(description, control=False):
+    """A figure's child's argument parser, with the options of :meth:`SandboxProcess.client_args`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--url', required=True)
+    parser.add_argument('--token', required=True)
+    parser.add_argument('--campaign', required=True)
+    if control:
+        parser.add_argument('--control-key', required=True)
+    return parser
+
 
 def server_ssl_context(ca_file):
     """A server-side SSL context for 127.0.0.1, from a CA made now; the CA certificate goes to ``ca_file``."""
