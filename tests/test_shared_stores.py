@@ -347,3 +347,86 @@ def test_the_per_token_pace_outlives_a_refresh_it_is_the_token_sets(spec):
         stamps = server.stamps
     assert len(stamps) == 12
     assert most_in_any_window(stamps, 0.3) <= 3
+
+
+# SQLite: one connection per process ----------------------------------------------------------------------------
+
+def counting_connects(monkeypatch):
+    """Every connection patreon.stores.sqlite opens from now on, in a list."""
+    import sqlite3
+
+    opened = []
+
+    def connect(*args, **kwargs):
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(patreon.stores.sqlite.sqlite3, 'connect', connect)
+    return opened
+
+
+def test_the_threads_of_a_process_share_one_connection_and_leave_none_unclosed(folder, monkeypatch):
+    # A prefetching client takes the store's pacer on a new thread each page: a connection per thread outlived it,
+    # unclosed (a ResourceWarning from 3.13 on), after opening and preparing the file again.
+    opened = counting_connects(monkeypatch)
+    store = SQLiteStore(os.path.join(folder, 'patreon.sqlite'))
+    pacer = store.shared_pacer('http://127.0.0.1:1', 'client', (1000, 60.0))
+
+    def take_and_give_back():
+        pacer.acquire()
+        pacer.release()
+
+    threads = [threading.Thread(target=take_and_give_back) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(GUARD_SECONDS)
+    store.save({'access_token': SECRET})
+
+    assert len(opened) == 1 and store.load() == {'access_token': SECRET}
+    store.close()
+    with pytest.raises(Exception) as closed:  # closed, not left to the collector
+        opened[0].execute('SELECT 1')
+    assert 'closed' in str(closed.value)
+    assert store.load() == {'access_token': SECRET} and len(opened) == 2  # used again: a new one
+    store.close()
+    store.close()
+
+
+def test_a_store_dropped_without_close_closes_its_connection(folder, monkeypatch):
+    opened = counting_connects(monkeypatch)
+    store = SQLiteStore(os.path.join(folder, 'patreon.sqlite'))
+    store.save({'access_token': SECRET})
+    del store
+    import gc
+    gc.collect()
+
+    with pytest.raises(Exception) as closed:
+        opened[0].execute('SELECT 1')
+    assert 'closed' in str(closed.value)
+
+
+FORKED_CHILD_USES_THE_STORE = r'''
+import os, sys
+from patreon.stores.sqlite import SQLiteStore
+store = SQLiteStore(sys.argv[1])
+store.save({'access_token': 'at_parent'})
+pid = os.fork()
+if pid == 0:
+    store.save({'access_token': 'at_child'})  # its own connection: the parent's is never touched here
+    os._exit(0 if store.load() == {'access_token': 'at_child'} else 1)
+_, status = os.waitpid(pid, 0)
+store.close()
+sys.stdout.write('{} {}\n'.format(status, store.load()['access_token']))
+'''
+
+
+@pytest.mark.skipif(not hasattr(os, 'fork'), reason='fork() is POSIX')
+def test_a_child_of_fork_opens_its_own_connection_and_the_parent_keeps_working(folder):
+    path = os.path.join(folder, 'patreon.sqlite')
+    strict = ['-W', 'error::ResourceWarning'] if sys.version_info >= (3,) else []  # 2.7 has no such category
+    output = subprocess.check_output([sys.executable] + strict + ['-c', FORKED_CHILD_USES_THE_STORE, path],
+                                     stderr=subprocess.STDOUT)
+
+    assert output.decode('utf-8').split() == ['0', 'at_child']

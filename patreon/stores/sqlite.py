@@ -13,6 +13,7 @@ import uuid
 
 import six
 
+from .. import _forks
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
 from ..tokens import FileTokenStore, digest
@@ -29,6 +30,8 @@ _SCHEMA = (
 )
 # Seconds a connection waits for another process's write to end before it is an error.
 _BUSY_TIMEOUT = 30.0
+# Connections a child of fork() inherited: SQLite forbids using them there, closing included, so they stay open.
+_INHERITED = []
 
 
 class SQLiteStore(SharedTokenStore):
@@ -58,7 +61,21 @@ class SQLiteStore(SharedTokenStore):
         self.slot_lease = checked_lease(slot_lease, 'slot_lease')
         # The refresh lock: an OS lock on a file of its own, so that a long refresh blocks no pacer write.
         self._file_lock = FileTokenStore('{}.{}'.format(self.path, digest(self.name)[:16]))
-        self._local = threading.local()
+        # One connection per process, which its threads take in turn: one a thread opened would outlive it unclosed.
+        self._connection_lock = threading.Lock()
+        self._open = None
+        _forks.track(self)
+
+    def _after_fork(self):
+        self._connection_lock = threading.Lock()  # a thread of the parent may have held it
+        self._open = None  # the parent's connection, left untouched (see _Connection)
+
+    def close(self):
+        """Close this process's connection to the file; the next use of the store opens another."""
+        with self._connection_lock:
+            held, self._open = self._open, None
+        if held is not None:
+            held.close()
 
     def __repr__(self):
         return '<patreon.stores.sqlite.SQLiteStore path={!r}>'.format(self.path)
@@ -91,26 +108,25 @@ class SQLiteStore(SharedTokenStore):
 
     def run(self, work, write=False):
         """``work(connection)`` in one transaction (``BEGIN IMMEDIATE`` to write); TokenStoreError for sqlite3's."""
+        _forks.check()
         try:
-            db = self._connection()
-            db.execute('BEGIN IMMEDIATE' if write else 'BEGIN')
-            try:
-                result = work(db)
-            except BaseException:
-                db.execute('ROLLBACK')
-                raise
-            db.execute('COMMIT')
-            return result
+            with self._connection_lock:
+                db = self._connection()
+                db.execute('BEGIN IMMEDIATE' if write else 'BEGIN')
+                try:
+                    result = work(db)
+                except BaseException:
+                    db.execute('ROLLBACK')
+                    raise
+                db.execute('COMMIT')
+                return result
         except sqlite3.Error as exc:
             raise TokenStoreError('{}: the database cannot be used ({}: {})'.format(
                 self.path, type(exc).__name__, exc))
 
     def _connection(self):
-        # One connection per thread and per process: sqlite3 connections belong to the thread that made them,
-        # and one inherited over fork() shares its locks with the parent.
-        db = getattr(self._local, 'db', None)
-        if db is not None and self._local.pid == os.getpid():
-            return db
+        if self._open is not None:
+            return self._open.db
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))  # readable by its owner only, before SQLite
         db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
         try:
@@ -120,8 +136,28 @@ class SQLiteStore(SharedTokenStore):
         except BaseException:
             db.close()
             raise
-        self._local.db, self._local.pid = db, os.getpid()
+        self._open = _Connection(db)
         return db
+
+
+class _Connection(object):
+    """A connection, closed when dropped in the process that opened it; never touched in a child of fork()."""
+
+    __slots__ = ('db', 'pid')
+
+    def __init__(self, db):
+        self.db, self.pid = db, os.getpid()
+
+    def close(self):
+        db, self.db = self.db, None
+        if db is None:
+            return
+        if self.pid == os.getpid():
+            db.close()
+        else:
+            _INHERITED.append(db)
+
+    __del__ = close
 
 
 class _SQLitePacer(TicketPacer):
