@@ -127,7 +127,8 @@ def tabulate(stats, ours_modules, runs, warmup, matrix=None):
             rows.append(row[:3] + [''] + row[3:])
         notes.append('The "Python X.Y" rows: `benchmarks/import_matrix.py`, every pyenv interpreter in a virtualenv '
                      'of its own under `.bench/imports/` (requests and six as pip picks them for it, this '
-                     'repository installed afresh), fresh interpreters taking turns as above.')
+                     'repository installed afresh), fresh interpreters taking turns as above; 3.14 and 3.15 the '
+                     'same way inside the Debian sid tree of `make matrix`, taking turns with each other.')
     return {
         'number': 2, 'title': '`import patreon` on top of `import requests, six`',
         'columns': ['package', 'floor: import requests, six', 'import patreon', '÷ ours', '÷ floor',

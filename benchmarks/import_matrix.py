@@ -3,7 +3,9 @@
 Each pyenv interpreter (``$PYENV_ROOT/versions/X.Y.Z``, 2.7 and 3.6-3.13 here) gets a virtualenv of its own under
 ``.bench/imports/X.Y``: ``requests`` and ``six`` (the releases pip picks for it) once, this repository installed
 afresh at each run, as ``make bench`` installs it.  Fresh interpreters then time both imports as figure 2 does,
-the interpreters taking turns run by run, so that a busy moment of the machine falls on all of them.
+the interpreters taking turns run by run, so that a busy moment of the machine falls on all of them.  Python 3.14
+and 3.15 run inside the Debian sid tree of ``make matrix`` (``.ci/sid.sh``), where there is one: this script runs
+there too (``--system``), and their rows join the others.
 
 Run alone (it prints the table)::
 
@@ -15,6 +17,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 import argparse
 import glob
+import json
 import os
 import re
 import subprocess
@@ -29,6 +32,9 @@ VIRTUALENV_FOR_27 = 'virtualenv<20.22'
 #: The newest pip that still runs on an old interpreter (the rest get the newest).
 PIP_FOR = {'2.7': 'pip<21', '3.6': 'pip<22'}
 RUNS, WARMUP = 20, 2
+#: The matrix's interpreters that come from the Debian sid tree (``/usr/bin/python3.X`` there).
+SID_VERSIONS = ('3.14', '3.15')
+SID_SCRIPT = os.path.join(benchlib.REPO_DIR, '.ci', 'sid.sh')
 
 
 def pyenv_interpreters(root=None):
@@ -120,13 +126,39 @@ def rows_and_goal(stats, goal_ratio):
 
 
 def measure(bootstrap, versions=None, runs=RUNS, warmup=WARMUP):
-    """Prepare and measure every pyenv interpreter (of ``versions``, ``['2.7', '3.13']``, when given)."""
+    """Prepare and measure every pyenv interpreter (of ``versions``, ``['2.7', '3.13']``, when given), then those
+    of the Debian sid tree (see :func:`measure_in_sid`)."""
     pythons = {}
     for version, python in pyenv_interpreters():
         if versions and '.'.join(version.split('.')[:2]) not in versions:
             continue
         pythons[version] = prepare(version, python, bootstrap)
-    return measure_all(pythons, runs, warmup)
+    stats = measure_all(pythons, runs, warmup)
+    stats.update(measure_in_sid([version for version in SID_VERSIONS if not versions or version in versions],
+                                runs, warmup))
+    return stats
+
+
+def system_interpreters(versions):
+    """``[(X.Y.Z, python)]`` of ``/usr/bin/python<X.Y>`` for each of ``versions`` that this system has."""
+    found = []
+    for short in versions:
+        python = '/usr/bin/python' + short
+        if os.access(python, os.X_OK):
+            full = subprocess.check_output([python, '-c', 'import platform; print(platform.python_version())'])
+            found.append((full.decode('ascii').strip(), python))
+    return found
+
+
+def measure_in_sid(versions, runs, warmup):
+    """``{X.Y.Z: stats}`` of ``versions`` inside the sid tree (this script with ``--system``); ``{}`` without one."""
+    if not versions or not os.path.exists(SID_SCRIPT) or subprocess.call(['bash', SID_SCRIPT, 'ensure']) != 0:
+        return {}
+    inside = '/usr/bin/python' + versions[-1]
+    output = subprocess.check_output(['bash', SID_SCRIPT, 'run', benchlib.REPO_DIR, '--', inside,
+                                      os.path.abspath(__file__), '--system', '--versions', ','.join(versions),
+                                      '--runs', str(runs), '--warmup', str(warmup)])
+    return json.loads(output.decode('utf-8').strip().splitlines()[-1])
 
 
 def main(argv=None):
@@ -134,10 +166,17 @@ def main(argv=None):
     parser.add_argument('--versions', default='', help='comma-separated X.Y (default: every pyenv interpreter)')
     parser.add_argument('--runs', type=int, default=RUNS)
     parser.add_argument('--warmup', type=int, default=WARMUP)
+    parser.add_argument('--system', action='store_true',
+                        help="this system's /usr/bin/python<X.Y> (inside the sid tree), printed as JSON")
     args = parser.parse_args(argv)
     from fig2_import import GOAL_RATIO
 
     versions = [version for version in args.versions.split(',') if version]
+    if args.system:
+        pythons = dict((version, prepare(version, python, sys.executable))
+                       for version, python in system_interpreters(versions))
+        print(json.dumps(measure_all(pythons, args.runs, args.warmup)))
+        return 0
     stats = measure(sys.executable, versions, args.runs, args.warmup)
     rows, goal = rows_and_goal(stats, GOAL_RATIO)
     print('| interpreter | floor: import requests, six | import patreon | ÷ floor | then patreon.API | both ÷ floor |')
