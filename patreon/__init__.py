@@ -17,6 +17,11 @@ from __future__ import absolute_import
 import logging as _logging
 import sys as _sys
 
+# What every client pays for, loaded now as 0.5.1 did: a first use in a thread then loads none of their modules,
+# whose imports (urllib3's six.moves finder) could hang beside another thread's on 3.6.
+import requests as _requests  # noqa: F401
+import six as _six  # noqa: F401
+
 from .version import __version__
 
 __all__ = ['API', 'Limits', 'OAuth', 'RefreshPolicy', 'RetryPolicy', 'Timeout', '__version__']
@@ -32,14 +37,13 @@ _SUBMODULES = frozenset(['api', 'cli', 'endpoint', 'entitlements', 'exceptions',
 
 
 def __getattr__(name):
+    # Names are read from their module at each use, never kept here: a mock of `patreon.api.API` active at the
+    # first use would otherwise stay `patreon.API` for good.
     if name in _DEFINED_IN:
-        value = getattr(_submodule(_DEFINED_IN[name]), name)
-    elif name in _SUBMODULES:
-        value = _submodule(name)
-    else:
-        raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
-    setattr(_sys.modules[__name__], name, value)  # looked up once: a plain attribute from then on
-    return value
+        return getattr(_submodule(_DEFINED_IN[name]), name)
+    if name in _SUBMODULES:
+        return _submodule(name)  # the import binds it here: later uses are plain attributes
+    raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
 
 
 def __dir__():
@@ -48,30 +52,14 @@ def __dir__():
 
 def _submodule(name):
     dotted = __name__ + '.' + name
-    __import__(dotted)
+    __import__(dotted)  # also when sys.modules has it: another thread may be making it, and this waits for it
     return _sys.modules[dotted]
 
 
 if _sys.version_info < (3, 7):  # pragma: no cover - no module __getattr__ (PEP 562) before 3.7
-    import types as _types
+    from ._lazy_module import serve_attributes
 
-    class _Package(_types.ModuleType):
-        """The package, with the module-level __getattr__ and __dir__ that 3.7 and later call by themselves."""
-
-        def __getattr__(self, name):
-            return __getattr__(name)
-
-        def __dir__(self):
-            return __dir__()
-
-    if _sys.version_info >= (3,):
-        _sys.modules[__name__].__class__ = _Package
-    else:  # 2.7 cannot change a module's class: a module of the subclass, with the same contents, takes its place
-        _package = _Package(__name__)
-        _package.__dict__.update(globals())
-        # 2.7 empties a freed module's globals, which the functions above still read: the original is kept alive.
-        _package._original = _sys.modules[__name__]
-        _sys.modules[__name__] = _package
+    serve_attributes(__name__, __getattr__, __dir__)
 
 # A library never configures logging; the application decides where records go.
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import types
 
+import pytest
+
 from helpers import doc_text
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -150,7 +152,8 @@ def test_import_loads_the_package_and_its_version_alone_on_every_interpreter(tmp
               'print(" ".join(sorted(set(sys.modules) - before)))')
     output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
 
-    assert output.decode('ascii').split() == ['patreon', 'patreon.version']
+    serving = ['patreon._lazy_module'] if sys.version_info < (3, 7) else []  # no module __getattr__ there
+    assert output.decode('ascii').split() == ['patreon'] + serving + ['patreon.version']
 
 
 LAZY_NAMES_SCRIPT = """
@@ -196,6 +199,81 @@ def test_a_mock_of_a_name_not_yet_loaded_is_undone_with_the_real_one(tmpdir):
     output = subprocess.check_output([sys.executable, '-c', script], cwd=str(tmpdir))
 
     assert output.decode('ascii').split() == ['True']
+
+
+FIRST_USE_SCRIPTS = {
+    # A mock of the defining module active at the first use is not kept as the package's name.
+    'mock': ('try:\n    from unittest import mock\nexcept ImportError:\n    import mock\n'
+             'import patreon\n'
+             'with mock.patch("patreon.api.API"), mock.patch("patreon.oauth.OAuth"):\n'
+             '    patreon.API, patreon.OAuth\n'
+             'import patreon.api, patreon.oauth\n'
+             'print(patreon.API is patreon.api.API and patreon.OAuth is patreon.oauth.OAuth)\n'),
+    # Reloading keeps the same module object (on 2.7 too, where the package is a module of a subclass).
+    'reload': ('import sys\n'
+               'try:\n    from importlib import reload\nexcept ImportError:\n    pass\n'
+               'import patreon\n'
+               'first = reload(patreon)\n'
+               'second = reload(patreon)\n'
+               'print(first is patreon and second is patreon and sys.modules["patreon"] is patreon\n'
+               '      and patreon.Limits.__name__ == "Limits")\n'),
+    # 0.5.1 reached the parser through the package; here it loads on first use.
+    'jsonapi': ('import patreon.jsonapi, sys\n'
+                'assert "patreon.jsonapi.parser" not in sys.modules\n'
+                'print(patreon.jsonapi.parser.JSONAPIParser.__name__ == "JSONAPIParser"\n'
+                '      and "url_util" in dir(patreon.jsonapi))\n'),
+    # Twenty threads each using another name or submodule first, at once: none fails, none waits forever (an
+    # __init__ importing its submodules deadlocked against a thread importing one of them).
+    'threads': ('import sys, threading, patreon\n'
+                'names = ["API", "OAuth", "Limits", "RefreshPolicy", "RetryPolicy", "Timeout", "api", "oauth",\n'
+                '         "schemas", "webhooks", "jsonapi", "pagination", "entitlements", "stores", "exceptions",\n'
+                '         "tokens", "scopes", "utils", "cli", "sandbox"]\n'
+                'go, failures = threading.Event(), []\n'
+                'def use(name):\n'
+                '    go.wait()\n'
+                '    try:\n'
+                '        value = getattr(patreon, name)\n'
+                '        if name == "jsonapi":\n'
+                '            value.parser.JSONAPIParser\n'
+                '    except Exception as error:\n'
+                '        failures.append((name, repr(error)))\n'
+                'threads = [threading.Thread(target=use, args=(name,)) for name in names]\n'
+                'for thread in threads:\n'
+                '    thread.daemon = True\n'
+                '    thread.start()\n'
+                'go.set()\n'
+                'for thread in threads:\n'
+                '    thread.join(60)\n'
+                'print(not failures and not any(thread.is_alive() for thread in threads) or failures)\n'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(FIRST_USE_SCRIPTS))
+def test_first_use_holds_under_mocks_reloads_and_threads(case, tmpdir):
+    output = subprocess.check_output([sys.executable, '-c', FIRST_USE_SCRIPTS[case]], cwd=str(tmpdir))
+
+    assert output.decode('utf-8').strip() == 'True'
+
+
+def test_before_3_7_a_module_of_a_subclass_serves_first_use(monkeypatch):
+    # What 2.7 and 3.6 run, exercised here on any interpreter.
+    from patreon._lazy_module import serve_attributes
+
+    module = types.ModuleType(str('first_use_probe'))
+    monkeypatch.setitem(sys.modules, 'first_use_probe', module)
+    asked = []
+
+    def first_use(name):
+        asked.append(name)
+        if name != 'made':
+            raise AttributeError(name)
+        return 42
+
+    served = serve_attributes('first_use_probe', first_use, lambda: ['made'])
+
+    assert served is sys.modules['first_use_probe'] and served.made == 42 and dir(served) == ['made']
+    assert not hasattr(served, 'missing') and asked == ['made', 'missing']
+    assert serve_attributes('first_use_probe', first_use, list) is served  # a reload keeps it
 
 
 def test_import_leaves_what_only_some_clients_use_to_first_use(tmpdir):
