@@ -13,6 +13,8 @@ _lock = threading.Lock()
 _pid = os.getpid()
 #: Module-level resets (each a function of no argument), run in the child before the objects'.
 _module_resets = []  # type: list
+# Process id -> the lock its threads take to reset it (2.7, 3.6): a new one in each child, never an inherited one.
+_resetting = {}  # type: dict
 
 
 def track(obj):
@@ -31,18 +33,21 @@ def on_fork(reset):
 def check():
     """In a child this process has not reset yet (only where ``os.register_at_fork`` is missing), reset it."""
     if not _HOOKED and _pid != os.getpid():
-        _in_child()
+        # The child's other threads wait for the one resetting it: none uses what the parent left meanwhile.
+        with _resetting.setdefault(os.getpid(), threading.Lock()):
+            if _pid != os.getpid():
+                _in_child()
 
 
 def _in_child():
     global _lock, _pid
     # A lock a vanished thread held is never released: the child takes new ones, never the inherited ones.
     _lock = threading.Lock()
-    _pid = os.getpid()
     for reset in list(_module_resets):
         reset()
     for obj in list(_tracked):
         obj._after_fork()
+    _pid = os.getpid()  # last: a thread that sees this process's id sees it reset
 
 
 if _HOOKED:

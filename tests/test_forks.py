@@ -305,3 +305,43 @@ def test_no_thread_of_the_package_outlives_a_call(sb):
     for _ in range(2):
         api.get_identity()
         assert _client_threads() == []  # a fork() now copies no lock a thread of ours could hold
+
+
+# Where os.register_at_fork is missing (2.7, 3.6), the first call in a child resets it; its other threads wait.
+RESET_ONCE_WHILE_OTHERS_WAIT = r'''
+import threading
+from patreon import _forks
+
+class Probe(object):
+    def __init__(self):
+        self.entered, self.release, self.resets = threading.Event(), threading.Event(), 0
+    def _after_fork(self):
+        self.resets += 1
+        self.entered.set()
+        assert self.release.wait(60)
+
+probe = _forks.track(Probe())
+_forks._HOOKED, _forks._pid = False, -1  # as in a child of fork() on an interpreter without the hook
+seen = []
+def use():
+    _forks.check()
+    seen.append(probe.release.is_set())  # what a thread of the child may do once check() returns
+first = threading.Thread(target=use)
+first.start()
+assert probe.entered.wait(60)
+others = [threading.Thread(target=use) for _ in range(3)]
+for thread in others:
+    thread.start()
+for thread in others:
+    thread.join(0.5)  # they wait for the reset; were they let through, they would be done by now
+probe.release.set()
+for thread in [first] + others:
+    thread.join(60)
+print("{} {}".format(probe.resets, seen))
+'''
+
+
+def test_the_threads_of_a_child_wait_for_its_one_reset_before_using_anything(tmpdir):
+    output = subprocess.check_output([sys.executable, '-c', RESET_ONCE_WHILE_OTHERS_WAIT], cwd=str(tmpdir))
+
+    assert output.decode('ascii').strip() == '1 [True, True, True, True]'

@@ -430,3 +430,22 @@ def test_a_child_of_fork_opens_its_own_connection_and_the_parent_keeps_working(f
                                      stderr=subprocess.STDOUT)
 
     assert output.decode('utf-8').split() == ['0', 'at_child']
+
+
+def test_a_transaction_inside_a_transaction_is_an_error_not_a_wait_on_itself(folder):
+    store = SQLiteStore(os.path.join(folder, 'patreon.sqlite'))
+    outcome = []
+
+    def nested():
+        try:
+            store.run(lambda db: store.load())
+        except TokenStoreError as error:
+            outcome.append(str(error))
+
+    thread = threading.Thread(target=nested)
+    thread.daemon = True
+    thread.start()
+    thread.join(GUARD_SECONDS)
+
+    assert not thread.is_alive() and len(outcome) == 1 and 'transaction' in outcome[0]
+    store.close()

@@ -30,8 +30,6 @@ _SCHEMA = (
 )
 # Seconds a connection waits for another process's write to end before it is an error.
 _BUSY_TIMEOUT = 30.0
-# Connections a child of fork() inherited: SQLite forbids using them there, closing included, so they stay open.
-_INHERITED = []
 
 
 class SQLiteStore(SharedTokenStore):
@@ -62,16 +60,18 @@ class SQLiteStore(SharedTokenStore):
         # The refresh lock: an OS lock on a file of its own, so that a long refresh blocks no pacer write.
         self._file_lock = FileTokenStore('{}.{}'.format(self.path, digest(self.name)[:16]))
         # One connection per process, which its threads take in turn: one a thread opened would outlive it unclosed.
-        self._connection_lock = threading.Lock()
+        # Reentrant, so that run() inside run() fails as a nested transaction instead of waiting on itself.
+        self._connection_lock = threading.RLock()
         self._open = None
         _forks.track(self)
 
     def _after_fork(self):
-        self._connection_lock = threading.Lock()  # a thread of the parent may have held it
-        self._open = None  # the parent's connection, left untouched (see _Connection)
+        self._connection_lock = threading.RLock()  # a thread of the parent may have held it
+        self._open = None  # the parent's connection: never used here, closed when dropped (see _Connection)
 
     def close(self):
         """Close this process's connection to the file; the next use of the store opens another."""
+        _forks.check()
         with self._connection_lock:
             held, self._open = self._open, None
         if held is not None:
@@ -125,7 +125,7 @@ class SQLiteStore(SharedTokenStore):
                 self.path, type(exc).__name__, exc))
 
     def _connection(self):
-        if self._open is not None:
+        if self._open is not None and self._open.pid == os.getpid():  # never a connection a parent opened
             return self._open.db
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))  # readable by its owner only, before SQLite
         db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
@@ -141,7 +141,11 @@ class SQLiteStore(SharedTokenStore):
 
 
 class _Connection(object):
-    """A connection, closed when dropped in the process that opened it; never touched in a child of fork()."""
+    """A connection and the process that opened it; closed when dropped, rather than left to the collector.
+
+    A child of fork() never runs a statement on its parent's connection; it closes its copy, as the collector
+    would, which leaves the parent's file and locks alone (the child holds no lock of the parent's).
+    """
 
     __slots__ = ('db', 'pid')
 
@@ -150,12 +154,8 @@ class _Connection(object):
 
     def close(self):
         db, self.db = self.db, None
-        if db is None:
-            return
-        if self.pid == os.getpid():
+        if db is not None:
             db.close()
-        else:
-            _INHERITED.append(db)
 
     __del__ = close
 
