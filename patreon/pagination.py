@@ -223,14 +223,21 @@ def prefetched(items):
         for page in prefetched(iterate_pages(fetch_page, list_route=True)):
             save(page.data())  # the page after it is on its way meanwhile
     """
+    from . import _deadline  # on first use, as the transport loads it
     items = iter(items)
-    taking = _Taking(items)
-    while True:
-        item = taking.result()  # raises what taking it raised
-        if item is _Taking.END:
-            return
+    # One total-timeout watchdog thread for the walk, not one per page: each start and end of one, while the caller
+    # holds the GIL, held the next request back by a switch interval or more (about a tenth of the walk).
+    let_go = _deadline.keep()
+    try:
         taking = _Taking(items)
-        yield item
+        while True:
+            item = taking.result()  # raises what taking it raised
+            if item is _Taking.END:
+                return
+            taking = _Taking(items)
+            yield item
+    finally:
+        let_go()  # ended, closed or dropped: the watchdog's thread ends with the last fetch
 
 
 class _Taking(object):

@@ -24,6 +24,7 @@ from patreon.exceptions import InvalidArgument, ServerError, TotalTimeout
 from patreon.pagination import PREFETCH_THREAD_NAME, prefetched
 
 SANDBOX = dict(members=250, seed=24)
+WATCHDOG_THREAD_NAME = 'patreon-total-timeout'  # the thread that bounds every attempt by Timeout.total
 MEMBERS_ROUTE = 'campaigns/{id}/members'
 #: The longest any wait of these tests may take: only a broken prefetch comes near it.
 BOUND = 10
@@ -262,6 +263,40 @@ def test_total_timeout_bounds_a_prefetched_page_as_any_other(fresh):
             seen.append(member.id())
 
     assert isinstance(caught.value, TotalTimeout) and len(seen) == 40
+
+
+def watchdog_threads():
+    return [thread for thread in threading.enumerate() if thread.name == WATCHDOG_THREAD_NAME]
+
+
+def test_one_watchdog_thread_serves_the_whole_walk_and_ends_with_it(fresh, api):
+    # One per page would start and end a thread around every request, each time while the caller holds the GIL.
+    seen = []
+    for _ in api.paginate_pages(api.get_campaigns_by_id_members, fresh.campaign_id, page_size=40, prefetch=True):
+        seen.append(watchdog_threads())
+
+    assert len(seen) == 7 and all(len(threads) == 1 for threads in seen)
+    assert all(threads[0] is seen[0][0] for threads in seen)  # the same thread from the first page to the last
+    assert watchdog_threads() == []  # at once: the end of the walk waited for it
+
+
+@pytest.mark.parametrize('how', ['closed', 'dropped'])
+def test_a_walk_closed_or_dropped_leaves_no_watchdog_once_its_fetch_in_flight_ends(fresh, api, how):
+    before = prefetch_threads()
+    pages = api.paginate_pages(api.get_campaigns_by_id_members, fresh.campaign_id, page_size=40, prefetch=True)
+    next(pages)
+    fetching = prefetch_threads() - before
+    watchdogs = watchdog_threads()
+    assert len(watchdogs) == 1
+
+    if how == 'closed':
+        pages.close()
+    else:
+        del pages
+        gc.collect()
+
+    assert still_running(fetching) == [] and still_running(watchdogs) == []
+    assert watchdog_threads() == []
 
 
 # The command line --------------------------------------------------------------------------------------------
