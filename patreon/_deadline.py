@@ -227,7 +227,16 @@ def _plain_attribute(value, name):
 
 
 
-_current = threading.local()  # .watch: the attempt under watch in this thread, or None
+_current = threading.local()  # .watch: the attempt under watch in this thread, or None; .sent: see signal_when_sent
+
+
+def signal_when_sent(callback):
+    """Have each request this thread sends from now on call ``callback()`` once it is out, before its answer is read.
+
+    Only requests through the pools :func:`watch_pools` follows signal (another adapter's, or a cached answer, do
+    not).  ``None`` stops it.  What ``callback`` raises is raised by the request: it must not raise.
+    """
+    _current.sent = callback
 
 
 def watch(seconds):
@@ -336,5 +345,15 @@ def _follow_connection(connection):
                 handle.uses(connection)
 
     connection.connect = connected
+    getresponse = getattr(connection, 'getresponse', None)
+    if getresponse is not None:  # urllib3's connections (http.client's) read the answer there, once the request is out
+
+        def answer(*args, **kwargs):
+            sent = getattr(_current, 'sent', None)
+            if sent is not None:
+                sent()  # whoever waits for the request to be out goes on while this thread waits for the answer
+            return getresponse(*args, **kwargs)
+
+        connection.getresponse = answer
     attributes[_MARK] = True
     return connection

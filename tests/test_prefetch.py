@@ -19,6 +19,8 @@ import pytest
 import requests
 
 import patreon
+import patreon._deadline as deadline_module
+from patreon import pagination
 from patreon.cli import EXIT_OK, main
 from patreon.exceptions import InvalidArgument, ServerError, TotalTimeout
 from patreon.pagination import PREFETCH_THREAD_NAME, prefetched
@@ -114,6 +116,43 @@ def test_an_error_is_raised_in_its_place_after_every_item_before_it():
     with pytest.raises(StopIteration):
         next(items)
     assert source.taken == [1, 2] and not source.asked[4].is_set()  # nothing taken after the error
+
+
+# The next request goes out before the caller gets the page ---------------------------------------------------
+
+def test_the_caller_gets_the_item_once_the_next_items_request_is_out(monkeypatch):
+    # With a head start longer than any test's wait, the caller gets item 1 only through item 2's signal: item 2 is
+    # held until the caller has item 1, so that a signal that never came would fail item 2 after BOUND seconds.
+    monkeypatch.setattr(pagination, '_HEAD_START', BOUND * 3)
+    gate = threading.Event()
+
+    def source():
+        yield 1
+        deadline_module._current.sent()  # what a request through the transport does once it is out
+        if not gate.wait(BOUND):
+            raise AssertionError('the caller did not get item 1 before item 2 was taken')
+        yield 2
+
+    items = prefetched(source())
+    assert next(items) == 1
+    gate.set()
+    assert list(items) == [2]
+
+
+def test_every_page_fetched_ahead_signals_when_its_request_is_out(fresh, api, monkeypatch):
+    signals = []
+    signal_when_sent = deadline_module.signal_when_sent
+
+    def recording(callback):
+        def sent():
+            signals.append(threading.current_thread().name)
+            callback()
+        signal_when_sent(sent)
+    monkeypatch.setattr(deadline_module, 'signal_when_sent', recording)
+
+    assert len(member_ids(api, fresh.campaign_id, prefetch=True)) == 250
+
+    assert signals == [PREFETCH_THREAD_NAME] * 7  # 250 members in pages of 40, each request from its fetch thread
 
 
 # Threads --------------------------------------------------------------------------------------------------------

@@ -430,6 +430,50 @@ class TestAKeptWatchdog(object):
         assert dog._thread is None and not thread.is_alive()
 
 
+class TestSignalWhenSent(object):
+    """``_deadline.signal_when_sent``: a thread learns when its request is out, before the answer is read."""
+
+    @staticmethod
+    def answer_once_signalled(signalled):
+        """A script that answers 200 only once ``signalled`` is set (500 if it never is, within the guard)."""
+        def script(connection):
+            status = 200 if signalled.wait(30) else 500
+            connection.sendall(response_head(status, [('Content-Length', '2')]) + b'{}')
+        return script
+
+    def test_the_callback_runs_once_the_request_is_out_and_before_its_answer(self):
+        signalled = threading.Event()
+        calls = []
+
+        def sent():
+            calls.append(signalled.is_set())
+            signalled.set()
+        with ScriptedServer([self.answer_once_signalled(signalled)]) as server:
+            deadline_module.signal_when_sent(sent)
+            try:
+                response = Transport(server.url, retry=None).request('GET', '/x')
+            finally:
+                deadline_module.signal_when_sent(None)
+
+        # The server answered only once the callback ran: it ran with the request out and the answer not yet read.
+        assert response.status_code == 200 and calls == [False]
+
+    def test_another_threads_requests_do_not_call_it(self):
+        calls = []
+        deadline_module.signal_when_sent(lambda: calls.append(True))
+        try:
+            outcome = []
+            with ScriptedServer([json_answer(200, b'{}')]) as server:
+                other = threading.Thread(
+                    target=lambda: outcome.append(Transport(server.url, retry=None).request('GET', '/x').status_code))
+                other.start()
+                other.join(30)
+        finally:
+            deadline_module.signal_when_sent(None)
+
+        assert outcome == [200] and calls == []
+
+
 class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
     """``_interrupt`` shuts the sockets of the connections the overdue attempt used, and nothing else.
 
