@@ -284,7 +284,10 @@ class _Taking(object):
             self._item = self.END
         except anything:  # raised to the caller where it happened, whatever it is
             self._error = exc_info()
-        self._going.set()  # no request went out (a cached page, an error): the caller waits no more
+        try:
+            self._going.set()  # no request went out (a cached page, an error): the caller waits no more
+        except anything:  # Python 2 at exit: threading's globals are gone, and no caller waits any more
+            pass
 
 
 def _primary_data(page, list_route, cursor):
