@@ -58,7 +58,7 @@ class _Watchdog(object):
     s.
 
     Its one daemon thread runs only while an attempt is watched, so that no thread or lock of the package outlives
-    a call (a later ``fork()`` copies none).
+    a call (a later ``fork()`` copies none), or while a series of attempts keeps it (see :func:`keep`).
     """
 
     def __init__(self):
@@ -68,6 +68,7 @@ class _Watchdog(object):
         self._watches = set()
         self._wake_at = None
         self._thread = None  # the thread watching now, or None
+        self._kept = 0  # series of attempts (prefetching walks) that keep the thread between their attempts
         self._retired = False  # at exit: no thread is started any more
 
     def watch(self, seconds):
@@ -87,16 +88,30 @@ class _Watchdog(object):
         return watch
 
     def release(self, watch):
-        retiring = None
         with self._lock:
             self._watches.discard(watch)
             watch.sockets = []  # nothing of it is touched any more: the connections went back to their pools
-            if not self._watches and self._thread is not None:
-                retiring, self._thread = self._thread, None
-                self._changed.notify()
-        if retiring is not None and retiring is not threading.current_thread():
-            retiring.join(_RETIRE_WITHIN)  # it only has to take the lock and return
+            retiring = self._idle_thread()
+        _join_retiring(retiring)
         return watch.fired
+
+    def keep(self):
+        with self._lock:
+            self._kept += 1
+
+    def let_go(self):
+        with self._lock:
+            self._kept -= 1
+            retiring = self._idle_thread()
+        _join_retiring(retiring)
+
+    def _idle_thread(self):
+        """With the lock held: the thread, told to end, when nothing needs it any more; else ``None``."""
+        if self._watches or self._kept or self._thread is None:
+            return None
+        retiring, self._thread = self._thread, None
+        self._changed.notify()
+        return retiring
 
     def retire(self):
         """End the thread, and start none again: at exit, before Python 2 empties the modules under it."""
@@ -104,8 +119,7 @@ class _Watchdog(object):
             self._retired = True
             retiring, self._thread = self._thread, None
             self._changed.notify()
-        if retiring is not None and retiring is not threading.current_thread():
-            retiring.join(_RETIRE_WITHIN)
+        _join_retiring(retiring)
 
     def _run(self):
         try:
@@ -134,6 +148,11 @@ _WATCHDOG = []  # type: list
 _WATCHDOG_LOCK = threading.Lock()
 # Seconds the release of the last watch waits for the watchdog thread to end (it needs only to take the lock).
 _RETIRE_WITHIN = 5.0
+
+
+def _join_retiring(thread):
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(_RETIRE_WITHIN)  # it only has to take the lock and return
 
 
 @_forks.on_fork
@@ -208,7 +227,16 @@ def _plain_attribute(value, name):
 
 
 
-_current = threading.local()  # .watch: the attempt under watch in this thread, or None
+_current = threading.local()  # .watch: the attempt under watch in this thread, or None; .sent: see signal_when_sent
+
+
+def signal_when_sent(callback):
+    """Have each request this thread sends from now on call ``callback()`` once it is out, before its answer is read.
+
+    Only requests through the pools :func:`watch_pools` follows signal (another adapter's, or a cached answer, do
+    not).  ``None`` stops it.  What ``callback`` raises is raised by the request: it must not raise.
+    """
+    _current.sent = callback
 
 
 def watch(seconds):
@@ -216,6 +244,26 @@ def watch(seconds):
     handle = _watchdog().watch(seconds)
     _current.watch = handle
     return handle
+
+
+def keep():
+    """Keep the watchdog's thread from one attempt to the next until the function returned is called (once).
+
+    For a series of attempts made on a thread while another thread computes (a prefetching walk): starting and
+    ending a thread around each attempt hands the GIL back and forth, and each hand-off to a thread that waits for
+    it, while the other holds it, takes up to the switch interval; those waits came before the request went out.
+    The thread still starts with the first attempt, and ends with the last one once every keeper let go.  In a
+    child of ``fork()`` letting go does nothing: the parent's thread and its keepers are not there.
+    """
+    dog = _watchdog()
+    dog.keep()
+    let_go_once = []  # type: list
+
+    def let_go():
+        if not let_go_once and dog.pid == os.getpid():
+            let_go_once.append(True)
+            dog.let_go()
+    return let_go
 
 
 def watch_pools(session):
@@ -297,5 +345,15 @@ def _follow_connection(connection):
                 handle.uses(connection)
 
     connection.connect = connected
+    getresponse = getattr(connection, 'getresponse', None)
+    if getresponse is not None:  # urllib3's connections (http.client's) read the answer there, once the request is out
+
+        def answer(*args, **kwargs):
+            sent = getattr(_current, 'sent', None)
+            if sent is not None:
+                sent()  # whoever waits for the request to be out goes on while this thread waits for the answer
+            return getresponse(*args, **kwargs)
+
+        connection.getresponse = answer
     attributes[_MARK] = True
     return connection

@@ -37,6 +37,9 @@ NOT_A_LINK = str('Provided cursor path did not result in a link')  # a native st
 PREFETCH_THREAD_NAME = 'patreon-prefetch'
 # Python 2 cannot interrupt a join without a timeout (Ctrl-C would wait for the page): it waits in slices there.
 _JOIN_SLICE = 0.5 if six.PY2 else None
+# The longest the caller waits for the next page's request to go out before it gets this page: one switch interval
+# (Python 3's default), what each hand-off of the GIL the request needs would cost it while the caller's code runs.
+_HEAD_START = 0.005
 #: The longest text of an untrusted value quoted in a message.
 _QUOTED_LENGTH = 80
 
@@ -212,7 +215,8 @@ def prefetched(items):
 
     While the caller holds item n, item n+1 is being taken by a daemon
     thread (one per item, named :data:`PREFETCH_THREAD_NAME`); never more
-    than one ahead, so memory holds two pages at most.  What taking an item
+    than one ahead, so memory holds two pages at most.  The caller gets item
+    n once the request of item n+1 is out (5 ms at most).  What taking an item
     raises is raised here, in its place: after every item before it.  The
     thread ends with its item: when the iteration ends, nothing is left
     running; when it is closed or dropped, a fetch in flight runs to its end
@@ -223,14 +227,21 @@ def prefetched(items):
         for page in prefetched(iterate_pages(fetch_page, list_route=True)):
             save(page.data())  # the page after it is on its way meanwhile
     """
+    from . import _deadline  # on first use, as the transport loads it
     items = iter(items)
-    taking = _Taking(items)
-    while True:
-        item = taking.result()  # raises what taking it raised
-        if item is _Taking.END:
-            return
-        taking = _Taking(items)
-        yield item
+    # One total-timeout watchdog thread for the walk, not one per page: each start and end of one, while the caller
+    # holds the GIL, held the next request back by a switch interval or more (about a tenth of the walk).
+    let_go = _deadline.keep()
+    try:
+        taking = _Taking(items, _deadline.signal_when_sent)
+        while True:
+            item = taking.result()  # raises what taking it raised
+            if item is _Taking.END:
+                return
+            taking = _Taking(items, _deadline.signal_when_sent)
+            yield item
+    finally:
+        let_go()  # ended, closed or dropped: the watchdog's thread ends with the last fetch
 
 
 class _Taking(object):
@@ -241,14 +252,18 @@ class _Taking(object):
     """
 
     END = object()
-    __slots__ = ('_thread', '_item', '_error')
+    __slots__ = ('_thread', '_item', '_error', '_going')
 
-    def __init__(self, items):
+    def __init__(self, items, signal_when_sent):
         self._item = self._error = None
-        thread = threading.Thread(target=self._take, args=(items,), name=PREFETCH_THREAD_NAME)
+        self._going = threading.Event()  # set once the request is out, or the item taken
+        thread = threading.Thread(target=self._take, args=(items, signal_when_sent), name=PREFETCH_THREAD_NAME)
         thread.daemon = True  # an abandoned fetch never keeps the process from exiting
         thread.start()
         self._thread = thread
+        # Before the caller's code takes the GIL: the request's own hand-offs of it would each wait a switch interval
+        # (requests releases it 4 or 5 times before the request is out), holding the next page back by as much.
+        self._going.wait(_HEAD_START)
 
     def result(self):
         while self._thread.is_alive():
@@ -260,13 +275,19 @@ class _Taking(object):
 
     # The names it needs are bound here: when Python 2 exits with a fetch in flight, it empties the modules under
     # this daemon thread, and a name looked up then would raise out of the thread, printed on stderr.
-    def _take(self, items, next=next, stop=StopIteration, anything=BaseException, exc_info=sys.exc_info):
+    def _take(self, items, signal_when_sent, next=next, stop=StopIteration, anything=BaseException,
+              exc_info=sys.exc_info):
+        signal_when_sent(self._going.set)
         try:
             self._item = next(items)
         except stop:
             self._item = self.END
         except anything:  # raised to the caller where it happened, whatever it is
             self._error = exc_info()
+        try:
+            self._going.set()  # no request went out (a cached page, an error): the caller waits no more
+        except anything:  # Python 2 at exit: threading's globals are gone, and no caller waits any more
+            pass
 
 
 def _primary_data(page, list_route, cursor):

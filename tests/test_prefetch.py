@@ -19,11 +19,14 @@ import pytest
 import requests
 
 import patreon
+import patreon._deadline as deadline_module
+from patreon import pagination
 from patreon.cli import EXIT_OK, main
 from patreon.exceptions import InvalidArgument, ServerError, TotalTimeout
 from patreon.pagination import PREFETCH_THREAD_NAME, prefetched
 
 SANDBOX = dict(members=250, seed=24)
+WATCHDOG_THREAD_NAME = 'patreon-total-timeout'  # the thread that bounds every attempt by Timeout.total
 MEMBERS_ROUTE = 'campaigns/{id}/members'
 #: The longest any wait of these tests may take: only a broken prefetch comes near it.
 BOUND = 10
@@ -113,6 +116,43 @@ def test_an_error_is_raised_in_its_place_after_every_item_before_it():
     with pytest.raises(StopIteration):
         next(items)
     assert source.taken == [1, 2] and not source.asked[4].is_set()  # nothing taken after the error
+
+
+# The next request goes out before the caller gets the page ---------------------------------------------------
+
+def test_the_caller_gets_the_item_once_the_next_items_request_is_out(monkeypatch):
+    # With a head start longer than any test's wait, the caller gets item 1 only through item 2's signal: item 2 is
+    # held until the caller has item 1, so that a signal that never came would fail item 2 after BOUND seconds.
+    monkeypatch.setattr(pagination, '_HEAD_START', BOUND * 3)
+    gate = threading.Event()
+
+    def source():
+        yield 1
+        deadline_module._current.sent()  # what a request through the transport does once it is out
+        if not gate.wait(BOUND):
+            raise AssertionError('the caller did not get item 1 before item 2 was taken')
+        yield 2
+
+    items = prefetched(source())
+    assert next(items) == 1
+    gate.set()
+    assert list(items) == [2]
+
+
+def test_every_page_fetched_ahead_signals_when_its_request_is_out(fresh, api, monkeypatch):
+    signals = []
+    signal_when_sent = deadline_module.signal_when_sent
+
+    def recording(callback):
+        def sent():
+            signals.append(threading.current_thread().name)
+            callback()
+        signal_when_sent(sent)
+    monkeypatch.setattr(deadline_module, 'signal_when_sent', recording)
+
+    assert len(member_ids(api, fresh.campaign_id, prefetch=True)) == 250
+
+    assert signals == [PREFETCH_THREAD_NAME] * 7  # 250 members in pages of 40, each request from its fetch thread
 
 
 # Threads --------------------------------------------------------------------------------------------------------
@@ -262,6 +302,40 @@ def test_total_timeout_bounds_a_prefetched_page_as_any_other(fresh):
             seen.append(member.id())
 
     assert isinstance(caught.value, TotalTimeout) and len(seen) == 40
+
+
+def watchdog_threads():
+    return [thread for thread in threading.enumerate() if thread.name == WATCHDOG_THREAD_NAME]
+
+
+def test_one_watchdog_thread_serves_the_whole_walk_and_ends_with_it(fresh, api):
+    # One per page would start and end a thread around every request, each time while the caller holds the GIL.
+    seen = []
+    for _ in api.paginate_pages(api.get_campaigns_by_id_members, fresh.campaign_id, page_size=40, prefetch=True):
+        seen.append(watchdog_threads())
+
+    assert len(seen) == 7 and all(len(threads) == 1 for threads in seen)
+    assert all(threads[0] is seen[0][0] for threads in seen)  # the same thread from the first page to the last
+    assert watchdog_threads() == []  # at once: the end of the walk waited for it
+
+
+@pytest.mark.parametrize('how', ['closed', 'dropped'])
+def test_a_walk_closed_or_dropped_leaves_no_watchdog_once_its_fetch_in_flight_ends(fresh, api, how):
+    before = prefetch_threads()
+    pages = api.paginate_pages(api.get_campaigns_by_id_members, fresh.campaign_id, page_size=40, prefetch=True)
+    next(pages)
+    fetching = prefetch_threads() - before
+    watchdogs = watchdog_threads()
+    assert len(watchdogs) == 1
+
+    if how == 'closed':
+        pages.close()
+    else:
+        del pages
+        gc.collect()
+
+    assert still_running(fetching) == [] and still_running(watchdogs) == []
+    assert watchdog_threads() == []
 
 
 # The command line --------------------------------------------------------------------------------------------

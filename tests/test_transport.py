@@ -368,6 +368,112 @@ def test_a_retired_watchdog_ends_its_thread_and_starts_none_again():
     assert (dog.release(first), dog.release(second)) == (False, False)
 
 
+class TestAKeptWatchdog(object):
+    """``_deadline.keep()``: one watchdog thread for a series of attempts (a prefetching walk), not one per attempt."""
+
+    def test_its_thread_serves_every_attempt_until_let_go_then_ends(self):
+        dog = deadline_module._Watchdog()
+        dog.keep()
+        dog.release(dog.watch(60.0))
+        thread = dog._thread
+        assert thread is not None and thread.is_alive()  # kept between attempts
+        dog.release(dog.watch(60.0))
+        assert dog._thread is thread and thread.is_alive()  # the next attempt started no other
+
+        dog.let_go()
+
+        assert dog._thread is None and not thread.is_alive()  # ended, and waited for
+
+    def test_letting_go_during_an_attempt_ends_the_thread_with_the_attempt(self):
+        dog = deadline_module._Watchdog()
+        dog.keep()
+        watch = dog.watch(60.0)
+        thread = dog._thread
+
+        dog.let_go()
+        assert thread.is_alive()  # the attempt in flight is still watched
+        assert dog.release(watch) is False
+
+        assert dog._thread is None and not thread.is_alive()
+
+    def test_the_thread_ends_once_the_last_keeper_lets_go(self):
+        dog = deadline_module._Watchdog()
+        dog.keep()
+        dog.keep()
+        dog.release(dog.watch(60.0))
+        thread = dog._thread
+
+        dog.let_go()
+        assert dog._thread is thread and thread.is_alive()
+        dog.let_go()
+        assert not thread.is_alive()
+
+    def test_keep_lets_go_once_however_often_its_function_is_called(self):
+        first, second = deadline_module.keep(), deadline_module.keep()
+        try:
+            first()
+            first()  # a second call must not let go for the other keeper
+            watch = deadline_module.watch(60.0)
+            watch.release()
+            dog = deadline_module._watchdog()
+            thread = dog._thread
+            assert thread is not None and thread.is_alive()
+        finally:
+            second()
+        assert dog._thread is None and not thread.is_alive()
+
+    def test_an_unkept_watchdog_still_ends_its_thread_with_each_attempt(self):
+        dog = deadline_module._Watchdog()
+        watch = dog.watch(60.0)
+        thread = dog._thread
+        dog.release(watch)
+        assert dog._thread is None and not thread.is_alive()
+
+
+class TestSignalWhenSent(object):
+    """``_deadline.signal_when_sent``: a thread learns when its request is out, before the answer is read."""
+
+    @staticmethod
+    def answer_once_signalled(signalled):
+        """A script that answers 200 only once ``signalled`` is set (500 if it never is, within the guard)."""
+        def script(connection):
+            status = 200 if signalled.wait(30) else 500
+            connection.sendall(response_head(status, [('Content-Length', '2')]) + b'{}')
+        return script
+
+    def test_the_callback_runs_once_the_request_is_out_and_before_its_answer(self):
+        signalled = threading.Event()
+        calls = []
+
+        def sent():
+            calls.append(signalled.is_set())
+            signalled.set()
+        with ScriptedServer([self.answer_once_signalled(signalled)]) as server:
+            deadline_module.signal_when_sent(sent)
+            try:
+                response = Transport(server.url, retry=None).request('GET', '/x')
+            finally:
+                deadline_module.signal_when_sent(None)
+
+        # The server answered only once the callback ran: it ran with the request out and the answer not yet read.
+        assert response.status_code == 200 and calls == [False]
+
+    def test_another_threads_requests_do_not_call_it(self):
+        calls = []
+        deadline_module.signal_when_sent(lambda: calls.append(True))
+        try:
+            outcome = []
+            with ScriptedServer([json_answer(200, b'{}')]) as server:
+                other = threading.Thread(
+                    target=lambda: outcome.append(Transport(server.url, retry=None).request('GET', '/x').status_code))
+                other.start()
+                other.join(30)
+        finally:
+            deadline_module.signal_when_sent(None)
+
+        assert outcome == [200] and calls == []
+
+
 class TestTheWatchdogCutsOnlyTheOverdueAttempt(object):
     """``_interrupt`` shuts the sockets of the connections the overdue attempt used, and nothing else.
 
