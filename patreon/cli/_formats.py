@@ -55,6 +55,7 @@ _json_string = encode_basestring
 _JUST_TEXT = frozenset([_TEXT])
 _TEXT_OR_NONE = frozenset([_TEXT, type(None)])
 _JUST_LIST = frozenset([list])
+_JUST_INT = frozenset([int])
 _chain = itertools.chain
 #: Lines a table writes at once: one write per line costs a surrogate check and a stream call each.
 _TABLE_LINES_PER_WRITE = 1000
@@ -238,10 +239,10 @@ class RecordWriter(object):
         self.count = 0
         self.written = 0
         self._header_written = False
-        # A table's cells and their widths, row after row in one list each: no list per row for the garbage
-        # collector to walk again and again while an export of 100,000 rows grows.
-        self._cells = []
-        self._widths = []
+        # A table's cells and their widths, one list each per column: no list per row for the garbage collector to
+        # walk again and again while an export of 100,000 rows grows.
+        self._cells = [[] for _ in self.columns]
+        self._widths = [[] for _ in self.columns]
         self._table_rows = 0
         names = self.columns
         # A JSON line is built value by value after these keys when each column is a text given once (a dict
@@ -269,19 +270,15 @@ class RecordWriter(object):
 
             writer.write_rows([['1', 'Ann'], ['2', 'Bo']])
         """
-        if self.output_format == 'table':
-            keep = self._keep_table_row
-            for values in rows:
-                keep(values)
-            return
+        write = self._keep_table_page if self.output_format == 'table' else self._write_taken
         taken = []
         try:
             for values in rows:
                 taken.append(values)
         except BaseException:
-            self._write_taken(taken)
+            write(taken)
             raise
-        self._write_taken(taken)
+        write(taken)
 
     def _write_taken(self, rows):
         """Write ``rows`` (a list); when one cannot be written, those before it, then raise."""
@@ -340,23 +337,29 @@ class RecordWriter(object):
             return ''.join([key + _json_value(value) for key, value in zip(self._json_keys, values)]) + '}\n'
         return _json_encoded(_ordered(zip(self.columns, values))) + '\n'
 
+    def _keep_table_page(self, rows):
+        """Keep ``rows`` (a list) for the table, column by column; when one cannot be kept, those before it, then
+        raise (ValueError for a row shorter than the columns, CommandFailed for a value that cannot be written)."""
+        columns = _table_columns(rows, len(self.columns))
+        if columns is None:  # the rows one at a time: they raise where they did, the rows before kept
+            for values in rows:
+                self._keep_table_row(values)
+            return
+        for kept, kept_widths, (cells, widths) in zip(self._cells, self._widths, columns):
+            kept.extend(cells)
+            kept_widths.extend(widths)
+        self._table_rows += len(rows)
+        self.count += len(rows)
+
     def _keep_table_row(self, values):
         width = len(self.columns)
         if len(values) < width:
             raise ValueError('a row of {} values for {} columns'.format(len(values), width))
         texts = [value if type(value) is _TEXT else cell_text(value) for value in values[:width]]
-        joined = ''.join(texts)
-        # A row that is printable and has no backslash is shown as it is (visible() escapes only what
-        # str.isprintable() refuses, and backslashes): tested once for the row, and ASCII takes a column a character.
-        if _IS_PRINTABLE is not None and _IS_PRINTABLE(joined) and '\\' not in joined:
-            cells = texts
-            ascii_only = _IS_ASCII(joined)  # type: ignore[misc]  # not None where _IS_PRINTABLE is not
-            widths = [len(text) for text in texts] if ascii_only else [display_width(text) for text in texts]
-        else:
-            cells = [visible(text) for text in texts]
-            widths = [display_width(cell) for cell in cells]
-        self._cells.extend(cells)
-        self._widths.extend(widths)
+        for kept, kept_widths, text in zip(self._cells, self._widths, texts):
+            cell = visible(text)
+            kept.append(cell)
+            kept_widths.append(display_width(cell))
         self._table_rows += 1
         self.count += 1
 
@@ -368,27 +371,24 @@ class RecordWriter(object):
             self._write_table()
 
     def _write_table(self):
-        width = len(self.columns)
         names = [visible(name) for name in self.columns]
-        cells, cell_widths = self._cells, self._widths
-        widths = [max([display_width(name)] + cell_widths[index::width]) for index, name in enumerate(names)]
+        widths = [max(display_width(name), max(cell_widths or [0])) for name, cell_widths in zip(names, self._widths)]
         self.console.write(_table_line(names, widths) + '\n' +
                            _table_line(['-' * column_width for column_width in widths], widths) + '\n')
         for first in range(0, self._table_rows, _TABLE_LINES_PER_WRITE):
             last = min(first + _TABLE_LINES_PER_WRITE, self._table_rows)
-            start, stop = first * width, last * width
             # Column by column: each cell padded to its column's width (str.ljust where a cell's width is its
             # length, as in a column of ASCII), then the rows joined, as _padded_line() does one row at a time.
             padded = []
-            for index, column_width in enumerate(widths):
-                column = cells[start + index:stop:width]
-                shown = cell_widths[start + index:stop:width]
+            for cells, cell_widths, column_width in zip(self._cells, self._widths, widths):
+                column = cells[first:last]
+                shown = cell_widths[first:last]
                 if shown == list(map(len, column)):
                     padded.append(list(map(_TEXT.ljust, column, [column_width] * len(column))))
                 else:
                     padded.append([cell + ' ' * (column_width - cell_width) for cell, cell_width in zip(column, shown)])
-            lines = map('  '.join, zip(*padded)) if width else [''] * (last - first)
-            self.console.write(''.join([line.rstrip() + '\n' for line in lines]))
+            lines = map('  '.join, zip(*padded)) if padded else [''] * (last - first)
+            self.console.write('\n'.join(map(_TEXT.rstrip, lines)) + '\n')
             self.written += last - first
 
     def _write_header(self):
@@ -398,6 +398,46 @@ class RecordWriter(object):
 
     def _csv_line(self, cells):
         return csv_line([csv_cell(cell, self.raw_csv) for cell in cells])
+
+
+def _table_columns(rows, width):
+    """The first ``width`` values of ``rows`` as table columns, ``[(cells, their widths), ...]``; ``None`` when a
+    row is shorter or a value cannot be written (the rows are then kept one at a time, and raise as they do)."""
+    if not rows or min(map(len, rows)) < width:
+        return None
+    try:
+        return [_table_column(_column_texts(column)) for column in itertools.islice(zip(*rows), width)]
+    except Exception:  # CommandFailed, or a RecursionError, from a value cell_text() writes as JSON
+        return None
+
+
+def _column_texts(column):
+    """``cell_text`` of each value of ``column``, a function call per value only where its kinds are mixed."""
+    kinds = set(map(type, column))
+    if kinds <= _JUST_TEXT:
+        return list(column)
+    if kinds <= _TEXT_OR_NONE:
+        return [value if value is not None else '' for value in column]
+    if kinds == _JUST_INT:
+        return list(map(_TEXT, column))
+    if kinds == _JUST_LIST:
+        try:
+            return list(map('; '.join, column))  # lists of texts; cell_text() flattens the others
+        except TypeError:
+            pass
+    return list(map(cell_text, column))
+
+
+def _table_column(texts):
+    """A column's cells as shown, and their widths.  A column that is printable and has no backslash is shown as
+    it is (visible() escapes only what str.isprintable() refuses, and backslashes): tested once for the column."""
+    joined = ''.join(texts)
+    if _IS_PRINTABLE is not None and _IS_PRINTABLE(joined) and '\\' not in joined:
+        if _IS_ASCII(joined):  # type: ignore[misc]  # not None where _IS_PRINTABLE is not
+            return texts, list(map(len, texts))  # ASCII takes a column a character
+        return texts, list(map(display_width, texts))
+    cells = list(map(visible, texts))
+    return cells, list(map(display_width, cells))
 
 
 def write_records(records, columns, output_format, console, raw_csv=False):
