@@ -241,8 +241,8 @@ class RecordWriter(object):
         self._header_written = False
         # A table's cells and their widths, one list each per column: no list per row for the garbage collector to
         # walk again and again while an export of 100,000 rows grows.
-        self._cells = [[] for _ in self.columns]
-        self._widths = [[] for _ in self.columns]
+        self._cells = [[] for _ in self.columns]  # type: list
+        self._widths = [[] for _ in self.columns]  # type: list
         self._table_rows = 0
         names = self.columns
         # A JSON line is built value by value after these keys when each column is a text given once (a dict
