@@ -194,3 +194,16 @@ def test_a_table_keeps_the_rows_before_a_page_that_fails_to_be_read():
 
 def test_a_table_row_longer_than_the_columns_shows_the_first_values():
     assert written(['id', 'name'], [[['1', 'a', 'more'], ['2', 'b']]], 'table') == 'id  name\n--  ----\n1   a\n2   b\n'
+
+
+def test_jsonl_columns_of_numbers_and_of_lists_are_written_to_the_byte():
+    # Lists whose texts hold what lies between two lists ("],["), lists of lists, numbers of every kind.
+    pages = [[['1', ['a],[b', '['], 1.5, [[1], [2]]],
+              ['2', [']', ','], None, [{'k': ['v']}, None]],
+              ['3', [], True, []]],
+             [['4', ['x'], 10 ** 20, [True, 2.0]]]]
+    assert written(['id', 'titles', 'number', 'nested'], pages, 'jsonl') == (
+        '{"id":"1","titles":["a],[b","["],"number":1.5,"nested":[[1],[2]]}\n'
+        '{"id":"2","titles":["]",","],"number":null,"nested":[{"k":["v"]},null]}\n'
+        '{"id":"3","titles":[],"number":true,"nested":[]}\n'
+        '{"id":"4","titles":["x"],"number":100000000000000000000,"nested":[true,2.0]}\n')
