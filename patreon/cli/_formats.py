@@ -55,8 +55,8 @@ _json_string = encode_basestring
 _JUST_TEXT = frozenset([_TEXT])
 _TEXT_OR_NONE = frozenset([_TEXT, type(None)])
 _JUST_LIST = frozenset([list])
+_NUMBERS_OR_NONE = frozenset([int, float, bool, type(None)])
 _JUST_INT = frozenset([int])
-_chain = itertools.chain
 #: Lines a table writes at once: one write per line costs a surrogate check and a stream call each.
 _TABLE_LINES_PER_WRITE = 1000
 
@@ -138,7 +138,8 @@ def _json_page(keys, rows):
     texts (most), nor a join per line.
 
     :param keys: what comes before each value in a line: ``['{"id":', ',"full_name":']``.
-    :raises CommandFailed: a value JSON cannot carry (also ``TypeError`` for one it cannot write at all).
+    :raises CommandFailed: a value JSON cannot carry (also the encoder's ``ValueError``, ``TypeError`` or
+        ``RecursionError`` for a column it writes whole: the caller then writes the lines one at a time).
     """
     count, stride = len(rows), 2 * len(keys) + 1
     parts = [''] * (count * stride)  # key, value, key, value, ..., '}\n' for each row
@@ -158,8 +159,15 @@ def _json_column(column):
     kinds = set(map(type, column))
     if kinds <= _TEXT_OR_NONE:
         return [_json_string(value) if value is not None else 'null' for value in column]
-    if kinds == _JUST_LIST and set(map(type, _chain(*column))) <= _JUST_TEXT:
-        return ['[' + ','.join(map(_json_string, value)) + ']' for value in column]
+    values = None
+    # Numbers and lists: the encoder's text of the whole column (one call), cut between its values.
+    if kinds <= _NUMBERS_OR_NONE:
+        values = _JSON.encode(list(column))[1:-1].split(',')
+    elif kinds == _JUST_LIST:
+        # Between two lists it writes '],['; a line feed, which it never writes raw, marks the cut.
+        values = _JSON.encode(list(column))[1:-1].replace('],[', ']\n[').split('\n')
+    if values is not None and len(values) == len(column):  # a value holding a cut of its own would make more
+        return values
     return list(map(_json_value, column))
 
 
