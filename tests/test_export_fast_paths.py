@@ -226,3 +226,13 @@ def test_every_character_a_table_escapes_is_one_str_isprintable_refuses():
         return  # Python 2: the regular expressions decide every time
     escaped = [six.unichr(code) for code in range(0x10000) if _console._INVISIBLE.match(six.unichr(code))]
     assert escaped and [character for character in escaped if character.isprintable()] == []
+
+
+def test_widths_are_right_beyond_the_characters_whose_widths_are_kept():
+    # Wide, combining and one-column characters, more of them than are kept: the same widths once none is added.
+    characters = [six.unichr(code) for code in range(0x300, 0x300 + 2 * _formats._EXTRA_COLUMNS_KEPT)]
+    characters += [six.unichr(code) for code in range(0x4e00, 0x4e00 + 2 * _formats._EXTRA_COLUMNS_KEPT)]
+    texts = [''.join(characters[index:index + 5]) for index in range(0, len(characters), 5)]
+    for _ in range(2):  # looked up, then (up to the bound) kept
+        assert [display_width(text) for text in texts] == [plain_display_width(text) for text in texts]
+    assert len(_formats._EXTRA_COLUMNS) == _formats._EXTRA_COLUMNS_KEPT

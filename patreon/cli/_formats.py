@@ -42,6 +42,8 @@ _PLAIN_NUMBER = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
 # Below U+00AD (a soft hyphen, the first format character) every character takes one column: only the others
 # are looked up.
 _MAYBE_NOT_ONE_COLUMN = re.compile('[^\x00-\xac]')
+#: Characters whose columns display_width() keeps (about a hundred bytes each: under half a megabyte).
+_EXTRA_COLUMNS_KEPT = 4096
 _IS_ASCII = getattr(six.text_type, 'isascii', None)  # str.isascii, Python 3.7+
 _IS_PRINTABLE = six.text_type.isprintable if _IS_ASCII else None  # type: ignore[attr-defined]  # both or neither
 _TEXT = six.text_type
@@ -195,12 +197,31 @@ def display_width(text):
     width = len(text)
     if _IS_ASCII is not None and _IS_ASCII(text):  # known at once on Python 3.7+: the common case
         return width
+    extra_columns = _EXTRA_COLUMNS
     for character in _MAYBE_NOT_ONE_COLUMN.findall(text):
-        if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
-            width -= 1
-        elif unicodedata.east_asian_width(character) in ('W', 'F'):
-            width += 1
+        width += extra_columns[character]
     return width
+
+
+class _ExtraColumns(dict):
+    """Columns a character takes beyond one: -1 for a combining or format one, 1 for a wide one, else 0.
+
+    Kept once looked up (unicodedata's three calls cost more than the dict's one), up to a bound for memory.
+    """
+
+    def __missing__(self, character):
+        if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
+            extra = -1
+        elif unicodedata.east_asian_width(character) in ('W', 'F'):
+            extra = 1
+        else:
+            extra = 0
+        if len(self) < _EXTRA_COLUMNS_KEPT:
+            self[character] = extra
+        return extra
+
+
+_EXTRA_COLUMNS = _ExtraColumns()
 
 
 def csv_line(cells):
