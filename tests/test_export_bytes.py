@@ -207,3 +207,17 @@ def test_jsonl_columns_of_numbers_and_of_lists_are_written_to_the_byte():
         '{"id":"2","titles":["]",","],"number":null,"nested":[{"k":["v"]},null]}\n'
         '{"id":"3","titles":[],"number":true,"nested":[]}\n'
         '{"id":"4","titles":["x"],"number":100000000000000000000,"nested":[true,2.0]}\n')
+
+
+@pytest.mark.parametrize('output_format,before', [('csv', 'id,name\n1,a\n'), ('jsonl', '{"id":"1","name":"a"}\n')])
+def test_a_page_with_a_value_that_cannot_be_written_writes_the_rows_before_it(output_format, before):
+    stream = io.StringIO()
+    writer = RecordWriter(['id', 'name'], output_format, ConsoleWriter(stream))
+    with pytest.raises(CommandFailed):
+        writer.write_rows([['1', 'a'], ['2', {'n': float('nan')}], ['3', 'c']])
+    assert (stream.getvalue(), writer.count, writer.written) == (before, 1, 1)
+
+
+def test_csv_rows_shorter_or_longer_than_the_columns_are_written_as_they_are():
+    assert written(['id', 'name'], [[['1', 'a', 'more'], ['2'], ['3', '=c']]], 'csv') == \
+        "id,name\n1,a,more\n2\n3,'=c\n"
