@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import collections
 import itertools
 import json
+import operator
 import re
 import sys
 import unicodedata
@@ -38,6 +39,8 @@ FORMATS = ('table', 'jsonl', 'csv')
 
 # What a spreadsheet takes for the start of a formula (fullwidth forms too), and cells that are plain numbers.
 _FORMULA_FIRST = '=+-@\t\r\uff1d\uff0b\uff0d\uff20'
+_FORMULA_FIRST_SET = frozenset(_FORMULA_FIRST)
+_first = operator.itemgetter(0)
 _PLAIN_NUMBER = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
 # Below U+00AD (a soft hyphen, the first format character) every character takes one column: only the others
 # are looked up.
@@ -237,6 +240,24 @@ def csv_line(cells):
     return line + '\n'
 
 
+def _csv_page(rows, raw):
+    """The CSV lines of ``rows`` (each as long as the columns) as one text, built column by column: what
+    :func:`csv_line` gives for each row of :func:`csv_cell` cells (a cell is quoted for what it holds itself)."""
+    columns = [_csv_column(_column_texts(column), raw) for column in zip(*rows)]
+    return '\n'.join(map(','.join, zip(*columns))) + '\n'
+
+
+def _csv_column(texts, raw):
+    """A column's texts as CSV cells: formulas quoted unless ``raw``, and cells quoted that need it."""
+    # A formula's first character and a cell that needs quoting are rare: looked for in the whole column first.
+    if not raw and not _FORMULA_FIRST_SET.isdisjoint(map(_first, filter(None, texts))):
+        texts = [csv_cell(text) if text and text[0] in _FORMULA_FIRST else text for text in texts]
+    joined = ''.join(texts)
+    if ',' in joined or '"' in joined or '\r' in joined or '\n' in joined:
+        texts = list(map(_csv_field, texts))
+    return texts
+
+
 def _csv_field(cell):
     if ',' in cell or '"' in cell or '\r' in cell or '\n' in cell:
         return '"' + cell.replace('"', '""') + '"'
@@ -333,15 +354,18 @@ class RecordWriter(object):
 
     def _page_text(self, rows):
         """The lines of ``rows`` built column by column, or ``None`` where they are written one at a time: a value
-        that cannot be written (the lines before it are, then), rows not as long as the columns, Python 2."""
-        # Python 3: its encoder's function for text takes nothing else (on Python 2 it would take bytes).
-        if self.output_format != 'jsonl' or not six.PY3 or not self._json_keys or \
-                set(map(len, rows)) != set([len(self.columns)]):
+        that cannot be written (the lines before it are, then), rows not as long as the columns, JSON on Python 2."""
+        if not self.columns or set(map(len, rows)) != set([len(self.columns)]):
             return None
         try:
-            return _json_page(self._json_keys, rows)
-        except Exception:  # a value the encoder refuses (CommandFailed, or TypeError for one it cannot write)
-            return None
+            if self.output_format == 'csv':
+                return _csv_page(rows, self.raw_csv)
+            # Python 3: its encoder's function for text takes nothing else (on Python 2 it would take bytes).
+            if six.PY3 and self._json_keys:
+                return _json_page(self._json_keys, rows)
+        except Exception:  # a value that cannot be written (CommandFailed, or TypeError for one JSON cannot carry)
+            pass
+        return None
 
     def _write_text(self, text, records):
         if text:
