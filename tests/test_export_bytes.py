@@ -221,3 +221,14 @@ def test_a_page_with_a_value_that_cannot_be_written_writes_the_rows_before_it(ou
 def test_csv_rows_shorter_or_longer_than_the_columns_are_written_as_they_are():
     assert written(['id', 'name'], [[['1', 'a', 'more'], ['2'], ['3', '=c']]], 'csv') == \
         "id,name\n1,a,more\n2\n3,'=c\n"
+
+
+@pytest.mark.parametrize('control', ['\x00', '\x1b', '\x1f', '\x7f', '\t', '\\'])
+def test_a_table_column_of_ascii_shows_its_controls_and_backslashes_escaped(control):
+    # Columns of ASCII only (no other character to tell them from), in a page of one row and a page of two.
+    pages = [[['1', 'ok']], [['2', 'a' + control + 'b'], ['3', 'plain']]]
+    shown = {'\x00': '\\x00', '\x1b': '\\x1b', '\x1f': '\\x1f', '\x7f': '\\x7f', '\t': '\\t', '\\': '\\\\'}[control]
+    name = 'a' + shown + 'b'
+    width = max(len(name), len('plain'))
+    expected = ['id  ' + 'name'.ljust(width), '--  ' + '-' * width, '1   ok', '2   ' + name, '3   plain']
+    assert written(['id', 'name'], pages, 'table') == '\n'.join(line.rstrip() for line in expected) + '\n'
