@@ -64,6 +64,9 @@ _NUMBERS_OR_NONE = frozenset([int, float, bool, type(None)])
 _JUST_INT = frozenset([int])
 #: Lines a table writes at once: one write per line costs a surrogate check and a stream call each.
 _TABLE_LINES_PER_WRITE = 1000
+_ASCII_CONTROLS = bytes(bytearray(list(range(0x20)) + [0x7f]))
+#: How a table column is shown: as it is (printable, no backslash: hence no surrogate), and ASCII too.
+_AS_IS, _AS_IS_ASCII = 'as is', 'as is, ASCII'
 
 
 def cell_text(value):
@@ -294,6 +297,10 @@ class RecordWriter(object):
         self._cells = [[] for _ in self.columns]  # type: list
         self._widths = [[] for _ in self.columns]  # type: list
         self._table_rows = 0
+        # What every page kept so far says of a column: a cell's width is its length (no comparison when padding);
+        # no cell holds a surrogate (the console need not look for one).
+        self._widths_are_lengths = [True] * len(self.columns)
+        self._surrogate_free = True
         names = self.columns
         # A JSON line is built value by value after these keys when each column is a text given once (a dict
         # would keep the last of two values under one name: the encoder then writes the dict).
@@ -398,9 +405,11 @@ class RecordWriter(object):
             for values in rows:
                 self._keep_table_row(values)
             return
-        for kept, kept_widths, (cells, widths) in zip(self._cells, self._widths, columns):
-            kept.extend(cells)
-            kept_widths.extend(widths)
+        for index, (cells, widths, shown) in enumerate(columns):
+            self._cells[index].extend(cells)
+            self._widths[index].extend(widths)
+            self._widths_are_lengths[index] = self._widths_are_lengths[index] and shown is _AS_IS_ASCII
+            self._surrogate_free = self._surrogate_free and shown is not None
         self._table_rows += len(rows)
         self.count += len(rows)
 
@@ -413,6 +422,8 @@ class RecordWriter(object):
             cell = visible(text)
             kept.append(cell)
             kept_widths.append(display_width(cell))
+        self._widths_are_lengths = [False] * width  # not known for this row's cells: looked at when padding
+        self._surrogate_free = False
         self._table_rows += 1
         self.count += 1
 
@@ -433,15 +444,16 @@ class RecordWriter(object):
             # Column by column: each cell padded to its column's width (str.ljust where a cell's width is its
             # length, as in a column of ASCII), then the rows joined, as _padded_line() does one row at a time.
             padded = []
-            for cells, cell_widths, column_width in zip(self._cells, self._widths, widths):
+            for cells, cell_widths, column_width, known in zip(self._cells, self._widths, widths,
+                                                               self._widths_are_lengths):
                 column = cells[first:last]
                 shown = cell_widths[first:last]
-                if shown == list(map(len, column)):
+                if known or shown == list(map(len, column)):
                     padded.append(list(map(_TEXT.ljust, column, [column_width] * len(column))))
                 else:
                     padded.append([cell + ' ' * (column_width - cell_width) for cell, cell_width in zip(column, shown)])
             lines = map('  '.join, zip(*padded)) if padded else [''] * (last - first)
-            self.console.write('\n'.join(map(_TEXT.rstrip, lines)) + '\n')
+            self.console.write('\n'.join(map(_TEXT.rstrip, lines)) + '\n', self._surrogate_free)
             self.written += last - first
 
     def _write_header(self):
@@ -454,7 +466,7 @@ class RecordWriter(object):
 
 
 def _table_columns(rows, width):
-    """The first ``width`` values of ``rows`` as table columns, ``[(cells, their widths), ...]``; ``None`` when a
+    """The first ``width`` values of ``rows`` as table columns (see :func:`_table_column`); ``None`` when a
     row is shorter or a value cannot be written (the rows are then kept one at a time, and raise as they do)."""
     if not rows or min(map(len, rows)) < width:
         return None
@@ -482,15 +494,19 @@ def _column_texts(column):
 
 
 def _table_column(texts):
-    """A column's cells as shown, and their widths.  A column that is printable and has no backslash is shown as
-    it is (visible() escapes only what str.isprintable() refuses, and backslashes): tested once for the column."""
+    """A column's cells as shown, their widths, and how they are shown: ``_AS_IS``, ``_AS_IS_ASCII`` (a column a
+    character) or ``None`` (escaped).  A column that is printable and has no backslash is shown as it is (visible()
+    escapes only what str.isprintable() refuses, and backslashes): tested once for the column."""
     joined = ''.join(texts)
-    if _IS_PRINTABLE is not None and _IS_PRINTABLE(joined) and '\\' not in joined:
+    if _IS_PRINTABLE is not None and '\\' not in joined:
         if _IS_ASCII(joined):  # type: ignore[misc]  # not None where _IS_PRINTABLE is not
-            return texts, list(map(len, texts))  # ASCII takes a column a character
-        return texts, list(map(display_width, texts))
+            # Printable ASCII is ASCII without its controls: bytes.translate tells it several times faster.
+            if len(joined.encode('ascii').translate(None, _ASCII_CONTROLS)) == len(joined):
+                return texts, list(map(len, texts)), _AS_IS_ASCII
+        elif _IS_PRINTABLE(joined):
+            return texts, list(map(display_width, texts)), _AS_IS
     cells = list(map(visible, texts))
-    return cells, list(map(display_width, cells))
+    return cells, list(map(display_width, cells)), None
 
 
 def write_records(records, columns, output_format, console, raw_csv=False):
