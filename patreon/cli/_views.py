@@ -157,7 +157,7 @@ def _related_ids(relationship):
         # reference, as this runs for every row of an export. Read as well-formed first (dict.get raises
         # TypeError on what is no dict), then the careful way.
         try:
-            data = _get(_get(_get(resource.json_data, 'relationships'), relationship), 'data')
+            data = _get(_get(_get(resource.json_data, 'relationships'), relationship), 'data')  # type: ignore[arg-type]
             if type(data) is list:
                 return [_get(item, 'id') for item in data]
             return None if data is None else _get(data, 'id')
@@ -182,7 +182,8 @@ def _related_attribute(relationship, attribute):
         # Each attribute read from the raw dicts; where one is missing (attribute() warns) or not a dict, through
         # attribute() for every resource.
         try:
-            values = [_get(_get(item.json_data, 'attributes'), attribute) for item in related if item is not None]
+            values = [_get(_get(item.json_data, 'attributes'), attribute)  # type: ignore[arg-type]
+                      for item in related if item is not None]
         except TypeError:
             values = None
         if values is None or None in values:
