@@ -10,9 +10,15 @@ import io
 
 import pytest
 
+import patreon
+from patreon.cli import EXIT_OK, main
 from patreon.cli._console import ConsoleWriter
 from patreon.cli._exit_status import CommandFailed
 from patreon.cli._formats import RecordWriter
+from patreon.cli._views import MEMBER_VIEW
+
+#: A page of members larger than the rows an export writes at once (names of every script the sandbox gives).
+SANDBOX = dict(members=250, seed=5)
 
 COLUMNS = ['id', 'full_name', 'status', 'cents', 'tier_ids', 'tier_titles', 'extra']
 PAGES = [
@@ -232,3 +238,22 @@ def test_a_table_column_of_ascii_shows_its_controls_and_backslashes_escaped(cont
     width = max(len(name), len('plain'))
     expected = ['id  ' + 'name'.ljust(width), '--  ' + '-' * width, '1   ok', '2   ' + name, '3   plain']
     assert written(['id', 'name'], pages, 'table') == '\n'.join(line.rstrip() for line in expected) + '\n'
+
+
+@pytest.mark.parametrize('output_format', ['csv', 'jsonl', 'table'])
+def test_an_export_writes_what_its_pages_of_rows_give_at_once(capsys, sb, output_format):
+    # One page of 250 members, written by the command however it batches the rows: the bytes of the page's rows
+    # given to one writer at once.
+    include = 'user,currently_entitled_tiers'
+    selection = MEMBER_VIEW.select(None, include)
+    with patreon.API(sb.creator_token, base_url=sb.url, raise_errors=True) as api:
+        pages = [[selection.values(member) for member in page.data()] for page in api.paginate_pages(
+            api.get_campaigns_by_id_members, sb.campaign_id, page_size=1000, includes=selection.includes,
+            fields=selection.fields)]
+    assert [len(page) for page in pages] == [250]
+    expected = written(selection.column_names, pages, output_format)
+    code = main(['--base-url', sb.url, '--token=' + sb.creator_token, 'members', sb.campaign_id, '--format',
+                 output_format, '--include', include, '--page-size', '1000', '--no-progress'], environ={})
+    out, err = capsys.readouterr()
+    assert (code, err) == (EXIT_OK, '')
+    assert out == expected
