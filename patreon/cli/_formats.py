@@ -319,7 +319,8 @@ class RecordWriter(object):
     def write_rows(self, rows):
         """Write records given as their values (an iterable of sequences in the order of the columns) in one write.
 
-        What :meth:`write_values` writes for each, in one call to ``console``: an export writes a page at a time.
+        What :meth:`write_values` writes for each, in one call to ``console``: an export writes a hundred rows at a
+        time.
         When a value cannot be written (``CommandFailed``) or ``rows`` raises, the records before it are written
         first, as one at a time they would have been.
 
