@@ -257,3 +257,13 @@ def test_an_export_writes_what_its_pages_of_rows_give_at_once(capsys, sb, output
     out, err = capsys.readouterr()
     assert (code, err) == (EXIT_OK, '')
     assert out == expected
+
+
+def test_a_table_column_of_ascii_then_of_wide_characters_is_aligned_over_both():
+    pages = [[['1', 'Ann']], [['2', 'Bo']], [['3', '\u5c71\u7530\u592a\u90ce']], [['4', 'Cy']]]
+    assert written(['id', 'name'], pages, 'table') == (
+        'id  name\n--  --------\n1   Ann\n2   Bo\n3   \u5c71\u7530\u592a\u90ce\n4   Cy\n')
+    pages_of_two = [[['1', 'Ann'], ['2', 'Bo']], [['3', '\u5c71\u7530\u592a\u90ce'], ['4', 'Cy  ']]]
+    assert written(['id', 'name', 'more'], [[row + ['x'] for row in page] for page in pages_of_two], 'table') == (
+        'id  name      more\n--  --------  ----\n1   Ann       x\n2   Bo        x\n3   \u5c71\u7530\u592a\u90ce  x\n'
+        '4   Cy        x\n')
