@@ -14,6 +14,7 @@ import io
 import json
 import re
 import unicodedata
+import warnings
 
 import six
 from hypothesis import example, given, settings
@@ -151,6 +152,34 @@ def test_related_ids_are_read_as_the_relationship_info_reads_them():
             assert _related_ids('tiers')(member) == expected, shape
 
 
+#: Included tiers whose title is there, null, missing (a warning), or under attributes that are no dict.
+INCLUDED_TIERS = [{'type': 'tier', 'id': '1', 'attributes': {'title': 'Gold'}},
+                  {'type': 'tier', 'id': '2', 'attributes': {'title': None}},
+                  {'type': 'tier', 'id': '3', 'attributes': {}},
+                  {'type': 'tier', 'id': '4', 'attributes': 'x'},
+                  {'type': 'tier', 'id': '5'},
+                  {'type': 'tier', 'id': '6', 'attributes': {'title': ['a', 'b']}}]
+TIER_REFERENCES = [[], [{'type': 'tier', 'id': '1'}], [{'type': 'tier', 'id': '1'}, {'type': 'tier', 'id': '6'}],
+                   [{'type': 'tier', 'id': '1'}, {'type': 'tier', 'id': '9'}], [{'type': 'tier', 'id': 1}],
+                   [None, 'x', {'type': 'tier'}, {'id': '1'}]] + [[{'type': 'tier', 'id': str(number)}]
+                                                               for number in range(2, 6)]
+
+
+def test_related_attributes_are_read_as_the_related_resources_read_them():
+    from patreon.cli._views import _related_attribute
+    from patreon.jsonapi.parser import JSONAPIParser
+
+    for shape in [{'data': references} for references in TIER_REFERENCES] + RELATIONSHIP_SHAPES:
+        for relationships in ({'tiers': shape}, shape):
+            member = JSONAPIParser({'data': {'type': 'member', 'id': '1', 'relationships': relationships},
+                                    'included': INCLUDED_TIERS}).data()
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')  # read from here, a missing title warns (from the package, never)
+                expected = [item.attribute('title') for item in member.relationship('tiers') or []
+                            if item is not None]
+            assert _related_attribute('tiers', 'title')(member) == expected, shape
+
+
 PAGE_COLUMNS = ['id', 'full_name', 'amount_cents', 'tier_titles']
 
 
@@ -226,3 +255,13 @@ def test_every_character_a_table_escapes_is_one_str_isprintable_refuses():
         return  # Python 2: the regular expressions decide every time
     escaped = [six.unichr(code) for code in range(0x10000) if _console._INVISIBLE.match(six.unichr(code))]
     assert escaped and [character for character in escaped if character.isprintable()] == []
+
+
+def test_widths_are_right_beyond_the_characters_whose_widths_are_kept():
+    # Wide, combining and one-column characters, more of them than are kept: the same widths once none is added.
+    characters = [six.unichr(code) for code in range(0x300, 0x300 + 2 * _formats._EXTRA_COLUMNS_KEPT)]
+    characters += [six.unichr(code) for code in range(0x4e00, 0x4e00 + 2 * _formats._EXTRA_COLUMNS_KEPT)]
+    texts = [''.join(characters[index:index + 5]) for index in range(0, len(characters), 5)]
+    for _ in range(2):  # looked up, then (up to the bound) kept
+        assert [display_width(text) for text in texts] == [plain_display_width(text) for text in texts]
+    assert len(_formats._EXTRA_COLUMNS) == _formats._EXTRA_COLUMNS_KEPT

@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import collections
 import itertools
 import json
+import operator
 import re
 import sys
 import unicodedata
@@ -38,10 +39,14 @@ FORMATS = ('table', 'jsonl', 'csv')
 
 # What a spreadsheet takes for the start of a formula (fullwidth forms too), and cells that are plain numbers.
 _FORMULA_FIRST = '=+-@\t\r\uff1d\uff0b\uff0d\uff20'
+_FORMULA_FIRST_SET = frozenset(_FORMULA_FIRST)
+_first = operator.itemgetter(0)
 _PLAIN_NUMBER = re.compile(r'^[+-]?[0-9]+(\.[0-9]+)?$')
 # Below U+00AD (a soft hyphen, the first format character) every character takes one column: only the others
 # are looked up.
 _MAYBE_NOT_ONE_COLUMN = re.compile('[^\x00-\xac]')
+#: Characters whose columns display_width() keeps (about a hundred bytes each: under half a megabyte).
+_EXTRA_COLUMNS_KEPT = 4096
 _IS_ASCII = getattr(six.text_type, 'isascii', None)  # str.isascii, Python 3.7+
 _IS_PRINTABLE = six.text_type.isprintable if _IS_ASCII else None  # type: ignore[attr-defined]  # both or neither
 _TEXT = six.text_type
@@ -55,9 +60,13 @@ _json_string = encode_basestring
 _JUST_TEXT = frozenset([_TEXT])
 _TEXT_OR_NONE = frozenset([_TEXT, type(None)])
 _JUST_LIST = frozenset([list])
-_chain = itertools.chain
+_NUMBERS_OR_NONE = frozenset([int, float, bool, type(None)])
+_JUST_INT = frozenset([int])
 #: Lines a table writes at once: one write per line costs a surrogate check and a stream call each.
 _TABLE_LINES_PER_WRITE = 1000
+_ASCII_CONTROLS = bytes(bytearray(list(range(0x20)) + [0x7f]))
+#: How a table column is shown: as it is (printable, no backslash: hence no surrogate), and ASCII too.
+_AS_IS, _AS_IS_ASCII = 'as is', 'as is, ASCII'
 
 
 def cell_text(value):
@@ -137,7 +146,8 @@ def _json_page(keys, rows):
     texts (most), nor a join per line.
 
     :param keys: what comes before each value in a line: ``['{"id":', ',"full_name":']``.
-    :raises CommandFailed: a value JSON cannot carry (also ``TypeError`` for one it cannot write at all).
+    :raises CommandFailed: a value JSON cannot carry (also the encoder's ``ValueError``, ``TypeError`` or
+        ``RecursionError`` for a column it writes whole: the caller then writes the lines one at a time).
     """
     count, stride = len(rows), 2 * len(keys) + 1
     parts = [''] * (count * stride)  # key, value, key, value, ..., '}\n' for each row
@@ -157,8 +167,15 @@ def _json_column(column):
     kinds = set(map(type, column))
     if kinds <= _TEXT_OR_NONE:
         return [_json_string(value) if value is not None else 'null' for value in column]
-    if kinds == _JUST_LIST and set(map(type, _chain(*column))) <= _JUST_TEXT:
-        return ['[' + ','.join(map(_json_string, value)) + ']' for value in column]
+    values = None
+    # Numbers and lists: the encoder's text of the whole column (one call), cut between its values.
+    if kinds <= _NUMBERS_OR_NONE:
+        values = _JSON.encode(list(column))[1:-1].split(',')
+    elif kinds == _JUST_LIST:
+        # Between two lists it writes '],['; a line feed, which it never writes raw, marks the cut.
+        values = _JSON.encode(list(column))[1:-1].replace('],[', ']\n[').split('\n')
+    if values is not None and len(values) == len(column):  # a value holding a cut of its own would make more
+        return values
     return list(map(_json_value, column))
 
 
@@ -186,12 +203,31 @@ def display_width(text):
     width = len(text)
     if _IS_ASCII is not None and _IS_ASCII(text):  # known at once on Python 3.7+: the common case
         return width
+    extra_columns = _EXTRA_COLUMNS
     for character in _MAYBE_NOT_ONE_COLUMN.findall(text):
-        if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
-            width -= 1
-        elif unicodedata.east_asian_width(character) in ('W', 'F'):
-            width += 1
+        width += extra_columns[character]
     return width
+
+
+class _ExtraColumns(dict):
+    """Columns a character takes beyond one: -1 for a combining or format one, 1 for a wide one, else 0.
+
+    Kept once looked up (unicodedata's three calls cost more than the dict's one), up to a bound for memory.
+    """
+
+    def __missing__(self, character):
+        if unicodedata.combining(character) or unicodedata.category(character) in ('Mn', 'Me', 'Cf'):
+            extra = -1
+        elif unicodedata.east_asian_width(character) in ('W', 'F'):
+            extra = 1
+        else:
+            extra = 0
+        if len(self) < _EXTRA_COLUMNS_KEPT:
+            self[character] = extra
+        return extra
+
+
+_EXTRA_COLUMNS = _ExtraColumns()
 
 
 def csv_line(cells):
@@ -205,6 +241,24 @@ def csv_line(cells):
     if '"' in line or '\n' in line or '\r' in line or line.count(',') != len(cells) - 1:
         line = ','.join([_csv_field(cell) for cell in cells])
     return line + '\n'
+
+
+def _csv_page(rows, raw):
+    """The CSV lines of ``rows`` (each as long as the columns) as one text, built column by column: what
+    :func:`csv_line` gives for each row of :func:`csv_cell` cells (a cell is quoted for what it holds itself)."""
+    columns = [_csv_column(_column_texts(column), raw) for column in zip(*rows)]
+    return '\n'.join(map(','.join, zip(*columns))) + '\n'
+
+
+def _csv_column(texts, raw):
+    """A column's texts as CSV cells: formulas quoted unless ``raw``, and cells quoted that need it."""
+    # A formula's first character and a cell that needs quoting are rare: looked for in the whole column first.
+    if not raw and not _FORMULA_FIRST_SET.isdisjoint(map(_first, filter(None, texts))):
+        texts = [csv_cell(text) if text and text[0] in _FORMULA_FIRST else text for text in texts]
+    joined = ''.join(texts)
+    if ',' in joined or '"' in joined or '\r' in joined or '\n' in joined:
+        texts = list(map(_csv_field, texts))
+    return texts
 
 
 def _csv_field(cell):
@@ -238,11 +292,15 @@ class RecordWriter(object):
         self.count = 0
         self.written = 0
         self._header_written = False
-        # A table's cells and their widths, row after row in one list each: no list per row for the garbage
-        # collector to walk again and again while an export of 100,000 rows grows.
-        self._cells = []
-        self._widths = []
+        # A table's cells and their widths, one list each per column: no list per row for the garbage collector to
+        # walk again and again while an export of 100,000 rows grows.
+        self._cells = [[] for _ in self.columns]  # type: list
+        self._widths = [[] for _ in self.columns]  # type: list
         self._table_rows = 0
+        # What every page kept so far says of a column: a cell's width is its length (no comparison when padding);
+        # no cell holds a surrogate (the console need not look for one).
+        self._widths_are_lengths = [True] * len(self.columns)
+        self._surrogate_free = True
         names = self.columns
         # A JSON line is built value by value after these keys when each column is a text given once (a dict
         # would keep the last of two values under one name: the encoder then writes the dict).
@@ -261,7 +319,8 @@ class RecordWriter(object):
     def write_rows(self, rows):
         """Write records given as their values (an iterable of sequences in the order of the columns) in one write.
 
-        What :meth:`write_values` writes for each, in one call to ``console``: an export writes a page at a time.
+        What :meth:`write_values` writes for each, in one call to ``console``: an export writes a hundred rows at a
+        time.
         When a value cannot be written (``CommandFailed``) or ``rows`` raises, the records before it are written
         first, as one at a time they would have been.
 
@@ -269,19 +328,15 @@ class RecordWriter(object):
 
             writer.write_rows([['1', 'Ann'], ['2', 'Bo']])
         """
-        if self.output_format == 'table':
-            keep = self._keep_table_row
-            for values in rows:
-                keep(values)
-            return
+        write = self._keep_table_page if self.output_format == 'table' else self._write_taken
         taken = []
         try:
             for values in rows:
                 taken.append(values)
         except BaseException:
-            self._write_taken(taken)
+            write(taken)
             raise
-        self._write_taken(taken)
+        write(taken)
 
     def _write_taken(self, rows):
         """Write ``rows`` (a list); when one cannot be written, those before it, then raise."""
@@ -307,15 +362,18 @@ class RecordWriter(object):
 
     def _page_text(self, rows):
         """The lines of ``rows`` built column by column, or ``None`` where they are written one at a time: a value
-        that cannot be written (the lines before it are, then), rows not as long as the columns, Python 2."""
-        # Python 3: its encoder's function for text takes nothing else (on Python 2 it would take bytes).
-        if self.output_format != 'jsonl' or not six.PY3 or not self._json_keys or \
-                set(map(len, rows)) != set([len(self.columns)]):
+        that cannot be written (the lines before it are, then), rows not as long as the columns, JSON on Python 2."""
+        if not self.columns or set(map(len, rows)) != set([len(self.columns)]):
             return None
         try:
-            return _json_page(self._json_keys, rows)
-        except Exception:  # a value the encoder refuses (CommandFailed, or TypeError for one it cannot write)
-            return None
+            if self.output_format == 'csv':
+                return _csv_page(rows, self.raw_csv)
+            # Python 3: its encoder's function for text takes nothing else (on Python 2 it would take bytes).
+            if six.PY3 and self._json_keys:
+                return _json_page(self._json_keys, rows)
+        except Exception:  # a value that cannot be written (CommandFailed, or TypeError for one JSON cannot carry)
+            pass
+        return None
 
     def _write_text(self, text, records):
         if text:
@@ -340,23 +398,33 @@ class RecordWriter(object):
             return ''.join([key + _json_value(value) for key, value in zip(self._json_keys, values)]) + '}\n'
         return _json_encoded(_ordered(zip(self.columns, values))) + '\n'
 
+    def _keep_table_page(self, rows):
+        """Keep ``rows`` (a list) for the table, column by column; when one cannot be kept, those before it, then
+        raise (ValueError for a row shorter than the columns, CommandFailed for a value that cannot be written)."""
+        columns = _table_columns(rows, len(self.columns))
+        if columns is None:  # the rows one at a time: they raise where they did, the rows before kept
+            for values in rows:
+                self._keep_table_row(values)
+            return
+        for index, (cells, widths, shown) in enumerate(columns):
+            self._cells[index].extend(cells)
+            self._widths[index].extend(widths)
+            self._widths_are_lengths[index] = self._widths_are_lengths[index] and shown is _AS_IS_ASCII
+            self._surrogate_free = self._surrogate_free and shown is not None
+        self._table_rows += len(rows)
+        self.count += len(rows)
+
     def _keep_table_row(self, values):
         width = len(self.columns)
         if len(values) < width:
             raise ValueError('a row of {} values for {} columns'.format(len(values), width))
         texts = [value if type(value) is _TEXT else cell_text(value) for value in values[:width]]
-        joined = ''.join(texts)
-        # A row that is printable and has no backslash is shown as it is (visible() escapes only what
-        # str.isprintable() refuses, and backslashes): tested once for the row, and ASCII takes a column a character.
-        if _IS_PRINTABLE is not None and _IS_PRINTABLE(joined) and '\\' not in joined:
-            cells = texts
-            ascii_only = _IS_ASCII(joined)  # type: ignore[misc]  # not None where _IS_PRINTABLE is not
-            widths = [len(text) for text in texts] if ascii_only else [display_width(text) for text in texts]
-        else:
-            cells = [visible(text) for text in texts]
-            widths = [display_width(cell) for cell in cells]
-        self._cells.extend(cells)
-        self._widths.extend(widths)
+        for kept, kept_widths, text in zip(self._cells, self._widths, texts):
+            cell = visible(text)
+            kept.append(cell)
+            kept_widths.append(display_width(cell))
+        self._widths_are_lengths = [False] * width  # not known for this row's cells: looked at when padding
+        self._surrogate_free = False
         self._table_rows += 1
         self.count += 1
 
@@ -368,27 +436,25 @@ class RecordWriter(object):
             self._write_table()
 
     def _write_table(self):
-        width = len(self.columns)
         names = [visible(name) for name in self.columns]
-        cells, cell_widths = self._cells, self._widths
-        widths = [max([display_width(name)] + cell_widths[index::width]) for index, name in enumerate(names)]
+        widths = [max(display_width(name), max(cell_widths or [0])) for name, cell_widths in zip(names, self._widths)]
         self.console.write(_table_line(names, widths) + '\n' +
                            _table_line(['-' * column_width for column_width in widths], widths) + '\n')
         for first in range(0, self._table_rows, _TABLE_LINES_PER_WRITE):
             last = min(first + _TABLE_LINES_PER_WRITE, self._table_rows)
-            start, stop = first * width, last * width
             # Column by column: each cell padded to its column's width (str.ljust where a cell's width is its
             # length, as in a column of ASCII), then the rows joined, as _padded_line() does one row at a time.
             padded = []
-            for index, column_width in enumerate(widths):
-                column = cells[start + index:stop:width]
-                shown = cell_widths[start + index:stop:width]
-                if shown == list(map(len, column)):
+            for cells, cell_widths, column_width, known in zip(self._cells, self._widths, widths,
+                                                               self._widths_are_lengths):
+                column = cells[first:last]
+                shown = cell_widths[first:last]
+                if known or shown == list(map(len, column)):
                     padded.append(list(map(_TEXT.ljust, column, [column_width] * len(column))))
                 else:
                     padded.append([cell + ' ' * (column_width - cell_width) for cell, cell_width in zip(column, shown)])
-            lines = map('  '.join, zip(*padded)) if width else [''] * (last - first)
-            self.console.write(''.join([line.rstrip() + '\n' for line in lines]))
+            lines = map('  '.join, zip(*padded)) if padded else [''] * (last - first)
+            self.console.write('\n'.join(map(_TEXT.rstrip, lines)) + '\n', self._surrogate_free)
             self.written += last - first
 
     def _write_header(self):
@@ -398,6 +464,50 @@ class RecordWriter(object):
 
     def _csv_line(self, cells):
         return csv_line([csv_cell(cell, self.raw_csv) for cell in cells])
+
+
+def _table_columns(rows, width):
+    """The first ``width`` values of ``rows`` as table columns (see :func:`_table_column`); ``None`` when a
+    row is shorter or a value cannot be written (the rows are then kept one at a time, and raise as they do)."""
+    if not rows or min(map(len, rows)) < width:
+        return None
+    try:
+        return [_table_column(_column_texts(column)) for column in itertools.islice(zip(*rows), width)]
+    except Exception:  # CommandFailed, or a RecursionError, from a value cell_text() writes as JSON
+        return None
+
+
+def _column_texts(column):
+    """``cell_text`` of each value of ``column``, a function call per value only where its kinds are mixed."""
+    kinds = set(map(type, column))
+    if kinds <= _JUST_TEXT:
+        return list(column)
+    if kinds <= _TEXT_OR_NONE:
+        return [value if value is not None else '' for value in column]
+    if kinds == _JUST_INT:
+        return list(map(_TEXT, column))
+    if kinds == _JUST_LIST:
+        try:
+            return list(map('; '.join, column))  # lists of texts; cell_text() flattens the others
+        except TypeError:
+            pass
+    return list(map(cell_text, column))
+
+
+def _table_column(texts):
+    """A column's cells as shown, their widths, and how they are shown: ``_AS_IS``, ``_AS_IS_ASCII`` (a column a
+    character) or ``None`` (escaped).  A column that is printable and has no backslash is shown as it is (visible()
+    escapes only what str.isprintable() refuses, and backslashes): tested once for the column."""
+    joined = ''.join(texts)
+    if _IS_PRINTABLE is not None and '\\' not in joined:
+        if _IS_ASCII(joined):  # type: ignore[misc]  # not None where _IS_PRINTABLE is not
+            # Printable ASCII is ASCII without its controls: bytes.translate tells it several times faster.
+            if len(joined.encode('ascii').translate(None, _ASCII_CONTROLS)) == len(joined):
+                return texts, list(map(len, texts)), _AS_IS_ASCII
+        elif _IS_PRINTABLE(joined):
+            return texts, list(map(display_width, texts)), _AS_IS
+    cells = list(map(visible, texts))
+    return cells, list(map(display_width, cells)), None
 
 
 def write_records(records, columns, output_format, console, raw_csv=False):

@@ -154,19 +154,41 @@ def _related_ids(relationship):
     """A reader of the related id (to-one) or ids (to-many)."""
     def read(resource):
         # What relationship_info(...).resource_reference() and id() read, from the raw objects: no object per
-        # reference, as this runs for every row of an export.
-        info = resource.relationships().get(relationship)
-        data = info.get('data') if isinstance(info, dict) else None
-        if isinstance(data, list):
-            return [item.get('id') if isinstance(item, dict) else None for item in data]
-        return data.get('id') if isinstance(data, dict) else None
+        # reference, as this runs for every row of an export. Read as well-formed first (dict.get raises
+        # TypeError on what is no dict), then the careful way.
+        try:
+            data = _get(_get(_get(resource.json_data, 'relationships'), relationship), 'data')  # type: ignore[arg-type]
+            if type(data) is list:
+                return [_get(item, 'id') for item in data]
+            return None if data is None else _get(data, 'id')
+        except TypeError:
+            return _careful_related_ids(resource, relationship)
     return read
+
+
+def _careful_related_ids(resource, relationship):
+    """What ``_related_ids(relationship)`` reads, whatever the shapes: what is no dict reads as missing."""
+    info = resource.relationships().get(relationship)
+    data = info.get('data') if isinstance(info, dict) else None
+    if isinstance(data, list):
+        return [item.get('id') if isinstance(item, dict) else None for item in data]
+    return data.get('id') if isinstance(data, dict) else None
 
 
 def _related_attribute(relationship, attribute):
     """A reader of an attribute of the related resources (to-many), as included in the document."""
     def read(resource):
-        return [item.attribute(attribute) for item in resource.relationship(relationship) or [] if item is not None]
+        related = resource.relationship(relationship) or []
+        # Each attribute read from the raw dicts; where one is missing (attribute() warns) or not a dict, through
+        # attribute() for every resource.
+        try:
+            values = [_get(_get(item.json_data, 'attributes'), attribute)  # type: ignore[arg-type]
+                      for item in related if item is not None]
+        except TypeError:
+            values = None
+        if values is None or None in values:
+            return [item.attribute(attribute) for item in related if item is not None]
+        return values
     return read
 
 
