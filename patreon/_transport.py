@@ -207,11 +207,17 @@ def _requests_timeout(timeout):
     return timeout.connect if timeout.connect == timeout.read else (timeout.connect, timeout.read)
 
 
+def _headers_as_built(request):
+    """An auth hook of requests that changes nothing: with none given, requests would take ``~/.netrc``'s entry for
+    the host, or ``session.auth``, and replace the ``Authorization: Bearer`` header the client built."""
+    return request
+
+
 def _send(session, method, url, timeout, kwargs):
     """``session.request``, its body read within the attempt, and its failures as ``requests`` names them right."""
     try:
         # stream=False whatever the session says: the body is read, and checked, inside the attempt's bounds.
-        return session.request(method, url, timeout=timeout, stream=False, **kwargs)
+        return session.request(method, url, timeout=timeout, stream=False, auth=_headers_as_built, **kwargs)
     except requests.exceptions.ConnectionError as exc:
         # requests reports a read that timed out in the body as a ConnectionError, which would be retried.
         if any(isinstance(reason, urllib3.exceptions.ReadTimeoutError) for reason in exc.args):

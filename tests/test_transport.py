@@ -732,3 +732,43 @@ def test_the_clock_found_by_ctypes_is_monotonic_and_agrees_with_the_standard_lib
     assert source != 'time.time' and patreon._clock.source()[1]
     if sys.platform.startswith('linux') and hasattr(time, 'monotonic'):
         assert abs(clock() - time.monotonic()) < 1.0  # the same CLOCK_MONOTONIC, read two ways
+
+
+# Authorization: the client's own, whatever ~/.netrc or the session says ------------------------------------------
+
+@pytest.fixture
+def netrc_for_loopback(tmpdir, monkeypatch):
+    """A ~/.netrc (and $NETRC) with a password for 127.0.0.1, as a machine that logs in elsewhere may have."""
+    path = tmpdir.join('.netrc')
+    path.write('machine 127.0.0.1 login someone password netrc-password\n')
+    os.chmod(str(path), 0o600)
+    monkeypatch.setenv(str('HOME'), str(tmpdir))
+    monkeypatch.setenv(str('NETRC'), str(path))
+    return path
+
+
+def test_an_entry_of_netrc_for_the_host_never_replaces_the_bearer_token(sb, netrc_for_loopback):
+    # requests builds Basic auth from ~/.netrc when a call gives no auth, over the header the client set.
+    assert requests.utils.get_netrc_auth(sb.url) == ('someone', 'netrc-password')  # the trap is armed
+    api = patreon.API(sb.creator_token, base_url=sb.url, retry=None)
+
+    assert api.get_identity().data().id() == sb.creator_user_id
+
+
+def test_a_session_with_auth_of_its_own_still_sends_the_bearer_token(sb):
+    session = requests.Session()
+    session.auth = ('someone', 'session-password')
+    api = patreon.API(sb.creator_token, base_url=sb.url, retry=None, session=session)
+
+    assert api.get_identity().data().id() == sb.creator_user_id
+
+
+def test_the_token_endpoint_gets_no_netrc_password_either(sb, netrc_for_loopback):
+    sb.clear_log()
+    oauth = patreon.OAuth(sb.client_id, sb.client_secret, base_url=sb.url)
+
+    tokens = oauth.refresh_token(sb.issue_tokens()['refresh_token'])
+
+    assert 'access_token' in tokens
+    sent = [record.headers.get('Authorization') for record in list(sb.requests) if record.path.endswith('/token')]
+    assert sent == [None]  # the client's credentials go in the form body, and nothing else is added
