@@ -345,15 +345,17 @@ def _follow_connection(connection):
                 handle.uses(connection)
 
     connection.connect = connected
-    getresponse = getattr(connection, 'getresponse', None)
-    if getresponse is not None:  # urllib3's connections (http.client's) read the answer there, once the request is out
+    send = getattr(connection, 'request', None)
+    # Once per request, after it: urllib3 1.26 calls getresponse() twice on Python 3 (buffering=True is refused first).
+    if send is not None:  # urllib3's connections (http.client's) send a whole request there, headers and body
 
-        def answer(*args, **kwargs):
+        def sending(*args, **kwargs):
+            result = send(*args, **kwargs)
             sent = getattr(_current, 'sent', None)
             if sent is not None:
                 sent()  # whoever waits for the request to be out goes on while this thread waits for the answer
-            return getresponse(*args, **kwargs)
+            return result
 
-        connection.getresponse = answer
+        connection.request = sending
     attributes[_MARK] = True
     return connection

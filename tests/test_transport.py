@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 import patreon
 import patreon._clock
 import patreon._deadline as deadline_module
-from patreon._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport
+from patreon._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport, _headers_as_built
 from patreon.exceptions import TotalTimeout
 from patreon.retry import MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RetryPolicy, retry_after_seconds
 
@@ -341,17 +341,19 @@ def test_bodiless_answers_are_not_checked_for_length(method, status):
 def test_a_callers_session_gets_the_timeout_and_absolute_url():
     session = FakeSession([response_with(200, body=b'{}')])
     Transport(BASE, session=session, timeout=(2, 5)).request('GET', '/api/x?y=1', headers={'A': 'b'})
-    assert session.calls == [('GET', BASE + '/api/x?y=1', {'timeout': (2, 5), 'stream': False, 'headers': {'A': 'b'}})]
+    assert session.calls == [('GET', BASE + '/api/x?y=1', {'timeout': (2, 5), 'stream': False, 'headers': {'A': 'b'},
+                                                           'auth': _headers_as_built})]
 
 
 def test_a_callers_session_is_given_no_other_argument():
-    # Nothing of ours goes to a session the caller passed in: not stream=, not an adapter, not hooks.
+    # Nothing of ours goes to a session the caller passed in but each request's own arguments: not an adapter, not
+    # hooks. (The auth hook is the request's: it keeps the Bearer header from ~/.netrc and session.auth.)
     session = requests.Session()
     adapters = dict(session.adapters)
     calls = []
     session.request = lambda method, url, **kwargs: calls.append(kwargs) or response_with(200, body=b'{}')
     Transport(BASE, session=session, timeout=4).request('GET', '/x')
-    assert calls == [{'timeout': 4, 'stream': False}]
+    assert calls == [{'timeout': 4, 'stream': False, 'auth': _headers_as_built}]
     assert session.adapters == adapters and session.hooks == {'response': []}
 
 
