@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 
 import six
 
@@ -30,6 +31,8 @@ _SCHEMA = (
 )
 # Seconds a connection waits for another process's write to end before it is an error.
 _BUSY_TIMEOUT = 30.0
+# Weak references to the stores, whose callbacks close a dropped store's connection.
+_WATCHED = set()
 
 
 class SQLiteStore(SharedTokenStore):
@@ -62,20 +65,19 @@ class SQLiteStore(SharedTokenStore):
         # One connection per process, which its threads take in turn: one a thread opened would outlive it unclosed.
         # Reentrant, so that run() inside run() fails as a nested transaction instead of waiting on itself.
         self._connection_lock = threading.RLock()
-        self._open = None
+        self._open = _Connection()
+        _close_when_dropped(self, self._open)
         _forks.track(self)
 
     def _after_fork(self):
         self._connection_lock = threading.RLock()  # a thread of the parent may have held it
-        self._open = None  # the parent's connection: never used here, closed when dropped (see _Connection)
+        self._open.close()  # the parent's connection: never used here (see _Connection)
 
     def close(self):
         """Close this process's connection to the file; the next use of the store opens another."""
         _forks.check()
         with self._connection_lock:
-            held, self._open = self._open, None
-        if held is not None:
-            held.close()
+            self._open.close()
 
     def __repr__(self):
         return '<patreon.stores.sqlite.SQLiteStore path={!r}>'.format(self.path)
@@ -125,7 +127,7 @@ class SQLiteStore(SharedTokenStore):
                 self.path, type(exc).__name__, exc))
 
     def _connection(self):
-        if self._open is not None and self._open.pid == os.getpid():  # never a connection a parent opened
+        if self._open.db is not None and self._open.pid == os.getpid():  # never a connection a parent opened
             return self._open.db
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))  # readable by its owner only, before SQLite
         db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
@@ -136,12 +138,12 @@ class SQLiteStore(SharedTokenStore):
         except BaseException:
             db.close()
             raise
-        self._open = _Connection(db)
+        self._open.db, self._open.pid = db, os.getpid()
         return db
 
 
 class _Connection(object):
-    """A connection and the process that opened it; closed when dropped, rather than left to the collector.
+    """A store's connection (or ``None``) and the process that opened it.
 
     A child of fork() never runs a statement on its parent's connection; it closes its copy, as the collector
     would, which leaves the parent's file and locks alone (the child holds no lock of the parent's).
@@ -149,15 +151,22 @@ class _Connection(object):
 
     __slots__ = ('db', 'pid')
 
-    def __init__(self, db):
-        self.db, self.pid = db, os.getpid()
+    def __init__(self):
+        self.db = self.pid = None
 
     def close(self):
         db, self.db = self.db, None
         if db is not None:
             db.close()
 
-    __del__ = close
+
+def _close_when_dropped(store, connection):
+    # A weak reference's callback, not a __del__: the collector runs it before it finalizes the objects of a dropped
+    # cycle, and a connection finalized unclosed warns (3.13+).
+    def dropped(reference):
+        _WATCHED.discard(reference)
+        connection.close()
+    _WATCHED.add(weakref.ref(store, dropped))
 
 
 class _SQLitePacer(TicketPacer):
