@@ -113,12 +113,12 @@ class Sandbox(object):
         _running.discard(self)
         if server is not None and thread is not None:  # started together in start()
             server.shutdown()
-            server.close_connections()
+            serving = server.close_connections()
             server.server_close()
             thread.join()
             # The threads of the connections just shut down end at once: waited for, none outlives stop() (one
             # that met the end of the process would fail on a module gone None, on Python 2).
-            server.join_connections(EXIT_WAIT)
+            server.join_connections(serving, EXIT_WAIT)
         return server
 
     def __enter__(self):

@@ -176,20 +176,24 @@ class SandboxHTTPServer(socketserver.ThreadingMixIn, BaseHTTPServer.HTTPServer):
     def handle_error(self, request, client_address):
         logger.debug('sandbox: connection from %s ended with an error', client_address, exc_info=True)
 
-    def join_connections(self, timeout):
-        """Wait, ``timeout`` seconds at most in all, for the threads serving a connection to end."""
+    @staticmethod
+    def join_connections(threads, timeout):
+        """Wait, ``timeout`` seconds at most in all, for ``threads`` (from :meth:`close_connections`) to end."""
         deadline = monotonic() + timeout
-        with self._connections_lock:
-            threads = list(self._serving_threads)
         for thread in threads:
             thread.join(max(0.0, deadline - monotonic()))
 
     def close_connections(self):
-        """Shut down every open (keep-alive) connection so their threads end now."""
+        """Shut down every open (keep-alive) connection so their threads end now; return those threads.
+
+        Taken before the shutdown: a thread leaves the set once its connection ends, a moment before it does.
+        """
         with self._connections_lock:
             connections = list(self._connections)
+            threads = list(self._serving_threads)
         for connection in connections:
             try:
                 connection.shutdown(socket.SHUT_RDWR)
             except (socket.error, ValueError):
                 pass
+        return threads
