@@ -54,17 +54,23 @@ strict_warnings() {
     esac
 }
 
+# Where the names of version $1's failing tests are kept, for the summary: a CI log may keep only its head and tail.
+failures_file() {
+    echo "$MATRIX_DIR/$1.failures"
+}
+
 # Runs the suite with virtualenv $1 (version $2) from an empty directory, so that only the installed copy can be
-# imported.
+# imported. The failing tests' names go to failures_file.
 run_suite() {
     local venv=$1 version=$2 workdir status
     workdir=$(mktemp -d)
     # shellcheck disable=SC2046 # the warning options are separate words on purpose
     (cd "$workdir" && PATREON_TEST_EXPECT_INSTALLED=1 "$venv/bin/python" -m pytest \
-        -c "$REPO/setup.cfg" --rootdir "$REPO" -q -p no:cacheprovider -m "not soak" -n "$WORKERS" \
-        $(strict_warnings "$version") "$REPO/tests")
+        -c "$REPO/setup.cfg" --rootdir "$REPO" -q -p no:cacheprovider -m "not soak" -n "$WORKERS" -r fE \
+        $(strict_warnings "$version") "$REPO/tests") 2>&1 | tee "$workdir.out"
     status=$?
-    rm -rf "$workdir"
+    grep -E '^(FAILED|ERROR) |crashed while running' "$workdir.out" | cut -c1-300 | head -n 20 >"$(failures_file "$version")"
+    rm -rf "$workdir" "$workdir.out"
     return "$status"
 }
 
@@ -83,6 +89,7 @@ run_in_sid() {
 }
 
 for version in "${VERSIONS[@]}"; do
+    rm -f "$(failures_file "$version")"
     if [[ "$SID_VERSIONS" == *" $version "* && -z "${MATRIX_IN_SID:-}" ]] && ! find_python "$version" >/dev/null; then
         ran=$((ran + 1))
         log "Python $version: from Debian sid (.ci/sid.sh)"
@@ -124,6 +131,9 @@ echo
 log "summary"
 for version in "${VERSIONS[@]}"; do
     log "Python $version: ${RESULT[$version]}"
+    case "${RESULT[$version]}" in
+        FAILED*) [ -s "$(failures_file "$version")" ] && sed "s/^/matrix:     /" "$(failures_file "$version")" ;;
+    esac
 done
 if [ "$ran" -eq 0 ]; then
     log "no interpreter found: nothing was tested"
