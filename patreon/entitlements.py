@@ -320,12 +320,41 @@ def _gate_price(member, gate):
     if resource is None and callable(getattr(gate, 'resource', None)):
         resource = gate.resource()
     if resource is None and isinstance(member.document, JSONAPIParser):
-        resource = member.document.find_resource_by_type_and_id(_TIER_TYPE, gate_id)
+        resource = _gate_tier_of_campaign(member, gate_id)
     if resource is None or 'amount_cents' not in resource.attributes():
         raise _missing(member, 'amount_cents', "the price ('amount_cents') of the min_tier {} is unknown: {}".format(
             gate_id, _hint(member, 'gate_price')))
     price = resource.attributes()['amount_cents']
     return price if _is_count(price) and price >= 0 else None
+
+
+def _gate_tier_of_campaign(member, gate_id):
+    """The gate's tier resource, found where every member of a page finds it: among the member's own entitled tiers
+    or its campaign's ``tiers``, never as a tier another member of the same page happens to hold (a gate that
+    worked on one page and raised on the next).
+
+    :raises InvalidArgument: the campaign's tiers were fetched and do not list ``gate_id``.
+    """
+    listed = _campaign_tier_ids(member)
+    if gate_id not in entitled_tier_ids(member) and (listed is None or gate_id not in listed):
+        if listed is not None:
+            raise InvalidArgument('min_tier {} is not a tier of campaign {} (its tiers: {})'.format(
+                gate_id, member.relationship('campaign').id(), ', '.join(sorted(listed)) or 'none'))
+        return None
+    return member.document.find_resource_by_type_and_id(_TIER_TYPE, gate_id)
+
+
+def _campaign_tier_ids(member):
+    """The ids of the member's campaign's ``tiers``, or None when the campaign or its tiers were not included."""
+    info = member.relationship_info('campaign')
+    reference = info.resource_reference() if info is not None else None
+    campaign = reference.resource() if callable(getattr(reference, 'resource', None)) else None
+    tiers = campaign.relationship_info('tiers') if campaign is not None else None
+    references = tiers.resource_reference() if tiers is not None else None
+    if not isinstance(references, list):
+        return None
+    return set(item.id() for item in references
+               if isinstance(item.id(), six.string_types) and item.type() == _TIER_TYPE)
 
 
 def _is_count(value):

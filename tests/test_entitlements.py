@@ -31,6 +31,12 @@ def tier_resources(prices):
             for tier_id, price in sorted(prices.items())]
 
 
+def campaign_resource(prices):
+    """The member's campaign as ``campaign.tiers`` includes it: its ``tiers`` name the tiers priced in ``prices``."""
+    return {'type': 'campaign', 'id': 'c1', 'relationships': {
+        'tiers': {'data': [{'type': 'tier', 'id': tier_id} for tier_id in sorted(prices)]}}}
+
+
 def member_resource(tiers, attributes, history=None):
     resource = {'type': 'member', 'id': 'm1', 'attributes': attributes, 'relationships': {
         'currently_entitled_tiers': {'data': [{'type': 'tier', 'id': tier_id} for tier_id in tiers]},
@@ -48,17 +54,19 @@ def pledge_events(*events):
             for index, (date, tier_id) in enumerate(events)]
 
 
-def member(tiers=('t20',), via='members', prices=None, history=None, **changes):
+def member(tiers=('t20',), via='members', prices=None, history=None, campaign_tiers=True, **changes):
     """An active $20-a-month patron, changed by ``changes``, as the ``via`` route returns it.
 
     ``prices``: the tiers in ``included`` (default: every tier of the campaign, as ``campaign.tiers`` gives).
     ``history``: pledge-event resources, included as the ``pledge_history`` relationship.
+    ``campaign_tiers``: whether the campaign and its ``tiers`` are included (``campaign.tiers``).
     """
     attributes = {'patron_status': 'active_patron', 'currently_entitled_amount_cents': 2000, 'pledge_cadence': 1,
                   'is_free_trial': False, 'is_gifted': False}
     attributes.update(changes)
     attributes = dict((name, value) for name, value in attributes.items() if value is not ABSENT)
-    included = tier_resources(TIERS if prices is None else prices) + list(history or [])
+    prices = TIERS if prices is None else prices
+    included = tier_resources(prices) + [campaign_resource(prices)] * campaign_tiers + list(history or [])
     resource = member_resource(tiers, attributes, history)
     if via == 'identity':
         document = {'data': {'type': 'user', 'id': 'u1', 'relationships': {
@@ -237,6 +245,29 @@ def test_the_tier_gate_takes_resources_references_and_lists():
     assert is_active_patron(both, min_tier='t50') and not is_active_patron(both, min_tier=gate_of(5001))
 
 
+def test_a_gate_tier_id_is_priced_from_the_campaign_or_the_members_own_tiers_never_from_another_member():
+    # Without campaign.tiers, t50 is in the page only because another member holds it: the answer for the $20
+    # patron would then depend on who else shares its page (on a page of $20 patrons alone, it raised).
+    holder = member_resource(['t50'], {'patron_status': 'active_patron', 'currently_entitled_amount_cents': 5000,
+                                       'pledge_cadence': 1})
+    holder['id'] = 'm2'
+    page = JSONAPIParser({'data': [member_resource(['t20'], dict(member().attributes())), holder],
+                          'included': tier_resources(TIERS)}).data()
+    with pytest.raises(MissingFieldError) as raised:
+        is_active_patron(page[0], min_tier='t50')
+    assert "'campaign.tiers'" in str(raised.value)
+    assert is_active_patron(page[1], min_tier='t50')  # its own tier is priced whatever the page holds
+    assert not is_active_patron(member(), min_tier='t50') and is_active_patron(member(), min_tier='t5')
+
+
+def test_a_gate_tier_its_campaign_does_not_list_is_an_invalid_argument():
+    for via in ('members', 'identity'):
+        with pytest.raises(InvalidArgument) as raised:
+            is_active_patron(member(via=via), min_tier='999')
+        assert str(raised.value) == 'min_tier 999 is not a tier of campaign c1 (its tiers: {})'.format(
+            ', '.join(sorted(TIERS)))
+
+
 def gate_of(price):
     return JSONAPIParser({'data': {'type': 'tier', 'id': 'gate', 'attributes': {'amount_cents': price}}}).data()
 
@@ -348,7 +379,7 @@ def test_hints_name_the_includes_of_the_route_the_member_came_from(via, expected
 @pytest.mark.parametrize('via,expected', [('members', "'campaign.tiers'"),
                                           ('identity', "'memberships.campaign.tiers'")])
 def test_a_tier_gate_whose_price_is_unknown_raises(via, expected):
-    m = member(via=via, prices={'t20': 2000})  # the gate tier (t50) is not in the document
+    m = member(via=via, prices={'t20': 2000}, campaign_tiers=False)  # the gate tier (t50) is not in the document
     with pytest.raises(MissingFieldError) as raised:
         is_active_patron(m, min_tier='t50')
     assert raised.value.field == 'amount_cents' and 't50' in str(raised.value) and expected in str(raised.value)
