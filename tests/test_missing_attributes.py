@@ -58,8 +58,6 @@ def test_a_known_attribute_not_asked_for_is_none_and_warns_once_per_type_and_nam
     lambda: user().attribute('vanity'),                                    # returned, null
     lambda: user(with_attributes=False).attribute('email'),                # a reference: no attributes at all
     lambda: user(attributes=['email']).attribute('email'),                 # attributes that are not an object
-    lambda: user().attribute('full_nme'),                                  # not an attribute of a user
-    lambda: user().attribute('memberships'),                               # a relationship, not an attribute
     lambda: JSONAPIParser({'data': {'type': 'unknown-type', 'id': '1', 'attributes': {}}}).data().attribute('email'),
     lambda: JSONAPIParser({'data': {'type': ['user'], 'id': '1', 'attributes': {}}}).data().attribute('email'),
 ])
@@ -67,6 +65,22 @@ def test_no_warning_unless_the_attributes_lack_a_known_attribute_of_the_type(rea
     value, caught = recorded(read)
     assert caught == []
     assert value in (None, SECRET_NAME)
+
+
+def test_a_name_that_is_no_attribute_of_the_type_warns_once_naming_the_attributes_or_the_relationship():
+    value, caught = recorded(lambda: [user().attribute('full_nme'), user().attribute('full_nme'),
+                                      user().attribute('memberships')])
+    assert value == [None, None, None] and len(caught) == 2
+    assert str(caught[0].message).startswith("'full_nme' is not an attribute of user known to patreon.schemas")
+    assert 'full_name' in str(caught[0].message) and SECRET_NAME not in str(caught[0].message)
+    assert "read it with relationship('memberships')" in str(caught[1].message)
+    assert caught[0].filename == __file__
+
+
+def test_made_up_names_warn_of_the_first_thousand_pairs_only(monkeypatch):
+    monkeypatch.setattr(_known_names, '_MAX_WARNED', 3)
+    _, caught = recorded(lambda: [user().attribute('name{}'.format(index)) for index in range(10)])
+    assert len(caught) == 3 and len(_known_names._warned_missing) == 3
 
 
 def test_the_package_reading_for_itself_does_not_warn():

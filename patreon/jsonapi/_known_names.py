@@ -62,21 +62,37 @@ def warn_missing_attribute(resource_type, name):
     caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
     if (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
         return
-    if resource_type not in schemas.SCHEMA_MODULE_NAMES or name not in _known_attributes(resource_type):
-        return  # an unknown type or name: nothing to advise (and no text the answer chose goes in a message)
+    if resource_type not in schemas.SCHEMA_MODULE_NAMES:
+        return  # an unknown type: nothing to advise (and no text the answer chose goes in a message)
     key = (resource_type, name)
     if key in _warned_missing:  # the common case, read without the lock
         return
     if _warned_lock[0] != os.getpid():
         _warned_lock[:] = [os.getpid(), threading.Lock()]
     with _warned_lock[1]:
-        if key in _warned_missing:
+        # Names come from the caller: a program reading made-up names gets its first warnings, not unbounded memory.
+        if key in _warned_missing or len(_warned_missing) >= _MAX_WARNED:
             return
         _warned_missing.add(key)
-    warnings.warn(MissingAttributeWarning(
-        "the {0} attribute '{1}' was not in the response, so attribute('{1}') is None: Patreon's API v2 returns "
-        "only the attributes asked for; ask for it with fields={{'{0}': ['{1}', ...]}} (or "
-        "patreon.schemas.all_fields('{0}'))".format(resource_type, name)), stacklevel=_caller_level())
+    warnings.warn(MissingAttributeWarning(_missing_message(resource_type, name)), stacklevel=_caller_level())
+
+
+#: How many (type, name) pairs are warned of, at most, in a process.
+_MAX_WARNED = 1000
+
+
+def _missing_message(resource_type, name):
+    known = _known_attributes(resource_type)
+    if name in known:
+        return ("the {0} attribute '{1}' was not in the response, so attribute('{1}') is None: Patreon's API v2 "
+                "returns only the attributes asked for; ask for it with fields={{'{0}': ['{1}', ...]}} (or "
+                "patreon.schemas.all_fields('{0}'))".format(resource_type, name))
+    if name in _known_fields(resource_type):
+        return ("{1} is a relationship of {0}, not an attribute, so attribute({1}) is None: read it with "
+                "relationship({1}) (and includes=[{1}])".format(resource_type, _quoted(name)))
+    return ("{1} is not an attribute of {0} known to patreon.schemas (a typo?), nor in the response, so "
+            "attribute({1}) is None; the attributes of {0}: {2}".format(
+                resource_type, _quoted(name), ', '.join(sorted(known))))
 
 
 def _known_attributes(resource_type):

@@ -145,8 +145,8 @@ class JSONAPIResource(object):
     def attribute(self, name):
         """One attribute's value, or ``None`` when it was not returned.
 
-        An attribute of the type that the resource's attributes lack was most likely not asked for (API v2 sends
-        only the ``fields`` requested): the first such read of each type and name in the process warns with
+        An attribute the resource's attributes lack was most likely not asked for (API v2 sends only the
+        ``fields`` requested), or is misspelt: the first such read of each type and name in the process warns with
         :class:`~patreon.exceptions.MissingAttributeWarning`.
 
         Usage::
