@@ -26,7 +26,7 @@ PUBLIC_API = {
         'ServerErrorNoPrimaryData', 'no_primary_data', 'OAuthError',
         'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
         'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
-        'UnknownFieldWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+        'UnknownFieldWarning', 'UnknownScopeWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
         'error_class_for_status'),
     'patreon.jsonapi': (),
     'patreon.jsonapi.parser': ('JSONAPIParser', 'JSONAPIResource', 'JSONAPIRelationshipInfo',

@@ -28,7 +28,7 @@ __all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 
            'ServerErrorNoPrimaryData', 'no_primary_data', 'OAuthError',
            'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
            'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
-           'UnknownFieldWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+           'UnknownFieldWarning', 'UnknownScopeWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
            'error_class_for_status']
 
 
@@ -372,8 +372,14 @@ class UnknownFieldWarning(UserWarning):
     """
 
 
+class UnknownScopeWarning(UnknownFieldWarning):
+    """A scope of an authorization URL that :mod:`patreon.scopes` does not know: most likely a typo, which Patreon
+    answers at the callback with ``error=invalid_scope``. The URL is still built (Patreon may have added it)."""
+
+
 class MissingAttributeWarning(UserWarning):
-    """An attribute read that the answer does not carry: API v2 returns only the attributes asked for.
+    """An attribute read that the answer does not carry: API v2 returns only the attributes asked for (or the name
+    is no attribute of the type: a typo, or a relationship).
 
     ``resource.attribute(name)`` still returns ``None``, as 0.5.1 did; the warning comes once per type and name.
     """

@@ -2,6 +2,7 @@
 import base64
 import hmac
 import os
+import warnings
 
 import six
 
@@ -11,7 +12,7 @@ from ._responses import ErrorDocument, oauth_result, reason_phrase
 from ._stand_in import post_token_request, stand_in
 from ._transport import Transport
 from .endpoint import DEFAULT_BASE_URL
-from .exceptions import OAuthError
+from .exceptions import OAuthError, UnknownScopeWarning
 from .jsonapi.url_util import checked_bool, checked_count, checked_text, encode_query, names_text
 from .policies import DEFAULT_TIMEOUT
 from .pacing import DEFAULT_LIMITS, budget_for, limits_policy
@@ -22,6 +23,21 @@ __all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH',
 AUTHORIZE_PATH = '/oauth2/authorize'
 BECOME_PATRON_PATH = '/oauth2/become-patron'
 TOKEN_PATH = '/api/oauth2/token'
+
+
+def _scope_text(scopes):
+    """The ``scope`` parameter of ``scopes``; a name :mod:`patreon.scopes` does not know warns (a typo would only
+    show at the callback, as ``error=invalid_scope``)."""
+    text = names_text(scopes, 'scopes', separator=' ', empty='')
+    from .jsonapi._known_names import _quoted
+    from .scopes import ALL  # on first use: the route declarations it reads are not needed to log in otherwise
+    unknown = [name for name in text.split(' ') if name and name not in ALL]
+    if unknown:
+        warnings.warn(UnknownScopeWarning(
+            'scopes names {}, not a scope known to patreon.scopes: Patreon would answer the login with '
+            'error=invalid_scope; known: {}'.format(', '.join(_quoted(name) for name in unknown), ' '.join(ALL))),
+            stacklevel=3)
+    return text
 
 
 class OAuth(object):
@@ -72,7 +88,7 @@ class OAuth(object):
         query = [('response_type', 'code'), ('client_id', self.client_id),
                  ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
         if scopes is not None:
-            query.append(('scope', names_text(scopes, 'scopes', separator=' ', empty='')))
+            query.append(('scope', _scope_text(scopes)))
         if state is not None:
             query.append(('state', checked_text(state, 'state')))
         return self.transport.url(AUTHORIZE_PATH) + '?' + encode_query(query)
@@ -93,7 +109,7 @@ class OAuth(object):
         query = [('response_type', 'code'), ('min_cents', '{}'.format(_min_cents(min_cents))),
                  ('client_id', self.client_id), ('redirect_uri', checked_text(redirect_uri, 'redirect_uri'))]
         if scopes is not None:
-            query.append(('scope', names_text(scopes, 'scopes', separator=' ', empty='')))
+            query.append(('scope', _scope_text(scopes)))
         if state is not None:
             query.append(('state', checked_text(state, 'state')))
         return self.transport.url(BECOME_PATRON_PATH) + '?' + encode_query(query)

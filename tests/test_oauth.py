@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import math
 import re
 import time
+import warnings
 
 import pytest
 import responses
@@ -13,7 +14,7 @@ from six.moves.urllib.parse import quote
 import patreon
 from helpers import (AUTHORIZE_URL, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, TOKEN_URL, fixture_bytes, form_pairs,
                      RecordingSession, http_fixture, load_fixture)  # noqa: F401 (the fixture `http`)
-from patreon.exceptions import InvalidResponse, OAuthError
+from patreon.exceptions import InvalidResponse, OAuthError, UnknownFieldWarning, UnknownScopeWarning
 from patreon.oauth import OAuth, check_state, make_state
 from patreon.utils import user_agent_string
 
@@ -249,6 +250,25 @@ def test_get_authorization_url_takes_a_scope_string_and_base_url():
     assert oauth.get_authorization_url('http://localhost/cb', scopes='identity campaigns') == (
         'http://127.0.0.1:5000/oauth2/authorize?response_type=code&client_id=cid'
         '&redirect_uri=http%3A%2F%2Flocalhost%2Fcb&scope=identity+campaigns')
+
+
+@pytest.mark.parametrize('build', [
+    lambda oauth, scopes: oauth.get_authorization_url('https://x.example/cb', scopes=scopes),
+    lambda oauth, scopes: oauth.get_become_patron_url('https://x.example/cb', 500, scopes=scopes),
+])
+def test_a_scope_patreon_scopes_does_not_know_warns_and_is_still_sent(build):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        url = build(client(), ['identitty', patreon.scopes.CAMPAIGNS])
+        build(client(), ' '.join(patreon.scopes.ALL))
+        build(client(), [])
+    assert 'scope=identitty+campaigns' in url
+    assert [warning.category for warning in caught] == [UnknownScopeWarning]
+    assert issubclass(UnknownScopeWarning, UnknownFieldWarning)  # a filter on misspelt names covers scopes too
+    message = str(caught[0].message)
+    assert message.startswith("scopes names 'identitty', not a scope known to patreon.scopes") and \
+        'invalid_scope' in message and 'identity.memberships' in message
+    assert caught[0].filename == __file__  # it points at the caller's line
 
 
 def test_get_authorization_url_never_contains_the_secret():

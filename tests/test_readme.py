@@ -106,15 +106,16 @@ def log_in_as(user_id):
     return page.status_code, page.get_data(as_text=True)
 
 
-def decline():
+def decline(error='access_denied'):
     # The person says no on Patreon's page: the callback has an error and no code, and the app answers it.
     client = app.test_client()
     state = parse_qs(urlsplit(client.get('/login').headers['Location']).query)['state'][0]
-    answer = client.get('/oauth/redirect?error=access_denied&state=' + state)
+    answer = client.get('/oauth/redirect?error={}&state={}'.format(error, state))
     return answer.status_code, client.get('/patrons').status_code  # not logged in: sent to log in
 
 
 assert decline() == (403, 302)
+assert decline('invalid_scope') == (400, 302)  # this app's request at fault, not the person
 assert PATREON_BASE_URL == os.environ['PATREON_BASE_URL']  # the app's setting, read as the README says
 assert log_in_as(check['patron_user_id']) == (200, 'Thank you for your support, {}!'.format(check['patron_name']))
 status, text = log_in_as(check['creator_user_id'])
