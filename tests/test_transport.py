@@ -20,7 +20,7 @@ import patreon
 import patreon._clock
 import patreon._deadline as deadline_module
 from patreon._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport, _headers_as_built
-from patreon.exceptions import TotalTimeout
+from patreon.exceptions import InvalidArgument, TotalTimeout
 from patreon.retry import MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RetryPolicy, retry_after_seconds
 
 from helpers import REPO_ROOT
@@ -774,3 +774,19 @@ def test_the_token_endpoint_gets_no_netrc_password_either(sb, netrc_for_loopback
     assert 'access_token' in tokens
     sent = [record.headers.get('Authorization') for record in list(sb.requests) if record.path.endswith('/token')]
     assert sent == [None]  # the client's credentials go in the form body, and nothing else is added
+
+
+@pytest.mark.parametrize('url', ['127.0.0.1:8000', 'localhost:8000', 'www.patreon.com', 'http://', 'ftp://host',
+                                 'http://user:pw-s3cret@', '', '/api'])
+def test_a_base_url_that_is_no_http_url_with_a_host_is_refused_when_the_client_is_made(url):
+    # requests would refuse it only at the first call ("No connection adapters were found"); a URL may hold a
+    # password, so the message never quotes it.
+    for make in (lambda: patreon.API('token', base_url=url), lambda: patreon.OAuth('id', 'secret', base_url=url),
+                 lambda: setattr(Transport(), 'base_url', url)):
+        with pytest.raises(InvalidArgument) as raised:
+            make()
+        assert str(raised.value) == ("base_url must be an http:// or https:// URL naming a host, such as "
+                                     "'http://127.0.0.1:8000' or 'https://www.patreon.com'")  # the same for all
+    with pytest.raises(InvalidArgument):
+        patreon.API('token', base_url=8000)
+    assert Transport('HTTPS://127.0.0.1:1/prefix/').base_url == 'HTTPS://127.0.0.1:1/prefix'
