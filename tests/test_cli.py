@@ -28,6 +28,7 @@ from patreon.cli._formats import display_width
 from patreon.cli._console import ConsoleWriter, Progress
 
 from canned import CannedServer
+from helpers import REPO_ROOT
 
 BAD_TOKEN = '-not-a-valid-token-0123456789'  # starts like an option, as random tokens may
 
@@ -674,6 +675,15 @@ def test_sandbox_banner(sandbox, capsys):
     assert command == [['patreon', 'members', sandbox.campaign_id]]
     code, out, err = run(capsys, command[0][1:], environ=environ)
     assert code == 0 and err == '' and len(out.splitlines()) >= 2
+    # And an app's settings, as examples/flask_app.py reads them, each the sandbox's own.
+    app_lines = banner.split('(examples/flask_app.py reads these):\n')[1].split('\n\n')[0].splitlines()
+    settings = dict(pair.split('=', 1) for line in app_lines for pair in line.split()[1:])
+    assert settings == {'PATREON_BASE_URL': sandbox.url, 'PATREON_CLIENT_ID': sandbox.client_id,
+                        'PATREON_CLIENT_SECRET': sandbox.client_secret, 'PATREON_REDIRECT_URI': sandbox.redirect_uri,
+                        'PATREON_CAMPAIGN_ID': sandbox.campaign_id}
+    with open(os.path.join(REPO_ROOT, 'examples', 'patron_portal.py')) as portal:
+        setting_names = portal.read().split('SETTING_NAMES = ')[1].split(')')[0]
+    assert all("'{}'".format(name) in setting_names for name in settings)
 
 
 def command_line(tmpdir, *args, **popen_options):

@@ -117,6 +117,12 @@ def sandbox_banner(sandbox):
         '  export {}={}'.format(TOKEN_ENVIRONMENT_VARIABLE, sandbox.creator_token),
         '  {} members {}'.format(PROG, sandbox.campaign_id),
         '',
+        'For an app that logs in through it (examples/flask_app.py reads these):',
+        '  export {}={} PATREON_CLIENT_ID={} PATREON_CLIENT_SECRET={}'.format(
+            BASE_URL_VARIABLE, sandbox.url, sandbox.client_id, sandbox.client_secret),
+        '  export PATREON_REDIRECT_URI={} PATREON_CAMPAIGN_ID={}'.format(
+            redirect_uris[0] if redirect_uris else '<your callback URL>', sandbox.campaign_id),
+        '',
         'Press Ctrl-C to stop.',
     ]
 
