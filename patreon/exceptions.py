@@ -28,7 +28,8 @@ __all__ = ['PatreonError', 'APIError', 'Unauthorized', 'Forbidden', 'NotFound', 
            'ServerErrorNoPrimaryData', 'no_primary_data', 'OAuthError',
            'RequestBudgetExceeded', 'InvalidWebhook', 'InvalidSignature', 'TotalTimeout', 'PaginationError',
            'V1MethodRemoved', 'InvalidArgument', 'TokenStoreError', 'InvalidCredential', 'UnknownFieldError',
-           'UnknownFieldWarning', 'UnknownScopeWarning', 'MissingAttributeWarning', 'RealPatreonBlocked', 'PatchedRequestsIgnored',
+           'UnknownFieldWarning', 'UnknownScopeWarning', 'MissingAttributeWarning', 'RealPatreonBlocked',
+           'PatchedRequestsIgnored',
            'error_class_for_status']
 
 

@@ -11,7 +11,7 @@ from six.moves.urllib.parse import parse_qs, urlsplit
 import patreon
 from helpers import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET
 from patreon import schemas, scopes
-from patreon.exceptions import InvalidArgument, InvalidResponse, V1MethodRemoved
+from patreon.exceptions import InvalidArgument, InvalidResponse, UnknownScopeWarning, V1MethodRemoved
 from patreon.schemas import campaign
 from patreon.utils import discord_user_id
 
@@ -137,7 +137,8 @@ def test_become_patron_refuses_before_pledging(sb):
     too_much = max(sb.world.tiers[t].amount_cents for t in sb.tier_ids) + 1
 
     query, _ = become_patron(sb, too_much, user_id)
-    bad_scope, _ = become_patron(sb, too_much * 2, user_id, scopes=['identity', 'everything'])
+    with pytest.warns(UnknownScopeWarning, match='everything'):
+        bad_scope, _ = become_patron(sb, too_much * 2, user_id, scopes=['identity', 'everything'])
     unknown_client = requests.get(sb.url + '/oauth2/become-patron?response_type=code&min_cents=100&client_id=nope'
                                   '&redirect_uri=' + sb.redirect_uri, allow_redirects=False)
 

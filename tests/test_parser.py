@@ -6,6 +6,7 @@ import collections
 import pytest
 
 from helpers import load_fixture
+from patreon.exceptions import MissingAttributeWarning
 from patreon.jsonapi.parser import (JSONAPIParser, JSONAPIRelatedResource, JSONAPIRelationshipInfo,
                                     JSONAPIResource)
 
@@ -152,7 +153,8 @@ def test_resource_attributes(member_doc):
     assert member.attribute('full_name') == 'Member 0'
     assert member.attribute('currently_entitled_amount_cents') == 1500
     assert member.attribute('is_gifted') is False
-    assert member.attribute('no_such_attribute') is None
+    with pytest.warns(MissingAttributeWarning, match='no_such_attribute'):
+        assert member.attribute('no_such_attribute') is None
 
 
 def test_resource_without_attributes_or_relationships():
