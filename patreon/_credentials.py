@@ -1,4 +1,4 @@
-"""Tokens, secrets and ids as the caller gives them: surrounding whitespace stripped, the unsendable refused.
+"""Tokens, secrets, ids and the app's User-Agent as the caller gives them: whitespace stripped, the unsendable refused.
 
 A token read from a file ends with a newline; ``requests`` would fail quoting ``Bearer <token>``.
 """
@@ -66,3 +66,38 @@ def clean_resource_id(value, where):
     if LONE_SURROGATE.search(text):  # e.g. '\\udcff' from an argument that was not UTF-8: no URL holds it
         raise InvalidArgument('the id of {} holds a lone surrogate, which cannot be sent as UTF-8'.format(where))
     return text
+
+
+def checked_tokens(tokens, where, error=InvalidArgument):
+    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not."""
+    if not isinstance(tokens, dict) or not isinstance(tokens.get('access_token'), six.string_types):
+        raise error('{} needs a token dict with an access_token, not {}'.format(
+            where, 'a dict without one' if isinstance(tokens, dict) else type(tokens).__name__))
+    return tokens
+
+
+def check_user_agent(value, param='user_agent'):
+    """``value`` as text fit for a header, stripped; ``None`` stays ``None``.
+
+    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) not text (or UTF-8 bytes), empty, or with a
+        character outside printable ASCII: a line break would split the header, and HTTP gives no other
+        character one meaning.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        try:
+            value = value.decode('utf-8')
+        except UnicodeError:
+            raise InvalidArgument('{} must be text; these bytes are not UTF-8'.format(param))
+    if not isinstance(value, six.string_types):
+        raise InvalidArgument('{} must be text naming the app, not {}'.format(param, type(value).__name__))
+    text = value.strip()
+    if not text:
+        raise InvalidArgument('{} is empty: name the app, e.g. "MyCampaignName - Sync App"'.format(param))
+    if not _PRINTABLE_ASCII.match(text):
+        raise InvalidArgument('{} may hold printable ASCII characters only (no line break, no accent)'.format(param))
+    return six.text_type(text)
+
+
+_PRINTABLE_ASCII = LazyPattern('[ -~]+\\Z')

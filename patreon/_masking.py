@@ -6,7 +6,7 @@ import re
 import six
 
 from ._patterns import LazyPattern
-from .jsonapi.url_util import quote, quote_plus
+from ._query import quote, quote_plus
 
 #: Shorter values are not masked where they appear: they are no credential, and masking them garbles text.
 MIN_SECRET_LENGTH = 8

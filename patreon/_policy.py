@@ -5,6 +5,11 @@ value, and shows its settings in its repr, never what an object in it holds (a c
 """
 import six
 
+from .exceptions import InvalidArgument
+
+#: The largest timeout or backoff (seconds) a client accepts: a day, far below what sockets and sleeps can hold.
+MAX_SECONDS = 86400.0
+
 
 class Policy(object):
     """Immutable settings named by ``_fields``, in the order the constructor takes them."""
@@ -71,3 +76,49 @@ def _shown(value):
     if isinstance(value, tuple) and all(isinstance(item, _NUMBERS) for item in value):
         return repr(value)
     return '<{}>'.format(type(value).__name__)
+
+
+def check_seconds(name, value, zero=False, limit=None):
+    """``value`` if it is a number of seconds above 0 (or ``zero``) and at most ``limit``; else InvalidArgument.
+
+    :class:`~patreon.exceptions.InvalidArgument` is a ``ValueError``.
+
+    Checks the settings given in seconds: the clients' timeouts and the policy's waits.
+    ``limit=None`` takes any size, infinity included; a limit keeps sockets and sleeps from overflowing.
+    """
+    if isinstance(value, bool) or not isinstance(value, six.integer_types + (float,)):
+        raise InvalidArgument('{} must be a number of seconds, not {!r}'.format(name, value))
+    low_ok = value >= 0 if zero else value > 0
+    if not (low_ok and (limit is None or value <= limit)):  # NaN fails both comparisons
+        raise InvalidArgument('{} must be a number of seconds {} {}, not {!r}'.format(
+            name, '>= 0' if zero else 'above 0', 'and at most {:.15g}'.format(limit) if limit else '(inf allowed)',
+            value))
+    return value
+
+
+def checked_oauth_client(client):
+    # Checked now: found wrong at the first 401, it would fail with the refresh token at stake.
+    if not callable(getattr(client, 'refresh_token', None)):
+        raise InvalidArgument('oauth_client must be a patreon.OAuth (something with its refresh_token method), '
+                              'not {}'.format(type(client).__name__))
+    return client
+
+
+def checked_callback(callback):
+    if callback is not None and not callable(callback):
+        raise InvalidArgument('on_token_refresh must be callable, not {}'.format(type(callback).__name__))
+    return callback
+
+
+def checked_margin(seconds):
+    return check_seconds('refresh_margin', seconds, zero=True, limit=366 * 24 * 3600)
+
+
+def checked_rate(rate, name='rate'):
+    """``(requests, seconds)`` checked: a whole number above 0 and a finite number of seconds above 0."""
+    if not isinstance(rate, tuple) or len(rate) != 2:
+        raise InvalidArgument('{} must be (requests, seconds) or None, not {}'.format(name, type(rate).__name__))
+    requests, seconds = rate
+    if isinstance(requests, bool) or not isinstance(requests, six.integer_types) or requests < 1:
+        raise InvalidArgument('{} needs a whole number of requests above 0, not {!r}'.format(name, requests))
+    return requests, float(check_seconds('the window of ' + name, seconds, limit=MAX_SECONDS))

@@ -1,9 +1,10 @@
 """The public API of ``patreon``, in one place: each public module and the names it offers.
 
 A module not listed here, or a name not listed for its module, is internal and may change in any release; internal
-modules have a leading underscore in their dotted path (``patreon._transport``, ``patreon.cli._runner``).  Each
-listed module's ``__all__`` is its entry, its stub (``.pyi``) defines each name, and tests/test_public_api.py fails
-when the package and this list disagree.
+modules have a leading underscore in their dotted path (``patreon._transport``, ``patreon.cli._runner``), and so
+has every other name a listed module defines (its helpers live in private modules, or start with ``_``).  Each
+listed module's ``__all__`` is its entry, its stub (``.pyi``) defines each name and no other public-looking one,
+and tests/test_public_api.py fails when the package and this list disagree.
 """
 
 _SCHEMA_RESOURCES = ('address', 'benefit', 'campaign', 'deliverable', 'goal', 'live', 'live_access_rule', 'media',

@@ -15,13 +15,12 @@ import six
 
 from . import _forks
 from ._clock import monotonic
-from ._credentials import clean_credential
+from ._credentials import checked_tokens, clean_credential
 from ._refresh_failure import RefreshFailure, refused_elsewhere, stored_expiry, usable_tokens
 from ._responses import ErrorDocument
 from .exceptions import InvalidArgument, OAuthError, PatreonError, TokenStoreError
-from .policies import (DEFAULT_REFRESH_MARGIN, RefreshPolicy, checked_callback, checked_margin,  # noqa: F401
-                       checked_oauth_client, refresh_policy)
-from .retry import check_seconds
+from ._policy import check_seconds, checked_callback, checked_margin, checked_oauth_client
+from .policies import DEFAULT_REFRESH_MARGIN, RefreshPolicy  # noqa: F401
 
 # Seconds before a refresh before a call is tried again, after it failed (refused: as Patreon's own plugin waits).
 _RETRY_AFTER_FAILURE = 60.0
@@ -63,7 +62,7 @@ class TokenRefresh(object):
                                   '{}'.format(type(token_store).__name__))
         stored = token_store.load() if token_store is not None else None
         if stored is not None:
-            stored = _tokens().checked_tokens(stored, 'the token store')
+            stored = checked_tokens(stored, 'the token store')
             access_token, refresh_token = stored['access_token'], stored.get('refresh_token') or None
             expires_at = stored_expiry(stored)
         self.access_token = access_token
@@ -262,7 +261,7 @@ class TokenRefresh(object):
         """Under the store's lock: ``'adopted'`` (another process's tokens), ``'refused'``, or ``None``."""
         stored = self.token_store.load()
         if stored is not None:
-            stored = _tokens().checked_tokens(stored, 'the token store')
+            stored = checked_tokens(stored, 'the token store')
         if self._unsaved is not None:
             unsaved, replaced = self._unsaved
             if stored is None or stored['access_token'] == replaced:
@@ -412,3 +411,10 @@ class TokenRefresh(object):
             finally:
                 with self._state_lock:
                     self._running_callbacks = False
+
+
+def refresh_policy(value):
+    """``refresh`` as a client takes it: a :class:`RefreshPolicy`, or ``None`` (no refresh)."""
+    if value is None or isinstance(value, RefreshPolicy):
+        return value
+    raise InvalidArgument('refresh must be a patreon.RefreshPolicy or None, not {}'.format(type(value).__name__))

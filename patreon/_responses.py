@@ -15,7 +15,7 @@ from .exceptions import (_REASONS, InvalidResponse, InvalidServerResponse, NotJS
 from .jsonapi.parser import JSONAPIParser
 from ._masking import Mask
 from ._patterns import LazyPattern
-from .retry import retry_after_seconds
+from ._retry_after import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 

@@ -12,13 +12,15 @@ import six
 import urllib3
 from six.moves.urllib.parse import urlsplit
 
-from . import _forks, endpoint
+from . import _destination, _forks, endpoint
 from ._clock import monotonic
 from ._patterns import LazyPattern
 from .exceptions import InvalidArgument, TotalTimeout
 from .endpoint import DEFAULT_BASE_URL
-from .policies import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Timeout, timeout_policy  # noqa: F401 (read here too)
-from .retry import RETRY_EXCEPTIONS, retry_policy
+from .policies import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Timeout  # noqa: F401 (read here too)
+from ._policy import MAX_SECONDS, check_seconds
+from .pacing import Limits, RequestBudget, shared_budget
+from .retry import RETRY_EXCEPTIONS, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class Transport(object):
         if session is not None and not callable(getattr(session, 'request', None)):
             raise InvalidArgument('session must be a requests.Session, not {}'.format(type(session).__name__))
         # Left as default, the client follows patreon.endpoint's default at every request (a test can move it).
-        self._follows_default = endpoint.follows_default(base_url)
+        self._follows_default = _destination.follows_default(base_url)
         self._base_url = base_url.rstrip('/')
         self.timeout = timeout_policy(timeout)
         self.retry = retry_policy(retry)
@@ -102,7 +104,7 @@ class Transport(object):
         """
         _forks.check()
         base_url = self.base_url
-        endpoint.check_destination(base_url + path, method)  # the whole URL: a path can move where a base URL ends
+        _destination.check_destination(base_url + path, method)  # the whole URL: a path can move where a base URL ends
         try:
             return self._request(base_url, method, path, kwargs)
         except requests.RequestException as exc:
@@ -322,3 +324,62 @@ def _request_id(response):
 def _path_only(path):
     # Log the route, not the query string: it can be long and carries user-chosen cursors.
     return path.split('?', 1)[0]
+
+
+#: What a client retries by default: 3 times, waiting at most 60 s for a ``Retry-After``.
+DEFAULT_RETRY = RetryPolicy()
+_NEVER = RetryPolicy(max_retries=0)
+
+
+def retry_policy(value):
+    """``retry`` as a client takes it: a :class:`RetryPolicy`, a whole number of retries, or ``None`` (never).
+
+    :raises patreon.exceptions.InvalidArgument: anything else.
+    """
+    if value is None:
+        return _NEVER
+    if isinstance(value, RetryPolicy):
+        return value
+    if isinstance(value, six.integer_types) and not isinstance(value, bool):
+        return RetryPolicy(max_retries=value)
+    raise InvalidArgument('retry must be a patreon.RetryPolicy, a number of retries or None, not {}'.format(
+        type(value).__name__))
+
+
+def timeout_policy(value):
+    """``timeout`` as a client takes it: a :class:`Timeout`, seconds (connect and read), or ``(connect, read)``.
+
+    :raises patreon.exceptions.InvalidArgument: anything else, or seconds :class:`Timeout` refuses.
+    """
+    if isinstance(value, Timeout):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        return Timeout(value[0], value[1])
+    if isinstance(value, (tuple, list)):
+        raise InvalidArgument('timeout must be seconds, a (connect, read) tuple or a patreon.Timeout, not '
+                              '{!r}'.format(value))
+    return Timeout(check_seconds('timeout', value, limit=MAX_SECONDS), value)
+
+
+#: Patreon's limits: 100 requests per 2 seconds, at most 1,500 4xx responses in 10 minutes.
+DEFAULT_LIMITS = Limits()
+
+
+#: No pacing and no 4xx budget.
+NO_LIMITS = Limits(rate=None, token_rate=None, max_4xx_per_10_minutes=None)
+
+
+def limits_policy(value):
+    """``limits`` as a client takes it: a :class:`Limits`, or ``None`` for :data:`NO_LIMITS`."""
+    if value is None:
+        return NO_LIMITS
+    if isinstance(value, Limits):
+        return value
+    raise InvalidArgument('limits must be a patreon.Limits or None, not {}'.format(type(value).__name__))
+
+
+def budget_for(limit, base_url):
+    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over ``base_url``'s log."""
+    if limit is None or isinstance(limit, RequestBudget):
+        return limit
+    return shared_budget(base_url, limit)

@@ -15,27 +15,25 @@ import logging
 
 import six
 
-from . import _forks, endpoint
-from ._credentials import clean_resource_id
+from . import _destination, _forks
+from ._credentials import check_user_agent, clean_resource_id
 from ._routes import LIVE_STATES, ROUTES
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from .jsonapi.url_util import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
-                               quote, url_with, urlsplit)
+from ._query import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
+                     quote, url_with, urlsplit)
 from .policies import DEFAULT_TIMEOUT
-from .pacing import (DEFAULT_LIMITS, DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, limits_policy,
-                     shared_budget, shared_pacer)
+from .pacing import DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, shared_budget, shared_pacer
 from ._refresh import TokenRefresh
 from ._refresh_failure import explained, route_of
 from ._responses import ErrorDocument, api_result, reason_phrase
-from ._transport import Transport
+from ._transport import DEFAULT_LIMITS, DEFAULT_RETRY, Transport, limits_policy
 from .endpoint import DEFAULT_BASE_URL
-from .retry import DEFAULT_RETRY
-from .utils import app_user_agent, check_user_agent
+from .utils import app_user_agent
 
 __all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
 
-logger = logging.getLogger(__name__)
+_logger = logging.getLogger(__name__)
 
 API_ROOT = '/api/oauth2/v2/'
 _DEFAULT_CURSOR_PATH = 'links.next'
@@ -57,7 +55,8 @@ def _scopes_module():
 
 def _explain_lacking(error, method, path, granted):
     if getattr(error, 'status_code', None) in (401, 403):
-        _scopes_module().explain_lacking(error, method, path, granted)
+        from ._scope_notes import explain_lacking
+        explain_lacking(error, method, path, granted)
 
 
 class API(object):
@@ -410,7 +409,7 @@ class API(object):
                     getattr(method, '__name__', 'the method'), type(page).__name__))
             return page
 
-        from .pagination import iterate_pages, prefetched  # on first use: `import patreon` leaves it out
+        from ._paging import iterate_pages, prefetched  # on first use: `import patreon` leaves it out
         pages = iterate_pages(fetch_page, first_cursor, list_route=takes_cursor)
         return prefetched(pages) if prefetch else pages
 
@@ -436,7 +435,7 @@ class API(object):
                 type(cursor_path).__name__))
         document = jsonapi_document.json_data if isinstance(jsonapi_document, JSONAPIParser) \
             else jsonapi_document
-        from .pagination import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, link_at
+        from ._paging import NOT_A_LINK, checked_cursor, cursor_from_link, follow_path, link_at
         link, stray = link_at(document, cursor_path)
         cursor = cursor_from_link(link) if link else None
         if cursor is None and cursor_path == _DEFAULT_CURSOR_PATH:
@@ -469,7 +468,7 @@ class API(object):
         from ._stand_in import get_document, stand_in  # on the first call: `import patreon` leaves it out
         replaced = stand_in(method) if method == 'GET' else None
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
-            endpoint.check_destination(self.transport.base_url)
+            _destination.check_destination(self.transport.base_url)
             return get_document(replaced, self.transport.url(API_ROOT + path), self.access_token,
                                 app_user_agent(self.user_agent, self.transport.session))
         tokens = self._tokens

@@ -1,5 +1,4 @@
 import datetime
-import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, NoReturn, overload
 from typing_extensions import ParamSpec, Self, TypeAlias
@@ -18,8 +17,6 @@ from .tokens import TokenStore
 __all__ = ['API', 'ErrorDocument', 'API_ROOT', 'LIVE_STATES']
 
 _P = ParamSpec('_P')
-
-logger: logging.Logger
 
 API_ROOT: Final = '/api/oauth2/v2/'
 LIVE_STATES: Final[tuple[str, str, str]]

@@ -6,17 +6,16 @@ import warnings
 
 import six
 
-from . import endpoint
-from ._credentials import clean_credential
+from . import _destination
+from ._credentials import check_user_agent, clean_credential
 from ._responses import ErrorDocument, oauth_result, reason_phrase
 from ._stand_in import post_token_request, stand_in
-from ._transport import Transport
+from ._transport import DEFAULT_LIMITS, Transport, budget_for, limits_policy
 from .endpoint import DEFAULT_BASE_URL
 from .exceptions import OAuthError, UnknownScopeWarning
-from .jsonapi.url_util import checked_bool, checked_count, checked_text, encode_query, names_text
+from ._query import checked_bool, checked_count, checked_text, encode_query, names_text
 from .policies import DEFAULT_TIMEOUT
-from .pacing import DEFAULT_LIMITS, budget_for, limits_policy
-from .utils import app_user_agent, check_user_agent
+from .utils import app_user_agent
 
 __all__ = ['OAuth', 'make_state', 'check_state', 'AUTHORIZE_PATH', 'TOKEN_PATH', 'BECOME_PATRON_PATH']
 
@@ -134,7 +133,7 @@ class OAuth(object):
     def _token_request(self, params):
         replaced = stand_in('POST')
         if replaced is not None:  # a test's mock, or the application's wrapper: 0.5.1 sent through it
-            endpoint.check_destination(self.transport.base_url)
+            _destination.check_destination(self.transport.base_url)
             return post_token_request(replaced, self.transport.url(TOKEN_PATH), self._params_of_0_5_1(params),
                                       app_user_agent(self.user_agent, self.transport.session))
         # A form body, as Patreon documents: in a query string the secret would land in logs.

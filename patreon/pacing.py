@@ -14,14 +14,13 @@ import six
 
 from . import _forks
 from ._clock import monotonic as _monotonic
-from ._policy import Policy
+from ._policy import Policy, checked_rate
 from .exceptions import InvalidArgument, RequestBudgetExceeded, TotalTimeout
-from .retry import MAX_SECONDS, check_seconds
 
 __all__ = ['Limits', 'Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX',
            'BUDGET_WINDOW', 'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
 
-logger = logging.getLogger(__name__)
+_logger = logging.getLogger(__name__)
 
 #: Patreon's documented limit: requests per window, and the window in seconds.
 DEFAULT_RATE_LIMIT = (100, 2.0)
@@ -100,7 +99,7 @@ class Pacer(Slots):
                 if self._in_flight + len(self._ended) < self.requests:
                     self._in_flight += 1
                     if waited:
-                        logger.debug('paced: waited for a slot (%d per %g s)', self.requests, self.seconds)
+                        _logger.debug('paced: waited for a slot (%d per %g s)', self.requests, self.seconds)
                     return True
                 if deadline is not None and now >= deadline:
                     return False
@@ -139,14 +138,15 @@ class RequestBudget(object):
 
     :param limit: 4xx answers allowed in ``window`` seconds (a whole number above 0).
     :param window: seconds; 10 minutes by default, as Patreon's edge counts.
-    :param log: the shared record of 4xx answers (a :class:`ClientErrorWindow`); a new one by default.
+    :param log: the shared record of 4xx answers, kept by every budget of one base URL (as
+        :func:`shared_budget` and the stores of :mod:`patreon.stores` share it); a new one by default.
     :param clock: seconds as a float, when ``log`` is not given; a fake in tests.
     :raises patreon.exceptions.InvalidArgument: a limit that is not a whole number above 0.
     """
 
     def __init__(self, limit, window=BUDGET_WINDOW, log=None, clock=None):
         self.limit = _checked_4xx_limit(limit)
-        self.log = log if log is not None else ClientErrorWindow(window, clock)
+        self.log = log if log is not None else _ClientErrorWindow(window, clock)
 
     def __repr__(self):
         return '<patreon.pacing.RequestBudget {} 4xx per {:g} s>'.format(self.limit, self.log.window)
@@ -196,7 +196,7 @@ class RequestBudget(object):
                 self.limit, self.log.window, max(1.0, wait)), retry_after=wait)
 
 
-class ClientErrorWindow(object):
+class _ClientErrorWindow(object):
     """When the 4xx answers of the last ``window`` seconds came (thread-safe); shared by budgets of one key."""
 
     def __init__(self, window=BUDGET_WINDOW, clock=None):
@@ -300,16 +300,6 @@ class PacerChain(Slots):
         return all(pacer.idle() for pacer in self.pacers)
 
 
-def checked_rate(rate, name='rate'):
-    """``(requests, seconds)`` checked: a whole number above 0 and a finite number of seconds above 0."""
-    if not isinstance(rate, tuple) or len(rate) != 2:
-        raise InvalidArgument('{} must be (requests, seconds) or None, not {}'.format(name, type(rate).__name__))
-    requests, seconds = rate
-    if isinstance(requests, bool) or not isinstance(requests, six.integer_types) or requests < 1:
-        raise InvalidArgument('{} needs a whole number of requests above 0, not {!r}'.format(name, requests))
-    return requests, float(check_seconds('the window of ' + name, seconds, limit=MAX_SECONDS))
-
-
 def _checked_4xx_limit(limit):
     if isinstance(limit, bool) or not isinstance(limit, six.integer_types) or limit < 1:
         raise InvalidArgument('max_4xx_per_10_minutes must be a whole number above 0, or None, not {!r}'.format(
@@ -356,21 +346,6 @@ class Limits(Policy):
                    max_4xx_per_10_minutes=budget)
 
 
-#: Patreon's limits: 100 requests per 2 seconds, at most 1,500 4xx responses in 10 minutes.
-DEFAULT_LIMITS = Limits()
-#: No pacing and no 4xx budget.
-NO_LIMITS = Limits(rate=None, token_rate=None, max_4xx_per_10_minutes=None)
-
-
-def limits_policy(value):
-    """``limits`` as a client takes it: a :class:`Limits`, or ``None`` for :data:`NO_LIMITS`."""
-    if value is None:
-        return NO_LIMITS
-    if isinstance(value, Limits):
-        return value
-    raise InvalidArgument('limits must be a patreon.Limits or None, not {}'.format(type(value).__name__))
-
-
 _shared_lock = threading.Lock()
 # Held strongly: an application that makes a client per web request still shares one pace and one count. Past
 # _PRUNE_ABOVE pacers (a process serving many users' tokens), the idle ones go: they hold nothing worth keeping.
@@ -407,15 +382,8 @@ def shared_budget(base_url, limit):
     with _shared_lock:
         log = _logs.get(base_url)
         if log is None:
-            log = _logs[base_url] = ClientErrorWindow()
+            log = _logs[base_url] = _ClientErrorWindow()
         return RequestBudget(limit, log=log)
-
-
-def budget_for(limit, base_url):
-    """The 4xx budget ``max_4xx_per_10_minutes`` asks for: ``None``, the one given, or one over ``base_url``'s log."""
-    if limit is None or isinstance(limit, RequestBudget):
-        return limit
-    return shared_budget(base_url, limit)
 
 
 def _digest(owner):

@@ -1,4 +1,3 @@
-import logging
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Final, Literal, Protocol
@@ -8,8 +7,6 @@ from ._typing import Policy
 
 __all__ = ['Limits', 'Pacer', 'PacerChain', 'RequestBudget', 'Slots', 'DEFAULT_RATE_LIMIT', 'DEFAULT_MAX_4XX',
            'BUDGET_WINDOW', 'DEFAULT_TOKEN_RATE_LIMIT', 'shared_pacer', 'shared_budget']
-
-logger: logging.Logger
 
 DEFAULT_RATE_LIMIT: Final[tuple[int, float]]
 DEFAULT_MAX_4XX: Final[int]
@@ -36,12 +33,12 @@ class Pacer(Slots):
 
 class RequestBudget:
     limit: int
-    log: ClientErrorWindow
+    log: _ClientErrorWindow
     def __init__(
         self,
         limit: int,
         window: float = 600.0,
-        log: ClientErrorWindow | None = None,
+        log: _ClientErrorWindow | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None: ...
     def check(self) -> None: ...
@@ -49,7 +46,7 @@ class RequestBudget:
     def begin(self, timeout: float | None = None) -> None: ...
     def end(self, status_code: int | None) -> None: ...
 
-class ClientErrorWindow:
+class _ClientErrorWindow:
     window: float
     def __init__(self, window: float = 600.0, clock: Callable[[], float] | None = None) -> None: ...
     def add(self) -> None: ...
@@ -86,11 +83,5 @@ class Limits(Policy):
         max_4xx_per_10_minutes: int | RequestBudget | None = 1500,
     ) -> None: ...
 
-DEFAULT_LIMITS: Final[Limits]
-NO_LIMITS: Final[Limits]
-
-def limits_policy(value: Limits | None) -> Limits: ...
-def checked_rate(rate: object, name: str = 'rate') -> tuple[int, float]: ...
 def shared_pacer(base_url: str, owner: str | bytes, rate: tuple[int, float]) -> Pacer: ...
 def shared_budget(base_url: str, limit: int) -> RequestBudget: ...
-def budget_for(limit: int | RequestBudget | None, base_url: str) -> RequestBudget | None: ...

@@ -3,9 +3,7 @@
 Each is immutable, checked when made, compared by value and shareable between clients; ``.replace(**changes)``
 makes a checked copy.  :class:`Timeout` bounds each request; :class:`RefreshPolicy` says how tokens are refreshed.
 """
-from ._policy import Policy
-from .exceptions import InvalidArgument
-from .retry import MAX_SECONDS, check_seconds
+from ._policy import MAX_SECONDS, Policy, check_seconds, checked_callback, checked_margin, checked_oauth_client
 
 __all__ = ['Timeout', 'RefreshPolicy', 'DEFAULT_TIMEOUT', 'DEFAULT_TOTAL_TIMEOUT', 'DEFAULT_REFRESH_MARGIN']
 
@@ -39,41 +37,8 @@ class Timeout(Policy):
                    total=check_seconds('the total timeout', total, limit=MAX_SECONDS))
 
 
-def timeout_policy(value):
-    """``timeout`` as a client takes it: a :class:`Timeout`, seconds (connect and read), or ``(connect, read)``.
-
-    :raises patreon.exceptions.InvalidArgument: anything else, or seconds :class:`Timeout` refuses.
-    """
-    if isinstance(value, Timeout):
-        return value
-    if isinstance(value, tuple) and len(value) == 2:
-        return Timeout(value[0], value[1])
-    if isinstance(value, (tuple, list)):
-        raise InvalidArgument('timeout must be seconds, a (connect, read) tuple or a patreon.Timeout, not '
-                              '{!r}'.format(value))
-    return Timeout(check_seconds('timeout', value, limit=MAX_SECONDS), value)
-
-
 #: Seconds before ``expires_at`` when a token is refreshed before a call: tokens have died ~11 days early.
 DEFAULT_REFRESH_MARGIN = 14 * 24 * 3600
-
-
-def checked_oauth_client(client):
-    # Checked now: found wrong at the first 401, it would fail with the refresh token at stake.
-    if not callable(getattr(client, 'refresh_token', None)):
-        raise InvalidArgument('oauth_client must be a patreon.OAuth (something with its refresh_token method), '
-                              'not {}'.format(type(client).__name__))
-    return client
-
-
-def checked_callback(callback):
-    if callback is not None and not callable(callback):
-        raise InvalidArgument('on_token_refresh must be callable, not {}'.format(type(callback).__name__))
-    return callback
-
-
-def checked_margin(seconds):
-    return check_seconds('refresh_margin', seconds, zero=True, limit=366 * 24 * 3600)
 
 
 class RefreshPolicy(Policy):
@@ -108,8 +73,3 @@ class RefreshPolicy(Policy):
         raise TypeError('a patreon.RefreshPolicy is not pickled: its OAuth client holds the client secret')
 
 
-def refresh_policy(value):
-    """``refresh`` as a client takes it: a :class:`RefreshPolicy`, or ``None`` (no refresh)."""
-    if value is None or isinstance(value, RefreshPolicy):
-        return value
-    raise InvalidArgument('refresh must be a patreon.RefreshPolicy or None, not {}'.format(type(value).__name__))

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 from typing import Final
 
-from ._typing import JSONObject, Policy, Refresher, TimeoutSeconds
+from ._typing import JSONObject, Policy, Refresher
 
 __all__ = ['Timeout', 'RefreshPolicy', 'DEFAULT_TIMEOUT', 'DEFAULT_TOTAL_TIMEOUT', 'DEFAULT_REFRESH_MARGIN']
 
@@ -19,8 +19,6 @@ class Timeout(Policy):
     def total(self) -> float: ...
     def __init__(self, connect: float = 30.0, read: float = 30.0, total: float = 120.0) -> None: ...
 
-def timeout_policy(value: Timeout | TimeoutSeconds) -> Timeout: ...
-
 # How a client refreshes its tokens (refuses to be pickled: its OAuth client holds the client secret).
 class RefreshPolicy(Policy):
     @property
@@ -35,10 +33,3 @@ class RefreshPolicy(Policy):
         on_token_refresh: Callable[[JSONObject], object] | None = None,
         margin: float = 1209600,
     ) -> None: ...
-
-def refresh_policy(value: RefreshPolicy | None) -> RefreshPolicy | None: ...
-def checked_oauth_client(client: Refresher) -> Refresher: ...
-def checked_callback(
-    callback: Callable[[JSONObject], object] | None,
-) -> Callable[[JSONObject], object] | None: ...
-def checked_margin(seconds: float) -> float: ...

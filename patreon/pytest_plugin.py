@@ -27,7 +27,7 @@ __all__ = ['patreon_sandbox', 'patreon_api', 'MARKER', 'DEFAULT_SEED']
 MARKER = 'patreon_sandbox'
 DEFAULT_SEED = 0
 #: The setting where the documented apps read where Patreon is: the sandbox's URL during a test.
-BASE_URL_VARIABLE = str('PATREON_BASE_URL')
+_BASE_URL_VARIABLE = str('PATREON_BASE_URL')
 
 
 def pytest_addoption(parser):
@@ -51,14 +51,14 @@ def pytest_report_header(config):
         lines = ['patreon sandbox seed: {} (the default; --patreon-seed SEED to change it)'.format(DEFAULT_SEED)]
     else:
         lines = ['patreon sandbox seed: {}'.format(seed)]
-    if os.environ.get(BASE_URL_VARIABLE):  # its value is not shown: a URL may carry credentials
+    if os.environ.get(_BASE_URL_VARIABLE):  # its value is not shown: a URL may carry credentials
         lines.append('patreon: ${0} is set; patreon_sandbox sets it to its sandbox during a test, but what was read '
                      'from it before (at import) keeps the exported URL: unset it for pytest'.format(
-                         BASE_URL_VARIABLE))
+                         _BASE_URL_VARIABLE))
     return lines
 
 
-def sandbox_options(request):
+def _sandbox_options(request):
     """The ``Sandbox`` arguments for the test of ``request``: markers (the closest wins), then ``--patreon-seed``.
 
     :raises pytest.fail.Exception: a marker has positional arguments.
@@ -87,10 +87,10 @@ def patreon_sandbox(request):
     from patreon import endpoint
     from patreon.sandbox import Sandbox
 
-    sandbox = Sandbox(**sandbox_options(request))
+    sandbox = Sandbox(**_sandbox_options(request))
     with sandbox:
         with endpoint.override_default_base_url(sandbox.url) as override:
-            with _environment_variable(BASE_URL_VARIABLE, str(sandbox.url)):
+            with _environment_variable(_BASE_URL_VARIABLE, str(sandbox.url)):
                 yield sandbox
     if override.refused:
         pytest.fail('the code under test tried to reach the real Patreon {} time(s) during the test: {}'.format(

@@ -1,4 +1,3 @@
-import logging
 from typing import Final
 
 import requests
@@ -6,8 +5,6 @@ import requests
 from ._typing import Policy
 
 __all__ = ['RetryPolicy', 'MAX_RETRY_AFTER', 'MAX_SECONDS', 'RETRY_STATUSES', 'RETRY_METHODS', 'RETRY_EXCEPTIONS']
-
-logger: logging.Logger
 
 MAX_RETRY_AFTER: Final = 86400.0
 MAX_SECONDS: Final = 86400.0
@@ -30,10 +27,3 @@ class RetryPolicy(Policy):
     def backoff(self, attempt: int) -> float: ...
     def wait_after_error(self, method: str, attempt: int) -> float | None: ...
     def wait_after_response(self, method: str, response: requests.Response, attempt: int) -> float | None: ...
-
-def retry_after_seconds(response: requests.Response) -> float | None: ...
-def check_seconds(name: str, value: float, zero: bool = False, limit: float | None = None) -> float: ...
-
-DEFAULT_RETRY: Final[RetryPolicy]
-
-def retry_policy(value: RetryPolicy | int | None) -> RetryPolicy: ...

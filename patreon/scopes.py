@@ -9,7 +9,7 @@ from six.moves.urllib.parse import parse_qsl
 
 from ._routes import by_path, template
 from .exceptions import InvalidArgument
-from .jsonapi.url_util import checked_list, checked_text
+from ._query import checked_list, checked_text
 
 __all__ = ['IDENTITY', 'IDENTITY_EMAIL', 'IDENTITY_MEMBERSHIPS', 'CAMPAIGNS', 'CAMPAIGNS_MEMBERS',
            'CAMPAIGNS_MEMBERS_EMAIL', 'CAMPAIGNS_MEMBERS_ADDRESS', 'CAMPAIGNS_POSTS', 'CAMPAIGNS_WEBHOOK',
@@ -95,35 +95,6 @@ def granted_scopes(scopes):
     if scopes is None:
         return None
     return frozenset(name for name in _names(scopes, 'scopes', ' ') if name)
-
-
-def lacking_note(method, path, granted):
-    """What a 401 or 403 to the call owes to ``granted``: ``'; the call needs the scope ...'`` when the token
-    lacks the route's scope, else a note that the cause is unknown; ``None`` when ``granted`` is ``None``.
-
-    Only the route's scope is named: Patreon refuses the call without it, while a scope that only adds data
-    (an email, an address, the identity's campaign) leaves that data out instead.
-    """
-    if granted is None:
-        return None
-    try:
-        scope, _ = _needs(method, path)
-    except InvalidArgument:
-        return '; patreon.scopes knows no scope for this route: the cause is unknown'
-    if scope in granted:
-        return '; the access token has {}, the scope this route needs: the cause is unknown'.format(scope)
-    return '; the call needs the scope {}, and the access token lacks it'.format(scope)
-
-
-def explain_lacking(error, method, path, granted):
-    """Add :func:`lacking_note` to a 401 or 403 ``error``'s message; other errors are left alone. Returns ``error``."""
-    if getattr(error, 'status_code', None) not in (401, 403):
-        return error
-    note = lacking_note(method, path, granted)
-    if note is not None:
-        message = error.args[0] if error.args else ''
-        error.args = (six.text_type('{}{}').format(message, note),) + tuple(error.args[1:])
-    return error
 
 
 def _route(path):

@@ -1,13 +1,11 @@
 from collections.abc import Iterable
-from typing import Final, TypeVar
+from typing import Final
 
 from ._typing import Fields, Includes
 
 __all__ = ['IDENTITY', 'IDENTITY_EMAIL', 'IDENTITY_MEMBERSHIPS', 'CAMPAIGNS', 'CAMPAIGNS_MEMBERS',
            'CAMPAIGNS_MEMBERS_EMAIL', 'CAMPAIGNS_MEMBERS_ADDRESS', 'CAMPAIGNS_POSTS', 'CAMPAIGNS_WEBHOOK',
            'CAMPAIGNS_LIVES', 'CAMPAIGNS_LIVES_WRITE', 'ALL', 'required_scopes', 'granted_scopes']
-
-_E = TypeVar('_E', bound=BaseException)
 
 IDENTITY: Final = 'identity'
 IDENTITY_EMAIL: Final = 'identity[email]'
@@ -28,5 +26,3 @@ def required_scopes(
 ) -> set[str]: ...
 # The token answer's `scope` text, or a list of names, as a frozenset; None stays None.
 def granted_scopes(scopes: str | Iterable[str] | None) -> frozenset[str] | None: ...
-def lacking_note(method: str, path: str, granted: frozenset[str] | None) -> str | None: ...
-def explain_lacking(error: _E, method: str, path: str, granted: frozenset[str] | None) -> _E: ...

@@ -18,11 +18,12 @@ import threading
 import six
 
 from . import _forks
+from ._credentials import checked_tokens
 from .exceptions import InvalidArgument, TokenStoreError
 
 __all__ = ['TokenStore', 'MemoryTokenStore', 'FileTokenStore', 'REFUSED_KEY', 'digest']
 
-logger = logging.getLogger(__name__)
+_logger = logging.getLogger(__name__)
 
 #: The key under which a store remembers (as a SHA-256 digest) the refresh token Patreon refused.
 REFUSED_KEY = 'refused_refresh_token_sha256'
@@ -188,14 +189,6 @@ class FileTokenStore(TokenStore):
                     finally:
                         os.close(self._lock_file)
                         self._lock_file = None
-
-
-def checked_tokens(tokens, where, error=InvalidArgument):
-    """``tokens`` when it is a dict with an ``access_token`` string; ``error`` (never quoting it) when not."""
-    if not isinstance(tokens, dict) or not isinstance(tokens.get('access_token'), six.string_types):
-        raise error('{} needs a token dict with an access_token, not {}'.format(
-            where, 'a dict without one' if isinstance(tokens, dict) else type(tokens).__name__))
-    return tokens
 
 
 def digest(token):

@@ -1,12 +1,9 @@
-import logging
 from contextlib import AbstractContextManager
 from typing import Final
 
 from ._typing import JSONObject
 
 __all__ = ['TokenStore', 'MemoryTokenStore', 'FileTokenStore', 'REFUSED_KEY', 'digest']
-
-logger: logging.Logger
 
 REFUSED_KEY: Final[str]
 
@@ -22,5 +19,4 @@ class FileTokenStore(TokenStore):
     path: str
     def __init__(self, path: str) -> None: ...
 
-def checked_tokens(tokens: object, where: str, error: type[Exception] = ...) -> JSONObject: ...
 def digest(token: str) -> str: ...

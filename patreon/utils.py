@@ -4,8 +4,8 @@ import re
 import requests
 import six
 
-from .exceptions import InvalidArgument, InvalidResponse
-from ._patterns import LazyPattern
+from ._credentials import check_user_agent
+from .exceptions import InvalidResponse
 from .version import __version__
 
 __all__ = ['user_agent_string', 'app_user_agent', 'discord_user_id']
@@ -48,33 +48,6 @@ def app_user_agent(app_name, session=None):
     if user_agent_string() in app_name:
         return app_name  # already names the package: the app composed it, or passed ours back
     return '{} ({})'.format(app_name, user_agent_string())
-
-
-def check_user_agent(value, param='user_agent'):
-    """``value`` as text fit for a header, stripped; ``None`` stays ``None``.
-
-    :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) not text (or UTF-8 bytes), empty, or with a
-        character outside printable ASCII: a line break would split the header, and HTTP gives no other
-        character one meaning.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        try:
-            value = value.decode('utf-8')
-        except UnicodeError:
-            raise InvalidArgument('{} must be text; these bytes are not UTF-8'.format(param))
-    if not isinstance(value, six.string_types):
-        raise InvalidArgument('{} must be text naming the app, not {}'.format(param, type(value).__name__))
-    text = value.strip()
-    if not text:
-        raise InvalidArgument('{} is empty: name the app, e.g. "MyCampaignName - Sync App"'.format(param))
-    if not _PRINTABLE_ASCII.match(text):
-        raise InvalidArgument('{} may hold printable ASCII characters only (no line break, no accent)'.format(param))
-    return six.text_type(text)
-
-
-_PRINTABLE_ASCII = LazyPattern('[ -~]+\\Z')
 
 
 def _session_user_agent(session):

@@ -13,7 +13,7 @@ import six
 
 import patreon
 from helpers import closed_port
-from patreon import _routes, _sandbox_actions, scopes
+from patreon import _routes, _sandbox_actions, _scope_notes, scopes
 from patreon.jsonapi import _known_names as known_names
 from patreon.jsonapi._known_names import check_names
 from patreon.api import ErrorDocument
@@ -109,7 +109,7 @@ def test_scopes_come_from_the_declaration(route):
         assert scopes.required_scopes(route.method, path, includes=['x.' + step]) == set([route.scope, scope])
     assert route.scope in scopes.ALL and route.email_scope in scopes.ALL
     assert set(route.include_scopes.values()) <= set(scopes.ALL)
-    assert 'needs the scope {},'.format(route.scope) in scopes.lacking_note(route.method, path, frozenset())
+    assert 'needs the scope {},'.format(route.scope) in _scope_notes.lacking_note(route.method, path, frozenset())
 
 
 @pytest.mark.parametrize('route', [route for route in ROUTES if route.path_params],

@@ -15,7 +15,7 @@ import requests
 import responses
 
 import patreon
-from patreon import endpoint
+from patreon import _destination, endpoint
 from patreon.exceptions import (InvalidArgument, PatchedRequestsIgnored, PatreonError, RealPatreonBlocked,
                                 Unauthorized)
 from patreon.sandbox import Sandbox
@@ -105,13 +105,13 @@ def test_a_spelling_that_urllib3_reads_as_patreon_is_refused_before_anything_is_
             patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=url).refresh_token('rt_abcdefgh')
     assert len(responses.calls) == 0
     assert 'patreon.com)' in str(raised.value)  # the host it would have reached
-    assert endpoint.connected_host(url + '/api/oauth2/v2/identity') == endpoint.connected_host(url) in (
+    assert _destination.connected_host(url + '/api/oauth2/v2/identity') == _destination.connected_host(url) in (
         'www.patreon.com', 'patreon.com')
 
 
 def test_a_host_urllib3_reads_elsewhere_is_judged_where_it_connects():
-    assert endpoint.connected_host('https://app.example\\@www.patreon.com/') == 'app.example'
-    assert not endpoint.is_patreon('https://app.example\\@www.patreon.com/')
+    assert _destination.connected_host('https://app.example\\@www.patreon.com/') == 'app.example'
+    assert not _destination.is_patreon('https://app.example\\@www.patreon.com/')
 
 
 @responses.activate
@@ -120,8 +120,8 @@ def test_hosts_that_only_look_like_patreon_are_not_refused():
         responses.add(responses.GET, url + '/api/oauth2/v2/identity', json=load_fixture(IDENTITY))
         with endpoint.override_default_base_url('http://127.0.0.1:9'):
             assert patreon.API(ACCESS_TOKEN, base_url=url).get_identity().data().id()
-    assert endpoint.is_patreon('https://www.patreon.com/x')
-    assert not endpoint.is_patreon('not a url at all') and not endpoint.is_patreon('http://[::1')  # unparsable
+    assert _destination.is_patreon('https://www.patreon.com/x')
+    assert not _destination.is_patreon('not a url at all') and not _destination.is_patreon('http://[::1')  # unparsable
 
 
 @responses.activate
@@ -130,7 +130,7 @@ def test_an_override_that_does_not_block_lets_patreon_through():
     with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=False) as override:
         assert patreon.API(ACCESS_TOKEN, base_url='https://www.patreon.com').get_identity().data().id()
     assert override.refused == []
-    assert repr(override) == '<patreon.endpoint.Override url=http://127.0.0.1:9 block_patreon=False>'
+    assert repr(override) == '<patreon.endpoint override url=http://127.0.0.1:9 block_patreon=False>'
 
 
 def test_overrides_nest_and_hold_for_every_thread():
@@ -211,9 +211,9 @@ def test_the_default_base_url_is_patreons_url_marked_by_its_type_not_its_identit
     default = endpoint.DEFAULT_BASE_URL
     assert default == 'https://www.patreon.com' == endpoint.PATREON_URL and isinstance(default, str)
     copies = [copy.copy(default), copy.deepcopy(default), pickle.loads(pickle.dumps(default, 2))]
-    assert all(endpoint.follows_default(url) for url in [default] + copies)
+    assert all(_destination.follows_default(url) for url in [default] + copies)
     on_purpose = ['https://www.patreon.com', str(default), default + '', default.rstrip('/')]
-    assert not any(endpoint.follows_default(url) for url in on_purpose)
+    assert not any(_destination.follows_default(url) for url in on_purpose)
     with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=False):
         assert patreon.API('token', base_url=copies[-1]).transport.base_url == 'http://127.0.0.1:9'
         assert patreon.OAuth('id', 'secret').transport.base_url == 'http://127.0.0.1:9'

@@ -13,7 +13,8 @@ import six
 import patreon
 from patreon.exceptions import Forbidden, InvalidArgument, InvalidResponse, PaginationError, Unauthorized
 from patreon.jsonapi.parser import JSONAPIParser
-from patreon.pagination import MAX_STALLED_PAGES, cursor_from_link, follow_path, iterate_pages, next_cursor
+from patreon._paging import cursor_from_link, follow_path, iterate_pages, next_cursor
+from patreon.pagination import MAX_STALLED_PAGES
 
 from helpers import load_fixture
 

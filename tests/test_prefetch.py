@@ -20,10 +20,11 @@ import requests
 
 import patreon
 import patreon._deadline as deadline_module
-from patreon import pagination
+from patreon import _paging
 from patreon.cli import EXIT_OK, main
 from patreon.exceptions import InvalidArgument, ServerError, TotalTimeout
-from patreon.pagination import PREFETCH_THREAD_NAME, prefetched
+from patreon._paging import prefetched
+from patreon.pagination import PREFETCH_THREAD_NAME
 
 SANDBOX = dict(members=250, seed=24)
 WATCHDOG_THREAD_NAME = 'patreon-total-timeout'  # the thread that bounds every attempt by Timeout.total
@@ -123,7 +124,7 @@ def test_an_error_is_raised_in_its_place_after_every_item_before_it():
 def test_the_caller_gets_the_item_once_the_next_items_request_is_out(monkeypatch):
     # With a head start longer than any test's wait, the caller gets item 1 only through item 2's signal: item 2 is
     # held until the caller has item 1, so that a signal that never came would fail item 2 after BOUND seconds.
-    monkeypatch.setattr(pagination, '_HEAD_START', BOUND * 3)
+    monkeypatch.setattr(_paging, '_HEAD_START', BOUND * 3)
     gate = threading.Event()
 
     def source():
@@ -214,7 +215,7 @@ def test_an_abandoned_iteration_is_freed_and_leaves_no_thread():
 
 EXIT_WITH_A_FETCH_IN_FLIGHT = """
 import threading, time
-from patreon.pagination import prefetched
+from patreon._paging import prefetched
 started = threading.Event()
 def items():
     yield 1
@@ -346,7 +347,7 @@ def test_the_command_line_export_prefetches(fresh, capsys, monkeypatch):
     def recording(items):
         used.append(True)
         return prefetched(items)
-    monkeypatch.setattr('patreon.pagination.prefetched', recording)
+    monkeypatch.setattr('patreon._paging.prefetched', recording)
     expected = member_ids(patreon.API(fresh.creator_token, base_url=fresh.url), fresh.campaign_id)
 
     code = main(['--base-url', fresh.url, '--token=' + fresh.creator_token, 'members', fresh.campaign_id,
@@ -359,5 +360,5 @@ def test_the_command_line_export_prefetches(fresh, capsys, monkeypatch):
 
 if sys.version_info[0] == 2:  # pragma: no cover - Python 2 only
     def test_python_2_waits_in_slices_so_that_ctrl_c_is_not_held_up():
-        from patreon import pagination
-        assert pagination._JOIN_SLICE is not None
+        from patreon import _paging
+        assert _paging._JOIN_SLICE is not None

@@ -215,8 +215,8 @@ def test_api_result_primary_data_of_resources_or_null_is_a_document(data):
 
 
 def test_resource_key_is_what_pages_are_checked_with():
-    from patreon import pagination
-    assert pagination.resource_key is resource_key  # one check for single answers and pages
+    from patreon import _paging
+    assert _paging.resource_key is resource_key  # one check for single answers and pages
     assert resource_key({'type': 'member', 'id': '7', 'attributes': {}}) == ('member', '7')
     assert resource_key({'type': 'member', 'id': 7}) is None
     assert resource_key(['member', '7']) is None

@@ -12,7 +12,7 @@ from six.moves.urllib.parse import parse_qs, urlsplit
 import patreon
 from helpers import (ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL, http_fixture,  # noqa: F401
                      load_fixture, refreshing_api)
-from patreon import scopes
+from patreon import _scope_notes, scopes
 from patreon.exceptions import Forbidden, InvalidArgument, Unauthorized
 from patreon.api import ErrorDocument
 from patreon.sandbox import ALL_SCOPES
@@ -126,8 +126,8 @@ def test_a_401_to_identity_is_never_blamed_on_a_scope_that_only_adds_data(http, 
 
 
 def test_a_401_to_a_route_not_known_here_says_the_cause_is_unknown():
-    assert scopes.lacking_note('GET', 'nothing/7', frozenset(['identity'])).endswith('the cause is unknown')
-    assert scopes.lacking_note('GET', 'nothing/7', None) is None  # scopes not told: Patreon's message alone
+    assert _scope_notes.lacking_note('GET', 'nothing/7', frozenset(['identity'])).endswith('the cause is unknown')
+    assert _scope_notes.lacking_note('GET', 'nothing/7', None) is None  # scopes not told: Patreon's message alone
 
 
 def test_a_403_names_them_too_and_other_errors_never(http):

@@ -21,7 +21,8 @@ import patreon._clock
 import patreon._deadline as deadline_module
 from patreon._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport, _headers_as_built
 from patreon.exceptions import InvalidArgument, TotalTimeout
-from patreon.retry import MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RetryPolicy, retry_after_seconds
+from patreon._retry_after import retry_after_seconds
+from patreon.retry import MAX_RETRY_AFTER, MAX_SECONDS, RETRY_EXCEPTIONS, RetryPolicy
 
 from helpers import REPO_ROOT
 from loopback import ScriptedServer, json_answer, response_head, trickle

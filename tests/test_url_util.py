@@ -5,7 +5,8 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 import pytest
 
 from patreon.exceptions import InvalidArgument
-from patreon.jsonapi.url_util import build_url, checked_count, checked_list, checked_text, encode_query, joined_or_null
+from patreon._query import checked_count, checked_list, checked_text, encode_query
+from patreon.jsonapi.url_util import build_url, joined_or_null
 
 
 @pytest.mark.parametrize('names, expected', [

@@ -10,7 +10,8 @@ from helpers import ACCESS_TOKEN, API_URL, CLIENT_ID, CLIENT_SECRET, TOKEN_URL, 
 from patreon.cli import main
 from patreon.exceptions import InvalidArgument
 from patreon.sandbox import Sandbox
-from patreon.utils import app_user_agent, check_user_agent, user_agent_string
+from patreon._credentials import check_user_agent
+from patreon.utils import app_user_agent, user_agent_string
 
 APP = 'MyCampaignName - Sync App'
 

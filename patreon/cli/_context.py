@@ -11,8 +11,8 @@ from ..api import API
 from ._console import Progress, exception_text, printable
 from .._credentials import clean_credential
 from ..retry import RetryPolicy
-from ..endpoint import follows_default
-from ..utils import check_user_agent
+from .._destination import follows_default
+from .._credentials import check_user_agent
 from . import _option_types
 from ._exit_status import UsageError
 

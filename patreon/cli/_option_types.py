@@ -17,7 +17,7 @@ from .. import exceptions
 from ._console import exception_text, printable
 from .._credentials import clean_credential
 from .._masking import MIN_SECRET_LENGTH
-from ..endpoint import follows_default
+from .._destination import follows_default
 from ..retry import MAX_SECONDS
 
 __all__ = ['MAX_RETRIES', 'MAX_PAGE_SIZE', 'MAX_SANDBOX_MEMBERS', 'MAX_FAULT_COUNT', 'MIN_SECONDS',

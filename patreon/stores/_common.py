@@ -15,8 +15,9 @@ import six
 from .._clock import monotonic
 from ..exceptions import InvalidArgument, TokenStoreError
 from ..pacing import Slots
-from ..retry import MAX_SECONDS, check_seconds
-from ..tokens import TokenStore, checked_tokens
+from .._policy import MAX_SECONDS, check_seconds
+from .._credentials import checked_tokens
+from ..tokens import TokenStore
 
 logger = logging.getLogger(__name__)
 

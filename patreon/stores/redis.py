@@ -16,13 +16,14 @@ import six
 
 from .._clock import monotonic
 from ..exceptions import InvalidArgument, TokenStoreError
-from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
+from .._policy import checked_rate
+from ..pacing import BUDGET_WINDOW, RequestBudget
 from ..tokens import digest
 from ._common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
 
 __all__ = ['RedisStore', 'DEFAULT_LOCK_LEASE', 'DEFAULT_LOCK_TIMEOUT']
 
-logger = logging.getLogger(__name__)
+_logger = logging.getLogger(__name__)
 
 #: Seconds a refresh lock outlives its holder's last renewal (a live holder renews it every third of that).
 DEFAULT_LOCK_LEASE = 10.0
@@ -194,15 +195,15 @@ class RedisStore(SharedTokenStore):
             self._owner = None
             try:
                 if self.call(_RELEASE, [self._lock_key], [owner]) != 1:
-                    logger.warning('%r: the refresh lock had expired before it was released', self)
+                    _logger.warning('%r: the refresh lock had expired before it was released', self)
             except TokenStoreError:
-                logger.warning('%r: the refresh lock could not be released; it expires by itself', self)
+                _logger.warning('%r: the refresh lock could not be released; it expires by itself', self)
 
     def _renew(self, owner, stop):
         while not stop.wait(self.lock_lease / 3.0):
             try:
                 if self.call(_RENEW, [self._lock_key], [owner, int(self.lock_lease * 1000)]) != 1:
-                    logger.warning('%r: the refresh lock expired while held', self)
+                    _logger.warning('%r: the refresh lock expired while held', self)
                     return
             except TokenStoreError:
                 pass  # Redis away for a moment: the next renewal tries again
@@ -243,7 +244,7 @@ class _RedisPacer(TicketPacer):
 
 
 class _RedisLog(object):
-    """The 4xx answers of one base URL in Redis (the interface of :class:`patreon.pacing.ClientErrorWindow`)."""
+    """The 4xx answers of one base URL in Redis: the log of a :class:`patreon.pacing.RequestBudget`."""
 
     def __init__(self, store, key, window=BUDGET_WINDOW):
         self._store, self._key, self.window = store, key, float(window)

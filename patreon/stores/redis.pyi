@@ -1,12 +1,9 @@
-import logging
 from typing import Any, Final
 
 from ..pacing import RequestBudget, Slots
 from ..tokens import TokenStore
 
 __all__ = ['RedisStore', 'DEFAULT_LOCK_LEASE', 'DEFAULT_LOCK_TIMEOUT']
-
-logger: logging.Logger
 
 DEFAULT_LOCK_LEASE: Final[float]
 DEFAULT_LOCK_TIMEOUT: Final[float]

@@ -16,7 +16,8 @@ import six
 
 from .. import _forks
 from ..exceptions import InvalidArgument, TokenStoreError
-from ..pacing import BUDGET_WINDOW, RequestBudget, checked_rate
+from .._policy import checked_rate
+from ..pacing import BUDGET_WINDOW, RequestBudget
 from ..tokens import FileTokenStore, digest
 from ._common import DEFAULT_SLOT_LEASE, SharedTokenStore, TicketPacer, checked_lease, decoded
 
@@ -199,7 +200,7 @@ class _SQLitePacer(TicketPacer):
 
 
 class _SQLiteLog(object):
-    """The 4xx responses of one base URL in the store's file (as :class:`patreon.pacing.ClientErrorWindow`)."""
+    """The 4xx responses of one base URL in the store's file (the log of a :class:`patreon.pacing.RequestBudget`)."""
 
     def __init__(self, store, key, window=BUDGET_WINDOW):
         self._store, self._key, self.window = store, key, float(window)
