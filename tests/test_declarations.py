@@ -169,6 +169,26 @@ def test_the_sandbox_serves_pages_up_to_the_declared_limits_and_no_larger(sb, ro
         assert 'at most {} '.format(limit) in six.text_type(refused.error)
 
 
+@pytest.mark.parametrize('route', [route for route in ROUTES if route.method == 'GET'],
+                         ids=[route.name for route in ROUTES if route.method == 'GET'])
+def test_paginate_walks_what_the_declaration_calls_a_list_and_refuses_the_rest(monkeypatch, route):
+    class Subclass(patreon.API):  # an override that hides the signature: the route's declaration still decides
+        def wrapped(self, *args, **kwargs):
+            return getattr(patreon.API, route.name)(self, *args, **kwargs)
+
+    setattr(Subclass, route.name, Subclass.wrapped)
+    for api in (patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None),
+                Subclass('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None)):
+        for pages in (route.pages, not route.pages):  # as declared, then the other way round
+            monkeypatch.setitem(_routes.ROUTES, route.name, route._replace(pages=pages))
+            if pages:
+                assert inspect.isgenerator(api.paginate_pages(getattr(api, route.name)))  # a walk not yet begun
+            else:
+                with pytest.raises(patreon.exceptions.InvalidArgument) as raised:
+                    api.paginate_pages(getattr(api, route.name))
+                assert 'list route' in six.text_type(raised.value)
+
+
 def test_the_sandbox_route_table_is_made_of_the_declarations():
     from patreon.sandbox._routes import API_PREFIX, ROUTES as SERVED, Application
 
@@ -178,6 +198,19 @@ def test_the_sandbox_route_table_is_made_of_the_declarations():
     assert sorted((pattern, method, scope) for pattern, method, _, scope in api_routes) == \
         sorted((route.path, route.method, route.scope) for route in ROUTES)
     assert [handler for _, _, handler, _ in api_routes if not callable(getattr(Application, handler, None))] == []
+
+
+def test_the_sandbox_serves_the_oauth_paths_the_client_calls_and_no_other():
+    from patreon import oauth
+    from patreon.sandbox._routes import API_PREFIX, ROUTES as SERVED, Application, match_route
+
+    paths = [getattr(oauth, name) for name in oauth.__all__ if name.endswith('_PATH')]
+
+    assert sorted(route.path for route in SERVED if route.prefix != API_PREFIX) == sorted(paths)
+    for path in paths:
+        route, _ = match_route(path)
+        assert route is not None and route.path == path
+        assert [handler for handler in route.handlers.values() if not callable(getattr(Application, handler))] == []
 
 
 def test_the_guides_name_each_route_method_under_its_scope():
