@@ -213,11 +213,29 @@ def test_the_sandbox_serves_the_oauth_paths_the_client_calls_and_no_other():
         assert [handler for handler in route.handlers.values() if not callable(getattr(Application, handler))] == []
 
 
+def table_rows(page, header):
+    """The cells of each row of the Markdown table of ``page`` whose header row is ``header``."""
+    lines = read('docs', page).splitlines()
+    start = lines.index(header) + 2  # after the header and its |---| line
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith('|'):
+            break
+        rows.append([cell.strip() for cell in line.strip('|').split(' | ')])
+    return rows
+
+
+def test_the_quickstart_lists_each_route_as_declared_and_no_other():
+    rows = table_rows('quickstart.md', '| `patreon.API` method | request |')
+
+    assert [tuple(row) for row in rows] == [
+        ('`{}({})`'.format(route.name, ', '.join(route.params)), '`{} {}`'.format(route.method, route.path))
+        for route in ROUTES]
+
+
 def test_the_guides_name_each_route_method_under_its_scope():
-    listed = re.search(r'Every route is one method: (.*?)List routes', read('docs/quickstart.md'), re.S).group(1)
     rows = re.findall(r'^\| `[A-Z_]+` \| `([^`]+)` \| (.*) \|$', read('docs/oauth.md'), re.M)
 
-    assert sorted(set(re.findall(r'`(\w+)`', listed))) == sorted(_routes.ROUTES)
     for scope, uses in rows:
         for name in set(re.findall(r'`(\w+)`', uses)) & set(_routes.ROUTES):
             route = _routes.ROUTES[name]
@@ -225,14 +243,6 @@ def test_the_guides_name_each_route_method_under_its_scope():
     for route in ROUTES:
         uses = dict(rows)[route.scope]
         assert '`{}`'.format(route.name) in uses or 'every {} route'.format(route.path.split('/')[0][:-1]) in uses
-
-
-def test_the_route_table_for_the_documentation_has_each_route():
-    lines = _routes.route_table().splitlines()
-
-    assert len(lines) == 2 + len(ROUTES)
-    for line, route in zip(lines[2:], ROUTES):
-        assert line.startswith('| {} | `{}` | `{}('.format(route.method, route.path, route.name))
 
 
 # -- the sandbox's control actions -----------------------------------------------------------------------------------
@@ -275,11 +285,21 @@ def test_the_command_line_offers_each_declared_action_with_its_summary(capsys):
         assert ' '.join(action.summary.split()) in ' '.join(capsys.readouterr().out.split())
 
 
-def test_the_action_table_for_the_documentation_has_each_action():
-    lines = _sandbox_actions.action_table().splitlines()
+def test_the_sandbox_guide_lists_each_control_request_as_declared_and_no_other():
+    rows = table_rows('sandbox.md', '| request | body | `data` of the answer | what it does |')
+    documented = [(request, tuple(name + mark for name, mark in re.findall(r'"(\w+)"(\??)', body)),
+                   answer.strip('`') if answer != 'all of it' else None) for request, body, answer, _ in rows]
 
-    assert [line.split('|')[1].strip() for line in lines[2:]] == \
-        ['`{} /sandbox/{}`'.format(action.method, action.path) for action in ACTIONS]
+    assert documented == [('`{} {}{}`'.format(action.method, _sandbox_actions.CONTROL_PREFIX, action.path),
+                           action.body, action.answer) for action in ACTIONS]
+    assert [body for _, body, _, _ in rows if body != 'none' and not body.startswith('`{"')] == []
+
+
+def test_the_guides_list_each_command_line_action_and_no_other():
+    listed = re.search(r'`patreon sandbox-control --help` lists every action \((.*?)\)\.', read('docs/sandbox.md'),
+                       re.S).group(1)
+
+    assert re.findall(r'`([\w-]+)`', listed) == [action.command for action in ACTIONS]
 
 
 # -- fields ---------------------------------------------------------------------------------------------------------

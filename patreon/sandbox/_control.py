@@ -10,7 +10,7 @@ Injected faults, rate limits and the request log (``sb.requests``) leave it alon
 Every request and answer body is JSON; answers are ``{"data": ...}`` or
 ``{"error": "..."}`` with 400 (bad arguments), 403 (not allowed), 404 (no
 such action), 405 or 415. The actions (request, body, the key of the answer's ``data``) are declared in
-:data:`patreon._sandbox_actions.ACTIONS`; :func:`patreon._sandbox_actions.action_table` lists them.
+:data:`patreon._sandbox_actions.ACTIONS`; docs/sandbox.md lists them (a test keeps the two in step).
 
 Its Python client is :class:`~patreon.sandbox._control_client.SandboxControl`.
 """
