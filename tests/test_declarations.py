@@ -386,6 +386,24 @@ def test_the_command_line_takes_the_declared_body(action):
             parser.parse_args([word for word in command if word != BODY_EXAMPLES[name]])
 
 
+def test_the_command_line_guide_gives_each_action_its_declared_arguments_and_no_other():
+    from patreon.cli._sandbox_control_command import _OPTIONS
+
+    listed = re.search(r'`patreon sandbox-control ACTION` drives it: (.*?)`--sandbox-url` and `--key` override',
+                       read('docs/cli.md'), re.S).group(1)
+    documented = []
+    for usage in re.findall(r'`([^`]+)`', listed):
+        words = ' '.join(usage.split())
+        documented.append((words.split()[0], re.findall(r'\b[A-Z][A-Z_]+\b', re.sub(r'\[[^\]]*\]', '', words)),
+                           re.findall(r'--[\w-]+', words)))
+        if words.startswith('pledge '):
+            assert '--kind {}]'.format('|'.join(_sandbox_actions.PLEDGE_KINDS)) in words
+
+    assert documented == [(action.command, [name.upper() for name in action.body if not name.endswith('?')],
+                           [_OPTIONS[name[:-1]][0] for name in action.body if name.endswith('?')])
+                          for action in ACTIONS]
+
+
 def test_what_reads_a_body_name_knows_no_name_no_action_declares():
     from patreon.cli import _sandbox_control_command as cli
     from patreon.sandbox import _control
