@@ -3,7 +3,7 @@
 :class:`patreon.API`'s route methods (through one helper), :mod:`patreon.scopes`, the sandbox's route table,
 scopes, page limits and self links, and the command line's scopes are made from :data:`ROUTES`;
 ``tests/test_declarations.py`` fails when one of them, or what is written next to it (a method's signature and
-docstring, the stub, the README's method list), disagrees with it. :func:`route_table` renders it for the docs.
+docstring, the stub, the quickstart's table of routes), disagrees with it.
 """
 from __future__ import unicode_literals
 
@@ -99,12 +99,3 @@ def by_path():
         table.setdefault(route.path, collections.OrderedDict())[route.method] = route
     return table
 
-
-def route_table():
-    """The routes as a Markdown table (method, path, API method, scope, includes), for the documentation."""
-    lines = ['| method | path | `patreon.API` method | scope | includes |', '|---|---|---|---|---|']
-    for route in ROUTES.values():
-        lines.append('| {} | `{}` | `{}({})` | `{}` | {} |'.format(
-            route.method, route.path, route.name, ', '.join(route.params), route.scope,
-            ', '.join('`{}`'.format(name) for name in route.includes)))
-    return '\n'.join(lines)

@@ -2,8 +2,9 @@
 
 The control endpoint's table (:mod:`patreon.sandbox._control`), its client
 (:class:`patreon.sandbox.SandboxControl`) and ``patreon sandbox-control`` are made from :data:`ACTIONS`;
-``tests/test_declarations.py`` fails when one of them, or the :class:`~patreon.sandbox.Sandbox` method an action
-runs, disagrees with it. Light on purpose: the command line's parser reads it without loading the sandbox.
+``tests/test_declarations.py`` fails when one of them, the :class:`~patreon.sandbox.Sandbox` method an action
+runs, or docs/sandbox.md's table of requests disagrees with it. Light on purpose: the command line's parser reads
+it without loading the sandbox.
 """
 from __future__ import unicode_literals
 
@@ -71,15 +72,3 @@ ACTIONS = collections.OrderedDict((action.name, action) for action in (
            'make the next requests to a route misbehave'),
     Action('clear_faults', 'clear-faults', 'DELETE', 'faults', (), 'cleared', 'forget every fault not yet served'),
 ))
-
-
-def action_table():
-    """The actions as a Markdown table (request, body, answer, what it does), for the documentation."""
-    lines = ['| request | body | `data` of the answer | what it does |', '|---|---|---|---|']
-    for action in ACTIONS.values():
-        body = ', '.join('`{}`{}'.format(name.rstrip('?'), ' (optional)' if name.endswith('?') else '')
-                         for name in action.body)
-        lines.append('| `{} {}{}` | {} | {} | {} |'.format(
-            action.method, CONTROL_PREFIX, action.path, body or '--',
-            '`{}`'.format(action.answer) if action.answer else '(all of it)', action.summary))
-    return '\n'.join(lines)

@@ -376,8 +376,8 @@ class API(object):
             all that repeat the first (or a checkpoint) page whole: a listing that cycles under fresh cursors.
         :raises patreon.exceptions.InvalidResponse: a page that is not a page of resources.
         :raises patreon.exceptions.APIError: a page answered with an error.
-        :raises patreon.exceptions.InvalidArgument: ``method`` is not a list route (it takes no ``cursor``, as
-            :meth:`get_identity`), before any request.
+        :raises patreon.exceptions.InvalidArgument: ``method`` is not a list route (a route method declared as
+            none, as :meth:`get_identity`; another callable that takes no ``cursor``), before any request.
         """
         for page in self.paginate_pages(method, *args, **kwargs):
             data = page.data()
@@ -394,7 +394,7 @@ class API(object):
         if not callable(method):
             raise InvalidArgument('paginate needs a list method of the client (e.g. api.get_campaigns), not {}'.format(
                 type(method).__name__))
-        takes_cursor = _takes_cursor(method)
+        takes_cursor = _list_route(method)
         if takes_cursor is False:  # a single resource's route: "paginating" it would hide the mistake
             raise InvalidArgument('paginate needs a list route, one that takes a cursor (e.g. api.get_campaigns); '
                                   '{} is not one: call it directly'.format(getattr(method, '__name__', 'this method')))
@@ -577,6 +577,17 @@ def _cursor_text(cursor):
 
 def _page_size(page_size):
     return checked_count(page_size, 'page_size')
+
+
+def _list_route(method):
+    """Whether ``method`` walks a list route: for a route method of a client (a subclass's override too), what
+    :data:`ROUTES` declares (its ``pages``); for any other callable, what its signature says."""
+    owner = getattr(method, '__self__', None)
+    if isinstance(owner, API):
+        for name, route in ROUTES.items():
+            if getattr(owner, name, None) == method:
+                return route.pages
+    return _takes_cursor(method)
 
 
 def _takes_cursor(method):

@@ -498,7 +498,7 @@ def test_a_malformed_answer_to_any_action_is_patreon_failing_not_a_traceback(cap
 
 
 def test_what_the_control_client_sends(capsys):
-    with CannedServer([(200, JSON, b'{"data": {"kind": "rate_limit", "route": "*"}}')]) as server:
+    with CannedServer([(200, JSON, b'{"data": {"kind": "rate_limit", "route": "*", "count": 3}}')]) as server:
         code, _, _ = drive(capsys, {'PATREON_SANDBOX_URL': server.url, 'PATREON_SANDBOX_KEY': KEY}, 'fault', '*',
                            'rate_limit', '--count', '3', '--option', 'retry_after=0', '--option', 'header=false',
                            '--option', 'note=soon')

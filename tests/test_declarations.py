@@ -1,9 +1,12 @@
-"""Each route and each resource's fields are declared once (patreon._routes, patreon.schemas): everything made from
-a declaration, or written next to it, must agree with it."""
+"""Each route, each resource's fields and each sandbox control action are declared once (patreon._routes,
+patreon.schemas, patreon._sandbox_actions): everything made from a declaration, or written next to it (a signature,
+a stub, a guide's table), must agree with it."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import ast
 import inspect
 import io
+import json
 import os
 import re
 import warnings
@@ -46,22 +49,34 @@ def read(*path):
         return stream.read()
 
 
-def stub_methods(text):
-    """``{name: [parameter names]}`` of the ``def``s of a stub (self left out), read without a Python 3 parser."""
+def stub_signatures(text):
+    """``{name: [(parameter, default as written or None, starred)]}`` of the ``def``s of a stub (self left out), read
+    without a Python 3 parser."""
     methods = {}
     for match in re.finditer(r'def (\w+)\((.*?)\)\s*->', text, re.S):
-        names, depth, current = [], 0, ''
+        found, depth, current = [], 0, ''
         for char in match.group(2) + ',':
             depth += char in '[(' and 1 or char in '])' and -1 or 0
             if char == ',' and depth == 0:
-                name = current.split(':')[0].split('=')[0].strip().lstrip('*')
+                written, _, default = current.partition('=')
+                name = written.split(':')[0].strip()
                 if name and name != 'self':
-                    names.append(name)
+                    found.append((name.lstrip('*'), default.strip() or None, name.startswith('*')))
                 current = ''
             else:
                 current += char
-        methods[match.group(1)] = names
+        methods[match.group(1)] = found
     return methods
+
+
+def stub_methods(text):
+    """``{name: [parameter names]}`` of the ``def``s of a stub (self left out)."""
+    return dict((method, [name for name, _, _ in found]) for method, found in stub_signatures(text).items())
+
+
+def stub_class(text, name):
+    """:func:`stub_signatures` of one class of a stub."""
+    return stub_signatures(re.search(r'^class {}\b.*?:\n((?:(?:    .*)?\n)*)'.format(name), text, re.M).group(1))
 
 
 def filled(path):
@@ -169,6 +184,26 @@ def test_the_sandbox_serves_pages_up_to_the_declared_limits_and_no_larger(sb, ro
         assert 'at most {} '.format(limit) in six.text_type(refused.error)
 
 
+@pytest.mark.parametrize('route', [route for route in ROUTES if route.method == 'GET'],
+                         ids=[route.name for route in ROUTES if route.method == 'GET'])
+def test_paginate_walks_what_the_declaration_calls_a_list_and_refuses_the_rest(monkeypatch, route):
+    class Subclass(patreon.API):  # an override that hides the signature: the route's declaration still decides
+        def wrapped(self, *args, **kwargs):
+            return getattr(patreon.API, route.name)(self, *args, **kwargs)
+
+    setattr(Subclass, route.name, Subclass.wrapped)
+    for api in (patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None),
+                Subclass('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None)):
+        for pages in (route.pages, not route.pages):  # as declared, then the other way round
+            monkeypatch.setitem(_routes.ROUTES, route.name, route._replace(pages=pages))
+            if pages:
+                assert inspect.isgenerator(api.paginate_pages(getattr(api, route.name)))  # a walk not yet begun
+            else:
+                with pytest.raises(patreon.exceptions.InvalidArgument) as raised:
+                    api.paginate_pages(getattr(api, route.name))
+                assert 'list route' in six.text_type(raised.value)
+
+
 def test_the_sandbox_route_table_is_made_of_the_declarations():
     from patreon.sandbox._routes import API_PREFIX, ROUTES as SERVED, Application
 
@@ -180,11 +215,42 @@ def test_the_sandbox_route_table_is_made_of_the_declarations():
     assert [handler for _, _, handler, _ in api_routes if not callable(getattr(Application, handler, None))] == []
 
 
+def test_the_sandbox_serves_the_oauth_paths_the_client_calls_and_no_other():
+    from patreon import oauth
+    from patreon.sandbox._routes import API_PREFIX, ROUTES as SERVED, Application, match_route
+
+    paths = [getattr(oauth, name) for name in oauth.__all__ if name.endswith('_PATH')]
+
+    assert sorted(route.path for route in SERVED if route.prefix != API_PREFIX) == sorted(paths)
+    for path in paths:
+        route, _ = match_route(path)
+        assert route is not None and route.path == path
+        assert [handler for handler in route.handlers.values() if not callable(getattr(Application, handler))] == []
+
+
+def table_rows(page, header):
+    """The cells of each row of the Markdown table of ``page`` whose header row is ``header``."""
+    lines = read('docs', page).splitlines()
+    start = lines.index(header) + 2  # after the header and its |---| line
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith('|'):
+            break
+        rows.append([cell.strip() for cell in line.strip('|').split(' | ')])
+    return rows
+
+
+def test_the_quickstart_lists_each_route_as_declared_and_no_other():
+    rows = table_rows('quickstart.md', '| `patreon.API` method | request |')
+
+    assert [tuple(row) for row in rows] == [
+        ('`{}({})`'.format(route.name, ', '.join(route.params)), '`{} {}`'.format(route.method, route.path))
+        for route in ROUTES]
+
+
 def test_the_guides_name_each_route_method_under_its_scope():
-    listed = re.search(r'Every route is one method: (.*?)List routes', read('docs/quickstart.md'), re.S).group(1)
     rows = re.findall(r'^\| `[A-Z_]+` \| `([^`]+)` \| (.*) \|$', read('docs/oauth.md'), re.M)
 
-    assert sorted(set(re.findall(r'`(\w+)`', listed))) == sorted(_routes.ROUTES)
     for scope, uses in rows:
         for name in set(re.findall(r'`(\w+)`', uses)) & set(_routes.ROUTES):
             route = _routes.ROUTES[name]
@@ -194,42 +260,157 @@ def test_the_guides_name_each_route_method_under_its_scope():
         assert '`{}`'.format(route.name) in uses or 'every {} route'.format(route.path.split('/')[0][:-1]) in uses
 
 
-def test_the_route_table_for_the_documentation_has_each_route():
-    lines = _routes.route_table().splitlines()
-
-    assert len(lines) == 2 + len(ROUTES)
-    for line, route in zip(lines[2:], ROUTES):
-        assert line.startswith('| {} | `{}` | `{}('.format(route.method, route.path, route.name))
-
-
 # -- the sandbox's control actions -----------------------------------------------------------------------------------
 
 ACTIONS = list(_sandbox_actions.ACTIONS.values())
 ACTION_IDS = [action.name for action in ACTIONS]
 
 
+BODY_NAMES = set(name.rstrip('?') for action in ACTIONS for name in action.body)
+# A value for each name a body may hold, by name.
+BODY_EXAMPLES = {'user_id': '41', 'tier_id': '42', 'member_id': '43', 'kind': 'gift', 'title': 'A post',
+                 'is_public': False, 'content': '<p>x</p>', 'tier_ids': ['42'], 'route': 'identity', 'count': 2,
+                 'options': {'status': 503}}
+
+
+def defaults(function):
+    """``{name: default}`` of a function's parameters that have one."""
+    if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
+        spec = inspect.getargspec(function)
+        return dict(zip(spec.args[len(spec.args) - len(spec.defaults or ()):], spec.defaults or ()))
+    return dict((name, parameter.default) for name, parameter in inspect.signature(function).parameters.items()
+                if parameter.default is not parameter.empty)
+
+
 @pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
-def test_the_client_and_the_sandbox_take_the_declared_body(action):
+def test_the_client_and_the_sandbox_take_the_declared_body_with_the_same_defaults(action):
     from patreon.sandbox import Sandbox, SandboxControl
-    from patreon.sandbox._control import ControlEndpoint
+    from patreon.sandbox import _events
 
     body = [(name.rstrip('?'), name.endswith('?')) for name in action.body]
+    client = getattr(SandboxControl, action.name)
 
-    assert parameters(getattr(SandboxControl, action.name)) == body
-    assert callable(getattr(ControlEndpoint, action.name))
+    assert parameters(client) == body
     if action.name not in ('overview', 'users'):  # what only the endpoint answers: the sandbox's properties
         assert parameters(getattr(Sandbox, action.name)) == body
+        assert defaults(getattr(Sandbox, action.name)) == defaults(client)
+    event = getattr(_events, action.name, None)
+    if event is not None:  # what happens in the world: its arguments are the body's (the campaign: the sandbox's)
+        assert [name for name, _ in parameters(event) if name != 'campaign_id'] == [name for name, _ in body]
+        assert defaults(event) == defaults(client)
 
 
-def test_the_endpoint_answers_the_declared_requests_and_no_other(sb):
+@pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
+def test_the_stub_gives_each_action_method_the_declared_body_and_defaults(action):
+    from patreon.sandbox import Sandbox, SandboxControl
+
+    stub = read('patreon', 'sandbox', '__init__.pyi')
+    for cls in (SandboxControl, Sandbox):
+        if not hasattr(cls, action.name):
+            continue
+        written = stub_class(stub, cls.__name__)[action.name]
+
+        assert [(name, default is not None or starred) for name, default, starred in written] == \
+            [(name.rstrip('?'), name.endswith('?')) for name in action.body], cls
+        assert dict((name, ast.literal_eval(default)) for name, default, _ in written if default is not None) == \
+            defaults(getattr(cls, action.name)), cls
+
+
+@pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
+def test_the_client_sends_the_declared_body_and_nothing_else(monkeypatch, action):
+    from patreon.sandbox import SandboxControl
+
+    sent = []
+    control = SandboxControl('http://127.0.0.1:9', 'a-control-key')
+    answer = {action.answer: 'x'}
+    monkeypatch.setattr(control, 'request', lambda method, path, body=None: sent.append((method, path, body)) or answer)
+    method = getattr(control, action.name)
+    names = [name.rstrip('?') for name in action.body]
+    required = [name for name in action.body if not name.endswith('?')]
+
+    if names[-1:] == ['options']:  # inject_fault takes the fault's options as keywords
+        method(*[BODY_EXAMPLES[name] for name in names[:-1]], **BODY_EXAMPLES['options'])
+    else:
+        method(*[BODY_EXAMPLES[name] for name in names])
+    method(*[BODY_EXAMPLES[name] for name in required])
+
+    everything, least = sent
+    assert everything == (action.method, action.path, dict((name, BODY_EXAMPLES[name]) for name in names)
+                          if action.method == 'POST' else None)
+    assert least[:2] == (action.method, action.path)
+    assert set(required) <= set(least[2] or ()) <= set(names)
+
+
+@pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
+def test_the_endpoint_reads_the_declared_body_and_refuses_any_other_name(sb, action):
     from patreon.sandbox._control import ControlEndpoint
+    from patreon.sandbox._messages import HeaderDict, Request
 
     endpoint = ControlEndpoint(sb, 'a-control-key')
+    headers = HeaderDict([('X-Sandbox-Control-Key', 'a-control-key'), ('Content-Type', 'application/json')])
 
-    assert sorted(endpoint.actions) == sorted((action.method, action.path) for action in ACTIONS)
-    for (method, path), handler in endpoint.actions.items():
-        assert handler.__name__ == [action.name for action in ACTIONS if (action.method, action.path) ==
-                                    (method, path)][0]
+    def answer(body):
+        request = Request(action.method, '/sandbox/' + action.path, '', headers, json.dumps(body).encode('utf-8'))
+        request.client_address = '127.0.0.1'
+        response = endpoint.handle(request)
+        return response.status, json.loads(response.body.decode('utf-8'))
+
+    assert sorted(endpoint.actions) == sorted((declared.method, declared.path) for declared in ACTIONS)
+    if action.method != 'POST':
+        return
+    for name in [name for name in action.body if not name.endswith('?')]:  # nothing happens without each of them
+        status, refusal = answer(dict((other.rstrip('?'), BODY_EXAMPLES[other.rstrip('?')]) for other in action.body
+                                      if other != name))
+        assert (status, name in refusal['error']) == (400, True)
+    for name in sorted(BODY_NAMES - set(name.rstrip('?') for name in action.body)) + ['not_declared']:
+        status, refusal = answer({name: BODY_EXAMPLES.get(name, 'x')})
+        assert (status, name in refusal['error']) == (400, True)
+
+
+@pytest.mark.parametrize('action', ACTIONS, ids=ACTION_IDS)
+def test_the_command_line_takes_the_declared_body(action):
+    from patreon.cli._arguments import build_parser
+    from patreon.cli._exit_status import UsageError
+
+    parser = build_parser()
+    required = [name for name in action.body if not name.endswith('?')]
+    command = ['sandbox-control', action.command] + [BODY_EXAMPLES[name] for name in required]
+
+    options = vars(parser.parse_args(command))
+
+    assert options['control_name'] == action.name
+    assert dict((name.rstrip('?'), options[name.rstrip('?')]) for name in action.body) == dict(
+        (name.rstrip('?'), BODY_EXAMPLES[name] if name in required else None) for name in action.body)
+    for name in required:  # each one it needs is an argument
+        with pytest.raises(UsageError):
+            parser.parse_args([word for word in command if word != BODY_EXAMPLES[name]])
+
+
+def test_the_command_line_guide_gives_each_action_its_declared_arguments_and_no_other():
+    from patreon.cli._sandbox_control_command import _OPTIONS
+
+    listed = re.search(r'`patreon sandbox-control ACTION` drives it: (.*?)`--sandbox-url` and `--key` override',
+                       read('docs/cli.md'), re.S).group(1)
+    documented = []
+    for usage in re.findall(r'`([^`]+)`', listed):
+        words = ' '.join(usage.split())
+        documented.append((words.split()[0], re.findall(r'\b[A-Z][A-Z_]+\b', re.sub(r'\[[^\]]*\]', '', words)),
+                           re.findall(r'--[\w-]+', words)))
+        if words.startswith('pledge '):
+            assert '--kind {}]'.format('|'.join(_sandbox_actions.PLEDGE_KINDS)) in words
+
+    assert documented == [(action.command, [name.upper() for name in action.body if not name.endswith('?')],
+                           [_OPTIONS[name[:-1]][0] for name in action.body if name.endswith('?')])
+                          for action in ACTIONS]
+
+
+def test_what_reads_a_body_name_knows_no_name_no_action_declares():
+    from patreon.cli import _sandbox_control_command as cli
+    from patreon.sandbox import _control
+
+    assert set(_control._CHECKS) <= BODY_NAMES
+    assert set(cli._ARGUMENTS) == set(name for action in ACTIONS for name in action.body if not name.endswith('?'))
+    assert set(cli._OPTIONS) == set(name[:-1] for action in ACTIONS for name in action.body if name.endswith('?'))
 
 
 def test_the_command_line_offers_each_declared_action_with_its_summary(capsys):
@@ -242,11 +423,21 @@ def test_the_command_line_offers_each_declared_action_with_its_summary(capsys):
         assert ' '.join(action.summary.split()) in ' '.join(capsys.readouterr().out.split())
 
 
-def test_the_action_table_for_the_documentation_has_each_action():
-    lines = _sandbox_actions.action_table().splitlines()
+def test_the_sandbox_guide_lists_each_control_request_as_declared_and_no_other():
+    rows = table_rows('sandbox.md', '| request | body | `data` of the answer | what it does |')
+    documented = [(request, tuple(name + mark for name, mark in re.findall(r'"(\w+)"(\??)', body)),
+                   answer.strip('`') if answer != 'all of it' else None) for request, body, answer, _ in rows]
 
-    assert [line.split('|')[1].strip() for line in lines[2:]] == \
-        ['`{} /sandbox/{}`'.format(action.method, action.path) for action in ACTIONS]
+    assert documented == [('`{} {}{}`'.format(action.method, _sandbox_actions.CONTROL_PREFIX, action.path),
+                           action.body, action.answer) for action in ACTIONS]
+    assert [body for _, body, _, _ in rows if body != 'none' and not body.startswith('`{"')] == []
+
+
+def test_the_guides_list_each_command_line_action_and_no_other():
+    listed = re.search(r'`patreon sandbox-control --help` lists every action \((.*?)\)\.', read('docs/sandbox.md'),
+                       re.S).group(1)
+
+    assert re.findall(r'`([\w-]+)`', listed) == [action.command for action in ACTIONS]
 
 
 # -- fields ---------------------------------------------------------------------------------------------------------

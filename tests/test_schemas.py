@@ -1,5 +1,6 @@
-"""Tests for patreon.schemas: 0.5.1's constants, the API v2 fields, the type map and lazy loading."""
+"""Tests for patreon.schemas: 0.5.1's constants, the fields of the sample documents, the type map, lazy loading."""
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -60,70 +61,10 @@ CONSTANTS_0_5_1 = {
         ['client', 'campaign']),
 }
 
-# The resources of patreon-api-v2.md, keyed by JSON:API type: (schema module, attributes, relationships).
-API_V2_RESOURCES = {
-    'address': ('address', [
-        'addressee', 'city', 'country', 'created_at', 'line_1', 'line_2', 'phone_number', 'postal_code', 'state'],
-        ['campaigns', 'user']),
-    'benefit': ('benefit', [
-        'app_external_id', 'app_meta', 'benefit_type', 'created_at', 'deliverables_due_today_count',
-        'delivered_deliverables_count', 'description', 'is_deleted', 'is_ended', 'is_published',
-        'next_deliverable_due_date', 'not_delivered_deliverables_count', 'rule_type', 'tiers_count', 'title'],
-        ['campaign', 'campaign_installation', 'deliverables', 'tiers']),
-    'campaign': ('campaign', [
-        'created_at', 'creation_name', 'discord_server_id', 'google_analytics_id', 'has_rss',
-        'has_sent_rss_notify', 'image_small_url', 'image_url', 'is_charged_immediately', 'is_monthly', 'is_nsfw',
-        'main_video_embed', 'main_video_url', 'one_liner', 'patron_count', 'pay_per_name', 'pledge_url',
-        'published_at', 'rss_artwork_url', 'rss_feed_title', 'show_earnings', 'summary', 'thanks_embed',
-        'thanks_msg', 'thanks_video_url', 'url', 'vanity', 'currency', 'name'],
-        ['benefits', 'campaign_installations', 'categories', 'creator', 'goals', 'tiers', 'live_access_rules']),
-    'deliverable': ('deliverable', ['completed_at', 'delivery_status', 'due_at'],
-                    ['benefit', 'campaign', 'member', 'user']),
-    'goal': ('goal', ['amount_cents', 'completed_percentage', 'created_at', 'description', 'reached_at', 'title'],
-             ['campaign']),
-    # Newer additions (2025-2026): Lives, in early access.
-    'live': ('live', ['description', 'rtmp_url', 'scheduled_for', 'state', 'stream_key', 'title'],
-             ['campaign', 'live_access_rules']),
-    'live-access-rule': ('live_access_rule', ['access_rule_type'], ['tier']),
-    'media': ('media', [
-        'created_at', 'download_url', 'file_name', 'image_urls', 'metadata', 'mimetype', 'owner_id',
-        'owner_relationship', 'owner_type', 'size_bytes', 'state', 'upload_expires_at', 'upload_parameters',
-        'upload_url'],
-        []),
-    'member': ('member', [
-        'campaign_lifetime_support_cents', 'currently_entitled_amount_cents', 'email', 'full_name', 'is_follower',
-        'is_free_trial', 'is_gifted', 'last_charge_date', 'last_charge_status', 'lifetime_support_cents',
-        'next_charge_date', 'note', 'patron_status', 'pledge_cadence', 'pledge_relationship_start',
-        'will_pay_amount_cents'],
-        ['address', 'campaign', 'currently_entitled_tiers', 'pledge_history', 'user']),
-    'client': ('oauthclient', [
-        'author_name', 'category', 'client_secret', 'default_scopes', 'description', 'domain', 'icon_url', 'name',
-        'privacy_policy_url', 'redirect_uris', 'tos_url', 'version'],
-        ['apps', 'campaign', 'creator_token', 'user']),
-    'pledge-event': ('pledge_event', [
-        'amount_cents', 'currency_code', 'date', 'payment_status', 'pledge_payment_status', 'tier_id',
-        'tier_title', 'type'],
-        ['campaign', 'patron', 'tier']),
-    'post': ('post', [
-        'app_id', 'app_status', 'content', 'embed_data', 'embed_url', 'is_paid', 'is_public', 'published_at',
-        'tiers', 'title', 'url'],
-        ['campaign', 'user']),
-    'tier': ('tier', [
-        'amount_cents', 'created_at', 'description', 'discord_role_ids', 'edited_at', 'image_url', 'patron_count',
-        'post_count', 'published', 'published_at', 'remaining', 'requires_shipping', 'title', 'unpublished_at',
-        'url', 'user_limit'],
-        ['benefits', 'campaign', 'tier_image']),
-    'user': ('user', [
-        'about', 'can_see_nsfw', 'created', 'email', 'first_name', 'full_name', 'hide_pledges', 'image_url',
-        'is_creator', 'is_email_verified', 'last_name', 'like_count', 'social_connections', 'thumb_url', 'url',
-        'vanity'],
-        ['campaign', 'memberships']),
-    'webhook': ('webhook', [
-        'last_attempted_at', 'num_consecutive_times_failed', 'paused', 'secret', 'triggers', 'uri'],
-        ['campaign', 'client']),
-}
-
-MODULE_NAMES = sorted(set(CONSTANTS_0_5_1) | set(module for module, _, _ in API_V2_RESOURCES.values()))
+# The fields of API v2 are declared once, in the schema modules (tests/test_declarations.py checks what is made of
+# them); here, what the declaration must hold: 0.5.1's names, the sample documents' fields, a module per type.
+MODULE_NAMES = sorted(set(SCHEMA_MODULE_NAMES.values()))
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fixtures')
 
 
 def constants_of(cls):
@@ -145,32 +86,40 @@ def test_every_0_5_1_constant_remains_with_its_name_as_value(module_name):
         assert getattr(module.Relationships, name) == name
 
 
-@pytest.mark.parametrize('resource_type', sorted(API_V2_RESOURCES))
-def test_every_api_v2_field_has_a_constant(resource_type):
-    module_name, attributes, relationships = API_V2_RESOURCES[resource_type]
-    module = load(module_name)
-    for name in attributes:
-        assert getattr(module.Attributes, name) == name
-    for name in relationships:
-        assert getattr(module.Relationships, name) == name
-
-
 @pytest.mark.parametrize('module_name', MODULE_NAMES)
-def test_schemas_hold_exactly_the_known_names_each_equal_to_itself(module_name):
+def test_each_schema_constant_is_its_own_name(module_name):
     module = load(module_name)
-    expected_attributes = set(CONSTANTS_0_5_1.get(module_name, ([], []))[0])
-    expected_relationships = set(CONSTANTS_0_5_1.get(module_name, ([], []))[1])
-    for known_module, attributes, relationships in API_V2_RESOURCES.values():
-        if known_module == module_name:
-            expected_attributes.update(attributes)
-            expected_relationships.update(relationships)
-    attribute_constants = constants_of(module.Attributes)
-    relationship_constants = constants_of(module.Relationships)
-    assert set(attribute_constants) == expected_attributes
-    assert set(relationship_constants) == expected_relationships
-    for constants in (attribute_constants, relationship_constants):
-        for name, value in constants.items():
-            assert value == name
+    for constants in (constants_of(module.Attributes), constants_of(module.Relationships)):
+        assert [name for name, value in constants.items() if value != name] == []
+
+
+def resource_objects(value):
+    """Every JSON:API resource object in a document (``data``, ``included``, wherever one is nested)."""
+    if isinstance(value, dict):
+        if 'type' in value and 'id' in value and ('attributes' in value or 'relationships' in value):
+            yield value
+        value = list(value.values())
+    for item in value if isinstance(value, list) else ():
+        for found in resource_objects(item):
+            yield found
+
+
+def test_every_field_of_the_sample_documents_is_declared_for_its_type():
+    undeclared, types = [], set()
+    for name in sorted(os.listdir(FIXTURES)):
+        if not name.endswith(('.json', '.body')):
+            continue
+        with open(os.path.join(FIXTURES, name), 'rb') as stream:
+            document = json.loads(stream.read().decode('utf-8'))
+        for resource in resource_objects(document):
+            module = schema_for_type(resource['type'])
+            types.add(resource['type'])
+            for given, cls in (('attributes', module.Attributes), ('relationships', module.Relationships)):
+                undeclared += [(name, resource['type'], field) for field in resource.get(given) or ()
+                               if field not in constants_of(cls)]
+
+    assert undeclared == []
+    assert len(types) >= 5  # the samples hold campaigns, members, users, tiers, webhooks... not nothing
 
 
 @pytest.mark.parametrize('module_name', MODULE_NAMES)
@@ -202,14 +151,18 @@ def test_all_lists_every_schema_module():
         assert name in MODULE_NAMES or hasattr(patreon.schemas, name)
 
 
-def test_type_map_covers_every_resource_type_of_the_api():
-    expected = dict((resource_type, module) for resource_type, (module, _, _) in API_V2_RESOURCES.items())
-    assert SCHEMA_MODULE_NAMES == expected
+def test_the_type_map_names_each_schema_module_and_no_other():
+    modules = [name[:-3] for name in os.listdir(os.path.dirname(os.path.abspath(patreon.schemas.__file__)))
+               if name.endswith('.py') and name != '__init__.py']
+
+    assert MODULE_NAMES == sorted(modules)
+    assert len(MODULE_NAMES) == len(SCHEMA_MODULE_NAMES)  # one type per module
+    assert set(CONSTANTS_0_5_1) <= set(MODULE_NAMES)
 
 
-@pytest.mark.parametrize('resource_type', sorted(API_V2_RESOURCES))
+@pytest.mark.parametrize('resource_type', sorted(SCHEMA_MODULE_NAMES))
 def test_schema_for_type_returns_the_module_of_that_type(resource_type):
-    module_name = API_V2_RESOURCES[resource_type][0]
+    module_name = SCHEMA_MODULE_NAMES[resource_type]
     module = schema_for_type(resource_type)
     assert module is sys.modules['patreon.schemas.' + module_name]
     assert module is load(module_name)

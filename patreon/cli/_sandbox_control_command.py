@@ -24,6 +24,33 @@ from ._exit_status import (EXIT_FAILURE, EXIT_FORBIDDEN, EXIT_NETWORK, EXIT_NOT_
 
 __all__ = ['add_sandbox_control_command', 'command_sandbox_control', 'PLEDGE_KINDS', 'refusal_exit_status']
 
+# How the command line takes each name of a declared body (patreon._sandbox_actions): a name an action needs is an
+# argument (its metavar the name in capitals), one it may leave out an option, each sent only when given.
+_ARGUMENTS = {  # type: dict
+    'user_id': dict(type=_option_types.identifier),
+    'tier_id': dict(type=_option_types.identifier),
+    'member_id': dict(type=_option_types.identifier),
+    'title': {},
+    'route': dict(help="'identity', 'campaigns/{id}/members', 'token', ... or '*'"),
+    'kind': dict(help='{} or {}'.format(', '.join(sorted(FAULT_KINDS)[:-1]), sorted(FAULT_KINDS)[-1])),
+}
+_OPTIONS = {  # type: dict
+    # help: one text, or {action name: text}
+    'user_id': ('--user', dict(metavar='USER_ID', type=_option_types.identifier,
+                               help={'pledge': 'who pledges (default: a new user)',
+                                     'expire_tokens': "only this user's"})),
+    'kind': ('--kind', dict(choices=PLEDGE_KINDS, help='monthly, annual (a year paid at once), gift (0 cents, a real '
+                                                       'tier) or free_trial (default: monthly)')),
+    'is_public': ('--private', dict(action='store_false', help='for patrons only (default: public)')),
+    'tier_ids': ('--tier', dict(action='append', metavar='TIER_ID', type=_option_types.identifier,
+                                help='a tier the post is for; repeat for several')),
+    'content': ('--content', dict(metavar='HTML', help='its body')),
+    'count': ('--count', dict(type=_option_types.bounded_int(1, _option_types.MAX_FAULT_COUNT), metavar='N',
+                              help='how many requests misbehave (default: 1)')),
+    'options': ('--option', dict(action='append', type=_option_types.fault_option, metavar='NAME=VALUE',
+                                 help='an option of the fault, VALUE as JSON when it is JSON (status=503, '
+                                      'retry_after=0); repeat for several')),
+}
 
 
 def add_sandbox_control_command(subparsers):
@@ -36,47 +63,19 @@ def add_sandbox_control_command(subparsers):
                         SANDBOX_URL_VARIABLE, SANDBOX_KEY_VARIABLE))
     _add_target_options(control, top_level=True)
     actions = control.add_subparsers(dest='control_action', metavar='ACTION')
-
-    _action(actions, 'overview', _overview)
-    _action(actions, 'users', _users)
-    log_in_as = _action(actions, 'log_in_as', _log_in_as)
-    log_in_as.add_argument('user_id', metavar='USER_ID', type=_option_types.identifier)
-
-    pledge = _action(actions, 'pledge', _pledge)
-    pledge.add_argument('tier_id', metavar='TIER_ID', type=_option_types.identifier)
-    pledge.add_argument('--user', metavar='USER_ID', type=_option_types.identifier,
-                        help='who pledges (default: a new user)')
-    pledge.add_argument('--kind', choices=PLEDGE_KINDS, default='monthly',
-                        help='monthly, annual (a year paid at once), gift (0 cents, a real tier) or free_trial '
-                             '(default: monthly)')
-    update = _action(actions, 'update_pledge', _update_pledge)
-    update.add_argument('member_id', metavar='MEMBER_ID', type=_option_types.identifier)
-    update.add_argument('tier_id', metavar='TIER_ID', type=_option_types.identifier)
-    cancel = _action(actions, 'cancel_pledge', _cancel_pledge)
-    cancel.add_argument('member_id', metavar='MEMBER_ID', type=_option_types.identifier)
-    end = _action(actions, 'end_period', _end_period)
-    end.add_argument('member_id', metavar='MEMBER_ID', type=_option_types.identifier)
-
-    post = _action(actions, 'publish_post', _publish_post)
-    post.add_argument('title', metavar='TITLE')
-    post.add_argument('--private', action='store_true', help='for patrons only (default: public)')
-    post.add_argument('--tier', dest='tiers', action='append', metavar='TIER_ID', type=_option_types.identifier,
-                      help='a tier the post is for; repeat for several')
-    post.add_argument('--content', metavar='HTML', help='its body')
-
-    expire = _action(actions, 'expire_tokens', _expire_tokens)
-    expire.add_argument('--user', metavar='USER_ID', type=_option_types.identifier, help="only this user's")
-
-    fault = _action(actions, 'inject_fault', _fault)
-    fault.add_argument('route', metavar='ROUTE', help="'identity', 'campaigns/{id}/members', 'token', ... or '*'")
-    fault.add_argument('kind', metavar='KIND', help='{} or {}'.format(', '.join(sorted(FAULT_KINDS)[:-1]),
-                                                                      sorted(FAULT_KINDS)[-1]))
-    fault.add_argument('--count', type=_option_types.bounded_int(1, _option_types.MAX_FAULT_COUNT), default=1,
-                       metavar='N', help='how many requests misbehave (default: 1)')
-    fault.add_argument('--option', dest='fault_options', action='append', type=_option_types.fault_option,
-                       metavar='NAME=VALUE', help='an option of the fault, VALUE as JSON when it is JSON '
-                       '(status=503, retry_after=0); repeat for several')
-    _action(actions, 'clear_faults', _clear_faults)
+    for action in ACTIONS.values():  # each action, its arguments and its help, from patreon._sandbox_actions
+        parser = actions.add_parser(action.command, help=action.summary, description=action.summary)
+        parser.set_defaults(handler=command_sandbox_control, control_name=action.name)
+        _add_target_options(parser, top_level=False)
+        for name in action.body:
+            if not name.endswith('?'):
+                parser.add_argument(name, metavar=name.upper(), **_ARGUMENTS[name])
+                continue
+            flag, settings = _OPTIONS[name.rstrip('?')]
+            settings = dict(settings, dest=name.rstrip('?'), default=None)
+            if isinstance(settings.get('help'), dict):
+                settings['help'] = settings['help'][action.name]
+            parser.add_argument(flag, **settings)
     return control
 
 
@@ -90,22 +89,20 @@ def _add_target_options(parser, top_level):
                              'see the arguments of a command)'.format(SANDBOX_KEY_VARIABLE))
 
 
-def _action(actions, name, run):
-    declared = ACTIONS[name]  # its name on the command line and its help, from patreon._sandbox_actions
-    parser = actions.add_parser(declared.command, help=declared.summary, description=declared.summary)
-    parser.set_defaults(handler=command_sandbox_control, run_action=run)
-    _add_target_options(parser, top_level=False)
-    return parser
-
-
 def command_sandbox_control(context):
     """``patreon sandbox-control ACTION``: one control request to the sandbox, its answer on stdout."""
-    from ..sandbox._control_client import SandboxControlError
+    from ..sandbox._control_client import SandboxControlError, fault_options
 
     control = _client(context)
     url = '{}://{}'.format(control.scheme, _netloc(control))
+    action, options = ACTIONS[context.options.control_name], context.options
+    given = dict((name.rstrip('?'), getattr(options, name.rstrip('?'))) for name in action.body)
+    if given.get('options') is not None:  # --option NAME=VALUE texts, as the fault options they name
+        given['options'] = fault_options(given['options'])
     try:
-        lines = context.options.run_action(context.options, control)
+        # The body is the declared one: the values of the action's arguments, in its order.
+        data = control._run(action.name, *[given[name.rstrip('?')] for name in action.body])
+        lines = _LINES[action.name](given, data)
     except SandboxControlError as exc:
         raise CommandFailed('the sandbox refused: {}'.format(exception_text(exc)), refusal_exit_status(exc.status))
     except socket.timeout:
@@ -167,11 +164,10 @@ def _netloc(control):
     return host if control.port is None else '{}:{}'.format(host, control.port)
 
 
-# --- Actions: each returns the lines to print ----------------------------------------------------------------------
+# --- What each action prints, from its arguments and the answer's data --------------------------------------------
 
 
-def _overview(options, control):
-    answer = control.overview()
+def _overview(given, answer):
     tiers = _field(answer, 'tiers', list)
     lines = ['campaign id:     {}'.format(_field(answer, 'campaign_id')),
              'creator user id: {}'.format(_field(answer, 'creator_user_id')),
@@ -184,10 +180,9 @@ def _overview(options, control):
     return lines
 
 
-def _users(options, control):
+def _users(given, users):
     from ..sandbox._logins import login_lines
 
-    users = control.users()
     if not isinstance(users, list):
         raise _unexpected('users')
     for user in users:
@@ -196,67 +191,36 @@ def _users(options, control):
     return login_lines(users)
 
 
-def _log_in_as(options, control):
-    control.log_in_as(options.user_id)
-    return ['user {} approves the next logins'.format(options.user_id)]
-
-
-def _pledge(options, control):
-    return [_sandbox_string(control.pledge(options.tier_id, user_id=options.user, kind=options.kind), 'member_id')]
-
-
-def _update_pledge(options, control):
-    control.update_pledge(options.member_id, options.tier_id)
-    return ['member {} now pledges to tier {}'.format(options.member_id, options.tier_id)]
-
-
-def _cancel_pledge(options, control):
-    control.cancel_pledge(options.member_id)
-    return ['member {} cancelled'.format(options.member_id)]
-
-
-def _end_period(options, control):
-    control.end_period(options.member_id)
-    return ['member {} is entitled to nothing now'.format(options.member_id)]
-
-
-def _publish_post(options, control):
-    post_id = control.publish_post(options.title, is_public=not options.private, content=options.content,
-                                   tier_ids=options.tiers)
-    return [_sandbox_string(post_id, 'post_id')]
-
-
-def _expire_tokens(options, control):
-    expired = control.expire_tokens(user_id=options.user)
-    if isinstance(expired, bool) or not isinstance(expired, six.integer_types):
-        raise _unexpected('expired')
-    return ['{}'.format(expired)]
-
-
-def _fault(options, control):
-    from ..sandbox._control_client import fault_options
-
-    fault = control.inject_fault(options.route, options.kind, options.count,
-                                 **fault_options(options.fault_options or []))
+def _fault(given, fault):
+    count = _field(fault, 'count', int)
     return ['{} armed on {} for the next {} request{}'.format(
-        _field(fault, 'kind'), _field(fault, 'route'), options.count, '' if options.count == 1 else 's')]
+        _field(fault, 'kind'), _field(fault, 'route'), count, '' if count == 1 else 's')]
 
 
-def _clear_faults(options, control):
-    control.clear_faults()
-    return ['faults cleared']
+def _expired(given, answer):
+    return ['{}'.format(_field(answer, 'expired', six.integer_types))]
+
+
+_LINES = {
+    'overview': _overview,
+    'users': _users,
+    'log_in_as': lambda given, answer: ['user {} approves the next logins'.format(_field(answer, 'user_id'))],
+    'pledge': lambda given, answer: [_field(answer, 'member_id')],
+    'update_pledge': lambda given, answer: ['member {} now pledges to tier {}'.format(_field(answer, 'member_id'),
+                                                                                      given['tier_id'])],
+    'cancel_pledge': lambda given, answer: ['member {} cancelled'.format(_field(answer, 'member_id'))],
+    'end_period': lambda given, answer: ['member {} is entitled to nothing now'.format(_field(answer, 'member_id'))],
+    'publish_post': lambda given, answer: [_field(answer, 'post_id')],
+    'expire_tokens': _expired,
+    'inject_fault': _fault,
+    'clear_faults': lambda given, answer: ['faults cleared'],
+}
 
 
 def _field(answer, name, kind=six.string_types):
     """``answer[name]`` when ``answer`` is a dict and the value of ``kind``; else the sandbox failed (exit 8)."""
     value = answer.get(name) if isinstance(answer, dict) else None
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise _unexpected(name)
-    return value
-
-
-def _sandbox_string(value, name):
-    if not isinstance(value, six.string_types):
         raise _unexpected(name)
     return value
 

@@ -10,12 +10,13 @@ Injected faults, rate limits and the request log (``sb.requests``) leave it alon
 Every request and answer body is JSON; answers are ``{"data": ...}`` or
 ``{"error": "..."}`` with 400 (bad arguments), 403 (not allowed), 404 (no
 such action), 405 or 415. The actions (request, body, the key of the answer's ``data``) are declared in
-:data:`patreon._sandbox_actions.ACTIONS`; :func:`patreon._sandbox_actions.action_table` lists them.
+:data:`patreon._sandbox_actions.ACTIONS`; docs/sandbox.md lists them (a test keeps the two in step).
 
 Its Python client is :class:`~patreon.sandbox._control_client.SandboxControl`.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import functools
 import hmac
 import json
 import logging
@@ -47,13 +48,54 @@ def _error(status, message):
     return json_response(status, OrderedDict([('error', message)]), content_type=JSON_TYPE)
 
 
-def _string_field(body, name, required=True):
-    value = body.get(name)
-    if value is None and not required:
-        return None
+def _string(value, name):
     if not isinstance(value, six.string_types) or not value:
         raise ControlRefused(400, '%s must be a non-empty string' % name)
     return value
+
+
+def _flag(value, name):
+    if not isinstance(value, bool):
+        raise ControlRefused(400, '%s must be true or false' % name)
+    return value
+
+
+def _tier_ids(value, name):
+    if not (isinstance(value, list) and all(isinstance(item, six.string_types) for item in value)):
+        raise ControlRefused(400, '%s must be a list of tier ids' % name)
+    return value
+
+
+def _count(value, name):
+    if isinstance(value, bool) or not isinstance(value, six.integer_types):
+        raise ControlRefused(400, '%s must be a whole number' % name)
+    return value
+
+
+def _options(value, name):
+    if not isinstance(value, dict):
+        raise ControlRefused(400, '%s must be an object' % name)
+    return dict((str(key), item) for key, item in value.items())
+
+
+# The check of each name a declared body may hold (patreon._sandbox_actions): a name without one is a string.
+_CHECKS = {'is_public': _flag, 'tier_ids': _tier_ids, 'count': _count, 'options': _options}
+
+
+def _arguments(action, body):
+    """The declared body's values, checked, by name: those left out (or null) that the action may leave out are
+    missing, so the sandbox's defaults apply. 400 for a name the action does not take: a misspelt one left alone
+    would do something else than asked (``user`` for ``user_id``: a pledge of a new user)."""
+    names = [name.rstrip('?') for name in action.body]
+    unknown = sorted(name for name in body if name not in names)
+    if unknown:
+        raise ControlRefused(400, '%s %s%s takes %s; not %s' % (action.method, CONTROL_PREFIX, action.path,
+                                                                ', '.join(names), ', '.join(unknown)))
+    arguments = OrderedDict()
+    for declared, name in zip(action.body, names):
+        if body.get(name) is not None or not declared.endswith('?'):
+            arguments[name] = _CHECKS.get(name, _string)(body.get(name), name)
+    return arguments
 
 
 class ControlEndpoint(object):
@@ -62,8 +104,9 @@ class ControlEndpoint(object):
     def __init__(self, sandbox, key):
         self.sandbox = sandbox
         self.key = key
-        # (method, path) -> the endpoint's method of the same name as the action (patreon._sandbox_actions).
-        self.actions = dict(((action.method, action.path), getattr(self, action.name)) for action in ACTIONS.values())
+        # (method, path) -> what answers the action: the endpoint's method of its name, else :meth:`_run`.
+        self.actions = dict(((action.method, action.path), getattr(self, action.name, None) or
+                             functools.partial(self._run, action)) for action in ACTIONS.values())
 
     def handle(self, request):
         """The answer to a request whose path starts with :data:`CONTROL_PREFIX` (or is ``/sandbox``)."""
@@ -131,63 +174,22 @@ class ControlEndpoint(object):
     def users(self, body):
         return self.sandbox.login_users()
 
-    def log_in_as(self, body):
-        self.sandbox.log_in_as(_string_field(body, 'user_id'))
-        return OrderedDict([('user_id', self.sandbox.logins.user_id)])
-
-    def pledge(self, body):
-        kind = _string_field(body, 'kind', required=False) or 'monthly'
-        member_id = self.sandbox.pledge(_string_field(body, 'tier_id'), _string_field(body, 'user_id', required=False),
-                                        kind)
-        return OrderedDict([('member_id', member_id)])
-
-    def update_pledge(self, body):
-        member_id = _string_field(body, 'member_id')
-        self.sandbox.update_pledge(member_id, _string_field(body, 'tier_id'))
-        return OrderedDict([('member_id', member_id)])
-
-    def cancel_pledge(self, body):
-        return self._to_member(body, self.sandbox.cancel_pledge)
-
-    def end_period(self, body):
-        return self._to_member(body, self.sandbox.end_period)
-
-    @staticmethod
-    def _to_member(body, event):
-        member_id = _string_field(body, 'member_id')
-        event(member_id)
-        return OrderedDict([('member_id', member_id)])
-
-    def publish_post(self, body):
-        is_public = body.get('is_public', True)
-        tier_ids = body.get('tier_ids')
-        if not isinstance(is_public, bool):
-            raise ControlRefused(400, 'is_public must be true or false')
-        if tier_ids is not None and not (isinstance(tier_ids, list)
-                                         and all(isinstance(t, six.string_types) for t in tier_ids)):
-            raise ControlRefused(400, 'tier_ids must be a list of tier ids')
-        post_id = self.sandbox.publish_post(_string_field(body, 'title'), is_public,
-                                            _string_field(body, 'content', required=False), tier_ids)
-        return OrderedDict([('post_id', post_id)])
-
-    def expire_tokens(self, body):
-        user_id = _string_field(body, 'user_id', required=False)
-        return OrderedDict([('expired', self.sandbox.expire_tokens(user_id))])
+    def _run(self, action, body):
+        """The :class:`~patreon.sandbox.Sandbox` method of the action's name, called with the checked body; the
+        answer's declared item is what it returns, else the body's value of that name (the id acted on), else
+        ``True`` (done)."""
+        arguments = _arguments(action, body)
+        result = getattr(self.sandbox, action.name)(**arguments)
+        if result is None:
+            result = arguments.get(action.answer, True)
+        return OrderedDict([(action.answer, result)])
 
     def inject_fault(self, body):
-        count, options = body.get('count', 1), body.get('options') or {}
-        if isinstance(count, bool) or not isinstance(count, six.integer_types):
-            raise ControlRefused(400, 'count must be a whole number')
-        if not isinstance(options, dict):
-            raise ControlRefused(400, 'options must be an object')
-        route, kind = _string_field(body, 'route'), _string_field(body, 'kind')
-        fault = self.sandbox.faults.arm(route, kind, count, dict((str(k), v) for k, v in options.items()))
+        arguments = _arguments(ACTIONS['inject_fault'], body)
+        count = arguments.get('count', 1)
+        fault = self.sandbox.faults.arm(arguments['route'], arguments['kind'], count, arguments.get('options', {}))
         return OrderedDict([('route', fault.route), ('kind', fault.kind), ('count', count),
                             ('options', fault.options)])
-
-    def clear_faults(self, body):
-        self.sandbox.clear_faults()
-        return OrderedDict([('cleared', True)])
 
 
 def control_lines(sandbox):

@@ -115,14 +115,22 @@ class SandboxControl(object):
             raise SandboxControlError(answer.status, message)
         return document['data']
 
-    def _run(self, name, body=None):
-        """The ``data`` of the answer to the action ``name`` (patreon._sandbox_actions.ACTIONS)."""
-        action = ACTIONS[name]
-        return self.request(action.method, action.path, body)
+    def _run(self, name, *values):
+        """The ``data`` of the answer to the action ``name`` (patreon._sandbox_actions.ACTIONS).
 
-    def _item(self, name, body=None):
+        ``values`` are those of its declared body, in order: the body is made of the declaration, so a method
+        cannot send a name the sandbox does not read; an optional one that is ``None`` is left out.
+        """
+        action = ACTIONS[name]
+        if len(values) != len(action.body):  # a method out of step with the declaration: a bug, said at once
+            raise TypeError('%s takes %s, not %d values' % (name, ', '.join(action.body) or 'nothing', len(values)))
+        body = dict((key.rstrip('?'), value) for key, value in zip(action.body, values)
+                    if value is not None or not key.endswith('?'))
+        return self.request(action.method, action.path, body if action.method == 'POST' else None)
+
+    def _item(self, name, *values):
         """The declared ``answer`` item of the action's ``data``."""
-        data, item = self._run(name, body), ACTIONS[name].answer
+        data, item = self._run(name, *values), ACTIONS[name].answer
         # A server that is no sandbox may answer 200 with any JSON: a refusal, not a KeyError or TypeError.
         if not isinstance(data, dict) or item not in data:
             raise SandboxControlError(200, 'the answer has no %s: is %s a Patreon sandbox?' % (item, self.host))
@@ -138,51 +146,42 @@ class SandboxControl(object):
 
     def log_in_as(self, user_id):
         """Make ``user_id`` approve the next authorization requests that name nobody."""
-        self._run('log_in_as', {'user_id': user_id})
+        self._run('log_in_as', user_id)
 
     def pledge(self, tier_id, user_id=None, kind='monthly'):
         """A pledge to ``tier_id`` (a new user unless ``user_id``); ``kind``: monthly, annual, gift, free_trial.
 
         Returns the member id; the sandbox delivers the webhooks.
         """
-        body = {'tier_id': tier_id, 'kind': kind}
-        if user_id is not None:
-            body['user_id'] = user_id
-        return self._item('pledge', body)
+        return self._item('pledge', tier_id, user_id, kind)
 
     def update_pledge(self, member_id, tier_id):
         """An active patron moves to another paid tier."""
-        self._run('update_pledge', {'member_id': member_id, 'tier_id': tier_id})
+        self._run('update_pledge', member_id, tier_id)
 
     def cancel_pledge(self, member_id):
         """The patron cancels: a former patron at once, still entitled until :meth:`end_period` if it was active."""
-        self._run('cancel_pledge', {'member_id': member_id})
+        self._run('cancel_pledge', member_id)
 
     def end_period(self, member_id):
         """A cancelled patron's paid period (or a declined one's payment retries) ends: entitled to nothing."""
-        self._run('end_period', {'member_id': member_id})
+        self._run('end_period', member_id)
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post; returns its id."""
-        body = {'title': title, 'is_public': is_public}
-        if content is not None:
-            body['content'] = content
-        if tier_ids is not None:
-            body['tier_ids'] = list(tier_ids)
-        return self._item('publish_post', body)
+        return self._item('publish_post', title, is_public, content, None if tier_ids is None else list(tier_ids))
 
     def expire_tokens(self, user_id=None):
         """Expire every access token (of ``user_id`` only, when given); returns how many."""
-        return self._item('expire_tokens', {'user_id': user_id} if user_id else {})
+        return self._item('expire_tokens', user_id)
 
     def inject_fault(self, route, kind, count=1, **options):
         """Arm a fault, as :meth:`Sandbox.inject_fault <patreon.sandbox.Sandbox.inject_fault>` does."""
-        return self._run('inject_fault', {'route': route, 'kind': kind, 'count': count, 'options': options})
+        return self._run('inject_fault', route, kind, count, options)
 
     def clear_faults(self):
         """Forget every fault armed and not yet served."""
         self._run('clear_faults')
-
 
 def fault_options(pairs):
     """``NAME=VALUE`` texts (a command line's ``--option``) as fault options; VALUE is JSON when it parses.

@@ -196,7 +196,7 @@ def end_period(world, member_id):
     return member, [MEMBERS_UPDATE]
 
 
-def publish_post(world, campaign_id, title, content=None, is_public=True, tier_ids=None):
+def publish_post(world, campaign_id, title, is_public=True, content=None, tier_ids=None):
     """The creator publishes a post (non-public ones go to ``tier_ids``, all paid tiers by default).
 
     Fires ``posts:publish``.

@@ -17,6 +17,7 @@ from six.moves import http_client
 from six.moves.urllib.parse import unquote, urlsplit
 
 from .. import _routes
+from ..oauth import AUTHORIZE_PATH, BECOME_PATRON_PATH, TOKEN_PATH
 from ._become_patron import become_patron
 from ._control import CONTROL_PREFIX
 from ._documents import DocumentError, Renderer, parse_fields, parse_include, request_data
@@ -78,14 +79,22 @@ HANDLERS = {
     'update_live': 'update_live',
     'delete_live': 'delete_live',
 }
+
+
+def _oauth_route(path, method, handler):
+    """The route of one of the client's OAuth paths: its last segment is the name a fault targets (``'token'``)."""
+    prefix, _, pattern = path.rpartition('/')
+    return Route(pattern, {method: handler}, prefix=prefix + '/')
+
+
 ROUTES = tuple(
     Route(pattern, dict((method, HANDLERS[route.name]) for method, route in methods.items()),
           dict((method, route.scope) for method, route in methods.items()))
     for pattern, methods in _routes.by_path().items()
 ) + (
-    Route('token', {'POST': 'token'}, prefix='/api/oauth2/'),
-    Route('authorize', {'GET': 'authorize'}, prefix='/oauth2/'),
-    Route('become-patron', {'GET': 'become_patron'}, prefix='/oauth2/'),
+    _oauth_route(TOKEN_PATH, 'POST', 'token'),
+    _oauth_route(AUTHORIZE_PATH, 'GET', 'authorize'),
+    _oauth_route(BECOME_PATRON_PATH, 'GET', 'become_patron'),
 )
 #: The route names that faults can target.
 ROUTE_NAMES = tuple(route.pattern for route in ROUTES)

@@ -296,7 +296,7 @@ class Sandbox(object):
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post (``posts:publish``); returns the post id."""
-        return self._happen(_events.publish_post, self.campaign_id, title, content, _flag(is_public, 'is_public'),
+        return self._happen(_events.publish_post, self.campaign_id, title, _flag(is_public, 'is_public'), content,
                             tier_ids).id
 
     def update_post(self, post_id, title=None, content=None):
