@@ -94,3 +94,23 @@ def test_make_docs_builds_strictly_offline_from_pinned_tools_and_ci_runs_it():
     assert re.search(r'^strict: true$', config, re.M) and 'extra_javascript' not in config and '//' not in config
     steps = [line for line in doc_text('.ci/run').splitlines() if line.startswith('make ')]
     assert steps.index('make docs') == steps.index('make lint') + 1
+
+
+def package_modules():
+    """``{dotted name: path}`` of every module of the package's sources (``patreon/cli/_views.py``)."""
+    modules = {}
+    for folder, _, names in os.walk(os.path.join(REPO_ROOT, 'patreon')):
+        for name in names:
+            if name.endswith('.py'):
+                path = os.path.relpath(os.path.join(folder, name), REPO_ROOT)
+                dotted = path[:-len('.py')].replace(os.sep, '.')
+                modules[dotted[:-len('.__init__')] if dotted.endswith('.__init__') else dotted] = path
+    return modules
+
+
+def test_private_modules_carry_no_usage_examples():
+    # Their docstrings say what a function returns and raises, and why; examples are for public entry points.
+    modules = package_modules()
+    private = sorted(set(modules) - set(public_modules()))
+    assert 'patreon.cli._views' in private and 'patreon.api' not in private
+    assert [module for module in private if 'Usage::' in doc_text(modules[module])] == []
