@@ -282,17 +282,19 @@ def run_alone(code, name, environ, check=None, tmpdir=None):
 
 def test_the_readme_is_what_a_newcomer_needs():
     text = readme_text()
-    for heading in ['## Quick start', '## Install', '## Log in with Patreon, and let patrons in',
-                    '## Every member of a campaign', '## Documentation']:
+    for heading in ['## Try it', '## Install', '## Examples', '### Log in with Patreon, and let patrons in',
+                    '### Every member of a campaign', '## Documentation']:
         assert '\n' + heading + '\n' in text
     assert 'make demo' in text and 'make test' in text and 'make docs' in text
-    assert [name for name, _, _, block in BLOCKS if name == 'README.md' and 'paginate(' in block]
-    assert len(text.splitlines()) < 200  # a screen or two, not the manual
+    readme_blocks = [block for name, _, _, block in BLOCKS if name == 'README.md']
+    assert [block for block in readme_blocks if 'paginate(' in block]
+    assert [block for block in readme_blocks if 'is_active_patron(member)' in block]  # the login, with its gate
+    assert len(text.splitlines()) <= 115  # a screen or two: the detail is in the guides
 
 
 def test_the_guides_have_the_sections_users_need():
     for name, headings in [
-            ('docs/quickstart.md', ['## Install', '## Calling the API', '### Walking responses',
+            ('docs/quickstart.md', ['## Calling the API', '### Walking responses',
                                     '### Includes and fields', '## Lives (early access)']),
             ('docs/oauth.md', ['## A login in Flask', '## Scopes']),
             ('docs/pagination.md', ['## Pagination', '## Exports']),
@@ -408,7 +410,7 @@ def test_make_demo_installs_the_package_alone():
         words = line.split('pip install', 1)[1].split()
         assert [word for word in words if not word.startswith('-')] == ['.'], line  # the package, nothing else
     assert 'dev-requirements' not in commands and '.demo-venv/bin/patreon demo' in commands
-    text = ' '.join(readme_text().split('## Quick start', 1)[1].split('\n## ', 1)[0].split())
+    text = ' '.join(readme_text().split('## Try it', 1)[1].split('\n## ', 1)[0].split())
     assert '.demo-venv' in text and 'about 3 minutes' in text
 
 
