@@ -58,11 +58,10 @@ def test_every_page_is_in_the_navigation_once():
 
 
 def test_the_readme_links_every_guide_and_each_link_leads_to_a_page():
-    links = re.findall(r'\]\((docs/[^)#]+)', doc_text('README.md'))
-    assert set(links) <= set(doc_pages())
+    links = re.findall(r'\]\((docs/[^)#]*)', doc_text('README.md'))
+    assert set(links) - {'docs/'} <= set(doc_pages())  # docs/: the folder, which GitHub lists
     guides = [page for page in doc_pages() if not page.startswith(REFERENCE) and page != 'docs/index.md']
-    assert sorted(set(links) - {'docs/index.md'}) == guides
-    assert set(links) >= {'docs/index.md'}
+    assert sorted(set(links) - {'docs/'}) == guides
 
 
 def test_the_home_page_links_every_guide_and_the_reference():
