@@ -28,7 +28,7 @@ help:
 	@echo "make soak    run the long variants (pytest marker 'soak')"
 	@echo "make matrix  run the test suite on Python 2.7 and 3.6-3.15, each in a fresh virtualenv under .matrix/"
 	@echo "make demo    run 'patreon demo' against an embedded sandbox, in $(DEMO_VENV) (the package alone)"
-	@echo "make lint    ruff, and mypy's stubtest over the type stubs"
+	@echo "make lint    ruff, mypy over the sources and mypy's stubtest over the type stubs"
 	@echo "make docs    the documentation site (MkDocs, mkdocstrings) into site/, warnings as errors"
 	@echo "make dist    build the sdist and universal wheel, checked with twine"
 	@echo "make bench   benchmarks side by side with 0.5.1 (writes benchmarks/RESULTS.md)"

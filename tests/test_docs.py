@@ -58,18 +58,97 @@ def test_every_page_is_in_the_navigation_once():
 
 
 def test_the_readme_links_every_guide_and_each_link_leads_to_a_page():
-    links = re.findall(r'\]\((docs/[^)#]+)', doc_text('README.md'))
-    assert set(links) <= set(doc_pages())
+    links = re.findall(r'\]\((docs/[^)#]*)', doc_text('README.md'))
+    assert set(links) - {'docs/'} <= set(doc_pages())  # docs/: the folder, which GitHub lists
     guides = [page for page in doc_pages() if not page.startswith(REFERENCE) and page != 'docs/index.md']
-    assert sorted(set(links) - {'docs/index.md'}) == guides
-    assert set(links) >= {'docs/index.md'}
+    assert sorted(set(links) - {'docs/'}) == guides
 
 
 def test_the_home_page_links_every_guide_and_the_reference():
-    text = doc_text('docs/index.md')
+    text = as_the_site_shows('docs/index.md')
     links = set(re.findall(r'\]\(([^)#]+\.md)', text))
     pages = set(page[len('docs/'):] for page in doc_pages()) - {'index.md'}
     assert links == pages
+
+
+def site_hook():
+    """The namespace of docs/hooks/readme.py, the hook of `make docs` that puts the README's parts in pages."""
+    path = os.path.join(REPO_ROOT, 'docs', 'hooks', 'readme.py')
+    namespace = {'__name__': 'readme_hook'}
+    with io.open(path, encoding='utf-8') as handle:
+        exec(compile(handle.read(), path, 'exec'), namespace)
+    return namespace
+
+
+def as_the_site_shows(page):
+    """The Markdown of ``page`` (``'docs/index.md'``) once the hook has put in the parts of the README it names."""
+    return site_hook()['expand'](doc_text(page), doc_text('README.md'), page.count('/') - 1)
+
+
+def test_the_site_shows_each_part_the_readme_marks_for_it_once():
+    readme = doc_text('README.md')
+    marked = re.findall(r'^<!-- site: ([\w-]+) -->$', readme, re.M)
+    assert len(marked) >= 2 and len(set(marked)) == len(marked)
+    assert re.findall(r'^<!-- /site: ([\w-]+) -->$', readme, re.M) == marked
+    named = [name for page in doc_pages() for name in site_hook()['parts_named'](doc_text(page))]
+    assert sorted(named) == sorted(marked)
+    home = as_the_site_shows('docs/index.md')
+    assert home.startswith('# patreon') and 'def lets_in(code):' in home and '<!--' not in home
+    for page in doc_pages():  # each part as the README says it, but for its links
+        shown = as_the_site_shows(page)
+        for name in site_hook()['parts_named'](doc_text(page)):
+            part = site_hook()['readme_part'](readme, name).strip()
+            assert re.sub(r'\]\(docs/', '](' + '../' * (page.count('/') - 1), part) in shown, (page, name)
+
+
+def test_the_hook_makes_the_readmes_links_the_pages():
+    hook = site_hook()
+    readme = ('# Title\n<!-- site: a -->\nSee [Errors](docs/errors.md#typed), [B](https://b.example/docs/x.md) and '
+              '[top](#title).\n\n[ref]: docs/limits.md\n<!-- /site: a -->\nNot on the site.\n')
+    page = 'Before.\n\n<!-- README.md: a -->\n\nAfter: [install](../README.md#install), [x](../../README.md).\n'
+    assert hook['expand'](page, readme, 0) == (
+        'Before.\n\nSee [Errors](errors.md#typed), [B](https://b.example/docs/x.md) and [top](#title).\n\n'
+        '[ref]: limits.md\n\nAfter: [install](index.md#install), [x](../../README.md).\n')
+    assert hook['expand'](page, readme, 1).split('\n')[2] == (
+        'See [Errors](../errors.md#typed), [B](https://b.example/docs/x.md) and [top](#title).')
+    assert hook['expand']('[x](../../README.md)', readme, 1) == '[x](../index.md)'
+    assert hook['expand']('No part.\n', readme, 0) == 'No part.\n'
+    for missing in ['<!-- README.md: b -->', '<!-- README.md: a -->']:
+        broken = readme.replace('<!-- /site: a -->', '') if missing.endswith('a -->') else readme
+        with pytest.raises(ValueError, match='README.md marks no part'):
+            hook['expand'](missing + '\n', broken, 0)
+
+
+def sentences(text):
+    """The units a reader would notice twice: each sentence or list item of the prose, each whole code block.
+
+    Whitespace is normalised, and a link's target reads the same from README.md and from docs/ (``docs/x.md``,
+    ``x.md``, ``../x.md``), so that the same sentence with its links rewritten is the same sentence.
+    """
+    text = re.sub(r'\]\((?:\.\./)*(?:docs/)?', '](', text)
+    fenced = re.compile(r'^```.*?^```$', re.S | re.M)
+    units = [match.group(0) for match in fenced.finditer(text)]
+    for paragraph in re.split(r'\n\s*\n', fenced.sub('\n\n', text)):
+        for item in re.split(r'\n(?=\s*(?:[-*] |\d+\. |\|))', paragraph):
+            units.extend(re.split(r'(?<=[.:;!?])\s+(?=[A-Z`*\[(])', ' '.join(item.split())))
+    return [' '.join(unit.split()) for unit in units if len(' '.join(unit.split())) > 60]
+
+
+def test_the_readme_and_the_site_say_each_thing_once():
+    # A part of the README the site shows is written in the README alone (the page names it), so it counts once.
+    seen = {}
+    for name in ['README.md'] + doc_pages():
+        for unit in set(sentences(doc_text(name))):
+            seen.setdefault(unit, []).append(name)
+    assert [(names, unit) for unit, names in sorted(seen.items()) if len(names) > 1] == []
+
+
+def test_a_sentence_said_twice_is_found():
+    said = 'The client never retries a POST, since Patreon gives no idempotency key and a retry could act twice.'
+    assert said in sentences('# Retries\n\nTimeouts first. ' + said + '\n')
+    assert sentences('- [Limits](docs/limits.md): timeouts, retries, pacing and the budget of 4xx answers.') == \
+        sentences('- [Limits](limits.md): timeouts, retries, pacing and the budget of 4xx answers.')
+    assert sentences('Short one. Another short one.') == []
 
 
 def test_the_command_line_page_lists_every_command_of_the_help(capsys, monkeypatch):
@@ -94,3 +173,23 @@ def test_make_docs_builds_strictly_offline_from_pinned_tools_and_ci_runs_it():
     assert re.search(r'^strict: true$', config, re.M) and 'extra_javascript' not in config and '//' not in config
     steps = [line for line in doc_text('.ci/run').splitlines() if line.startswith('make ')]
     assert steps.index('make docs') == steps.index('make lint') + 1
+
+
+def package_modules():
+    """``{dotted name: path}`` of every module of the package's sources (``patreon/cli/_views.py``)."""
+    modules = {}
+    for folder, _, names in os.walk(os.path.join(REPO_ROOT, 'patreon')):
+        for name in names:
+            if name.endswith('.py'):
+                path = os.path.relpath(os.path.join(folder, name), REPO_ROOT)
+                dotted = path[:-len('.py')].replace(os.sep, '.')
+                modules[dotted[:-len('.__init__')] if dotted.endswith('.__init__') else dotted] = path
+    return modules
+
+
+def test_private_modules_carry_no_usage_examples():
+    # Their docstrings say what a function returns and raises, and why; examples are for public entry points.
+    modules = package_modules()
+    private = sorted(set(modules) - set(public_modules()))
+    assert 'patreon.cli._views' in private and 'patreon.api' not in private
+    assert [module for module in private if 'Usage::' in doc_text(modules[module])] == []

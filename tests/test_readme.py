@@ -42,7 +42,6 @@ HEADING = re.compile(r'^(#{1,3} .*)$', re.M)
 # The process a block runs in: the harness's set-up, then the block alone in a namespace of "your values", then
 # (for the apps) the test's own check of what the block made, in the same namespace.
 RUNNER = r'''
-import __future__
 import io
 import json
 import os
@@ -64,8 +63,9 @@ def point_defaults_at(url):
 def run(path, name, namespace):
     with io.open(path, encoding='utf-8') as handle:
         source = handle.read()
-    # print() as a function on Python 2 too, as a 2.7 reader's module would have it.
-    exec(compile(source, name, 'exec', __future__.print_function.compiler_flag, True), namespace)
+    # As a pasted block runs: no __future__ flag of this harness's own, so print() is a statement on 2.7 unless the
+    # block imports print_function itself (test_every_block_that_prints_imports_print_function).
+    exec(compile(source, name, 'exec', 0, True), namespace)
 
 
 OVERRIDE = point_defaults_at(os.environ['PATREON_BASE_URL'])
@@ -78,6 +78,8 @@ if len(sys.argv) > 3:
 # What a login through the README's Flask app must give: the patron is let in, the creator is welcomed to their
 # own campaign (not asked to become a patron), and Flask's session cookie holds the user id, never a token.
 CHECK_LOGIN = r'''
+from __future__ import print_function
+
 import json
 import os
 
@@ -130,6 +132,8 @@ print('login checked')
 
 # The README's webhook receiver: a signed delivery is handled, a forged one is a 403, one it cannot read a 400.
 CHECK_WEBHOOK = r'''
+from __future__ import print_function
+
 import hashlib
 import hmac
 
@@ -154,6 +158,8 @@ print('webhook checked')
 # The README's login: a patron's code lets in, a non-patron's does not (the codes come from the sandbox's consent
 # page, as a browser gets them).
 CHECK_GATE = r'''
+from __future__ import print_function
+
 import json
 import os
 
@@ -188,6 +194,10 @@ CHECKS = {
     "@app.route('/oauth/redirect')": ('login checked', CHECK_LOGIN),
     "@app.route('/hooks/patreon', methods=['POST'])": ('webhook checked', CHECK_WEBHOOK),
     'def lets_in(code):': ('gate checked', CHECK_GATE),
+    # the same on 2.7 as on 3: no set([u'...']) or [u'...'] printed
+    "print(' '.join(sorted(needed)))": ('campaigns.members campaigns.members.address campaigns.members[email]\n',
+                                        None),
+    "print(' '.join(sorted(api.scopes)))": ('campaigns identity\n', None),
 }
 
 
@@ -273,17 +283,19 @@ def run_alone(code, name, environ, check=None, tmpdir=None):
 
 def test_the_readme_is_what_a_newcomer_needs():
     text = readme_text()
-    for heading in ['## Quick start', '## Install', '## Log in with Patreon, and let patrons in',
-                    '## Every member of a campaign', '## Documentation']:
+    for heading in ['## Try it', '## Install', '## Examples', '### Log in with Patreon, and let patrons in',
+                    '### Every member of a campaign', '## Documentation']:
         assert '\n' + heading + '\n' in text
     assert 'make demo' in text and 'make test' in text and 'make docs' in text
-    assert [name for name, _, _, block in BLOCKS if name == 'README.md' and 'paginate(' in block]
-    assert len(text.splitlines()) < 200  # a screen or two, not the manual
+    readme_blocks = [block for name, _, _, block in BLOCKS if name == 'README.md']
+    assert [block for block in readme_blocks if 'paginate(' in block]
+    assert [block for block in readme_blocks if 'is_active_patron(member)' in block]  # the login, with its gate
+    assert len(text.splitlines()) <= 115  # a screen or two: the detail is in the guides
 
 
 def test_the_guides_have_the_sections_users_need():
     for name, headings in [
-            ('docs/quickstart.md', ['## Install', '## Calling the API', '### Walking responses',
+            ('docs/quickstart.md', ['## Calling the API', '### Walking responses',
                                     '### Includes and fields', '## Lives (early access)']),
             ('docs/oauth.md', ['## A login in Flask', '## Scopes']),
             ('docs/pagination.md', ['## Pagination', '## Exports']),
@@ -298,6 +310,14 @@ def test_the_guides_have_the_sections_users_need():
         if name != 'docs/cli.md':  # whose shell commands run in test_every_command_of_the_cli_section_runs
             assert [block for page, _, _, block in BLOCKS if page == name], name  # each guide shows code that runs
     assert len(BLOCKS) >= 35
+
+
+def test_every_block_that_prints_imports_print_function():
+    # Pasted into Python 2.7 without it, print('a', 'b') prints a tuple: ('a', 'b').
+    printing = [(name, number) for name, number, _, block in BLOCKS if re.search(r'\bprint\(', block)]
+    assert len(printing) >= 20
+    assert [(name, number) for name, number, _, block in BLOCKS if re.search(r'\bprint\(', block)
+            and not block.startswith('from __future__ import print_function\n')] == []
 
 
 def test_the_checked_blocks_are_in_the_documents():
@@ -336,6 +356,12 @@ def test_a_block_that_needs_what_it_does_not_import_fails(sandbox, tmpdir):
     # The harness itself: nothing leaks into a block's namespace but "your values".
     environ = {'PATREON_BASE_URL': sandbox.url, 'README_VALUES': json.dumps(your_values(sandbox))}
     assert run_alone('print(access_token[:3])', 'ok', environ, tmpdir=tmpdir)[0] == 0
+    # Python 2.7 runs the block as pasted: print is a statement there unless the block imports print_function.
+    status, out, _ = run_alone("print('a', 'b')", 'several arguments', environ, tmpdir=tmpdir)
+    assert status == 0 and out == ("a b\n" if sys.version_info[0] > 2 else "('a', 'b')\n")
+    status, out, _ = run_alone("from __future__ import print_function\n\nprint('a', 'b')", 'the import', environ,
+                               tmpdir=tmpdir)
+    assert status == 0 and out == 'a b\n'
     status, _, err = run_alone('api = patreon.API(access_token)', 'no import', environ, tmpdir=tmpdir)
     assert status != 0 and "NameError" in err
     status, _, err = run_alone("import patreon\npatreon.API(access_token).get_identity(fields={'user': ['nme']})",
@@ -385,7 +411,7 @@ def test_make_demo_installs_the_package_alone():
         words = line.split('pip install', 1)[1].split()
         assert [word for word in words if not word.startswith('-')] == ['.'], line  # the package, nothing else
     assert 'dev-requirements' not in commands and '.demo-venv/bin/patreon demo' in commands
-    text = ' '.join(readme_text().split('## Quick start', 1)[1].split('\n## ', 1)[0].split())
+    text = ' '.join(readme_text().split('## Try it', 1)[1].split('\n## ', 1)[0].split())
     assert '.demo-venv' in text and 'about 3 minutes' in text
 
 

@@ -2,10 +2,6 @@
 """The commands that call Patreon's API: ``identity``, ``campaigns``, ``members``, ``posts``, ``webhooks ...``.
 
 Each takes a :class:`~patreon.cli._context.Context` and writes what it read on ``context.stdout``.
-
-Usage::
-
-    command_members(context)        # every member of options.campaign_id, in options.format
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

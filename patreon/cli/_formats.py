@@ -8,13 +8,6 @@
   when there is none), so a listing that fails before its first page leaves nothing.
 - ``table``: aligned columns; control characters are shown escaped (``\\x1b``, ``\\n``), so a name cannot move
   the cursor, retitle the terminal or forge rows; wide (CJK) and combining characters keep the columns aligned.
-
-Usage::
-
-    writer = RecordWriter(['id', 'full_name'], 'csv', ConsoleWriter(sys.stdout))
-    for record in records:
-        writer.write(record)        # an ordered dict of column name to value
-    writer.finish()                 # the header when no record came; the table, which needs every row
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
@@ -323,10 +316,6 @@ class RecordWriter(object):
         time.
         When a value cannot be written (``CommandFailed``) or ``rows`` raises, the records before it are written
         first, as one at a time they would have been.
-
-        Usage::
-
-            writer.write_rows([['1', 'Ann'], ['2', 'Bo']])
         """
         write = self._keep_table_page if self.output_format == 'table' else self._write_taken
         taken = []

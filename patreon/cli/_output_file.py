@@ -7,15 +7,6 @@ looks complete; the temporary file is removed.  The file is created readable and
 
 An existing ``FILE`` that is not a regular file (a named pipe, ``/dev/stdout``, ``/dev/null``) is written to
 directly: replaced by a regular file, its reader would get nothing (and a device node would be gone).
-
-Usage::
-
-    output = OutputFile('members.csv')          # OutputFailed (exit status 9) when it cannot be created
-    try:
-        ConsoleWriter(output.stream).line('id,full_name')
-        output.commit()                         # renamed to members.csv
-    finally:
-        output.discard()                        # removed, unless committed
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 

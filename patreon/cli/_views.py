@@ -1,12 +1,5 @@
 # -*- coding: utf-8 -*-
-"""What each resource type looks like on the command line: its default fields, and the columns ``--include`` adds.
-
-Usage::
-
-    selection = MEMBER_VIEW.select('full_name,email', 'user')
-    api.get_campaigns_by_id_members(campaign_id, 1000, includes=selection.includes, fields=selection.fields)
-    record = selection.record(member)       # OrderedDict: id, full_name, email, user_id
-"""
+"""What each resource type looks like on the command line: its default fields, and the columns ``--include`` adds."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import collections
@@ -73,13 +66,7 @@ class Selection(object):
 
 
 class ResourceView(object):
-    """How the command line shows a resource type: its default fields and what each ``--include`` adds.
-
-    Usage::
-
-        selection = MEMBER_VIEW.select('full_name,email', 'user')
-        api.get_campaigns_by_id_members(campaign_id, 1000, includes=selection.includes, fields=selection.fields)
-    """
+    """How the command line shows a resource type: its default fields and what each ``--include`` adds."""
 
     def __init__(self, resource_type, default_fields, inclusions=None):
         self.resource_type = resource_type
