@@ -377,7 +377,8 @@ class API(object):
         :raises patreon.exceptions.InvalidResponse: a page that is not a page of resources.
         :raises patreon.exceptions.APIError: a page answered with an error.
         :raises patreon.exceptions.InvalidArgument: ``method`` is not a list route (a route method declared as
-            none, as :meth:`get_identity`; another callable that takes no ``cursor``), before any request.
+            none, as :meth:`get_identity`; another callable that takes no ``cursor``), or a route method is given
+            no ``page_size``, before any request.
         """
         for page in self.paginate_pages(method, *args, **kwargs):
             data = page.data()
@@ -394,10 +395,14 @@ class API(object):
         if not callable(method):
             raise InvalidArgument('paginate needs a list method of the client (e.g. api.get_campaigns), not {}'.format(
                 type(method).__name__))
-        takes_cursor = _list_route(method)
+        route = _declared_route(method)
+        takes_cursor = route.pages if route is not None else _takes_cursor(method)
         if takes_cursor is False:  # a single resource's route: "paginating" it would hide the mistake
             raise InvalidArgument('paginate needs a list route, one that takes a cursor (e.g. api.get_campaigns); '
                                   '{} is not one: call it directly'.format(getattr(method, '__name__', 'this method')))
+        if route is not None and route.pages and 'page_size' not in kwargs and \
+                len(args) <= route.params.index('page_size'):
+            raise InvalidArgument(_page_size_needed(route, kwargs.get('includes')))
         first_cursor = kwargs.pop('cursor', None)
 
         def fetch_page(cursor):
@@ -579,15 +584,26 @@ def _page_size(page_size):
     return checked_count(page_size, 'page_size')
 
 
-def _list_route(method):
-    """Whether ``method`` walks a list route: for a route method of a client (a subclass's override too), what
-    :data:`ROUTES` declares (its ``pages``); for any other callable, what its signature says."""
+def _declared_route(method):
+    """The :data:`ROUTES` declaration ``method`` calls, when it is a route method of a client (a subclass's
+    override too); else ``None``."""
     owner = getattr(method, '__self__', None)
     if isinstance(owner, API):
         for name, route in ROUTES.items():
             if getattr(owner, name, None) == method:
-                return route.pages
-    return _takes_cursor(method)
+                return route
+    return None
+
+
+def _page_size_needed(route, includes):
+    """Why a walk of ``route`` given no ``page_size`` is refused, and what to pass."""
+    try:
+        include = query_names(includes)[0] or ''
+    except InvalidArgument:
+        include = ''  # the includes are refused when the method is called, with their own message
+    limit = route.page_limit(include.split(','))
+    return 'paginate({}, ...) needs page_size=, the number of {}s per page ({})'.format(
+        route.name, route.returns, 'at most {}'.format(limit) if limit else 'Patreon documents no largest page')
 
 
 def _takes_cursor(method):

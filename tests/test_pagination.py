@@ -114,6 +114,31 @@ def test_paginate_pages_exposes_totals():
     assert [p.json_data['meta']['pagination']['total'] for p in pages] == [2, 2]
 
 
+@pytest.mark.parametrize('route,args,includes,said', [
+    ('get_campaigns_by_id_members', ('900100',), None, 'members per page (at most 1000)'),
+    ('get_campaigns_by_id_members', ('900100',), ['user', 'pledge_history'], 'members per page (at most 500)'),
+    ('get_campaigns_by_id_posts', ('900100',), 'user', 'posts per page (at most 1000)'),
+    ('get_campaigns', (), None, 'campaigns per page (Patreon documents no largest page)'),
+    ('get_webhooks', (), None, 'webhooks per page (Patreon documents no largest page)'),
+])
+@responses.activate
+def test_a_walk_of_a_route_given_no_page_size_says_so_before_any_request(route, args, includes, said):
+    # The method itself would raise a bare TypeError naming a missing positional argument.
+    api = patreon.API('token')
+    for walk in (api.paginate, api.paginate_pages):
+        with pytest.raises(InvalidArgument) as raised:
+            list(walk(getattr(api, route), *args, includes=includes))
+        assert str(raised.value) == 'paginate({}, ...) needs page_size=, the number of {}'.format(route, said)
+    assert len(responses.calls) == 0
+
+
+@responses.activate
+def test_a_page_size_given_by_position_is_a_page_size():
+    serve(page(['a'], None))
+    api = patreon.API('token')
+    assert [m.id() for m in api.paginate(api.get_campaigns_by_id_members, 900100, 1)] == ['a']
+
+
 @pytest.mark.parametrize('route', ['get_identity', 'get_campaigns_by_id', 'get_members_by_id', 'get_posts_by_id',
                                    'get_webhooks_by_id', 'get_lives_by_id'])
 @responses.activate
