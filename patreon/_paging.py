@@ -1,11 +1,4 @@
-"""The walk from page to page behind ``API.paginate``: the rules of :mod:`patreon.pagination`, applied.
-
-Usage::
-
-    pages = iterate_pages(lambda cursor: api.get_campaigns_by_id_members(campaign_id, 500, cursor=cursor))
-    for page in pages:
-        save(page.data())
-"""
+"""The walk from page to page behind ``API.paginate``: the rules of :mod:`patreon.pagination`, applied."""
 from __future__ import unicode_literals
 
 import hashlib
@@ -35,11 +28,6 @@ _QUOTED_LENGTH = 80
 
 def follow_path(document, dotted_path):
     """The value at ``dotted_path`` (``'links.next'``) in nested dicts, or ``None`` when any key is missing.
-
-    Usage::
-
-        follow_path({'meta': {'pagination': {'total': 3}}}, 'meta.pagination.total')  # 3
-        follow_path({'meta': {}}, 'meta.pagination.total')                          # None
     """
     value = document
     for key in dotted_path.split('.'):
@@ -57,12 +45,6 @@ def link_at(document, dotted_path):
     is not a string where it stops (a number at the end, or the object that
     lacks a key before the last one): ``stray``, which 0.5.1 raised as
     ``Exception(NOT_A_LINK, stray)``.  ``None`` as the path walks nothing.
-
-    Usage::
-
-        link_at({'links': {'next': 'https://x/?page%5Bcursor%5D=c'}}, 'links.next')  # ('https://x/?...', None)
-        link_at({'links': {'next': None}}, 'links.next')                            # (None, None)
-        link_at({'data': []}, 'links.next')                                         # (None, {'data': []})
     """
     keys = [] if dotted_path is None else dotted_path.split('.')
     value, depth = document, 0
@@ -81,11 +63,6 @@ def cursor_from_link(link):
 
     :raises PaginationError: when ``link`` cannot be parsed as a URL, or its
         cursor is not UTF-8 text (sending it back would send another cursor).
-
-    Usage::
-
-        cursor_from_link('https://www.patreon.com/api/oauth2/v2/campaigns?page%5Bcursor%5D=abc')  # 'abc'
-        cursor_from_link('https://www.patreon.com/api/oauth2/v2/campaigns')                      # None
     """
     readings = _link_cursors(link)
     return readings[0] if readings else None
@@ -102,12 +79,6 @@ def next_cursor(document):
     :raises PaginationError: when a pointer is there but cannot be followed
         (not a non-empty string, a URL without ``page[cursor]`` or that cannot
         be parsed), or when the two pointers disagree.
-
-    Usage::
-
-        next_cursor({'meta': {'pagination': {'cursors': {'next': 'abc'}}}})  # 'abc'
-        next_cursor({'data': []})                                            # None
-        next_cursor({'meta': {'pagination': {'cursors': {'next': 5}}}})      # raises PaginationError
     """
     meta = _pointer(document, ('meta', 'pagination', 'cursors', 'next'))
     link = _pointer(document, ('links', 'next'))
@@ -147,12 +118,6 @@ def iterate_pages(fetch_page, first_cursor=None, list_route=None):
         be followed, :data:`MAX_STALLED_PAGES` pages in a row with nothing new,
         or as many pages in all that repeat the first or a checkpoint page.
     :raises InvalidResponse: a page that is not a JSON:API page of resources.
-
-    Usage::
-
-        api = patreon.API(access_token, raise_errors=True)
-        for page in iterate_pages(lambda cursor: api.get_campaigns(10, cursor=cursor), list_route=True):
-            handle(page.data())
     """
     seen = set([_digest(first_cursor)]) if isinstance(first_cursor, six.string_types) and first_cursor else set()
     cursor = first_cursor
@@ -210,11 +175,6 @@ def prefetched(items):
     thread ends with its item: when the iteration ends, nothing is left
     running; when it is closed or dropped, a fetch in flight runs to its end
     (its own timeouts bound it), its page is dropped, and its thread ends.
-
-    Usage::
-
-        for page in prefetched(iterate_pages(fetch_page, list_route=True)):
-            save(page.data())  # the page after it is on its way meanwhile
     """
     from . import _deadline  # on first use, as the transport loads it
     items = iter(items)
@@ -341,11 +301,6 @@ def checked_cursor(value, where):
 
     :param where: where the value was read, named in the error (``'meta.pagination.cursors.next'``).
     :raises PaginationError: for anything else (a number, ``""``, an object, a list, a boolean).
-
-    Usage::
-
-        checked_cursor('abc', 'meta.pagination.cursors.next')  # 'abc'
-        checked_cursor(5, 'meta.pagination.cursors.next')      # raises PaginationError
     """
     if not isinstance(value, six.string_types) or not value:
         raise PaginationError('{} is {}, not a cursor; stopping rather than ending early'.format(

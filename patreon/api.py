@@ -400,7 +400,7 @@ class API(object):
         if takes_cursor is False:  # a single resource's route: "paginating" it would hide the mistake
             raise InvalidArgument('paginate needs a list route, one that takes a cursor (e.g. api.get_campaigns); '
                                   '{} is not one: call it directly'.format(getattr(method, '__name__', 'this method')))
-        if route is not None and route.pages and 'page_size' not in kwargs and \
+        if route is not None and route.pages and 'page_size' in route.params and 'page_size' not in kwargs and \
                 len(args) <= route.params.index('page_size'):
             raise InvalidArgument(_page_size_needed(route, kwargs.get('includes')))
         first_cursor = kwargs.pop('cursor', None)
