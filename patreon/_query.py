@@ -101,15 +101,23 @@ def names_text(names, param, separator=',', empty='null'):
         be sent (see :func:`checked_text`).
     """
     if isinstance(names, (six.text_type, bytes)):
-        return checked_text(names, param) or empty
+        return _trimmed(checked_text(names, param), separator) or empty
     items = checked_list(names, param, 'a list of names or one {}-separated string'.format(
         'comma' if separator == ',' else 'space'))
     texts = []
     for item in items:
         if not isinstance(item, (six.text_type, bytes)):
             raise InvalidArgument('{} must hold strings, not {}'.format(param, type(item).__name__))
-        texts.append(checked_text(item, param))
+        texts.append(_trimmed(checked_text(item, param), separator))
     return separator.join(texts) if texts else empty
+
+
+def _trimmed(text, separator):
+    """``text`` without blanks around its names: Patreon splits on the separator alone, so the ``' email'`` of
+    ``'full_name, email'`` would name no field, and be dropped in silence."""
+    if separator == ' ':
+        return ' '.join(text.split())
+    return separator.join(name.strip() for name in text.split(separator))
 
 
 def query_names(includes=None, fields=None):

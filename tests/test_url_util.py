@@ -2,8 +2,11 @@
 """patreon.jsonapi.url_util: ``build_url`` and ``joined_or_null`` exactly as 0.5.1, plus plain strings as one value."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import warnings
+
 import pytest
 
+import patreon
 from patreon.exceptions import InvalidArgument
 from patreon._query import checked_count, checked_list, checked_text, encode_query
 from patreon.jsonapi.url_util import build_url, joined_or_null
@@ -151,3 +154,14 @@ def test_checked_list_makes_a_list_of_an_iterable_or_of_one_value_alone():
         with pytest.raises(InvalidArgument) as raised:
             checked_list(value, 'ids', 'a list of ids', alone=(str,))
         assert str(raised.value) == 'ids must be a list of ids, not {}'.format(type(value).__name__)
+
+
+def test_blanks_around_names_are_not_sent():
+    # Patreon splits on the comma alone: the ' email' of 'full_name, email' would be no field, dropped in silence.
+    assert build_url('https://p', includes='user, campaign', fields={'member': 'full_name, email',
+                                                                     'user': [' email ', 'full_name']}) == (
+        'https://p?fields%5Bmember%5D=full_name%2Cemail&fields%5Buser%5D=email%2Cfull_name&include=user%2Ccampaign')
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        url = patreon.OAuth('id', 'secret').get_authorization_url('https://x.example/cb', ' identity  campaigns ')
+    assert url.endswith('&scope=identity+campaigns') and caught == []
