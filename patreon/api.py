@@ -465,7 +465,7 @@ class API(object):
                 query.append(('page[cursor]', _cursor_text(cursor)))
             path += '?' + encode_query(query)
         include, field_lists = query_names(includes, fields)
-        _known_names().check_names(include, field_lists, strict=self.strict_fields)
+        _known_names().check_names(include, field_lists, strict=self.strict_fields, returns=route.returns)
         return self._call('GET', url_with(path, include, field_lists))
 
     def _call(self, method, path, **kwargs):

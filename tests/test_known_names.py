@@ -50,7 +50,7 @@ def test_known_names_do_not_warn(http):
 @pytest.mark.parametrize('includes, fields, name', [
     (['memberhsips'], None, "'memberhsips'"),
     (['memberships.currently_entitled_tier'], None, "'currently_entitled_tier'"),
-    ('user,campain', None, "'campain'"),
+    ('memberships,campain', None, "'campain'"),
     (None, {'membr': ['full_name']}, "'membr'"),
     (None, {'user': 'full_name,emial'}, "'emial'"),
     (None, {'tier': [b'titel']}, "'titel'"),
@@ -107,3 +107,18 @@ def test_check_names_alone():
     check_names('null', [('member', 'null')], strict=True)  # an empty list is sent as 'null': no name in it
     with pytest.raises(UnknownFieldError):
         check_names('user.campaign,tiers.nope', [], strict=True)
+
+
+def test_the_first_name_of_an_include_path_is_checked_against_the_routes_type(http):
+    # 'membership' for the user's 'memberships': the names to pick from are the user's, not every type's.
+    serve_identity(http)
+    api = patreon.API(ACCESS_TOKEN)
+    found = unknown_field_warnings(lambda: api.get_identity(includes=['membership', 'memberships.campaign']))
+    assert [str(warning.message) for warning in found] == [
+        "includes names 'membership', which is not a relationship of user known to patreon.schemas; "
+        "known: campaign, memberships"]
+    found = unknown_field_warnings(lambda: api.get_identity(includes=['pledge_history']))  # a member's, not a user's
+    assert len(found) == 1 and 'of user' in str(found[0].message)
+    assert unknown_field_warnings(lambda: check_names('pledge_history', [])) == []  # no type: any type's name
+    found = unknown_field_warnings(lambda: api.get_identity(includes=['memberships.campain']))
+    assert len(found) == 1 and "'campain', which is not a relationship known" in str(found[0].message)

@@ -16,14 +16,18 @@ from ..exceptions import MissingAttributeWarning, UnknownFieldError, UnknownFiel
 _fields_of_type = {}  # type: dict
 _attributes_of_type = {}  # type: dict
 _relationships = []  # type: list
+_relationships_of_type = {}  # type: dict
 # (type, name) of the missing attributes already warned of in this process, and the lock of that set with the
 # process it was made in: a child after fork() may inherit it held by a thread that does not exist there.
 _warned_missing = set()  # type: set
 _warned_lock = [os.getpid(), threading.Lock()]  # type: list
 
 
-def check_names(include, field_lists, strict=False):
+def check_names(include, field_lists, strict=False, returns=None):
     """Warn of (``strict``: refuse) each ``include`` path and ``field_lists`` name the schemas do not know.
+
+    :param returns: the resource type the route returns: the first name of each include path is one of its
+        relationships (a deeper name, one of any type's).
 
     :raises patreon.exceptions.UnknownFieldError: in strict mode, for the first unknown name.
     """
@@ -50,9 +54,14 @@ def check_names(include, field_lists, strict=False):
             if strict:
                 raise UnknownFieldError('includes cannot be checked: patreon.schemas cannot be imported from here')
             return
+        first = _type_relationships(returns)
         for path in _split(include, ','):
-            for name in path.split('.'):
-                if name not in relationships:
+            for position, name in enumerate(path.split('.')):
+                if position == 0 and first is not None:
+                    if name not in first:
+                        _report('includes names {}, which is not a relationship of {} known to patreon.schemas; '
+                                'known: {}'.format(_quoted(name), returns, ', '.join(sorted(first))), strict)
+                elif name not in relationships:
                     _report('includes names {}, which is not a relationship known to patreon.schemas; '
                             'known: {}'.format(_quoted(name), ', '.join(sorted(relationships))), strict)
 
@@ -118,6 +127,16 @@ def _known_fields(resource_type):
         # A sparse fieldset may name relationships as well as attributes.
         known = frozenset(_names(module.Attributes) + _names(module.Relationships))
         _fields_of_type[resource_type] = known
+    return known
+
+
+def _type_relationships(resource_type):
+    """The relationship names of ``resource_type``; ``None`` for a type the schemas do not know (or none given)."""
+    if resource_type not in schemas.SCHEMA_MODULE_NAMES:
+        return None
+    known = _relationships_of_type.get(resource_type)
+    if known is None:
+        known = _relationships_of_type[resource_type] = frozenset(_names(_schema(resource_type).Relationships))
     return known
 
 
