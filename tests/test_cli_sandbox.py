@@ -229,6 +229,10 @@ def test_users_lists_who_to_log_in_as(capsys, sb, environ):
     users = sb.login_users()
     assert out.splitlines() == _control.login_lines(users)
     assert [user['role'] for user in users][:2] == ['creator', 'free member']
+    # Each line names the user's tier, which a manual test of a tier gate picks by.
+    for user, line in zip(users, out.splitlines()):
+        assert line.endswith('tier {} ({})'.format(user['tier_id'], user['tier_title']) if user.get('tier_title')
+                             else user['full_name']), line
 
 
 def test_overview_lists_the_campaign_tiers_and_redirect_uris(capsys, sb, environ):

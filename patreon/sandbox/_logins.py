@@ -168,8 +168,17 @@ class Logins(object):
 
 
 def login_lines(users):
-    """One aligned line per user to log in as (``role  user_id  full_name``), for a terminal."""
+    """One aligned line per user to log in as (``role  user_id  full_name  tier``), for a terminal; the tier, where
+    the user has one, is what a manual test of a tier gate picks by."""
     width = max([len(user['role']) for user in users] + [0])
     id_width = max([len(user['user_id']) for user in users] + [0])
-    return ['  %s  %s  %s' % (user['role'].ljust(width), user['user_id'].ljust(id_width), user['full_name'])
+    name_width = max([len(user['full_name']) for user in users] + [0])
+    return [('  %s  %s  %s  %s' % (user['role'].ljust(width), user['user_id'].ljust(id_width),
+                                   user['full_name'].ljust(name_width), _tier_text(user))).rstrip()
             for user in users]
+
+
+def _tier_text(user):
+    title = user.get('tier_title')
+    return 'tier {} ({})'.format(user.get('tier_id'), title) if isinstance(title, six.string_types) and title else ''
+
