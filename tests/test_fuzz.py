@@ -252,8 +252,13 @@ PATHS = ['campaigns', 'campaigns/7/members?page%5Bcount%5D=10', 'https://patreon
 
 def joined(value):
     if isinstance(value, six.string_types):
-        return value or 'null'
-    return ','.join(value) if value else 'null'
+        return trimmed(value) or 'null'
+    return ','.join(trimmed(name) for name in value) if value else 'null'
+
+
+def trimmed(text):
+    # Blanks around each comma-separated name are not sent: Patreon splits on the comma alone.
+    return ','.join(name.strip() for name in text.split(','))
 
 
 def parse_query(query):
