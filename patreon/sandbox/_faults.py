@@ -9,6 +9,7 @@ import time
 
 from six.moves import http_client
 
+from .._policy import check_seconds
 from .._sandbox_actions import FAULT_KINDS
 from ._messages import JSON_TYPE, html_response, json_response
 
@@ -63,11 +64,11 @@ class FaultInjector(object):
         if kind == 'trickle':
             _check_trickle(merged)
         elif kind == 'rate_limit':
-            _check_seconds(merged['retry_after'], 'retry_after', MAX_RETRY_AFTER)
+            check_seconds('retry_after', merged['retry_after'], zero=True, limit=MAX_RETRY_AFTER)
             if not isinstance(merged['header'], bool):
                 raise ValueError('header must be true or false')
         elif kind == 'delay':
-            _check_seconds(merged['seconds'], 'seconds', MAX_DELAY)
+            check_seconds('seconds', merged['seconds'], zero=True, limit=MAX_DELAY)
         fault = Fault(route, kind, count, merged)
         with self._lock:
             self._faults.append(fault)
@@ -115,18 +116,11 @@ class RateLimiter(object):
         return None
 
 
-def _check_seconds(value, name, most):
-    # Checked when armed: a value the answer cannot be made with (a string, NaN) would drop the connection later.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= float(value) <= most:
-        raise ValueError('%s must be a number of seconds from 0 to %d' % (name, most))
-
-
 def _check_trickle(options):
-    chunk, interval = options['chunk'], options['interval']
+    chunk = options['chunk']
     if isinstance(chunk, bool) or not isinstance(chunk, numbers.Integral) or int(chunk) < 1:
         raise ValueError('chunk must be a whole number of bytes, at least 1')
-    if isinstance(interval, bool) or not isinstance(interval, numbers.Real) or not 0 < float(interval) <= 60:
-        raise ValueError('interval must be a number of seconds above 0 and at most 60')
+    check_seconds('interval', options['interval'], limit=60)
 
 
 def field_fault_response(fault):
