@@ -76,6 +76,7 @@ def _start_gunicorn(sb, warm_member, workers):
     reader = threading.Thread(target=_lines, args=(process.stdout, lines))
     reader.daemon = True
     reader.start()
+    process.reader = reader  # _stop waits for it, then closes the pipe it reads
     url, booted, seen = None, 0, []
     while url is None or booted < workers:
         try:
@@ -99,6 +100,9 @@ def _stop(process):
             process.wait()
         finally:
             timer.cancel()
+    # The reader ends at the pipe's end; the pipe, left to the collector, warned as an unclosed file (3.14+).
+    process.reader.join(GUARD_SECONDS)
+    process.stdout.close()
 
 
 def test_a_preloaded_app_under_gunicorn_answers_every_request_with_its_own_member(sb, member_ids):
