@@ -9,11 +9,12 @@ import threading
 import types
 
 import requests
+import six
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from . import _forks
-from .exceptions import PatchedRequestsIgnored, RealPatreonBlocked
+from .exceptions import InvalidArgument, PatchedRequestsIgnored, RealPatreonBlocked
 from ._query import urlsplit
 
 
@@ -24,6 +25,36 @@ class DefaultBaseURL(str):
 
     def __reduce__(self):
         return DefaultBaseURL, (str(self),)
+
+
+#: What a base URL must be, said the same way whatever was given: a URL may hold a password, so it is never quoted.
+BASE_URL_RULE = ("must be an http:// or https:// URL naming a host (and a port, a path), with no user, query, "
+                 "fragment or blank, such as 'http://127.0.0.1:8000' or 'https://www.patreon.com'")
+
+
+def check_base_url(url, what='base_url'):
+    """:raises InvalidArgument: ``url`` is not an ``http://`` or ``https://`` URL with a host, and nothing that would
+    move the API's paths (a query or fragment takes them in) or hold a credential; checked when it is set, not
+    found at the first call."""
+    if not isinstance(url, six.string_types):
+        raise InvalidArgument('{} must be a URL string, not {}'.format(what, type(url).__name__))
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and _port_ok(parts.netloc)
+    except ValueError:  # an unclosed IPv6 bracket
+        usable = False
+    if not usable or parts.query or parts.fragment or '@' in parts.netloc or \
+            any(char.isspace() or ord(char) < 32 for char in url):
+        raise InvalidArgument('{} {}'.format(what, BASE_URL_RULE))
+
+
+def _port_ok(netloc):
+    # Read here, not from urlsplit's port: Python 2 takes an out-of-range port for none at all.
+    after_host = netloc.rsplit(']', 1)[-1]
+    if ':' not in after_host:
+        return True
+    port = after_host.rsplit(':', 1)[1]
+    return port.isdigit() and 0 < int(port) < 65536
 
 
 def follows_default(base_url):

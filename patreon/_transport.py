@@ -10,7 +10,6 @@ import time
 import requests
 import six
 import urllib3
-from six.moves.urllib.parse import urlsplit
 
 from . import _destination, _forks, endpoint
 from ._clock import monotonic
@@ -24,18 +23,6 @@ from .retry import RETRY_EXCEPTIONS, RetryPolicy
 
 logger = logging.getLogger(__name__)
 
-def _check_base_url(url):
-    """:raises InvalidArgument: ``url`` is not an ``http://`` or ``https://`` URL naming a host (requests would
-    refuse it only at the first call, with no connection adapter; the URL itself may hold credentials, so the
-    message does not quote it)."""
-    if not isinstance(url, six.string_types):
-        raise InvalidArgument('base_url must be a URL string, not {}'.format(type(url).__name__))
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
-        raise InvalidArgument("base_url must be an http:// or https:// URL naming a host, such as "
-                              "'http://127.0.0.1:8000' or 'https://www.patreon.com'")
-
-
 class Transport(object):
     """Sends requests below ``base_url`` through one :class:`requests.Session`.
 
@@ -48,7 +35,7 @@ class Transport(object):
     """
 
     def __init__(self, base_url=DEFAULT_BASE_URL, session=None, timeout=DEFAULT_TIMEOUT, retry=None):
-        _check_base_url(base_url)
+        _destination.check_base_url(base_url)
         if session is not None and not callable(getattr(session, 'request', None)):
             raise InvalidArgument('session must be a requests.Session, not {}'.format(type(session).__name__))
         # Left as default, the client follows patreon.endpoint's default at every request (a test can move it).
@@ -79,7 +66,7 @@ class Transport(object):
 
     @base_url.setter
     def base_url(self, url):
-        _check_base_url(url)
+        _destination.check_base_url(url)
         self._follows_default = False
         self._base_url = url.rstrip('/')
 

@@ -9,11 +9,9 @@ from __future__ import unicode_literals
 
 import contextlib
 
-import six
 
 from . import _destination
-from .exceptions import InvalidArgument
-from ._query import checked_bool, urlsplit
+from ._query import checked_bool
 
 __all__ = ['PATREON_URL', 'DEFAULT_BASE_URL', 'default_base_url', 'override_default_base_url']
 
@@ -46,16 +44,15 @@ def override_default_base_url(url, block_patreon=True):
     refused, so that a test harness can fail a test whose code caught the
     ``RealPatreonBlocked`` and went on).
 
-    :raises InvalidArgument: ``url`` is not an ``http://`` or ``https://`` URL.
+    :raises InvalidArgument: ``url`` is not an ``http://`` or ``https://`` URL naming a host (no user, query,
+        fragment or blank).
 
     Usage::
 
         with endpoint.override_default_base_url(sandbox.url):
             run_the_app_under_test()
     """
-    if not isinstance(url, six.string_types) or urlsplit(url).scheme not in ('http', 'https') \
-            or not urlsplit(url).hostname:
-        raise InvalidArgument('the default base URL must be an http:// or https:// URL')
+    _destination.check_base_url(url, 'the default base URL')
     override = _destination.Override(url.rstrip('/'), checked_bool(block_patreon, 'block_patreon'))
     _destination.activate(override)
     try:

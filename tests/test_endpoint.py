@@ -93,8 +93,8 @@ def test_while_an_override_is_active_the_real_patreon_is_refused_before_anything
 
 @responses.activate
 @pytest.mark.parametrize('url', ['https://www.patreon.com\\', 'https://www.patre%6Fn.com', 'https://patreon%2Ecom',
-                                 'https://www.patreon.com%2e', 'https://www.patreon.com\\@app.example',
-                                 'https://www.patreon.com\\x', 'HTTPS://www.PATRE%6fN.com:443'])
+                                 'https://www.patreon.com%2e', 'https://www.patreon.com\\x',
+                                 'HTTPS://www.PATRE%6fN.com:443'])
 def test_a_spelling_that_urllib3_reads_as_patreon_is_refused_before_anything_is_sent(url):
     # urlsplit reads another host in each (or none); urllib3, which connects, ends the host at a backslash
     # and percent-decodes it: the block judges the host it would connect to.
@@ -107,6 +107,16 @@ def test_a_spelling_that_urllib3_reads_as_patreon_is_refused_before_anything_is_
     assert 'patreon.com)' in str(raised.value)  # the host it would have reached
     assert _destination.connected_host(url + '/api/oauth2/v2/identity') == _destination.connected_host(url) in (
         'www.patreon.com', 'patreon.com')
+
+
+def test_a_base_url_with_a_user_part_is_refused_when_the_client_is_made():
+    # urllib3 would connect to www.patreon.com, urlsplit reads app.example: no such URL is a base URL.
+    url = 'https://www.patreon.com\\@app.example'
+    with pytest.raises(InvalidArgument):
+        patreon.API(ACCESS_TOKEN, base_url=url)
+    with pytest.raises(InvalidArgument):
+        patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=url)
+    assert _destination.connected_host(url + '/api/oauth2/v2/identity') == 'www.patreon.com'
 
 
 def test_a_host_urllib3_reads_elsewhere_is_judged_where_it_connects():

@@ -19,6 +19,7 @@ from hypothesis import given, settings, strategies as st
 import patreon
 import patreon._clock
 import patreon._deadline as deadline_module
+from patreon._destination import BASE_URL_RULE
 from patreon._transport import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, Transport, _headers_as_built
 from patreon.exceptions import InvalidArgument, TotalTimeout
 from patreon._retry_after import retry_after_seconds
@@ -778,16 +779,29 @@ def test_the_token_endpoint_gets_no_netrc_password_either(sb, netrc_for_loopback
 
 
 @pytest.mark.parametrize('url', ['127.0.0.1:8000', 'localhost:8000', 'www.patreon.com', 'http://', 'ftp://host',
-                                 'http://user:pw-s3cret@', '', '/api'])
+                                 'http://user:pw-s3cret@', '', '/api', 'http://user:pw-s3cret@127.0.0.1:8000',
+                                 'http://127.0.0.1:8000#frag', 'http://127.0.0.1:8000/?x=1', 'http://127.0.0.1:8000\n',
+                                 ' http://localhost', 'http://[::1', 'http://127.0.0.1:99999', 'http://127.0.0.1:0',
+                                 'http://127.0.0.1:port', 'http://local host'])
 def test_a_base_url_that_is_no_http_url_with_a_host_is_refused_when_the_client_is_made(url):
-    # requests would refuse it only at the first call ("No connection adapters were found"); a URL may hold a
-    # password, so the message never quotes it.
+    # requests would refuse some only at the first call ("No connection adapters were found"), quoting the URL and
+    # its password; a query or fragment would take the API's paths in (GET / answered as the identity).
     for make in (lambda: patreon.API('token', base_url=url), lambda: patreon.OAuth('id', 'secret', base_url=url),
                  lambda: setattr(Transport(), 'base_url', url)):
         with pytest.raises(InvalidArgument) as raised:
             make()
-        assert str(raised.value) == ("base_url must be an http:// or https:// URL naming a host, such as "
-                                     "'http://127.0.0.1:8000' or 'https://www.patreon.com'")  # the same for all
+        assert str(raised.value) == 'base_url ' + BASE_URL_RULE  # the same whatever was given: never quoted
+    with pytest.raises(InvalidArgument) as raised:
+        with patreon.endpoint.override_default_base_url(url):
+            pass
+    assert str(raised.value) == 'the default base URL ' + BASE_URL_RULE
     with pytest.raises(InvalidArgument):
         patreon.API('token', base_url=8000)
-    assert Transport('HTTPS://127.0.0.1:1/prefix/').base_url == 'HTTPS://127.0.0.1:1/prefix'
+
+
+@pytest.mark.parametrize('url', ['HTTPS://127.0.0.1:1/prefix/', 'http://[::1]:8000', 'http://localhost',
+                                 'https://www.patreon.com', 'http://127.0.0.1:8000/api/'])
+def test_a_base_url_with_a_host_a_port_and_a_path_is_taken(url):
+    assert Transport(url).base_url == url.rstrip('/')
+    with patreon.endpoint.override_default_base_url(url) as override:
+        assert override.url == url.rstrip('/')
