@@ -96,7 +96,7 @@ def names_text(names, param, separator=',', empty='null'):
     """Names given as a list (or any iterable) of strings, or one already-joined string, as one checked text.
 
     :param separator: what joins the names (``' '`` for OAuth scopes).
-    :param empty: the value of an empty list (``'null'``: the API's "no attributes").
+    :param empty: the value when no name is given (``'null'``: the API's "no attributes").
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) when ``names`` is neither, or a name cannot
         be sent (see :func:`checked_text`).
     """
@@ -108,16 +108,17 @@ def names_text(names, param, separator=',', empty='null'):
     for item in items:
         if not isinstance(item, (six.text_type, bytes)):
             raise InvalidArgument('{} must hold strings, not {}'.format(param, type(item).__name__))
-        texts.append(_trimmed(checked_text(item, param), separator))
-    return separator.join(texts) if texts else empty
+        text = _trimmed(checked_text(item, param), separator)
+        if text:
+            texts.append(text)
+    return separator.join(texts) or empty
 
 
 def _trimmed(text, separator):
-    """``text`` without blanks around its names: Patreon splits on the separator alone, so the ``' email'`` of
-    ``'full_name, email'`` would name no field, and be dropped in silence."""
-    if separator == ' ':
-        return ' '.join(text.split())
-    return separator.join(name.strip() for name in text.split(separator))
+    """``text`` without blanks around its names, nor empty names: Patreon splits on the separator alone, so the
+    ``' email'`` of ``'full_name, email'`` would name no field, and be dropped in silence."""
+    parts = text.split() if separator == ' ' else text.split(separator)
+    return separator.join(name for name in (part.strip() for part in parts) if name)
 
 
 def query_names(includes=None, fields=None):
@@ -127,7 +128,7 @@ def query_names(includes=None, fields=None):
 
     :raises patreon.exceptions.InvalidArgument: (a ``ValueError``) as :func:`build_url` does.
     """
-    include = names_text(includes, 'includes') if includes else None
+    include = names_text(includes, 'includes', empty=None) if includes else None  # blank: no include at all
     field_lists = []
     if fields:
         if not isinstance(fields, dict):

@@ -9,7 +9,7 @@ from six.moves.urllib.parse import parse_qsl
 
 from ._routes import by_path, template
 from .exceptions import InvalidArgument
-from ._query import checked_list, checked_text
+from ._query import checked_text, names_text
 
 __all__ = ['IDENTITY', 'IDENTITY_EMAIL', 'IDENTITY_MEMBERSHIPS', 'CAMPAIGNS', 'CAMPAIGNS_MEMBERS',
            'CAMPAIGNS_MEMBERS_EMAIL', 'CAMPAIGNS_MEMBERS_ADDRESS', 'CAMPAIGNS_POSTS', 'CAMPAIGNS_WEBHOOK',
@@ -118,16 +118,7 @@ def _query_parts(query):
 
 
 def _names(names, param, separator):
-    """A list of names from a list of texts or one ``separator``-separated text."""
-    if names is None:
-        return []
-    if isinstance(names, (six.text_type, bytes)):
-        text = checked_text(names, param)
-        return [part.strip() for part in (text.split() if separator == ' ' else text.split(separator)) if part.strip()]
-    items = checked_list(names, param, 'a list of names or one string')
-    result = []
-    for item in items:
-        if not isinstance(item, (six.text_type, bytes)):
-            raise InvalidArgument('{} must hold strings, not {}'.format(param, type(item).__name__))
-        result.append(checked_text(item, param).strip())
-    return result
+    """The names a request sends for ``names`` (a list of texts or one ``separator``-separated text): split and
+    trimmed as the client sends them, so that a scope is judged by what is sent."""
+    text = names_text(names, param, separator=separator, empty='') if names is not None else ''
+    return text.split(separator) if text else []

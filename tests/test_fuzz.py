@@ -250,15 +250,19 @@ PATHS = ['campaigns', 'campaigns/7/members?page%5Bcount%5D=10', 'https://patreon
          'https://patreon.com?mock=this', '']
 
 
-def joined(value):
+def sent_names(value):
     if isinstance(value, six.string_types):
-        return trimmed(value) or 'null'
-    return ','.join(trimmed(name) for name in value) if value else 'null'
+        return trimmed(value)
+    return [name for item in value for name in trimmed(item)]
+
+
+def joined(value):
+    return ','.join(sent_names(value)) or 'null'
 
 
 def trimmed(text):
-    # Blanks around each comma-separated name are not sent: Patreon splits on the comma alone.
-    return ','.join(name.strip() for name in text.split(','))
+    # Neither blanks around a comma-separated name nor an empty name are sent: Patreon splits on the comma alone.
+    return [name.strip() for name in text.split(',') if name.strip()]
 
 
 def parse_query(query):
@@ -271,7 +275,7 @@ def check_build_url(path, includes, fields):
     url = build_url(path, includes=includes, fields=fields)
     assert isinstance(url, six.text_type)
     expected = []
-    if includes:
+    if includes and sent_names(includes):  # blank includes: no include at all
         expected.append(('include', joined(includes)))
     for resource_type, type_names in (fields or {}).items():
         expected.append(('fields[{}]'.format(resource_type), joined(type_names)))

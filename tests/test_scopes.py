@@ -242,3 +242,11 @@ def test_elsewhere_a_campaign_comes_with_the_routes_scope(sb):
     assert member.relationship('campaign').relationship('creator').relationship('campaign').id() == sb.campaign_id
     assert scopes.required_scopes('GET', 'members/' + member_id, includes=['campaign.creator.campaign']) == set(
         [scopes.CAMPAIGNS_MEMBERS])
+
+
+def test_names_are_judged_as_the_client_sends_them():
+    # A list item with a comma, and blanks around names: the client sends 'memberships,campaign' and 'email'.
+    needed = scopes.required_scopes
+    assert needed('GET', 'identity', includes=['memberships, campaign']) == set(['identity', 'campaigns'])
+    assert needed('GET', 'identity', fields={'user': ['full_name, email ']}) == set(['identity', 'identity[email]'])
+    assert needed('GET', 'identity', includes=' ') == set(['identity'])

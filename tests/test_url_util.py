@@ -165,3 +165,12 @@ def test_blanks_around_names_are_not_sent():
         warnings.simplefilter('always')
         url = patreon.OAuth('id', 'secret').get_authorization_url('https://x.example/cb', ' identity  campaigns ')
     assert url.endswith('&scope=identity+campaigns') and caught == []
+
+
+@pytest.mark.parametrize('includes', [' ', [' '], ['', ' ,'], ','])
+def test_blank_includes_send_no_include(includes):
+    # 'include=null' (what an empty field list sends) is refused as an include: nothing asked, nothing sent.
+    assert build_url('https://p', includes=includes) == 'https://p'
+    assert build_url('https://p', includes=includes, fields={'member': [' ']}) == 'https://p?fields%5Bmember%5D=null'
+    assert build_url('https://p', includes=['campaign', ' ', 'user,,tiers']) == (
+        'https://p?include=campaign%2Cuser%2Ctiers')
