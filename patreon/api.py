@@ -400,9 +400,12 @@ class API(object):
         if takes_cursor is False:  # a single resource's route: "paginating" it would hide the mistake
             raise InvalidArgument('paginate needs a list route, one that takes a cursor (e.g. api.get_campaigns); '
                                   '{} is not one: call it directly'.format(getattr(method, '__name__', 'this method')))
-        if route is not None and route.pages and 'page_size' in route.params and 'page_size' not in kwargs and \
-                len(args) <= route.params.index('page_size'):
-            raise InvalidArgument(_page_size_needed(route, kwargs.get('includes')))
+        if route is not None and route.pages:
+            missing = _missing_arguments(method, args, kwargs)
+            if 'page_size' in missing:
+                raise InvalidArgument(_page_size_needed(route, kwargs.get('includes')))
+            if missing:
+                raise InvalidArgument('paginate({}, ...) needs {}'.format(route.name, ', '.join(missing)))
         first_cursor = kwargs.pop('cursor', None)
 
         def fetch_page(cursor):
@@ -593,6 +596,27 @@ def _declared_route(method):
             if getattr(owner, name, None) == method:
                 return route
     return None
+
+
+def _missing_arguments(method, args, kwargs):
+    """The names of the parameters ``method`` requires that ``args`` and ``kwargs`` leave out (checked before the
+    walk begins: the call itself would raise a bare TypeError at the first page); ``[]`` when it cannot be told."""
+    import inspect  # here, not at the top, as in _takes_cursor
+    try:
+        if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
+            spec = inspect.getargspec(method)
+            if spec.varargs or spec.keywords:
+                return []
+            names = spec.args[1:] if getattr(method, '__self__', None) is not None else spec.args
+            required = names[:len(names) - len(spec.defaults or ())]
+            return [name for name in required[len(args):] if name not in kwargs]
+        parameters = list(inspect.signature(method).parameters.values())
+    except (TypeError, ValueError):  # a callable without a readable signature
+        return []
+    if any(parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD) for parameter in parameters):
+        return []  # a wrapper: what it requires is not written here
+    required = [parameter.name for parameter in parameters if parameter.default is parameter.empty]
+    return [name for name in required[len(args):] if name not in kwargs]
 
 
 def _page_size_needed(route, includes):

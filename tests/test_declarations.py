@@ -194,13 +194,14 @@ def test_paginate_walks_what_the_declaration_calls_a_list_and_refuses_the_rest(m
     setattr(Subclass, route.name, Subclass.wrapped)
     for api in (patreon.API('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None),
                 Subclass('a-token', base_url='http://127.0.0.1:{}'.format(closed_port()), retry=None)):
+        ids = ('1',) if '{id}' in route.path else ()
         for pages in (route.pages, not route.pages):  # as declared, then the other way round
             monkeypatch.setitem(_routes.ROUTES, route.name, route._replace(pages=pages))
             if pages:
-                assert inspect.isgenerator(api.paginate_pages(getattr(api, route.name), page_size=1))  # not begun
+                assert inspect.isgenerator(api.paginate_pages(getattr(api, route.name), *ids, page_size=1))
             else:
                 with pytest.raises(patreon.exceptions.InvalidArgument) as raised:
-                    api.paginate_pages(getattr(api, route.name), page_size=1)
+                    api.paginate_pages(getattr(api, route.name), *ids, page_size=1)
                 assert 'list route' in six.text_type(raised.value)
 
 

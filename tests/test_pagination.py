@@ -133,6 +133,28 @@ def test_a_walk_of_a_route_given_no_page_size_says_so_before_any_request(route, 
 
 
 @responses.activate
+def test_an_override_with_a_default_page_size_or_a_wrapper_walks_and_a_missing_id_is_named():
+    class Sub(patreon.API):
+        def get_campaigns_by_id_members(self, resource_id, page_size=1, cursor=None, includes=None, fields=None):
+            return patreon.API.get_campaigns_by_id_members(self, resource_id, page_size, cursor=cursor,
+                                                           includes=includes, fields=fields)
+
+    class Wrapper(patreon.API):
+        def get_campaigns_by_id_members(self, *args, **kwargs):
+            kwargs.setdefault('page_size', 1)
+            return patreon.API.get_campaigns_by_id_members(self, *args, **kwargs)
+
+    serve(page(['a'], None), page(['a'], None))
+    for api in (Sub('token'), Wrapper('token')):
+        assert [m.id() for m in api.paginate(api.get_campaigns_by_id_members, 900100)] == ['a']
+    api = patreon.API('token')
+    with pytest.raises(InvalidArgument) as raised:
+        api.paginate_pages(api.get_campaigns_by_id_members, page_size=10)
+    assert str(raised.value) == 'paginate(get_campaigns_by_id_members, ...) needs resource_id'
+    assert len(responses.calls) == 2
+
+
+@responses.activate
 def test_a_page_size_given_by_position_is_a_page_size():
     serve(page(['a'], None))
     api = patreon.API('token')
