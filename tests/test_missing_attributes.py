@@ -139,3 +139,21 @@ def test_a_child_forked_while_another_thread_holds_the_lock_still_warns():
         lock.release()
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+
+
+def test_a_read_at_the_bottom_of_a_threads_stack_warns_and_a_long_name_is_cut(monkeypatch):
+    class ShallowStack(object):
+        # As for attribute() given as a thread's target: no frame above it.
+        @staticmethod
+        def _getframe(depth=0):
+            if depth >= 3:
+                raise ValueError('call stack is not deep enough')
+            return sys._getframe(depth + 1)
+
+    monkeypatch.setattr(_known_names, 'sys', ShallowStack)
+    value, caught = recorded(lambda: user().attribute('ful_name'))
+    assert value is None and len(caught) == 1
+    monkeypatch.setattr(_known_names, 'sys', sys)
+    value, caught = recorded(lambda: user().attribute('n' * 100000))
+    assert value is None and len(caught) == 1 and len(str(caught[0].message)) < 500
+    assert "'" + 'n' * 79 + '...' in str(caught[0].message)

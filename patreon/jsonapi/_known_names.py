@@ -68,8 +68,11 @@ def check_names(include, field_lists, strict=False, returns=None):
 
 def warn_missing_attribute(resource_type, name):
     """Warn once per type and name that attribute ``name`` was not in a response (a caller outside the package only)."""
-    caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
-    if (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
+    try:
+        caller = sys._getframe(3)  # attribute()'s caller: this <- the parser's hook <- JSONAPIResource.attribute()
+    except ValueError:  # attribute() is the bottom of its thread's stack (a thread's target): no package caller
+        caller = None
+    if caller is not None and (caller.f_globals.get('__name__') or '').split('.')[0] == 'patreon':
         return
     if resource_type not in schemas.SCHEMA_MODULE_NAMES:
         return  # an unknown type: nothing to advise (and no text the answer chose goes in a message)
@@ -99,9 +102,14 @@ def _missing_message(resource_type, name):
     if name in _known_fields(resource_type):
         return ("{1} is a relationship of {0}, not an attribute, so attribute({1}) is None: read it with "
                 "relationship({1}) (and includes=[{1}])".format(resource_type, _quoted(name)))
+    shown = _quoted(name)
+    shown = shown if len(shown) <= _LONGEST_SHOWN else shown[:_LONGEST_SHOWN] + '...'  # a name of any length
     return ("{1} is not an attribute of {0} known to patreon.schemas (a typo?), nor in the response, so "
-            "attribute({1}) is None; the attributes of {0}: {2}".format(
-                resource_type, _quoted(name), ', '.join(sorted(known))))
+            "attribute({1}) is None; the attributes of {0}: {2}".format(resource_type, shown, ', '.join(sorted(known))))
+
+
+#: How much of an unknown name a warning shows.
+_LONGEST_SHOWN = 80
 
 
 def _known_attributes(resource_type):
