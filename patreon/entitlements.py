@@ -338,14 +338,16 @@ def _gate_tier_of_campaign(member, gate_id):
     listed = _campaign_tier_ids(member)
     if gate_id not in entitled_tier_ids(member) and (listed is None or gate_id not in listed):
         if listed is not None:
-            raise InvalidArgument('min_tier {} is not a tier of campaign {} (its tiers: {})'.format(
-                gate_id, member.relationship('campaign').id(), ', '.join(sorted(listed)) or 'none'))
+            from .jsonapi._known_names import _quoted
+            raise InvalidArgument("min_tier {} is not a tier of the member's campaign (its tiers: {})".format(
+                _quoted(gate_id), ', '.join(_quoted(tier_id) for tier_id in sorted(listed)) or 'none'))
         return None
     return member.document.find_resource_by_type_and_id(_TIER_TYPE, gate_id)
 
 
 def _campaign_tier_ids(member):
-    """The ids of the member's campaign's ``tiers``, or None when the campaign or its tiers were not included."""
+    """The ids of the member's campaign's ``tiers``; None when the campaign or its tiers were not included, or
+    when any of them is not a tier with a text id (a list that cannot be read is no list of the tiers)."""
     info = member.relationship_info('campaign')
     reference = info.resource_reference() if info is not None else None
     campaign = reference.resource() if callable(getattr(reference, 'resource', None)) else None
@@ -353,8 +355,10 @@ def _campaign_tier_ids(member):
     references = tiers.resource_reference() if tiers is not None else None
     if not isinstance(references, list):
         return None
-    return set(item.id() for item in references
-               if isinstance(item.id(), six.string_types) and item.type() == _TIER_TYPE)
+    ids = [item.id() for item in references if item.type() == _TIER_TYPE]
+    if len(ids) != len(references) or not all(isinstance(tier_id, six.text_type) for tier_id in ids):
+        return None
+    return set(ids)
 
 
 def _is_count(value):

@@ -264,8 +264,19 @@ def test_a_gate_tier_its_campaign_does_not_list_is_an_invalid_argument():
     for via in ('members', 'identity'):
         with pytest.raises(InvalidArgument) as raised:
             is_active_patron(member(via=via), min_tier='999')
-        assert str(raised.value) == 'min_tier 999 is not a tier of campaign c1 (its tiers: {})'.format(
-            ', '.join(sorted(TIERS)))
+        assert str(raised.value) == "min_tier '999' is not a tier of the member's campaign (its tiers: {})".format(
+            ', '.join("'{}'".format(tier_id) for tier_id in sorted(TIERS)))
+
+
+@pytest.mark.parametrize('listed', [[{'type': 'tier', 'id': 50}], [None, 5], [{'type': 'tier', 'id': b't50'}],
+                                    [{'type': 'tier', 'id': 't50'}, {'type': 'goal', 'id': 'g1'}]])
+def test_a_campaign_tier_list_that_cannot_be_read_counts_as_not_fetched(listed):
+    m = member(**CASES['tier above'])
+    campaign = [item for item in m.document.json_data['included'] if item['type'] == 'campaign'][0]
+    campaign['relationships']['tiers']['data'] = listed
+    with pytest.raises(MissingFieldError):  # not an InvalidArgument blaming the gate: the list says nothing sure
+        is_active_patron(m, min_tier='t20')
+    assert is_active_patron(m, min_tier='t50')  # the member's own tier is priced all the same
 
 
 def gate_of(price):
