@@ -206,6 +206,21 @@ def test_pledges_and_posts_made_through_the_control_endpoint_reach_the_api_and_t
     assert post['title'] == 'Behind the scenes' and post['tiers'] == [tiers[2]['id']]
 
 
+def test_a_post_for_one_tier_id_given_as_a_string_goes_to_that_tier_and_an_unknown_id_is_refused(sb, control):
+    # list('6346425') sent each digit as a tier id.
+    tier_id = sb.tier_ids[2]
+    post_id = control.publish_post('For one tier', is_public=False, tier_ids=tier_id)
+    assert sb.world.posts[post_id].tier_ids == [tier_id]
+    posts = len(sb.world.posts)
+    for public in (False, True):
+        with pytest.raises(SandboxControlError) as raised:
+            control.publish_post('Nowhere', is_public=public, tier_ids=[tier_id, 'no-such-tier'])
+        assert raised.value.status == 400 and "no tier 'no-such-tier'" in str(raised.value)
+        with pytest.raises(ValueError):
+            sb.publish_post('Nowhere', is_public=public, tier_ids=[''])
+    assert len(sb.world.posts) == posts
+
+
 @pytest.mark.parametrize('kind, strict', [
     ('monthly', {}), ('annual', {}), ('gift', {'allow_gifted': False}), ('free_trial', {'allow_free_trial': False}),
 ])

@@ -169,7 +169,7 @@ class SandboxControl(object):
 
     def publish_post(self, title, is_public=True, content=None, tier_ids=None):
         """The creator publishes a post; returns its id."""
-        return self._item('publish_post', title, is_public, content, None if tier_ids is None else list(tier_ids))
+        return self._item('publish_post', title, is_public, content, _tier_id_list(tier_ids))
 
     def expire_tokens(self, user_id=None):
         """Expire every access token (of ``user_id`` only, when given); returns how many."""
@@ -198,3 +198,10 @@ def fault_options(pairs):
         except ValueError:
             options[name.strip()] = value
     return options
+
+
+def _tier_id_list(tier_ids):
+    # One id given as a string is that id, not its characters (list('6346425') sent seven tier ids).
+    if tier_ids is None or isinstance(tier_ids, six.string_types):
+        return tier_ids if tier_ids is None else [tier_ids]
+    return list(tier_ids)

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function, unicode_litera
 
 from collections import OrderedDict
 
+import six
+
 from .._sandbox_actions import PLEDGE_KINDS
 from ..webhooks import (MEMBERS_CREATE, MEMBERS_PLEDGE_CREATE, MEMBERS_PLEDGE_DELETE, MEMBERS_PLEDGE_UPDATE,
                         MEMBERS_UPDATE, POSTS_DELETE, POSTS_PUBLISH, POSTS_UPDATE)
@@ -202,6 +204,11 @@ def publish_post(world, campaign_id, title, is_public=True, content=None, tier_i
     Fires ``posts:publish``.
     """
     campaign = world.campaigns[campaign_id]
+    if tier_ids is not None:
+        tier_ids = [tier_ids] if isinstance(tier_ids, six.string_types) else list(tier_ids)
+        for tier_id in tier_ids:
+            if tier_id not in campaign.tier_ids:  # a public post's too: an id that names nothing is a mistake
+                raise ValueError("no tier '%s' in the campaign" % (tier_id,))
     content = content if content is not None else '<p>%s</p>' % title
     post = Post(world.new_id('post'), campaign.id, campaign.creator_id, title, content, world.now())
     if not is_public:
