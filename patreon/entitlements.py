@@ -114,8 +114,9 @@ def is_active_patron(member, tier=None, min_amount_cents=None, allow_free_trial=
     if not _is_count(amount) or amount < 0:
         return False  # null (never pledged), or not the count of cents Patreon documents
     paying = amount > 0
-    # A gift is entitled with 0 cents; only a JSON true says so (never a truthy string or number).
-    gift = not paying and attributes.get('is_gifted') is True
+    # A gift is entitled with 0 cents; only a JSON true says so (never a truthy string or number). Unfetched, the
+    # flag raises: a gifted patron refused for want of it would be locked out in silence.
+    gift = not paying and _required(member, attributes, 'is_gifted') is True
     if not paying and not gift:
         return False
     # A refusal asked for must be checkable: an absent flag raises, anything but a JSON false refuses.

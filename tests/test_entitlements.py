@@ -342,9 +342,13 @@ def test_a_refusal_that_cannot_be_checked_raises_naming_the_field(absent, kwargs
     assert isinstance(raised.value, ValueError)
 
 
-def test_gifts_refused_without_is_gifted_fetched():
-    # Without is_gifted a 0-cent member is not paying: a refusal, whatever the options.
-    assert not is_active_patron(member(**dict(CASES['gifted'], is_gifted=ABSENT)))
+def test_a_zero_cent_member_without_is_gifted_fetched_raises_rather_than_lock_a_gift_out_in_silence():
+    # Gifted patrons are entitled with 0 cents: without the flag, they would all be refused and nothing would say so.
+    for case in ('gifted', 'former', 'free tier'):
+        with pytest.raises(MissingFieldError) as raised:
+            is_active_patron(member(**dict(CASES[case], is_gifted=ABSENT)))
+        assert raised.value.field == 'is_gifted' and "fields={'member': REQUIRED_FIELDS}" in str(raised.value)
+    assert is_active_patron(member(**dict(CASES['active'], is_gifted=ABSENT)))  # paying: the flag is not read
     # A paying member, asked to refuse gifts: the answer must be checkable.
     with pytest.raises(MissingFieldError):
         is_active_patron(member(**dict(CASES['active'], is_gifted=ABSENT)), allow_gifted=False)
