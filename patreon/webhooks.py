@@ -9,7 +9,7 @@ import math
 
 import six
 
-from .exceptions import InvalidSignature, InvalidWebhook
+from .exceptions import InvalidArgument, InvalidSignature, InvalidWebhook
 from .jsonapi.parser import JSONAPIParser
 
 __all__ = ['verify_signature', 'parse_webhook', 'WebhookEvent', 'InvalidSignature', 'InvalidWebhook', 'ALL_TRIGGERS',
@@ -80,7 +80,9 @@ def parse_webhook(body, signature, event, secret):
     :param signature: the ``X-Patreon-Signature`` header.
     :param event: the ``X-Patreon-Event`` header (the trigger).
     :param secret: the webhook's secret, or a list of them.
-    :raises patreon.exceptions.InvalidSignature: the signature does not match.
+    :raises patreon.exceptions.InvalidSignature: no signature, or one that does not match.
+    :raises patreon.exceptions.InvalidArgument: no usable secret (``None``, empty), or a ``body`` that is not the
+        raw bytes or text (a parsed dict): this app's mistakes, not a forged delivery.
     :raises patreon.exceptions.InvalidWebhook: no event header, a trigger not in :data:`ALL_TRIGGERS`, a body
         that is not a JSON:API document whose ``data`` is a resource (an object with a ``type`` and an ``id``)
         of the trigger's type (``member`` for ``members:*``, ``post`` for ``posts:*``), or a body holding
@@ -95,6 +97,16 @@ def parse_webhook(body, signature, event, secret):
         if event.trigger == MEMBERS_PLEDGE_DELETE:
             revoke_access(event.document.data().id())
     """
+    secrets = secret if isinstance(secret, (list, tuple, set, frozenset)) else [secret]
+    if not any(_as_bytes(candidate) for candidate in secrets):
+        # A setting left unset is this app's fault, not a forgery: it would answer every delivery 403 in silence.
+        raise InvalidArgument('no webhook secret to check the delivery with (None or empty): set it to the secret '
+                              'Patreon gave when the webhook was created')
+    if _as_bytes(body) is None:
+        raise InvalidArgument('body must be the raw request body (bytes, or text), not {}: the signature covers '
+                              'the bytes received'.format(type(body).__name__))
+    if not _as_text(signature):
+        raise InvalidSignature('the delivery has no X-Patreon-Signature header')
     if not verify_signature(body, signature, secret):
         raise InvalidSignature('the X-Patreon-Signature of this delivery does not match its body')
     trigger = _as_text(event)

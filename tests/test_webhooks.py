@@ -6,7 +6,7 @@ import json
 import pytest
 
 from patreon import webhooks
-from patreon.exceptions import InvalidSignature, InvalidWebhook, PatreonError
+from patreon.exceptions import InvalidArgument, InvalidSignature, InvalidWebhook, PatreonError
 
 from helpers import fixture_bytes, load_fixture
 
@@ -153,3 +153,24 @@ def test_large_whole_numbers_and_tiny_floats_are_read_as_they_are():
     body = member_body(attributes='{"big": 100000000000000000000000000000, "tiny": 1e-400, "x": 2.5}')
     member = webhooks.parse_webhook(body, signed(body), 'members:update', 's').document.data()
     assert (member.attribute('big'), member.attribute('tiny'), member.attribute('x')) == (10 ** 29, 0.0, 2.5)
+
+
+@pytest.mark.parametrize('secret', [None, '', b'', [None, ''], []])
+def test_no_secret_to_check_with_is_the_apps_mistake_not_a_forged_delivery(secret):
+    # An unset setting answered every delivery as forged (403), and nothing said the app was at fault.
+    with pytest.raises(InvalidArgument) as raised:
+        webhooks.parse_webhook(BODY, HEADERS['X-Patreon-Signature'], HEADERS['X-Patreon-Event'], secret)
+    assert 'no webhook secret' in str(raised.value) and not isinstance(raised.value, InvalidSignature)
+
+
+def test_a_parsed_body_is_refused_as_such_and_a_missing_signature_is_named():
+    with pytest.raises(InvalidArgument) as raised:
+        webhooks.parse_webhook(json.loads(BODY.decode('utf-8')), HEADERS['X-Patreon-Signature'],
+                               HEADERS['X-Patreon-Event'], SECRET)
+    assert 'raw request body' in str(raised.value)
+    for signature in (None, '', '  '):
+        with pytest.raises(InvalidSignature) as raised:
+            webhooks.parse_webhook(BODY, signature, HEADERS['X-Patreon-Event'], SECRET)
+        assert str(raised.value) == 'the delivery has no X-Patreon-Signature header'
+    assert webhooks.parse_webhook(BODY, HEADERS['X-Patreon-Signature'], HEADERS['X-Patreon-Event'],
+                                  [None, SECRET]).trigger == HEADERS['X-Patreon-Event']
