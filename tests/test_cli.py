@@ -664,8 +664,8 @@ def test_sandbox_command_on_a_port_in_use(capsys):
 
 def test_sandbox_banner(sandbox, capsys):
     banner = '\n'.join(_sandbox_command.sandbox_banner(sandbox))
-    for value in (sandbox.url, sandbox.campaign_id, sandbox.creator_token, sandbox.client_id,
-                  sandbox.client_secret, sandbox.redirect_uri):
+    for value in (sandbox.url, sandbox.campaign_id, sandbox.creator_token, sandbox.creator_refresh_token,
+                  sandbox.client_id, sandbox.client_secret, sandbox.redirect_uri):
         assert value in banner
     # What it says to try works as printed: the exports point the command at the sandbox, --base-url or not.
     tried = banner.split('Try:\n')[1].split('\n\n')[0].splitlines()

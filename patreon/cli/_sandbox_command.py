@@ -105,6 +105,7 @@ def sandbox_banner(sandbox):
         '  campaign id:         {}'.format(sandbox.campaign_id),
         '  creator user id:     {}'.format(sandbox.creator_user_id),
         '  creator token:       {}'.format(sandbox.creator_token),
+        '  its refresh token:   {}'.format(sandbox.creator_refresh_token),
         '  OAuth client id:     {}'.format(sandbox.client_id),
         '  OAuth client secret: {}'.format(sandbox.client_secret),
     ] + _continued('  OAuth redirect URI:  ', redirect_uris) + _continued('  tiers:               ', [
