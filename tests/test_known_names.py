@@ -115,10 +115,20 @@ def test_the_first_name_of_an_include_path_is_checked_against_the_routes_type(ht
     api = patreon.API(ACCESS_TOKEN)
     found = unknown_field_warnings(lambda: api.get_identity(includes=['membership', 'memberships.campaign']))
     assert [str(warning.message) for warning in found] == [
-        "includes names 'membership', which is not a relationship of user known to patreon.schemas; "
-        "known: campaign, memberships"]
+        "includes names 'membership', which is not a relationship of user known to patreon.schemas "
+        "(did you mean 'memberships'?); known: campaign, memberships"]
     found = unknown_field_warnings(lambda: api.get_identity(includes=['pledge_history']))  # a member's, not a user's
     assert len(found) == 1 and 'of user' in str(found[0].message)
     assert unknown_field_warnings(lambda: check_names('pledge_history', [])) == []  # no type: any type's name
     found = unknown_field_warnings(lambda: api.get_identity(includes=['memberships.campain']))
     assert len(found) == 1 and "'campain', which is not a relationship known" in str(found[0].message)
+
+
+def test_a_misspelt_type_or_name_is_given_the_nearest_known_one():
+    found = unknown_field_warnings(lambda: check_names('membrships.campain', [
+        ('pledge_event', 'date'), ('member', 'full_nme,xyzzy')], returns='user'))
+    said = [str(warning.message) for warning in found]
+    assert "'pledge_event', which patreon.schemas does not know (did you mean 'pledge-event'?)" in said[0]
+    assert "'full_nme', which is not a field of member known to patreon.schemas (did you mean 'full_name'?)" in said[1]
+    assert "'xyzzy', which is not a field of member known to patreon.schemas; known:" in said[2]  # nothing near
+    assert "(did you mean 'memberships'?)" in said[3] and "(did you mean 'campaign'?)" in said[4]

@@ -71,7 +71,8 @@ def test_a_name_that_is_no_attribute_of_the_type_warns_once_naming_the_attribute
     value, caught = recorded(lambda: [user().attribute('full_nme'), user().attribute('full_nme'),
                                       user().attribute('memberships')])
     assert value == [None, None, None] and len(caught) == 2
-    assert str(caught[0].message).startswith("'full_nme' is not an attribute of user known to patreon.schemas")
+    assert str(caught[0].message).startswith("'full_nme' is not an attribute of user known to patreon.schemas "
+                                             "(did you mean 'full_name'?)")
     assert 'full_name' in str(caught[0].message) and SECRET_NAME not in str(caught[0].message)
     assert "read it with relationship('memberships')" in str(caught[1].message)
     assert caught[0].filename == __file__

@@ -33,8 +33,9 @@ def check_names(include, field_lists, strict=False, returns=None):
     """
     for resource_type, names in field_lists:
         if resource_type not in schemas.SCHEMA_MODULE_NAMES:
-            _report('fields names the resource type {}, which patreon.schemas does not know; known types: {}'.format(
-                _quoted(resource_type), ', '.join(sorted(schemas.SCHEMA_MODULE_NAMES))), strict)
+            _report('fields names the resource type {}, which patreon.schemas does not know{}; known types: {}'.format(
+                _quoted(resource_type), _nearest(resource_type, schemas.SCHEMA_MODULE_NAMES),
+                ', '.join(sorted(schemas.SCHEMA_MODULE_NAMES))), strict)
             continue
         try:
             known = _known_fields(resource_type)
@@ -45,8 +46,9 @@ def check_names(include, field_lists, strict=False, returns=None):
             continue  # the warning is advice: a name that cannot be checked is sent as given
         for name in _split(names, ','):
             if name not in known:
-                _report('fields[{}] names {}, which is not a field of {} known to patreon.schemas; known: {}'.format(
-                    resource_type, _quoted(name), resource_type, ', '.join(sorted(known))), strict)
+                _report('fields[{}] names {}, which is not a field of {} known to patreon.schemas{}; known: {}'.format(
+                    resource_type, _quoted(name), resource_type, _nearest(name, known), ', '.join(sorted(known))),
+                    strict)
     if include is not None:
         try:
             relationships = _known_relationships()
@@ -59,11 +61,20 @@ def check_names(include, field_lists, strict=False, returns=None):
             for position, name in enumerate(path.split('.')):
                 if position == 0 and first is not None:
                     if name not in first:
-                        _report('includes names {}, which is not a relationship of {} known to patreon.schemas; '
-                                'known: {}'.format(_quoted(name), returns, ', '.join(sorted(first))), strict)
+                        _report('includes names {}, which is not a relationship of {} known to patreon.schemas{}; '
+                                'known: {}'.format(_quoted(name), returns, _nearest(name, first),
+                                                   ', '.join(sorted(first))), strict)
                 elif name not in relationships:
-                    _report('includes names {}, which is not a relationship known to patreon.schemas; '
-                            'known: {}'.format(_quoted(name), ', '.join(sorted(relationships))), strict)
+                    _report('includes names {}, which is not a relationship known to patreon.schemas{}; '
+                            'known: {}'.format(_quoted(name), _nearest(name, relationships),
+                                               ', '.join(sorted(relationships))), strict)
+
+
+def _nearest(name, known):
+    """`` (did you mean 'x'?)`` for the known name closest to a misspelt one, or nothing."""
+    import difflib  # on the first unknown name only: no cost to a request that names known ones
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return " (did you mean '{}'?)".format(close[0]) if close else ''
 
 
 def warn_missing_attribute(resource_type, name):
@@ -104,8 +115,10 @@ def _missing_message(resource_type, name):
                 "relationship({1}) (and includes=[{1}])".format(resource_type, _quoted(name)))
     shown = _quoted(name)
     shown = shown if len(shown) <= _LONGEST_SHOWN else shown[:_LONGEST_SHOWN] + '...'  # a name of any length
-    return ("{1} is not an attribute of {0} known to patreon.schemas (a typo?), nor in the response, so "
-            "attribute({1}) is None; the attributes of {0}: {2}".format(resource_type, shown, ', '.join(sorted(known))))
+    nearest = _nearest(name, known) if isinstance(name, six.text_type) and len(name) <= _LONGEST_SHOWN else ''
+    return ("{1} is not an attribute of {0} known to patreon.schemas{3}, nor in the response, so "
+            "attribute({1}) is None; the attributes of {0}: {2}".format(
+                resource_type, shown, ', '.join(sorted(known)), nearest or ' (a typo?)'))
 
 
 #: How much of an unknown name a warning shows.
