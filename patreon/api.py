@@ -20,8 +20,8 @@ from ._credentials import check_user_agent, clean_resource_id
 from ._routes import LIVE_STATES, ROUTES
 from .exceptions import InvalidArgument, InvalidResponse, PaginationError, PatreonError, V1MethodRemoved
 from .jsonapi.parser import JSONAPIParser
-from ._query import (checked_bool, checked_count, checked_list, checked_text, encode_query, query_names,
-                     quote, url_with, urlsplit)
+from ._query import (checked_bool, checked_count, checked_list, checked_text, encode_query, names_text,
+                     query_names, quote, url_with, urlsplit)
 from .policies import DEFAULT_TIMEOUT
 from .pacing import DEFAULT_TOKEN_RATE_LIMIT, Pacer, PacerChain, RequestBudget, shared_budget, shared_pacer
 from ._refresh import TokenRefresh
@@ -674,6 +674,18 @@ def _resource_ids(ids, param):
 
 
 def _triggers(triggers):
-    """Webhook triggers (a list of names, or one name) as a list of text, or InvalidArgument naming ``triggers``."""
+    """Webhook triggers (a list of names, or one comma-separated string, as ``includes`` take) as a list of text.
+
+    :raises InvalidArgument: not a list of names, or a name that is no trigger Patreon sends (it would answer 400,
+        and ``parse_webhook`` refuses such deliveries).
+    """
+    from .webhooks import ALL_TRIGGERS  # on first use: `import patreon` leaves it out
     names = checked_list(triggers, 'triggers', 'a list of trigger names', alone=(six.text_type, bytes))
-    return [checked_text(name, 'triggers') for name in names]
+    texts = [name for item in names for name in names_text(checked_text(item, 'triggers'), 'triggers',
+                                                            empty='').split(',') if name]
+    unknown = [name for name in texts if name not in ALL_TRIGGERS]
+    if unknown:
+        from .jsonapi._known_names import _quoted
+        raise InvalidArgument('triggers names {}, no trigger Patreon sends; known: {}'.format(
+            ', '.join(_quoted(name) for name in unknown), ', '.join(ALL_TRIGGERS)))
+    return texts

@@ -3,6 +3,7 @@
 from __future__ import absolute_import, division, print_function, unicode_literals
 
 import datetime
+import json
 import math
 import pickle
 
@@ -716,8 +717,8 @@ def test_create_webhook_error_and_no_retry(http):
     ({'triggers': 'members:update'}, {'triggers': ['members:update']}),
     ({'paused': False}, {'paused': False}),
     ({'paused': True}, {'paused': True}),
-    ({'uri': 'https://x.example/u', 'triggers': ['a', 'b'], 'paused': False},
-     {'uri': 'https://x.example/u', 'triggers': ['a', 'b'], 'paused': False}),
+    ({'uri': 'https://x.example/u', 'triggers': ['members:create', 'posts:publish'], 'paused': False},
+     {'uri': 'https://x.example/u', 'triggers': ['members:create', 'posts:publish'], 'paused': False}),
     ({}, {}),
 ])
 def test_update_webhook_sends_only_what_is_given(http, kwargs, attributes):
@@ -974,3 +975,19 @@ def test_block_patreon_takes_a_bool(value):
         with endpoint.override_default_base_url('http://127.0.0.1:9', block_patreon=value):
             pass  # pragma: no cover - never entered
     assert endpoint.default_base_url() == 'https://www.patreon.com'
+
+
+@responses.activate
+def test_webhook_triggers_take_one_comma_separated_string_and_refuse_a_misspelt_one_before_sending():
+    responses.add(responses.POST, API_URL + 'webhooks', json={'data': {'type': 'webhook', 'id': '1'}}, status=201)
+    api = patreon.API(ACCESS_TOKEN)
+    api.create_webhook('7', 'https://x.example/hook', 'members:pledge:create, members:pledge:delete')
+    sent = json.loads(responses.calls[0].request.body)
+    assert sent['data']['attributes']['triggers'] == ['members:pledge:create', 'members:pledge:delete']
+    for triggers in (['members:pledge:crate'], 'members:create,posts:publsh'):
+        with pytest.raises(InvalidArgument) as raised:
+            api.create_webhook('7', 'https://x.example/hook', triggers)
+        assert 'no trigger Patreon sends' in str(raised.value) and 'members:pledge:create' in str(raised.value)
+        with pytest.raises(InvalidArgument):
+            api.update_webhook('1', triggers=triggers)
+    assert len(responses.calls) == 1

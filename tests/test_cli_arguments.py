@@ -200,7 +200,7 @@ class FakeSandbox(object):
     url = 'http://127.0.0.1:1'
     control_url = url + '/sandbox/'
     campaign_id = creator_user_id = client_id = '1'
-    creator_token = client_secret = 'fake-sandbox-credential'
+    creator_token = creator_refresh_token = client_secret = 'fake-sandbox-credential'
     redirect_uri = 'http://127.0.0.1:1/callback'
     tier_ids = ['2']
     world = collections.namedtuple('World', 'tiers')({'2': collections.namedtuple('Tier', 'id title amount_cents')(
