@@ -5,6 +5,7 @@ the overrides they share with every client, and the check each request passes (:
 """
 from __future__ import unicode_literals
 
+import re
 import threading
 import types
 
@@ -43,18 +44,28 @@ def check_base_url(url, what='base_url'):
         usable = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and _port_ok(parts.netloc)
     except ValueError:  # an unclosed IPv6 bracket
         usable = False
-    if not usable or parts.query or parts.fragment or '@' in parts.netloc or \
-            any(char.isspace() or ord(char) < 32 for char in url):
+    # '?' and '#' even with nothing after them: the API's paths would go into the query or the fragment.
+    if not usable or '?' in url or '#' in url or any(char.isspace() or ord(char) < 32 for char in url):
         raise InvalidArgument('{} {}'.format(what, BASE_URL_RULE))
 
 
 def _port_ok(netloc):
-    # Read here, not from urlsplit's port: Python 2 takes an out-of-range port for none at all.
-    after_host = netloc.rsplit(']', 1)[-1]
-    if ':' not in after_host:
-        return True
-    port = after_host.rsplit(':', 1)[1]
-    return port.isdigit() and 0 < int(port) < 65536
+    """Whether ``netloc`` is a host (a name, an address, or one in brackets) and at most a port of ASCII digits in
+    range; read here, not from urlsplit's port: Python 2 takes an out-of-range port for none at all."""
+    if netloc.startswith('['):
+        host, _, after_host = netloc[1:].partition(']')
+        if after_host and not after_host.startswith(':'):
+            return False
+    else:
+        host, _, after_host = netloc.partition(':')
+        after_host = ':' + after_host if _ else ''
+        if not all(char.isalnum() or char in '.-_' for char in host):  # no user part, ';', '\x7f', zero-width
+            return False
+    port = after_host[1:]
+    return not port or (_PORT.match(port) is not None and 0 < int(port) < 65536)
+
+
+_PORT = re.compile(r'[0-9]{1,5}\Z')
 
 
 def follows_default(base_url):

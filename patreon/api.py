@@ -610,7 +610,8 @@ def _missing_arguments(method, args, kwargs):
             names = spec.args[1:] if getattr(method, '__self__', None) is not None else spec.args
             required = names[:len(names) - len(spec.defaults or ())]
             return [name for name in required[len(args):] if name not in kwargs]
-        parameters = list(inspect.signature(method).parameters.values())
+        # The method's own signature: a decorator that fills an argument in is what is called, not what it wraps.
+        parameters = list(inspect.signature(method, follow_wrapped=False).parameters.values())
     except (TypeError, ValueError):  # a callable without a readable signature
         return []
     if any(parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD) for parameter in parameters):
@@ -684,8 +685,9 @@ def _triggers(triggers):
     texts = [name for item in names for name in names_text(checked_text(item, 'triggers'), 'triggers',
                                                             empty='').split(',') if name]
     unknown = [name for name in texts if name not in ALL_TRIGGERS]
-    if unknown:
-        from .jsonapi._known_names import _quoted
-        raise InvalidArgument('triggers names {}, no trigger Patreon sends; known: {}'.format(
-            ', '.join(_quoted(name) for name in unknown), ', '.join(ALL_TRIGGERS)))
+    if unknown or not texts:
+        from .jsonapi._known_names import _shown
+        raise InvalidArgument('triggers {}; known: {}'.format(
+            'names {}, no trigger Patreon sends'.format(', '.join(_shown(name) for name in unknown)) if unknown
+            else 'must name at least one trigger', ', '.join(ALL_TRIGGERS)))
     return texts

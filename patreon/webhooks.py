@@ -100,8 +100,8 @@ def parse_webhook(body, signature, event, secret):
     secrets = secret if isinstance(secret, (list, tuple, set, frozenset)) else [secret]
     if not any(_as_bytes(candidate) for candidate in secrets):
         # A setting left unset is this app's fault, not a forgery: it would answer every delivery 403 in silence.
-        raise InvalidArgument('no webhook secret to check the delivery with (None or empty): set it to the secret '
-                              'Patreon gave when the webhook was created')
+        raise InvalidArgument('no webhook secret to check the delivery with (None, empty or not a string): set it to '
+                              'the secret Patreon gave when the webhook was created')
     if _as_bytes(body) is None:
         raise InvalidArgument('body must be the raw request body (bytes, or text), not {}: the signature covers '
                               'the bytes received'.format(type(body).__name__))

@@ -132,3 +132,9 @@ def test_a_misspelt_type_or_name_is_given_the_nearest_known_one():
     assert "'full_nme', which is not a field of member known to patreon.schemas (did you mean 'full_name'?)" in said[1]
     assert "'xyzzy', which is not a field of member known to patreon.schemas; known:" in said[2]  # nothing near
     assert "(did you mean 'memberships'?)" in said[3] and "(did you mean 'campaign'?)" in said[4]
+
+
+def test_a_huge_unknown_name_is_shown_cut_and_not_compared():
+    found = unknown_field_warnings(lambda: check_names('a' * 200000, [('member', 'b' * 200000)], returns='user'))
+    assert len(found) == 2 and all(len(str(warning.message)) < 1000 for warning in found)
+    assert all('...' in str(warning.message) and 'did you mean' not in str(warning.message) for warning in found)

@@ -1,6 +1,7 @@
 """API.paginate / paginate_pages and the cursor helpers, with HTTP intercepted by ``responses``."""
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import functools
 import gc
 import json
 import re
@@ -144,14 +145,25 @@ def test_an_override_with_a_default_page_size_or_a_wrapper_walks_and_a_missing_i
             kwargs.setdefault('page_size', 1)
             return patreon.API.get_campaigns_by_id_members(self, *args, **kwargs)
 
-    serve(page(['a'], None), page(['a'], None))
+    def with_campaign(method):
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            return method(self, '900100', *args, **kwargs)
+        return call
+
+    class Decorated(patreon.API):
+        get_campaigns_by_id_members = with_campaign(patreon.API.get_campaigns_by_id_members)
+
+    serve(page(['a'], None), page(['a'], None), page(['a'], None))
+    decorated = Decorated('token')
+    assert [m.id() for m in decorated.paginate(decorated.get_campaigns_by_id_members, page_size=1)] == ['a']
     for api in (Sub('token'), Wrapper('token')):
         assert [m.id() for m in api.paginate(api.get_campaigns_by_id_members, 900100)] == ['a']
     api = patreon.API('token')
     with pytest.raises(InvalidArgument) as raised:
         api.paginate_pages(api.get_campaigns_by_id_members, page_size=10)
     assert str(raised.value) == 'paginate(get_campaigns_by_id_members, ...) needs resource_id'
-    assert len(responses.calls) == 2
+    assert len(responses.calls) == 3
 
 
 @responses.activate

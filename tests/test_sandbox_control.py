@@ -10,6 +10,7 @@ import json
 
 import pytest
 import requests
+import six
 from six.moves.html_parser import HTMLParser
 from six.moves.urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -218,7 +219,15 @@ def test_a_post_for_one_tier_id_given_as_a_string_goes_to_that_tier_and_an_unkno
         assert raised.value.status == 400 and "no tier 'no-such-tier'" in str(raised.value)
         with pytest.raises(ValueError):
             sb.publish_post('Nowhere', is_public=public, tier_ids=[''])
+    # Typed, and never an id's characters or digits taken as ids (bytes are Python 2's native strings).
+    for odd in [int(tier_id), [int(tier_id)]] + ([tier_id.encode('ascii'), [tier_id.encode('ascii')]] * six.PY3):
+        with pytest.raises(ValueError):
+            control.publish_post('Odd', is_public=False, tier_ids=odd)
+        with pytest.raises(ValueError):
+            sb.publish_post('Odd', is_public=False, tier_ids=odd)
     assert len(sb.world.posts) == posts
+    post_id = sb.publish_post('Twice', is_public=False, tier_ids=[tier_id, tier_id])
+    assert sb.world.posts[post_id].tier_ids == [tier_id]  # a tier counts the post once
 
 
 @pytest.mark.parametrize('kind, strict', [

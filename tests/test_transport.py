@@ -782,7 +782,9 @@ def test_the_token_endpoint_gets_no_netrc_password_either(sb, netrc_for_loopback
                                  'http://user:pw-s3cret@', '', '/api', 'http://user:pw-s3cret@127.0.0.1:8000',
                                  'http://127.0.0.1:8000#frag', 'http://127.0.0.1:8000/?x=1', 'http://127.0.0.1:8000\n',
                                  ' http://localhost', 'http://[::1', 'http://127.0.0.1:99999', 'http://127.0.0.1:0',
-                                 'http://127.0.0.1:port', 'http://local host'])
+                                 'http://127.0.0.1:port', 'http://local host', 'http://127.0.0.1:9/x?',
+                                 'http://127.0.0.1:9/x#', 'http://h:80:80', 'http://[::1]x', u'http://h:\uff18\uff10',
+                                 'http://h\x7f', u'http://h\u200b', 'http://h;x'])
 def test_a_base_url_that_is_no_http_url_with_a_host_is_refused_when_the_client_is_made(url):
     # requests would refuse some only at the first call ("No connection adapters were found"), quoting the URL and
     # its password; a query or fragment would take the API's paths in (GET / answered as the identity).
@@ -800,7 +802,9 @@ def test_a_base_url_that_is_no_http_url_with_a_host_is_refused_when_the_client_i
 
 
 @pytest.mark.parametrize('url', ['HTTPS://127.0.0.1:1/prefix/', 'http://[::1]:8000', 'http://localhost',
-                                 'https://www.patreon.com', 'http://127.0.0.1:8000/api/'])
+                                 'https://www.patreon.com', 'http://127.0.0.1:8000/api/', 'http://h:/',
+                                 'http://[fe80::1%25eth0]:8000', u'http://b\u00fccher.example:65535/a%20b/',
+                                 'http://LOCALHOST'])
 def test_a_base_url_with_a_host_a_port_and_a_path_is_taken(url):
     assert Transport(url).base_url == url.rstrip('/')
     with patreon.endpoint.override_default_base_url(url) as override:

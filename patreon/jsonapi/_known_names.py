@@ -34,7 +34,7 @@ def check_names(include, field_lists, strict=False, returns=None):
     for resource_type, names in field_lists:
         if resource_type not in schemas.SCHEMA_MODULE_NAMES:
             _report('fields names the resource type {}, which patreon.schemas does not know{}; known types: {}'.format(
-                _quoted(resource_type), _nearest(resource_type, schemas.SCHEMA_MODULE_NAMES),
+                _shown(resource_type), _nearest(resource_type, schemas.SCHEMA_MODULE_NAMES),
                 ', '.join(sorted(schemas.SCHEMA_MODULE_NAMES))), strict)
             continue
         try:
@@ -47,7 +47,7 @@ def check_names(include, field_lists, strict=False, returns=None):
         for name in _split(names, ','):
             if name not in known:
                 _report('fields[{}] names {}, which is not a field of {} known to patreon.schemas{}; known: {}'.format(
-                    resource_type, _quoted(name), resource_type, _nearest(name, known), ', '.join(sorted(known))),
+                    resource_type, _shown(name), resource_type, _nearest(name, known), ', '.join(sorted(known))),
                     strict)
     if include is not None:
         try:
@@ -62,16 +62,18 @@ def check_names(include, field_lists, strict=False, returns=None):
                 if position == 0 and first is not None:
                     if name not in first:
                         _report('includes names {}, which is not a relationship of {} known to patreon.schemas{}; '
-                                'known: {}'.format(_quoted(name), returns, _nearest(name, first),
+                                'known: {}'.format(_shown(name), returns, _nearest(name, first),
                                                    ', '.join(sorted(first))), strict)
                 elif name not in relationships:
                     _report('includes names {}, which is not a relationship known to patreon.schemas{}; '
-                            'known: {}'.format(_quoted(name), _nearest(name, relationships),
+                            'known: {}'.format(_shown(name), _nearest(name, relationships),
                                                ', '.join(sorted(relationships))), strict)
 
 
 def _nearest(name, known):
     """`` (did you mean 'x'?)`` for the known name closest to a misspelt one, or nothing."""
+    if len(name) > _LONGEST_SHOWN:
+        return ''  # no name is that long: nothing is near it, and comparing would take time for nothing
     import difflib  # on the first unknown name only: no cost to a request that names known ones
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
     return " (did you mean '{}'?)".format(close[0]) if close else ''
@@ -113,9 +115,8 @@ def _missing_message(resource_type, name):
     if name in _known_fields(resource_type):
         return ("{1} is a relationship of {0}, not an attribute, so attribute({1}) is None: read it with "
                 "relationship({1}) (and includes=[{1}])".format(resource_type, _quoted(name)))
-    shown = _quoted(name)
-    shown = shown if len(shown) <= _LONGEST_SHOWN else shown[:_LONGEST_SHOWN] + '...'  # a name of any length
-    nearest = _nearest(name, known) if isinstance(name, six.text_type) and len(name) <= _LONGEST_SHOWN else ''
+    shown = _shown(name)
+    nearest = _nearest(name, known) if isinstance(name, six.text_type) else ''
     return ("{1} is not an attribute of {0} known to patreon.schemas{3}, nor in the response, so "
             "attribute({1}) is None; the attributes of {0}: {2}".format(
                 resource_type, shown, ', '.join(sorted(known)), nearest or ' (a typo?)'))
@@ -189,6 +190,12 @@ def _schema(resource_type):
 def _names(cls):
     return [value for name, value in vars(cls).items()
             if not name.startswith('_') and isinstance(value, six.string_types)]
+
+
+def _shown(name):
+    """``name`` quoted (as :func:`_quoted`), cut to a length a message can carry: names come from the caller."""
+    text = _quoted(name)
+    return text if len(text) <= _LONGEST_SHOWN else text[:_LONGEST_SHOWN] + '...'
 
 
 def _quoted(name):

@@ -92,7 +92,10 @@ class SandboxControl(object):
         headers = {str(KEY_HEADER): six.ensure_str(self.key)}
         payload = None
         if body is not None:
-            payload = dump_json(body)
+            try:
+                payload = dump_json(body)
+            except (TypeError, ValueError):  # bytes on Python 3, a set, NaN...: values JSON cannot carry
+                raise ValueError('the %s request holds a value JSON cannot carry: ids and texts are strings' % action)
             headers[str('Content-Type')] = str(JSON_TYPE)
         try:
             connection.request(str(method), str(CONTROL_PREFIX + action), payload, headers)
@@ -202,6 +205,6 @@ def fault_options(pairs):
 
 def _tier_id_list(tier_ids):
     # One id given as a string is that id, not its characters (list('6346425') sent seven tier ids).
-    if tier_ids is None or isinstance(tier_ids, six.string_types):
-        return tier_ids if tier_ids is None else [tier_ids]
-    return list(tier_ids)
+    if tier_ids is None or isinstance(tier_ids, (list, tuple)):
+        return tier_ids if tier_ids is None else list(tier_ids)
+    return [tier_ids]  # anything else is one id, which the endpoint judges

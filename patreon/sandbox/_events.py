@@ -6,6 +6,7 @@ bodies to the :class:`~.webhooks.WebhookHub` after releasing the lock.
 """
 from __future__ import absolute_import, division, print_function, unicode_literals
 
+import collections
 from collections import OrderedDict
 
 import six
@@ -198,6 +199,16 @@ def end_period(world, member_id):
     return member, [MEMBERS_UPDATE]
 
 
+def _tier_id_list(tier_ids):
+    """Tier ids as a list of text without repeats: one id given alone is that id, never its characters."""
+    if isinstance(tier_ids, six.string_types):
+        tier_ids = [tier_ids]
+    if not isinstance(tier_ids, (list, tuple)) or \
+            not all(isinstance(tier_id, six.string_types) for tier_id in tier_ids):
+        raise ValueError('tier_ids must be a tier id or a list of them, as text (ids are strings)')
+    return list(collections.OrderedDict.fromkeys(tier_ids))
+
+
 def publish_post(world, campaign_id, title, is_public=True, content=None, tier_ids=None):
     """The creator publishes a post (non-public ones go to ``tier_ids``, all paid tiers by default).
 
@@ -205,7 +216,7 @@ def publish_post(world, campaign_id, title, is_public=True, content=None, tier_i
     """
     campaign = world.campaigns[campaign_id]
     if tier_ids is not None:
-        tier_ids = [tier_ids] if isinstance(tier_ids, six.string_types) else list(tier_ids)
+        tier_ids = _tier_id_list(tier_ids)
         for tier_id in tier_ids:
             if tier_id not in campaign.tier_ids:  # a public post's too: an id that names nothing is a mistake
                 raise ValueError("no tier '%s' in the campaign" % (tier_id,))
