@@ -97,13 +97,17 @@ def test_while_an_override_is_active_the_real_patreon_is_refused_before_anything
                                  'HTTPS://www.PATRE%6fN.com:443'])
 def test_a_spelling_that_urllib3_reads_as_patreon_is_refused_before_anything_is_sent(url):
     # urlsplit reads another host in each (or none); urllib3, which connects, ends the host at a backslash
-    # and percent-decodes it: the block judges the host it would connect to.
+    # and percent-decodes it. A host with either is no base URL: refused when the client is made.
     with endpoint.override_default_base_url('http://127.0.0.1:9'):
-        with pytest.raises(RealPatreonBlocked) as raised:
+        with pytest.raises(InvalidArgument):
             patreon.API(ACCESS_TOKEN, base_url=url).get_identity()
-        with pytest.raises(RealPatreonBlocked):
+        with pytest.raises(InvalidArgument):
             patreon.OAuth(CLIENT_ID, CLIENT_SECRET, base_url=url).refresh_token('rt_abcdefgh')
     assert len(responses.calls) == 0
+    # And the block, for a URL that reaches it otherwise, judges the host urllib3 would connect to.
+    with endpoint.override_default_base_url('http://127.0.0.1:9'):
+        with pytest.raises(RealPatreonBlocked) as raised:
+            _destination.check_destination(url + '/api/oauth2/v2/identity', 'GET')
     assert 'patreon.com)' in str(raised.value)  # the host it would have reached
     assert _destination.connected_host(url + '/api/oauth2/v2/identity') == _destination.connected_host(url) in (
         'www.patreon.com', 'patreon.com')
