@@ -10,6 +10,7 @@ Usage::
                                includes=['user'], fields={'member': ['full_name']}):
         print(member.attribute('full_name'))
 """
+import collections
 import datetime
 import logging
 
@@ -601,23 +602,11 @@ def _declared_route(method):
 def _missing_arguments(method, args, kwargs):
     """The names of the parameters ``method`` requires that ``args`` and ``kwargs`` leave out (checked before the
     walk begins: the call itself would raise a bare TypeError at the first page); ``[]`` when it cannot be told."""
-    import inspect  # here, not at the top, as in _takes_cursor
-    try:
-        if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
-            spec = inspect.getargspec(method)
-            if spec.varargs or spec.keywords:
-                return []
-            names = spec.args[1:] if getattr(method, '__self__', None) is not None else spec.args
-            required = names[:len(names) - len(spec.defaults or ())]
-            return [name for name in required[len(args):] if name not in kwargs]
-        # The method's own signature: a decorator that fills an argument in is what is called, not what it wraps.
-        parameters = list(inspect.signature(method, follow_wrapped=False).parameters.values())
-    except (TypeError, ValueError):  # a callable without a readable signature
-        return []
-    if any(parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD) for parameter in parameters):
-        return []  # a wrapper: what it requires is not written here
-    required = [parameter.name for parameter in parameters if parameter.default is parameter.empty]
-    return [name for name in required[len(args):] if name not in kwargs]
+    # The method's own signature: a decorator that fills an argument in is what is called, not what it wraps.
+    signature = _signature(method, follow_wrapped=False)
+    if signature is None or signature.var_positional or signature.var_keyword:
+        return []  # unreadable, or a wrapper: what it requires is not written here
+    return [name for name in signature.required[len(args):] if name not in kwargs]
 
 
 def _page_size_needed(route, includes):
@@ -634,20 +623,36 @@ def _page_size_needed(route, includes):
 def _takes_cursor(method):
     """``True`` when ``method`` has a ``cursor`` parameter, as every list route does; ``False`` when it can take
     none (no ``cursor``, no ``**kwargs``); ``None`` when that cannot be told (``**kwargs``, no readable signature)."""
+    signature = _signature(method)
+    if signature is None:
+        return None
+    if 'cursor' in signature.names:
+        return True
+    return None if signature.var_keyword else False
+
+
+_Signature = collections.namedtuple('_Signature', 'names required var_positional var_keyword')
+
+
+def _signature(method, follow_wrapped=True):
+    """The parameters ``method`` is called with (a bound method's ``self`` left out): their ``names``, those
+    ``required`` in order, and whether it takes ``*args`` / ``**kwargs``; ``None`` with no readable signature."""
     import inspect  # here, not at the top: it costs ~3 ms of import, and only paginate() needs it
     try:
         if six.PY2:  # pragma: no cover - Python 2 has no inspect.signature
             spec = inspect.getargspec(method)
-            names, any_keyword = spec.args, spec.keywords is not None
-        else:
-            parameters = inspect.signature(method).parameters
-            names = parameters
-            any_keyword = any(parameter.kind == parameter.VAR_KEYWORD for parameter in parameters.values())
+            names = spec.args[1:] if getattr(method, '__self__', None) is not None else spec.args
+            return _Signature(names, names[:len(names) - len(spec.defaults or ())], spec.varargs is not None,
+                              spec.keywords is not None)
+        parameters = list(inspect.signature(method, follow_wrapped=follow_wrapped).parameters.values())
     except (TypeError, ValueError):  # a callable object or builtin without a readable signature
         return None
-    if 'cursor' in names:
-        return True
-    return None if any_keyword else False
+    kinds = set(parameter.kind for parameter in parameters)
+    named = [parameter for parameter in parameters if parameter.kind not in (parameter.VAR_POSITIONAL,
+                                                                             parameter.VAR_KEYWORD)]
+    return _Signature([parameter.name for parameter in named],
+                      [parameter.name for parameter in named if parameter.default is parameter.empty],
+                      inspect.Parameter.VAR_POSITIONAL in kinds, inspect.Parameter.VAR_KEYWORD in kinds)
 
 
 # The methods of patreon 0.5.0 (API v1) -> what replaced them.
@@ -686,8 +691,8 @@ def _triggers(triggers):
                                                             empty='').split(',') if name]
     unknown = [name for name in texts if name not in ALL_TRIGGERS]
     if unknown or not texts:
-        from .jsonapi._known_names import _shown
+        from .jsonapi._known_names import described
         raise InvalidArgument('triggers {}; known: {}'.format(
-            'names {}, no trigger Patreon sends'.format(', '.join(_shown(name) for name in unknown)) if unknown
+            'names {}, no trigger Patreon sends'.format(described(unknown, ALL_TRIGGERS)) if unknown
             else 'must name at least one trigger', ', '.join(ALL_TRIGGERS)))
     return texts

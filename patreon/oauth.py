@@ -28,14 +28,13 @@ def _scope_text(scopes):
     """The ``scope`` parameter of ``scopes``; a name :mod:`patreon.scopes` does not know warns (a typo would only
     show at the callback, as ``error=invalid_scope``)."""
     text = names_text(scopes, 'scopes', separator=' ', empty='')
-    from .jsonapi._known_names import _quoted
+    from .jsonapi._known_names import described
     from .scopes import ALL  # on first use: the route declarations it reads are not needed to log in otherwise
     unknown = [name for name in text.split(' ') if name and name not in ALL]
     if unknown:
         warnings.warn(UnknownScopeWarning(
             'scopes names {}, not a scope known to patreon.scopes: Patreon would answer the login with '
-            'error=invalid_scope; known: {}'.format(', '.join(_quoted(name) for name in unknown), ' '.join(ALL))),
-            stacklevel=3)
+            'error=invalid_scope; known: {}'.format(described(unknown, ALL), ' '.join(ALL))), stacklevel=3)
     return text
 
 

@@ -266,7 +266,8 @@ def test_a_scope_patreon_scopes_does_not_know_warns_and_is_still_sent(build):
     assert [warning.category for warning in caught] == [UnknownScopeWarning]
     assert issubclass(UnknownScopeWarning, UnknownFieldWarning)  # a filter on misspelt names covers scopes too
     message = str(caught[0].message)
-    assert message.startswith("scopes names 'identitty', not a scope known to patreon.scopes") and \
+    assert message.startswith("scopes names 'identitty' (did you mean 'identity'?), not a scope known to "
+                              "patreon.scopes") and \
         'invalid_scope' in message and 'identity.memberships' in message
     assert caught[0].filename == __file__  # it points at the caller's line
 

@@ -70,6 +70,11 @@ def check_names(include, field_lists, strict=False, returns=None):
                                                ', '.join(sorted(relationships))), strict)
 
 
+def described(unknown, known):
+    """The ``unknown`` names (given by the caller) for a message: each quoted, cut, with the nearest ``known`` one."""
+    return ', '.join(_shown(name) + _nearest(name, known) for name in unknown)
+
+
 def _nearest(name, known):
     """`` (did you mean 'x'?)`` for the known name closest to a misspelt one, or nothing."""
     if len(name) > _LONGEST_SHOWN:
